@@ -1,0 +1,226 @@
+//! The one error type of the engine, and its rendering with the source line and a caret.
+//!
+//! Every stage reports failures as an [`Error`]: a kind, a message, an optional byte span
+//! into the query text, and hints ("did you mean `DeviceName`?"). Data errors carry the
+//! file and line in the message instead of a span.
+
+use std::fmt;
+use std::ops::Range;
+
+/// What went wrong, which decides the exit status and how the error is rendered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorKind {
+    /// The query text does not follow the grammar.
+    Syntax,
+    /// A table, column, function or variable name that does not resolve.
+    UnknownName,
+    /// An operand or argument of the wrong type.
+    TypeMismatch,
+    /// Valid KQL that this engine does not implement yet.
+    Unsupported,
+    /// A runtime failure while evaluating a valid query.
+    Evaluation,
+    /// An input file that cannot be read or parsed.
+    Data,
+    /// A command-line usage error.
+    Usage,
+}
+
+impl ErrorKind {
+    /// The process exit status: 1 for an error in the query, 2 for usage or input errors.
+    pub fn exit_code(self) -> i32 {
+        match self {
+            ErrorKind::Data | ErrorKind::Usage => 2,
+            _ => 1,
+        }
+    }
+
+    fn label(self) -> &'static str {
+        match self {
+            ErrorKind::Syntax => "syntax error",
+            ErrorKind::UnknownName => "unknown name",
+            ErrorKind::TypeMismatch => "type error",
+            ErrorKind::Unsupported => "not supported",
+            ErrorKind::Evaluation => "evaluation error",
+            ErrorKind::Data => "input error",
+            ErrorKind::Usage => "usage error",
+        }
+    }
+}
+
+/// An error with its location in the query text, if it has one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Error {
+    pub kind: ErrorKind,
+    pub message: String,
+    pub span: Option<Range<usize>>,
+    pub hints: Vec<String>,
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl Error {
+    pub fn new(kind: ErrorKind, message: impl Into<String>) -> Error {
+        Error {
+            kind,
+            message: message.into(),
+            span: None,
+            hints: Vec::new(),
+        }
+    }
+
+    pub fn at(kind: ErrorKind, span: Range<usize>, message: impl Into<String>) -> Error {
+        Error::new(kind, message).with_span(span)
+    }
+
+    pub fn syntax(span: Range<usize>, message: impl Into<String>) -> Error {
+        Error::at(ErrorKind::Syntax, span, message)
+    }
+
+    pub fn unsupported(span: Range<usize>, message: impl Into<String>) -> Error {
+        Error::at(ErrorKind::Unsupported, span, message)
+    }
+
+    pub fn data(message: impl Into<String>) -> Error {
+        Error::new(ErrorKind::Data, message)
+    }
+
+    pub fn usage(message: impl Into<String>) -> Error {
+        Error::new(ErrorKind::Usage, message)
+    }
+
+    pub fn with_span(mut self, span: Range<usize>) -> Error {
+        self.span = Some(span);
+        self
+    }
+
+    /// Sets the span only if the error has none yet.
+    pub fn or_span(mut self, span: Range<usize>) -> Error {
+        if self.span.is_none() {
+            self.span = Some(span);
+        }
+        self
+    }
+
+    pub fn with_hint(mut self, hint: impl Into<String>) -> Error {
+        self.hints.push(hint.into());
+        self
+    }
+
+    /// Renders the error for a terminal: the message, then for errors with a span the
+    /// `file:line:column`, the source line and a caret under the offending text, then hints.
+    pub fn render(&self, source: &str, origin: &str) -> String {
+        let mut out = format!("error: {}: {}\n", self.kind.label(), self.message);
+        if let Some(span) = &self.span {
+            let location = Location::of(source, span.start);
+            out.push_str(&format!(
+                "  --> {}:{}:{}\n",
+                origin, location.line, location.column
+            ));
+            let line_text = source
+                .lines()
+                .nth(location.line - 1)
+                .unwrap_or("")
+                .trim_end_matches('\r');
+            let gutter = location.line.to_string();
+            let pad = " ".repeat(gutter.len());
+            let line_remaining = line_text.chars().count().saturating_sub(location.column - 1);
+            let span_chars = source
+                .get(span.start..span.end.min(source.len()))
+                .map(|text| text.chars().take_while(|c| *c != '\n').count())
+                .unwrap_or(1);
+            let width = span_chars.clamp(1, line_remaining.max(1));
+            out.push_str(&format!("{pad} |\n{gutter} | {line_text}\n"));
+            out.push_str(&format!(
+                "{pad} | {}{}\n",
+                " ".repeat(location.column - 1),
+                "^".repeat(width)
+            ));
+        }
+        for hint in &self.hints {
+            out.push_str(&format!("  = help: {hint}\n"));
+        }
+        out
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.kind.label(), self.message)?;
+        for hint in &self.hints {
+            write!(f, " ({hint})")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// A 1-based line and column (in characters) of a byte offset in a text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Location {
+    pub line: usize,
+    pub column: usize,
+}
+
+impl Location {
+    pub fn of(source: &str, offset: usize) -> Location {
+        let mut offset = offset.min(source.len());
+        while !source.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let before = &source[..offset];
+        let line = before.matches('\n').count() + 1;
+        let line_start = before.rfind('\n').map(|at| at + 1).unwrap_or(0);
+        let column = before[line_start..].chars().count() + 1;
+        Location { line, column }
+    }
+}
+
+/// Returns the candidate closest to `name` by edit distance, if one is close enough to be a
+/// plausible typo, for "did you mean" hints.
+pub fn closest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let lowered = name.to_lowercase();
+    candidates
+        .into_iter()
+        .map(|candidate| {
+            let distance = strsim::damerau_levenshtein(&lowered, &candidate.to_lowercase());
+            (distance, candidate)
+        })
+        .filter(|(distance, candidate)| {
+            let limit = (name.len().max(candidate.len()) / 3).max(1);
+            *distance <= limit
+        })
+        .min_by_key(|(distance, _)| *distance)
+        .map(|(_, candidate)| candidate)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn location_counts_lines_and_chars() {
+        let source = "let x = 1;\nT | whre y";
+        assert_eq!(Location::of(source, 15), Location { line: 2, column: 5 });
+        assert_eq!(Location::of(source, 0), Location { line: 1, column: 1 });
+    }
+
+    #[test]
+    fn render_puts_caret_under_span() {
+        let source = "T\n| whre x";
+        let error = Error::syntax(4..8, "unknown operator `whre`").with_hint("did you mean `where`?");
+        let rendered = error.render(source, "query.kql");
+        assert!(rendered.contains("--> query.kql:2:3"), "{rendered}");
+        assert!(rendered.contains("2 | | whre x\n  |   ^^^^\n"), "{rendered}");
+        assert!(rendered.contains("help: did you mean `where`?"), "{rendered}");
+    }
+
+    #[test]
+    fn closest_finds_case_and_typo() {
+        let names = ["DeviceName", "DeviceId", "RemoteIP"];
+        assert_eq!(closest("devicename", names), Some("DeviceName"));
+        assert_eq!(closest("RemoteIp", names), Some("RemoteIP"));
+        assert_eq!(closest("Protocol", names), None);
+    }
+}
