@@ -3,6 +3,9 @@
 //! A query flows through these stages (see `ARCHITECTURE.md`):
 //! source text → [`lexer`] → [`parser`] → [`ast`] → [`binder`] → [`eval`] → [`output`].
 
+pub mod ast;
 pub mod error;
+pub mod lexer;
+pub mod parser;
 pub mod table;
 pub mod value;

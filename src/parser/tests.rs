@@ -1,0 +1,213 @@
+use super::*;
+use crate::ast::{BinaryOp, ExprKind, JoinKey, LookupKind, OperatorKind, StringTest};
+use crate::error::ErrorKind;
+use crate::value::Value;
+
+fn query_operators(text: &str) -> Vec<OperatorKind> {
+    let script = parse(text).unwrap_or_else(|e| panic!("{}", e.render(text, "test")));
+    match script.statements.last() {
+        Some(Statement::Query(Expr {
+            kind: ExprKind::Pipe { operators, .. },
+            ..
+        })) => operators.iter().map(|op| op.kind.clone()).collect(),
+        other => panic!("expected a pipeline, got {other:?}"),
+    }
+}
+
+fn expr(text: &str) -> ExprKind {
+    parse_expression(text)
+        .unwrap_or_else(|e| panic!("{}", e.render(text, "test")))
+        .kind
+}
+
+fn error(text: &str) -> Error {
+    parse(text).expect_err("query should not parse")
+}
+
+#[test]
+fn precedence_and_over_or() {
+    let ExprKind::Binary { op, right, .. } = expr("a or b and c") else {
+        panic!("expected binary");
+    };
+    assert_eq!(op, BinaryOp::Or);
+    assert!(matches!(right.kind, ExprKind::Binary { op: BinaryOp::And, .. }));
+}
+
+#[test]
+fn precedence_comparison_over_and() {
+    let ExprKind::Binary { op, left, .. } = expr("x == 1 + 2 and y has 'a'") else {
+        panic!("expected binary");
+    };
+    assert_eq!(op, BinaryOp::And);
+    let ExprKind::Binary { op: inner, right, .. } = &left.kind else {
+        panic!("expected comparison");
+    };
+    assert_eq!(*inner, BinaryOp::Equal);
+    assert!(matches!(right.kind, ExprKind::Binary { op: BinaryOp::Add, .. }));
+}
+
+#[test]
+fn multiplication_binds_tighter() {
+    let ExprKind::Binary { op, right, .. } = expr("1 + 2 * 3") else {
+        panic!("expected binary");
+    };
+    assert_eq!(op, BinaryOp::Add);
+    assert!(matches!(right.kind, ExprKind::Binary { op: BinaryOp::Multiply, .. }));
+}
+
+#[test]
+fn negated_string_operators() {
+    let ExprKind::Binary { op: BinaryOp::Str(op), .. } = expr("x !has_cs 'a'") else {
+        panic!("expected string op");
+    };
+    assert_eq!(op.test, StringTest::Has);
+    assert!(op.negated);
+    assert!(op.case_sensitive);
+}
+
+#[test]
+fn in_variants() {
+    let ExprKind::In { negated, case_insensitive, list, .. } = expr("x !in~ ('a', 'b')") else {
+        panic!("expected in");
+    };
+    assert!(negated);
+    assert!(case_insensitive);
+    assert_eq!(list.len(), 2);
+}
+
+#[test]
+fn has_any_with_name_and_list() {
+    assert!(matches!(expr("x has_any (flags)"), ExprKind::HasAny { all: false, .. }));
+    assert!(matches!(expr("x has_all ('a', 'b')"), ExprKind::HasAny { all: true, .. }));
+}
+
+#[test]
+fn member_and_index_chain() {
+    let ExprKind::Member { expr: inner, name } = expr("parse_json(x)['Tcp Flags'].y") else {
+        panic!("expected member");
+    };
+    assert_eq!(name.name, "y");
+    assert!(matches!(inner.kind, ExprKind::Index { .. }));
+}
+
+#[test]
+fn typed_literals() {
+    assert!(matches!(expr("int(null)"), ExprKind::Literal(Value::Null, _)));
+    assert!(matches!(expr("datetime(2025-08-29)"), ExprKind::Literal(Value::DateTime(_), _)));
+    assert!(matches!(expr("timespan(1d)"), ExprKind::Literal(Value::Timespan(_), _)));
+    assert!(matches!(expr("-5"), ExprKind::Literal(Value::Long(-5), _)));
+}
+
+#[test]
+fn dynamic_literal_allows_kql_strings() {
+    let ExprKind::Dynamic(json) = expr("dynamic(['a', \"b\", 1, {'k': true}])") else {
+        panic!("expected dynamic");
+    };
+    assert_eq!(json, serde_json::json!(["a", "b", 1, {"k": true}]));
+    assert!(matches!(expr("dynamic(null)"), ExprKind::Dynamic(serde_json::Value::Null)));
+}
+
+#[test]
+fn let_statements_and_query() {
+    let text = "let a = 5;\nlet T = datatable(x:long)[1, 2,];\nT | where x > a";
+    let script = parse(text).expect("parses");
+    assert_eq!(script.statements.len(), 3);
+    let Statement::Let { value, .. } = &script.statements[1] else {
+        panic!("expected let");
+    };
+    let ExprKind::DataTable { values, .. } = &value.kind else {
+        panic!("expected datatable");
+    };
+    assert_eq!(values.len(), 2);
+}
+
+#[test]
+fn commented_out_pipe_line_is_skipped() {
+    let operators = query_operators("T\n| project a\n//| where b == 1\n| take 3");
+    assert_eq!(operators.len(), 2);
+}
+
+#[test]
+fn lookup_with_side_keys() {
+    let operators = query_operators("T | lookup kind=inner R on $right.B == $left.A, C");
+    let OperatorKind::Lookup { kind, on, .. } = &operators[0] else {
+        panic!("expected lookup");
+    };
+    assert_eq!(*kind, LookupKind::Inner);
+    let JoinKey::Pair { left, right } = &on[0] else {
+        panic!("expected pair");
+    };
+    assert_eq!(left.name, "A");
+    assert_eq!(right.name, "B");
+    assert!(matches!(&on[1], JoinKey::Same(ident) if ident.name == "C"));
+}
+
+#[test]
+fn extend_assignments_and_bare_expressions() {
+    let operators = query_operators("T | extend a = 1, b == 2, ['c d'] = 3");
+    let OperatorKind::Extend(items) = &operators[0] else {
+        panic!("expected extend");
+    };
+    assert_eq!(items[0].name.as_ref().map(|n| n.name.as_str()), Some("a"));
+    assert!(items[1].name.is_none());
+    assert_eq!(items[2].name.as_ref().map(|n| n.name.as_str()), Some("c d"));
+}
+
+#[test]
+fn datatable_value_count_must_match() {
+    let found = error("datatable(a:long, b:string)[1, 'x', 2]");
+    assert_eq!(found.kind, ErrorKind::Syntax);
+    assert!(found.message.contains("multiple of 2"), "{}", found.message);
+}
+
+#[test]
+fn unknown_operator_suggests() {
+    let found = error("T | whre x == 1");
+    assert_eq!(found.span, Some(4..8));
+    assert!(found.message.contains("did you mean `where`"), "{}", found.message);
+}
+
+#[test]
+fn unsupported_operator_is_named() {
+    let found = error("T | summarize count() by x");
+    assert_eq!(found.kind, ErrorKind::Unsupported);
+    assert!(found.message.contains("`summarize`"), "{}", found.message);
+    let found = error("T | mv-expand x");
+    assert!(found.message.contains("`mv-expand`"), "{}", found.message);
+}
+
+#[test]
+fn syntax_error_position() {
+    let text = "T\n| where x ==";
+    let found = error(text);
+    assert_eq!(found.kind, ErrorKind::Syntax);
+    let location = crate::error::Location::of(text, found.span.clone().expect("span").start);
+    assert_eq!(location.line, 2);
+    assert!(found.message.contains("expected"), "{}", found.message);
+}
+
+#[test]
+fn keywords_are_case_sensitive() {
+    let found = error("T | WHERE x == 1");
+    assert!(found.message.contains("unknown operator `WHERE`"), "{}", found.message);
+}
+
+#[test]
+fn deep_nesting_is_an_error_not_a_crash() {
+    let text = format!("print x = {}1{}", "(".repeat(5000), ")".repeat(5000));
+    let found = error(&text);
+    assert!(found.message.contains("nested"), "{}", found.message);
+    let text = format!("print x = {}1", "-".repeat(5000));
+    assert!(parse(&text).is_err());
+}
+
+#[test]
+fn empty_query_is_an_error() {
+    assert!(parse("  // only a comment\n").is_err());
+}
+
+#[test]
+fn unterminated_string_is_reported() {
+    let found = error("T | where x == 'abc");
+    assert!(found.message.contains("unterminated string"), "{}", found.message);
+}
