@@ -4,7 +4,9 @@
 //! source text → [`lexer`] → [`parser`] → [`ast`] → [`binder`] → [`eval`] → [`output`].
 
 pub mod ast;
+pub mod binder;
 pub mod error;
+pub mod eval;
 pub mod lexer;
 pub mod parser;
 pub mod table;

@@ -1,0 +1,417 @@
+//! Binding of scalar expressions: resolves columns, `let` values and functions, checks
+//! operand types, and prepares constants (needle lists, regular expressions) once.
+
+use std::sync::Arc;
+
+use regex::Regex;
+
+use super::names::unknown_column;
+use super::plan::{Arithmetic, BoundExpr, BoundKind, Comparison, Needles};
+use super::{Binder, Binding};
+use crate::ast::{BinaryOp, Expr, ExprKind, Ident};
+use crate::error::{closest, Error, ErrorKind, Result};
+use crate::eval::expr::arithmetic_type;
+use crate::eval::functions::{self, KNOWN_UNSUPPORTED};
+use crate::eval::text::Needle;
+use crate::table::Schema;
+use crate::value::{Type, Value};
+
+pub fn bind(binder: &mut Binder<'_>, expr: &Expr, schema: &Schema) -> Result<BoundExpr> {
+    let span = expr.span.clone();
+    let make = |kind: BoundKind, ty: Type| BoundExpr {
+        kind,
+        ty,
+        span: span.clone(),
+    };
+    match &expr.kind {
+        ExprKind::Literal(value, ty) => Ok(make(BoundKind::Literal(value.clone()), *ty)),
+        ExprKind::Dynamic(json) => Ok(make(BoundKind::Literal(Value::dynamic(json.clone())), Type::Dynamic)),
+        ExprKind::Name(name) => bind_name(binder, name, expr, schema),
+        ExprKind::Negate(operand) => {
+            let bound = bind(binder, operand, schema)?;
+            if !(bound.ty.is_numeric() || bound.ty == Type::Timespan) {
+                return Err(type_error(&span, format!("cannot negate a {} value", bound.ty)));
+            }
+            let ty = bound.ty;
+            Ok(make(BoundKind::Negate(Box::new(bound)), ty))
+        }
+        ExprKind::Binary { op, left, right } => bind_binary(binder, *op, left, right, expr, schema),
+        ExprKind::In {
+            expr: value,
+            list,
+            negated,
+            case_insensitive,
+        } => {
+            let value = bind(binder, value, schema)?;
+            let list = bind_list(binder, list, schema, if *negated { "!in" } else { "in" })?;
+            Ok(make(
+                BoundKind::In {
+                    value: Box::new(value),
+                    list,
+                    negated: *negated,
+                    case_insensitive: *case_insensitive,
+                },
+                Type::Bool,
+            ))
+        }
+        ExprKind::HasAny { expr: text, list, all } => {
+            let text = bind_text_operand(binder, text, schema)?;
+            let operator = if *all { "has_all" } else { "has_any" };
+            let list = bind_list(binder, list, schema, operator)?;
+            let needles = prepare_needles(list);
+            Ok(make(
+                BoundKind::HasAny {
+                    text: Box::new(text),
+                    needles,
+                    all: *all,
+                },
+                Type::Bool,
+            ))
+        }
+        ExprKind::Between {
+            expr: value,
+            low,
+            high,
+            negated,
+        } => {
+            let value = bind(binder, value, schema)?;
+            let low = bind(binder, low, schema)?;
+            let high = bind(binder, high, schema)?;
+            for bound in [&low, &high] {
+                if !comparable(value.ty, bound.ty) {
+                    return Err(type_error(&bound.span, format!("cannot compare {} with {}", value.ty, bound.ty)));
+                }
+            }
+            Ok(make(
+                BoundKind::Between {
+                    value: Box::new(value),
+                    low: Box::new(low),
+                    high: Box::new(high),
+                    negated: *negated,
+                },
+                Type::Bool,
+            ))
+        }
+        ExprKind::Call { name, args } => bind_call(binder, name, args, expr, schema),
+        ExprKind::Member { expr: base, name } => {
+            let base = bind_dynamic_base(binder, base, schema, &name.name)?;
+            let key = make(BoundKind::Literal(Value::from(name.name.as_str())), Type::String);
+            Ok(make(
+                BoundKind::Element {
+                    value: Box::new(base),
+                    key: Box::new(key),
+                },
+                Type::Dynamic,
+            ))
+        }
+        ExprKind::Index { expr: base, index } => {
+            let base = bind_dynamic_base(binder, base, schema, "[…]")?;
+            let key = bind(binder, index, schema)?;
+            if !matches!(key.ty, Type::String | Type::Int | Type::Long | Type::Dynamic) {
+                return Err(type_error(&key.span, format!("an index must be a string or an integer, not {}", key.ty)));
+            }
+            Ok(make(
+                BoundKind::Element {
+                    value: Box::new(base),
+                    key: Box::new(key),
+                },
+                Type::Dynamic,
+            ))
+        }
+        ExprKind::Star => Err(Error::syntax(span, "`*` is only allowed as a function argument such as count(*)")),
+        ExprKind::Pipe { .. } | ExprKind::DataTable { .. } | ExprKind::Print(_) => Err(Error::unsupported(
+            span,
+            "a tabular expression cannot be used as a scalar here; toscalar() is not supported yet",
+        )),
+    }
+}
+
+fn type_error(span: &std::ops::Range<usize>, message: String) -> Error {
+    Error::at(ErrorKind::TypeMismatch, span.clone(), message)
+}
+
+fn bind_name(binder: &mut Binder<'_>, name: &str, expr: &Expr, schema: &Schema) -> Result<BoundExpr> {
+    if let Some(index) = schema.index_of(name) {
+        return Ok(BoundExpr {
+            kind: BoundKind::Column(index),
+            ty: schema.fields[index].ty,
+            span: expr.span.clone(),
+        });
+    }
+    match binder.lookup_binding(name) {
+        Some(Binding::Scalar(bound)) => {
+            let mut bound = bound.clone();
+            bound.span = expr.span.clone();
+            return Ok(bound);
+        }
+        Some(Binding::Tabular(_)) => {
+            return Err(type_error(
+                &expr.span,
+                format!("`{name}` is a table; a scalar is expected here"),
+            ))
+        }
+        None => {}
+    }
+    if binder.tables.schema(name).is_some() {
+        return Err(type_error(&expr.span, format!("`{name}` is a table; a scalar is expected here")));
+    }
+    Err(unknown_column(name, expr.span.clone(), schema, &binder.binding_names()))
+}
+
+/// The text side of a string predicate: string or dynamic (converted with `tostring`).
+/// Numbers and other scalars are converted the same way.
+///
+/// NOTE: Kusto rejects a numeric left side of `has`/`contains` at bind time; this engine
+/// accepts it and compares the number's text, which gives the same result as an explicit
+/// tostring().
+fn bind_text_operand(binder: &mut Binder<'_>, expr: &Expr, schema: &Schema) -> Result<BoundExpr> {
+    bind(binder, expr, schema)
+}
+
+fn bind_dynamic_base(binder: &mut Binder<'_>, base: &Expr, schema: &Schema, accessor: &str) -> Result<BoundExpr> {
+    let bound = bind(binder, base, schema)?;
+    if bound.ty != Type::Dynamic {
+        let hint = match &base.kind {
+            ExprKind::Name(name) => format!("convert it first: parse_json({name})"),
+            _ => "convert it first with parse_json()".to_string(),
+        };
+        return Err(type_error(
+            &base.span,
+            format!("element access `{accessor}` needs a dynamic value, but this is {}", bound.ty),
+        )
+        .with_hint(hint));
+    }
+    Ok(bound)
+}
+
+/// Binds the right side of `in` or `has_any`. Tabular right sides are not supported yet.
+fn bind_list(binder: &mut Binder<'_>, list: &[Expr], schema: &Schema, operator: &str) -> Result<Vec<BoundExpr>> {
+    let mut bound = Vec::with_capacity(list.len());
+    for item in list {
+        if binder.is_tabular(item) && !matches!(&item.kind, ExprKind::Name(name) if schema.index_of(name).is_some()) {
+            return Err(Error::unsupported(
+                item.span.clone(),
+                format!("`{operator}` with a tabular right side is not supported yet"),
+            ));
+        }
+        bound.push(bind(binder, item, schema)?);
+    }
+    Ok(bound)
+}
+
+/// Prepares `has_any` needles once when they are all constants, flattening arrays.
+fn prepare_needles(list: Vec<BoundExpr>) -> Needles {
+    let all_constant = list.iter().all(|item| matches!(item.kind, BoundKind::Literal(_)));
+    if !all_constant {
+        return Needles::PerRow(list);
+    }
+    let mut needles = Vec::new();
+    for item in &list {
+        let BoundKind::Literal(value) = &item.kind else {
+            continue;
+        };
+        match value {
+            Value::Dynamic(json) if json.is_array() => {
+                for element in json.as_array().into_iter().flatten() {
+                    let text = crate::value::json_to_kusto_string(element);
+                    needles.push(Needle::new(&text, false));
+                }
+            }
+            other => needles.push(Needle::new(&other.to_kusto_string(), false)),
+        }
+    }
+    Needles::Constant(needles)
+}
+
+/// True when values of the two types can be ordered or tested for equality.
+fn comparable(left: Type, right: Type) -> bool {
+    left == right
+        || (left.is_numeric() && right.is_numeric())
+        || left == Type::Dynamic
+        || right == Type::Dynamic
+        || matches!((left, right), (Type::Guid, Type::String) | (Type::String, Type::Guid))
+}
+
+fn bind_binary(
+    binder: &mut Binder<'_>,
+    op: BinaryOp,
+    left: &Expr,
+    right: &Expr,
+    expr: &Expr,
+    schema: &Schema,
+) -> Result<BoundExpr> {
+    let span = expr.span.clone();
+    let left = bind(binder, left, schema)?;
+    let right_bound = bind(binder, right, schema)?;
+    let boxed = |bound: BoundExpr| Box::new(bound);
+    let kind_and_type = match op {
+        BinaryOp::And | BinaryOp::Or => {
+            for side in [&left, &right_bound] {
+                if !matches!(side.ty, Type::Bool | Type::Dynamic) {
+                    return Err(type_error(&side.span, format!("`{op}` needs bool operands, not {}", side.ty)));
+                }
+            }
+            let kind = if op == BinaryOp::And {
+                BoundKind::And(boxed(left), boxed(right_bound))
+            } else {
+                BoundKind::Or(boxed(left), boxed(right_bound))
+            };
+            (kind, Type::Bool)
+        }
+        BinaryOp::Add | BinaryOp::Subtract | BinaryOp::Multiply | BinaryOp::Divide | BinaryOp::Modulo => {
+            let arithmetic = match op {
+                BinaryOp::Add => Arithmetic::Add,
+                BinaryOp::Subtract => Arithmetic::Subtract,
+                BinaryOp::Multiply => Arithmetic::Multiply,
+                BinaryOp::Divide => Arithmetic::Divide,
+                _ => Arithmetic::Modulo,
+            };
+            let Some(ty) = arithmetic_type(arithmetic, left.ty, right_bound.ty) else {
+                let mut error = type_error(&span, format!("cannot apply `{op}` to {} and {}", left.ty, right_bound.ty));
+                if left.ty == Type::Dynamic || right_bound.ty == Type::Dynamic {
+                    error = error.with_hint("convert dynamic values first with tolong(), toreal() or todatetime()");
+                }
+                return Err(error);
+            };
+            let kind = BoundKind::Arithmetic {
+                op: arithmetic,
+                left: boxed(left),
+                right: boxed(right_bound),
+            };
+            (kind, ty)
+        }
+        BinaryOp::Equal
+        | BinaryOp::NotEqual
+        | BinaryOp::Less
+        | BinaryOp::LessOrEqual
+        | BinaryOp::Greater
+        | BinaryOp::GreaterOrEqual => {
+            if !comparable(left.ty, right_bound.ty) {
+                return Err(type_error(&span, format!("cannot compare {} with {}", left.ty, right_bound.ty)));
+            }
+            let comparison = match op {
+                BinaryOp::Equal => Comparison::Equal,
+                BinaryOp::NotEqual => Comparison::NotEqual,
+                BinaryOp::Less => Comparison::Less,
+                BinaryOp::LessOrEqual => Comparison::LessOrEqual,
+                BinaryOp::Greater => Comparison::Greater,
+                _ => Comparison::GreaterOrEqual,
+            };
+            let kind = BoundKind::Compare {
+                op: comparison,
+                left: boxed(left),
+                right: boxed(right_bound),
+            };
+            (kind, Type::Bool)
+        }
+        BinaryOp::EqualIgnoreCase | BinaryOp::NotEqualIgnoreCase => {
+            for side in [&left, &right_bound] {
+                if !matches!(side.ty, Type::String | Type::Dynamic) {
+                    return Err(type_error(&side.span, format!("`{op}` compares strings, not {}", side.ty)));
+                }
+            }
+            let comparison = if op == BinaryOp::EqualIgnoreCase {
+                Comparison::EqualIgnoreCase
+            } else {
+                Comparison::NotEqualIgnoreCase
+            };
+            let kind = BoundKind::Compare {
+                op: comparison,
+                left: boxed(left),
+                right: boxed(right_bound),
+            };
+            (kind, Type::Bool)
+        }
+        BinaryOp::Str(string_op) => {
+            let kind = BoundKind::StringTest {
+                op: string_op,
+                text: boxed(left),
+                needle: boxed(right_bound),
+            };
+            (kind, Type::Bool)
+        }
+        BinaryOp::MatchesRegex => {
+            let BoundKind::Literal(Value::String(pattern)) = &right_bound.kind else {
+                return Err(Error::unsupported(
+                    right_bound.span.clone(),
+                    "`matches regex` with a pattern computed per row is not supported yet; use a string literal",
+                ));
+            };
+            let regex = Regex::new(pattern).map_err(|error| {
+                type_error(&right_bound.span, format!("invalid regular expression: {error}"))
+            })?;
+            let kind = BoundKind::MatchesRegex {
+                text: boxed(left),
+                regex: Arc::new(regex),
+            };
+            (kind, Type::Bool)
+        }
+    };
+    let (kind, ty) = kind_and_type;
+    Ok(BoundExpr { kind, ty, span })
+}
+
+/// Functions that exist only inside Microsoft Defender XDR or Sentinel.
+const CLOUD_ONLY_FUNCTIONS: &[&str] = &["FileProfile", "DeviceFromIP", "SeenBy", "AssignedIPAddresses", "_GetWatchlist"];
+
+fn bind_call(binder: &mut Binder<'_>, name: &Ident, args: &[Expr], expr: &Expr, schema: &Schema) -> Result<BoundExpr> {
+    let Some(function) = functions::lookup(&name.name) else {
+        return Err(unknown_function(&name.name, name.span.clone()));
+    };
+    if args.len() < function.min_args || args.len() > function.max_args {
+        let expected = if function.min_args == function.max_args {
+            format!("{}", function.min_args)
+        } else if function.max_args == usize::MAX {
+            format!("at least {}", function.min_args)
+        } else {
+            format!("{} to {}", function.min_args, function.max_args)
+        };
+        return Err(type_error(
+            &expr.span,
+            format!("`{}` takes {expected} arguments, but {} were given", function.name, args.len()),
+        )
+        .with_hint(format!("signature: {}", function.signature)));
+    }
+    let mut bound_args = Vec::with_capacity(args.len());
+    for arg in args {
+        bound_args.push(bind(binder, arg, schema)?);
+    }
+    let types: Vec<Type> = bound_args.iter().map(|arg| arg.ty).collect();
+    let ty = (function.result_type)(&types).map_err(|message| {
+        type_error(&expr.span, format!("{}: {message}", function.name)).with_hint(format!("signature: {}", function.signature))
+    })?;
+    Ok(BoundExpr {
+        kind: BoundKind::Call {
+            function,
+            args: bound_args,
+        },
+        ty,
+        span: expr.span.clone(),
+    })
+}
+
+fn unknown_function(name: &str, span: std::ops::Range<usize>) -> Error {
+    if CLOUD_ONLY_FUNCTIONS.contains(&name) {
+        return Error::unsupported(
+            span,
+            format!("function `{name}` exists only inside Microsoft Defender XDR or Sentinel and is not available offline"),
+        );
+    }
+    if KNOWN_UNSUPPORTED.contains(&name) {
+        return Error::unsupported(span, format!("function `{name}` is not supported yet"));
+    }
+    let mut error = Error::at(ErrorKind::UnknownName, span, format!("unknown function `{name}`"));
+    let supported = functions::all();
+    let candidates = supported
+        .iter()
+        .map(|function| function.name)
+        .chain(KNOWN_UNSUPPORTED.iter().copied());
+    if let Some(suggestion) = closest(name, candidates) {
+        let note = match functions::lookup(suggestion) {
+            Some(function) => format!("did you mean `{}`?", function.signature),
+            None => format!("did you mean `{suggestion}` (not supported yet)?"),
+        };
+        error = error.with_hint(note);
+    }
+    error
+}

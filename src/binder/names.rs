@@ -1,0 +1,83 @@
+//! Name errors with suggestions, and the names Kusto gives to unnamed columns.
+
+use crate::ast::{Expr, ExprKind, Span};
+use crate::error::{closest, Error, ErrorKind};
+use crate::table::Schema;
+
+/// "unknown column" with the closest column or variable name as a hint, or the list of
+/// available columns when nothing is close.
+pub fn unknown_column(name: &str, span: Span, schema: &Schema, variables: &[String]) -> Error {
+    let mut error = Error::at(
+        ErrorKind::UnknownName,
+        span,
+        format!("`{name}` does not refer to any known column, table, variable or function"),
+    );
+    let candidates = schema.names().chain(variables.iter().map(String::as_str));
+    if let Some(suggestion) = closest(name, candidates) {
+        error = error.with_hint(format!("did you mean `{suggestion}`?"));
+    } else if !schema.is_empty() {
+        let listed: Vec<&str> = schema.names().take(20).collect();
+        let more = if schema.len() > 20 { ", …" } else { "" };
+        error = error.with_hint(format!("available columns: {}{more}", listed.join(", ")));
+    }
+    error
+}
+
+/// "unknown table" with the closest table or tabular variable as a hint.
+pub fn unknown_table(name: &str, span: Span, tables: &[String]) -> Error {
+    let mut error = Error::at(ErrorKind::UnknownName, span, format!("table `{name}` not found"));
+    match closest(name, tables.iter().map(String::as_str)) {
+        Some(suggestion) => error = error.with_hint(format!("did you mean `{suggestion}`?")),
+        None if tables.is_empty() => {
+            error = error.with_hint("no tables are loaded; load one with --table NAME=PATH or --data DIR")
+        }
+        None => {
+            let listed: Vec<&str> = tables.iter().map(String::as_str).take(20).collect();
+            error = error.with_hint(format!(
+                "loaded tables: {}; load another with --table {name}=PATH",
+                listed.join(", ")
+            ));
+        }
+    }
+    error
+}
+
+/// The column name Kusto derives for an unnamed `extend`/`project` expression: the
+/// column's own name, `a_b` for `a.b`, or the first free `ColumnN`.
+pub fn derived_column_name(expr: &Expr, taken: &Schema) -> String {
+    if let Some(path) = member_path(expr) {
+        return path;
+    }
+    let mut number = 1;
+    loop {
+        let candidate = format!("Column{number}");
+        if taken.index_of(&candidate).is_none() {
+            return candidate;
+        }
+        number += 1;
+    }
+}
+
+fn member_path(expr: &Expr) -> Option<String> {
+    match &expr.kind {
+        ExprKind::Name(name) => Some(name.clone()),
+        ExprKind::Member { expr, name } => Some(format!("{}_{}", member_path(expr)?, name.name)),
+        _ => None,
+    }
+}
+
+/// Makes `name` unique among `taken` by appending 1, 2, … as Kusto does for duplicate
+/// column names in `lookup` and `join` output.
+pub fn unique_name(name: &str, taken: &Schema) -> String {
+    if taken.index_of(name).is_none() {
+        return name.to_string();
+    }
+    let mut number = 1;
+    loop {
+        let candidate = format!("{name}{number}");
+        if taken.index_of(&candidate).is_none() {
+            return candidate;
+        }
+        number += 1;
+    }
+}

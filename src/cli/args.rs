@@ -1,0 +1,78 @@
+//! Command-line arguments.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+use kql::output::Format;
+
+/// Run Kusto Query Language (KQL) queries offline against local JSON and CSV exports.
+#[derive(Debug, Parser)]
+#[command(name = "kql", version, about)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+
+    /// Log debug messages to standard error.
+    #[arg(long, short, global = true)]
+    pub verbose: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run a query and print its result.
+    Run(RunArgs),
+    /// Parse and type-check queries against the built-in table schemas, without data.
+    Check(CheckArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// Query file to run; `-` reads the query from standard input.
+    pub file: Option<PathBuf>,
+
+    /// Query text to run instead of a file.
+    #[arg(long, short)]
+    pub query: Option<String>,
+
+    /// Load every .json, .jsonl, .ndjson and .csv file (optionally .gz) in DIR as a table
+    /// named after the file. Repeatable.
+    #[arg(long, value_name = "DIR")]
+    pub data: Vec<PathBuf>,
+
+    /// Load one table: NAME=PATH, or NAME=- for standard input (JSON lines). Repeatable.
+    #[arg(long, value_name = "NAME=PATH")]
+    pub table: Vec<String>,
+
+    /// Output format: table, json, ndjson or csv. Default: table on a terminal, json otherwise.
+    #[arg(long, value_parser = parse_format)]
+    pub format: Option<Format>,
+
+    /// Pin the clock that now() and ago() read, e.g. 2025-08-30T00:00:00Z.
+    #[arg(long, value_name = "DATETIME")]
+    pub now: Option<String>,
+
+    /// MaxMind-format GeoIP database (GeoLite2-City or GeoIP2-City .mmdb) for
+    /// geo_info_from_ip_address; default: the embedded DB-IP country database.
+    #[arg(long, env = "KQL_GEOIP_DB", value_name = "PATH")]
+    pub geoip_db: Option<PathBuf>,
+
+    /// Fail on a value that does not fit its column's type instead of storing null.
+    #[arg(long)]
+    pub strict: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Query files to check.
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+
+    /// Print nothing for queries that pass.
+    #[arg(long)]
+    pub quiet: bool,
+}
+
+fn parse_format(name: &str) -> Result<Format, String> {
+    Format::from_name(name).ok_or_else(|| format!("unknown format `{name}`; use table, json, ndjson or csv"))
+}

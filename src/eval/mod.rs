@@ -1,0 +1,88 @@
+//! The evaluator: runs a bound [`Plan`] over tables and returns the result table.
+//!
+//! Tabular operators live one per file under [`operators`]; scalar expressions are
+//! evaluated row by row in [`expr`]; scalar functions are in the [`functions`] catalog.
+//! Everything a query reads besides its tables (the clock, the GeoIP database) comes from
+//! one [`EvalContext`], so the same query over the same tables gives the same result.
+
+pub mod expr;
+pub mod functions;
+pub mod operators;
+pub mod text;
+
+use std::collections::HashMap;
+use std::sync::{Arc, OnceLock};
+
+use crate::binder::plan::Plan;
+use crate::error::{Error, Result};
+use crate::table::Table;
+
+/// Looks up IP addresses for `geo_info_from_ip_address`.
+pub trait GeoLookup: Send + Sync {
+    /// Returns the bag for this address text; empty when the database has no data for it.
+    fn lookup(&self, text: &str) -> serde_json::Map<String, serde_json::Value>;
+}
+
+/// Opens the GeoIP database when a query first needs it.
+pub type GeoLoader = Box<dyn Fn() -> Result<Arc<dyn GeoLookup>> + Send + Sync>;
+
+/// What a query reads besides its tables.
+pub struct EvalContext {
+    /// The query's clock, in ticks since the Unix epoch: `now()` and `ago()` read it.
+    pub now: i64,
+    geo_loader: Option<GeoLoader>,
+    geo: OnceLock<std::result::Result<Arc<dyn GeoLookup>, String>>,
+}
+
+impl EvalContext {
+    pub fn new(now: i64) -> EvalContext {
+        EvalContext {
+            now,
+            geo_loader: None,
+            geo: OnceLock::new(),
+        }
+    }
+
+    /// A context pinned to 2025-01-01T00:00:00Z with no GeoIP database, for unit tests.
+    pub fn for_tests() -> EvalContext {
+        EvalContext::new(crate::value::parse_datetime("2025-01-01T00:00:00Z").unwrap_or(0))
+    }
+
+    pub fn with_geo(mut self, loader: GeoLoader) -> EvalContext {
+        self.geo_loader = Some(loader);
+        self
+    }
+
+    /// Returns the GeoIP database, opening it on first use.
+    pub fn geo(&self) -> std::result::Result<&dyn GeoLookup, String> {
+        let loaded = self.geo.get_or_init(|| match &self.geo_loader {
+            Some(loader) => loader().map_err(|error| error.message),
+            None => Err("no GeoIP database is configured".to_string()),
+        });
+        match loaded {
+            Ok(geo) => Ok(geo.as_ref()),
+            Err(message) => Err(message.clone()),
+        }
+    }
+}
+
+/// The tables a query can read, by name.
+pub trait TableSource {
+    fn table(&self, name: &str) -> Option<Arc<Table>>;
+}
+
+impl TableSource for HashMap<String, Arc<Table>> {
+    fn table(&self, name: &str) -> Option<Arc<Table>> {
+        self.get(name).cloned()
+    }
+}
+
+/// Runs a plan and returns its result.
+pub fn execute(plan: &Plan, tables: &dyn TableSource, context: &EvalContext) -> Result<Table> {
+    operators::run(plan, tables, context)
+}
+
+/// Wraps a function or operator failure as an evaluation error at `span`.
+pub(crate) fn evaluation_error(span: &std::ops::Range<usize>, message: impl Into<String>) -> Error {
+    Error::at(crate::error::ErrorKind::Evaluation, span.clone(), message)
+}

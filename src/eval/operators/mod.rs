@@ -1,0 +1,55 @@
+//! Tabular operators, one per file, each a function from its input table(s) to its
+//! output table. [`run`] walks the plan and calls them.
+
+mod count;
+mod filter;
+mod lookup;
+mod print;
+mod project;
+mod take;
+
+use std::sync::Arc;
+
+use super::{EvalContext, TableSource};
+use crate::binder::plan::{Plan, PlanKind};
+use crate::error::{Error, ErrorKind, Result};
+use crate::table::Table;
+
+/// Runs a plan node and everything below it.
+pub fn run(plan: &Plan, tables: &dyn TableSource, context: &EvalContext) -> Result<Table> {
+    match &plan.kind {
+        PlanKind::Scan { table } => scan(plan, table, tables),
+        PlanKind::Constant(table) => Ok(Table::clone(table)),
+        PlanKind::Print { exprs } => print::run(&plan.schema, exprs, context),
+        PlanKind::Where { input, predicate } => {
+            let input = run(input, tables, context)?;
+            filter::run(input, predicate, context)
+        }
+        PlanKind::Project { input, columns } => {
+            let input = run(input, tables, context)?;
+            project::run(input, &plan.schema, columns, context)
+        }
+        PlanKind::Take { input, count } => {
+            let input = run(input, tables, context)?;
+            Ok(take::run(input, *count))
+        }
+        PlanKind::Count { input } => {
+            let input = run(input, tables, context)?;
+            Ok(count::run(&input))
+        }
+        PlanKind::Lookup(lookup) => {
+            let left = run(&lookup.left, tables, context)?;
+            let right = run(&lookup.right, tables, context)?;
+            lookup::run(&left, &right, lookup, &plan.schema)
+        }
+    }
+}
+
+/// Reads a loaded table. The binder resolved the name against the same tables, so a
+/// missing one here means the caller changed them between binding and running.
+fn scan(plan: &Plan, name: &str, tables: &dyn TableSource) -> Result<Table> {
+    let table: Arc<Table> = tables.table(name).ok_or_else(|| {
+        Error::at(ErrorKind::UnknownName, plan.span.clone(), format!("table `{name}` is not loaded"))
+    })?;
+    Ok(Table::clone(&table))
+}

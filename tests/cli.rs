@@ -1,0 +1,194 @@
+//! The `kql` binary, run the way a user runs it.
+
+use std::fs;
+
+use predicates::prelude::*;
+
+use crate::support::{kql_command, project_root};
+
+fn temp_dir() -> tempfile::TempDir {
+    tempfile::tempdir().expect("temporary directory")
+}
+
+#[test]
+fn query_from_command_line_as_json() {
+    kql_command()
+        .args(["run", "-q", "print x = 1, s = 'a'", "--format", "json"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(r#"{"columns":[{"name":"x","type":"long"},{"name":"s","type":"string"}]"#))
+        .stdout(predicate::str::contains(r#"[1,"a"]"#));
+}
+
+#[test]
+fn query_from_standard_input() {
+    kql_command()
+        .args(["run", "-", "--format", "csv"])
+        .write_stdin("print n = 2 + 3")
+        .assert()
+        .success()
+        .stdout("n\n5\n");
+}
+
+#[test]
+fn table_format_shows_row_count() {
+    kql_command()
+        .args(["run", "-q", "datatable(a:long)[1, 2] | where a > 0", "--format", "table"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("2 rows"));
+}
+
+#[test]
+fn ndjson_format_one_object_per_line() {
+    kql_command()
+        .args(["run", "-q", "datatable(a:long, b:bool)[1, true, 2, bool(null)]", "--format", "ndjson"])
+        .assert()
+        .success()
+        .stdout("{\"a\":1,\"b\":true}\n{\"a\":2,\"b\":null}\n");
+}
+
+#[test]
+fn syntax_error_shows_position_and_caret() {
+    kql_command()
+        .args(["run", "-q", "print x = 1\n| whre x > 0"])
+        .assert()
+        .code(1)
+        .stdout("")
+        .stderr(predicate::str::contains("<query>:2:3"))
+        .stderr(predicate::str::contains("2 | | whre x > 0"))
+        .stderr(predicate::str::contains("    ^^^^"))
+        .stderr(predicate::str::contains("did you mean `where`?"));
+}
+
+#[test]
+fn unsupported_operator_exits_one() {
+    kql_command()
+        .args(["run", "-q", "print x = 1 | summarize count()"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("operator `summarize` is not supported yet"));
+}
+
+#[test]
+fn unknown_table_names_loaded_tables() {
+    let dir = temp_dir();
+    fs::write(dir.path().join("Events.jsonl"), "{\"a\":1}\n").expect("write fixture");
+    kql_command()
+        .args(["run", "-q", "Event | count", "--data"])
+        .arg(dir.path())
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("table `Event` not found"))
+        .stderr(predicate::str::contains("did you mean `Events`?"));
+}
+
+#[test]
+fn missing_query_file_is_usage_error() {
+    kql_command()
+        .args(["run", "no-such-query.kql"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("no-such-query.kql"));
+}
+
+#[test]
+fn missing_table_file_is_input_error() {
+    kql_command()
+        .args(["run", "-q", "T | count", "--table", "T=/no/such/file.json"])
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(predicate::str::contains("/no/such/file.json"));
+}
+
+#[test]
+fn broken_json_line_names_file_and_line() {
+    let dir = temp_dir();
+    let path = dir.path().join("T.jsonl");
+    fs::write(&path, "{\"a\":1}\n{\"a\":\n{\"a\":3}\n").expect("write fixture");
+    kql_command()
+        .args(["run", "-q", "T | count", "--table"])
+        .arg(format!("T={}", path.display()))
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(predicate::str::contains("T.jsonl:2"));
+}
+
+#[test]
+fn table_option_needs_name_and_path() {
+    kql_command()
+        .args(["run", "-q", "T | count", "--table", "just-a-path.json"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("NAME=PATH"));
+}
+
+#[test]
+fn now_option_pins_the_clock() {
+    kql_command()
+        .args(["run", "-q", "print t = ago(1d)", "--now", "2025-08-30T00:00:00Z", "--format", "csv"])
+        .assert()
+        .success()
+        .stdout("t\n2025-08-29T00:00:00Z\n");
+}
+
+#[test]
+fn invalid_now_is_usage_error() {
+    kql_command()
+        .args(["run", "-q", "print 1", "--now", "yesterday"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--now"));
+}
+
+#[test]
+fn missing_geoip_database_is_reported() {
+    kql_command()
+        .args(["run", "-q", "print g = geo_info_from_ip_address('8.8.8.8')", "--geoip-db", "/no/such.mmdb"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("/no/such.mmdb"));
+}
+
+#[test]
+fn check_accepts_published_query() {
+    kql_command()
+        .current_dir(project_root())
+        .args(["check", "queries/mde-suspicious-tcp-flags.kql"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("queries/mde-suspicious-tcp-flags.kql: ok"));
+}
+
+#[test]
+fn check_rejects_unknown_column() {
+    let dir = temp_dir();
+    let path = dir.path().join("bad.kql");
+    fs::write(&path, "DeviceNetworkEvents\n| where RemoteIp == '1.2.3.4'\n").expect("write query");
+    kql_command()
+        .arg("check")
+        .arg(&path)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("did you mean `RemoteIP`?"));
+}
+
+#[test]
+fn closed_pipe_is_not_an_error() {
+    // 100,000 rows of CSV overflow the pipe buffer, so kql is still writing when `head`
+    // closes the pipe; it must exit quietly with status 0.
+    let dir = temp_dir();
+    let values: Vec<String> = (0..100_000).map(|n| n.to_string()).collect();
+    let query_path = dir.path().join("many.kql");
+    fs::write(&query_path, format!("datatable(a:long)[{}]", values.join(","))).expect("write query");
+    let script = format!(
+        "{} run {} --format csv | head -c 1 >/dev/null; echo ${{PIPESTATUS[0]}}",
+        assert_cmd::cargo::cargo_bin("kql").display(),
+        query_path.display()
+    );
+    let output = std::process::Command::new("bash").arg("-c").arg(script).output().expect("bash runs");
+    assert_eq!(String::from_utf8_lossy(&output.stdout).trim(), "0");
+    assert!(!String::from_utf8_lossy(&output.stderr).contains("panicked"));
+}

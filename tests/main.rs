@@ -1,0 +1,6 @@
+//! Integration tests, compiled as one binary so the suite builds and runs fast.
+
+mod cli;
+mod golden;
+mod semantics;
+mod support;

@@ -1,0 +1,429 @@
+//! Query-level semantics, each checked through the whole engine (parse, bind, run).
+//! Expected values come from the KQL reference on learn.microsoft.com, cited per test.
+
+use kql::error::ErrorKind;
+use kql::value::Value;
+
+use crate::support::{column_text, names, run, run_error, scalar};
+
+fn flag(expression: &str) -> Value {
+    scalar(expression)
+}
+
+// --- Lexing and statements -----------------------------------------------------------
+
+#[test]
+fn comments_between_operators() {
+    let table = run("datatable(x:long)[1, 2, 3] // a source\n| where x > 1\n//| where x > 2\n| count");
+    assert_eq!(column_text(&table, "Count"), ["2"]);
+}
+
+#[test]
+fn string_literal_forms() {
+    assert_eq!(scalar(r#""a\"b""#), Value::from("a\"b"));
+    assert_eq!(scalar(r"@'C:\Temp'"), Value::from(r"C:\Temp"));
+    assert_eq!(scalar(r#"@"x""y""#), Value::from("x\"y"));
+    assert_eq!(scalar(r"'tab\there'"), Value::from("tab\there"));
+}
+
+#[test]
+fn number_and_timespan_literals() {
+    assert_eq!(scalar("6"), Value::Long(6));
+    assert_eq!(scalar("1.5"), Value::Real(1.5));
+    assert_eq!(scalar("30m").to_kusto_string(), "00:30:00");
+    assert_eq!(scalar("1d").to_kusto_string(), "1.00:00:00");
+    assert_eq!(scalar("true"), Value::Bool(true));
+}
+
+#[test]
+fn bracketed_column_names() {
+    let table = run("print ['Tcp Flags'] = 6 | project ['Tcp Flags'], x = ['Tcp Flags'] + 1");
+    assert_eq!(names(&table), ["Tcp Flags", "x"]);
+    assert_eq!(column_text(&table, "x"), ["7"]);
+}
+
+#[test]
+fn names_are_case_sensitive() {
+    let error = run_error("print X = 1 | project x");
+    assert_eq!(error.kind, ErrorKind::UnknownName);
+    assert!(error.hints.iter().any(|hint| hint.contains("`X`")), "{:?}", error.hints);
+}
+
+// learn.microsoft.com/kusto/query/let-statement: let binds scalars and tabular
+// expressions; the last statement is the query.
+#[test]
+fn let_scalar_dynamic_and_tabular() {
+    let query = "let limit = 2;\nlet wanted = dynamic(['a', 'c']);\nlet T = datatable(k:string, n:long)['a', 1, 'b', 2, 'c', 3];\nT | where k in (wanted) and n >= limit";
+    let table = run(query);
+    assert_eq!(column_text(&table, "k"), ["c"]);
+}
+
+#[test]
+fn let_later_binding_shadows_earlier() {
+    let table = run("let x = 1; let x = 2; print y = x");
+    assert_eq!(column_text(&table, "y"), ["2"]);
+}
+
+#[test]
+fn query_must_end_with_tabular_statement() {
+    let error = run_error("let x = 1;");
+    assert_eq!(error.kind, ErrorKind::Syntax);
+}
+
+// --- datatable -------------------------------------------------------------------
+
+// learn.microsoft.com/kusto/query/datatable-operator. The conversion of numbers into a
+// string column follows Kusto's runtime conversion; see the note in the binder.
+#[test]
+fn datatable_converts_values_to_column_type() {
+    let table = run("datatable(TcpFlagDecimal:string, Comment:string)[6, 'six', 63, 'all',]");
+    assert_eq!(column_text(&table, "TcpFlagDecimal"), ["6", "63"]);
+    assert_eq!(table.schema.fields[0].ty.name(), "string");
+    let table = run("datatable(n:int, r:real)[5, 1, int(null), 2]");
+    assert_eq!(table.columns[0][0], Value::Int(5));
+    assert_eq!(table.columns[0][1], Value::Null);
+    assert_eq!(table.columns[1][0], Value::Real(1.0));
+}
+
+#[test]
+fn datatable_value_count_error() {
+    let error = run_error("datatable(a:long, b:long)[1, 2, 3]");
+    assert!(error.message.contains("multiple of 2"), "{}", error.message);
+}
+
+#[test]
+fn datatable_unconvertible_value_error() {
+    let error = run_error("datatable(a:long)['abc']");
+    assert_eq!(error.kind, ErrorKind::TypeMismatch);
+}
+
+// --- dynamic -----------------------------------------------------------------------
+
+// learn.microsoft.com/kusto/query/scalar-data-types/dynamic
+#[test]
+fn dynamic_literals_and_access() {
+    assert_eq!(scalar("dynamic(null)"), Value::Null);
+    assert_eq!(scalar("tostring(dynamic({'a': {'b': [1, 2]}}).a.b[1])"), Value::from("2"));
+    assert_eq!(scalar("tostring(dynamic([1, 2, 3])[-1])"), Value::from("3"));
+    assert_eq!(scalar(r#"tostring(dynamic({"Tcp Flags": 6})["Tcp Flags"])"#), Value::from("6"));
+}
+
+#[test]
+fn missing_key_and_non_bag_give_null() {
+    assert_eq!(scalar("isnull(dynamic({'a': 1}).b)"), Value::Bool(true));
+    assert_eq!(scalar("isnull(parse_json('n/a').direction)"), Value::Bool(true));
+    assert_eq!(scalar("tostring(parse_json('n/a')['Tcp Flags'])"), Value::from(""));
+    assert_eq!(scalar("isnull(dynamic([1]).x)"), Value::Bool(true));
+}
+
+#[test]
+fn element_access_on_string_is_an_error() {
+    let error = run_error("print s = '{\"a\":1}' | extend v = s.a");
+    assert_eq!(error.kind, ErrorKind::TypeMismatch);
+    assert!(error.hints.iter().any(|hint| hint.contains("parse_json(s)")), "{:?}", error.hints);
+}
+
+// learn.microsoft.com/kusto/query/parse-json-function
+#[test]
+fn parse_json_cases() {
+    assert_eq!(scalar("tostring(parse_json('{\"a\":1}'))"), Value::from(r#"{"a":1}"#));
+    assert_eq!(scalar("parse_json('abc')").type_of().map(|t| t.name()), Some("dynamic"));
+    assert_eq!(scalar("tostring(parse_json('abc'))"), Value::from("abc"));
+    assert_eq!(scalar("isnull(parse_json(''))"), Value::Bool(true));
+    assert_eq!(scalar("tostring(parse_json(parse_json('{\"a\":1}')).a)"), Value::from("1"));
+    assert_eq!(scalar("tostring(todynamic('[1,2]')[0])"), Value::from("1"));
+}
+
+// learn.microsoft.com/kusto/query/tostring-function
+#[test]
+fn tostring_cases() {
+    assert_eq!(scalar("tostring(int(null))"), Value::from(""));
+    assert_eq!(scalar("tostring(dynamic('In'))"), Value::from("In"));
+    assert_eq!(scalar("tostring(dynamic({'a':1,'b':[1,2]}))"), Value::from(r#"{"a":1,"b":[1,2]}"#));
+    assert_eq!(scalar("tostring(true)"), Value::from("true"));
+    assert_eq!(scalar("tostring(datetime(2025-08-29 10:15:00))"), Value::from("2025-08-29T10:15:00Z"));
+}
+
+// --- String predicates ---------------------------------------------------------------
+
+// learn.microsoft.com/kusto/query/datatypes-string-operators ("What is a term?") and
+// learn.microsoft.com/kusto/query/has-operator: `has` matches whole terms, ignoring case.
+#[test]
+fn has_matches_terms() {
+    assert_eq!(flag("'Inbound' has 'In'"), Value::Bool(false));
+    assert_eq!(flag("'in' has 'In'"), Value::Bool(true));
+    assert_eq!(flag("'16' has '6'"), Value::Bool(false));
+    assert_eq!(flag("'North America' has 'america'"), Value::Bool(true));
+    assert_eq!(flag("'KustoExplorerQueryRun' has 'Explorer'"), Value::Bool(false));
+    assert_eq!(flag("'src=10.0.0.1:80' has '10.0.0.1'"), Value::Bool(true));
+    assert_eq!(flag("'10.0.0.10' has '10.0.0.1'"), Value::Bool(false));
+}
+
+#[test]
+fn has_variants() {
+    assert_eq!(flag("'Inbound' !has 'In'"), Value::Bool(true));
+    assert_eq!(flag("'in' has_cs 'In'"), Value::Bool(false));
+    assert_eq!(flag("'In' has_cs 'In'"), Value::Bool(true));
+    assert_eq!(flag("'in' !has_cs 'In'"), Value::Bool(true));
+}
+
+// learn.microsoft.com/kusto/query/has-any-operator and has-all-operator.
+#[test]
+fn has_any_and_has_all() {
+    assert_eq!(flag("'119' has_any (dynamic(['19']))"), Value::Bool(false));
+    assert_eq!(flag("'19' has_any (dynamic(['6', '19']))"), Value::Bool(true));
+    assert_eq!(flag("'6,7' has_any ('7')"), Value::Bool(true));
+    assert_eq!(flag("'a b c' has_all ('a', 'c')"), Value::Bool(true));
+    assert_eq!(flag("'a b' has_all ('a', 'c')"), Value::Bool(false));
+    let table = run("let flags = dynamic(['6','7']); datatable(f:string)['6', '16', '7', '67'] | where f has_any (flags)");
+    assert_eq!(column_text(&table, "f"), ["6", "7"]);
+}
+
+#[test]
+fn has_on_dynamic_converts_with_tostring() {
+    assert_eq!(flag("dynamic('In') has 'In'"), Value::Bool(true));
+    assert_eq!(flag("dynamic('Inbound') has 'In'"), Value::Bool(false));
+    assert_eq!(flag("dynamic(null) has 'In'"), Value::Bool(false));
+    assert_eq!(flag("dynamic(null) !has 'In'"), Value::Bool(true));
+}
+
+#[test]
+fn contains_startswith_endswith() {
+    assert_eq!(flag("'KustoExplorerQueryRun' contains 'explorer'"), Value::Bool(true));
+    assert_eq!(flag("'KustoExplorer' !contains 'explorer'"), Value::Bool(false));
+    assert_eq!(flag("'KustoExplorer' contains_cs 'explorer'"), Value::Bool(false));
+    assert_eq!(flag("'powershell.exe' startswith 'POWER'"), Value::Bool(true));
+    assert_eq!(flag("'powershell.exe' endswith '.EXE'"), Value::Bool(true));
+    assert_eq!(flag("'powershell.exe' !endswith '.exe'"), Value::Bool(false));
+}
+
+// learn.microsoft.com/kusto/query/in-operator and in-cs-operator.
+#[test]
+fn in_operators() {
+    assert_eq!(flag("'a' in ('a', 'b')"), Value::Bool(true));
+    assert_eq!(flag("'A' in ('a', 'b')"), Value::Bool(false));
+    assert_eq!(flag("'A' in~ ('a', 'b')"), Value::Bool(true));
+    assert_eq!(flag("'c' !in ('a', 'b')"), Value::Bool(true));
+    assert_eq!(flag("4624 in (4624, 4625)"), Value::Bool(true));
+    assert_eq!(flag("'b' in (dynamic(['a', 'b']))"), Value::Bool(true));
+}
+
+#[test]
+fn equality_and_case() {
+    assert_eq!(flag("'In' == 'in'"), Value::Bool(false));
+    assert_eq!(flag("'In' =~ 'in'"), Value::Bool(true));
+    assert_eq!(flag("'In' !~ 'in'"), Value::Bool(false));
+}
+
+// --- Expressions -------------------------------------------------------------------
+
+#[test]
+fn operator_precedence() {
+    assert_eq!(scalar("1 + 2 * 3"), Value::Long(7));
+    assert_eq!(flag("1 == 1 or 1 == 2 and 1 == 3"), Value::Bool(true));
+    assert_eq!(flag("not(1 == 1 and 2 == 2)"), Value::Bool(false));
+    assert_eq!(scalar("-2 * 3 + 10 % 4"), Value::Long(-4));
+}
+
+// learn.microsoft.com/kusto/query/scalar-data-types/null-values
+#[test]
+fn null_comparisons_and_where() {
+    let table = run("datatable(val:int)[5, int(null)] | extend gt = val > 3, eq = val == int(null), ne = val != 5");
+    assert_eq!(column_text(&table, "gt"), ["true", ""]);
+    assert_eq!(column_text(&table, "eq"), ["", ""]);
+    assert_eq!(column_text(&table, "ne"), ["false", "true"]);
+    let table = run("datatable(ival:int, sval:string)[5, 'a', int(null), 'b'] | where ival != 5");
+    assert_eq!(column_text(&table, "sval"), ["b"]);
+}
+
+#[test]
+fn null_checks_and_emptiness() {
+    assert_eq!(flag("isnull(int(null))"), Value::Bool(true));
+    assert_eq!(flag("isnull('')"), Value::Bool(false));
+    assert_eq!(flag("isnotnull(5)"), Value::Bool(true));
+    assert_eq!(flag("isempty('')"), Value::Bool(true));
+    assert_eq!(flag("isempty(int(null))"), Value::Bool(true));
+    assert_eq!(flag("isnotempty('x')"), Value::Bool(true));
+}
+
+#[test]
+fn conversions() {
+    assert_eq!(scalar("tolong('445')"), Value::Long(445));
+    assert_eq!(scalar("isnull(tolong('abc'))"), Value::Bool(true));
+    assert_eq!(scalar("toint('7')"), Value::Int(7));
+    assert_eq!(scalar("toreal('1.5')"), Value::Real(1.5));
+    assert_eq!(scalar("tobool('true')"), Value::Bool(true));
+    assert_eq!(scalar("tostring(todatetime('2025-08-29T10:15:00Z'))"), Value::from("2025-08-29T10:15:00Z"));
+}
+
+#[test]
+fn clock_is_pinned_per_query() {
+    assert_eq!(scalar("tostring(ago(1d))"), Value::from("2025-08-29T00:00:00Z"));
+    assert_eq!(scalar("now() - ago(1h) == 1h"), Value::Bool(true));
+    let table = run("set query_now = datetime(2020-01-01); print t = now()");
+    assert_eq!(column_text(&table, "t"), ["2020-01-01T00:00:00Z"]);
+}
+
+// --- IP and GeoIP -------------------------------------------------------------------
+
+// learn.microsoft.com/kusto/query/ipv4-is-private-function
+#[test]
+fn ipv4_is_private_cases() {
+    assert_eq!(scalar("ipv4_is_private('192.168.1.1/24')"), Value::Bool(true));
+    assert_eq!(scalar("ipv4_is_private('10.1.2.3/24')"), Value::Bool(true));
+    assert_eq!(scalar("ipv4_is_private('202.1.2.3')"), Value::Bool(false));
+    assert_eq!(scalar("ipv4_is_private('127.0.0.1')"), Value::Bool(false));
+    assert_eq!(scalar("isnull(ipv4_is_private('fd12::1'))"), Value::Bool(true));
+    assert_eq!(scalar("isnull(ipv4_is_private('::ffff:10.0.0.1'))"), Value::Bool(true));
+}
+
+// learn.microsoft.com/kusto/query/geo-info-from-ip-address-function: the bag has an
+// English country name; addresses with no data give an empty bag.
+#[test]
+fn geo_info_with_embedded_database() {
+    assert_eq!(scalar("tostring(geo_info_from_ip_address('20.53.203.50').country)"), Value::from("Australia"));
+    assert_eq!(scalar("tostring(geo_info_from_ip_address('8.8.8.8').country)"), Value::from("United States"));
+    assert_eq!(scalar("tostring(geo_info_from_ip_address('10.0.0.1'))"), Value::from("{}"));
+    assert_eq!(scalar("tostring(geo_info_from_ip_address('not an ip'))"), Value::from("{}"));
+    assert_eq!(scalar("tostring(geo_info_from_ip_address('10.0.0.1').country)"), Value::from(""));
+}
+
+// --- Tabular operators ---------------------------------------------------------------
+
+#[test]
+fn extend_several_and_replace() {
+    let table = run("datatable(a:long, b:string)[1, 'x'] | extend c = a + 1, d = c * 2, a = 'replaced'");
+    assert_eq!(names(&table), ["a", "b", "c", "d"]);
+    assert_eq!(column_text(&table, "a"), ["replaced"]);
+    assert_eq!(column_text(&table, "d"), ["4"]);
+    assert_eq!(table.schema.fields[0].ty.name(), "string");
+}
+
+#[test]
+fn extend_unnamed_expression_gets_column_name() {
+    let table = run("datatable(a:long)[1] | extend a + 1, strlen('ab')");
+    assert_eq!(names(&table), ["a", "Column1", "Column2"]);
+}
+
+// learn.microsoft.com/kusto/query/project-operator
+#[test]
+fn project_orders_renames_and_computes() {
+    let table = run("datatable(a:long, b:string, c:bool)[1, 'x', true] | project c, b2 = b, n = a * 10");
+    assert_eq!(names(&table), ["c", "b2", "n"]);
+    assert_eq!(column_text(&table, "n"), ["10"]);
+    let error = run_error("datatable(a:long)[1] | project nope");
+    assert_eq!(error.kind, ErrorKind::UnknownName);
+}
+
+#[test]
+fn where_requires_bool() {
+    let error = run_error("datatable(a:long)[1] | where a");
+    assert_eq!(error.kind, ErrorKind::TypeMismatch);
+}
+
+#[test]
+fn take_limit_and_count() {
+    let table = run("datatable(a:long)[1, 2, 3] | take 2");
+    assert_eq!(column_text(&table, "a"), ["1", "2"]);
+    let table = run("datatable(a:long)[1, 2, 3] | limit 0");
+    assert_eq!(table.row_count, 0);
+    let table = run("datatable(a:long)[1, 2, 3] | count");
+    assert_eq!(names(&table), ["Count"]);
+    assert_eq!(column_text(&table, "Count"), ["3"]);
+}
+
+#[test]
+fn print_names_columns() {
+    let table = run("print 1, x = 'a', 2");
+    assert_eq!(names(&table), ["print_0", "x", "print_2"]);
+}
+
+// learn.microsoft.com/kusto/query/lookup-operator: the result has the left columns, then
+// the right columns without the right-side keys; leftouter is the default.
+#[test]
+fn lookup_leftouter_keeps_unmatched() {
+    let query = "let R = datatable(Key:string, Comment:string)['6', 'six', '7', 'seven'];\n\
+                 datatable(Flags:string, n:long)['6', 1, '9', 2] | lookup R on $left.Flags == $right.Key";
+    let table = run(query);
+    assert_eq!(names(&table), ["Flags", "n", "Comment"]);
+    assert_eq!(column_text(&table, "Comment"), ["six", ""]);
+    assert_eq!(table.columns[2][1], Value::from(""));
+}
+
+#[test]
+fn lookup_inner_drops_unmatched() {
+    let query = "let R = datatable(Flags:string, Comment:string)['6', 'six'];\n\
+                 datatable(Flags:string)['6', '9'] | lookup kind=inner R on Flags";
+    let table = run(query);
+    assert_eq!(names(&table), ["Flags", "Comment"]);
+    assert_eq!(column_text(&table, "Flags"), ["6"]);
+}
+
+#[test]
+fn lookup_duplicate_right_keys_repeat_left_row() {
+    let query = "let R = datatable(k:long, v:string)[1, 'a', 1, 'b'];\n\
+                 datatable(k:long)[1, 2] | lookup R on k";
+    let table = run(query);
+    assert_eq!(column_text(&table, "k"), ["1", "1", "2"]);
+    assert_eq!(column_text(&table, "v"), ["a", "b", ""]);
+}
+
+#[test]
+fn lookup_several_keys_and_name_clash() {
+    let query = "let R = datatable(a:long, b:string, n:long)[1, 'x', 10, 1, 'y', 20];\n\
+                 datatable(a:long, b:string, n:long)[1, 'y', 0] | lookup (R) on a, b";
+    let table = run(query);
+    assert_eq!(names(&table), ["a", "b", "n", "n1"]);
+    assert_eq!(column_text(&table, "n1"), ["20"]);
+}
+
+#[test]
+fn lookup_null_numeric_column_stays_null() {
+    let query = "let R = datatable(k:string, v:long)['a', 1];\n datatable(k:string)['b'] | lookup R on k";
+    let table = run(query);
+    assert_eq!(table.columns[1][0], Value::Null);
+}
+
+#[test]
+fn lookup_key_errors() {
+    let error = run_error("let R = datatable(k:string)['a']; datatable(j:string)['a'] | lookup R on k");
+    assert_eq!(error.kind, ErrorKind::UnknownName);
+    let error = run_error("let R = datatable(k:long)[1]; datatable(k:string)['a'] | lookup R on k");
+    assert_eq!(error.kind, ErrorKind::TypeMismatch);
+}
+
+#[test]
+fn lookup_string_keys_are_case_sensitive() {
+    let query = "let R = datatable(k:string, v:long)['In', 1]; datatable(k:string)['in', 'In'] | lookup kind=inner R on k";
+    let table = run(query);
+    assert_eq!(column_text(&table, "k"), ["In"]);
+}
+
+// --- Errors ------------------------------------------------------------------------
+
+#[test]
+fn unknown_table_suggests_name() {
+    let error = run_error("let DeviceEvents = datatable(a:long)[1]; DeviceEvent | count");
+    assert_eq!(error.kind, ErrorKind::UnknownName);
+    assert!(error.hints.iter().any(|hint| hint.contains("DeviceEvents")), "{:?}", error.hints);
+}
+
+#[test]
+fn unknown_function_suggests_name() {
+    let error = run_error("print tostrin(1)");
+    assert_eq!(error.kind, ErrorKind::UnknownName);
+    assert!(error.hints.iter().any(|hint| hint.contains("tostring(")), "{:?}", error.hints);
+}
+
+#[test]
+fn unsupported_function_is_named() {
+    let error = run_error("print split('a,b', ',')");
+    assert_eq!(error.kind, ErrorKind::Unsupported);
+    assert!(error.message.contains("`split`"), "{}", error.message);
+}
+
+#[test]
+fn wrong_argument_count() {
+    let error = run_error("print tostring()");
+    assert_eq!(error.kind, ErrorKind::TypeMismatch);
+}
