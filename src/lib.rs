@@ -4,5 +4,6 @@
 //! source text → [`lexer`] → [`parser`] → [`ast`] → [`binder`] → [`eval`] → [`output`].
 
 pub mod error;
+pub mod geo;
 pub mod table;
 pub mod value;
