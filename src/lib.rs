@@ -5,9 +5,18 @@
 
 pub mod ast;
 pub mod binder;
+pub mod engine;
 pub mod error;
 pub mod eval;
+pub mod geo;
 pub mod lexer;
+pub mod output;
 pub mod parser;
 pub mod table;
 pub mod value;
+
+impl eval::GeoLookup for geo::GeoIp {
+    fn lookup(&self, text: &str) -> serde_json::Map<String, serde_json::Value> {
+        geo::GeoIp::lookup(self, text)
+    }
+}
