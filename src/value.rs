@@ -249,10 +249,6 @@ pub fn format_real(x: f64) -> String {
     }
 }
 
-const UNIX_EPOCH_DATE: NaiveDate = match NaiveDate::from_ymd_opt(1970, 1, 1) {
-    Some(date) => date,
-    None => panic!("1970-01-01 is a valid date"),
-};
 
 /// Converts ticks since the Unix epoch to a chrono date-time, or `None` outside chrono's range.
 pub fn ticks_to_naive(ticks: i64) -> Option<NaiveDateTime> {
