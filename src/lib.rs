@@ -5,6 +5,7 @@
 
 pub mod ast;
 pub mod binder;
+pub mod data;
 pub mod engine;
 pub mod error;
 pub mod eval;
@@ -12,11 +13,6 @@ pub mod geo;
 pub mod lexer;
 pub mod output;
 pub mod parser;
+pub mod schema;
 pub mod table;
 pub mod value;
-
-impl eval::GeoLookup for geo::GeoIp {
-    fn lookup(&self, text: &str) -> serde_json::Map<String, serde_json::Value> {
-        geo::GeoIp::lookup(self, text)
-    }
-}

@@ -206,3 +206,9 @@ fn non_empty(text: Option<&str>) -> Option<&str> {
 
 #[cfg(test)]
 mod tests;
+
+impl crate::eval::GeoLookup for GeoIp {
+    fn lookup(&self, text: &str) -> serde_json::Map<String, serde_json::Value> {
+        GeoIp::lookup(self, text)
+    }
+}

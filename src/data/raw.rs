@@ -1,0 +1,185 @@
+//! Cells as a reader finds them, before the columns get their types.
+//!
+//! Readers fill a [`RawTable`] row by row. Column types are decided only after the whole
+//! input is read, because both inference and the choice between a column's XDR and
+//! Sentinel type depend on every value in the column.
+
+use std::collections::HashMap;
+
+/// One cell as read from a file.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum RawCell {
+    /// A missing JSON key, a JSON `null` or an empty CSV field.
+    Absent,
+    Bool(bool),
+    Number(serde_json::Number),
+    /// A JSON string.
+    JsonString(Box<str>),
+    /// A JSON object or array.
+    Nested(Box<serde_json::Value>),
+    /// A non-empty CSV field.
+    Text(Box<str>),
+}
+
+impl RawCell {
+    pub(crate) fn from_json(value: serde_json::Value) -> RawCell {
+        match value {
+            serde_json::Value::Null => RawCell::Absent,
+            serde_json::Value::Bool(flag) => RawCell::Bool(flag),
+            serde_json::Value::Number(number) => RawCell::Number(number),
+            serde_json::Value::String(text) => RawCell::JsonString(text.into_boxed_str()),
+            nested => RawCell::Nested(Box::new(nested)),
+        }
+    }
+
+    /// Formats the cell for an error message: text in quotes, JSON values as JSON, both
+    /// cut to about 80 characters.
+    pub(crate) fn describe(&self) -> String {
+        const MAX_CHARS: usize = 80;
+        let text = match self {
+            RawCell::Absent => return "null".to_string(),
+            RawCell::Bool(flag) => flag.to_string(),
+            RawCell::Number(number) => number.to_string(),
+            RawCell::JsonString(text) | RawCell::Text(text) => {
+                let cut: String = text.chars().take(MAX_CHARS).collect();
+                let ellipsis = if cut.len() < text.len() { "…" } else { "" };
+                return format!("{cut:?}{ellipsis}");
+            }
+            RawCell::Nested(json) => json.to_string(),
+        };
+        if text.chars().count() > MAX_CHARS {
+            let cut: String = text.chars().take(MAX_CHARS).collect();
+            format!("{cut}…")
+        } else {
+            text
+        }
+    }
+}
+
+/// The start of a row: an index into [`RawTable::sources`] and a 1-based line number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct RowLocation {
+    pub source: usize,
+    pub line: u64,
+}
+
+#[derive(Debug)]
+pub(crate) struct RawColumn {
+    pub name: String,
+    /// The cells, one per row once [`RawTable::finish`] has run, and fewer while reading.
+    pub cells: Vec<RawCell>,
+}
+
+/// The rows read from one or more inputs of the same table.
+#[derive(Debug, Default)]
+pub(crate) struct RawTable {
+    /// The name of each input, as error messages show it.
+    pub sources: Vec<String>,
+    /// Columns in the order they were first seen.
+    pub columns: Vec<RawColumn>,
+    pub rows: Vec<RowLocation>,
+    index: HashMap<String, usize>,
+}
+
+impl RawTable {
+    /// Registers an input and returns its index for [`RawTable::start_row`].
+    pub(crate) fn add_source(&mut self, origin: &str) -> usize {
+        self.sources.push(origin.to_string());
+        self.sources.len() - 1
+    }
+
+    /// Returns the index of the column with this name, adding the column if it is new.
+    pub(crate) fn column_index(&mut self, name: &str) -> usize {
+        if let Some(&index) = self.index.get(name) {
+            return index;
+        }
+        let index = self.columns.len();
+        self.columns.push(RawColumn {
+            name: name.to_string(),
+            cells: Vec::new(),
+        });
+        self.index.insert(name.to_string(), index);
+        index
+    }
+
+    /// Starts a new row. Cells set afterwards belong to it.
+    pub(crate) fn start_row(&mut self, source: usize, line: u64) {
+        self.rows.push(RowLocation { source, line });
+    }
+
+    /// Sets a cell of the current row. Cells that no row set stay [`RawCell::Absent`].
+    pub(crate) fn set_cell(&mut self, column: usize, cell: RawCell) {
+        let row = self.rows.len().saturating_sub(1);
+        let Some(column) = self.columns.get_mut(column) else {
+            return;
+        };
+        if let Some(slot) = column.cells.get_mut(row) {
+            *slot = cell;
+            return;
+        }
+        column.cells.resize_with(row, || RawCell::Absent);
+        column.cells.push(cell);
+    }
+
+    /// Pads every column to the row count, so each has exactly one cell per row.
+    pub(crate) fn finish(&mut self) {
+        let row_count = self.rows.len();
+        for column in &mut self.columns {
+            column.cells.resize_with(row_count, || RawCell::Absent);
+        }
+    }
+
+    /// Formats where a row starts as `file:line`.
+    pub(crate) fn location(&self, row: usize) -> String {
+        match self.rows.get(row) {
+            Some(location) => {
+                let origin = self
+                    .sources
+                    .get(location.source)
+                    .map_or("<input>", String::as_str);
+                format!("{origin}:{}", location.line)
+            }
+            None => "<unknown row>".to_string(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn raw_table_pads_sparse_columns() {
+        let mut raw = RawTable::default();
+        let source = raw.add_source("a.jsonl");
+        raw.start_row(source, 1);
+        let first = raw.column_index("A");
+        raw.set_cell(first, RawCell::Bool(true));
+        raw.start_row(source, 2);
+        let second = raw.column_index("B");
+        raw.set_cell(second, RawCell::Bool(false));
+        raw.start_row(source, 3);
+        raw.finish();
+
+        assert_eq!(
+            raw.columns[0].cells,
+            [RawCell::Bool(true), RawCell::Absent, RawCell::Absent]
+        );
+        assert_eq!(
+            raw.columns[1].cells,
+            [RawCell::Absent, RawCell::Bool(false), RawCell::Absent]
+        );
+        assert_eq!(raw.location(1), "a.jsonl:2");
+    }
+
+    #[test]
+    fn describe_quotes_and_cuts() {
+        assert_eq!(RawCell::Text("abc".into()).describe(), "\"abc\"");
+        let long = RawCell::Text("x".repeat(100).into_boxed_str()).describe();
+        assert!(long.ends_with("\"…"), "{long}");
+        assert_eq!(
+            RawCell::Nested(Box::new(serde_json::json!([1, 2]))).describe(),
+            "[1,2]"
+        );
+    }
+}

@@ -1,0 +1,368 @@
+//! Turns raw cells into a typed [`Table`]: catalog columns get their catalog type, other
+//! columns an inferred one, and values that do not convert become null and are reported.
+//!
+//! Conversion rules, beyond [`convert`]:
+//! - An absent value is the type's empty value: `""` for `string`, null otherwise. An
+//!   empty or blank string counts as absent for every type except `string`, and so does
+//!   the CSV text `null` in any letter case, which some exporters write for null values.
+//! - Into `string`: JSON numbers and booleans become their text, JSON objects and arrays
+//!   their compact JSON text. This never fails.
+//! - Into `dynamic`: JSON values stay as they are, except that a JSON string containing a
+//!   JSON object or array is parsed (Log Analytics exports `dynamic` columns as JSON text).
+//!   CSV text is parsed as JSON when it is valid JSON and is a dynamic string otherwise.
+//!   This never fails.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use log::debug;
+
+use super::infer::infer_type;
+use super::raw::{RawCell, RawColumn, RawTable};
+use super::{Loaded, Warning};
+use crate::error::Error;
+use crate::schema::{ColumnSchema, TableSchema};
+use crate::table::{ColumnData, Field, Schema, Table};
+use crate::value::{convert, json_to_kusto_string, Type, Value};
+
+/// The two time columns of tables that exist in both Defender XDR and Sentinel.
+const XDR_TIME: &str = "Timestamp";
+const SENTINEL_TIME: &str = "TimeGenerated";
+
+/// Builds the table named `name` from `raw`, whose columns must be padded with
+/// [`RawTable::finish`].
+pub(crate) fn build_table(
+    name: &str,
+    mut raw: RawTable,
+    schema: Option<&TableSchema>,
+    strict: bool,
+) -> Result<Loaded, Error> {
+    if schema.is_none() && raw.columns.is_empty() {
+        let origins = raw.sources.join(", ");
+        let verb = if raw.sources.len() == 1 {
+            "has"
+        } else {
+            "have"
+        };
+        return Err(Error::data(format!(
+            "{origins} {verb} no header and no fields, so the columns of table `{name}` are unknown; \
+             add a header row or rows, or describe the table in a --schema file"
+        )));
+    }
+
+    let raw_columns = std::mem::take(&mut raw.columns);
+    let converter = Converter {
+        table: name,
+        raw: &raw,
+        strict,
+    };
+    let mut pending: Vec<Option<RawColumn>> = raw_columns.into_iter().map(Some).collect();
+    let positions: HashMap<String, usize> = pending
+        .iter()
+        .enumerate()
+        .filter_map(|(index, column)| column.as_ref().map(|column| (column.name.clone(), index)))
+        .collect();
+
+    let mut fields = Vec::new();
+    let mut columns: Vec<ColumnData> = Vec::new();
+    let mut warnings = Vec::new();
+
+    if let Some(schema) = schema {
+        for column_schema in &schema.columns {
+            let file_column = positions
+                .get(&column_schema.name)
+                .and_then(|&index| pending.get_mut(index))
+                .and_then(Option::take);
+            let (ty, data) = match file_column {
+                Some(column) => {
+                    let ty = catalog_type(column_schema, &column);
+                    let (data, warning) = converter.convert_column(column, ty)?;
+                    warnings.extend(warning);
+                    (ty, data)
+                }
+                None => {
+                    let ty = column_schema.ty;
+                    let empty = vec![ty.empty_value(); raw.rows.len()];
+                    (ty, Arc::new(empty))
+                }
+            };
+            fields.push(Field::new(column_schema.name.clone(), ty));
+            columns.push(data);
+        }
+        fill_time_column(schema, &positions, &fields, &mut columns);
+    }
+
+    for column in pending.into_iter().flatten() {
+        let ty = infer_type(&column.cells);
+        debug!("{name}.{}: inferred type {ty}", column.name);
+        let column_name = column.name.clone();
+        let (data, warning) = converter.convert_column(column, ty)?;
+        warnings.extend(warning);
+        fields.push(Field::new(column_name, ty));
+        columns.push(data);
+    }
+
+    let row_count = raw.rows.len();
+    debug!(
+        "loaded table {name} from {}: {row_count} rows, {} columns",
+        raw.sources.join(", "),
+        fields.len()
+    );
+    let table = Table::new(Schema::new(fields), columns, row_count);
+    Ok(Loaded { table, warnings })
+}
+
+/// Returns the type a catalog column gets for this file: the XDR type, unless the file
+/// contains JSON objects or arrays and the Sentinel type is `dynamic`.
+fn catalog_type(column_schema: &ColumnSchema, column: &RawColumn) -> Type {
+    let has_nested = column
+        .cells
+        .iter()
+        .any(|cell| matches!(cell, RawCell::Nested(_)));
+    if has_nested && column_schema.sentinel_ty == Some(Type::Dynamic) {
+        debug!(
+            "{}: JSON objects in the file, using the Sentinel type dynamic",
+            column_schema.name
+        );
+        Type::Dynamic
+    } else {
+        column_schema.ty
+    }
+}
+
+/// Fills a missing `Timestamp` from `TimeGenerated` or the reverse, for tables whose
+/// catalog has both: Defender XDR exports carry only `Timestamp` and Sentinel exports only
+/// `TimeGenerated`, and queries written for either product should run on both.
+fn fill_time_column(
+    schema: &TableSchema,
+    file_columns: &HashMap<String, usize>,
+    fields: &[Field],
+    columns: &mut [ColumnData],
+) {
+    let in_file = |name: &str| file_columns.contains_key(name);
+    let (source, target) = match (in_file(XDR_TIME), in_file(SENTINEL_TIME)) {
+        (true, false) => (XDR_TIME, SENTINEL_TIME),
+        (false, true) => (SENTINEL_TIME, XDR_TIME),
+        _ => return,
+    };
+    let position = |name: &str| fields.iter().position(|field| field.name == name);
+    let (Some(source_index), Some(target_index)) = (position(source), position(target)) else {
+        return;
+    };
+    let same_type = fields.get(source_index).map(|field| field.ty)
+        == fields.get(target_index).map(|field| field.ty);
+    let Some(source_data) = columns.get(source_index).cloned() else {
+        return;
+    };
+    if let (true, Some(target_data)) = (same_type, columns.get_mut(target_index)) {
+        debug!("{}: filled {target} from {source}", schema.name);
+        *target_data = source_data;
+    }
+}
+
+/// Converts raw columns to typed ones and counts the values that do not convert.
+struct Converter<'a> {
+    table: &'a str,
+    raw: &'a RawTable,
+    strict: bool,
+}
+
+impl Converter<'_> {
+    /// Converts every cell of `column` to `ty`. A cell that does not convert becomes null
+    /// and is reported in one warning for the column, or with `strict`, the first one is
+    /// an error.
+    fn convert_column(
+        &self,
+        column: RawColumn,
+        ty: Type,
+    ) -> Result<(ColumnData, Option<Warning>), Error> {
+        let RawColumn { name, cells } = column;
+        let mut values = Vec::with_capacity(cells.len());
+        let mut failures = 0usize;
+        let mut first_failure: Option<(usize, String)> = None;
+
+        for (row, cell) in cells.into_iter().enumerate() {
+            match convert_cell(cell, ty) {
+                Ok(value) => values.push(value),
+                Err(cell) => {
+                    if self.strict {
+                        return Err(Error::data(format!(
+                            "{}: {}.{name}: value {} is not a valid {ty}; fix the value, \
+                             or load without --strict to set such values to null",
+                            self.raw.location(row),
+                            self.table,
+                            cell.describe()
+                        )));
+                    }
+                    failures += 1;
+                    first_failure.get_or_insert_with(|| (row, cell.describe()));
+                    values.push(Value::Null);
+                }
+            }
+        }
+
+        let warning = first_failure.map(|(row, value_text)| {
+            let count = if failures == 1 {
+                "1 value".to_string()
+            } else {
+                format!("{failures} values")
+            };
+            Warning {
+                message: format!(
+                    "{}.{name}: {count} could not be converted to {ty} and {} set to null; \
+                     first at {} (value {value_text}). Use --strict to make this an error.",
+                    self.table,
+                    if failures == 1 { "was" } else { "were" },
+                    self.raw.location(row)
+                ),
+            }
+        });
+        Ok((Arc::new(values), warning))
+    }
+}
+
+/// Converts one cell to `ty`, or returns the cell back if it does not fit.
+fn convert_cell(cell: RawCell, ty: Type) -> Result<Value, RawCell> {
+    match ty {
+        Type::String => Ok(Value::from(cell_text(cell))),
+        Type::Dynamic => Ok(cell_dynamic(cell)),
+        _ => {
+            let value = match &cell {
+                RawCell::Absent => return Ok(Value::Null),
+                RawCell::JsonString(text) if text.trim().is_empty() => return Ok(Value::Null),
+                RawCell::Text(text) if is_null_text(text) => return Ok(Value::Null),
+                RawCell::JsonString(text) | RawCell::Text(text) => Value::from(&**text),
+                RawCell::Bool(flag) => Value::Bool(*flag),
+                RawCell::Number(number) => {
+                    Value::dynamic(serde_json::Value::Number(number.clone()))
+                }
+                RawCell::Nested(_) => return Err(cell),
+            };
+            convert(&value, ty).ok_or(cell)
+        }
+    }
+}
+
+/// True for CSV text that means null in a non-string column.
+pub(crate) fn is_null_text(text: &str) -> bool {
+    let text = text.trim();
+    text.is_empty() || text.eq_ignore_ascii_case("null")
+}
+
+fn cell_text(cell: RawCell) -> String {
+    match cell {
+        RawCell::Absent => String::new(),
+        RawCell::Bool(flag) => flag.to_string(),
+        RawCell::Number(number) => json_to_kusto_string(&serde_json::Value::Number(number)),
+        RawCell::JsonString(text) | RawCell::Text(text) => text.into_string(),
+        RawCell::Nested(json) => json.to_string(),
+    }
+}
+
+fn cell_dynamic(cell: RawCell) -> Value {
+    match cell {
+        RawCell::Absent => Value::Null,
+        RawCell::Bool(flag) => Value::dynamic(serde_json::Value::Bool(flag)),
+        RawCell::Number(number) => Value::dynamic(serde_json::Value::Number(number)),
+        RawCell::Nested(json) => Value::dynamic(*json),
+        RawCell::JsonString(text) => {
+            let trimmed = text.trim();
+            if trimmed.is_empty() {
+                return Value::Null;
+            }
+            if trimmed.starts_with(['{', '[']) {
+                if let Ok(json) = serde_json::from_str(trimmed) {
+                    return Value::dynamic(json);
+                }
+            }
+            Value::dynamic(serde_json::Value::String(text.into_string()))
+        }
+        RawCell::Text(text) => match serde_json::from_str(&text) {
+            Ok(json) => Value::dynamic(json),
+            Err(_) => Value::dynamic(serde_json::Value::String(text.into_string())),
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn text(value: &str) -> RawCell {
+        RawCell::Text(value.into())
+    }
+
+    #[test]
+    fn cells_convert_to_catalog_types() {
+        let port = RawCell::from_json(json!("443"));
+        assert_eq!(convert_cell(port, Type::Int), Ok(Value::Int(443)));
+        assert_eq!(convert_cell(text("443"), Type::Int), Ok(Value::Int(443)));
+        assert_eq!(
+            convert_cell(RawCell::from_json(json!(443)), Type::Long),
+            Ok(Value::Long(443))
+        );
+        assert_eq!(convert_cell(text(" "), Type::Long), Ok(Value::Null));
+        assert_eq!(
+            convert_cell(RawCell::Absent, Type::String),
+            Ok(Value::from(""))
+        );
+        assert_eq!(
+            convert_cell(text("True"), Type::Bool),
+            Ok(Value::Bool(true))
+        );
+    }
+
+    #[test]
+    fn cells_that_do_not_convert_come_back() {
+        assert_eq!(convert_cell(text("abc"), Type::Int), Err(text("abc")));
+        let big = RawCell::from_json(json!(3_000_000_000u64));
+        assert_eq!(convert_cell(big.clone(), Type::Int), Err(big));
+        let nested = RawCell::from_json(json!({"a": 1}));
+        assert_eq!(convert_cell(nested.clone(), Type::Long), Err(nested));
+        let number = RawCell::from_json(json!(5));
+        assert_eq!(convert_cell(number.clone(), Type::DateTime), Err(number));
+    }
+
+    #[test]
+    fn cells_convert_to_string() {
+        assert_eq!(
+            convert_cell(RawCell::from_json(json!(6)), Type::String),
+            Ok(Value::from("6"))
+        );
+        assert_eq!(
+            convert_cell(RawCell::from_json(json!({"b": [1, 2]})), Type::String),
+            Ok(Value::from(r#"{"b":[1,2]}"#))
+        );
+        assert_eq!(
+            convert_cell(RawCell::from_json(json!(true)), Type::String),
+            Ok(Value::from("true"))
+        );
+    }
+
+    #[test]
+    fn cells_convert_to_dynamic() {
+        let json_text = RawCell::from_json(json!(r#"[{"key":"a"}]"#));
+        assert_eq!(
+            convert_cell(json_text, Type::Dynamic),
+            Ok(Value::dynamic(json!([{"key": "a"}])))
+        );
+        let plain = RawCell::from_json(json!("hello"));
+        assert_eq!(
+            convert_cell(plain, Type::Dynamic),
+            Ok(Value::dynamic(json!("hello")))
+        );
+        assert_eq!(
+            convert_cell(text("12"), Type::Dynamic),
+            Ok(Value::dynamic(json!(12)))
+        );
+        assert_eq!(
+            convert_cell(text("not json"), Type::Dynamic),
+            Ok(Value::dynamic(json!("not json")))
+        );
+        assert_eq!(
+            convert_cell(RawCell::from_json(json!("")), Type::Dynamic),
+            Ok(Value::Null)
+        );
+    }
+}

@@ -1,0 +1,518 @@
+//! The table catalog: column names and types of the Defender XDR and Microsoft Sentinel
+//! tables, built in, plus tables that users describe in a schema file.
+//!
+//! The built-in catalog is the text file `tables.txt`, embedded at compile time and parsed
+//! on first use. User schema files use the same format (see [`parse_schema_file`]).
+//!
+//! Each column has two types because some columns differ between the products: Defender
+//! XDR advanced hunting stores `AdditionalFields` as JSON text (`string`), while the copy
+//! of the same table in Sentinel stores it as `dynamic`. [`ColumnSchema::ty`] is the XDR
+//! type, which is what binding a query without data uses.
+
+use std::collections::{HashMap, HashSet};
+use std::fmt;
+use std::sync::OnceLock;
+
+use crate::error::Error;
+use crate::table::{Field, Schema};
+use crate::value::Type;
+
+/// The text of the built-in catalog.
+const BUILTIN_TABLES: &str = include_str!("tables.txt");
+
+/// The products that have a column: Defender XDR advanced hunting, Microsoft Sentinel
+/// (Log Analytics), or both.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Availability {
+    /// Only in Defender XDR advanced hunting, such as `Timestamp`.
+    Xdr,
+    /// Only in Sentinel, such as `TimeGenerated` and `TenantId`.
+    Sentinel,
+    /// In both products.
+    XdrAndSentinel,
+}
+
+impl Availability {
+    /// Parses the schema-file spelling: `xdr`, `sentinel` or `xdr+sentinel`.
+    pub fn from_name(name: &str) -> Option<Availability> {
+        match name {
+            "xdr" => Some(Availability::Xdr),
+            "sentinel" => Some(Availability::Sentinel),
+            "xdr+sentinel" => Some(Availability::XdrAndSentinel),
+            _ => None,
+        }
+    }
+
+    /// Returns the schema-file spelling.
+    pub fn name(self) -> &'static str {
+        match self {
+            Availability::Xdr => "xdr",
+            Availability::Sentinel => "sentinel",
+            Availability::XdrAndSentinel => "xdr+sentinel",
+        }
+    }
+
+    /// True if Defender XDR advanced hunting has the column.
+    pub fn in_xdr(self) -> bool {
+        matches!(self, Availability::Xdr | Availability::XdrAndSentinel)
+    }
+
+    /// True if Sentinel has the column.
+    pub fn in_sentinel(self) -> bool {
+        matches!(self, Availability::Sentinel | Availability::XdrAndSentinel)
+    }
+}
+
+impl fmt::Display for Availability {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// The columns of one table, in catalog order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TableSchema {
+    pub name: String,
+    pub columns: Vec<ColumnSchema>,
+}
+
+/// One column of a catalog table.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ColumnSchema {
+    pub name: String,
+    /// The type in Defender XDR, or the only type for Sentinel-only tables.
+    pub ty: Type,
+    pub availability: Availability,
+    /// The type in Sentinel, where it differs from `ty`.
+    pub sentinel_ty: Option<Type>,
+}
+
+impl TableSchema {
+    /// Returns the schema with every column in catalog order, typed with the XDR type.
+    /// Tables in both products therefore have both `Timestamp` and `TimeGenerated`.
+    pub fn to_schema(&self) -> Schema {
+        let fields = self
+            .columns
+            .iter()
+            .map(|column| Field::new(column.name.clone(), column.ty))
+            .collect();
+        Schema::new(fields)
+    }
+
+    /// Returns the column with this exact (case-sensitive) name.
+    pub fn column(&self, name: &str) -> Option<&ColumnSchema> {
+        self.columns.iter().find(|column| column.name == name)
+    }
+}
+
+struct Catalog {
+    tables: Vec<TableSchema>,
+    by_name: HashMap<String, usize>,
+}
+
+fn catalog() -> &'static Catalog {
+    static CATALOG: OnceLock<Catalog> = OnceLock::new();
+    CATALOG.get_or_init(|| {
+        // The embedded file is part of the program, not input, and a unit test parses
+        // it, so a failure here is a build defect.
+        let tables = parse_schema_file(BUILTIN_TABLES, "built-in tables.txt")
+            .unwrap_or_else(|error| panic!("the built-in table catalog is invalid: {error}"));
+        let by_name = tables
+            .iter()
+            .enumerate()
+            .map(|(index, table)| (table.name.clone(), index))
+            .collect();
+        Catalog { tables, by_name }
+    })
+}
+
+/// Returns the built-in table with this exact (case-sensitive) name.
+pub fn builtin(name: &str) -> Option<&'static TableSchema> {
+    let catalog = catalog();
+    catalog
+        .by_name
+        .get(name)
+        .and_then(|&index| catalog.tables.get(index))
+}
+
+/// Returns the names of the built-in tables in alphabetical order.
+pub fn builtin_names() -> impl Iterator<Item = &'static str> {
+    catalog().tables.iter().map(|table| table.name.as_str())
+}
+
+/// Parses a schema file: the format of the built-in catalog, also accepted from users.
+///
+/// The file is a list of tables, each a `table` line followed by one line per column:
+///
+/// ```text
+/// # Lines starting with '#' and blank lines are ignored.
+/// table DeviceNetworkEvents
+/// Timestamp:datetime:xdr
+/// RemotePort:int
+/// AdditionalFields:string:xdr+sentinel:dynamic
+///
+/// table MyFirewallLogs_CL sentinel
+/// TimeGenerated:datetime
+/// SourceIP:string
+/// ```
+///
+/// - `table NAME [AVAILABILITY]` starts a table. AVAILABILITY is the default for its
+///   columns and is `xdr+sentinel` when omitted.
+/// - `COLUMN:TYPE[:AVAILABILITY[:SENTINEL_TYPE]]` adds a column. TYPE is a KQL type name
+///   (`string`, `long`, `datetime`, `dynamic`, …). AVAILABILITY is `xdr`, `sentinel` or
+///   `xdr+sentinel`, and an empty one means the table's default. SENTINEL_TYPE is the
+///   column's type in Sentinel where it differs from TYPE.
+///
+/// Names are case-sensitive. Table and column names must not contain `:` or whitespace,
+/// a table needs at least one column, and a name may appear only once. `origin` names the
+/// text in error messages, which read `origin:line: …`.
+pub fn parse_schema_file(text: &str, origin: &str) -> Result<Vec<TableSchema>, Error> {
+    let mut tables: Vec<TableSchema> = Vec::new();
+    let mut table_lines: Vec<usize> = Vec::new();
+    let mut table_names: HashSet<String> = HashSet::new();
+    let mut column_names: HashSet<String> = HashSet::new();
+    let mut default_availability = Availability::XdrAndSentinel;
+
+    for (index, raw_line) in text.lines().enumerate() {
+        let line_number = index + 1;
+        let line = raw_line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let error = |message: String| Error::data(format!("{origin}:{line_number}: {message}"));
+
+        if let Some(header) = table_header(line) {
+            let mut words = header.split_whitespace();
+            let Some(name) = words.next() else {
+                return Err(error(
+                    "`table` needs a name, as in `table DeviceEvents`".to_string(),
+                ));
+            };
+            default_availability = match words.next() {
+                None => Availability::XdrAndSentinel,
+                Some(word) => parse_availability(word).map_err(error)?,
+            };
+            if let Some(extra) = words.next() {
+                return Err(error(format!(
+                    "unexpected `{extra}` after the table's availability; \
+                     write `table NAME [xdr|sentinel|xdr+sentinel]`"
+                )));
+            }
+            finish_table(tables.last(), &table_lines, origin)?;
+            if !table_names.insert(name.to_string()) {
+                return Err(error(format!(
+                    "table `{name}` is defined twice; merge its columns into one definition"
+                )));
+            }
+            tables.push(TableSchema {
+                name: name.to_string(),
+                columns: Vec::new(),
+            });
+            table_lines.push(line_number);
+            column_names.clear();
+            continue;
+        }
+
+        let Some(table) = tables.last_mut() else {
+            return Err(error(format!(
+                "column `{line}` comes before any `table NAME` line; start the file with a table"
+            )));
+        };
+        let column = parse_column(line, default_availability).map_err(error)?;
+        if !column_names.insert(column.name.clone()) {
+            return Err(error(format!(
+                "column `{}` appears twice in table `{}`; remove one",
+                column.name, table.name
+            )));
+        }
+        table.columns.push(column);
+    }
+
+    finish_table(tables.last(), &table_lines, origin)?;
+    Ok(tables)
+}
+
+/// Returns the rest of a `table NAME …` line, or `None` for a column line.
+fn table_header(line: &str) -> Option<&str> {
+    if line.contains(':') {
+        return None;
+    }
+    let rest = line.strip_prefix("table")?;
+    if rest.is_empty() || rest.starts_with(char::is_whitespace) {
+        Some(rest.trim())
+    } else {
+        None
+    }
+}
+
+/// Rejects a table without columns, reporting the line of its `table` header.
+fn finish_table(
+    table: Option<&TableSchema>,
+    table_lines: &[usize],
+    origin: &str,
+) -> Result<(), Error> {
+    match (table, table_lines.last()) {
+        (Some(table), Some(line_number)) if table.columns.is_empty() => Err(Error::data(format!(
+            "{origin}:{line_number}: table `{}` has no columns; add lines such as `TimeGenerated:datetime`",
+            table.name
+        ))),
+        _ => Ok(()),
+    }
+}
+
+fn parse_column(line: &str, default_availability: Availability) -> Result<ColumnSchema, String> {
+    let parts: Vec<&str> = line.split(':').map(str::trim).collect();
+    let (name, type_name, availability, sentinel_type) = match parts.as_slice() {
+        [name, ty] => (*name, *ty, "", ""),
+        [name, ty, availability] => (*name, *ty, *availability, ""),
+        [name, ty, availability, sentinel_ty] => (*name, *ty, *availability, *sentinel_ty),
+        _ => {
+            return Err(format!(
+                "invalid column line `{line}`; write `COLUMN:TYPE[:AVAILABILITY[:SENTINEL_TYPE]]`"
+            ))
+        }
+    };
+    if name.is_empty() || name.contains(char::is_whitespace) {
+        return Err(format!(
+            "invalid column name `{name}`; names must be non-empty and contain no whitespace"
+        ));
+    }
+    let ty = parse_type(type_name)?;
+    let availability = if availability.is_empty() {
+        default_availability
+    } else {
+        parse_availability(availability)?
+    };
+    let sentinel_ty = if sentinel_type.is_empty() {
+        None
+    } else {
+        Some(parse_type(sentinel_type)?)
+    };
+    Ok(ColumnSchema {
+        name: name.to_string(),
+        ty,
+        availability,
+        sentinel_ty,
+    })
+}
+
+fn parse_type(name: &str) -> Result<Type, String> {
+    Type::from_name(name).ok_or_else(|| {
+        format!(
+            "unknown type `{name}`; expected one of bool, int, long, real, decimal, string, \
+             datetime, timespan, guid, dynamic"
+        )
+    })
+}
+
+fn parse_availability(name: &str) -> Result<Availability, String> {
+    Availability::from_name(name).ok_or_else(|| {
+        format!("unknown availability `{name}`; expected xdr, sentinel or xdr+sentinel")
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse_error(text: &str) -> String {
+        match parse_schema_file(text, "my.schema") {
+            Ok(tables) => panic!("expected an error, parsed {tables:?}"),
+            Err(error) => error.message,
+        }
+    }
+
+    #[test]
+    fn builtin_catalog_has_all_tables() {
+        let names: Vec<&str> = builtin_names().collect();
+        assert_eq!(names.len(), 35);
+        let mut sorted = names.clone();
+        sorted.sort_unstable();
+        assert_eq!(names, sorted);
+        assert!(names.contains(&"DeviceProcessEvents"));
+        assert!(names.contains(&"SigninLogs"));
+        assert!(names.contains(&"CommonSecurityLog"));
+    }
+
+    #[test]
+    fn builtin_lookup_is_case_sensitive() {
+        assert!(builtin("DeviceNetworkEvents").is_some());
+        assert!(builtin("devicenetworkevents").is_none());
+        assert!(builtin("NoSuchTable").is_none());
+    }
+
+    #[test]
+    fn builtin_device_table_columns() {
+        let Some(table) = builtin("DeviceNetworkEvents") else {
+            panic!("DeviceNetworkEvents is missing");
+        };
+        let timestamp = table.column("Timestamp");
+        assert_eq!(timestamp.map(|c| c.ty), Some(Type::DateTime));
+        assert_eq!(timestamp.map(|c| c.availability), Some(Availability::Xdr));
+
+        let generated = table.column("TimeGenerated");
+        assert_eq!(
+            generated.map(|c| c.availability),
+            Some(Availability::Sentinel)
+        );
+
+        let additional = table.column("AdditionalFields");
+        assert_eq!(additional.map(|c| c.ty), Some(Type::String));
+        assert_eq!(additional.and_then(|c| c.sentinel_ty), Some(Type::Dynamic));
+        assert_eq!(
+            additional.map(|c| c.availability),
+            Some(Availability::XdrAndSentinel)
+        );
+
+        assert_eq!(table.column("RemotePort").map(|c| c.ty), Some(Type::Int));
+        assert_eq!(table.column("RemoteIP").map(|c| c.ty), Some(Type::String));
+    }
+
+    #[test]
+    fn builtin_sentinel_table_is_sentinel_only() {
+        let Some(table) = builtin("SigninLogs") else {
+            panic!("SigninLogs is missing");
+        };
+        assert!(table
+            .columns
+            .iter()
+            .all(|column| column.availability == Availability::Sentinel));
+        assert!(table.column("Timestamp").is_none());
+    }
+
+    #[test]
+    fn to_schema_keeps_both_time_columns() {
+        let Some(table) = builtin("DeviceProcessEvents") else {
+            panic!("DeviceProcessEvents is missing");
+        };
+        let schema = table.to_schema();
+        assert_eq!(schema.len(), table.columns.len());
+        assert_eq!(
+            schema.field("Timestamp").map(|f| f.ty),
+            Some(Type::DateTime)
+        );
+        assert_eq!(
+            schema.field("TimeGenerated").map(|f| f.ty),
+            Some(Type::DateTime)
+        );
+        assert_eq!(
+            schema.field("AdditionalFields").map(|f| f.ty),
+            Some(Type::String)
+        );
+        assert_eq!(
+            schema.fields.first().map(|f| f.name.as_str()),
+            Some("Timestamp")
+        );
+    }
+
+    #[test]
+    fn schema_file_parses_tables_and_defaults() {
+        let text = "# firewall export\n\
+                    table Fw_CL sentinel\n\
+                    TimeGenerated:datetime\n\
+                    \n\
+                    Port : long\n\
+                    table Both\n\
+                    Timestamp:datetime:xdr\n\
+                    Extra:string::dynamic\n";
+        let tables = match parse_schema_file(text, "my.schema") {
+            Ok(tables) => tables,
+            Err(error) => panic!("{error}"),
+        };
+        assert_eq!(tables.len(), 2);
+        let firewall = &tables[0];
+        assert_eq!(firewall.name, "Fw_CL");
+        assert_eq!(firewall.columns.len(), 2);
+        assert_eq!(firewall.columns[1].name, "Port");
+        assert_eq!(firewall.columns[1].ty, Type::Long);
+        assert_eq!(firewall.columns[1].availability, Availability::Sentinel);
+
+        let both = &tables[1];
+        assert_eq!(both.columns[0].availability, Availability::Xdr);
+        assert_eq!(both.columns[1].availability, Availability::XdrAndSentinel);
+        assert_eq!(both.columns[1].sentinel_ty, Some(Type::Dynamic));
+    }
+
+    #[test]
+    fn schema_file_rejects_unknown_type() {
+        let message = parse_error("table T\nA:string\nB:lng\n");
+        assert!(message.starts_with("my.schema:3: "), "{message}");
+        assert!(message.contains("unknown type `lng`"), "{message}");
+    }
+
+    #[test]
+    fn schema_file_rejects_column_before_table() {
+        let message = parse_error("A:string\n");
+        assert!(message.starts_with("my.schema:1: "), "{message}");
+        assert!(
+            message.contains("before any `table NAME` line"),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn schema_file_rejects_duplicates() {
+        let column = parse_error("table T\nA:string\nA:long\n");
+        assert!(column.starts_with("my.schema:3: "), "{column}");
+        assert!(column.contains("appears twice"), "{column}");
+
+        let table = parse_error("table T\nA:string\ntable T\nB:long\n");
+        assert!(table.starts_with("my.schema:3: "), "{table}");
+        assert!(table.contains("defined twice"), "{table}");
+    }
+
+    #[test]
+    fn schema_file_rejects_empty_table() {
+        let last = parse_error("table T\nA:string\ntable Empty\n");
+        assert!(last.starts_with("my.schema:3: "), "{last}");
+        assert!(last.contains("`Empty` has no columns"), "{last}");
+
+        let middle = parse_error("table Empty\ntable T\nA:string\n");
+        assert!(middle.starts_with("my.schema:1: "), "{middle}");
+    }
+
+    #[test]
+    fn schema_file_rejects_bad_availability_and_shape() {
+        let availability = parse_error("table T\nA:string:azure\n");
+        assert!(
+            availability.contains("unknown availability `azure`"),
+            "{availability}"
+        );
+
+        let table_availability = parse_error("table T everywhere\nA:string\n");
+        assert!(
+            table_availability.starts_with("my.schema:1: "),
+            "{table_availability}"
+        );
+
+        let shape = parse_error("table T\nA:string:xdr:dynamic:extra\n");
+        assert!(shape.contains("invalid column line"), "{shape}");
+
+        let name = parse_error("table T\nMy Column:string\n");
+        assert!(name.contains("invalid column name"), "{name}");
+
+        let nameless = parse_error("table\n");
+        assert!(nameless.contains("`table` needs a name"), "{nameless}");
+    }
+}
+
+/// The built-in table schemas as a [`SchemaSource`](crate::binder::SchemaSource), for
+/// checking queries without data.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct BuiltinSchemas;
+
+impl BuiltinSchemas {
+    pub fn new() -> BuiltinSchemas {
+        BuiltinSchemas
+    }
+}
+
+impl crate::binder::SchemaSource for BuiltinSchemas {
+    fn schema(&self, name: &str) -> Option<Schema> {
+        builtin(name).map(TableSchema::to_schema)
+    }
+
+    fn table_names(&self) -> Vec<String> {
+        builtin_names().map(str::to_string).collect()
+    }
+}
