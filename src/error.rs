@@ -124,7 +124,10 @@ impl Error {
                 .trim_end_matches('\r');
             let gutter = location.line.to_string();
             let pad = " ".repeat(gutter.len());
-            let line_remaining = line_text.chars().count().saturating_sub(location.column - 1);
+            let line_remaining = line_text
+                .chars()
+                .count()
+                .saturating_sub(location.column - 1);
             let span_chars = source
                 .get(span.start..span.end.min(source.len()))
                 .map(|text| text.chars().take_while(|c| *c != '\n').count())
@@ -209,11 +212,18 @@ mod tests {
     #[test]
     fn render_puts_caret_under_span() {
         let source = "T\n| whre x";
-        let error = Error::syntax(4..8, "unknown operator `whre`").with_hint("did you mean `where`?");
+        let error =
+            Error::syntax(4..8, "unknown operator `whre`").with_hint("did you mean `where`?");
         let rendered = error.render(source, "query.kql");
         assert!(rendered.contains("--> query.kql:2:3"), "{rendered}");
-        assert!(rendered.contains("2 | | whre x\n  |   ^^^^\n"), "{rendered}");
-        assert!(rendered.contains("help: did you mean `where`?"), "{rendered}");
+        assert!(
+            rendered.contains("2 | | whre x\n  |   ^^^^\n"),
+            "{rendered}"
+        );
+        assert!(
+            rendered.contains("help: did you mean `where`?"),
+            "{rendered}"
+        );
     }
 
     #[test]

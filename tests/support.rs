@@ -29,9 +29,12 @@ pub fn scalar(expression: &str) -> Value {
 
 /// The values of one column, as text.
 pub fn column_text(table: &Table, name: &str) -> Vec<String> {
-    let column = table
-        .column(name)
-        .unwrap_or_else(|| panic!("no column {name} in {:?}", table.schema.names().collect::<Vec<_>>()));
+    let column = table.column(name).unwrap_or_else(|| {
+        panic!(
+            "no column {name} in {:?}",
+            table.schema.names().collect::<Vec<_>>()
+        )
+    });
     column.iter().map(|value| value.to_kusto_string()).collect()
 }
 

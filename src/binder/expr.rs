@@ -130,7 +130,12 @@ fn type_error(span: &std::ops::Range<usize>, message: String) -> Error {
     Error::at(ErrorKind::TypeMismatch, span.clone(), message)
 }
 
-fn bind_name(binder: &mut Binder<'_>, name: &str, expr: &Expr, schema: &Schema) -> Result<BoundExpr> {
+fn bind_name(
+    binder: &mut Binder<'_>,
+    name: &str,
+    expr: &Expr,
+    schema: &Schema,
+) -> Result<BoundExpr> {
     if let Some(index) = schema.index_of(name) {
         return Ok(BoundExpr {
             kind: BoundKind::Column(index),
@@ -153,9 +158,17 @@ fn bind_name(binder: &mut Binder<'_>, name: &str, expr: &Expr, schema: &Schema) 
         None => {}
     }
     if binder.tables.schema(name).is_some() {
-        return Err(type_error(&expr.span, format!("`{name}` is a table; a scalar is expected here")));
+        return Err(type_error(
+            &expr.span,
+            format!("`{name}` is a table; a scalar is expected here"),
+        ));
     }
-    Err(unknown_column(name, expr.span.clone(), schema, &binder.binding_names()))
+    Err(unknown_column(
+        name,
+        expr.span.clone(),
+        schema,
+        &binder.binding_names(),
+    ))
 }
 
 /// The text side of a string predicate: string or dynamic (converted with `tostring`).
@@ -168,7 +181,12 @@ fn bind_text_operand(binder: &mut Binder<'_>, expr: &Expr, schema: &Schema) -> R
     bind(binder, expr, schema)
 }
 
-fn bind_dynamic_base(binder: &mut Binder<'_>, base: &Expr, schema: &Schema, accessor: &str) -> Result<BoundExpr> {
+fn bind_dynamic_base(
+    binder: &mut Binder<'_>,
+    base: &Expr,
+    schema: &Schema,
+    accessor: &str,
+) -> Result<BoundExpr> {
     let bound = bind(binder, base, schema)?;
     if bound.ty != Type::Dynamic {
         let hint = match &base.kind {
@@ -177,7 +195,10 @@ fn bind_dynamic_base(binder: &mut Binder<'_>, base: &Expr, schema: &Schema, acce
         };
         return Err(type_error(
             &base.span,
-            format!("element access `{accessor}` needs a dynamic value, but this is {}", bound.ty),
+            format!(
+                "element access `{accessor}` needs a dynamic value, but this is {}",
+                bound.ty
+            ),
         )
         .with_hint(hint));
     }
@@ -185,10 +206,17 @@ fn bind_dynamic_base(binder: &mut Binder<'_>, base: &Expr, schema: &Schema, acce
 }
 
 /// Binds the right side of `in` or `has_any`. Tabular right sides are not supported yet.
-fn bind_list(binder: &mut Binder<'_>, list: &[Expr], schema: &Schema, operator: &str) -> Result<Vec<BoundExpr>> {
+fn bind_list(
+    binder: &mut Binder<'_>,
+    list: &[Expr],
+    schema: &Schema,
+    operator: &str,
+) -> Result<Vec<BoundExpr>> {
     let mut bound = Vec::with_capacity(list.len());
     for item in list {
-        if binder.is_tabular(item) && !matches!(&item.kind, ExprKind::Name(name) if schema.index_of(name).is_some()) {
+        if binder.is_tabular(item)
+            && !matches!(&item.kind, ExprKind::Name(name) if schema.index_of(name).is_some())
+        {
             return Err(Error::unsupported(
                 item.span.clone(),
                 format!("`{operator}` with a tabular right side is not supported yet"),
@@ -201,7 +229,9 @@ fn bind_list(binder: &mut Binder<'_>, list: &[Expr], schema: &Schema, operator: 
 
 /// Prepares `has_any` needles once when they are all constants, flattening arrays.
 fn prepare_needles(list: Vec<BoundExpr>) -> Needles {
-    let all_constant = list.iter().all(|item| matches!(item.kind, BoundKind::Literal(_)));
+    let all_constant = list
+        .iter()
+        .all(|item| matches!(item.kind, BoundKind::Literal(_)));
     if !all_constant {
         return Needles::PerRow(list);
     }
@@ -229,7 +259,10 @@ fn comparable(left: Type, right: Type) -> bool {
         || (left.is_numeric() && right.is_numeric())
         || left == Type::Dynamic
         || right == Type::Dynamic
-        || matches!((left, right), (Type::Guid, Type::String) | (Type::String, Type::Guid))
+        || matches!(
+            (left, right),
+            (Type::Guid, Type::String) | (Type::String, Type::Guid)
+        )
 }
 
 fn bind_binary(
@@ -248,7 +281,10 @@ fn bind_binary(
         BinaryOp::And | BinaryOp::Or => {
             for side in [&left, &right_bound] {
                 if !matches!(side.ty, Type::Bool | Type::Dynamic) {
-                    return Err(type_error(&side.span, format!("`{op}` needs bool operands, not {}", side.ty)));
+                    return Err(type_error(
+                        &side.span,
+                        format!("`{op}` needs bool operands, not {}", side.ty),
+                    ));
                 }
             }
             let kind = if op == BinaryOp::And {
@@ -258,7 +294,11 @@ fn bind_binary(
             };
             (kind, Type::Bool)
         }
-        BinaryOp::Add | BinaryOp::Subtract | BinaryOp::Multiply | BinaryOp::Divide | BinaryOp::Modulo => {
+        BinaryOp::Add
+        | BinaryOp::Subtract
+        | BinaryOp::Multiply
+        | BinaryOp::Divide
+        | BinaryOp::Modulo => {
             let arithmetic = match op {
                 BinaryOp::Add => Arithmetic::Add,
                 BinaryOp::Subtract => Arithmetic::Subtract,
@@ -267,9 +307,14 @@ fn bind_binary(
                 _ => Arithmetic::Modulo,
             };
             let Some(ty) = arithmetic_type(arithmetic, left.ty, right_bound.ty) else {
-                let mut error = type_error(&span, format!("cannot apply `{op}` to {} and {}", left.ty, right_bound.ty));
+                let mut error = type_error(
+                    &span,
+                    format!("cannot apply `{op}` to {} and {}", left.ty, right_bound.ty),
+                );
                 if left.ty == Type::Dynamic || right_bound.ty == Type::Dynamic {
-                    error = error.with_hint("convert dynamic values first with tolong(), toreal() or todatetime()");
+                    error = error.with_hint(
+                        "convert dynamic values first with tolong(), toreal() or todatetime()",
+                    );
                 }
                 return Err(error);
             };
@@ -287,7 +332,10 @@ fn bind_binary(
         | BinaryOp::Greater
         | BinaryOp::GreaterOrEqual => {
             if !comparable(left.ty, right_bound.ty) {
-                return Err(type_error(&span, format!("cannot compare {} with {}", left.ty, right_bound.ty)));
+                return Err(type_error(
+                    &span,
+                    format!("cannot compare {} with {}", left.ty, right_bound.ty),
+                ));
             }
             let comparison = match op {
                 BinaryOp::Equal => Comparison::Equal,
@@ -307,7 +355,10 @@ fn bind_binary(
         BinaryOp::EqualIgnoreCase | BinaryOp::NotEqualIgnoreCase => {
             for side in [&left, &right_bound] {
                 if !matches!(side.ty, Type::String | Type::Dynamic) {
-                    return Err(type_error(&side.span, format!("`{op}` compares strings, not {}", side.ty)));
+                    return Err(type_error(
+                        &side.span,
+                        format!("`{op}` compares strings, not {}", side.ty),
+                    ));
                 }
             }
             let comparison = if op == BinaryOp::EqualIgnoreCase {
@@ -338,7 +389,10 @@ fn bind_binary(
                 ));
             };
             let regex = Regex::new(pattern).map_err(|error| {
-                type_error(&right_bound.span, format!("invalid regular expression: {error}"))
+                type_error(
+                    &right_bound.span,
+                    format!("invalid regular expression: {error}"),
+                )
             })?;
             let kind = BoundKind::MatchesRegex {
                 text: boxed(left),
@@ -352,9 +406,21 @@ fn bind_binary(
 }
 
 /// Functions that exist only inside Microsoft Defender XDR or Sentinel.
-const CLOUD_ONLY_FUNCTIONS: &[&str] = &["FileProfile", "DeviceFromIP", "SeenBy", "AssignedIPAddresses", "_GetWatchlist"];
+const CLOUD_ONLY_FUNCTIONS: &[&str] = &[
+    "FileProfile",
+    "DeviceFromIP",
+    "SeenBy",
+    "AssignedIPAddresses",
+    "_GetWatchlist",
+];
 
-fn bind_call(binder: &mut Binder<'_>, name: &Ident, args: &[Expr], expr: &Expr, schema: &Schema) -> Result<BoundExpr> {
+fn bind_call(
+    binder: &mut Binder<'_>,
+    name: &Ident,
+    args: &[Expr],
+    expr: &Expr,
+    schema: &Schema,
+) -> Result<BoundExpr> {
     let Some(function) = functions::lookup(&name.name) else {
         return Err(unknown_function(&name.name, name.span.clone()));
     };
@@ -368,7 +434,11 @@ fn bind_call(binder: &mut Binder<'_>, name: &Ident, args: &[Expr], expr: &Expr, 
         };
         return Err(type_error(
             &expr.span,
-            format!("`{}` takes {expected} arguments, but {} were given", function.name, args.len()),
+            format!(
+                "`{}` takes {expected} arguments, but {} were given",
+                function.name,
+                args.len()
+            ),
         )
         .with_hint(format!("signature: {}", function.signature)));
     }
@@ -378,7 +448,8 @@ fn bind_call(binder: &mut Binder<'_>, name: &Ident, args: &[Expr], expr: &Expr, 
     }
     let types: Vec<Type> = bound_args.iter().map(|arg| arg.ty).collect();
     let ty = (function.result_type)(&types).map_err(|message| {
-        type_error(&expr.span, format!("{}: {message}", function.name)).with_hint(format!("signature: {}", function.signature))
+        type_error(&expr.span, format!("{}: {message}", function.name))
+            .with_hint(format!("signature: {}", function.signature))
     })?;
     Ok(BoundExpr {
         kind: BoundKind::Call {
@@ -400,7 +471,11 @@ fn unknown_function(name: &str, span: std::ops::Range<usize>) -> Error {
     if KNOWN_UNSUPPORTED.contains(&name) {
         return Error::unsupported(span, format!("function `{name}` is not supported yet"));
     }
-    let mut error = Error::at(ErrorKind::UnknownName, span, format!("unknown function `{name}`"));
+    let mut error = Error::at(
+        ErrorKind::UnknownName,
+        span,
+        format!("unknown function `{name}`"),
+    );
     let supported = functions::all();
     let candidates = supported
         .iter()

@@ -88,7 +88,10 @@ impl<'a> Binder<'a> {
                     if name.name == "query_now" {
                         now = Some(self.bind_query_now(name, value.as_ref())?);
                     } else {
-                        log::debug!("ignoring `set {}`: it does not change results here", name.name);
+                        log::debug!(
+                            "ignoring `set {}`: it does not change results here",
+                            name.name
+                        );
                     }
                     if is_last {
                         return Err(Error::syntax(
@@ -108,13 +111,17 @@ impl<'a> Binder<'a> {
                 }
             }
         }
-        let plan = query.ok_or_else(|| Error::syntax(0..0, "the query has no tabular expression"))?;
+        let plan =
+            query.ok_or_else(|| Error::syntax(0..0, "the query has no tabular expression"))?;
         Ok(BoundQuery { plan, now })
     }
 
     fn bind_query_now(&mut self, name: &crate::ast::Ident, value: Option<&Expr>) -> Result<i64> {
         let Some(value) = value else {
-            return Err(Error::syntax(name.span.clone(), "`set query_now` needs a value: `set query_now = datetime(2025-01-01);`"));
+            return Err(Error::syntax(
+                name.span.clone(),
+                "`set query_now` needs a value: `set query_now = datetime(2025-01-01);`",
+            ));
         };
         let bound = self.bind_scalar(value, &Schema::default())?;
         match bound.kind {
@@ -133,7 +140,9 @@ impl<'a> Binder<'a> {
         if self.is_tabular(value) {
             return Ok(Binding::Tabular(self.bind_tabular(value)?));
         }
-        Ok(Binding::Scalar(self.bind_scalar(value, &Schema::default())?))
+        Ok(Binding::Scalar(
+            self.bind_scalar(value, &Schema::default())?,
+        ))
     }
 
     fn define(&mut self, name: &str, binding: Binding) {
@@ -147,7 +156,10 @@ impl<'a> Binder<'a> {
     }
 
     fn binding_names(&self) -> Vec<String> {
-        self.scopes.iter().flat_map(|scope| scope.keys().cloned()).collect()
+        self.scopes
+            .iter()
+            .flat_map(|scope| scope.keys().cloned())
+            .collect()
     }
 
     /// True when the expression denotes a table rather than a scalar.

@@ -25,11 +25,16 @@ pub fn unknown_column(name: &str, span: Span, schema: &Schema, variables: &[Stri
 
 /// "unknown table" with the closest table or tabular variable as a hint.
 pub fn unknown_table(name: &str, span: Span, tables: &[String]) -> Error {
-    let mut error = Error::at(ErrorKind::UnknownName, span, format!("table `{name}` not found"));
+    let mut error = Error::at(
+        ErrorKind::UnknownName,
+        span,
+        format!("table `{name}` not found"),
+    );
     match closest(name, tables.iter().map(String::as_str)) {
         Some(suggestion) => error = error.with_hint(format!("did you mean `{suggestion}`?")),
         None if tables.is_empty() => {
-            error = error.with_hint("no tables are loaded; load one with --table NAME=PATH or --data DIR")
+            error = error
+                .with_hint("no tables are loaded; load one with --table NAME=PATH or --data DIR")
         }
         None => {
             let listed: Vec<&str> = tables.iter().map(String::as_str).take(20).collect();

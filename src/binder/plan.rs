@@ -23,11 +23,15 @@ pub struct Plan {
 #[derive(Debug, Clone)]
 pub enum PlanKind {
     /// A table supplied by the caller (a loaded file), read by name.
-    Scan { table: String },
+    Scan {
+        table: String,
+    },
     /// A constant table (`datatable`, `print` without columns).
     Constant(Arc<Table>),
     /// `print a = expr, …`: one row computed from expressions.
-    Print { exprs: Vec<BoundExpr> },
+    Print {
+        exprs: Vec<BoundExpr>,
+    },
     Where {
         input: Box<Plan>,
         predicate: BoundExpr,
@@ -37,8 +41,13 @@ pub enum PlanKind {
         input: Box<Plan>,
         columns: Vec<ProjectColumn>,
     },
-    Take { input: Box<Plan>, count: usize },
-    Count { input: Box<Plan> },
+    Take {
+        input: Box<Plan>,
+        count: usize,
+    },
+    Count {
+        input: Box<Plan>,
+    },
     Lookup(Box<LookupPlan>),
 }
 

@@ -25,7 +25,10 @@ pub fn bind(binder: &mut Binder<'_>, expr: &Expr) -> Result<Plan> {
         ExprKind::Print(assignments) => bind_print(binder, assignments, expr),
         ExprKind::Call { name, .. } => Err(Error::unsupported(
             name.span.clone(),
-            format!("`{}(…)` as a tabular source is not supported yet", name.name),
+            format!(
+                "`{}(…)` as a tabular source is not supported yet",
+                name.name
+            ),
         )),
         _ => Err(Error::at(
             ErrorKind::TypeMismatch,
@@ -77,15 +80,29 @@ fn constant_value(bound: &BoundExpr) -> Option<Value> {
 /// NOTE: Kusto's parser does not check value types against columns ("data values are
 /// convertible at runtime"); converting with `tostring` rules is what makes a published
 /// `datatable(TcpFlagDecimal:string, …)[6, …]` match the text "6". Unverified on a cluster.
-fn bind_datatable(binder: &mut Binder<'_>, columns: &[(Ident, Type)], values: &[Expr], expr: &Expr) -> Result<Plan> {
-    let schema = Schema::new(columns.iter().map(|(name, ty)| Field::new(name.name.clone(), *ty)).collect());
+fn bind_datatable(
+    binder: &mut Binder<'_>,
+    columns: &[(Ident, Type)],
+    values: &[Expr],
+    expr: &Expr,
+) -> Result<Plan> {
+    let schema = Schema::new(
+        columns
+            .iter()
+            .map(|(name, ty)| Field::new(name.name.clone(), *ty))
+            .collect(),
+    );
     let mut rows = Vec::new();
     for chunk in values.chunks(columns.len()) {
         let mut row = Vec::with_capacity(columns.len());
         for ((column, ty), value_expr) in columns.iter().zip(chunk) {
             let bound = binder.bind_scalar(value_expr, &Schema::default())?;
             let value = constant_value(&bound).ok_or_else(|| {
-                Error::at(ErrorKind::TypeMismatch, value_expr.span.clone(), "datatable values must be constants")
+                Error::at(
+                    ErrorKind::TypeMismatch,
+                    value_expr.span.clone(),
+                    "datatable values must be constants",
+                )
             })?;
             let converted = convert(&value, *ty).ok_or_else(|| {
                 Error::at(
@@ -183,11 +200,15 @@ fn bind_operator(binder: &mut Binder<'_>, input: Plan, operator: &Operator) -> R
             })
         }
         OperatorKind::Count => Ok(Plan {
-            kind: PlanKind::Count { input: Box::new(input) },
+            kind: PlanKind::Count {
+                input: Box::new(input),
+            },
             schema: Schema::new(vec![Field::new("Count", Type::Long)]),
             span,
         }),
-        OperatorKind::Lookup { kind, right, on } => bind_lookup(binder, input, *kind, right, on, span),
+        OperatorKind::Lookup { kind, right, on } => {
+            bind_lookup(binder, input, *kind, right, on, span)
+        }
     }
 }
 
@@ -240,11 +261,18 @@ fn bind_project(
     let mut columns = Vec::new();
     for assignment in assignments {
         let bare_column = match (&assignment.name, &assignment.expr.kind) {
-            (None, ExprKind::Name(name)) => input.schema.index_of(name).map(|index| (name.clone(), index)),
+            (None, ExprKind::Name(name)) => input
+                .schema
+                .index_of(name)
+                .map(|index| (name.clone(), index)),
             _ => None,
         };
         let (name, column, ty) = match bare_column {
-            Some((name, index)) => (name, ProjectColumn::Input(index), input.schema.fields[index].ty),
+            Some((name, index)) => (
+                name,
+                ProjectColumn::Input(index),
+                input.schema.fields[index].ty,
+            ),
             None => {
                 let bound = binder.bind_scalar(&assignment.expr, &input.schema)?;
                 let name = match &assignment.name {
@@ -256,7 +284,11 @@ fn bind_project(
             }
         };
         if fields.iter().any(|field| field.name == name) {
-            let at = assignment.name.as_ref().map(|n| n.span.clone()).unwrap_or(assignment.expr.span.clone());
+            let at = assignment
+                .name
+                .as_ref()
+                .map(|n| n.span.clone())
+                .unwrap_or(assignment.expr.span.clone());
             return Err(Error::at(
                 ErrorKind::TypeMismatch,
                 at,
@@ -348,7 +380,10 @@ fn key_column(schema: &Schema, ident: &Ident, side: &str) -> Result<usize> {
         let mut error = Error::at(
             ErrorKind::UnknownName,
             ident.span.clone(),
-            format!("lookup key `{}` is not a column of the {side} table", ident.name),
+            format!(
+                "lookup key `{}` is not a column of the {side} table",
+                ident.name
+            ),
         );
         if let Some(suggestion) = crate::error::closest(&ident.name, schema.names()) {
             error = error.with_hint(format!("did you mean `{suggestion}`?"));

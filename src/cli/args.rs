@@ -74,5 +74,6 @@ pub struct CheckArgs {
 }
 
 fn parse_format(name: &str) -> Result<Format, String> {
-    Format::from_name(name).ok_or_else(|| format!("unknown format `{name}`; use table, json, ndjson or csv"))
+    Format::from_name(name)
+        .ok_or_else(|| format!("unknown format `{name}`; use table, json, ndjson or csv"))
 }

@@ -46,13 +46,17 @@ fn read_query(args: &RunArgs) -> Result<(String, String), Error> {
         (Some(text), None) => Ok((text.clone(), "<query>".to_string())),
         (None, Some(path)) if path.as_os_str() == "-" => {
             let mut text = String::new();
-            io::stdin()
-                .read_to_string(&mut text)
-                .map_err(|error| Error::usage(format!("cannot read the query from standard input: {error}")))?;
+            io::stdin().read_to_string(&mut text).map_err(|error| {
+                Error::usage(format!(
+                    "cannot read the query from standard input: {error}"
+                ))
+            })?;
             Ok((text, "<stdin>".to_string()))
         }
         (None, Some(path)) => read_query_file(path).map(|text| (text, path.display().to_string())),
-        (Some(_), Some(_)) => Err(Error::usage("give either a query file or -q QUERY, not both")),
+        (Some(_), Some(_)) => Err(Error::usage(
+            "give either a query file or -q QUERY, not both",
+        )),
         (None, None) => Err(Error::usage(
             "no query given; pass a .kql file, `-` for standard input, or -q 'QUERY'",
         )),
@@ -60,9 +64,14 @@ fn read_query(args: &RunArgs) -> Result<(String, String), Error> {
 }
 
 fn read_query_file(path: &Path) -> Result<String, Error> {
-    let bytes = std::fs::read(path)
-        .map_err(|error| Error::usage(format!("cannot read query file {}: {error}", path.display())))?;
-    String::from_utf8(bytes).map_err(|_| Error::usage(format!("query file {} is not valid UTF-8", path.display())))
+    let bytes = std::fs::read(path).map_err(|error| {
+        Error::usage(format!(
+            "cannot read query file {}: {error}",
+            path.display()
+        ))
+    })?;
+    String::from_utf8(bytes)
+        .map_err(|_| Error::usage(format!("query file {} is not valid UTF-8", path.display())))
 }
 
 fn geo_source(path: Option<&Path>) -> GeoSource {
@@ -106,26 +115,37 @@ fn run(args: RunArgs) -> u8 {
 
     let stdout = io::stdout();
     let is_terminal = stdout.is_terminal();
-    let format = args.format.unwrap_or(if is_terminal { Format::Table } else { Format::Json });
+    let format = args.format.unwrap_or(if is_terminal {
+        Format::Table
+    } else {
+        Format::Json
+    });
     let table_options = TableOptions {
         width: if is_terminal { terminal_width() } else { None },
         max_cell_chars: None,
         max_rows: None,
     };
     let mut out = io::BufWriter::new(stdout.lock());
-    let written = output::write(&result, format, &table_options, &mut out).and_then(|_| out.flush());
+    let written =
+        output::write(&result, format, &table_options, &mut out).and_then(|_| out.flush());
     match written {
         Ok(()) => 0,
         Err(error) if error.kind() == io::ErrorKind::BrokenPipe => 0,
         Err(error) => {
-            let error = Error::new(ErrorKind::Usage, format!("cannot write the result: {error}"));
+            let error = Error::new(
+                ErrorKind::Usage,
+                format!("cannot write the result: {error}"),
+            );
             report(&error, "", "")
         }
     }
 }
 
 fn terminal_width() -> Option<u16> {
-    std::env::var("COLUMNS").ok().and_then(|columns| columns.parse().ok()).or(Some(160))
+    std::env::var("COLUMNS")
+        .ok()
+        .and_then(|columns| columns.parse().ok())
+        .or(Some(160))
 }
 
 fn check(args: CheckArgs) -> u8 {

@@ -42,7 +42,13 @@ pub fn load_into(session: &mut Session, request: &LoadRequest<'_>) -> Result<(),
     for argument in request.tables {
         let (name, path) = parse_table_argument(argument)?;
         let loaded = if path == "-" {
-            data::load_reader(name, "<stdin>", DataFormat::JsonLines, io::stdin().lock(), &options)?
+            data::load_reader(
+                name,
+                "<stdin>",
+                DataFormat::JsonLines,
+                io::stdin().lock(),
+                &options,
+            )?
         } else {
             data::load_file(name, Path::new(path), &options)?
         };
@@ -64,7 +70,10 @@ mod tests {
 
     #[test]
     fn table_argument_splits_at_first_equals() {
-        assert_eq!(parse_table_argument("T=a=b.csv").ok(), Some(("T", "a=b.csv")));
+        assert_eq!(
+            parse_table_argument("T=a=b.csv").ok(),
+            Some(("T", "a=b.csv"))
+        );
         assert!(parse_table_argument("T=").is_err());
         assert!(parse_table_argument("=x.csv").is_err());
         assert!(parse_table_argument("x.csv").is_err());

@@ -14,7 +14,12 @@ use crate::table::Table;
 use crate::value::{convert, Type, Value};
 
 /// Evaluates `expr` for one row of `table`.
-pub fn evaluate(expr: &BoundExpr, table: &Table, row: usize, context: &EvalContext) -> Result<Value> {
+pub fn evaluate(
+    expr: &BoundExpr,
+    table: &Table,
+    row: usize,
+    context: &EvalContext,
+) -> Result<Value> {
     let value = match &expr.kind {
         BoundKind::Literal(value) => value.clone(),
         BoundKind::Column(index) => table.columns[*index][row].clone(),
@@ -85,7 +90,11 @@ pub fn evaluate(expr: &BoundExpr, table: &Table, row: usize, context: &EvalConte
                 }
             };
             let mut matches = needles.iter().map(|needle| needle.is_term_in(&text));
-            Value::Bool(if *all { matches.all(|m| m) } else { matches.any(|m| m) })
+            Value::Bool(if *all {
+                matches.all(|m| m)
+            } else {
+                matches.any(|m| m)
+            })
         }
         BoundKind::In {
             value,
@@ -100,7 +109,8 @@ pub fn evaluate(expr: &BoundExpr, table: &Table, row: usize, context: &EvalConte
             }
             let found = candidates.iter().any(|candidate| {
                 if *case_insensitive {
-                    value.to_kusto_string().to_lowercase() == candidate.to_kusto_string().to_lowercase()
+                    value.to_kusto_string().to_lowercase()
+                        == candidate.to_kusto_string().to_lowercase()
                 } else {
                     compare(Comparison::Equal, &value, candidate) == Value::Bool(true)
                 }
@@ -139,8 +149,9 @@ pub fn evaluate(expr: &BoundExpr, table: &Table, row: usize, context: &EvalConte
             for arg in args {
                 values.push(evaluate(arg, table, row, context)?);
             }
-            (function.eval)(&values, context)
-                .map_err(|message| evaluation_error(&expr.span, format!("{}: {message}", function.name)))?
+            (function.eval)(&values, context).map_err(|message| {
+                evaluation_error(&expr.span, format!("{}: {message}", function.name))
+            })?
         }
     };
     Ok(value)
@@ -195,7 +206,9 @@ pub fn element(value: &Value, key: &Value) -> Value {
             };
             usize::try_from(position).ok().and_then(|at| items.get(at))
         }
-        (serde_json::Value::Object(bag), Value::Dynamic(name)) => name.as_str().and_then(|name| bag.get(name)),
+        (serde_json::Value::Object(bag), Value::Dynamic(name)) => {
+            name.as_str().and_then(|name| bag.get(name))
+        }
         _ => None,
     };
     found.cloned().map(Value::dynamic).unwrap_or(Value::Null)
@@ -247,7 +260,8 @@ pub fn arithmetic(op: Arithmetic, left: &Value, right: &Value) -> Value {
 }
 
 fn ticks_from_f64(ticks: f64) -> Option<Value> {
-    (ticks.is_finite() && ticks.abs() < i64::MAX as f64).then(|| Value::Timespan(ticks.round() as i64))
+    (ticks.is_finite() && ticks.abs() < i64::MAX as f64)
+        .then(|| Value::Timespan(ticks.round() as i64))
 }
 
 /// NOTE: integer division or modulo by zero gives null here; Kusto's documentation does
@@ -276,7 +290,10 @@ fn real_arithmetic(op: Arithmetic, a: f64, b: f64) -> f64 {
 pub fn compare(op: Comparison, left: &Value, right: &Value) -> Value {
     let equality = matches!(
         op,
-        Comparison::Equal | Comparison::NotEqual | Comparison::EqualIgnoreCase | Comparison::NotEqualIgnoreCase
+        Comparison::Equal
+            | Comparison::NotEqual
+            | Comparison::EqualIgnoreCase
+            | Comparison::NotEqualIgnoreCase
     );
     match (left.is_null(), right.is_null()) {
         (true, true) => return Value::Null,
@@ -287,7 +304,10 @@ pub fn compare(op: Comparison, left: &Value, right: &Value) -> Value {
         (true, false) | (false, true) => return Value::Null,
         (false, false) => {}
     }
-    if matches!(op, Comparison::EqualIgnoreCase | Comparison::NotEqualIgnoreCase) {
+    if matches!(
+        op,
+        Comparison::EqualIgnoreCase | Comparison::NotEqualIgnoreCase
+    ) {
         let same = left.to_kusto_string().to_lowercase() == right.to_kusto_string().to_lowercase();
         return Value::Bool(same == (op == Comparison::EqualIgnoreCase));
     }
@@ -316,7 +336,9 @@ pub fn order(left: &Value, right: &Value) -> Option<Ordering> {
     use Value::*;
     match (left, right) {
         (Int(_) | Long(_), Int(_) | Long(_)) => Some(left.as_i64()?.cmp(&right.as_i64()?)),
-        (Int(_) | Long(_) | Real(_), Int(_) | Long(_) | Real(_)) => left.as_f64()?.partial_cmp(&right.as_f64()?),
+        (Int(_) | Long(_) | Real(_), Int(_) | Long(_) | Real(_)) => {
+            left.as_f64()?.partial_cmp(&right.as_f64()?)
+        }
         (String(a), String(b)) => Some(a.cmp(b)),
         (Bool(a), Bool(b)) => Some(a.cmp(b)),
         (DateTime(a), DateTime(b)) | (Timespan(a), Timespan(b)) => Some(a.cmp(b)),
@@ -324,7 +346,11 @@ pub fn order(left: &Value, right: &Value) -> Option<Ordering> {
         (Guid(a), String(text)) | (String(text), Guid(a)) => {
             let parsed = crate::value::parse_guid(text)?;
             let ordering = a.cmp(&parsed);
-            Some(if matches!(left, Guid(_)) { ordering } else { ordering.reverse() })
+            Some(if matches!(left, Guid(_)) {
+                ordering
+            } else {
+                ordering.reverse()
+            })
         }
         (Dynamic(a), Dynamic(b)) => {
             if a == b {
@@ -364,7 +390,9 @@ pub fn arithmetic_type(op: Arithmetic, left: Type, right: Type) -> Option<Type> 
     match (left, right) {
         (l, r) if integer(l) && integer(r) => Some(Long),
         (l, r) if number(l) && number(r) => Some(Real),
-        (DateTime, Timespan) if matches!(op, Arithmetic::Add | Arithmetic::Subtract) => Some(DateTime),
+        (DateTime, Timespan) if matches!(op, Arithmetic::Add | Arithmetic::Subtract) => {
+            Some(DateTime)
+        }
         (Timespan, DateTime) if op == Arithmetic::Add => Some(DateTime),
         (DateTime, DateTime) if op == Arithmetic::Subtract => Some(Timespan),
         (Timespan, Timespan) => match op {
@@ -372,7 +400,9 @@ pub fn arithmetic_type(op: Arithmetic, left: Type, right: Type) -> Option<Type> 
             Arithmetic::Divide => Some(Real),
             Arithmetic::Multiply => None,
         },
-        (Timespan, r) if number(r) && matches!(op, Arithmetic::Multiply | Arithmetic::Divide) => Some(Timespan),
+        (Timespan, r) if number(r) && matches!(op, Arithmetic::Multiply | Arithmetic::Divide) => {
+            Some(Timespan)
+        }
         (l, Timespan) if number(l) && op == Arithmetic::Multiply => Some(Timespan),
         _ => None,
     }
@@ -387,17 +417,38 @@ mod tests {
     // inequality of null values".
     #[test]
     fn null_equality_rules() {
-        assert_eq!(compare(Comparison::Equal, &Value::Null, &Value::Null), Value::Null);
-        assert_eq!(compare(Comparison::Equal, &Value::Null, &Value::Int(5)), Value::Bool(false));
-        assert_eq!(compare(Comparison::NotEqual, &Value::Null, &Value::Int(5)), Value::Bool(true));
-        assert_eq!(compare(Comparison::NotEqual, &Value::Null, &Value::Null), Value::Null);
-        assert_eq!(compare(Comparison::Greater, &Value::Null, &Value::Long(3)), Value::Null);
+        assert_eq!(
+            compare(Comparison::Equal, &Value::Null, &Value::Null),
+            Value::Null
+        );
+        assert_eq!(
+            compare(Comparison::Equal, &Value::Null, &Value::Int(5)),
+            Value::Bool(false)
+        );
+        assert_eq!(
+            compare(Comparison::NotEqual, &Value::Null, &Value::Int(5)),
+            Value::Bool(true)
+        );
+        assert_eq!(
+            compare(Comparison::NotEqual, &Value::Null, &Value::Null),
+            Value::Null
+        );
+        assert_eq!(
+            compare(Comparison::Greater, &Value::Null, &Value::Long(3)),
+            Value::Null
+        );
     }
 
     #[test]
     fn numbers_compare_across_types() {
-        assert_eq!(compare(Comparison::Equal, &Value::Int(6), &Value::Long(6)), Value::Bool(true));
-        assert_eq!(compare(Comparison::Less, &Value::Long(6), &Value::Real(6.5)), Value::Bool(true));
+        assert_eq!(
+            compare(Comparison::Equal, &Value::Int(6), &Value::Long(6)),
+            Value::Bool(true)
+        );
+        assert_eq!(
+            compare(Comparison::Less, &Value::Long(6), &Value::Real(6.5)),
+            Value::Bool(true)
+        );
     }
 
     #[test]
@@ -405,40 +456,80 @@ mod tests {
         let a = Value::from("In");
         let b = Value::from("in");
         assert_eq!(compare(Comparison::Equal, &a, &b), Value::Bool(false));
-        assert_eq!(compare(Comparison::EqualIgnoreCase, &a, &b), Value::Bool(true));
-        assert_eq!(compare(Comparison::NotEqualIgnoreCase, &a, &b), Value::Bool(false));
+        assert_eq!(
+            compare(Comparison::EqualIgnoreCase, &a, &b),
+            Value::Bool(true)
+        );
+        assert_eq!(
+            compare(Comparison::NotEqualIgnoreCase, &a, &b),
+            Value::Bool(false)
+        );
     }
 
     #[test]
     fn dynamic_compares_with_scalar() {
         let direction = Value::dynamic(json!("In"));
-        assert_eq!(compare(Comparison::Equal, &direction, &Value::from("In")), Value::Bool(true));
+        assert_eq!(
+            compare(Comparison::Equal, &direction, &Value::from("In")),
+            Value::Bool(true)
+        );
         let port = Value::dynamic(json!(445));
-        assert_eq!(compare(Comparison::Equal, &port, &Value::Long(445)), Value::Bool(true));
+        assert_eq!(
+            compare(Comparison::Equal, &port, &Value::Long(445)),
+            Value::Bool(true)
+        );
     }
 
     // learn.microsoft.com/kusto/query/numerical-operators: integer division truncates,
     // int with int gives long, and modulo is never negative.
     #[test]
     fn arithmetic_rules() {
-        assert_eq!(arithmetic(Arithmetic::Divide, &Value::Long(1), &Value::Long(2)), Value::Long(0));
-        assert_eq!(arithmetic(Arithmetic::Divide, &Value::Real(1.0), &Value::Long(2)), Value::Real(0.5));
-        assert_eq!(arithmetic(Arithmetic::Add, &Value::Int(1), &Value::Int(2)), Value::Long(3));
-        assert_eq!(arithmetic(Arithmetic::Modulo, &Value::Long(-14), &Value::Long(12)), Value::Long(10));
-        assert_eq!(arithmetic(Arithmetic::Modulo, &Value::Long(14), &Value::Long(-12)), Value::Long(2));
-        assert_eq!(arithmetic(Arithmetic::Add, &Value::Null, &Value::Long(2)), Value::Null);
-        assert_eq!(arithmetic_type(Arithmetic::Add, Type::Int, Type::Int), Some(Type::Long));
+        assert_eq!(
+            arithmetic(Arithmetic::Divide, &Value::Long(1), &Value::Long(2)),
+            Value::Long(0)
+        );
+        assert_eq!(
+            arithmetic(Arithmetic::Divide, &Value::Real(1.0), &Value::Long(2)),
+            Value::Real(0.5)
+        );
+        assert_eq!(
+            arithmetic(Arithmetic::Add, &Value::Int(1), &Value::Int(2)),
+            Value::Long(3)
+        );
+        assert_eq!(
+            arithmetic(Arithmetic::Modulo, &Value::Long(-14), &Value::Long(12)),
+            Value::Long(10)
+        );
+        assert_eq!(
+            arithmetic(Arithmetic::Modulo, &Value::Long(14), &Value::Long(-12)),
+            Value::Long(2)
+        );
+        assert_eq!(
+            arithmetic(Arithmetic::Add, &Value::Null, &Value::Long(2)),
+            Value::Null
+        );
+        assert_eq!(
+            arithmetic_type(Arithmetic::Add, Type::Int, Type::Int),
+            Some(Type::Long)
+        );
     }
 
     #[test]
     fn datetime_arithmetic() {
         let day = Value::Timespan(crate::value::TICKS_PER_DAY);
         let start = Value::DateTime(0);
-        assert_eq!(arithmetic(Arithmetic::Add, &start, &day).to_kusto_string(), "1970-01-02T00:00:00Z");
+        assert_eq!(
+            arithmetic(Arithmetic::Add, &start, &day).to_kusto_string(),
+            "1970-01-02T00:00:00Z"
+        );
         let later = arithmetic(Arithmetic::Add, &start, &day);
         assert_eq!(arithmetic(Arithmetic::Subtract, &later, &start), day);
         assert_eq!(
-            arithmetic(Arithmetic::Divide, &day, &Value::Timespan(crate::value::TICKS_PER_DAY / 24)),
+            arithmetic(
+                Arithmetic::Divide,
+                &day,
+                &Value::Timespan(crate::value::TICKS_PER_DAY / 24)
+            ),
             Value::Real(24.0)
         );
     }
@@ -446,7 +537,10 @@ mod tests {
     #[test]
     fn element_access_rules() {
         let bag = Value::dynamic(json!({"Tcp Flags": 6, "list": [1, 2, 3]}));
-        assert_eq!(element(&bag, &Value::from("Tcp Flags")), Value::dynamic(json!(6)));
+        assert_eq!(
+            element(&bag, &Value::from("Tcp Flags")),
+            Value::dynamic(json!(6))
+        );
         assert_eq!(element(&bag, &Value::from("missing")), Value::Null);
         let list = element(&bag, &Value::from("list"));
         assert_eq!(element(&list, &Value::Long(-1)), Value::dynamic(json!(3)));

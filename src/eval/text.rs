@@ -69,13 +69,23 @@ impl Needle {
             let start = search_from + found;
             let end = start + self.folded.len();
             let boundary_before = !self.starts_with_term_char
-                || haystack[..start].chars().next_back().is_none_or(|c| !is_term_char(c));
+                || haystack[..start]
+                    .chars()
+                    .next_back()
+                    .is_none_or(|c| !is_term_char(c));
             let boundary_after = !self.ends_with_term_char
-                || haystack[end..].chars().next().is_none_or(|c| !is_term_char(c));
+                || haystack[end..]
+                    .chars()
+                    .next()
+                    .is_none_or(|c| !is_term_char(c));
             if boundary_before && boundary_after {
                 return true;
             }
-            let step = haystack[start..].chars().next().map(char::len_utf8).unwrap_or(1);
+            let step = haystack[start..]
+                .chars()
+                .next()
+                .map(char::len_utf8)
+                .unwrap_or(1);
             search_from = start + step;
         }
         false
@@ -90,7 +100,10 @@ impl Needle {
         let haystack = haystack.as_ref();
         haystack.match_indices(&self.folded).any(|(start, _)| {
             !self.starts_with_term_char
-                || haystack[..start].chars().next_back().is_none_or(|c| !is_term_char(c))
+                || haystack[..start]
+                    .chars()
+                    .next_back()
+                    .is_none_or(|c| !is_term_char(c))
         })
     }
 
@@ -101,11 +114,16 @@ impl Needle {
         }
         let haystack = self.fold(text);
         let haystack = haystack.as_ref();
-        haystack.match_indices(&self.folded).any(|(start, matched)| {
-            let end = start + matched.len();
-            !self.ends_with_term_char
-                || haystack[end..].chars().next().is_none_or(|c| !is_term_char(c))
-        })
+        haystack
+            .match_indices(&self.folded)
+            .any(|(start, matched)| {
+                let end = start + matched.len();
+                !self.ends_with_term_char
+                    || haystack[end..]
+                        .chars()
+                        .next()
+                        .is_none_or(|c| !is_term_char(c))
+            })
     }
 
     pub fn is_substring_of(&self, text: &str) -> bool {

@@ -44,7 +44,12 @@ pub struct TableOptions {
 }
 
 /// Writes `table` in `format`.
-pub fn write(table: &Table, format: Format, options: &TableOptions, out: &mut dyn Write) -> io::Result<()> {
+pub fn write(
+    table: &Table,
+    format: Format,
+    options: &TableOptions,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     match format {
         Format::Table => write_text_table(table, options, out),
         Format::Json => write_json(table, out),
@@ -82,7 +87,10 @@ fn write_text_table(table: &Table, options: &TableOptions, out: &mut dyn Write) 
         }
     }
     text.set_header(table.schema.names());
-    let shown = options.max_rows.unwrap_or(table.row_count).min(table.row_count);
+    let shown = options
+        .max_rows
+        .unwrap_or(table.row_count)
+        .min(table.row_count);
     for row in 0..shown {
         let cells = table
             .columns
@@ -93,7 +101,12 @@ fn write_text_table(table: &Table, options: &TableOptions, out: &mut dyn Write) 
     writeln!(out, "{text}")?;
     let noun = if table.row_count == 1 { "row" } else { "rows" };
     if shown < table.row_count {
-        writeln!(out, "{} {noun} ({} not shown)", table.row_count, table.row_count - shown)
+        writeln!(
+            out,
+            "{} {noun} ({} not shown)",
+            table.row_count,
+            table.row_count - shown
+        )
     } else {
         writeln!(out, "{} {noun}", table.row_count)
     }
@@ -111,12 +124,20 @@ fn write_json(table: &Table, out: &mut dyn Write) -> io::Result<()> {
         .iter()
         .map(|field| serde_json::json!({"name": field.name, "type": field.ty.name()}))
         .collect();
-    write!(out, "{{\"columns\":{},\"rows\":[", serde_json::Value::Array(columns))?;
+    write!(
+        out,
+        "{{\"columns\":{},\"rows\":[",
+        serde_json::Value::Array(columns)
+    )?;
     for row in 0..table.row_count {
         if row > 0 {
             write!(out, ",")?;
         }
-        let cells: Vec<serde_json::Value> = table.columns.iter().map(|column| json_value(&column[row])).collect();
+        let cells: Vec<serde_json::Value> = table
+            .columns
+            .iter()
+            .map(|column| json_value(&column[row]))
+            .collect();
         write!(out, "\n{}", serde_json::Value::Array(cells))?;
     }
     writeln!(out, "\n]}}")
@@ -135,11 +156,22 @@ fn write_ndjson(table: &Table, out: &mut dyn Write) -> io::Result<()> {
 
 fn write_csv(table: &Table, out: &mut dyn Write) -> io::Result<()> {
     let mut writer = csv::Writer::from_writer(out);
-    writer.write_record(table.schema.names())?;
+    writer
+        .write_record(table.schema.names())
+        .map_err(csv_to_io)?;
     for row in 0..table.row_count {
-        writer.write_record(table.columns.iter().map(|column| cell_text(&column[row])))?;
+        let cells = table.columns.iter().map(|column| cell_text(&column[row]));
+        writer.write_record(cells).map_err(csv_to_io)?;
     }
     writer.flush()
+}
+
+/// Keeps the underlying I/O error, so a closed pipe is still recognised as one.
+fn csv_to_io(error: csv::Error) -> io::Error {
+    match error.into_kind() {
+        csv::ErrorKind::Io(inner) => inner,
+        other => io::Error::other(format!("{other:?}")),
+    }
 }
 
 #[cfg(test)]
@@ -157,7 +189,10 @@ mod tests {
         ]);
         let when = Value::DateTime(parse_datetime("2025-08-29T10:15:00.1200000Z").unwrap_or(0));
         let bag = Value::dynamic(serde_json::json!({"a": [1, "x"]}));
-        Table::from_rows(schema, vec![vec![when, Value::from("a,b"), Value::Null, bag]])
+        Table::from_rows(
+            schema,
+            vec![vec![when, Value::from("a,b"), Value::Null, bag]],
+        )
     }
 
     fn render(format: Format) -> String {
@@ -168,8 +203,12 @@ mod tests {
 
     #[test]
     fn json_has_types_and_nulls() {
-        let parsed: serde_json::Value = serde_json::from_str(&render(Format::Json)).expect("valid JSON");
-        assert_eq!(parsed["columns"][0], serde_json::json!({"name": "When", "type": "datetime"}));
+        let parsed: serde_json::Value =
+            serde_json::from_str(&render(Format::Json)).expect("valid JSON");
+        assert_eq!(
+            parsed["columns"][0],
+            serde_json::json!({"name": "When", "type": "datetime"})
+        );
         assert_eq!(parsed["rows"][0][0], "2025-08-29T10:15:00.12Z");
         assert_eq!(parsed["rows"][0][2], serde_json::Value::Null);
         assert_eq!(parsed["rows"][0][3], serde_json::json!({"a": [1, "x"]}));
@@ -179,7 +218,10 @@ mod tests {
     fn csv_quotes_and_blank_nulls() {
         let text = render(Format::Csv);
         assert_eq!(text.lines().next(), Some("When,Name,IsPrivate,Bag"));
-        assert_eq!(text.lines().nth(1), Some(r#"2025-08-29T10:15:00.12Z,"a,b",,"{""a"":[1,""x""]}""#));
+        assert_eq!(
+            text.lines().nth(1),
+            Some(r#"2025-08-29T10:15:00.12Z,"a,b",,"{""a"":[1,""x""]}""#)
+        );
     }
 
     #[test]

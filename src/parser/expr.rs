@@ -50,7 +50,14 @@ fn pipeline_source(input: Input<'_>) -> PResult<'_, Expr> {
         let span = span.start..rest.location_offset();
         return Ok((rest, make_expr(ExprKind::Print(assignments), span)));
     }
-    for source_keyword in ["union", "range", "evaluate", "search", "find", "externaldata"] {
+    for source_keyword in [
+        "union",
+        "range",
+        "evaluate",
+        "search",
+        "find",
+        "externaldata",
+    ] {
         if let Ok((rest, span)) = keyword(source_keyword)(input) {
             // `range = 5` or `search.x` would be names, not the start of an operator.
             if !rest.fragment().trim_start().starts_with(['=', '.']) {
@@ -121,9 +128,16 @@ fn and_expression(input: Input<'_>) -> PResult<'_, Expr> {
 /// What follows the left operand at the comparison level.
 enum ComparisonTail {
     Binary(BinaryOp),
-    In { negated: bool, case_insensitive: bool },
-    HasAny { all: bool },
-    Between { negated: bool },
+    In {
+        negated: bool,
+        case_insensitive: bool,
+    },
+    HasAny {
+        all: bool,
+    },
+    Between {
+        negated: bool,
+    },
 }
 
 fn comparison_operator(input: Input<'_>) -> PResult<'_, (ComparisonTail, std::ops::Range<usize>)> {
@@ -144,12 +158,19 @@ fn comparison_operator(input: Input<'_>) -> PResult<'_, (ComparisonTail, std::op
     for (spelling, op) in SYMBOLS {
         if text.starts_with(spelling) {
             let (rest, _) = input.take_split(spelling.len());
-            return Ok((rest, (ComparisonTail::Binary(op), start..rest.location_offset())));
+            return Ok((
+                rest,
+                (ComparisonTail::Binary(op), start..rest.location_offset()),
+            ));
         }
     }
 
     let negated = text.starts_with('!');
-    let word_input = if negated { input.take_split(1).0 } else { input };
+    let word_input = if negated {
+        input.take_split(1).0
+    } else {
+        input
+    };
     let Ok((rest, word)) = raw_identifier(word_input) else {
         return fail_expected(input, "an operator");
     };
@@ -176,7 +197,13 @@ fn comparison_operator(input: Input<'_>) -> PResult<'_, (ComparisonTail, std::op
     }
     if !negated && word == "matches" {
         let (rest, _) = symbol("regex")(rest).map_err(cut)?;
-        return Ok((rest, (ComparisonTail::Binary(BinaryOp::MatchesRegex), span_to(rest))));
+        return Ok((
+            rest,
+            (
+                ComparisonTail::Binary(BinaryOp::MatchesRegex),
+                span_to(rest),
+            ),
+        ));
     }
     let (base, case_sensitive) = match word.strip_suffix("_cs") {
         Some(base) => (base, true),
@@ -196,7 +223,10 @@ fn comparison_operator(input: Input<'_>) -> PResult<'_, (ComparisonTail, std::op
         case_sensitive,
         negated,
     };
-    Ok((rest, (ComparisonTail::Binary(BinaryOp::Str(op)), span_to(rest))))
+    Ok((
+        rest,
+        (ComparisonTail::Binary(BinaryOp::Str(op)), span_to(rest)),
+    ))
 }
 
 fn comparison(input: Input<'_>) -> PResult<'_, Expr> {
@@ -319,9 +349,13 @@ fn unary(input: Input<'_>) -> PResult<'_, Expr> {
         // Fold `-6` into a literal so that `-9223372036854775808`-style values and
         // negative timespans stay literals.
         let folded = match &operand.kind {
-            ExprKind::Literal(Value::Long(n), ty) => n.checked_neg().map(|n| ExprKind::Literal(Value::Long(n), *ty)),
+            ExprKind::Literal(Value::Long(n), ty) => n
+                .checked_neg()
+                .map(|n| ExprKind::Literal(Value::Long(n), *ty)),
             ExprKind::Literal(Value::Real(x), ty) => Some(ExprKind::Literal(Value::Real(-x), *ty)),
-            ExprKind::Literal(Value::Timespan(t), ty) => Some(ExprKind::Literal(Value::Timespan(-t), *ty)),
+            ExprKind::Literal(Value::Timespan(t), ty) => {
+                Some(ExprKind::Literal(Value::Timespan(-t), *ty))
+            }
             _ => None,
         };
         let kind = folded.unwrap_or_else(|| ExprKind::Negate(Box::new(operand)));
@@ -392,16 +426,24 @@ fn primary(input: Input<'_>) -> PResult<'_, Expr> {
     if text.starts_with(|c: char| c.is_ascii_digit()) {
         let (rest, value) = number_literal(input)?;
         let ty = value.type_of().unwrap_or(Type::Long);
-        return Ok((rest, make_expr(ExprKind::Literal(value, ty), start..rest.location_offset())));
+        return Ok((
+            rest,
+            make_expr(ExprKind::Literal(value, ty), start..rest.location_offset()),
+        ));
     }
-    if matches!(text.as_bytes(), [b'\'' | b'"', ..] | [b'@' | b'h' | b'H', b'\'' | b'"', ..] | [b'h' | b'H', b'@', ..])
-        || text.starts_with("```")
+    if matches!(
+        text.as_bytes(),
+        [b'\'' | b'"', ..] | [b'@' | b'h' | b'H', b'\'' | b'"', ..] | [b'h' | b'H', b'@', ..]
+    ) || text.starts_with("```")
         || text.starts_with("~~~")
     {
         match string_literal(input) {
             Ok((rest, value)) => {
                 let span = start..rest.location_offset();
-                return Ok((rest, make_expr(ExprKind::Literal(Value::from(value), Type::String), span)));
+                return Ok((
+                    rest,
+                    make_expr(ExprKind::Literal(Value::from(value), Type::String), span),
+                ));
             }
             Err(NomErr::Failure(error)) => return Err(NomErr::Failure(error)),
             Err(_) => {}
@@ -423,10 +465,16 @@ fn primary(input: Input<'_>) -> PResult<'_, Expr> {
     let word_span = start..after_word.location_offset();
     match word {
         "true" | "True" | "TRUE" => {
-            return Ok((after_word, make_expr(ExprKind::Literal(Value::Bool(true), Type::Bool), word_span)))
+            return Ok((
+                after_word,
+                make_expr(ExprKind::Literal(Value::Bool(true), Type::Bool), word_span),
+            ))
         }
         "false" | "False" | "FALSE" => {
-            return Ok((after_word, make_expr(ExprKind::Literal(Value::Bool(false), Type::Bool), word_span)))
+            return Ok((
+                after_word,
+                make_expr(ExprKind::Literal(Value::Bool(false), Type::Bool), word_span),
+            ))
         }
         _ => {}
     }
@@ -452,7 +500,10 @@ fn primary(input: Input<'_>) -> PResult<'_, Expr> {
         };
         return Ok((rest, make_expr(call, span)));
     }
-    Ok((after_word, make_expr(ExprKind::Name(word.to_string()), word_span)))
+    Ok((
+        after_word,
+        make_expr(ExprKind::Name(word.to_string()), word_span),
+    ))
 }
 
 /// `type(text)`: the text up to the closing parenthesis, converted to the type.
@@ -511,11 +562,12 @@ fn typed_literal<'a>(input: Input<'a>, start: usize, word: &str, ty: Type) -> PR
             Type::Timespan => parse_timespan(unquoted)
                 .map(Value::Timespan)
                 .ok_or_else(|| bad("expected a timespan such as 1d, 30m or 01:30:00"))?,
-            Type::Guid => parse_guid(unquoted)
-                .map(Value::Guid)
-                .ok_or_else(|| bad("expected a GUID such as 00000000-0000-0000-0000-000000000000"))?,
+            Type::Guid => parse_guid(unquoted).map(Value::Guid).ok_or_else(|| {
+                bad("expected a GUID such as 00000000-0000-0000-0000-000000000000")
+            })?,
             Type::String => {
-                let (_, text) = string_literal(Input::new(raw)).map_err(|_| bad("expected a quoted string"))?;
+                let (_, text) =
+                    string_literal(Input::new(raw)).map_err(|_| bad("expected a quoted string"))?;
                 Value::from(text)
             }
             Type::Dynamic => return Err(bad("dynamic literals take JSON")),
@@ -560,7 +612,8 @@ fn json_value(input: Input<'_>) -> PResult<'_, serde_json::Value> {
                 rest = after_comma;
                 continue;
             }
-            let (after, _) = symbol("]")(after).map_err(|_| NomErr::Failure(SyntaxError::expected(after, "`,` or `]`")))?;
+            let (after, _) = symbol("]")(after)
+                .map_err(|_| NomErr::Failure(SyntaxError::expected(after, "`,` or `]`")))?;
             return Ok((after, Json::Array(items)));
         }
     }
@@ -579,7 +632,8 @@ fn json_value(input: Input<'_>) -> PResult<'_, serde_json::Value> {
                 rest = after_comma;
                 continue;
             }
-            let (after, _) = symbol("}")(after).map_err(|_| NomErr::Failure(SyntaxError::expected(after, "`,` or `}`")))?;
+            let (after, _) = symbol("}")(after)
+                .map_err(|_| NomErr::Failure(SyntaxError::expected(after, "`,` or `}`")))?;
             return Ok((after, Json::Object(bag)));
         }
     }
@@ -591,14 +645,19 @@ fn json_value(input: Input<'_>) -> PResult<'_, serde_json::Value> {
         Some(_) => (true, input.take_split(1).0),
         None => (false, input),
     };
-    if number_input.fragment().starts_with(|c: char| c.is_ascii_digit()) {
+    if number_input
+        .fragment()
+        .starts_with(|c: char| c.is_ascii_digit())
+    {
         let (rest, value) = number_literal(number_input)?;
         let json = match value {
             Value::Long(n) => Json::from(if negative { -n } else { n }),
             Value::Real(x) => serde_json::Number::from_f64(if negative { -x } else { x })
                 .map(Json::Number)
                 .unwrap_or(Json::Null),
-            Value::Timespan(t) => Json::String(crate::value::format_timespan(if negative { -t } else { t })),
+            Value::Timespan(t) => {
+                Json::String(crate::value::format_timespan(if negative { -t } else { t }))
+            }
             _ => Json::Null,
         };
         return Ok((rest, json));
@@ -652,14 +711,19 @@ fn datatable(input: Input<'_>, start: usize) -> PResult<'_, Expr> {
                 rest = after_comma;
                 continue;
             }
-            let (after, _) = symbol("]")(after).map_err(|_| NomErr::Failure(SyntaxError::expected(after, "`,` or `]`")))?;
+            let (after, _) = symbol("]")(after)
+                .map_err(|_| NomErr::Failure(SyntaxError::expected(after, "`,` or `]`")))?;
             rest = after;
             break;
         }
     }
     let span = start..rest.location_offset();
     if columns.is_empty() {
-        return Err(NomErr::Failure(SyntaxError::message(start, span.end, "datatable needs at least one column")));
+        return Err(NomErr::Failure(SyntaxError::message(
+            start,
+            span.end,
+            "datatable needs at least one column",
+        )));
     }
     if values.len() % columns.len() != 0 {
         return Err(NomErr::Failure(SyntaxError::message(
@@ -673,5 +737,8 @@ fn datatable(input: Input<'_>, start: usize) -> PResult<'_, Expr> {
             ),
         )));
     }
-    Ok((rest, make_expr(ExprKind::DataTable { columns, values }, span)))
+    Ok((
+        rest,
+        make_expr(ExprKind::DataTable { columns, values }, span),
+    ))
 }

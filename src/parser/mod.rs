@@ -70,7 +70,10 @@ fn with_parser_stack<T: Send>(work: impl FnOnce() -> Result<T, Error> + Send) ->
             .spawn_scoped(scope, work);
         match spawned {
             Ok(handle) => handle.join().unwrap_or_else(|_| {
-                Err(Error::new(ErrorKind::Syntax, "the parser failed on this query"))
+                Err(Error::new(
+                    ErrorKind::Syntax,
+                    "the parser failed on this query",
+                ))
             }),
             Err(spawn_error) => Err(Error::new(
                 ErrorKind::Syntax,
@@ -112,7 +115,10 @@ fn parse_expression_on_this_thread(source: &str) -> Result<Expr, Error> {
         if rest.fragment().is_empty() {
             Ok((rest, parsed))
         } else {
-            Err(NomErr::Error(SyntaxError::expected(rest, "end of expression")))
+            Err(NomErr::Error(SyntaxError::expected(
+                rest,
+                "end of expression",
+            )))
         }
     });
     match result {
@@ -142,7 +148,11 @@ fn to_error(error: SyntaxError, source: &str) -> Error {
             format!("{} or {}", rest.join(", "), last)
         }
     };
-    Error::at(kind, offset..end, format!("expected {expected}, found {found}"))
+    Error::at(
+        kind,
+        offset..end,
+        format!("expected {expected}, found {found}"),
+    )
 }
 
 fn describe_found(rest: &str) -> String {
@@ -207,7 +217,8 @@ fn statement(input: Input<'_>) -> PResult<'_, Statement> {
     }
     for keyword in ["declare", "alias", "pattern", "restrict"] {
         if let Ok((rest, _)) = symbol(keyword)(input) {
-            let offset = input.location_offset() + (input.fragment().len() - input.fragment().trim_start().len());
+            let offset = input.location_offset()
+                + (input.fragment().len() - input.fragment().trim_start().len());
             return Err(NomErr::Failure(SyntaxError::unsupported(
                 offset,
                 rest.location_offset(),

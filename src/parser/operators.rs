@@ -17,11 +17,48 @@ pub const SUPPORTED_OPERATORS: [&str; 8] = [
 /// KQL operators that exist but that this engine does not run yet. Naming them gives a
 /// "not supported yet" error instead of a syntax error.
 pub const KNOWN_UNSUPPORTED_OPERATORS: [&str; 42] = [
-    "summarize", "join", "sort", "order", "top", "distinct", "mv-expand", "mvexpand",
-    "mv-apply", "mvapply", "project-away", "project-rename", "project-reorder", "project-keep",
-    "parse", "parse-where", "parse-kv", "union", "as", "invoke", "serialize", "getschema",
-    "make-series", "evaluate", "render", "sample", "sample-distinct", "search", "scan",
-    "top-nested", "top-hitters", "partition", "fork", "facet", "reduce", "consume", "find", "range", "print", "externaldata", "graph-match", "make-graph",
+    "summarize",
+    "join",
+    "sort",
+    "order",
+    "top",
+    "distinct",
+    "mv-expand",
+    "mvexpand",
+    "mv-apply",
+    "mvapply",
+    "project-away",
+    "project-rename",
+    "project-reorder",
+    "project-keep",
+    "parse",
+    "parse-where",
+    "parse-kv",
+    "union",
+    "as",
+    "invoke",
+    "serialize",
+    "getschema",
+    "make-series",
+    "evaluate",
+    "render",
+    "sample",
+    "sample-distinct",
+    "search",
+    "scan",
+    "top-nested",
+    "top-hitters",
+    "partition",
+    "fork",
+    "facet",
+    "reduce",
+    "consume",
+    "find",
+    "range",
+    "print",
+    "externaldata",
+    "graph-match",
+    "make-graph",
 ];
 
 /// One operator after `|`.
@@ -66,7 +103,9 @@ pub fn operator(input: Input<'_>) -> PResult<'_, Operator> {
             if let Some(suggestion) = closest(other, candidates) {
                 message.push_str(&format!("; did you mean `{suggestion}`?"));
             }
-            return Err(NomErr::Failure(SyntaxError::message(start, word_end, message)));
+            return Err(NomErr::Failure(SyntaxError::message(
+                start, word_end, message,
+            )));
         }
     };
     Ok((
@@ -118,7 +157,8 @@ fn assignment(input: Input<'_>) -> PResult<'_, Assignment> {
     if let Ok((after_name, (text, span))) = name(input) {
         let (after_trivia, _) = trivia(after_name)?;
         let fragment = *after_trivia.fragment();
-        let assigns = fragment.starts_with('=') && !fragment.starts_with("==") && !fragment.starts_with("=~");
+        let assigns =
+            fragment.starts_with('=') && !fragment.starts_with("==") && !fragment.starts_with("=~");
         if assigns {
             let (rest, expr) = expression(after_trivia.take_split(1).0).map_err(cut)?;
             return Ok((

@@ -30,7 +30,13 @@ fn precedence_and_over_or() {
         panic!("expected binary");
     };
     assert_eq!(op, BinaryOp::Or);
-    assert!(matches!(right.kind, ExprKind::Binary { op: BinaryOp::And, .. }));
+    assert!(matches!(
+        right.kind,
+        ExprKind::Binary {
+            op: BinaryOp::And,
+            ..
+        }
+    ));
 }
 
 #[test]
@@ -39,11 +45,20 @@ fn precedence_comparison_over_and() {
         panic!("expected binary");
     };
     assert_eq!(op, BinaryOp::And);
-    let ExprKind::Binary { op: inner, right, .. } = &left.kind else {
+    let ExprKind::Binary {
+        op: inner, right, ..
+    } = &left.kind
+    else {
         panic!("expected comparison");
     };
     assert_eq!(*inner, BinaryOp::Equal);
-    assert!(matches!(right.kind, ExprKind::Binary { op: BinaryOp::Add, .. }));
+    assert!(matches!(
+        right.kind,
+        ExprKind::Binary {
+            op: BinaryOp::Add,
+            ..
+        }
+    ));
 }
 
 #[test]
@@ -52,12 +67,22 @@ fn multiplication_binds_tighter() {
         panic!("expected binary");
     };
     assert_eq!(op, BinaryOp::Add);
-    assert!(matches!(right.kind, ExprKind::Binary { op: BinaryOp::Multiply, .. }));
+    assert!(matches!(
+        right.kind,
+        ExprKind::Binary {
+            op: BinaryOp::Multiply,
+            ..
+        }
+    ));
 }
 
 #[test]
 fn negated_string_operators() {
-    let ExprKind::Binary { op: BinaryOp::Str(op), .. } = expr("x !has_cs 'a'") else {
+    let ExprKind::Binary {
+        op: BinaryOp::Str(op),
+        ..
+    } = expr("x !has_cs 'a'")
+    else {
         panic!("expected string op");
     };
     assert_eq!(op.test, StringTest::Has);
@@ -67,7 +92,13 @@ fn negated_string_operators() {
 
 #[test]
 fn in_variants() {
-    let ExprKind::In { negated, case_insensitive, list, .. } = expr("x !in~ ('a', 'b')") else {
+    let ExprKind::In {
+        negated,
+        case_insensitive,
+        list,
+        ..
+    } = expr("x !in~ ('a', 'b')")
+    else {
         panic!("expected in");
     };
     assert!(negated);
@@ -77,8 +108,14 @@ fn in_variants() {
 
 #[test]
 fn has_any_with_name_and_list() {
-    assert!(matches!(expr("x has_any (flags)"), ExprKind::HasAny { all: false, .. }));
-    assert!(matches!(expr("x has_all ('a', 'b')"), ExprKind::HasAny { all: true, .. }));
+    assert!(matches!(
+        expr("x has_any (flags)"),
+        ExprKind::HasAny { all: false, .. }
+    ));
+    assert!(matches!(
+        expr("x has_all ('a', 'b')"),
+        ExprKind::HasAny { all: true, .. }
+    ));
 }
 
 #[test]
@@ -92,9 +129,18 @@ fn member_and_index_chain() {
 
 #[test]
 fn typed_literals() {
-    assert!(matches!(expr("int(null)"), ExprKind::Literal(Value::Null, _)));
-    assert!(matches!(expr("datetime(2025-08-29)"), ExprKind::Literal(Value::DateTime(_), _)));
-    assert!(matches!(expr("timespan(1d)"), ExprKind::Literal(Value::Timespan(_), _)));
+    assert!(matches!(
+        expr("int(null)"),
+        ExprKind::Literal(Value::Null, _)
+    ));
+    assert!(matches!(
+        expr("datetime(2025-08-29)"),
+        ExprKind::Literal(Value::DateTime(_), _)
+    ));
+    assert!(matches!(
+        expr("timespan(1d)"),
+        ExprKind::Literal(Value::Timespan(_), _)
+    ));
     assert!(matches!(expr("-5"), ExprKind::Literal(Value::Long(-5), _)));
 }
 
@@ -104,7 +150,10 @@ fn dynamic_literal_allows_kql_strings() {
         panic!("expected dynamic");
     };
     assert_eq!(json, serde_json::json!(["a", "b", 1, {"k": true}]));
-    assert!(matches!(expr("dynamic(null)"), ExprKind::Dynamic(serde_json::Value::Null)));
+    assert!(matches!(
+        expr("dynamic(null)"),
+        ExprKind::Dynamic(serde_json::Value::Null)
+    ));
 }
 
 #[test]
@@ -164,7 +213,11 @@ fn datatable_value_count_must_match() {
 fn unknown_operator_suggests() {
     let found = error("T | whre x == 1");
     assert_eq!(found.span, Some(4..8));
-    assert!(found.message.contains("did you mean `where`"), "{}", found.message);
+    assert!(
+        found.message.contains("did you mean `where`"),
+        "{}",
+        found.message
+    );
 }
 
 #[test]
@@ -189,7 +242,11 @@ fn syntax_error_position() {
 #[test]
 fn keywords_are_case_sensitive() {
     let found = error("T | WHERE x == 1");
-    assert!(found.message.contains("unknown operator `WHERE`"), "{}", found.message);
+    assert!(
+        found.message.contains("unknown operator `WHERE`"),
+        "{}",
+        found.message
+    );
 }
 
 #[test]
@@ -209,5 +266,9 @@ fn empty_query_is_an_error() {
 #[test]
 fn unterminated_string_is_reported() {
     let found = error("T | where x == 'abc");
-    assert!(found.message.contains("unterminated string"), "{}", found.message);
+    assert!(
+        found.message.contains("unterminated string"),
+        "{}",
+        found.message
+    );
 }

@@ -1,7 +1,7 @@
 //! Conversion functions: `tostring`, `tolong`, `toint`, `toreal`, `tobool`, `todatetime`,
 //! `totimespan`, `parse_json` and their documented aliases.
 
-use super::{Function, EvalContext};
+use super::{EvalContext, Function};
 use crate::value::{convert, Type, Value};
 
 fn scalar_to(ty: Type) -> Result<Type, String> {
@@ -37,7 +37,11 @@ fn any_to_timespan(_: &[Type]) -> Result<Type, String> {
 }
 
 fn text_to_dynamic(args: &[Type]) -> Result<Type, String> {
-    super::expect_types(args, &[Type::String, Type::Dynamic], "the argument of parse_json")?;
+    super::expect_types(
+        args,
+        &[Type::String, Type::Dynamic],
+        "the argument of parse_json",
+    )?;
     Ok(Type::Dynamic)
 }
 
@@ -106,20 +110,60 @@ macro_rules! conversion {
 }
 
 pub(super) const FUNCTIONS: &[Function] = &[
-    conversion!("tostring", "tostring(value) -> string", any_to_string, tostring),
+    conversion!(
+        "tostring",
+        "tostring(value) -> string",
+        any_to_string,
+        tostring
+    ),
     conversion!("tolong", "tolong(value) -> long", any_to_long, tolong),
     conversion!("toint", "toint(value) -> int", any_to_int, toint),
     conversion!("toreal", "toreal(value) -> real", any_to_real, toreal),
     conversion!("todouble", "todouble(value) -> real", any_to_real, toreal),
     conversion!("tobool", "tobool(value) -> bool", any_to_bool, tobool),
     conversion!("toboolean", "toboolean(value) -> bool", any_to_bool, tobool),
-    conversion!("todatetime", "todatetime(value) -> datetime", any_to_datetime, todatetime),
-    conversion!("totimespan", "totimespan(value) -> timespan", any_to_timespan, totimespan),
-    conversion!("totime", "totime(value) -> timespan", any_to_timespan, totimespan),
-    conversion!("parse_json", "parse_json(json: string) -> dynamic", text_to_dynamic, parse_json),
-    conversion!("todynamic", "todynamic(json: string) -> dynamic", text_to_dynamic, parse_json),
-    conversion!("toobject", "toobject(json: string) -> dynamic", text_to_dynamic, parse_json),
-    conversion!("parsejson", "parsejson(json: string) -> dynamic", text_to_dynamic, parse_json),
+    conversion!(
+        "todatetime",
+        "todatetime(value) -> datetime",
+        any_to_datetime,
+        todatetime
+    ),
+    conversion!(
+        "totimespan",
+        "totimespan(value) -> timespan",
+        any_to_timespan,
+        totimespan
+    ),
+    conversion!(
+        "totime",
+        "totime(value) -> timespan",
+        any_to_timespan,
+        totimespan
+    ),
+    conversion!(
+        "parse_json",
+        "parse_json(json: string) -> dynamic",
+        text_to_dynamic,
+        parse_json
+    ),
+    conversion!(
+        "todynamic",
+        "todynamic(json: string) -> dynamic",
+        text_to_dynamic,
+        parse_json
+    ),
+    conversion!(
+        "toobject",
+        "toobject(json: string) -> dynamic",
+        text_to_dynamic,
+        parse_json
+    ),
+    conversion!(
+        "parsejson",
+        "parsejson(json: string) -> dynamic",
+        text_to_dynamic,
+        parse_json
+    ),
 ];
 
 #[cfg(test)]
@@ -136,15 +180,30 @@ mod tests {
     // Expected values from learn.microsoft.com/kusto/query/parse-json-function.
     #[test]
     fn parse_json_object_and_scalars() {
-        assert_eq!(call(parse_json, Value::from(r#"{"a":1}"#)), Value::dynamic(json!({"a": 1})));
-        assert_eq!(call(parse_json, Value::from("21")), Value::dynamic(json!(21)));
-        assert_eq!(call(parse_json, Value::from(r#""21""#)), Value::dynamic(json!("21")));
+        assert_eq!(
+            call(parse_json, Value::from(r#"{"a":1}"#)),
+            Value::dynamic(json!({"a": 1}))
+        );
+        assert_eq!(
+            call(parse_json, Value::from("21")),
+            Value::dynamic(json!(21))
+        );
+        assert_eq!(
+            call(parse_json, Value::from(r#""21""#)),
+            Value::dynamic(json!("21"))
+        );
     }
 
     #[test]
     fn parse_json_invalid_text_is_dynamic_string() {
-        assert_eq!(call(parse_json, Value::from("abc")), Value::dynamic(json!("abc")));
-        assert_eq!(call(parse_json, Value::from("n/a")), Value::dynamic(json!("n/a")));
+        assert_eq!(
+            call(parse_json, Value::from("abc")),
+            Value::dynamic(json!("abc"))
+        );
+        assert_eq!(
+            call(parse_json, Value::from("n/a")),
+            Value::dynamic(json!("n/a"))
+        );
     }
 
     #[test]
@@ -163,9 +222,15 @@ mod tests {
     #[test]
     fn tostring_null_and_dynamic() {
         assert_eq!(call(tostring, Value::Null), Value::from(""));
-        assert_eq!(call(tostring, Value::dynamic(json!("In"))), Value::from("In"));
+        assert_eq!(
+            call(tostring, Value::dynamic(json!("In"))),
+            Value::from("In")
+        );
         assert_eq!(call(tostring, Value::dynamic(json!(6))), Value::from("6"));
-        assert_eq!(call(tostring, Value::dynamic(json!([1, "a"]))), Value::from(r#"[1,"a"]"#));
+        assert_eq!(
+            call(tostring, Value::dynamic(json!([1, "a"]))),
+            Value::from(r#"[1,"a"]"#)
+        );
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! Clock functions: `now` and `ago`. Both read the query's one clock
 //! ([`EvalContext::now`]), so every row of a query sees the same time and `--now` pins it.
 
-use super::{Function, EvalContext};
+use super::{EvalContext, Function};
 use crate::value::{Type, Value};
 
 fn now_type(args: &[Type]) -> Result<Type, String> {

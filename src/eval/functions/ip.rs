@@ -5,16 +5,24 @@ use std::str::FromStr;
 
 use ipnet::Ipv4Net;
 
-use super::{Function, EvalContext};
+use super::{EvalContext, Function};
 use crate::value::{Type, Value};
 
 fn text_to_bool(args: &[Type]) -> Result<Type, String> {
-    super::expect_types(args, &[Type::String, Type::Dynamic], "the IP address argument")?;
+    super::expect_types(
+        args,
+        &[Type::String, Type::Dynamic],
+        "the IP address argument",
+    )?;
     Ok(Type::Bool)
 }
 
 fn text_to_dynamic(args: &[Type]) -> Result<Type, String> {
-    super::expect_types(args, &[Type::String, Type::Dynamic], "the IP address argument")?;
+    super::expect_types(
+        args,
+        &[Type::String, Type::Dynamic],
+        "the IP address argument",
+    )?;
     Ok(Type::Dynamic)
 }
 

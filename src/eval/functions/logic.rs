@@ -1,6 +1,6 @@
 //! Null and emptiness tests, `not`, and the conditional `iff`/`iif`.
 
-use super::{Function, EvalContext};
+use super::{EvalContext, Function};
 use crate::value::{Type, Value};
 
 fn to_bool(_: &[Type]) -> Result<Type, String> {
@@ -69,7 +69,11 @@ pub(crate) fn common_type(a: Type, b: Type) -> Option<Type> {
 }
 
 fn iff_type(args: &[Type]) -> Result<Type, String> {
-    super::expect_types(&args[..1], &[Type::Bool, Type::Dynamic], "the condition of iff()")?;
+    super::expect_types(
+        &args[..1],
+        &[Type::Bool, Type::Dynamic],
+        "the condition of iff()",
+    )?;
     common_type(args[1], args[2]).ok_or_else(|| {
         format!(
             "the two branches of iff() must have the same type, not {} and {}",
@@ -81,8 +85,15 @@ fn iff_type(args: &[Type]) -> Result<Type, String> {
 /// `iff(condition, then, else)`: a null condition takes the else branch
 /// (learn.microsoft.com/kusto/query/iff-function).
 fn iff(args: &[Value], _: &EvalContext) -> Result<Value, String> {
-    let take_then = matches!(crate::value::convert(&args[0], Type::Bool), Some(Value::Bool(true)));
-    Ok(if take_then { args[1].clone() } else { args[2].clone() })
+    let take_then = matches!(
+        crate::value::convert(&args[0], Type::Bool),
+        Some(Value::Bool(true))
+    );
+    Ok(if take_then {
+        args[1].clone()
+    } else {
+        args[2].clone()
+    })
 }
 
 macro_rules! predicate {
@@ -142,8 +153,14 @@ mod tests {
     fn isempty_cases() {
         assert_eq!(call(isempty, &[Value::from("")]), Value::Bool(true));
         assert_eq!(call(isempty, &[Value::Null]), Value::Bool(true));
-        assert_eq!(call(isempty, &[Value::dynamic(json!(""))]), Value::Bool(true));
-        assert_eq!(call(isempty, &[Value::dynamic(json!([]))]), Value::Bool(false));
+        assert_eq!(
+            call(isempty, &[Value::dynamic(json!(""))]),
+            Value::Bool(true)
+        );
+        assert_eq!(
+            call(isempty, &[Value::dynamic(json!([]))]),
+            Value::Bool(false)
+        );
         assert_eq!(call(isempty, &[Value::Long(0)]), Value::Bool(false));
         assert_eq!(call(isnotempty, &[Value::from("x")]), Value::Bool(true));
     }
@@ -171,7 +188,10 @@ mod tests {
 
     #[test]
     fn iff_branch_types_must_agree() {
-        assert_eq!(iff_type(&[Type::Bool, Type::Int, Type::Long]), Ok(Type::Long));
+        assert_eq!(
+            iff_type(&[Type::Bool, Type::Int, Type::Long]),
+            Ok(Type::Long)
+        );
         assert!(iff_type(&[Type::Bool, Type::String, Type::Long]).is_err());
     }
 }

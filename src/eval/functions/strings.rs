@@ -1,6 +1,6 @@
 //! String functions: `strlen`, `tolower`, `toupper`, `strcat`.
 
-use super::{Function, EvalContext};
+use super::{EvalContext, Function};
 use crate::value::{Type, Value};
 
 fn to_long(_: &[Type]) -> Result<Type, String> {
@@ -80,7 +80,10 @@ mod tests {
 
     #[test]
     fn strlen_counts_code_points() {
-        assert_eq!(call(strlen, &[Value::from("Hello, world!")]), Value::Long(13));
+        assert_eq!(
+            call(strlen, &[Value::from("Hello, world!")]),
+            Value::Long(13)
+        );
         assert_eq!(call(strlen, &[Value::from("é")]), Value::Long(1));
     }
 
@@ -92,7 +95,10 @@ mod tests {
 
     #[test]
     fn case_conversion() {
-        assert_eq!(call(tolower, &[Value::from("InBound")]), Value::from("inbound"));
+        assert_eq!(
+            call(tolower, &[Value::from("InBound")]),
+            Value::from("inbound")
+        );
         assert_eq!(call(toupper, &[Value::from("in")]), Value::from("IN"));
     }
 }

@@ -47,7 +47,9 @@ fn key_part(value: &Value) -> Option<KeyPart> {
 }
 
 fn row_key(table: &Table, row: usize, keys: &[usize]) -> Option<Vec<KeyPart>> {
-    keys.iter().map(|&column| key_part(&table.columns[column][row])).collect()
+    keys.iter()
+        .map(|&column| key_part(&table.columns[column][row]))
+        .collect()
 }
 
 pub fn run(left: &Table, right: &Table, plan: &LookupPlan, schema: &Schema) -> Result<Table> {
@@ -79,14 +81,19 @@ pub fn run(left: &Table, right: &Table, plan: &LookupPlan, schema: &Schema) -> R
 
     let mut columns = Vec::with_capacity(schema.len());
     for column in &left.columns {
-        columns.push(Arc::new(left_picks.iter().map(|&row| column[row].clone()).collect()));
+        columns.push(Arc::new(
+            left_picks.iter().map(|&row| column[row].clone()).collect(),
+        ));
     }
     for &index in &plan.right_output {
         let empty = right.schema.fields[index].ty.empty_value();
         let column = &right.columns[index];
         let values = right_picks
             .iter()
-            .map(|pick| pick.map(|row| column[row].clone()).unwrap_or_else(|| empty.clone()))
+            .map(|pick| {
+                pick.map(|row| column[row].clone())
+                    .unwrap_or_else(|| empty.clone())
+            })
             .collect();
         columns.push(Arc::new(values));
     }

@@ -49,7 +49,11 @@ pub fn run(plan: &Plan, tables: &dyn TableSource, context: &EvalContext) -> Resu
 /// missing one here means the caller changed them between binding and running.
 fn scan(plan: &Plan, name: &str, tables: &dyn TableSource) -> Result<Table> {
     let table: Arc<Table> = tables.table(name).ok_or_else(|| {
-        Error::at(ErrorKind::UnknownName, plan.span.clone(), format!("table `{name}` is not loaded"))
+        Error::at(
+            ErrorKind::UnknownName,
+            plan.span.clone(),
+            format!("table `{name}` is not loaded"),
+        )
     })?;
     Ok(Table::clone(&table))
 }

@@ -13,7 +13,11 @@ pub fn run(schema: &Schema, exprs: &[BoundExpr], context: &EvalContext) -> Resul
     let mut columns = Vec::with_capacity(exprs.len());
     for expr in exprs {
         let value = evaluate(expr, &no_columns, 0, context)?;
-        let value = if value.is_null() { expr.ty.empty_value() } else { value };
+        let value = if value.is_null() {
+            expr.ty.empty_value()
+        } else {
+            value
+        };
         columns.push(Arc::new(vec![value]));
     }
     Ok(Table::new(schema.clone(), columns, 1))

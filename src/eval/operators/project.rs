@@ -9,7 +9,12 @@ use crate::eval::expr::evaluate;
 use crate::eval::EvalContext;
 use crate::table::{Schema, Table};
 
-pub fn run(input: Table, schema: &Schema, columns: &[ProjectColumn], context: &EvalContext) -> Result<Table> {
+pub fn run(
+    input: Table,
+    schema: &Schema,
+    columns: &[ProjectColumn],
+    context: &EvalContext,
+) -> Result<Table> {
     let mut output = Vec::with_capacity(columns.len());
     for column in columns {
         let data = match column {
@@ -21,7 +26,11 @@ pub fn run(input: Table, schema: &Schema, columns: &[ProjectColumn], context: &E
     Ok(Table::new(schema.clone(), output, input.row_count))
 }
 
-fn compute(input: &Table, expr: &BoundExpr, context: &EvalContext) -> Result<Vec<crate::value::Value>> {
+fn compute(
+    input: &Table,
+    expr: &BoundExpr,
+    context: &EvalContext,
+) -> Result<Vec<crate::value::Value>> {
     let mut values = Vec::with_capacity(input.row_count);
     for row in 0..input.row_count {
         let value = evaluate(expr, input, row, context)?;
