@@ -236,3 +236,165 @@ fn closed_pipe_is_not_an_error() {
     assert_eq!(String::from_utf8_lossy(&output.stdout).trim(), "0");
     assert!(!String::from_utf8_lossy(&output.stderr).contains("panicked"));
 }
+
+/// A DeviceNetworkEvents export in the Advanced Hunting portal's CSV shape: `Timestamp`
+/// (no `TimeGenerated`), AdditionalFields as quoted JSON text, ports as text.
+const PORTAL_CSV: &str = "Timestamp,DeviceId,DeviceName,ActionType,RemoteIP,RemotePort,LocalIP,LocalPort,Protocol,AdditionalFields\n\
+2025-08-29T10:15:00.123Z,d1,web01,InboundConnectionAccepted,81.2.69.142,41822,10.0.0.5,443,Tcp,\"{\"\"direction\"\":\"\"In\"\",\"\"Tcp Flags\"\":\"\"6\"\"}\"\n\
+2025-08-29T10:16:00Z,d1,web01,InboundConnectionAccepted,81.2.69.142,41823,10.0.0.5,443,Tcp,\"{\"\"direction\"\":\"\"Inbound\"\",\"\"Tcp Flags\"\":\"\"6\"\"}\"\n\
+2025-08-29T10:17:00Z,d1,web01,ConnectionFailed,10.1.2.3,50000,10.0.0.5,abc,Tcp,\"{\"\"direction\"\":\"\"In\"\",\"\"Tcp Flags\"\":31}\"\n";
+
+fn write_portal_export(dir: &tempfile::TempDir) -> std::path::PathBuf {
+    let path = dir.path().join("export.csv");
+    fs::write(&path, PORTAL_CSV).expect("write export");
+    path
+}
+
+fn published_query() -> std::path::PathBuf {
+    project_root().join("queries/mde-suspicious-tcp-flags.kql")
+}
+
+#[test]
+fn published_query_on_portal_csv_export() {
+    let dir = temp_dir();
+    let export = write_portal_export(&dir);
+    let output = kql_command()
+        .arg("run")
+        .arg(published_query())
+        .arg("--table")
+        .arg(format!("DeviceNetworkEvents={}", export.display()))
+        .args(["--format", "json"])
+        .output()
+        .expect("kql runs");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let result: serde_json::Value = serde_json::from_slice(&output.stdout).expect("valid JSON");
+    let rows = result["rows"].as_array().expect("rows");
+    assert_eq!(rows.len(), 2, "{result}");
+    // TimeGenerated is filled from Timestamp; the "Inbound" row is dropped.
+    assert_eq!(rows[0][0], "2025-08-29T10:15:00.123Z");
+    assert_eq!(rows[0][7], "United Kingdom");
+    assert_eq!(rows[0][10], "SYN + RST (invalid, often scanning)");
+    // The private remote address: IsPrivate true, no country, port "abc" became null.
+    assert_eq!(rows[1][5], true);
+    assert_eq!(rows[1][7], "");
+    assert_eq!(rows[1][3], serde_json::Value::Null);
+    assert_eq!(rows[1][8], "31");
+}
+
+#[test]
+fn conversion_failure_warns_once_with_location() {
+    let dir = temp_dir();
+    let export = write_portal_export(&dir);
+    kql_command()
+        .args([
+            "run",
+            "-q",
+            "DeviceNetworkEvents | count",
+            "--format",
+            "csv",
+            "--table",
+        ])
+        .arg(format!("DeviceNetworkEvents={}", export.display()))
+        .assert()
+        .success()
+        .stdout("Count\n3\n")
+        .stderr(predicate::str::contains("LocalPort"))
+        .stderr(predicate::str::contains("export.csv:4"))
+        .stderr(predicate::str::contains("--strict"));
+}
+
+#[test]
+fn strict_makes_conversion_failure_an_error() {
+    let dir = temp_dir();
+    let export = write_portal_export(&dir);
+    kql_command()
+        .args([
+            "run",
+            "-q",
+            "DeviceNetworkEvents | count",
+            "--strict",
+            "--table",
+        ])
+        .arg(format!("DeviceNetworkEvents={}", export.display()))
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(predicate::str::contains("export.csv:4"));
+}
+
+#[test]
+fn known_table_gets_documented_types() {
+    let dir = temp_dir();
+    let export = write_portal_export(&dir);
+    let query = "DeviceNetworkEvents | take 1 | project LocalPort, TimeGenerated, Timestamp, ReportId, RemoteUrl";
+    let output = kql_command()
+        .args(["run", "-q", query, "--format", "json", "--table"])
+        .arg(format!("DeviceNetworkEvents={}", export.display()))
+        .output()
+        .expect("kql runs");
+    let result: serde_json::Value = serde_json::from_slice(&output.stdout).expect("valid JSON");
+    let types: Vec<&str> = result["columns"]
+        .as_array()
+        .expect("columns")
+        .iter()
+        .map(|column| column["type"].as_str().unwrap_or(""))
+        .collect();
+    assert_eq!(types, ["int", "datetime", "datetime", "long", "string"]);
+    // Columns of the schema that the file lacks are null, or "" for strings.
+    assert_eq!(result["rows"][0][3], serde_json::Value::Null);
+    assert_eq!(result["rows"][0][4], "");
+}
+
+/// Writes a tiny GeoLite2-City-format database with one London network.
+fn write_city_database(dir: &tempfile::TempDir) -> std::path::PathBuf {
+    let record = serde_json::json!({
+        "country": {"iso_code": "GB", "names": {"en": "United Kingdom"}},
+        "subdivisions": [{"iso_code": "ENG", "names": {"en": "England"}}],
+        "city": {"names": {"en": "London"}},
+        "location": {"latitude": 51.5142, "longitude": -0.0931}
+    });
+    let bytes = kql::geo::test_mmdb::MmdbBuilder::new("GeoLite2-City")
+        .insert("81.2.69.0/24", &record)
+        .build();
+    let path = dir.path().join("city.mmdb");
+    fs::write(&path, bytes).expect("write database");
+    path
+}
+
+// learn.microsoft.com/kusto/query/geo-info-from-ip-address-function: the bag holds
+// country, state, city, latitude and longitude.
+#[test]
+fn geoip_db_option_gives_city_fields() {
+    let dir = temp_dir();
+    let database = write_city_database(&dir);
+    kql_command()
+        .args(["run", "-q", "print g = geo_info_from_ip_address('81.2.69.142')", "--format", "csv", "--geoip-db"])
+        .arg(&database)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            r#"{""country"":""United Kingdom"",""state"":""England"",""city"":""London"",""latitude"":51.5142,""longitude"":-0.0931}"#,
+        ));
+}
+
+#[test]
+fn geoip_db_from_environment() {
+    let dir = temp_dir();
+    let database = write_city_database(&dir);
+    kql_command()
+        .args([
+            "run",
+            "-q",
+            "print c = tostring(geo_info_from_ip_address('::ffff:81.2.69.142').city)",
+            "--format",
+            "csv",
+        ])
+        .env("KQL_GEOIP_DB", &database)
+        .assert()
+        .success()
+        .stdout("c\nLondon\n");
+}

@@ -14,8 +14,10 @@
 mod countries;
 mod record;
 mod reserved;
-#[cfg(test)]
-mod test_mmdb;
+/// A MaxMind DB writer for tests, including the integration tests of the `--geoip-db`
+/// option. Not part of the supported API.
+#[doc(hidden)]
+pub mod test_mmdb;
 
 use crate::error::Error;
 use maxminddb::Reader;
