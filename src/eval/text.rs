@@ -8,8 +8,8 @@
 //! alphanumeric ends fall on term boundaries: the character before a needle that starts
 //! with an alphanumeric must not be alphanumeric, and likewise after the end.
 //!
-//! NOTE: Kusto's documentation once said terms and case folding were ASCII-only; that
-//! sentence was removed, so letters and digits here are Unicode alphanumerics and case is
+//! NOTE: Kusto's documentation once stated that terms and case folding were ASCII-only;
+//! that sentence was removed, so letters and digits here are Unicode alphanumerics and case is
 //! folded per character. Text that is pure ASCII takes a fast path with the same result.
 
 /// True when `c` belongs to a term.
@@ -64,31 +64,27 @@ impl Needle {
         }
         let haystack = self.fold(text);
         let haystack = haystack.as_ref();
-        let mut search_from = 0;
-        while let Some(found) = haystack[search_from..].find(&self.folded) {
-            let start = search_from + found;
+        let found = occurrences(haystack, &self.folded).any(|start| {
             let end = start + self.folded.len();
-            let boundary_before = !self.starts_with_term_char
-                || haystack[..start]
-                    .chars()
-                    .next_back()
-                    .is_none_or(|c| !is_term_char(c));
-            let boundary_after = !self.ends_with_term_char
-                || haystack[end..]
-                    .chars()
-                    .next()
-                    .is_none_or(|c| !is_term_char(c));
-            if boundary_before && boundary_after {
-                return true;
-            }
-            let step = haystack[start..]
+            self.has_boundary_before(haystack, start) && self.has_boundary_after(haystack, end)
+        });
+        found
+    }
+
+    /// True when the needle does not start with a term character, or the text before
+    /// `start` does not end with one.
+    fn has_boundary_before(&self, haystack: &str, start: usize) -> bool {
+        !self.starts_with_term_char
+            || !haystack[..start]
                 .chars()
-                .next()
-                .map(char::len_utf8)
-                .unwrap_or(1);
-            search_from = start + step;
-        }
-        false
+                .next_back()
+                .is_some_and(is_term_char)
+    }
+
+    /// True when the needle does not end with a term character, or the text after `end`
+    /// does not start with one.
+    fn has_boundary_after(&self, haystack: &str, end: usize) -> bool {
+        !self.ends_with_term_char || !haystack[end..].chars().next().is_some_and(is_term_char)
     }
 
     /// `hasprefix`: some term of the text starts with the needle.
@@ -98,13 +94,9 @@ impl Needle {
         }
         let haystack = self.fold(text);
         let haystack = haystack.as_ref();
-        haystack.match_indices(&self.folded).any(|(start, _)| {
-            !self.starts_with_term_char
-                || haystack[..start]
-                    .chars()
-                    .next_back()
-                    .is_none_or(|c| !is_term_char(c))
-        })
+        let found = occurrences(haystack, &self.folded)
+            .any(|start| self.has_boundary_before(haystack, start));
+        found
     }
 
     /// `hassuffix`: some term of the text ends with the needle.
@@ -114,16 +106,9 @@ impl Needle {
         }
         let haystack = self.fold(text);
         let haystack = haystack.as_ref();
-        haystack
-            .match_indices(&self.folded)
-            .any(|(start, matched)| {
-                let end = start + matched.len();
-                !self.ends_with_term_char
-                    || haystack[end..]
-                        .chars()
-                        .next()
-                        .is_none_or(|c| !is_term_char(c))
-            })
+        let found = occurrences(haystack, &self.folded)
+            .any(|start| self.has_boundary_after(haystack, start + self.folded.len()));
+        found
     }
 
     pub fn is_substring_of(&self, text: &str) -> bool {
@@ -137,6 +122,22 @@ impl Needle {
     pub fn is_suffix_of(&self, text: &str) -> bool {
         self.fold(text).ends_with(&self.folded)
     }
+}
+
+/// Returns the byte offset of every occurrence of `needle` in `haystack`, overlapping
+/// ones included, so a boundary test can reject one occurrence and accept a later one.
+fn occurrences<'a>(haystack: &'a str, needle: &'a str) -> impl Iterator<Item = usize> + 'a {
+    let mut search_from = 0;
+    std::iter::from_fn(move || {
+        let found = search_from + haystack.get(search_from..)?.find(needle)?;
+        let step = haystack[found..]
+            .chars()
+            .next()
+            .map(char::len_utf8)
+            .unwrap_or(1);
+        search_from = found + step;
+        Some(found)
+    })
 }
 
 #[cfg(test)]
@@ -178,6 +179,14 @@ mod tests {
     fn has_finds_later_occurrence() {
         // The first "in" is inside "inbound"; the second is a whole term.
         assert!(has("inbound in", "in"));
+    }
+
+    #[test]
+    fn term_tests_see_overlapping_occurrences() {
+        // "aab" first occurs inside the term "aaab", then as a whole term.
+        assert!(Needle::new("aab", false).is_term_prefix_in("aaab aab"));
+        assert!(Needle::new("aa", false).is_term_in("aaa aa"));
+        assert!(Needle::new("ab", false).is_term_suffix_in("abab x"));
     }
 
     #[test]
