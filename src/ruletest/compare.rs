@@ -230,6 +230,16 @@ impl Columns {
             names: Vec::new(),
             positions: Vec::new(),
         };
+        if expected.columns.is_empty() {
+            // "Returns nothing": show unexpected rows with every result column.
+            for (actual_index, field) in actual.schema.fields.iter().enumerate() {
+                if !ignore.contains(&field.name) {
+                    columns.names.push(field.name.clone());
+                    columns.positions.push((usize::MAX, actual_index, field.ty));
+                }
+            }
+            return columns;
+        }
         for (expected_index, name) in expected.columns.iter().enumerate() {
             if ignore.contains(name) {
                 continue;
@@ -823,6 +833,8 @@ mod tests {
         let empty = exact(json!([]));
         let mismatch = compare(&alerts(), &empty).expect("not empty");
         assert_eq!(mismatch.unexpected.len(), 2);
+        let shown = mismatch.unexpected.first().map(|row| row.cells.len());
+        assert_eq!(shown, Some(4), "unexpected rows show every result column");
     }
 
     #[test]

@@ -12,6 +12,7 @@ use crate::table::Table;
 
 use super::compare::{self, Checks, ExpectedTable, Mismatch};
 use super::fixtures;
+use super::report::display_path;
 use super::rule::{self, Rule};
 use super::spec::{self, Case, ExactRows, Lookback, Stub, TestFile};
 
@@ -234,7 +235,7 @@ impl<'a> FileSetup<'a> {
                 None => Err(format!(
                     "lookback = \"queryPeriod\" needs a Sentinel analytic rule with a \
                      queryPeriod, and {} has none; give a timespan such as \"1h\" instead",
-                    self.rule.path.display()
+                    display_path(&self.rule.path)
                 )),
             },
         }
@@ -242,7 +243,7 @@ impl<'a> FileSetup<'a> {
 
     /// Renders a query error against the text that contains it: the stubs or the rule.
     fn render_query_error(&self, error: &Error, prelude: &str) -> String {
-        let rule_origin = self.rule.path.display().to_string();
+        let rule_origin = display_path(&self.rule.path);
         match &error.span {
             Some(span) if span.start >= prelude.len() => {
                 let mut shifted = error.clone();
@@ -256,7 +257,7 @@ impl<'a> FileSetup<'a> {
                 shifted.render(&self.rule.query, &origin)
             }
             Some(_) => {
-                let origin = format!("stubs of {}", self.test_file.path.display());
+                let origin = format!("stubs of {}", display_path(&self.test_file.path));
                 error.render(prelude, &origin)
             }
             None => error.render("", ""),
@@ -314,7 +315,7 @@ pub fn stub_prelude(file_stubs: &[Stub], case_stubs: &[Stub]) -> String {
 }
 
 fn read_expected(path: &Path) -> Result<ExpectedTable, String> {
-    let origin = path.display().to_string();
+    let origin = display_path(path);
     let text = std::fs::read_to_string(path).map_err(|error| match error.kind() {
         std::io::ErrorKind::NotFound => format!(
             "expected file {origin} not found; run `kql test --update` to write it from the \
