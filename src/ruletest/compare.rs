@@ -129,6 +129,30 @@ pub struct Mismatch {
     pub near: Vec<NearMatch>,
 }
 
+impl Mismatch {
+    /// Returns a one-line description: the problems, or else the number of rows that
+    /// differ, such as `1 missing row, 2 near matches`.
+    pub fn summary(&self) -> String {
+        if !self.problems.is_empty() {
+            return self.problems.join("; ");
+        }
+        let counted = |count: usize, one: &str, many: &str| match count {
+            0 => None,
+            1 => Some(format!("1 {one}")),
+            _ => Some(format!("{count} {many}")),
+        };
+        let parts: Vec<String> = [
+            counted(self.missing.len(), "missing row", "missing rows"),
+            counted(self.unexpected.len(), "unexpected row", "unexpected rows"),
+            counted(self.near.len(), "near match", "near matches"),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        parts.join(", ")
+    }
+}
+
 /// One row as `(column, cell text)` pairs, and its position for ordered comparisons.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RowText {

@@ -39,11 +39,7 @@ fn test_case(outcome: &CaseOutcome) -> TestCase {
             // Writing to a Vec cannot fail.
             let _ = write_mismatch(&mut diff, mismatch);
             let diff = plain(&String::from_utf8_lossy(&diff));
-            let message = mismatch
-                .problems
-                .first()
-                .cloned()
-                .unwrap_or_else(|| "the result differs from the expected rows".to_string());
+            let message = mismatch.summary();
             let mut status = TestCaseStatus::non_success(NonSuccessKind::Failure);
             status.set_message(message).set_description(diff);
             status
