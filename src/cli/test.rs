@@ -1,9 +1,9 @@
 //! `kql test`: finds the test files, runs their cases, prints one line per case and a
 //! diff per failure, and writes the JUnit report.
 //!
-//! Exit status: 0 when every selected case passes (or `--update` wrote its expected
-//! file), 1 when a case fails or cannot run, 2 for usage errors (a missing path, no test
-//! files, a filter that selects no case, an unwritable JUnit file).
+//! Exit status: 0 when every selected case passes or `--update` wrote its expected file,
+//! and 1 when a case fails or cannot run. Usage errors exit with 2: a missing path, no
+//! test files, a filter that selects no case, or an unwritable JUnit file.
 
 use std::io::{self, Write};
 use std::path::PathBuf;

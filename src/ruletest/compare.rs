@@ -1,11 +1,12 @@
 //! Comparing a rule's result with a case's expectation, by Kusto value semantics.
 //!
 //! Expected cells are JSON (from the test file or a result file). Each is converted to
-//! the type of the result column it is compared with, then compared by value: datetimes
-//! by their ticks whatever the text form, `int` and `long` by number, `dynamic` values as
-//! JSON with numbers compared by value and object keys in any order, and a null string
-//! equal to `""` (Kusto strings are never null). A cell that does not convert, such as
-//! `"abc"` for an `int` column, matches nothing and is shown as invalid.
+//! the type of the result column it is compared with, then compared by value. Datetimes
+//! compare by their ticks whatever the text form, and `int` and `long` by number.
+//! `dynamic` values compare as JSON, with numbers compared by value and object keys in
+//! any order. A null string equals `""`, because Kusto strings are never null. A cell that
+//! does not convert, such as `"abc"` for an `int` column, matches nothing and is shown as
+//! invalid.
 //!
 //! Rows compare as a multiset unless the case asks for order: the result must contain
 //! each expected row as often as it is expected. A failed comparison keeps the rows on
@@ -116,7 +117,7 @@ pub struct Checks {
     pub ignore: Vec<String>,
 }
 
-/// Why a result does not meet its expectation. Cells are rendered as text already.
+/// The differences between a result and its expectation, with cells rendered as text.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Mismatch {
     /// Problems that are not about single rows: counts, columns, order.
@@ -589,7 +590,7 @@ fn expected_cell(json: &serde_json::Value, ty: Type) -> Cell {
     }
 }
 
-/// A text key that two values share exactly when they are equal for the test.
+/// Returns a text key that two values share exactly when they are equal for the test.
 fn value_key(value: &Value, ty: Type) -> String {
     match value {
         Value::Null if ty == Type::String => "s:".to_string(),
@@ -655,8 +656,8 @@ fn canonical_json(json: &serde_json::Value) -> String {
     }
 }
 
-/// The text of a cell in a report: strings quoted as JSON, so that `""` and a missing
-/// value look different, datetimes in ISO 8601, dynamic values as compact JSON.
+/// Renders a cell for a report. Strings are quoted as JSON, so that `""` and a missing
+/// value look different. Datetimes are ISO 8601 and dynamic values compact JSON.
 pub fn render_value(value: &Value) -> String {
     match value {
         Value::Null => "null".to_string(),

@@ -36,7 +36,7 @@ fn test_case(outcome: &CaseOutcome) -> TestCase {
         Status::Passed | Status::Updated(_) => TestCaseStatus::success(),
         Status::Failed(mismatch) => {
             let mut diff = Vec::new();
-            // Writing to a Vec cannot fail.
+            // An in-memory Vec<u8> writer returns no I/O errors.
             let _ = write_mismatch(&mut diff, mismatch);
             let diff = plain(&String::from_utf8_lossy(&diff));
             let message = mismatch.summary();

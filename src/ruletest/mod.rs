@@ -5,10 +5,11 @@
 //! runner builds one [`Session`](crate::engine::Session) per case, runs the rule with the
 //! case's stubs (`let` statements put before the rule), and compares the result by value.
 //!
-//! Modules, in the order a run uses them: `discover` finds test files, `spec` parses
-//! them, `rule` reads the `.kql` or Sentinel YAML rule, `fixtures` loads input tables,
-//! `runner` runs the cases, `compare` checks results, and `report` and `junit` write
-//! the outcomes.
+//! The modules, in the order a run uses them:
+//! - `discover` finds test files and `spec` parses them.
+//! - `rule` reads the `.kql` or Sentinel YAML rule, and `fixtures` loads input tables.
+//! - `runner` runs the cases, and `compare` checks their results.
+//! - `report` and `junit` write the outcomes.
 
 mod compare;
 mod discover;

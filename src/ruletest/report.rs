@@ -187,7 +187,7 @@ pub fn plain(text: &str) -> String {
     anstream::adapter::strip_str(text).to_string()
 }
 
-/// A path as the user gave it, without a leading `./`.
+/// Formats a path as the user gave it, without a leading `./`.
 pub fn display_path(path: &Path) -> String {
     let path = path.strip_prefix(".").unwrap_or(path);
     path.display().to_string()

@@ -112,7 +112,8 @@ pub fn is_selected(name: &str, filter: Option<&str>) -> bool {
     filter.is_none_or(|filter| name.to_lowercase().contains(&filter.to_lowercase()))
 }
 
-/// What all cases of a file share: the rule and the file-level tables, loaded once.
+/// The state that all cases of a file share: the rule and the file-level tables, loaded
+/// once.
 struct FileSetup<'a> {
     test_file: &'a TestFile,
     rule: Rule,
@@ -217,7 +218,7 @@ impl<'a> FileSetup<'a> {
             .map_err(|error| self.render_query_error(&error, &prelude))
     }
 
-    /// Returns the look-back period in ticks, or `None` when the case sees every row.
+    /// Returns the look-back period in ticks, or `None` when every row reaches the rule.
     fn lookback_period(&self, case: &Case, now: Option<i64>) -> Result<Option<i64>, String> {
         let Some(lookback) = case.lookback.or(self.test_file.lookback) else {
             return Ok(None);

@@ -28,7 +28,7 @@ pub struct TestFile {
     pub cases: Vec<Case>,
 }
 
-/// Which rows of each input table a case sees, counted back from `now` on `TimeGenerated`.
+/// The window of input rows a case runs on, counted back from `now` on `TimeGenerated`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Lookback {
     /// The `queryPeriod` of the Sentinel analytic rule under test.
