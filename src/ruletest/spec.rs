@@ -151,7 +151,7 @@ pub fn read_test_file(path: &Path) -> Result<TestFile, Error> {
 
 /// Parses test file text; `path` locates the files it names and appears in messages.
 pub fn parse_test_file(text: &str, path: &Path) -> Result<TestFile, Error> {
-    let origin = path.display().to_string();
+    let origin = super::report::display_path(path);
     let raw: RawFile = toml::from_str(text)
         .map_err(|error| Error::data(format!("{origin}: invalid test file: {error}")))?;
     let base = path.parent().unwrap_or(Path::new(""));
