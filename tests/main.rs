@@ -2,5 +2,6 @@
 
 mod cli;
 mod golden;
+mod ruletest;
 mod semantics;
 mod support;

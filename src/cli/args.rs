@@ -24,6 +24,8 @@ pub enum Command {
     Run(RunArgs),
     /// Parse and type-check queries against the built-in table schemas, without data.
     Check(CheckArgs),
+    /// Run the regression tests of detection rules (*.test.toml files).
+    Test(super::test::TestArgs),
 }
 
 #[derive(Debug, Args)]

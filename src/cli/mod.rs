@@ -6,6 +6,7 @@
 
 mod args;
 mod tables;
+mod test;
 
 use std::io::{self, IsTerminal, Read, Write};
 use std::path::Path;
@@ -29,6 +30,7 @@ pub fn main() -> ExitCode {
     let code = match cli.command {
         Command::Run(args) => run(args),
         Command::Check(args) => check(args),
+        Command::Test(args) => test::run(args),
     };
     ExitCode::from(code)
 }

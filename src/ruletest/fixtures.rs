@@ -1,0 +1,218 @@
+//! Input tables for a test case: fixture files and inline rows, loaded the way `kql run`
+//! loads exports, and the look-back window that hides rows older than the rule's period.
+//!
+//! Loading is strict: a fixture value that does not fit its column's type is an error,
+//! not a null, because a test with a silently nulled value would test something else.
+
+use std::io::Cursor;
+
+use crate::data::{self, Format, LoadOptions};
+use crate::error::Error;
+use crate::schema::{Availability, ColumnSchema, TableSchema};
+use crate::table::Table;
+use crate::value::{format_datetime, format_timespan, Type, Value};
+
+use super::spec::{TableData, TableSource};
+
+const TIME_COLUMN: &str = "TimeGenerated";
+
+/// Loads one input table. Inline rows are typed like a JSON lines export of the table:
+/// by the built-in catalog (or the test's `columns`), with omitted columns null.
+pub fn load_table(source: &TableSource) -> Result<Table, Error> {
+    let mut options = LoadOptions {
+        strict: true,
+        ..LoadOptions::default()
+    };
+    if !source.columns.is_empty() {
+        options.schemas.push(user_schema(source));
+    }
+    let loaded = match &source.data {
+        TableData::Files(paths) => data::load_files(&source.name, paths, &options)?,
+        TableData::Rows(rows) => {
+            let mut lines = String::new();
+            for row in rows {
+                let line = serde_json::to_string(row).map_err(|error| {
+                    Error::data(format!(
+                        "table {}: cannot encode a row: {error}",
+                        source.name
+                    ))
+                })?;
+                lines.push_str(&line);
+                lines.push('\n');
+            }
+            let origin = format!("inline rows of table {}", source.name);
+            data::load_reader(
+                &source.name,
+                &origin,
+                Format::JsonLines,
+                Cursor::new(lines.into_bytes()),
+                &options,
+            )?
+        }
+    };
+    Ok(loaded.table)
+}
+
+fn user_schema(source: &TableSource) -> TableSchema {
+    let columns = source
+        .columns
+        .iter()
+        .map(|(name, ty)| ColumnSchema {
+            name: name.clone(),
+            ty: *ty,
+            availability: Availability::XdrAndSentinel,
+            sentinel_ty: None,
+        })
+        .collect();
+    TableSchema {
+        name: source.name.clone(),
+        columns,
+    }
+}
+
+/// Keeps the rows whose `TimeGenerated` lies in `[now - period, now]`, the data a
+/// scheduled Sentinel rule run at `now` with that query period can see. Rows with a null
+/// `TimeGenerated` are dropped.
+///
+/// NOTE: Microsoft does not document whether the window's ends are inclusive; both are
+/// kept here.
+pub fn apply_lookback(name: &str, table: &Table, now: i64, period: i64) -> Result<Table, Error> {
+    let Some(index) = table.schema.index_of(TIME_COLUMN) else {
+        return Err(Error::data(format!(
+            "table {name} has no {TIME_COLUMN} column, so the look-back window cannot \
+             apply to it; add the column or remove `lookback`"
+        )));
+    };
+    let column_type = table.schema.fields.get(index).map(|field| field.ty);
+    if column_type != Some(Type::DateTime) {
+        return Err(Error::data(format!(
+            "table {name}: {TIME_COLUMN} must be a datetime column for the look-back \
+             window, not {}",
+            column_type.map_or("unknown", Type::name)
+        )));
+    }
+    let start = now.saturating_sub(period);
+    let Some(times) = table.columns.get(index) else {
+        return Ok(table.clone());
+    };
+    let kept: Vec<usize> = times
+        .iter()
+        .enumerate()
+        .filter(
+            |(_, value)| matches!(value, Value::DateTime(ticks) if (start..=now).contains(ticks)),
+        )
+        .map(|(row, _)| row)
+        .collect();
+    log::debug!(
+        "look-back {} to {} ({}) keeps {} of {} rows of {name}",
+        format_datetime(start),
+        format_datetime(now),
+        format_timespan(period),
+        kept.len(),
+        table.row_count
+    );
+    Ok(table.take_rows(&kept))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::value::parse_datetime;
+    use serde_json::json;
+
+    fn rows(values: Vec<serde_json::Value>) -> TableSource {
+        let rows = values
+            .into_iter()
+            .filter_map(|value| value.as_object().cloned())
+            .collect();
+        TableSource {
+            name: "SigninLogs".to_string(),
+            data: TableData::Rows(rows),
+            columns: Vec::new(),
+        }
+    }
+
+    fn ticks(text: &str) -> i64 {
+        parse_datetime(text).unwrap_or_else(|| panic!("valid datetime {text}"))
+    }
+
+    #[test]
+    fn inline_rows_take_catalog_types() {
+        let table = load_table(&rows(vec![json!({
+            "TimeGenerated": "2025-08-29T10:00:00Z",
+            "UserPrincipalName": "a@contoso.example",
+            "DurationMs": 12
+        })]))
+        .expect("rows load");
+        let field = |name: &str| table.schema.field(name).map(|field| field.ty);
+        assert_eq!(field("TimeGenerated"), Some(Type::DateTime));
+        assert_eq!(field("DurationMs"), Some(Type::Long));
+        // Omitted catalog columns exist, null or empty.
+        assert_eq!(field("IsRisky"), Some(Type::Bool));
+        let is_risky = table
+            .column("IsRisky")
+            .and_then(|column| column.first().cloned());
+        assert_eq!(is_risky, Some(Value::Null));
+        let location = table
+            .column("Location")
+            .and_then(|column| column.first().cloned());
+        assert_eq!(location, Some(Value::from("")));
+    }
+
+    #[test]
+    fn value_of_wrong_type_is_an_error() {
+        let error =
+            load_table(&rows(vec![json!({"DurationMs": "fast"})])).expect_err("strict loading");
+        assert!(error.message.contains("DurationMs"), "{}", error.message);
+    }
+
+    #[test]
+    fn user_columns_type_unknown_tables() {
+        let mut source = rows(vec![json!({"Port": "8080"})]);
+        source.name = "Firewall_CL".to_string();
+        source.columns = vec![
+            ("Port".to_string(), Type::Int),
+            ("Note".to_string(), Type::String),
+        ];
+        let table = load_table(&source).expect("rows load");
+        assert_eq!(
+            table.column("Port").and_then(|c| c.first().cloned()),
+            Some(Value::Int(8080))
+        );
+        assert!(table.column("Note").is_some());
+    }
+
+    #[test]
+    fn lookback_keeps_rows_inside_window() {
+        let table = load_table(&rows(vec![
+            json!({"TimeGenerated": "2025-08-29T22:59:59Z", "Location": "too old"}),
+            json!({"TimeGenerated": "2025-08-29T23:00:00Z", "Location": "start"}),
+            json!({"TimeGenerated": "2025-08-29T23:30:00Z", "Location": "inside"}),
+            json!({"TimeGenerated": "2025-08-30T00:00:00Z", "Location": "end"}),
+            json!({"TimeGenerated": "2025-08-30T00:00:01Z", "Location": "future"}),
+            json!({"Location": "no time"}),
+        ]))
+        .expect("rows load");
+        let hour = 3_600 * crate::value::TICKS_PER_SECOND;
+        let kept = apply_lookback("SigninLogs", &table, ticks("2025-08-30T00:00:00Z"), hour)
+            .expect("window applies");
+        let locations: Vec<String> = kept
+            .column("Location")
+            .map(|column| column.iter().map(Value::to_kusto_string).collect())
+            .unwrap_or_default();
+        assert_eq!(locations, ["start", "inside", "end"]);
+    }
+
+    #[test]
+    fn lookback_needs_time_column() {
+        let mut source = rows(vec![json!({"Port": 1})]);
+        source.name = "Custom_CL".to_string();
+        let table = load_table(&source).expect("rows load");
+        let error = apply_lookback("Custom_CL", &table, 0, 1).expect_err("no TimeGenerated");
+        assert!(
+            error.message.contains("no TimeGenerated column"),
+            "{}",
+            error.message
+        );
+    }
+}

@@ -1,0 +1,377 @@
+//! Running the cases of one test file: building each case's session (clock, tables,
+//! look-back window, stubs), running the rule, and checking or updating the result.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use crate::engine::{GeoSource, Session};
+use crate::error::{Error, ErrorKind};
+use crate::output::{self, Format, TableOptions};
+use crate::table::Table;
+
+use super::compare::{self, Checks, ExpectedTable, Mismatch};
+use super::fixtures;
+use super::report::display_path;
+use super::rule::{self, Rule};
+use super::spec::{self, Case, ExactRows, Lookback, Stub, TestFile};
+
+/// Settings shared by every test file of a run.
+#[derive(Debug, Clone, Default)]
+pub struct RunOptions {
+    /// Runs only the cases whose name contains this text, ignoring letter case.
+    pub filter: Option<String>,
+    /// Writes the result of each failing case with an `expect.file` to that file.
+    pub update: bool,
+    pub geo: GeoSource,
+}
+
+/// The outcome of one case.
+#[derive(Debug, Clone)]
+pub struct CaseOutcome {
+    /// The test file, as the run found it.
+    pub file: PathBuf,
+    pub name: String,
+    pub duration: Duration,
+    pub status: Status,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Status {
+    Passed,
+    Failed(Mismatch),
+    /// The case could not run: an invalid test file, a missing fixture, a query error.
+    Error(String),
+    /// `--update` wrote the result to this expected file.
+    Updated(PathBuf),
+}
+
+impl CaseOutcome {
+    /// True for cases that passed or whose expected file was updated.
+    pub fn is_success(&self) -> bool {
+        matches!(self.status, Status::Passed | Status::Updated(_))
+    }
+}
+
+/// The case name used for problems with the test file as a whole.
+pub const FILE_CASE_NAME: &str = "(test file)";
+
+/// Runs the selected cases of the test file at `path`, calling `on_case` after each.
+/// Returns the outcomes in file order; a file whose cases the filter excludes gives none.
+pub fn run_test_file(
+    path: &Path,
+    options: &RunOptions,
+    on_case: &mut dyn FnMut(&CaseOutcome),
+) -> Vec<CaseOutcome> {
+    let started = Instant::now();
+    let file_error = |message: String| CaseOutcome {
+        file: path.to_path_buf(),
+        name: FILE_CASE_NAME.to_string(),
+        duration: started.elapsed(),
+        status: Status::Error(message),
+    };
+    let test_file = match spec::read_test_file(path) {
+        Ok(test_file) => test_file,
+        Err(error) => {
+            let outcome = file_error(error.message);
+            on_case(&outcome);
+            return vec![outcome];
+        }
+    };
+    let selected: Vec<&Case> = test_file
+        .cases
+        .iter()
+        .filter(|case| is_selected(&case.name, options.filter.as_deref()))
+        .collect();
+    if selected.is_empty() {
+        return Vec::new();
+    }
+
+    let setup = FileSetup::new(&test_file);
+    let mut outcomes = Vec::with_capacity(selected.len());
+    for case in selected {
+        let case_started = Instant::now();
+        let status = match &setup {
+            Ok(setup) => setup.run_case(case, options),
+            Err(message) => Status::Error(message.clone()),
+        };
+        let outcome = CaseOutcome {
+            file: path.to_path_buf(),
+            name: case.name.clone(),
+            duration: case_started.elapsed(),
+            status,
+        };
+        on_case(&outcome);
+        outcomes.push(outcome);
+    }
+    outcomes
+}
+
+/// True when `name` contains `filter`, ignoring letter case, or there is no filter.
+pub fn is_selected(name: &str, filter: Option<&str>) -> bool {
+    filter.is_none_or(|filter| name.to_lowercase().contains(&filter.to_lowercase()))
+}
+
+/// The state that all cases of a file share: the rule and the file-level tables, loaded
+/// once.
+struct FileSetup<'a> {
+    test_file: &'a TestFile,
+    rule: Rule,
+    /// File-level tables; a table that failed to load keeps its error for the cases
+    /// that use it.
+    tables: Vec<(String, Result<Table, String>)>,
+}
+
+impl<'a> FileSetup<'a> {
+    fn new(test_file: &'a TestFile) -> Result<FileSetup<'a>, String> {
+        let rule = rule::read_rule(&test_file.rule).map_err(|error| error.message)?;
+        let tables = test_file
+            .tables
+            .iter()
+            .map(|source| {
+                let table = fixtures::load_table(source).map_err(|error| error.message);
+                (source.name.clone(), table)
+            })
+            .collect();
+        Ok(FileSetup {
+            test_file,
+            rule,
+            tables,
+        })
+    }
+
+    fn run_case(&self, case: &Case, options: &RunOptions) -> Status {
+        let result = match self.run_rule(case, options) {
+            Ok(result) => result,
+            Err(message) => return Status::Error(message),
+        };
+        let checks = match self.checks(case, options.update) {
+            Ok(checks) => checks,
+            Err(message) => return Status::Error(message),
+        };
+        let mismatch = match &checks {
+            Some(checks) => compare::compare(&result, checks),
+            // Only with --update: the expected file is missing or unreadable.
+            None => Some(Mismatch::default()),
+        };
+        match (mismatch, &case.expect.exact) {
+            (None, _) => Status::Passed,
+            (Some(_), Some(ExactRows::File(path))) if options.update => {
+                if let Err(message) = write_expected(path, &result) {
+                    return Status::Error(message);
+                }
+                // The case's other checks (`count`, `ignore` typos) must still hold.
+                match self.checks(case, false) {
+                    Ok(Some(checks)) => match compare::compare(&result, &checks) {
+                        None => Status::Updated(path.clone()),
+                        Some(mismatch) => Status::Failed(mismatch),
+                    },
+                    Ok(None) => Status::Updated(path.clone()),
+                    Err(message) => Status::Error(message),
+                }
+            }
+            (Some(mismatch), _) => Status::Failed(mismatch),
+        }
+    }
+
+    /// Runs the rule with this case's clock, tables and stubs.
+    fn run_rule(&self, case: &Case, options: &RunOptions) -> Result<Table, String> {
+        if let Some((url, _)) = self.test_file.external_data.first() {
+            // TODO: hand `external_data` to the session once the engine runs
+            // `externaldata`, so that each URL reads its fixture file.
+            return Err(format!(
+                "externaldata stubs (\"{url}\") need `externaldata` support in the engine, \
+                 which is not available yet"
+            ));
+        }
+        let now = case.now.or(self.test_file.now);
+        let period = self.lookback_period(case, now)?;
+
+        let mut session = Session::new();
+        session.now = now;
+        session.geo = options.geo.clone();
+        let mut tables: HashMap<&str, Table> = HashMap::new();
+        for (name, table) in &self.tables {
+            if case.tables.iter().any(|source| &source.name == name) {
+                continue;
+            }
+            let table = table.as_ref().map_err(Clone::clone)?;
+            tables.insert(name, table.clone());
+        }
+        for source in &case.tables {
+            let table = fixtures::load_table(source).map_err(|error| error.message)?;
+            tables.insert(&source.name, table);
+        }
+        for (name, table) in tables {
+            let table = match (period, now) {
+                (Some(period), Some(now)) => fixtures::apply_lookback(name, &table, now, period)
+                    .map_err(|error| error.message)?,
+                _ => table,
+            };
+            session.add_table(name, table, "test fixture");
+        }
+
+        let prelude = stub_prelude(&self.test_file.stubs, &case.stubs);
+        let query = format!("{prelude}{}", self.rule.query);
+        session
+            .run(&query)
+            .map_err(|error| self.render_query_error(&error, &prelude))
+    }
+
+    /// Returns the look-back period in ticks, or `None` when every row reaches the rule.
+    fn lookback_period(&self, case: &Case, now: Option<i64>) -> Result<Option<i64>, String> {
+        let Some(lookback) = case.lookback.or(self.test_file.lookback) else {
+            return Ok(None);
+        };
+        if now.is_none() {
+            return Err(
+                "`lookback` needs a pinned clock; set `now` in the test file or the case"
+                    .to_string(),
+            );
+        }
+        match lookback {
+            Lookback::Period(ticks) => Ok(Some(ticks)),
+            Lookback::QueryPeriod => match self.rule.query_period {
+                Some(ticks) => Ok(Some(ticks)),
+                None => Err(format!(
+                    "lookback = \"queryPeriod\" needs a Sentinel analytic rule with a \
+                     queryPeriod, and {} has none; give a timespan such as \"1h\" instead",
+                    display_path(&self.rule.path)
+                )),
+            },
+        }
+    }
+
+    /// Renders a query error against the text that contains it: the stubs or the rule.
+    fn render_query_error(&self, error: &Error, prelude: &str) -> String {
+        let rule_origin = display_path(&self.rule.path);
+        match &error.span {
+            Some(span) if span.start >= prelude.len() => {
+                let mut shifted = error.clone();
+                shifted.span =
+                    Some(span.start - prelude.len()..span.end.saturating_sub(prelude.len()));
+                let origin = if self.rule.query_period.is_some() || is_yaml(&self.rule.path) {
+                    format!("{rule_origin}, query")
+                } else {
+                    rule_origin
+                };
+                shifted.render(&self.rule.query, &origin)
+            }
+            Some(_) => {
+                let origin = format!("stubs of {}", display_path(&self.test_file.path));
+                error.render(prelude, &origin)
+            }
+            None => error.render("", ""),
+        }
+        .trim_end()
+        .to_string()
+    }
+
+    /// Reads the expected file, if any. With `update`, a missing or invalid expected
+    /// file gives `None` so that the case writes it.
+    fn checks(&self, case: &Case, update: bool) -> Result<Option<Checks>, String> {
+        let expect = &case.expect;
+        let exact = match &expect.exact {
+            None => None,
+            Some(ExactRows::Rows(rows)) => Some(ExpectedTable::from_rows(rows)),
+            Some(ExactRows::File(path)) => match read_expected(path) {
+                Ok(table) => Some(table),
+                Err(_) if update => return Ok(None),
+                Err(message) => return Err(message),
+            },
+        };
+        Ok(Some(Checks {
+            exact,
+            contains: expect.contains.as_deref().map(ExpectedTable::from_rows),
+            count: expect.count,
+            ordered: expect.ordered,
+            ignore: expect.ignore.clone(),
+        }))
+    }
+}
+
+fn is_yaml(path: &Path) -> bool {
+    path.extension()
+        .and_then(|extension| extension.to_str())
+        .is_some_and(|extension| matches!(extension.to_ascii_lowercase().as_str(), "yaml" | "yml"))
+}
+
+/// Returns the `let` statements for the file's stubs with the case's stubs applied: a
+/// case stub replaces the file stub of the same name in place, or comes after them.
+pub fn stub_prelude(file_stubs: &[Stub], case_stubs: &[Stub]) -> String {
+    let mut merged: Vec<&Stub> = file_stubs.iter().collect();
+    for stub in case_stubs {
+        match merged
+            .iter_mut()
+            .find(|existing| existing.name == stub.name)
+        {
+            Some(existing) => *existing = stub,
+            None => merged.push(stub),
+        }
+    }
+    merged
+        .iter()
+        .map(|stub| format!("let {} = {};\n", stub.name, stub.body))
+        .collect()
+}
+
+fn read_expected(path: &Path) -> Result<ExpectedTable, String> {
+    let origin = display_path(path);
+    let text = std::fs::read_to_string(path).map_err(|error| match error.kind() {
+        std::io::ErrorKind::NotFound => format!(
+            "expected file {origin} not found; run `kql test --update` to write it from the \
+             current result, then review it"
+        ),
+        _ => format!("failed to read expected file {origin}: {error}"),
+    })?;
+    ExpectedTable::from_result_json(&text, &origin).map_err(|error| error.message)
+}
+
+/// Writes `result` as the JSON that `kql run --format json` prints.
+fn write_expected(path: &Path, result: &Table) -> Result<(), String> {
+    let failed = |error: std::io::Error| {
+        Error::new(
+            ErrorKind::Data,
+            format!("failed to write expected file {}: {error}", path.display()),
+        )
+        .message
+    };
+    if let Some(parent) = path
+        .parent()
+        .filter(|parent| !parent.as_os_str().is_empty())
+    {
+        std::fs::create_dir_all(parent).map_err(failed)?;
+    }
+    let mut text = Vec::new();
+    output::write(result, Format::Json, &TableOptions::default(), &mut text).map_err(failed)?;
+    std::fs::write(path, text).map_err(failed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn stub(name: &str, body: &str) -> Stub {
+        Stub {
+            name: name.to_string(),
+            body: body.to_string(),
+        }
+    }
+
+    #[test]
+    fn case_stubs_replace_in_place() {
+        let file = [stub("A", "1"), stub("B", "A + 1")];
+        let case = [stub("A", "5"), stub("C", "B * 2")];
+        assert_eq!(
+            stub_prelude(&file, &case),
+            "let A = 5;\nlet B = A + 1;\nlet C = B * 2;\n"
+        );
+    }
+
+    #[test]
+    fn filter_ignores_case() {
+        assert!(is_selected("Xmas scan is reported", Some("xmas")));
+        assert!(!is_selected("Outbound", Some("xmas")));
+        assert!(is_selected("anything", None));
+    }
+}

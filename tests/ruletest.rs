@@ -1,0 +1,295 @@
+//! `kql test`, run the way a detection engineer runs it: the project's example rule
+//! tests, a deliberately failing test file, JUnit output and `--update`.
+
+use std::fs;
+use std::path::Path;
+
+use crate::support::{kql_command, project_root};
+
+/// A rule over a custom table, and a test file whose first case is wrong on purpose.
+const RULE: &str = "\
+Logons
+| where Result == \"Failure\"
+| where Account !in (ServiceAccounts)
+| project TimeGenerated, Account, Host, Attempts
+";
+
+const FAILING_TEST: &str = r#"
+rule = "failed-logons.kql"
+now = 2025-08-30T00:00:00Z
+
+[tables.Logons]
+columns = { TimeGenerated = "datetime", Account = "string", Host = "string", Result = "string", Attempts = "long" }
+rows = [
+    { TimeGenerated = 2025-08-29T10:00:00Z, Account = "alice", Host = "wks-01", Result = "Failure", Attempts = 3 },
+    { TimeGenerated = 2025-08-29T11:00:00Z, Account = "bob", Host = "wks-02", Result = "Failure", Attempts = 12 },
+    { TimeGenerated = 2025-08-29T12:00:00Z, Account = "svc-backup", Host = "srv-01", Result = "Failure", Attempts = 1 },
+    { TimeGenerated = 2025-08-29T13:00:00Z, Account = "carol", Host = "wks-03", Result = "Success", Attempts = 1 },
+    { TimeGenerated = 2025-08-29T14:00:00Z, Account = "dave", Host = "wks-04", Result = "Failure", Attempts = 7 },
+]
+
+[stubs]
+ServiceAccounts = 'dynamic(["svc-backup"])'
+
+[[case]]
+name = "failures are reported"
+# Wrong on purpose: bob's host, a row for erin that does not exist, and dave is left out.
+expect.rows = [
+    { TimeGenerated = "2025-08-29T10:00:00.0000000Z", Account = "alice", Host = "wks-01", Attempts = 3 },
+    { TimeGenerated = 2025-08-29T11:00:00Z, Account = "bob", Host = "wks-99", Attempts = 12 },
+    { TimeGenerated = 2025-08-29T15:00:00Z, Account = "erin", Host = "wks-05", Attempts = 2 },
+]
+
+[[case]]
+name = "service accounts are not reported"
+expect.count = 3
+expect.contains = [{ Account = "alice" }, { Account = "dave" }]
+
+[[case]]
+name = "broken stub"
+stubs.ServiceAccounts = 'dynamic(["svc-backup"]'
+expect.empty = true
+"#;
+
+fn failing_project() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    fs::write(dir.path().join("failed-logons.kql"), RULE).expect("write rule");
+    fs::write(dir.path().join("failed-logons.test.toml"), FAILING_TEST).expect("write test");
+    dir
+}
+
+/// Replaces the durations, which change from run to run.
+fn without_durations(text: &str) -> String {
+    let durations = regex::Regex::new(r"\(\d+ ms\)|\d+ ms$|\d+\.\d s").expect("valid regex");
+    text.lines()
+        .map(|line| durations.replace_all(line, "(TIME)").into_owned())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn example_rules_pass() {
+    let output = kql_command()
+        .current_dir(project_root())
+        .args(["test", "examples/rules"])
+        .output()
+        .expect("kql runs");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "examples failed:\n{stdout}{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let passed = stdout
+        .lines()
+        .filter(|line| line.starts_with("PASS"))
+        .count();
+    let files = [
+        "mde-suspicious-tcp-flags",
+        "privileged-signin-unexpected-country",
+    ];
+    for file in files {
+        assert!(
+            stdout.contains(&format!("examples/rules/{file}.test.toml")),
+            "{stdout}"
+        );
+    }
+    assert!(passed >= 15, "only {passed} cases ran:\n{stdout}");
+    assert_eq!(
+        stdout.lines().last(),
+        Some(format!("{passed} passed, 0 failed").as_str())
+    );
+}
+
+#[test]
+fn failing_case_shows_diff() {
+    let dir = failing_project();
+    let output = kql_command()
+        .current_dir(dir.path())
+        .args(["test", "."])
+        .output()
+        .expect("kql runs");
+    assert_eq!(output.status.code(), Some(1), "a failing case exits 1");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        !stdout.contains('\u{1b}'),
+        "no colours when not on a terminal"
+    );
+    insta::assert_snapshot!(without_durations(&stdout));
+}
+
+#[test]
+fn junit_report_has_suites_cases_and_failures() {
+    let dir = failing_project();
+    let report_path = dir.path().join("report.xml");
+    kql_command()
+        .current_dir(dir.path())
+        .args(["test", "failed-logons.test.toml", "--junit", "report.xml"])
+        .assert()
+        .code(1);
+    let xml = fs::read_to_string(&report_path).expect("the report is written");
+    let document = roxmltree::Document::parse(&xml).expect("well-formed XML");
+
+    let root = document.root_element();
+    assert_eq!(root.tag_name().name(), "testsuites");
+    assert_eq!(root.attribute("tests"), Some("3"));
+    assert_eq!(root.attribute("failures"), Some("1"));
+    assert_eq!(root.attribute("errors"), Some("1"));
+
+    let suites: Vec<_> = root.children().filter(|node| node.is_element()).collect();
+    assert_eq!(suites.len(), 1);
+    let suite = suites.first().expect("one suite");
+    assert_eq!(suite.tag_name().name(), "testsuite");
+    assert_eq!(suite.attribute("name"), Some("failed-logons.test.toml"));
+    assert_eq!(suite.attribute("tests"), Some("3"));
+
+    let cases: Vec<_> = suite
+        .children()
+        .filter(|node| node.has_tag_name("testcase"))
+        .collect();
+    let names: Vec<&str> = cases
+        .iter()
+        .filter_map(|case| case.attribute("name"))
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "failures are reported",
+            "service accounts are not reported",
+            "broken stub"
+        ]
+    );
+    for case in &cases {
+        assert_eq!(case.attribute("classname"), Some("failed-logons.test.toml"));
+        let time = case.attribute("time").unwrap_or_default();
+        assert!(time.parse::<f64>().is_ok(), "time attribute {time:?}");
+    }
+
+    let outcome_of = |index: usize| -> Vec<String> {
+        cases
+            .get(index)
+            .map(|case| {
+                case.children()
+                    .filter(|node| node.is_element())
+                    .map(|node| node.tag_name().name().to_string())
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    assert_eq!(outcome_of(0), ["failure"]);
+    assert_eq!(outcome_of(1), Vec::<String>::new());
+    assert_eq!(outcome_of(2), ["error"]);
+
+    let failure = cases
+        .first()
+        .and_then(|case| case.children().find(|node| node.has_tag_name("failure")))
+        .expect("failure element");
+    assert_eq!(
+        failure.attribute("message"),
+        Some("1 missing row, 1 unexpected row, 1 near match")
+    );
+    let diff = failure.text().unwrap_or_default();
+    assert!(
+        diff.contains("Host: expected \"wks-99\", got \"wks-02\""),
+        "{diff}"
+    );
+}
+
+#[test]
+fn update_writes_expected_file() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    fs::write(dir.path().join("failed-logons.kql"), RULE).expect("write rule");
+    let test = FAILING_TEST
+        .split("[[case]]")
+        .next()
+        .map(|head| {
+            format!(
+                "{head}[[case]]\nname = \"baseline\"\nexpect.file = \"expected/baseline.json\"\n"
+            )
+        })
+        .expect("test file head");
+    fs::write(dir.path().join("baseline.test.toml"), test).expect("write test");
+    let expected = dir.path().join("expected/baseline.json");
+
+    kql_command()
+        .current_dir(dir.path())
+        .arg("test")
+        .assert()
+        .code(1)
+        .stdout(predicates::str::contains("run `kql test --update`"));
+    assert!(!Path::new(&expected).exists());
+
+    kql_command()
+        .current_dir(dir.path())
+        .args(["test", "--update"])
+        .assert()
+        .success()
+        .stdout(predicates::str::contains(
+            "UPDATED baseline.test.toml › baseline",
+        ));
+    let written: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(&expected).expect("expected file written"))
+            .expect("valid JSON");
+    let accounts: Vec<&str> = written["rows"]
+        .as_array()
+        .map(|rows| rows.iter().filter_map(|row| row[1].as_str()).collect())
+        .unwrap_or_default();
+    assert_eq!(accounts, ["alice", "bob", "dave"]);
+
+    kql_command()
+        .current_dir(dir.path())
+        .arg("test")
+        .assert()
+        .success()
+        .stdout(predicates::str::contains(
+            "PASS    baseline.test.toml › baseline",
+        ));
+}
+
+#[test]
+fn filter_selects_cases_by_name() {
+    let dir = failing_project();
+    kql_command()
+        .current_dir(dir.path())
+        .args(["test", "--filter", "SERVICE"])
+        .assert()
+        .success()
+        .stdout(predicates::str::contains("1 passed, 0 failed"));
+    kql_command()
+        .current_dir(dir.path())
+        .args(["test", "--filter", "no such case"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains(
+            "no case name contains `no such case`",
+        ));
+}
+
+#[test]
+fn directory_without_test_files_is_a_usage_error() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    kql_command()
+        .current_dir(dir.path())
+        .arg("test")
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("no *.test.toml files found"));
+}
+
+#[test]
+fn rule_error_points_into_the_rule() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    fs::write(dir.path().join("broken.kql"), "print x = 1\n| whre x > 0\n").expect("write rule");
+    fs::write(
+        dir.path().join("broken.test.toml"),
+        "rule = \"broken.kql\"\n[stubs]\nLimit = \"10\"\n[[case]]\nname = \"runs\"\nexpect.count = 1\n",
+    )
+    .expect("write test");
+    kql_command()
+        .current_dir(dir.path())
+        .arg("test")
+        .assert()
+        .code(1)
+        .stdout(predicates::str::contains("ERROR   broken.test.toml › runs"))
+        .stdout(predicates::str::contains("--> broken.kql:2:3"));
+}
