@@ -62,15 +62,23 @@ impl Session {
 
     /// Parses and binds a query against the loaded tables without running it.
     pub fn prepare(&self, query: &str) -> Result<BoundQuery> {
-        let script = parser::parse(query)?;
-        binder::bind(&script, &self.tables)
+        parser::with_large_stack(|| {
+            let script = parser::parse(query)?;
+            binder::bind(&script, &self.tables)
+        })
     }
 
     /// Parses, binds and runs a query; returns its result table.
+    ///
+    /// Binding and evaluation walk the syntax tree and the plan recursively, so they run
+    /// on a thread with a large stack, as parsing does.
     pub fn run(&self, query: &str) -> Result<Table> {
-        let bound = self.prepare(query)?;
-        let context = self.context(bound.now);
-        eval::execute(&bound.plan, &self.tables, &context)
+        parser::with_large_stack(|| {
+            let script = parser::parse(query)?;
+            let bound = binder::bind(&script, &self.tables)?;
+            let context = self.context(bound.now);
+            eval::execute(&bound.plan, &self.tables, &context)
+        })
     }
 
     /// The evaluation context for one query: one clock reading for the whole query
@@ -82,9 +90,11 @@ impl Session {
 }
 
 /// Parses and binds a query against table schemas alone, as `kql check` does.
-pub fn check(query: &str, schemas: &dyn SchemaSource) -> Result<BoundQuery> {
-    let script = parser::parse(query)?;
-    binder::bind(&script, schemas)
+pub fn check(query: &str, schemas: &(dyn SchemaSource + Sync)) -> Result<BoundQuery> {
+    parser::with_large_stack(|| {
+        let script = parser::parse(query)?;
+        binder::bind(&script, schemas)
+    })
 }
 
 /// The current time in ticks since the Unix epoch.

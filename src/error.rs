@@ -124,19 +124,17 @@ impl Error {
                 .trim_end_matches('\r');
             let gutter = location.line.to_string();
             let pad = " ".repeat(gutter.len());
-            let line_remaining = line_text
-                .chars()
-                .count()
-                .saturating_sub(location.column - 1);
             let span_chars = source
                 .get(span.start..span.end.min(source.len()))
                 .map(|text| text.chars().take_while(|c| *c != '\n').count())
                 .unwrap_or(1);
+            let (shown, caret_column) = line_window(line_text, location.column);
+            let line_remaining = shown.chars().count().saturating_sub(caret_column - 1);
             let width = span_chars.clamp(1, line_remaining.max(1));
-            out.push_str(&format!("{pad} |\n{gutter} | {line_text}\n"));
+            out.push_str(&format!("{pad} |\n{gutter} | {shown}\n"));
             out.push_str(&format!(
                 "{pad} | {}{}\n",
-                " ".repeat(location.column - 1),
+                " ".repeat(caret_column - 1),
                 "^".repeat(width)
             ));
         }
@@ -158,6 +156,31 @@ impl fmt::Display for Error {
 }
 
 impl std::error::Error for Error {}
+
+/// The characters of a source line shown around an error, at most this many on each side
+/// of the caret, so that an error in a huge one-line query stays readable.
+const CONTEXT_CHARS: usize = 60;
+
+/// Cuts a long line to a window around `column` (1-based, in characters), marking cut
+/// ends with `…`. Returns the text to show and the caret's column within it.
+fn line_window(line: &str, column: usize) -> (String, usize) {
+    let length = line.chars().count();
+    if length <= 2 * CONTEXT_CHARS {
+        return (line.to_string(), column);
+    }
+    let first = column.saturating_sub(1 + CONTEXT_CHARS);
+    let last = (column - 1 + CONTEXT_CHARS).min(length);
+    let mut shown: String = line.chars().skip(first).take(last - first).collect();
+    let mut caret_column = column - first;
+    if first > 0 {
+        shown.insert(0, '…');
+        caret_column += 1;
+    }
+    if last < length {
+        shown.push('…');
+    }
+    (shown, caret_column)
+}
 
 /// A 1-based line and column (in characters) of a byte offset in a text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -224,6 +247,20 @@ mod tests {
             rendered.contains("help: did you mean `where`?"),
             "{rendered}"
         );
+    }
+
+    #[test]
+    fn render_cuts_long_lines_around_caret() {
+        let source = format!("{}whre{}", "x".repeat(500), "y".repeat(500));
+        let error = Error::syntax(500..504, "unknown operator");
+        let rendered = error.render(&source, "q");
+        let source_line = rendered.lines().nth(3).unwrap_or_default();
+        assert!(source_line.chars().count() < 140, "{rendered}");
+        assert!(source_line.contains("…xxx"), "{rendered}");
+        let caret_line = rendered.lines().nth(4).unwrap_or_default();
+        let caret_at = caret_line.chars().position(|c| c == '^').unwrap_or(0);
+        let under_caret: String = source_line.chars().skip(caret_at).take(4).collect();
+        assert_eq!(under_caret, "whre", "{rendered}");
     }
 
     #[test]

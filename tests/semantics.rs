@@ -529,3 +529,31 @@ fn wrong_argument_count() {
     let error = run_error("print tostring()");
     assert_eq!(error.kind, ErrorKind::TypeMismatch);
 }
+
+// --- Limits --------------------------------------------------------------------------
+
+#[test]
+fn long_operator_chain_is_an_error_not_a_crash() {
+    let query = format!("print x = 1{}", " + 1".repeat(7000));
+    let error = run_error(&query);
+    assert_eq!(error.kind, ErrorKind::Syntax);
+    assert!(
+        error.message.contains("split it with `let`"),
+        "{}",
+        error.message
+    );
+    let query = format!("print x = true{}", " and true".repeat(100_000));
+    assert_eq!(run_error(&query).kind, ErrorKind::Syntax);
+}
+
+#[test]
+fn long_pipeline_is_an_error_not_a_crash() {
+    let query = format!("print x = 1 | {}", vec!["where true"; 20_000].join(" | "));
+    assert_eq!(run_error(&query).kind, ErrorKind::Syntax);
+}
+
+#[test]
+fn chain_within_limit_runs() {
+    let query = format!("print x = 0{}", " + 1".repeat(900));
+    assert_eq!(column_text(&run(&query), "x"), ["900"]);
+}

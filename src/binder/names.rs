@@ -38,10 +38,11 @@ pub fn unknown_table(name: &str, span: Span, tables: &[String]) -> Error {
         }
         None => {
             let listed: Vec<&str> = tables.iter().map(String::as_str).take(20).collect();
-            error = error.with_hint(format!(
-                "loaded tables: {}; load another with --table {name}=PATH",
-                listed.join(", ")
-            ));
+            let more = match tables.len().saturating_sub(listed.len()) {
+                0 => String::new(),
+                hidden => format!(" and {hidden} more"),
+            };
+            error = error.with_hint(format!("known tables: {}{more}", listed.join(", ")));
         }
     }
     error

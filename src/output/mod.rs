@@ -21,8 +21,9 @@ pub enum Format {
 }
 
 impl Format {
+    /// Returns the format for a name, ignoring letter case.
     pub fn from_name(name: &str) -> Option<Format> {
-        match name {
+        match name.to_ascii_lowercase().as_str() {
             "table" => Some(Format::Table),
             "json" => Some(Format::Json),
             "ndjson" | "jsonl" => Some(Format::Ndjson),
@@ -63,6 +64,26 @@ pub fn cell_text(value: &Value) -> String {
     value.to_kusto_string()
 }
 
+/// Makes text safe to print in a terminal table: control characters, which a hostile
+/// value could use to recolour or rewrite the analyst's terminal, are shown as escapes
+/// (`\n`, `\t`, `\u{1b}`).
+fn escape_controls(text: String) -> String {
+    if !text.chars().any(char::is_control) {
+        return text;
+    }
+    let mut escaped = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '\n' => escaped.push_str("\\n"),
+            '\r' => escaped.push_str("\\r"),
+            '\t' => escaped.push_str("\\t"),
+            c if c.is_control() => escaped.push_str(&format!("\\u{{{:x}}}", u32::from(c))),
+            c => escaped.push(c),
+        }
+    }
+    escaped
+}
+
 fn cut(text: String, max_chars: Option<usize>) -> String {
     match max_chars {
         Some(limit) if text.chars().count() > limit && limit > 1 => {
@@ -86,16 +107,23 @@ fn write_text_table(table: &Table, options: &TableOptions, out: &mut dyn Write) 
             text.set_content_arrangement(ContentArrangement::Disabled);
         }
     }
-    text.set_header(table.schema.names());
+    text.set_header(
+        table
+            .schema
+            .names()
+            .map(|name| escape_controls(name.to_string())),
+    );
     let shown = options
         .max_rows
         .unwrap_or(table.row_count)
         .min(table.row_count);
     for row in 0..shown {
-        let cells = table
-            .columns
-            .iter()
-            .map(|column| cut(cell_text(&column[row]), options.max_cell_chars));
+        let cells = table.columns.iter().map(|column| {
+            cut(
+                escape_controls(cell_text(&column[row])),
+                options.max_cell_chars,
+            )
+        });
         text.add_row(cells);
     }
     writeln!(out, "{text}")?;
@@ -244,5 +272,15 @@ mod tests {
         let text = String::from_utf8(out).expect("utf-8 output");
         assert!(text.contains("1 row (1 not shown)"), "{text}");
         assert_eq!(cut("abcdefgh".to_string(), Some(5)), "abcd…");
+    }
+
+    #[test]
+    fn table_escapes_control_characters() {
+        assert_eq!(
+            escape_controls("\u{1b}[31mred".to_string()),
+            "\\u{1b}[31mred"
+        );
+        assert_eq!(escape_controls("a\nb\tc".to_string()), "a\\nb\\tc");
+        assert_eq!(escape_controls("plain".to_string()), "plain");
     }
 }

@@ -23,7 +23,9 @@ pub fn pipeline(input: Input<'_>) -> PResult<'_, Expr> {
     let start = input.location_offset();
     let (mut rest, source) = pipeline_source(input)?;
     let mut operators = Vec::new();
+    let mut depth = Vec::new();
     while let Ok((after, _)) = symbol("|")(rest) {
+        depth.push(DepthGuard::enter(after)?);
         let (after, parsed) = operator(after).map_err(cut)?;
         operators.push(parsed);
         rest = after;
@@ -107,7 +109,9 @@ fn binary(op: BinaryOp, left: Expr, right: Expr) -> Expr {
 
 fn or_expression(input: Input<'_>) -> PResult<'_, Expr> {
     let (mut rest, mut left) = and_expression(input)?;
+    let mut depth = Vec::new();
     while let Ok((after, _)) = symbol("or")(rest) {
+        depth.push(DepthGuard::enter(after)?);
         let (after, right) = and_expression(after).map_err(cut)?;
         left = binary(BinaryOp::Or, left, right);
         rest = after;
@@ -117,7 +121,9 @@ fn or_expression(input: Input<'_>) -> PResult<'_, Expr> {
 
 fn and_expression(input: Input<'_>) -> PResult<'_, Expr> {
     let (mut rest, mut left) = comparison(input)?;
+    let mut depth = Vec::new();
     while let Ok((after, _)) = symbol("and")(rest) {
+        depth.push(DepthGuard::enter(after)?);
         let (after, right) = comparison(after).map_err(cut)?;
         left = binary(BinaryOp::And, left, right);
         rest = after;
@@ -231,7 +237,9 @@ fn comparison_operator(input: Input<'_>) -> PResult<'_, (ComparisonTail, std::op
 
 fn comparison(input: Input<'_>) -> PResult<'_, Expr> {
     let (mut rest, mut left) = additive(input)?;
+    let mut depth = Vec::new();
     while let Ok((after, (tail, _))) = comparison_operator(rest) {
+        depth.push(DepthGuard::enter(after)?);
         let (after, combined) = comparison_right(after, left, tail).map_err(cut)?;
         left = combined;
         rest = after;
@@ -300,6 +308,7 @@ fn list_operand(input: Input<'_>) -> PResult<'_, Vec<Expr>> {
 
 fn additive(input: Input<'_>) -> PResult<'_, Expr> {
     let (mut rest, mut left) = multiplicative(input)?;
+    let mut depth = Vec::new();
     loop {
         let (after_trivia, _) = trivia(rest)?;
         let op = match after_trivia.fragment().as_bytes() {
@@ -307,6 +316,7 @@ fn additive(input: Input<'_>) -> PResult<'_, Expr> {
             [b'-', ..] => BinaryOp::Subtract,
             _ => break,
         };
+        depth.push(DepthGuard::enter(after_trivia)?);
         let (after, _) = after_trivia.take_split(1);
         let (after, right) = multiplicative(after).map_err(cut)?;
         left = binary(op, left, right);
@@ -317,6 +327,7 @@ fn additive(input: Input<'_>) -> PResult<'_, Expr> {
 
 fn multiplicative(input: Input<'_>) -> PResult<'_, Expr> {
     let (mut rest, mut left) = unary(input)?;
+    let mut depth = Vec::new();
     loop {
         let (after_trivia, _) = trivia(rest)?;
         let op = match after_trivia.fragment().as_bytes() {
@@ -326,6 +337,7 @@ fn multiplicative(input: Input<'_>) -> PResult<'_, Expr> {
             [b'%', ..] => BinaryOp::Modulo,
             _ => break,
         };
+        depth.push(DepthGuard::enter(after_trivia)?);
         let (after, _) = after_trivia.take_split(1);
         let (after, right) = unary(after).map_err(cut)?;
         left = binary(op, left, right);
@@ -366,10 +378,12 @@ fn unary(input: Input<'_>) -> PResult<'_, Expr> {
 
 fn postfix(input: Input<'_>) -> PResult<'_, Expr> {
     let (mut rest, mut base) = primary(input)?;
+    let mut depth = Vec::new();
     loop {
         let (after_trivia, _) = trivia(rest)?;
         let text = *after_trivia.fragment();
         if text.starts_with('.') && !text.starts_with("..") {
+            depth.push(DepthGuard::enter(after_trivia)?);
             let (after, (member, span)) = name(after_trivia.take_split(1).0).map_err(cut)?;
             let full = base.span.start..span.end;
             base = make_expr(

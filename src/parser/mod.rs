@@ -21,8 +21,10 @@ use crate::lexer::{name, symbol, token, trivia, Input, PResult, SyntaxError};
 
 pub use expr::expression;
 
-/// The deepest nesting of brackets and operators the parser accepts.
-pub const MAX_DEPTH: usize = 200;
+/// The deepest syntax tree the parser accepts. Nested brackets and calls count, and so
+/// does every operand of a chain such as `a + b + c` and every operator of a pipeline,
+/// because later stages walk the tree recursively.
+pub const MAX_DEPTH: usize = 1000;
 
 thread_local! {
     static DEPTH: Cell<usize> = const { Cell::new(0) };
@@ -43,7 +45,10 @@ impl DepthGuard {
             return Err(NomErr::Failure(SyntaxError::message(
                 offset,
                 offset + 1,
-                format!("query is nested more than {MAX_DEPTH} levels deep; simplify it with `let` statements"),
+                format!(
+                    "query is nested too deeply or has too long a chain of operators \
+                     (more than {MAX_DEPTH} levels); split it with `let` statements"
+                ),
             )));
         }
         Ok(guard)
@@ -62,22 +67,24 @@ impl Drop for DepthGuard {
 const PARSER_STACK_BYTES: usize = 256 << 20;
 
 /// Runs `work` on a thread with a stack large enough for [`MAX_DEPTH`] levels.
-fn with_parser_stack<T: Send>(work: impl FnOnce() -> Result<T, Error> + Send) -> Result<T, Error> {
+pub fn with_large_stack<T: Send>(
+    work: impl FnOnce() -> Result<T, Error> + Send,
+) -> Result<T, Error> {
     std::thread::scope(|scope| {
         let spawned = std::thread::Builder::new()
-            .name("kql-parser".to_string())
+            .name("kql-query".to_string())
             .stack_size(PARSER_STACK_BYTES)
             .spawn_scoped(scope, work);
         match spawned {
             Ok(handle) => handle.join().unwrap_or_else(|_| {
                 Err(Error::new(
                     ErrorKind::Syntax,
-                    "the parser failed on this query",
+                    "the query could not be processed: an internal error occurred",
                 ))
             }),
             Err(spawn_error) => Err(Error::new(
                 ErrorKind::Syntax,
-                format!("could not start the parser thread: {spawn_error}"),
+                format!("failed to start a thread for the query: {spawn_error}"),
             )),
         }
     })
@@ -85,7 +92,7 @@ fn with_parser_stack<T: Send>(work: impl FnOnce() -> Result<T, Error> + Send) ->
 
 /// Parses a whole query text.
 pub fn parse(source: &str) -> Result<Script, Error> {
-    with_parser_stack(|| parse_on_this_thread(source))
+    with_large_stack(|| parse_on_this_thread(source))
 }
 
 fn parse_on_this_thread(source: &str) -> Result<Script, Error> {
@@ -104,7 +111,7 @@ fn parse_on_this_thread(source: &str) -> Result<Script, Error> {
 /// Parses one scalar expression (used by tests and by callers that take an expression
 /// on the command line).
 pub fn parse_expression(source: &str) -> Result<Expr, Error> {
-    with_parser_stack(|| parse_expression_on_this_thread(source))
+    with_large_stack(|| parse_expression_on_this_thread(source))
 }
 
 fn parse_expression_on_this_thread(source: &str) -> Result<Expr, Error> {
