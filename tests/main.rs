@@ -2,5 +2,6 @@
 
 mod cli;
 mod golden;
+mod repl;
 mod semantics;
 mod support;

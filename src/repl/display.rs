@@ -5,7 +5,9 @@ use std::io::{self, Write};
 use std::time::Duration;
 
 use crate::output::{self, cell_text, Format, TableOptions};
-use crate::table::{Schema, Table};
+use comfy_table::{presets, ContentArrangement, Table as TextTable};
+
+use crate::table::Table;
 
 /// How results are shown.
 #[derive(Debug, Clone)]
@@ -23,62 +25,115 @@ const MIN_COLUMN_CHARS: usize = 12;
 /// Characters of border and padding each table column adds to its content.
 const COLUMN_FRAME_CHARS: usize = 3;
 
-/// Cells are cut to at least this many characters, however many columns share the width.
-const MIN_CELL_CHARS: usize = 16;
+/// Hidden column names listed by name in the footer; the rest are counted.
+const LISTED_HIDDEN_COLUMNS: usize = 4;
 
-/// Writes `table` as `view` asks, then the footers: rows not shown (from
-/// [`output::write`] for tables), columns that did not fit.
+/// Writes `table` as `view` asks, then the footers: rows not shown, and columns that did
+/// not fit the terminal.
 pub fn write_result(table: &Table, view: &View, out: &mut dyn Write) -> io::Result<()> {
     let shown_rows = view
         .max_rows
         .unwrap_or(table.row_count)
         .min(table.row_count);
-    if view.format != Format::Table {
+    let Some(width) = view.width.filter(|_| view.format == Format::Table) else {
         let rows: Vec<usize> = (0..shown_rows).collect();
         let limited = if shown_rows < table.row_count {
             table.take_rows(&rows)
         } else {
             table.clone()
         };
-        output::write(&limited, view.format, &TableOptions::default(), out)?;
+        if view.format == Format::Table {
+            write_text_table(&limited, shown_rows, None, &[], out)?;
+        } else {
+            output::write(&limited, view.format, &TableOptions::default(), out)?;
+        }
         return write_row_footer(table.row_count, shown_rows, out);
-    }
+    };
 
-    let Some(width) = view.width else {
-        let options = TableOptions {
-            width: None,
-            max_cell_chars: None,
-            max_rows: view.max_rows,
-        };
-        return output::write(table, Format::Table, &options, out);
-    };
-    let fitting = fitting_columns(table, shown_rows, usize::from(width));
-    let shown = select_columns(table, fitting);
-    let cell_chars = (usize::from(width).saturating_sub(1) / shown.schema.len().max(1))
-        .saturating_sub(COLUMN_FRAME_CHARS)
-        .max(MIN_CELL_CHARS);
-    let options = TableOptions {
-        width: Some(width),
-        max_cell_chars: Some(cell_chars),
-        max_rows: view.max_rows,
-    };
-    output::write(&shown, Format::Table, &options, out)?;
+    let width = usize::from(width);
+    let fitting = fitting_columns(table, shown_rows, width);
+    let naturals: Vec<usize> = (0..fitting)
+        .map(|index| natural_width(table, index, shown_rows))
+        .collect();
+    let budget = width.saturating_sub(1 + COLUMN_FRAME_CHARS * fitting);
+    let widths = share_width(&naturals, budget);
+    write_text_table(table, shown_rows, Some(width), &widths, out)?;
+    write_row_footer(table.row_count, shown_rows, out)?;
 
     let hidden: Vec<&str> = table.schema.names().skip(fitting).collect();
     if !hidden.is_empty() {
+        let mut listed = hidden
+            .iter()
+            .take(LISTED_HIDDEN_COLUMNS)
+            .copied()
+            .collect::<Vec<_>>()
+            .join(", ");
+        if hidden.len() > LISTED_HIDDEN_COLUMNS {
+            listed.push_str(", …");
+        }
         writeln!(
             out,
-            "{} more {} not shown: {}; pick columns with `project` or see all with .format json",
+            "{} more {} not shown ({listed}); pick columns with `project` or see all with .format json",
             hidden.len(),
-            if hidden.len() == 1 {
-                "column"
-            } else {
-                "columns"
-            },
-            hidden.join(", ")
+            if hidden.len() == 1 { "column" } else { "columns" },
         )?;
     }
     Ok(())
+}
+
+/// Writes the first `rows` rows as a text table. With a `width`, only the columns that
+/// `widths` covers are shown and each cell is cut to its column's width with `…`, so
+/// no cell wraps; a header longer than its column wraps instead.
+fn write_text_table(
+    table: &Table,
+    rows: usize,
+    width: Option<usize>,
+    widths: &[usize],
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    let columns = if width.is_some() {
+        widths.len()
+    } else {
+        table.schema.len()
+    };
+    let mut text = TextTable::new();
+    text.load_preset(presets::UTF8_FULL_CONDENSED);
+    match width {
+        Some(width) => {
+            text.set_width(u16::try_from(width).unwrap_or(u16::MAX));
+            text.set_content_arrangement(ContentArrangement::Dynamic);
+        }
+        None => {
+            text.set_content_arrangement(ContentArrangement::Disabled);
+        }
+    }
+    text.set_header(table.schema.names().take(columns));
+    for row in 0..rows {
+        let cells = table
+            .columns
+            .iter()
+            .take(columns)
+            .enumerate()
+            .map(|(index, column)| {
+                let cell = column.get(row).map(cell_text).unwrap_or_default();
+                match widths.get(index) {
+                    Some(limit) => cut(cell, *limit),
+                    None => cell,
+                }
+            });
+        text.add_row(cells);
+    }
+    writeln!(out, "{text}")
+}
+
+/// Cuts `text` to `limit` characters, the last one `…`.
+fn cut(text: String, limit: usize) -> String {
+    if text.chars().count() <= limit {
+        return text;
+    }
+    let mut shortened: String = text.chars().take(limit.saturating_sub(1)).collect();
+    shortened.push('…');
+    shortened
 }
 
 fn write_row_footer(total: usize, shown: usize, out: &mut dyn Write) -> io::Result<()> {
@@ -90,24 +145,34 @@ fn write_row_footer(total: usize, shown: usize, out: &mut dyn Write) -> io::Resu
     }
 }
 
-/// Returns how many leading columns fit in `width` when each gets its content width, or
+/// The widest cell or header of a column, in characters, over the shown rows.
+fn natural_width(table: &Table, index: usize, shown_rows: usize) -> usize {
+    let content = table
+        .columns
+        .get(index)
+        .map(|column| {
+            column
+                .iter()
+                .take(shown_rows)
+                .map(|value| cell_text(value).chars().count())
+                .max()
+                .unwrap_or(0)
+        })
+        .unwrap_or(0);
+    let header = table
+        .schema
+        .fields
+        .get(index)
+        .map_or(0, |field| field.name.chars().count());
+    content.max(header)
+}
+
+/// Returns how many leading columns fit in `width` when each gets its natural width, or
 /// [`MIN_COLUMN_CHARS`] if that is less. At least one column is always shown.
 pub fn fitting_columns(table: &Table, shown_rows: usize, width: usize) -> usize {
     let mut used = 1;
-    for (index, name) in table.schema.names().enumerate() {
-        let content = table
-            .columns
-            .get(index)
-            .map(|column| {
-                column
-                    .iter()
-                    .take(shown_rows)
-                    .map(|value| cell_text(value).chars().count())
-                    .max()
-                    .unwrap_or(0)
-            })
-            .unwrap_or(0);
-        let natural = content.max(name.chars().count());
+    for index in 0..table.schema.len() {
+        let natural = natural_width(table, index, shown_rows);
         used += natural.min(MIN_COLUMN_CHARS) + COLUMN_FRAME_CHARS;
         if used > width && index > 0 {
             return index;
@@ -116,14 +181,36 @@ pub fn fitting_columns(table: &Table, shown_rows: usize, width: usize) -> usize 
     table.schema.len()
 }
 
-/// Returns the first `count` columns of `table`.
-fn select_columns(table: &Table, count: usize) -> Table {
-    if count >= table.schema.len() {
-        return table.clone();
+/// Shares `budget` characters among columns: a column whose natural width is at most
+/// an equal share of what is left gets it, and the rest split the remainder equally.
+fn share_width(naturals: &[usize], budget: usize) -> Vec<usize> {
+    let mut widths: Vec<Option<usize>> = vec![None; naturals.len()];
+    let mut remaining = budget;
+    loop {
+        let open: Vec<usize> = (0..naturals.len())
+            .filter(|&at| widths[at].is_none())
+            .collect();
+        if open.is_empty() {
+            break;
+        }
+        let share = remaining / open.len();
+        let settled: Vec<usize> = open
+            .iter()
+            .copied()
+            .filter(|&at| naturals[at] <= share)
+            .collect();
+        if settled.is_empty() {
+            for at in open {
+                widths[at] = Some(share.max(1));
+            }
+            break;
+        }
+        for at in settled {
+            widths[at] = Some(naturals[at]);
+            remaining = remaining.saturating_sub(naturals[at]);
+        }
     }
-    let fields = table.schema.fields.iter().take(count).cloned().collect();
-    let columns = table.columns.iter().take(count).cloned().collect();
-    Table::new(Schema::new(fields), columns, table.row_count)
+    widths.into_iter().map(|width| width.unwrap_or(1)).collect()
 }
 
 /// Formats an elapsed time for the `.timer` line: milliseconds below a second, seconds
@@ -140,7 +227,7 @@ pub fn format_elapsed(elapsed: Duration) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::table::Field;
+    use crate::table::{Field, Schema};
     use crate::value::{Type, Value};
 
     fn wide_table(columns: usize, rows: usize) -> Table {
@@ -178,8 +265,8 @@ mod tests {
         {
             assert!(line.chars().count() <= 80, "line too wide: {line}");
         }
-        assert!(text.contains("more columns not shown: "), "{text}");
-        assert!(text.contains("Column19"), "{text}");
+        assert!(text.contains("more columns not shown ("), "{text}");
+        assert!(text.contains(", …)"), "{text}");
         assert!(text.contains('…'), "long cells are cut: {text}");
         assert!(text.contains("2 rows"), "{text}");
     }
@@ -213,6 +300,29 @@ mod tests {
             "{text}"
         );
         assert!(text.ends_with("1 row\n"), "{text}");
+    }
+
+    #[test]
+    fn share_width_gives_short_columns_their_width() {
+        assert_eq!(share_width(&[5, 100, 100], 65), vec![5, 30, 30]);
+        assert_eq!(share_width(&[5, 10], 65), vec![5, 10]);
+        assert_eq!(share_width(&[50, 50], 10), vec![5, 5]);
+    }
+
+    #[test]
+    fn cells_cut_without_wrapping() {
+        let table = wide_table(3, 2);
+        let view = View {
+            format: Format::Table,
+            max_rows: None,
+            width: Some(60),
+        };
+        let text = render(&table, &view);
+        let body: Vec<&str> = text
+            .lines()
+            .filter(|line| line.contains("value-"))
+            .collect();
+        assert_eq!(body.len(), 2, "one line per row: {text}");
     }
 
     #[test]

@@ -12,18 +12,23 @@ use super::{display::format_elapsed, plural, Repl};
 
 impl Repl {
     /// Loads `path` as table `name` (default: the file name before its first `.`), or
-    /// every data file in a folder. Errors are written to `out`, never returned, since
-    /// a failed load must not end the session.
-    pub(super) fn load(
+    /// every data file in a folder, writing a progress line per table. Errors are
+    /// written to `out` too, since a failed load must not end the session; the result
+    /// says whether every table loaded.
+    pub fn load(
         &mut self,
         path: &Path,
         name: Option<&str>,
         out: &mut dyn Write,
-    ) -> io::Result<()> {
+    ) -> io::Result<bool> {
         let groups = match load_groups(path, name) {
             Ok(groups) => groups,
-            Err(error) => return write!(out, "{}", error.render("", "")),
+            Err(error) => {
+                write!(out, "{}", error.render("", ""))?;
+                return Ok(false);
+            }
         };
+        let mut all_loaded = true;
         for (table_name, paths) in groups {
             let shown = path_list(&paths);
             write!(out, "loading {shown} as {table_name}… ")?;
@@ -32,13 +37,14 @@ impl Repl {
             match data::load_files(&table_name, &paths, &self.load_options) {
                 Ok(loaded) => self.add_loaded(&table_name, loaded, &shown, started, out)?,
                 Err(error) => {
+                    all_loaded = false;
                     writeln!(out, "failed")?;
                     write!(out, "{}", error.render("", ""))?;
                 }
             }
         }
         self.refresh_names();
-        Ok(())
+        Ok(all_loaded)
     }
 
     fn add_loaded(

@@ -43,7 +43,7 @@ pub enum Outcome {
 /// The result of submitting an input: either finished, or a query for the caller to run.
 pub enum Step {
     Done(Outcome),
-    Query(QueryJob),
+    Query(Box<QueryJob>),
 }
 
 /// A `let` statement kept for later inputs.
@@ -206,10 +206,10 @@ impl Repl {
         let run = self.prepare_text(input, new_definitions);
 
         if has_query {
-            return Ok(Step::Query(QueryJob {
+            return Ok(Step::Query(Box::new(QueryJob {
                 session: self.session.clone(),
                 run,
-            }));
+            })));
         }
         self.define(run, statements.len(), out)?;
         Ok(Step::Done(Outcome::Continue))
