@@ -22,6 +22,9 @@ const EXPECT_TIMEOUT: Duration = Duration::from_secs(60);
 /// waiting for it waits for a fresh prompt.
 const EDITOR_READY: &str = "\x1b[?2004h";
 
+/// What the line editor writes when it stops reading a line: it disables bracketed paste.
+const EDITOR_DONE: &str = "\x1b[?2004l";
+
 const PROMPT: &str = "kql> ";
 
 /// A running shell and the folder that holds its history file.
@@ -32,13 +35,21 @@ struct Shell {
 
 /// Starts `kql repl --data examples/data` with `extra` arguments and waits for the banner.
 fn start(extra: &[&str]) -> Shell {
+    let data = project_root().join("examples/data");
+    let mut arguments = vec!["repl", "--data", data.to_str().expect("UTF-8 path")];
+    arguments.extend_from_slice(extra);
+    let mut shell = spawn(&arguments);
+    shell.expect("Type .help");
+    shell
+}
+
+/// Starts `kql` with `arguments` in a pseudo-terminal of 120 × 40 characters, with a
+/// fresh data folder for the history.
+fn spawn(arguments: &[&str]) -> Shell {
     let data_home = tempfile::tempdir().expect("temporary directory");
     let mut command = Command::new(env!("CARGO_BIN_EXE_kql"));
     command
-        .arg("repl")
-        .arg("--data")
-        .arg(project_root().join("examples/data"))
-        .args(extra)
+        .args(arguments)
         .env("XDG_DATA_HOME", data_home.path())
         .env("HOME", data_home.path())
         .env_remove("KQL_GEOIP_DB");
@@ -48,7 +59,6 @@ fn start(extra: &[&str]) -> Shell {
         .set_window_size(120, 40)
         .expect("set terminal size");
     session.set_expect_timeout(Some(EXPECT_TIMEOUT));
-    session.expect("Type .help").expect("banner");
     Shell { session, data_home }
 }
 
@@ -87,6 +97,7 @@ impl Shell {
     }
 
     fn quit_with_ctrl_d(mut self) -> tempfile::TempDir {
+        self.wait_for_prompt();
         self.session
             .send(ControlCode::EndOfTransmission)
             .expect("send Ctrl-D");
@@ -220,9 +231,10 @@ fn ctrl_c_cancels_running_query() {
     shell.enter(
         "Keys | lookup Keys on k | where toupper(strcat(tostring(k), 'abc', tostring(k))) == 'x' | count",
     );
-    // Give the shell time to leave the line editor, so Ctrl-C reaches the running
-    // query as SIGINT rather than the editor as a key.
-    thread::sleep(Duration::from_millis(1000));
+    // Ctrl-C must reach the running query as SIGINT, not the line editor as a key, so
+    // wait until the editor has left raw mode, plus a margin for the mode switch.
+    shell.expect(EDITOR_DONE);
+    thread::sleep(Duration::from_millis(300));
     shell.session.send(ControlCode::EndOfText).expect("Ctrl-C");
     shell.expect("query cancelled");
     shell.enter("print after = 'back at the prompt'");
@@ -243,18 +255,9 @@ fn history_saved_on_quit() {
 
 #[test]
 fn no_arguments_on_terminal_starts_shell() {
-    let data_home = tempfile::tempdir().expect("temporary directory");
-    let mut command = Command::new(env!("CARGO_BIN_EXE_kql"));
-    command
-        .env("XDG_DATA_HOME", data_home.path())
-        .env("HOME", data_home.path());
-    let mut session = Session::spawn(command).expect("kql starts in a pseudo-terminal");
-    session.set_expect_timeout(Some(EXPECT_TIMEOUT));
-    session.expect("No tables loaded").expect("banner");
-    session
-        .send(ControlCode::EndOfTransmission)
-        .expect("send Ctrl-D");
-    session.expect(Eof).expect("the shell exits");
+    let mut shell = spawn(&[]);
+    shell.expect("No tables loaded");
+    shell.quit_with_ctrl_d();
 }
 
 #[test]
