@@ -27,7 +27,7 @@ const EDITOR_DONE: &str = "\x1b[?2004l";
 
 const PROMPT: &str = "kql> ";
 
-/// A running shell and the folder that holds its history file.
+/// A running shell and the folder that contains its history file.
 struct Shell {
     session: OsSession,
     data_home: tempfile::TempDir,
@@ -108,7 +108,7 @@ impl Shell {
     }
 }
 
-/// The row count of `query` over the example data, run through the library.
+/// Returns the row count of `query` over the example data, run through the library.
 fn example_count(query: &str) -> i64 {
     let mut session = kql::engine::Session::new();
     let options = kql::data::LoadOptions::default();
@@ -267,4 +267,95 @@ fn no_arguments_without_terminal_prints_usage() {
         .assert()
         .code(2)
         .stderr(predicates::str::contains("Usage: kql"));
+}
+
+/// Builds a shell over the example data, driven through the library without a terminal.
+fn example_repl() -> kql::repl::Repl {
+    let mut session = kql::engine::Session::new();
+    session.now = kql::value::parse_datetime("2025-08-30T00:00:00Z");
+    let options = kql::data::LoadOptions::default();
+    let tables = kql::data::load_dir(&project_root().join("examples/data"), &options)
+        .expect("example data loads");
+    for (name, loaded) in tables {
+        session.add_table(&name, loaded.table, "examples/data");
+    }
+    kql::repl::Repl::new(session, options)
+}
+
+fn submit(repl: &mut kql::repl::Repl, input: &str) -> String {
+    let mut out = Vec::new();
+    repl.submit(input, &mut out).expect("writing to memory");
+    String::from_utf8(out).expect("UTF-8 output")
+}
+
+/// Returns the replacements Tab offers at the end of `line`.
+fn completions(repl: &kql::repl::Repl, line: &str) -> Vec<String> {
+    kql::repl::complete::complete(line, line.len(), repl)
+        .candidates
+        .into_iter()
+        .map(|candidate| candidate.replacement)
+        .collect()
+}
+
+#[test]
+fn published_query_step_by_step() {
+    let script =
+        std::fs::read_to_string(project_root().join("queries/mde-suspicious-tcp-flags.kql"))
+            .expect("published query");
+    let (definitions, pipeline) = script
+        .split_once("DeviceNetworkEvents\n")
+        .expect("the query starts its pipeline on its own line");
+    let (flag_reference, suspicious_flags) =
+        definitions.split_once("];\n").expect("two let statements");
+    let mut repl = example_repl();
+
+    let output = submit(&mut repl, &format!("{flag_reference}];"));
+    assert_eq!(output, "defined FlagReference\n");
+    let output = submit(&mut repl, suspicious_flags.trim());
+    assert_eq!(output, "defined suspiciousflags\n");
+
+    let typed = "DeviceNetworkEvents\n| extend info = parse_json( Addit";
+    assert_eq!(completions(&repl, typed), vec!["AdditionalFields"]);
+    let typed = format!(
+        "DeviceNetworkEvents\n{}| where Tcp",
+        pipeline.split("| project").next().unwrap_or("")
+    );
+    assert_eq!(completions(&repl, &typed), vec!["TcpFlags"]);
+    let typed = "DeviceNetworkEvents | where TcpFlags has_any (susp";
+    assert_eq!(completions(&repl, typed), vec!["suspiciousflags"]);
+    let typed = "DeviceNetworkEvents | lookup kind=leftouter Flag";
+    assert_eq!(completions(&repl, typed), vec!["FlagReference"]);
+    let typed = "DeviceNetworkEvents | lookup kind=leftouter Device";
+    assert_eq!(completions(&repl, typed), vec!["DeviceNetworkEvents"]);
+
+    submit(&mut repl, ".format json");
+    let output = submit(&mut repl, &format!("DeviceNetworkEvents\n{pipeline}"));
+    let (json, footer) = output.rsplit_once("]}\n").expect("JSON then the row count");
+
+    let mut session = kql::engine::Session::new();
+    session.now = kql::value::parse_datetime("2025-08-30T00:00:00Z");
+    let options = kql::data::LoadOptions::default();
+    for (name, loaded) in kql::data::load_dir(&project_root().join("examples/data"), &options)
+        .expect("example data loads")
+    {
+        session.add_table(&name, loaded.table, "examples/data");
+    }
+    let expected = session.run(&script).expect("published query runs");
+    let mut expected_json = Vec::new();
+    kql::output::write(
+        &expected,
+        kql::output::Format::Json,
+        &Default::default(),
+        &mut expected_json,
+    )
+    .expect("writing to memory");
+    assert_eq!(
+        format!("{json}]}}\n"),
+        String::from_utf8_lossy(&expected_json)
+    );
+    assert!(
+        footer.starts_with(&format!("{} rows", expected.row_count)),
+        "{footer}"
+    );
+    assert!(expected.row_count > 0, "the example data has matches");
 }

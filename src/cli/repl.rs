@@ -215,7 +215,7 @@ fn report_io(error: &io::Error) -> u8 {
     report(&error, "", "")
 }
 
-/// The history file: `kql/history.txt` in the user's data folder
+/// Returns the history file, `kql/history.txt` in the user's data folder
 /// (`$XDG_DATA_HOME` or `~/.local/share` on Linux), created on first use.
 fn history_path() -> Option<PathBuf> {
     let folder = dirs::data_dir()?.join("kql");

@@ -182,7 +182,7 @@ fn no_arguments(name: &str, arguments: &[&str], command: DotCommand) -> Result<D
     }
 }
 
-/// The "usage: …" error for a command given the wrong arguments.
+/// Builds the "usage: …" error for a command given the wrong arguments.
 fn usage(name: &str) -> Error {
     let arguments = COMMANDS
         .iter()

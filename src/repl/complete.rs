@@ -19,7 +19,7 @@ use crate::table::Field;
 
 use super::command::{is_plain_name, COMMANDS};
 
-/// What the completer needs from the session.
+/// The session data that completion reads: table names, `let` names and pipeline schemas.
 pub trait CompletionSource {
     /// Loaded table names.
     fn table_names(&self) -> Vec<String>;
@@ -46,7 +46,7 @@ impl Candidate {
         }
     }
 
-    /// A name, quoted as `['…']` when it is not a plain identifier.
+    /// Builds a candidate for a name, quoted as `['…']` when it is not a plain identifier.
     fn name(text: &str) -> Candidate {
         let replacement = if is_plain_name(text) {
             text.to_string()
@@ -73,7 +73,7 @@ pub fn complete(line: &str, cursor: usize, source: &dyn CompletionSource) -> Com
         return Completion::default();
     };
     if before.trim_start().starts_with('.') {
-        return complete_command(before);
+        return complete_command(before, source);
     }
 
     let start = word_start(before);
@@ -100,8 +100,21 @@ pub fn complete(line: &str, cursor: usize, source: &dyn CompletionSource) -> Com
         .and_then(|at| significant.get(at))
         .map(|token| text_of(token));
 
+    let last_four: Vec<&str> = significant
+        .iter()
+        .rev()
+        .take(4)
+        .rev()
+        .map(|token| text_of(token))
+        .collect();
+    let after_lookup_kind = matches!(last_four.as_slice(), ["lookup", "kind", "=", _]);
+
     let mut candidates = Vec::new();
     match (before_previous, previous) {
+        _ if after_lookup_kind => {
+            push_names(&mut candidates, word, &source.table_names());
+            push_names(&mut candidates, word, &source.let_names());
+        }
         (_, None) | (_, Some(";")) => {
             push_names(&mut candidates, word, &source.table_names());
             push_names(&mut candidates, word, &source.let_names());
@@ -146,6 +159,15 @@ fn push_names(candidates: &mut Vec<Candidate>, word: &str, names: &[String]) {
     for name in names {
         if starts_with_ignoring_case(name, word) {
             candidates.push(Candidate::name(name));
+        }
+    }
+}
+
+/// Adds names as they are, since dot-commands take names unquoted.
+fn push_plain_names(candidates: &mut Vec<Candidate>, word: &str, names: &[String]) {
+    for name in names {
+        if starts_with_ignoring_case(name, word) {
+            candidates.push(Candidate::plain(name));
         }
     }
 }
@@ -270,7 +292,7 @@ fn strip_let_head(statement: &str) -> &str {
 }
 
 /// Completes a dot-command line: the command name, then its argument.
-fn complete_command(before: &str) -> Completion {
+fn complete_command(before: &str, source: &dyn CompletionSource) -> Completion {
     let leading = before.len() - before.trim_start().len();
     let line = &before[leading..];
     let Some(space) = line.find(char::is_whitespace) else {
@@ -299,6 +321,13 @@ fn complete_command(before: &str) -> Completion {
     };
     let candidates = if command == ".load" && is_first_argument {
         complete_path(argument)
+    } else if matches!(command, ".schema" | ".drop") && is_first_argument {
+        let mut names = Vec::new();
+        push_plain_names(&mut names, argument, &source.table_names());
+        if command == ".schema" {
+            push_plain_names(&mut names, argument, &source.let_names());
+        }
+        names
     } else if is_first_argument {
         options
             .iter()
@@ -500,6 +529,10 @@ mod tests {
     fn lookup_offers_tables() {
         assert_eq!(replacements("Events | lookup Ev"), vec!["Events"]);
         assert_eq!(replacements("Events | lookup (Ev"), vec!["Events"]);
+        assert_eq!(
+            replacements("Events | lookup kind=leftouter Ev"),
+            vec!["Events"]
+        );
     }
 
     #[test]
@@ -513,6 +546,11 @@ mod tests {
         assert_eq!(replacements(".format j"), vec!["json"]);
         assert_eq!(replacements(".timer o"), vec!["on", "off"]);
         assert!(replacements(".format json x").is_empty());
+        assert_eq!(replacements(".drop ev"), vec!["Events"]);
+        assert_eq!(
+            replacements(".schema "),
+            vec!["Events", "Other Table", "recent"]
+        );
     }
 
     #[test]

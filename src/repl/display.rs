@@ -1,5 +1,5 @@
 //! Showing results in the shell: a table that fits the terminal, or JSON, NDJSON or CSV,
-//! with a row limit and footers that say what was left out.
+//! with a row limit and footers that name what was left out.
 
 use std::io::{self, Write};
 use std::time::Duration;
@@ -9,7 +9,7 @@ use comfy_table::{presets, ContentArrangement, Table as TextTable};
 
 use crate::table::Table;
 
-/// How results are shown.
+/// Settings for showing results.
 #[derive(Debug, Clone)]
 pub struct View {
     pub format: Format,
@@ -28,8 +28,8 @@ const COLUMN_FRAME_CHARS: usize = 3;
 /// Hidden column names listed by name in the footer; the rest are counted.
 const LISTED_HIDDEN_COLUMNS: usize = 4;
 
-/// Writes `table` as `view` asks, then the footers: rows not shown, and columns that did
-/// not fit the terminal.
+/// Writes `table` in the format and size that `view` sets, then the footers: rows not
+/// shown, and columns that did not fit the terminal.
 pub fn write_result(table: &Table, view: &View, out: &mut dyn Write) -> io::Result<()> {
     let shown_rows = view
         .max_rows
@@ -82,8 +82,8 @@ pub fn write_result(table: &Table, view: &View, out: &mut dyn Write) -> io::Resu
 }
 
 /// Writes the first `rows` rows as a text table. With a `width`, only the columns that
-/// `widths` covers are shown and each cell is cut to its column's width with `…`, so
-/// no cell wraps; a header longer than its column wraps instead.
+/// `widths` covers are shown, and each cell is cut to its column's width with `…` so
+/// that no cell wraps. A header longer than its column wraps instead.
 fn write_text_table(
     table: &Table,
     rows: usize,
@@ -145,7 +145,8 @@ fn write_row_footer(total: usize, shown: usize, out: &mut dyn Write) -> io::Resu
     }
 }
 
-/// The widest cell or header of a column, in characters, over the shown rows.
+/// Returns the width of the widest cell or header of a column, in characters, over the
+/// shown rows.
 fn natural_width(table: &Table, index: usize, shown_rows: usize) -> usize {
     let content = table
         .columns

@@ -7,7 +7,7 @@ use std::ops::Range;
 use crate::lexer::{tokenize, TokenKind};
 use crate::parser::{KNOWN_UNSUPPORTED_OPERATORS, SUPPORTED_OPERATORS};
 
-/// How one piece of input is shown.
+/// The display style of one piece of input.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Style {
     Keyword,
@@ -22,7 +22,7 @@ pub enum Style {
 }
 
 impl Style {
-    /// The ANSI SGR parameters for this style.
+    /// Returns the ANSI SGR parameters for this style.
     fn sgr(self) -> &'static str {
         match self {
             Style::Keyword => "1;34",

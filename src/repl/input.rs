@@ -47,7 +47,7 @@ pub fn is_complete(text: &str) -> bool {
     !matches!(last_significant, Some("|") | Some(","))
 }
 
-/// What one `;`-separated statement of an input is.
+/// The kind of one `;`-separated statement of an input.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum StatementKind {
     /// `let Name = …`

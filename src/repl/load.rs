@@ -13,8 +13,8 @@ use super::{display::format_elapsed, plural, Repl};
 impl Repl {
     /// Loads `path` as table `name` (default: the file name before its first `.`), or
     /// every data file in a folder, writing a progress line per table. Errors are
-    /// written to `out` too, since a failed load must not end the session; the result
-    /// says whether every table loaded.
+    /// written to `out` too, because a failed load must not end the session. Returns
+    /// true when every table loaded.
     pub fn load(
         &mut self,
         path: &Path,

@@ -33,7 +33,7 @@ use display::View;
 use highlight::KnownNames;
 use input::StatementKind;
 
-/// What the caller does after an input.
+/// The caller's next action after an input: keep reading or quit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Outcome {
     Continue,
@@ -64,7 +64,7 @@ pub struct QueryJob {
 #[derive(Debug, Clone)]
 struct PreparedText {
     text: String,
-    /// Where the user's input starts in `text`.
+    /// The byte offset in `text` where the user's input starts.
     input_start: usize,
     /// The earlier definitions, in the order they appear in `text`.
     definitions: Vec<Definition>,
@@ -136,7 +136,7 @@ impl Repl {
         self.view.width = width;
     }
 
-    /// The table and column names for the highlighter.
+    /// Returns the table and column names the highlighter recognises.
     pub fn known_names(&self) -> &KnownNames {
         &self.names
     }
@@ -585,7 +585,7 @@ fn plural<'a>(count: usize, one: &'a str, many: &'a str) -> &'a str {
     }
 }
 
-/// A name as a query writes it: plain, or in `['…']`.
+/// Returns a name as a query writes it: plain, or in `['…']`.
 fn complete_name(name: &str) -> String {
     if command::is_plain_name(name) {
         name.to_string()
@@ -619,12 +619,14 @@ fn write_help(out: &mut dyn Write) -> io::Result<()> {
         "runs it as it is. `let` statements are kept for later queries."
     )?;
     writeln!(out)?;
+
     writeln!(out, "Commands:")?;
     for (name, arguments, description) in COMMANDS {
         let usage = format!("{name} {arguments}");
         writeln!(out, "  {:<32} {description}", usage.trim_end())?;
     }
     writeln!(out)?;
+
     writeln!(out, "Keys:")?;
     writeln!(
         out,
