@@ -22,7 +22,7 @@ pub enum GeoSource {
 }
 
 /// Loaded tables and the settings every query in the session shares.
-#[derive(Default)]
+#[derive(Clone, Default)]
 pub struct Session {
     tables: HashMap<String, Arc<Table>>,
     sources: HashMap<String, String>,

@@ -13,6 +13,7 @@ pub mod geo;
 pub mod lexer;
 pub mod output;
 pub mod parser;
+pub mod repl;
 pub mod ruletest;
 pub mod schema;
 pub mod table;

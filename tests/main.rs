@@ -2,6 +2,7 @@
 
 mod cli;
 mod golden;
+mod repl;
 mod ruletest;
 mod semantics;
 mod support;

@@ -7,11 +7,13 @@ use clap::{Args, Parser, Subcommand};
 use kql::output::Format;
 
 /// Run Kusto Query Language (KQL) queries offline against local JSON and CSV exports.
+///
+/// Without a command on a terminal, starts the interactive shell (`kql repl`).
 #[derive(Debug, Parser)]
 #[command(name = "kql", version, about)]
 pub struct Cli {
     #[command(subcommand)]
-    pub command: Command,
+    pub command: Option<Command>,
 
     /// Log debug messages to standard error.
     #[arg(long, short, global = true)]
@@ -26,6 +28,8 @@ pub enum Command {
     Check(CheckArgs),
     /// Run the regression tests of detection rules (*.test.toml files).
     Test(super::test::TestArgs),
+    /// Start the interactive shell: write queries with completion, keep `let`s, explore tables.
+    Repl(ReplArgs),
 }
 
 #[derive(Debug, Args)]
@@ -73,6 +77,31 @@ pub struct CheckArgs {
     /// Print nothing for queries that pass.
     #[arg(long)]
     pub quiet: bool,
+}
+
+#[derive(Debug, Default, Args)]
+pub struct ReplArgs {
+    /// Load every .json, .jsonl, .ndjson and .csv file (optionally .gz) in DIR as a table
+    /// named after the file. Repeatable.
+    #[arg(long, value_name = "DIR")]
+    pub data: Vec<PathBuf>,
+
+    /// Load one table from a file: NAME=PATH. Repeatable.
+    #[arg(long, value_name = "NAME=PATH")]
+    pub table: Vec<String>,
+
+    /// Pin the clock that now() and ago() read, e.g. 2025-08-30T00:00:00Z.
+    #[arg(long, value_name = "DATETIME")]
+    pub now: Option<String>,
+
+    /// MaxMind-format GeoIP database (GeoLite2-City or GeoIP2-City .mmdb) for
+    /// geo_info_from_ip_address; default: the embedded DB-IP country database.
+    #[arg(long, env = "KQL_GEOIP_DB", value_name = "PATH")]
+    pub geoip_db: Option<PathBuf>,
+
+    /// Fail on a value that does not fit its column's type instead of storing null.
+    #[arg(long)]
+    pub strict: bool,
 }
 
 fn parse_format(name: &str) -> Result<Format, String> {

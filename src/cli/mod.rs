@@ -1,10 +1,11 @@
-//! Command-line interface: argument parsing and the `run` and `check` commands.
+//! Command-line interface: argument parsing and the `run`, `check` and `repl` commands.
 //!
 //! Exit status: 0 on success, 1 when a query has an error, 2 for usage and input
 //! errors (a missing file, a malformed export). Errors go to standard error with the
 //! `kql:` prefix; a closed output pipe (`kql run … | head`) is not an error.
 
 mod args;
+mod repl;
 mod tables;
 mod test;
 
@@ -28,9 +29,16 @@ pub fn main() -> ExitCode {
         .init();
 
     let code = match cli.command {
-        Command::Run(args) => run(args),
-        Command::Check(args) => check(args),
-        Command::Test(args) => test::run(args),
+        Some(Command::Run(args)) => run(args),
+        Some(Command::Test(args)) => test::run(args),
+        Some(Command::Check(args)) => check(args),
+        Some(Command::Repl(args)) => repl::run(args),
+        None if io::stdin().is_terminal() && io::stdout().is_terminal() => repl::run_default(),
+        None => {
+            let help = <Cli as clap::CommandFactory>::command().render_help();
+            let _ = write!(io::stderr(), "{help}");
+            2
+        }
     };
     ExitCode::from(code)
 }

@@ -18,7 +18,7 @@ pub struct LoadRequest<'a> {
 }
 
 /// Splits `NAME=PATH`.
-fn parse_table_argument(argument: &str) -> Result<(&str, &str), Error> {
+pub fn parse_table_argument(argument: &str) -> Result<(&str, &str), Error> {
     match argument.split_once('=') {
         Some((name, path)) if !name.trim().is_empty() && !path.is_empty() => Ok((name.trim(), path)),
         _ => Err(Error::usage(format!(

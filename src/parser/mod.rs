@@ -20,6 +20,7 @@ use crate::error::{Error, ErrorKind};
 use crate::lexer::{name, symbol, token, trivia, Input, PResult, SyntaxError};
 
 pub use expr::expression;
+pub use operators::{KNOWN_UNSUPPORTED_OPERATORS, SUPPORTED_OPERATORS};
 
 /// The deepest syntax tree the parser accepts. Nested brackets and calls count, and so
 /// does every operand of a chain such as `a + b + c` and every operator of a pipeline,

@@ -1,0 +1,644 @@
+//! The interactive shell's logic, apart from the terminal: it takes one submitted input
+//! at a time, updates its state (loaded tables, `let` definitions, output settings) and
+//! writes what the user sees to any [`Write`].
+//!
+//! `let` statements persist: the text of every `let` that bound or ran without error is
+//! kept and put before each later input, so `let t = …;` followed by `t | count` works.
+//! Error spans are moved back into the text the user typed, or into the earlier `let`
+//! they point at.
+//!
+//! A query runs as a [`QueryJob`] that owns a copy of the session (tables are shared,
+//! not copied), so the terminal layer can run it on a worker thread and abandon it when
+//! the user presses Ctrl-C.
+
+pub mod command;
+pub mod complete;
+mod display;
+pub mod highlight;
+pub mod input;
+mod load;
+
+use std::io::{self, Write};
+use std::time::{Duration, Instant};
+
+use crate::data::LoadOptions;
+use crate::engine::Session;
+use crate::error::{Error, Result};
+use crate::output::Format;
+use crate::table::{Field, Table};
+
+use command::{DotCommand, COMMANDS};
+use complete::CompletionSource;
+use display::View;
+use highlight::KnownNames;
+use input::StatementKind;
+
+/// The caller's next action after an input: keep reading or quit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    Continue,
+    Quit,
+}
+
+/// The result of submitting an input: either finished, or a query for the caller to run.
+pub enum Step {
+    Done(Outcome),
+    Query(Box<QueryJob>),
+}
+
+/// A `let` statement kept for later inputs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Definition {
+    name: String,
+    /// The statement's text, without the closing `;`.
+    text: String,
+}
+
+/// A query ready to run away from the shell: a copy of the session and the full text.
+pub struct QueryJob {
+    session: Session,
+    run: PreparedText,
+}
+
+/// The text that runs: earlier `let` statements, then the user's input.
+#[derive(Debug, Clone)]
+struct PreparedText {
+    text: String,
+    /// The byte offset in `text` where the user's input starts.
+    input_start: usize,
+    /// The earlier definitions, in the order they appear in `text`.
+    definitions: Vec<Definition>,
+    /// The `let` statements of the input, kept if it runs without error.
+    new_definitions: Vec<Definition>,
+}
+
+/// A finished query, to hand back to [`Repl::finish`].
+pub struct QueryDone {
+    run: PreparedText,
+    result: Result<Table>,
+    elapsed: Duration,
+}
+
+impl QueryJob {
+    /// Runs the query. This can take long on big tables, and it has no cancellation
+    /// point, so a caller that wants Ctrl-C runs it on another thread.
+    pub fn run(self) -> QueryDone {
+        let started = Instant::now();
+        let result = self.session.run(&self.run.text);
+        QueryDone {
+            run: self.run,
+            result,
+            elapsed: started.elapsed(),
+        }
+    }
+}
+
+/// The shell's state between inputs.
+pub struct Repl {
+    session: Session,
+    definitions: Vec<Definition>,
+    view: View,
+    timer: bool,
+    last_result: Option<Table>,
+    load_options: LoadOptions,
+    names: KnownNames,
+}
+
+/// Rows shown per result until `.limit` changes it.
+pub const DEFAULT_MAX_ROWS: usize = 100;
+
+impl Repl {
+    /// Starts a shell over the tables already loaded in `session`.
+    pub fn new(session: Session, load_options: LoadOptions) -> Repl {
+        let mut repl = Repl {
+            session,
+            definitions: Vec::new(),
+            view: View {
+                format: Format::Table,
+                max_rows: Some(DEFAULT_MAX_ROWS),
+                width: None,
+            },
+            timer: false,
+            last_result: None,
+            load_options,
+            names: KnownNames::default(),
+        };
+        repl.refresh_names();
+        repl
+    }
+
+    pub fn session(&self) -> &Session {
+        &self.session
+    }
+
+    /// Sets the terminal width that result tables are fitted to.
+    pub fn set_width(&mut self, width: Option<u16>) {
+        self.view.width = width;
+    }
+
+    /// Returns the table and column names the highlighter recognises.
+    pub fn known_names(&self) -> &KnownNames {
+        &self.names
+    }
+
+    /// Writes the greeting: loaded tables with row counts, and where to get help.
+    pub fn write_banner(&self, out: &mut dyn Write) -> io::Result<()> {
+        writeln!(out, "kql {} interactive shell", env!("CARGO_PKG_VERSION"))?;
+        let names = self.session.table_names();
+        if names.is_empty() {
+            writeln!(out, "No tables loaded; load one with .load PATH [as Name].")?;
+        }
+        for name in &names {
+            let rows = self.session.table(name).map_or(0, |table| table.row_count);
+            writeln!(out, "  {name}: {rows} {}", plural(rows, "row", "rows"))?;
+        }
+        writeln!(
+            out,
+            "Type .help for commands. Tab completes, Enter on an empty line runs an unfinished query, Ctrl-D quits."
+        )
+    }
+
+    /// Handles one input and runs any query in it before returning.
+    pub fn submit(&mut self, input: &str, out: &mut dyn Write) -> io::Result<Outcome> {
+        match self.begin(input, out)? {
+            Step::Done(outcome) => Ok(outcome),
+            Step::Query(job) => {
+                self.finish(job.run(), out)?;
+                Ok(Outcome::Continue)
+            }
+        }
+    }
+
+    /// Handles one input up to running a query: dot-commands and `let`-only inputs finish
+    /// here, a query comes back as a [`QueryJob`].
+    pub fn begin(&mut self, input: &str, out: &mut dyn Write) -> io::Result<Step> {
+        if input.trim().is_empty() {
+            return Ok(Step::Done(Outcome::Continue));
+        }
+        if input.trim_start().starts_with('.') {
+            return match command::parse(input) {
+                Ok(command) => self.execute(command, out).map(Step::Done),
+                Err(error) => {
+                    write!(out, "{}", error.render("", ""))?;
+                    Ok(Step::Done(Outcome::Continue))
+                }
+            };
+        }
+
+        let statements = input::statements(input);
+        let new_definitions: Vec<Definition> = statements
+            .iter()
+            .filter_map(|statement| match &statement.kind {
+                StatementKind::Let { name } => Some(Definition {
+                    name: name.clone(),
+                    text: input
+                        .get(statement.span.clone())
+                        .unwrap_or("")
+                        .trim()
+                        .to_string(),
+                }),
+                _ => None,
+            })
+            .collect();
+        let has_query = statements
+            .iter()
+            .any(|statement| statement.kind == StatementKind::Query);
+        let run = self.prepare_text(input, new_definitions);
+
+        if has_query {
+            return Ok(Step::Query(Box::new(QueryJob {
+                session: self.session.clone(),
+                run,
+            })));
+        }
+        self.define(run, statements.len(), out)?;
+        Ok(Step::Done(Outcome::Continue))
+    }
+
+    /// Shows a finished query's result or error and keeps its `let` statements.
+    pub fn finish(&mut self, done: QueryDone, out: &mut dyn Write) -> io::Result<()> {
+        match done.result {
+            Ok(table) => {
+                display::write_result(&table, &self.view, out)?;
+                if self.timer {
+                    writeln!(out, "time: {}", display::format_elapsed(done.elapsed))?;
+                }
+                self.definitions.extend(done.run.new_definitions);
+                self.last_result = Some(table);
+            }
+            Err(error) => write!(out, "{}", render_error(&error, &done.run))?,
+        }
+        Ok(())
+    }
+
+    fn prepare_text(&self, input: &str, new_definitions: Vec<Definition>) -> PreparedText {
+        let mut text = String::new();
+        for definition in &self.definitions {
+            text.push_str(&definition.text);
+            text.push_str(";\n");
+        }
+        let input_start = text.len();
+        text.push_str(input);
+        PreparedText {
+            text,
+            input_start,
+            definitions: self.definitions.clone(),
+            new_definitions,
+        }
+    }
+
+    /// Binds an input of `let` and `set` statements without a query, and keeps its lets.
+    fn define(
+        &mut self,
+        mut run: PreparedText,
+        statement_count: usize,
+        out: &mut dyn Write,
+    ) -> io::Result<()> {
+        // The binder requires a query after the last `let`; a constant one checks the
+        // definitions without touching any table.
+        run.text.push_str("\n;\nprint defined = true");
+        if let Err(error) = self.session.prepare(&run.text) {
+            return write!(out, "{}", render_error(&error, &run));
+        }
+        for definition in &run.new_definitions {
+            writeln!(out, "defined {}", definition.name)?;
+        }
+        if run.new_definitions.len() < statement_count {
+            writeln!(
+                out,
+                "note: `set` statements apply only to a query in the same input; use .now to pin the clock"
+            )?;
+        }
+        self.definitions.extend(run.new_definitions);
+        Ok(())
+    }
+
+    fn execute(&mut self, command: DotCommand, out: &mut dyn Write) -> io::Result<Outcome> {
+        match command {
+            DotCommand::Help => write_help(out)?,
+            DotCommand::Tables => self.write_tables(out)?,
+            DotCommand::Schema(name) => self.write_schema(name.as_deref(), out)?,
+            DotCommand::Load { path, name } => {
+                self.load(&path, name.as_deref(), out)?;
+                self.refresh_definitions(out)?;
+            }
+            DotCommand::Drop(name) => {
+                if self.session.remove_table(&name) {
+                    writeln!(out, "dropped {name}")?;
+                    self.refresh_names();
+                    self.refresh_definitions(out)?;
+                } else {
+                    let error = self.no_such_table(&name);
+                    write!(out, "{}", error.render("", ""))?;
+                }
+            }
+            DotCommand::Format(format) => {
+                self.view.format = format;
+                writeln!(out, "format: {}", format_name(format))?;
+            }
+            DotCommand::Now(now) => {
+                self.session.now = now;
+                match now {
+                    Some(ticks) => writeln!(
+                        out,
+                        "now() is pinned to {}",
+                        crate::value::Value::DateTime(ticks).to_kusto_string()
+                    )?,
+                    None => writeln!(out, "now() follows the system clock")?,
+                }
+            }
+            DotCommand::Timer(on) => {
+                self.timer = on;
+                writeln!(out, "timer: {}", if on { "on" } else { "off" })?;
+            }
+            DotCommand::Limit(limit) => {
+                self.view.max_rows = limit;
+                match limit {
+                    Some(rows) => writeln!(
+                        out,
+                        "showing at most {rows} {}",
+                        plural(rows, "row", "rows")
+                    )?,
+                    None => writeln!(out, "showing all rows")?,
+                }
+            }
+            DotCommand::Save(path) => self.save(&path, out)?,
+            DotCommand::Quit => return Ok(Outcome::Quit),
+        }
+        Ok(Outcome::Continue)
+    }
+
+    fn no_such_table(&self, name: &str) -> Error {
+        let names = self.session.table_names();
+        let mut error = Error::usage(format!("no table named `{name}`"));
+        if let Some(suggestion) = crate::error::closest(name, names.iter().map(String::as_str)) {
+            error = error.with_hint(format!("did you mean `{suggestion}`?"));
+        }
+        error.with_hint("list the loaded tables with .tables")
+    }
+
+    fn write_tables(&self, out: &mut dyn Write) -> io::Result<()> {
+        let names = self.session.table_names();
+        if names.is_empty() {
+            return writeln!(out, "No tables loaded; load one with .load PATH [as Name].");
+        }
+        let rows = names
+            .iter()
+            .map(|name| {
+                let table = self.session.table(name);
+                let rows = table.map_or(0, |table| table.row_count);
+                let columns = table.map_or(0, |table| table.schema.len());
+                vec![
+                    name.as_str().into(),
+                    crate::value::Value::Long(rows as i64),
+                    crate::value::Value::Long(columns as i64),
+                    self.session.source_of(name).unwrap_or("").into(),
+                ]
+            })
+            .collect();
+        let listing = listing_table(
+            &[
+                ("Table", crate::value::Type::String),
+                ("Rows", crate::value::Type::Long),
+                ("Columns", crate::value::Type::Long),
+                ("Source", crate::value::Type::String),
+            ],
+            rows,
+        );
+        self.write_listing(&listing, out)
+    }
+
+    fn write_schema(&self, name: Option<&str>, out: &mut dyn Write) -> io::Result<()> {
+        let mut rows = Vec::new();
+        let tables = match name {
+            Some(name) => vec![name.to_string()],
+            None => self.session.table_names(),
+        };
+        if tables.is_empty() {
+            return writeln!(out, "No tables loaded; load one with .load PATH [as Name].");
+        }
+        for table in &tables {
+            let fields = match self.schema_of(table) {
+                Ok(fields) => fields,
+                Err(error) => return write!(out, "{}", error.render("", "")),
+            };
+            for field in fields {
+                rows.push(vec![
+                    table.as_str().into(),
+                    field.name.into(),
+                    field.ty.name().into(),
+                ]);
+            }
+        }
+        let listing = listing_table(
+            &[
+                ("Table", crate::value::Type::String),
+                ("Column", crate::value::Type::String),
+                ("Type", crate::value::Type::String),
+            ],
+            rows,
+        );
+        self.write_listing(&listing, out)
+    }
+
+    /// Returns the columns of a loaded table or of a tabular `let`.
+    fn schema_of(&self, name: &str) -> Result<Vec<Field>> {
+        if let Some(table) = self.session.table(name) {
+            return Ok(table.schema.fields.clone());
+        }
+        if self
+            .definitions
+            .iter()
+            .any(|definition| definition.name == name)
+        {
+            let quoted = complete_name(name);
+            let run = self.prepare_text(&quoted, Vec::new());
+            return self
+                .session
+                .prepare(&run.text)
+                .map(|bound| bound.plan.schema.fields)
+                .map_err(|_| Error::usage(format!("`{name}` is a scalar `let`, not a table")));
+        }
+        Err(self.no_such_table(name))
+    }
+
+    fn write_listing(&self, listing: &Table, out: &mut dyn Write) -> io::Result<()> {
+        let view = View {
+            format: Format::Table,
+            max_rows: None,
+            width: self.view.width,
+        };
+        display::write_result(listing, &view, out)
+    }
+
+    fn save(&self, path: &std::path::Path, out: &mut dyn Write) -> io::Result<()> {
+        let Some(table) = &self.last_result else {
+            let error = Error::usage("no result to save yet; run a query first");
+            return write!(out, "{}", error.render("", ""));
+        };
+        let format = match save_format(path) {
+            Ok(format) => format,
+            Err(error) => return write!(out, "{}", error.render("", "")),
+        };
+        let written = std::fs::File::create(path).and_then(|file| {
+            let mut writer = io::BufWriter::new(file);
+            crate::output::write(table, format, &Default::default(), &mut writer)?;
+            writer.flush()
+        });
+        match written {
+            Ok(()) => writeln!(
+                out,
+                "saved {} {} to {}",
+                table.row_count,
+                plural(table.row_count, "row", "rows"),
+                path.display()
+            ),
+            Err(error) => {
+                let error = Error::usage(format!("failed to write {}: {error}", path.display()));
+                write!(out, "{}", error.render("", ""))
+            }
+        }
+    }
+
+    /// Drops every kept `let` that no longer binds, after a table was loaded or dropped,
+    /// so that one stale definition does not break every later query.
+    fn refresh_definitions(&mut self, out: &mut dyn Write) -> io::Result<()> {
+        let mut kept: Vec<Definition> = Vec::new();
+        for definition in std::mem::take(&mut self.definitions) {
+            let mut text: String = kept
+                .iter()
+                .map(|earlier| format!("{};\n", earlier.text))
+                .collect();
+            text.push_str(&definition.text);
+            text.push_str("\n;\nprint defined = true");
+            match self.session.prepare(&text) {
+                Ok(_) => kept.push(definition),
+                Err(error) => writeln!(
+                    out,
+                    "note: removed `let {}` because it no longer binds: {error}",
+                    definition.name
+                )?,
+            }
+        }
+        self.definitions = kept;
+        Ok(())
+    }
+
+    fn refresh_names(&mut self) {
+        let mut names = KnownNames::default();
+        for name in self.session.table_names() {
+            if let Some(table) = self.session.table(&name) {
+                names
+                    .columns
+                    .extend(table.schema.names().map(str::to_string));
+            }
+            names.tables.insert(name);
+        }
+        self.names = names;
+    }
+}
+
+impl CompletionSource for Repl {
+    fn table_names(&self) -> Vec<String> {
+        self.session.table_names()
+    }
+
+    fn let_names(&self) -> Vec<String> {
+        let mut names: Vec<String> = self
+            .definitions
+            .iter()
+            .map(|definition| definition.name.clone())
+            .collect();
+        names.sort();
+        names.dedup();
+        names
+    }
+
+    fn pipeline_columns(&self, statements: &str, pipeline: &str) -> Vec<Field> {
+        let input = format!("{statements}\n{pipeline}");
+        let run = self.prepare_text(&input, Vec::new());
+        match self.session.prepare(&run.text) {
+            Ok(bound) => bound.plan.schema.fields,
+            Err(_) => Vec::new(),
+        }
+    }
+}
+
+/// Renders an error against the text it points into: the user's input, or the earlier
+/// `let` statement it is in.
+fn render_error(error: &Error, run: &PreparedText) -> String {
+    let Some(span) = error.span.clone() else {
+        return error.render("", "");
+    };
+    let input = run.text.get(run.input_start..).unwrap_or("");
+    if span.start >= run.input_start {
+        let shifted = error
+            .clone()
+            .with_span(span.start - run.input_start..span.end.saturating_sub(run.input_start));
+        return shifted.render(input, "input");
+    }
+
+    let mut start = 0;
+    for definition in &run.definitions {
+        let end = start + definition.text.len();
+        if span.start < end + 2 {
+            let shifted = error.clone().with_span(
+                span.start - start..span.end.saturating_sub(start).min(definition.text.len()),
+            );
+            return shifted.render(&definition.text, &format!("let {}", definition.name));
+        }
+        start = end + 2;
+    }
+    error.render(&run.text, "input")
+}
+
+fn save_format(path: &std::path::Path) -> Result<Format> {
+    let extension = path
+        .extension()
+        .and_then(|extension| extension.to_str())
+        .map(str::to_ascii_lowercase);
+    match extension.as_deref() {
+        Some("json") => Ok(Format::Json),
+        Some("jsonl") | Some("ndjson") => Ok(Format::Ndjson),
+        Some("csv") => Ok(Format::Csv),
+        _ => Err(Error::usage(format!(
+            "cannot tell the format of {} from its extension; use .json, .jsonl, .ndjson or .csv",
+            path.display()
+        ))),
+    }
+}
+
+fn format_name(format: Format) -> &'static str {
+    match format {
+        Format::Table => "table",
+        Format::Json => "json",
+        Format::Ndjson => "ndjson",
+        Format::Csv => "csv",
+    }
+}
+
+fn plural<'a>(count: usize, one: &'a str, many: &'a str) -> &'a str {
+    if count == 1 {
+        one
+    } else {
+        many
+    }
+}
+
+/// Returns a name as a query writes it: plain, or in `['…']`.
+fn complete_name(name: &str) -> String {
+    if command::is_plain_name(name) {
+        name.to_string()
+    } else {
+        format!("['{}']", name.replace('\\', "\\\\").replace('\'', "\\'"))
+    }
+}
+
+fn listing_table(
+    columns: &[(&str, crate::value::Type)],
+    rows: Vec<Vec<crate::value::Value>>,
+) -> Table {
+    let fields = columns
+        .iter()
+        .map(|(name, ty)| Field::new(*name, *ty))
+        .collect();
+    Table::from_rows(crate::table::Schema::new(fields), rows)
+}
+
+fn write_help(out: &mut dyn Write) -> io::Result<()> {
+    writeln!(
+        out,
+        "Type a KQL query and press Enter to run it. A query goes on to the next line"
+    )?;
+    writeln!(
+        out,
+        "while a bracket is open or the line ends with `|` or `,`; Enter on an empty line"
+    )?;
+    writeln!(
+        out,
+        "runs it as it is. `let` statements are kept for later queries."
+    )?;
+    writeln!(out)?;
+
+    writeln!(out, "Commands:")?;
+    for (name, arguments, description) in COMMANDS {
+        let usage = format!("{name} {arguments}");
+        writeln!(out, "  {:<32} {description}", usage.trim_end())?;
+    }
+    writeln!(out)?;
+
+    writeln!(out, "Keys:")?;
+    writeln!(
+        out,
+        "  Tab       complete table, column, operator, function and file names"
+    )?;
+    writeln!(
+        out,
+        "  Ctrl-C    clear the input, or cancel a running query"
+    )?;
+    writeln!(out, "  Ctrl-D    quit")?;
+    writeln!(out, "  Up/Down   history (kept between sessions)")
+}
+
+#[cfg(test)]
+mod tests;
