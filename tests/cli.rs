@@ -398,3 +398,57 @@ fn geoip_db_from_environment() {
         .success()
         .stdout("c\nLondon\n");
 }
+
+#[test]
+fn same_table_from_two_files_keeps_all_rows() {
+    let dir = temp_dir();
+    let first = dir.path().join("a.jsonl");
+    let second = dir.path().join("b.csv");
+    fs::write(&first, "{\"x\":1}\n{\"x\":2}\n").expect("write fixture");
+    fs::write(&second, "x\n3\n").expect("write fixture");
+    kql_command()
+        .args(["run", "-q", "T | count", "--format", "csv", "--table"])
+        .arg(format!("T={}", first.display()))
+        .arg("--table")
+        .arg(format!("T={}", second.display()))
+        .assert()
+        .success()
+        .stdout("Count\n3\n");
+}
+
+#[test]
+fn query_and_table_cannot_both_use_stdin() {
+    kql_command()
+        .args(["run", "-", "--table", "T=-"])
+        .write_stdin("T | count")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "cannot both come from standard input",
+        ));
+}
+
+#[test]
+fn format_name_ignores_case() {
+    kql_command()
+        .args(["run", "-q", "print x = 1", "--format", "CSV"])
+        .assert()
+        .success()
+        .stdout("x\n1\n");
+}
+
+#[test]
+fn table_output_escapes_control_characters() {
+    kql_command()
+        .args([
+            "run",
+            "-q",
+            "print c = '\\u001b[31mred'",
+            "--format",
+            "table",
+        ])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("\\u{1b}[31mred"))
+        .stdout(predicate::str::contains("\u{1b}").not());
+}

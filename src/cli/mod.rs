@@ -113,6 +113,7 @@ fn run(args: RunArgs) -> u8 {
         data_dirs: &args.data,
         tables: &args.table,
         strict: args.strict,
+        query_from_stdin: origin == "<stdin>",
     };
     if let Err(error) = tables::load_into(&mut session, &options) {
         return report(&error, "", "");

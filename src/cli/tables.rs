@@ -2,7 +2,7 @@
 //! session, and printing the load warnings.
 
 use std::io;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use kql::data::{self, Format as DataFormat, LoadOptions, Loaded};
 use kql::engine::Session;
@@ -15,6 +15,9 @@ pub struct LoadRequest<'a> {
     pub data_dirs: &'a [PathBuf],
     pub tables: &'a [String],
     pub strict: bool,
+    /// True when the query itself is read from standard input, which then cannot also
+    /// supply a table.
+    pub query_from_stdin: bool,
 }
 
 /// Splits `NAME=PATH`.
@@ -28,31 +31,65 @@ pub fn parse_table_argument(argument: &str) -> Result<(&str, &str), Error> {
 }
 
 /// Loads every requested table into `session`; warnings go to standard error.
+///
+/// Files that name the same table, through `--data` folders or `--table` arguments, are
+/// loaded together as one table, their rows in argument order, so that no file silently
+/// replaces another.
 pub fn load_into(session: &mut Session, request: &LoadRequest<'_>) -> Result<(), Error> {
     let options = LoadOptions {
         strict: request.strict,
         ..LoadOptions::default()
     };
+    let mut groups: Vec<(String, Vec<PathBuf>)> = Vec::new();
+    let mut add_path =
+        |name: &str, path: PathBuf| match groups.iter_mut().find(|(known, _)| known == name) {
+            Some((_, paths)) => paths.push(path),
+            None => groups.push((name.to_string(), vec![path])),
+        };
     for dir in request.data_dirs {
-        for (name, loaded) in data::load_dir(dir, &options)? {
-            let source = dir.join(&name).display().to_string();
-            add(session, &name, loaded, &source);
+        for (name, path) in data::list_dir(dir)? {
+            add_path(&name, path);
         }
     }
+    let mut stdin_table = None;
     for argument in request.tables {
         let (name, path) = parse_table_argument(argument)?;
-        let loaded = if path == "-" {
-            data::load_reader(
-                name,
-                "<stdin>",
-                DataFormat::JsonLines,
-                io::stdin().lock(),
-                &options,
-            )?
-        } else {
-            data::load_file(name, Path::new(path), &options)?
-        };
-        add(session, name, loaded, path);
+        if path != "-" {
+            add_path(name, PathBuf::from(path));
+            continue;
+        }
+        if request.query_from_stdin {
+            return Err(Error::usage(
+                "the query and a table cannot both come from standard input; pass the query as a file or with -q",
+            ));
+        }
+        if stdin_table.replace(name.to_string()).is_some() {
+            return Err(Error::usage("only one table can come from standard input"));
+        }
+    }
+
+    if let Some(name) = &stdin_table {
+        if groups.iter().any(|(known, _)| known == name) {
+            return Err(Error::usage(format!(
+                "table `{name}` is given both on standard input and as files; load it from one source"
+            )));
+        }
+        let loaded = data::load_reader(
+            name,
+            "<stdin>",
+            DataFormat::JsonLines,
+            io::stdin().lock(),
+            &options,
+        )?;
+        add(session, name, loaded, "<stdin>");
+    }
+    for (name, paths) in groups {
+        let loaded = data::load_files(&name, &paths, &options)?;
+        let sources: Vec<String> = paths
+            .iter()
+            .map(|path| path.display().to_string())
+            .collect();
+        add(session, &name, loaded, &sources.join(", "));
     }
     Ok(())
 }
