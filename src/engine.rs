@@ -153,7 +153,12 @@ impl Session {
 
     /// Moves an error from [`Session::run`] or [`Session::prepare`] into the file it
     /// points into: the query or the prelude.
-    pub fn locate<'a>(&'a self, error: Error, query: &'a str, origin: &'a str) -> (Error, &'a str, &'a str) {
+    pub fn locate<'a>(
+        &'a self,
+        error: Error,
+        query: &'a str,
+        origin: &'a str,
+    ) -> (Error, &'a str, &'a str) {
         locate(self.prelude.as_ref(), error, query, origin)
     }
 

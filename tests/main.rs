@@ -2,5 +2,6 @@
 
 mod cli;
 mod golden;
+mod language;
 mod semantics;
 mod support;

@@ -25,12 +25,18 @@ pub fn bind(binder: &mut Binder<'_>, expr: &Expr, schema: &Schema) -> Result<Bou
     };
     match &expr.kind {
         ExprKind::Literal(value, ty) => Ok(make(BoundKind::Literal(value.clone()), *ty)),
-        ExprKind::Dynamic(json) => Ok(make(BoundKind::Literal(Value::dynamic(json.clone())), Type::Dynamic)),
+        ExprKind::Dynamic(json) => Ok(make(
+            BoundKind::Literal(Value::dynamic(json.clone())),
+            Type::Dynamic,
+        )),
         ExprKind::Name(name) => bind_name(binder, name, expr, schema),
         ExprKind::Negate(operand) => {
             let bound = bind(binder, operand, schema)?;
             if !(bound.ty.is_numeric() || bound.ty == Type::Timespan) {
-                return Err(type_error(&span, format!("cannot negate a {} value", bound.ty)));
+                return Err(type_error(
+                    &span,
+                    format!("cannot negate a {} value", bound.ty),
+                ));
             }
             let ty = bound.ty;
             Ok(make(BoundKind::Negate(Box::new(bound)), ty))
@@ -54,7 +60,11 @@ pub fn bind(binder: &mut Binder<'_>, expr: &Expr, schema: &Schema) -> Result<Bou
                 Type::Bool,
             ))
         }
-        ExprKind::HasAny { expr: text, list, all } => {
+        ExprKind::HasAny {
+            expr: text,
+            list,
+            all,
+        } => {
             let text = bind_text_operand(binder, text, schema)?;
             let operator = if *all { "has_all" } else { "has_any" };
             let list = bind_list(binder, list, schema, operator)?;
@@ -79,7 +89,10 @@ pub fn bind(binder: &mut Binder<'_>, expr: &Expr, schema: &Schema) -> Result<Bou
             let high = bind(binder, high, schema)?;
             for bound in [&low, &high] {
                 if !comparable(value.ty, bound.ty) {
-                    return Err(type_error(&bound.span, format!("cannot compare {} with {}", value.ty, bound.ty)));
+                    return Err(type_error(
+                        &bound.span,
+                        format!("cannot compare {} with {}", value.ty, bound.ty),
+                    ));
                 }
             }
             Ok(make(
@@ -95,7 +108,10 @@ pub fn bind(binder: &mut Binder<'_>, expr: &Expr, schema: &Schema) -> Result<Bou
         ExprKind::Call { name, args } => bind_call(binder, name, args, expr, schema),
         ExprKind::Member { expr: base, name } => {
             let base = bind_dynamic_base(binder, base, schema, &name.name)?;
-            let key = make(BoundKind::Literal(Value::from(name.name.as_str())), Type::String);
+            let key = make(
+                BoundKind::Literal(Value::from(name.name.as_str())),
+                Type::String,
+            );
             Ok(make(
                 BoundKind::Element {
                     value: Box::new(base),
@@ -107,8 +123,14 @@ pub fn bind(binder: &mut Binder<'_>, expr: &Expr, schema: &Schema) -> Result<Bou
         ExprKind::Index { expr: base, index } => {
             let base = bind_dynamic_base(binder, base, schema, "[…]")?;
             let key = bind(binder, index, schema)?;
-            if !matches!(key.ty, Type::String | Type::Int | Type::Long | Type::Dynamic) {
-                return Err(type_error(&key.span, format!("an index must be a string or an integer, not {}", key.ty)));
+            if !matches!(
+                key.ty,
+                Type::String | Type::Int | Type::Long | Type::Dynamic
+            ) {
+                return Err(type_error(
+                    &key.span,
+                    format!("an index must be a string or an integer, not {}", key.ty),
+                ));
             }
             Ok(make(
                 BoundKind::Element {
@@ -118,7 +140,10 @@ pub fn bind(binder: &mut Binder<'_>, expr: &Expr, schema: &Schema) -> Result<Bou
                 Type::Dynamic,
             ))
         }
-        ExprKind::Star => Err(Error::syntax(span, "`*` is only allowed as a function argument such as count(*)")),
+        ExprKind::Star => Err(Error::syntax(
+            span,
+            "`*` is only allowed as a function argument such as count(*)",
+        )),
         ExprKind::Pipe { .. }
         | ExprKind::DataTable { .. }
         | ExprKind::Print(_)
@@ -241,7 +266,8 @@ fn bind_list(
 ) -> Result<Vec<BoundExpr>> {
     let mut bound = Vec::with_capacity(list.len());
     for item in list {
-        let is_column = matches!(&item.kind, ExprKind::Name(name) if schema.index_of(name).is_some());
+        let is_column =
+            matches!(&item.kind, ExprKind::Name(name) if schema.index_of(name).is_some());
         if binder.is_tabular(item) && !is_column {
             if list.len() > 1 {
                 return Err(Error::unsupported(

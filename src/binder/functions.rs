@@ -342,7 +342,10 @@ fn coerce_argument(bound: BoundExpr, ty: Type, parameter: &str) -> Result<BoundE
     let Some(function) = functions::lookup(conversion) else {
         return Err(Error::unsupported(
             bound.span.clone(),
-            format!("passing a {} value to a {ty} parameter is not supported yet", bound.ty),
+            format!(
+                "passing a {} value to a {ty} parameter is not supported yet",
+                bound.ty
+            ),
         ));
     };
     let span = bound.span.clone();
@@ -369,20 +372,22 @@ pub fn bind_special_call(
     if let Some(Binding::Function(function)) = binder.lookup_binding(&name.name) {
         let function = Arc::clone(function);
         let bound = bind_user_call(binder, &function, &expr.span, args, None, schema);
-        return Some(bound.and_then(|value| match value {
-            BoundValue::Scalar(bound) => Ok(BoundExpr {
-                span: expr.span.clone(),
-                ..bound
-            }),
-            BoundValue::Tabular(_) => Err(Error::at(
-                ErrorKind::TypeMismatch,
-                expr.span.clone(),
-                format!(
-                    "`{}` returns a table; a scalar is expected here",
-                    function.name
-                ),
-            )
-            .with_hint("wrap it in toscalar() to use its first value")),
+        return Some(bound.and_then(|value| {
+            match value {
+                BoundValue::Scalar(bound) => Ok(BoundExpr {
+                    span: expr.span.clone(),
+                    ..bound
+                }),
+                BoundValue::Tabular(_) => Err(Error::at(
+                    ErrorKind::TypeMismatch,
+                    expr.span.clone(),
+                    format!(
+                        "`{}` returns a table; a scalar is expected here",
+                        function.name
+                    ),
+                )
+                .with_hint("wrap it in toscalar() to use its first value")),
+            }
         }));
     }
     if binder.lookup_binding(&name.name).is_some() {
@@ -416,7 +421,8 @@ fn bind_toscalar(binder: &mut Binder<'_>, args: &[Expr], expr: &Expr) -> Result<
         ));
     };
     if !binder.is_tabular(arg) {
-        let bound = binder.in_subquery_context(|binder| binder.bind_scalar(arg, &Schema::default()))?;
+        let bound =
+            binder.in_subquery_context(|binder| binder.bind_scalar(arg, &Schema::default()))?;
         return Ok(BoundExpr {
             span: expr.span.clone(),
             ..bound

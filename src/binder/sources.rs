@@ -96,7 +96,14 @@ fn bind_call(
 ) -> Result<Plan> {
     if let Some(Binding::Function(function)) = binder.lookup_binding(&name.name) {
         let function = Arc::clone(function);
-        return match bind_user_call(binder, &function, &expr.span, args, piped, &Schema::default())? {
+        return match bind_user_call(
+            binder,
+            &function,
+            &expr.span,
+            args,
+            piped,
+            &Schema::default(),
+        )? {
             BoundValue::Tabular(plan) => Ok(plan),
             BoundValue::Scalar(_) => Err(Error::at(
                 ErrorKind::TypeMismatch,
@@ -105,14 +112,18 @@ fn bind_call(
             )),
         };
     }
-    if name.name == "materialize" && piped.is_none() && binder.lookup_binding(&name.name).is_none() {
+    if name.name == "materialize" && piped.is_none() && binder.lookup_binding(&name.name).is_none()
+    {
         // materialize() caches a result for reuse within one query. Evaluation here is
         // deterministic, so evaluating the expression where it is used gives the same rows.
         let [arg] = args else {
             return Err(Error::at(
                 ErrorKind::TypeMismatch,
                 expr.span.clone(),
-                format!("`materialize` takes 1 argument, but {} were given", args.len()),
+                format!(
+                    "`materialize` takes 1 argument, but {} were given",
+                    args.len()
+                ),
             ));
         };
         return binder.bind_tabular(arg);
@@ -127,11 +138,21 @@ fn bind_call(
     };
     let known_function = crate::eval::functions::lookup(&name.name).is_some();
     let message = if known_function {
-        format!("{what}: `{}` is a scalar function, not a tabular one", name.name)
+        format!(
+            "{what}: `{}` is a scalar function, not a tabular one",
+            name.name
+        )
     } else {
-        format!("{what}: no function `{}` is defined; define it with `let {} = (…) {{ … }};`", name.name, name.name)
+        format!(
+            "{what}: no function `{}` is defined; define it with `let {} = (…) {{ … }};`",
+            name.name, name.name
+        )
     };
-    Err(Error::at(ErrorKind::UnknownName, name.span.clone(), message))
+    Err(Error::at(
+        ErrorKind::UnknownName,
+        name.span.clone(),
+        message,
+    ))
 }
 
 /// `externaldata`: binds the declared schema; the files are read when the query runs

@@ -79,15 +79,33 @@ pub fn load_external(
             std::io::ErrorKind::NotFound => {
                 Error::data(format!("externaldata file not found: {origin}"))
             }
-            _ => Error::data(format!("failed to open externaldata file {origin}: {error}")),
+            _ => Error::data(format!(
+                "failed to open externaldata file {origin}: {error}"
+            )),
         })?;
         let reader = std::io::BufReader::new(file);
         let mut reader = decompress(reader, &origin)?;
         skip_byte_order_mark(&mut reader, &origin)?;
         match format {
-            ExternalFormat::Csv => read_delimited(reader, &origin, b',', ignore_first_record, &columns, &mut raw)?,
-            ExternalFormat::Tsv => read_delimited(reader, &origin, b'\t', ignore_first_record, &columns, &mut raw)?,
-            ExternalFormat::Txt => read_lines(reader, &origin, ignore_first_record, &columns, &mut raw)?,
+            ExternalFormat::Csv => read_delimited(
+                reader,
+                &origin,
+                b',',
+                ignore_first_record,
+                &columns,
+                &mut raw,
+            )?,
+            ExternalFormat::Tsv => read_delimited(
+                reader,
+                &origin,
+                b'\t',
+                ignore_first_record,
+                &columns,
+                &mut raw,
+            )?,
+            ExternalFormat::Txt => {
+                read_lines(reader, &origin, ignore_first_record, &columns, &mut raw)?
+            }
             ExternalFormat::Json => {
                 let rows_before = raw.rows.len();
                 super::json::read_json(reader, &origin, false, &mut raw)?;
@@ -168,7 +186,9 @@ fn read_delimited(
                 continue;
             }
             let text = std::str::from_utf8(field).map_err(|_| {
-                Error::data(format!("{origin}:{line}: invalid UTF-8; save the file as UTF-8"))
+                Error::data(format!(
+                    "{origin}:{line}: invalid UTF-8; save the file as UTF-8"
+                ))
             })?;
             raw.set_cell(column, RawCell::Text(text.into()));
         }

@@ -95,11 +95,25 @@ fn parameter(input: Input<'_>) -> PResult<'_, Parameter> {
         if let Ok((after_star, _)) = symbol("*")(after_open) {
             let (rest, _) = symbol(")")(after_star)?;
             let kind = ParameterKind::Tabular(None);
-            return Ok((rest, Parameter { name, kind, default: None }));
+            return Ok((
+                rest,
+                Parameter {
+                    name,
+                    kind,
+                    default: None,
+                },
+            ));
         }
         let (rest, columns) = paren_list(column_declaration)(rest)?;
         let kind = ParameterKind::Tabular(Some(columns));
-        return Ok((rest, Parameter { name, kind, default: None }));
+        return Ok((
+            rest,
+            Parameter {
+                name,
+                kind,
+                default: None,
+            },
+        ));
     }
     let (rest, ty) = type_name(rest)?;
     let (rest, default) = match symbol("=")(rest) {
@@ -110,7 +124,14 @@ fn parameter(input: Input<'_>) -> PResult<'_, Parameter> {
         Err(_) => (rest, None),
     };
     let kind = ParameterKind::Scalar(ty);
-    Ok((rest, Parameter { name, kind, default }))
+    Ok((
+        rest,
+        Parameter {
+            name,
+            kind,
+            default,
+        },
+    ))
 }
 
 /// `let` statements separated by `;`, then the expression the function returns, with
@@ -126,7 +147,10 @@ fn function_body(input: Input<'_>) -> PResult<'_, Vec<Statement>> {
             let (after, statement) = super::let_statement(after).map_err(cut)?;
             statements.push(statement);
             let (after, _) = symbol(";")(after).map_err(|_| {
-                NomErr::Failure(SyntaxError::expected(after, "`;` after the `let` statement"))
+                NomErr::Failure(SyntaxError::expected(
+                    after,
+                    "`;` after the `let` statement",
+                ))
             })?;
             rest = after;
             continue;

@@ -37,7 +37,10 @@ pub fn pipeline(input: Input<'_>) -> PResult<'_, Expr> {
         operators.push(parsed);
         rest = after;
     }
-    Ok((rest, close_pipe(source, operators, start..rest.location_offset())))
+    Ok((
+        rest,
+        close_pipe(source, operators, start..rest.location_offset()),
+    ))
 }
 
 /// The source with its operators applied so far: the source itself when there are none.

@@ -20,8 +20,13 @@ pub fn run(plan: &Plan, external: &ExternalDataPlan, context: &EvalContext) -> R
         (None, None) => ExternalFormat::Csv,
     };
     let path_refs: Vec<&Path> = paths.iter().map(PathBuf::as_path).collect();
-    let loaded = load_external(&path_refs, format, &plan.schema, external.ignore_first_record)
-        .map_err(|error| error.or_span(plan.span.clone()))?;
+    let loaded = load_external(
+        &path_refs,
+        format,
+        &plan.schema,
+        external.ignore_first_record,
+    )
+    .map_err(|error| error.or_span(plan.span.clone()))?;
     for warning in &loaded.warnings {
         log::warn!("externaldata: {warning}");
     }
