@@ -49,11 +49,11 @@ pub struct Prelude {
     pub origin: String,
 }
 
-/// What separates the prelude from the query in the joined text. It starts with a line
-/// break, so that a `//` comment on the prelude's last line cannot swallow the `;`.
+/// The separator between the prelude and the query in the joined text. It starts with a
+/// line break, so that a `//` comment on the prelude's last line cannot swallow the `;`.
 const PRELUDE_SEPARATOR: &str = "\n;\n";
 
-/// The text that is parsed: the prelude, if any, then the query.
+/// Returns the text that is parsed: the prelude, if any, then the query.
 pub fn joined_text(prelude: Option<&Prelude>, query: &str) -> String {
     match prelude {
         Some(prelude) => format!("{}{PRELUDE_SEPARATOR}{query}", prelude.text),

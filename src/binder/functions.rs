@@ -5,8 +5,8 @@
 //! A call is bound by substitution, as `let` values are: each parameter is bound to its
 //! argument's bound expression or plan, and the body is bound again for every call, in
 //! the scope where the function was defined (learn.microsoft.com/kusto/query/functions/
-//! user-defined-functions). Kusto forbids recursion; here a function cannot see its own
-//! name because its scope is captured before the name is defined.
+//! user-defined-functions). A function cannot call itself, because its scope is
+//! captured before its own name is defined.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -95,8 +95,8 @@ fn body_is_tabular(binder: &Binder<'_>, definition: &FunctionDefinition) -> bool
     result
 }
 
-/// True when `expr` denotes a table rather than a scalar. `local` holds names defined in a
-/// function body that is not bound yet, with whether each is tabular.
+/// True when `expr` denotes a table rather than a scalar. `local` contains the names
+/// defined in a function body that is not bound yet, with whether each is tabular.
 pub fn is_tabular(binder: &Binder<'_>, expr: &Expr, local: &HashMap<String, bool>) -> bool {
     match &expr.kind {
         ExprKind::Pipe { .. }
@@ -285,6 +285,9 @@ fn missing_argument(function: &UserFunction, parameter: &Ident, call_span: &Span
 
 /// Checks that a table passed for `T:(A:type, …)` has each declared column with a
 /// compatible type. Extra columns are allowed and stay in the table.
+///
+/// NOTE: the body is bound against the actual table, so it may also use undeclared
+/// columns, which Kusto rejects when it binds the definition.
 fn check_tabular_argument(
     plan: &Plan,
     columns: &[(Ident, Type)],
@@ -317,8 +320,10 @@ fn check_tabular_argument(
     Ok(())
 }
 
-/// Converts a numeric argument to the parameter's numeric type, as Kusto converts
-/// arguments between `int`, `long`, `real` and `decimal`; other types must match.
+/// Converts a numeric argument to the parameter's numeric type. Other types must match.
+///
+/// NOTE: the KQL reference does not state how arguments convert to parameter types;
+/// converting between numeric types and rejecting the rest is this engine's choice.
 fn coerce_argument(bound: BoundExpr, ty: Type, parameter: &str) -> Result<BoundExpr> {
     if bound.ty == ty {
         return Ok(bound);
@@ -446,7 +451,7 @@ pub fn bind_subquery(binder: &mut Binder<'_>, expr: &Expr) -> Result<Subquery> {
     })
 }
 
-/// The type of a subquery's first column, which `toscalar` and `in` read.
+/// Returns the type of a subquery's first column, which `toscalar` and `in` read.
 pub fn first_column_type(plan: &Plan, user: &str) -> Result<Type> {
     match plan.schema.fields.first() {
         Some(field) => Ok(field.ty),

@@ -114,8 +114,10 @@ fn bind_call(
     }
     if name.name == "materialize" && piped.is_none() && binder.lookup_binding(&name.name).is_none()
     {
-        // materialize() caches a result for reuse within one query. Evaluation here is
-        // deterministic, so evaluating the expression where it is used gives the same rows.
+        // materialize() caches a result for reuse within one query. Here the expression is
+        // evaluated again where it is used, which gives the same rows because evaluation
+        // is deterministic within a query (one clock, same tables).
+        // NOTE: a materialized result used several times is computed several times.
         let [arg] = args else {
             return Err(Error::at(
                 ErrorKind::TypeMismatch,
@@ -217,7 +219,7 @@ fn bind_externaldata(
     })
 }
 
-/// The text of a constant: a string literal, or a bare word such as `csv` in
+/// Returns the text of a constant: a string literal, or a bare word such as `csv` in
 /// `format=csv`.
 fn constant_text(binder: &mut Binder<'_>, expr: &Expr, what: &str) -> Result<String> {
     if let ExprKind::Name(word) = &expr.kind {

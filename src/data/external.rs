@@ -1,8 +1,8 @@
 //! Reading a local file for `externaldata`, with the schema the query declares
 //! (learn.microsoft.com/kusto/query/externaldata-operator).
 //!
-//! The formats follow Kusto's ingestion formats: `csv` and `tsv` records have no header
-//! and fill the declared columns by position; `txt` puts each line in the first column;
+//! The formats follow Kusto's ingestion formats. `csv` and `tsv` records have no header
+//! and fill the declared columns by position. `txt` puts each line in the first column.
 //! `json` and `multijson` fill columns by property name. `ignoreFirstRecord` skips the
 //! first record of each file. Values convert to the declared types by the same rules as
 //! loaded tables, and a value that does not convert becomes null with a warning.
@@ -18,7 +18,7 @@ use crate::error::Error;
 use crate::schema::{Availability, ColumnSchema, TableSchema};
 use crate::table::{Schema, Table};
 
-/// How an `externaldata` file is laid out.
+/// The layout of an `externaldata` file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ExternalFormat {
     Csv,

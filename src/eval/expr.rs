@@ -110,6 +110,8 @@ pub fn evaluate(
             let value = evaluate(value, table, row, context)?;
             let mut candidates = Vec::new();
             for item in list {
+                // NOTE: a table's column is searched row by row, so `in` costs its length
+                // per row.
                 if let BoundKind::SubqueryColumn(subquery) = &item.kind {
                     candidates.extend(context.subquery_column(subquery)?.iter().cloned());
                     continue;

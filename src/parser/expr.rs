@@ -43,7 +43,8 @@ pub fn pipeline(input: Input<'_>) -> PResult<'_, Expr> {
     ))
 }
 
-/// The source with its operators applied so far: the source itself when there are none.
+/// Returns the source with the operators so far applied, or the source itself when
+/// there are none.
 fn close_pipe(source: Expr, operators: Vec<Operator>, span: std::ops::Range<usize>) -> Expr {
     if operators.is_empty() {
         return source;

@@ -33,8 +33,8 @@ pub fn run(plan: &Plan, external: &ExternalDataPlan, context: &EvalContext) -> R
     Ok(loaded.table)
 }
 
-/// The file to read for `uri`: its `--externaldata` mapping, or the text itself when it
-/// is a local path.
+/// Returns the file to read for `uri`: its `--externaldata` mapping, or the text itself
+/// when it is a local path.
 fn local_path(plan: &Plan, uri: &str, context: &EvalContext) -> Result<PathBuf> {
     if let Some(path) = context.externaldata.get(uri) {
         return Ok(path.clone());
@@ -52,7 +52,8 @@ fn local_path(plan: &Plan, uri: &str, context: &EvalContext) -> Result<PathBuf> 
     Ok(PathBuf::from(uri))
 }
 
-/// The URI without a `?query` or `;key` suffix, for choosing the format by extension.
+/// Returns the URI without a `?query` or `;key` suffix, for choosing the format by
+/// extension.
 fn without_query(uri: &str) -> &str {
     let end = uri.find(['?', ';']).unwrap_or(uri.len());
     &uri[..end]
