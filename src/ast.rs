@@ -21,10 +21,45 @@ pub struct Script {
 pub enum Statement {
     /// `let Name = Expr`
     Let { name: Ident, value: Expr },
+    /// `let Name = (params) { body }` or `let Name = view (params) { body }`: a
+    /// user-defined function.
+    LetFunction {
+        name: Ident,
+        function: FunctionDefinition,
+    },
     /// `set option = value` (accepted and ignored unless the engine knows the option)
     Set { name: Ident, value: Option<Expr> },
     /// A tabular expression whose result the script returns.
     Query(Expr),
+}
+
+/// The parameters and body of a user-defined function.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FunctionDefinition {
+    /// True for `view (…) { … }`.
+    pub view: bool,
+    pub parameters: Vec<Parameter>,
+    /// `let` statements, then the statement whose value the function returns (a
+    /// [`Statement::Query`]).
+    pub body: Vec<Statement>,
+    pub span: Span,
+}
+
+/// `name:type [= default]`, `T:(*)` or `T:(Col:type, …)`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Parameter {
+    pub name: Ident,
+    pub kind: ParameterKind,
+    /// The default value of a scalar parameter.
+    pub default: Option<Expr>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum ParameterKind {
+    /// A scalar of one type.
+    Scalar(Type),
+    /// A table: `(*)` takes any columns (`None`); `(A:type, …)` requires these.
+    Tabular(Option<Vec<(Ident, Type)>>),
 }
 
 /// A name with its span.
@@ -96,6 +131,18 @@ pub enum ExprKind {
     },
     /// `print a = 1, b`: a one-row table.
     Print(Vec<Assignment>),
+    /// `input | invoke f(a, b)`: calls the function with `input` as its first argument.
+    Invoke {
+        input: Box<Expr>,
+        function: Ident,
+        args: Vec<Expr>,
+    },
+    /// `externaldata (A:type, …) [ 'uri', … ] with (format = csv, …)`
+    ExternalData {
+        columns: Vec<(Ident, Type)>,
+        uris: Vec<Expr>,
+        properties: Vec<(Ident, Expr)>,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,12 +1,17 @@
 //! The engine's entry points for the command line, the REPL and the rule test runner:
 //! a [`Session`] holds loaded tables and settings and runs query text against them.
+//!
+//! A [`Prelude`] (`--prelude FILE`) is joined in front of each query text, so that its
+//! `let` statements are in scope. Error spans then count bytes of the joined text;
+//! [`locate`] moves an error back into the file it points into.
 
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use crate::ast::Statement;
 use crate::binder::{self, BoundQuery, SchemaSource};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::eval::{self, EvalContext, GeoLoader};
 use crate::parser;
 use crate::table::Table;
@@ -29,6 +34,78 @@ pub struct Session {
     /// The pinned clock (`--now`), in ticks; `None` uses the system clock per query.
     pub now: Option<i64>,
     pub geo: GeoSource,
+    /// `let` statements bound before every query.
+    pub prelude: Option<Prelude>,
+    /// Local files that `externaldata` reads in place of these URLs.
+    pub externaldata: HashMap<String, PathBuf>,
+}
+
+/// A file of `let` statements that every query can use, such as local definitions of
+/// the functions that exist only in the cloud (`_GetWatchlist`, `FileProfile`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Prelude {
+    pub text: String,
+    /// The file name, for error messages.
+    pub origin: String,
+}
+
+/// The separator between the prelude and the query in the joined text. It starts with a
+/// line break, so that a `//` comment on the prelude's last line cannot swallow the `;`.
+const PRELUDE_SEPARATOR: &str = "\n;\n";
+
+/// Returns the text that is parsed: the prelude, if any, then the query.
+pub fn joined_text(prelude: Option<&Prelude>, query: &str) -> String {
+    match prelude {
+        Some(prelude) => format!("{}{PRELUDE_SEPARATOR}{query}", prelude.text),
+        None => query.to_string(),
+    }
+}
+
+/// Moves an error's span from the joined text into the file it points into, and returns
+/// it with that file's text and name for rendering.
+pub fn locate<'a>(
+    prelude: Option<&'a Prelude>,
+    mut error: Error,
+    query: &'a str,
+    origin: &'a str,
+) -> (Error, &'a str, &'a str) {
+    let Some(prelude) = prelude else {
+        return (error, query, origin);
+    };
+    let offset = prelude.text.len() + PRELUDE_SEPARATOR.len();
+    match error.span.clone() {
+        Some(span) if span.start >= offset => {
+            error.span = Some(span.start - offset..span.end.saturating_sub(offset));
+            (error, query, origin)
+        }
+        Some(span) => {
+            let end = span.end.min(prelude.text.len()).max(span.start);
+            error.span = Some(span.start.min(prelude.text.len())..end);
+            (error, &prelude.text, &prelude.origin)
+        }
+        None => (error, query, origin),
+    }
+}
+
+/// Parses the prelude and the query together, and checks that the prelude holds only
+/// `let` and `set` statements.
+fn parse_with_prelude(prelude: Option<&Prelude>, query: &str) -> Result<crate::ast::Script> {
+    let joined = joined_text(prelude, query);
+    let script = parser::parse(&joined)?;
+    if let Some(prelude) = prelude {
+        let query_start = prelude.text.len() + PRELUDE_SEPARATOR.len();
+        for statement in &script.statements {
+            if let Statement::Query(expr) = statement {
+                if expr.span.start < query_start {
+                    return Err(Error::syntax(
+                        expr.span.clone(),
+                        "a prelude file may contain only `let` and `set` statements; move the query to the query file",
+                    ));
+                }
+            }
+        }
+    }
+    Ok(script)
 }
 
 impl Session {
@@ -60,12 +137,15 @@ impl Session {
         self.sources.get(name).map(String::as_str)
     }
 
-    /// Parses and binds a query against the loaded tables without running it.
+    /// Parses and binds a query, after the prelude, against the loaded tables without
+    /// running it. Error spans count bytes of [`joined_text`]; see [`Session::locate`].
     pub fn prepare(&self, query: &str) -> Result<BoundQuery> {
-        parser::with_large_stack(|| {
-            let script = parser::parse(query)?;
-            binder::bind(&script, &self.tables)
-        })
+        parser::with_large_stack(|| self.bind_query(query))
+    }
+
+    fn bind_query(&self, query: &str) -> Result<BoundQuery> {
+        let script = parse_with_prelude(self.prelude.as_ref(), query)?;
+        binder::bind(&script, &self.tables)
     }
 
     /// Parses, binds and runs a query; returns its result table.
@@ -74,25 +154,50 @@ impl Session {
     /// on a thread with a large stack, as parsing does.
     pub fn run(&self, query: &str) -> Result<Table> {
         parser::with_large_stack(|| {
-            let script = parser::parse(query)?;
-            let bound = binder::bind(&script, &self.tables)?;
+            let bound = self.bind_query(query)?;
             let context = self.context(bound.now);
             eval::execute(&bound.plan, &self.tables, &context)
         })
     }
 
+    /// Moves an error from [`Session::run`] or [`Session::prepare`] into the file it
+    /// points into: the query or the prelude.
+    pub fn locate<'a>(
+        &'a self,
+        error: Error,
+        query: &'a str,
+        origin: &'a str,
+    ) -> (Error, &'a str, &'a str) {
+        locate(self.prelude.as_ref(), error, query, origin)
+    }
+
     /// The evaluation context for one query: one clock reading for the whole query
-    /// (`set query_now` beats `--now`, which beats the system clock) and the GeoIP source.
+    /// (`set query_now` beats `--now`, which beats the system clock), the GeoIP source,
+    /// the tables for subqueries and the `externaldata` file map.
     pub fn context(&self, query_now: Option<i64>) -> EvalContext {
         let now = query_now.or(self.now).unwrap_or_else(system_now);
-        EvalContext::new(now).with_geo(geo_loader(self.geo.clone()))
+        let mut context = EvalContext::new(now)
+            .with_geo(geo_loader(self.geo.clone()))
+            .with_tables(Arc::new(self.tables.clone()));
+        context.externaldata = self.externaldata.clone();
+        context
     }
 }
 
 /// Parses and binds a query against table schemas alone, as `kql check` does.
 pub fn check(query: &str, schemas: &(dyn SchemaSource + Sync)) -> Result<BoundQuery> {
+    check_with_prelude(None, query, schemas)
+}
+
+/// Like [`check`], with a prelude's `let` statements in scope. Error spans count bytes
+/// of [`joined_text`]; see [`locate`].
+pub fn check_with_prelude(
+    prelude: Option<&Prelude>,
+    query: &str,
+    schemas: &(dyn SchemaSource + Sync),
+) -> Result<BoundQuery> {
     parser::with_large_stack(|| {
-        let script = parser::parse(query)?;
+        let script = parse_with_prelude(prelude, query)?;
         binder::bind(&script, schemas)
     })
 }

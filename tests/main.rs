@@ -2,6 +2,7 @@
 
 mod cli;
 mod golden;
+mod language;
 mod repl;
 mod ruletest;
 mod semantics;

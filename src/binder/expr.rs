@@ -25,12 +25,18 @@ pub fn bind(binder: &mut Binder<'_>, expr: &Expr, schema: &Schema) -> Result<Bou
     };
     match &expr.kind {
         ExprKind::Literal(value, ty) => Ok(make(BoundKind::Literal(value.clone()), *ty)),
-        ExprKind::Dynamic(json) => Ok(make(BoundKind::Literal(Value::dynamic(json.clone())), Type::Dynamic)),
+        ExprKind::Dynamic(json) => Ok(make(
+            BoundKind::Literal(Value::dynamic(json.clone())),
+            Type::Dynamic,
+        )),
         ExprKind::Name(name) => bind_name(binder, name, expr, schema),
         ExprKind::Negate(operand) => {
             let bound = bind(binder, operand, schema)?;
             if !(bound.ty.is_numeric() || bound.ty == Type::Timespan) {
-                return Err(type_error(&span, format!("cannot negate a {} value", bound.ty)));
+                return Err(type_error(
+                    &span,
+                    format!("cannot negate a {} value", bound.ty),
+                ));
             }
             let ty = bound.ty;
             Ok(make(BoundKind::Negate(Box::new(bound)), ty))
@@ -54,7 +60,11 @@ pub fn bind(binder: &mut Binder<'_>, expr: &Expr, schema: &Schema) -> Result<Bou
                 Type::Bool,
             ))
         }
-        ExprKind::HasAny { expr: text, list, all } => {
+        ExprKind::HasAny {
+            expr: text,
+            list,
+            all,
+        } => {
             let text = bind_text_operand(binder, text, schema)?;
             let operator = if *all { "has_all" } else { "has_any" };
             let list = bind_list(binder, list, schema, operator)?;
@@ -79,7 +89,10 @@ pub fn bind(binder: &mut Binder<'_>, expr: &Expr, schema: &Schema) -> Result<Bou
             let high = bind(binder, high, schema)?;
             for bound in [&low, &high] {
                 if !comparable(value.ty, bound.ty) {
-                    return Err(type_error(&bound.span, format!("cannot compare {} with {}", value.ty, bound.ty)));
+                    return Err(type_error(
+                        &bound.span,
+                        format!("cannot compare {} with {}", value.ty, bound.ty),
+                    ));
                 }
             }
             Ok(make(
@@ -95,7 +108,10 @@ pub fn bind(binder: &mut Binder<'_>, expr: &Expr, schema: &Schema) -> Result<Bou
         ExprKind::Call { name, args } => bind_call(binder, name, args, expr, schema),
         ExprKind::Member { expr: base, name } => {
             let base = bind_dynamic_base(binder, base, schema, &name.name)?;
-            let key = make(BoundKind::Literal(Value::from(name.name.as_str())), Type::String);
+            let key = make(
+                BoundKind::Literal(Value::from(name.name.as_str())),
+                Type::String,
+            );
             Ok(make(
                 BoundKind::Element {
                     value: Box::new(base),
@@ -107,8 +123,14 @@ pub fn bind(binder: &mut Binder<'_>, expr: &Expr, schema: &Schema) -> Result<Bou
         ExprKind::Index { expr: base, index } => {
             let base = bind_dynamic_base(binder, base, schema, "[…]")?;
             let key = bind(binder, index, schema)?;
-            if !matches!(key.ty, Type::String | Type::Int | Type::Long | Type::Dynamic) {
-                return Err(type_error(&key.span, format!("an index must be a string or an integer, not {}", key.ty)));
+            if !matches!(
+                key.ty,
+                Type::String | Type::Int | Type::Long | Type::Dynamic
+            ) {
+                return Err(type_error(
+                    &key.span,
+                    format!("an index must be a string or an integer, not {}", key.ty),
+                ));
             }
             Ok(make(
                 BoundKind::Element {
@@ -118,11 +140,19 @@ pub fn bind(binder: &mut Binder<'_>, expr: &Expr, schema: &Schema) -> Result<Bou
                 Type::Dynamic,
             ))
         }
-        ExprKind::Star => Err(Error::syntax(span, "`*` is only allowed as a function argument such as count(*)")),
-        ExprKind::Pipe { .. } | ExprKind::DataTable { .. } | ExprKind::Print(_) => Err(Error::unsupported(
+        ExprKind::Star => Err(Error::syntax(
             span,
-            "a tabular expression cannot be used as a scalar here; toscalar() is not supported yet",
+            "`*` is only allowed as a function argument such as count(*)",
         )),
+        ExprKind::Pipe { .. }
+        | ExprKind::DataTable { .. }
+        | ExprKind::Print(_)
+        | ExprKind::Invoke { .. }
+        | ExprKind::ExternalData { .. } => Err(type_error(
+            &span,
+            "a tabular expression cannot be used as a scalar here".to_string(),
+        )
+        .with_hint("wrap it in toscalar() to use the first column of its first row")),
     }
 }
 
@@ -143,17 +173,38 @@ fn bind_name(
             span: expr.span.clone(),
         });
     }
-    match binder.lookup_binding(name) {
-        Some(Binding::Scalar(bound)) => {
+    match binder.lookup_scoped(name) {
+        Some((Binding::Scalar(bound), row_context)) => {
+            if row_context != binder.row_context && references_columns(bound) {
+                return Err(Error::unsupported(
+                    expr.span.clone(),
+                    format!("can't use `{name}` here, as it is defined outside its row-context scope"),
+                )
+                .with_hint("a subquery such as toscalar() runs once per query, so it cannot read a function argument that comes from a column"));
+            }
             let mut bound = bound.clone();
             bound.span = expr.span.clone();
             return Ok(bound);
         }
-        Some(Binding::Tabular(_)) => {
+        Some((Binding::Tabular(_), _)) => {
             return Err(type_error(
                 &expr.span,
                 format!("`{name}` is a table; a scalar is expected here"),
             ))
+        }
+        Some((Binding::Function(function), _)) => {
+            // A function without parameters can be named without `()`.
+            if function.definition.parameters.is_empty() {
+                let ident = Ident {
+                    name: name.to_string(),
+                    span: expr.span.clone(),
+                };
+                return bind_call(binder, &ident, &[], expr, schema);
+            }
+            return Err(type_error(
+                &expr.span,
+                format!("`{name}` is a function with parameters; call it as `{name}(…)`"),
+            ));
         }
         None => {}
     }
@@ -205,7 +256,8 @@ fn bind_dynamic_base(
     Ok(bound)
 }
 
-/// Binds the right side of `in` or `has_any`. Tabular right sides are not supported yet.
+/// Binds the right side of `in` or `has_any`: scalars, or one tabular expression whose
+/// first column is the list (a subquery, run once per query).
 fn bind_list(
     binder: &mut Binder<'_>,
     list: &[Expr],
@@ -214,21 +266,66 @@ fn bind_list(
 ) -> Result<Vec<BoundExpr>> {
     let mut bound = Vec::with_capacity(list.len());
     for item in list {
-        if binder.is_tabular(item)
-            && !matches!(&item.kind, ExprKind::Name(name) if schema.index_of(name).is_some())
-        {
-            return Err(Error::unsupported(
-                item.span.clone(),
-                format!("`{operator}` with a tabular right side is not supported yet"),
-            ));
+        let is_column =
+            matches!(&item.kind, ExprKind::Name(name) if schema.index_of(name).is_some());
+        if binder.is_tabular(item) && !is_column {
+            if list.len() > 1 {
+                return Err(Error::unsupported(
+                    item.span.clone(),
+                    format!("`{operator}` with a table among other values is not supported yet; use the table alone"),
+                ));
+            }
+            let subquery = super::functions::bind_subquery(binder, item)?;
+            let ty = super::functions::first_column_type(&subquery.plan, operator)?;
+            bound.push(BoundExpr {
+                kind: BoundKind::SubqueryColumn(subquery),
+                ty,
+                span: item.span.clone(),
+            });
+            continue;
         }
         bound.push(bind(binder, item, schema)?);
     }
     Ok(bound)
 }
 
+/// True when the expression reads a column of the current row. Kinds this function does
+/// not know count as reading one, which only makes the row-context check stricter.
+fn references_columns(expr: &BoundExpr) -> bool {
+    match &expr.kind {
+        BoundKind::Literal(_) | BoundKind::ToScalar(_) | BoundKind::SubqueryColumn(_) => false,
+        BoundKind::Column(_) => true,
+        BoundKind::Negate(operand) => references_columns(operand),
+        BoundKind::Arithmetic { left, right, .. } | BoundKind::Compare { left, right, .. } => {
+            references_columns(left) || references_columns(right)
+        }
+        BoundKind::And(left, right) | BoundKind::Or(left, right) => {
+            references_columns(left) || references_columns(right)
+        }
+        BoundKind::StringTest { text, needle, .. } => {
+            references_columns(text) || references_columns(needle)
+        }
+        BoundKind::Call { args, .. } => args.iter().any(references_columns),
+        BoundKind::Element { value, key } => references_columns(value) || references_columns(key),
+        _ => true,
+    }
+}
+
 /// Prepares `has_any` needles once when they are all constants, flattening arrays.
-fn prepare_needles(list: Vec<BoundExpr>) -> Needles {
+fn prepare_needles(mut list: Vec<BoundExpr>) -> Needles {
+    if let [BoundExpr {
+        kind: BoundKind::SubqueryColumn(_),
+        ..
+    }] = list.as_slice()
+    {
+        if let Some(BoundExpr {
+            kind: BoundKind::SubqueryColumn(subquery),
+            ..
+        }) = list.pop()
+        {
+            return Needles::Subquery(subquery);
+        }
+    }
     let all_constant = list
         .iter()
         .all(|item| matches!(item.kind, BoundKind::Literal(_)));
@@ -405,15 +502,6 @@ fn bind_binary(
     Ok(BoundExpr { kind, ty, span })
 }
 
-/// Functions that exist only inside Microsoft Defender XDR or Sentinel.
-const CLOUD_ONLY_FUNCTIONS: &[&str] = &[
-    "FileProfile",
-    "DeviceFromIP",
-    "SeenBy",
-    "AssignedIPAddresses",
-    "_GetWatchlist",
-];
-
 fn bind_call(
     binder: &mut Binder<'_>,
     name: &Ident,
@@ -421,6 +509,9 @@ fn bind_call(
     expr: &Expr,
     schema: &Schema,
 ) -> Result<BoundExpr> {
+    if let Some(bound) = super::functions::bind_special_call(binder, name, args, expr, schema) {
+        return bound;
+    }
     let Some(function) = functions::lookup(&name.name) else {
         return Err(unknown_function(&name.name, name.span.clone()));
     };
@@ -462,12 +553,6 @@ fn bind_call(
 }
 
 fn unknown_function(name: &str, span: std::ops::Range<usize>) -> Error {
-    if CLOUD_ONLY_FUNCTIONS.contains(&name) {
-        return Error::unsupported(
-            span,
-            format!("function `{name}` exists only inside Microsoft Defender XDR or Sentinel and is not available offline"),
-        );
-    }
     if KNOWN_UNSUPPORTED.contains(&name) {
         return Error::unsupported(span, format!("function `{name}` is not supported yet"));
     }

@@ -6,14 +6,16 @@
 //! the offending text and, for names, the closest known alternative.
 
 mod expr;
+mod functions;
 mod names;
 pub mod plan;
+mod sources;
 mod tabular;
 
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use crate::ast::{Expr, ExprKind, Script, Statement};
+use crate::ast::{Expr, Ident, Script, Statement};
 use crate::error::{Error, ErrorKind, Result};
 use crate::table::{Schema, Table};
 use plan::{BoundExpr, Plan};
@@ -46,24 +48,45 @@ pub struct BoundQuery {
     pub now: Option<i64>,
 }
 
-/// What a `let` name stands for.
+/// What a `let` name or a function parameter stands for.
 #[derive(Debug, Clone)]
 enum Binding {
     Scalar(BoundExpr),
     Tabular(Plan),
+    Function(Arc<functions::UserFunction>),
+}
+
+/// The names one `let` level defines: the script's top level, or one call of a
+/// user-defined function (its parameters and the `let` statements of its body).
+#[derive(Debug, Clone, Default)]
+struct Scope {
+    bindings: HashMap<String, Binding>,
+    /// The row context in which this scope's scalar bindings were bound. A parameter bound
+    /// to a column of the caller's row (`f(DeviceName)`) may be used only in that row
+    /// context, never inside a subquery such as `toscalar(…)`.
+    row_context: usize,
 }
 
 /// Resolves names and types in a script against the given tables.
 pub struct Binder<'a> {
     tables: &'a dyn SchemaSource,
-    scopes: Vec<HashMap<String, Binding>>,
+    scopes: Vec<Scope>,
+    /// The row context being bound now: 0 at the top level, a fresh number inside each
+    /// subquery (`toscalar`, the tabular right side of `in`).
+    row_context: usize,
+    next_row_context: usize,
+    /// The number the next subquery gets; the evaluator caches results by this number.
+    next_subquery: usize,
 }
 
 impl<'a> Binder<'a> {
     pub fn new(tables: &'a dyn SchemaSource) -> Binder<'a> {
         Binder {
             tables,
-            scopes: vec![HashMap::new()],
+            scopes: vec![Scope::default()],
+            row_context: 0,
+            next_row_context: 1,
+            next_subquery: 0,
         }
     }
 
@@ -74,9 +97,8 @@ impl<'a> Binder<'a> {
         for (position, statement) in script.statements.iter().enumerate() {
             let is_last = position + 1 == script.statements.len();
             match statement {
-                Statement::Let { name, value } => {
-                    let binding = self.bind_let_value(value)?;
-                    self.define(&name.name, binding);
+                Statement::Let { .. } | Statement::LetFunction { .. } => {
+                    let name = self.define_let(statement)?;
                     if is_last {
                         return Err(Error::syntax(
                             name.span.clone(),
@@ -134,6 +156,31 @@ impl<'a> Binder<'a> {
         }
     }
 
+    /// Binds a `let` statement and defines its name in the innermost scope; returns the
+    /// name.
+    fn define_let<'s>(&mut self, statement: &'s Statement) -> Result<&'s Ident> {
+        match statement {
+            Statement::Let { name, value } => {
+                let binding = self.bind_let_value(value)?;
+                self.define(&name.name, binding);
+                Ok(name)
+            }
+            Statement::LetFunction { name, function } => {
+                let defined = functions::UserFunction::new(self, &name.name, function);
+                self.define(&name.name, Binding::Function(Arc::new(defined)));
+                Ok(name)
+            }
+            Statement::Set { name, .. } => Err(Error::syntax(
+                name.span.clone(),
+                "`set` is allowed only at the top level of a query",
+            )),
+            Statement::Query(expr) => Err(Error::syntax(
+                expr.span.clone(),
+                "expected a `let` statement here",
+            )),
+        }
+    }
+
     /// A `let` value is tabular when it is a pipeline, a table, or a tabular literal;
     /// otherwise it is a scalar bound with no columns in scope.
     fn bind_let_value(&mut self, value: &Expr) -> Result<Binding> {
@@ -147,32 +194,52 @@ impl<'a> Binder<'a> {
 
     fn define(&mut self, name: &str, binding: Binding) {
         if let Some(scope) = self.scopes.last_mut() {
-            scope.insert(name.to_string(), binding);
+            scope.bindings.insert(name.to_string(), binding);
         }
     }
 
     fn lookup_binding(&self, name: &str) -> Option<&Binding> {
-        self.scopes.iter().rev().find_map(|scope| scope.get(name))
+        self.lookup_scoped(name).map(|(binding, _)| binding)
+    }
+
+    /// Returns the binding of `name` with the row context of the scope that defines it.
+    fn lookup_scoped(&self, name: &str) -> Option<(&Binding, usize)> {
+        self.scopes.iter().rev().find_map(|scope| {
+            scope
+                .bindings
+                .get(name)
+                .map(|binding| (binding, scope.row_context))
+        })
     }
 
     fn binding_names(&self) -> Vec<String> {
         self.scopes
             .iter()
-            .flat_map(|scope| scope.keys().cloned())
+            .flat_map(|scope| scope.bindings.keys().cloned())
             .collect()
     }
 
     /// True when the expression denotes a table rather than a scalar.
     fn is_tabular(&self, expr: &Expr) -> bool {
-        match &expr.kind {
-            ExprKind::Pipe { .. } | ExprKind::DataTable { .. } | ExprKind::Print(_) => true,
-            ExprKind::Name(name) => match self.lookup_binding(name) {
-                Some(Binding::Tabular(_)) => true,
-                Some(Binding::Scalar(_)) => false,
-                None => self.tables.schema(name).is_some(),
-            },
-            _ => false,
-        }
+        functions::is_tabular(self, expr, &HashMap::new())
+    }
+
+    /// Runs `work` in a fresh row context, as a subquery is bound: parameters bound to
+    /// the enclosing row's columns are out of reach there.
+    fn in_subquery_context<T>(&mut self, work: impl FnOnce(&mut Self) -> Result<T>) -> Result<T> {
+        let saved = self.row_context;
+        self.row_context = self.next_row_context;
+        self.next_row_context += 1;
+        let result = work(self);
+        self.row_context = saved;
+        result
+    }
+
+    /// Returns a number for a new subquery, unique within the query.
+    fn new_subquery_id(&mut self) -> usize {
+        let id = self.next_subquery;
+        self.next_subquery += 1;
+        id
     }
 
     pub fn bind_scalar(&mut self, expr: &Expr, schema: &Schema) -> Result<BoundExpr> {

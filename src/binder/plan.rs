@@ -49,6 +49,8 @@ pub enum PlanKind {
         input: Box<Plan>,
     },
     Lookup(Box<LookupPlan>),
+    /// `externaldata`: a file read when the query runs.
+    ExternalData(Box<ExternalDataPlan>),
 }
 
 #[derive(Debug, Clone)]
@@ -70,6 +72,25 @@ pub struct LookupPlan {
     pub right_keys: Vec<usize>,
     /// Right columns appended to the output (all but the right-side keys), by position.
     pub right_output: Vec<usize>,
+}
+
+/// `externaldata (columns) [uris] with (format = …, ignoreFirstRecord = …)`.
+#[derive(Debug, Clone)]
+pub struct ExternalDataPlan {
+    /// Local paths or URLs, read in order; a URL is read from the local file that
+    /// `--externaldata URL=PATH` maps it to.
+    pub uris: Vec<String>,
+    /// `None` chooses the format by file extension.
+    pub format: Option<crate::data::external::ExternalFormat>,
+    pub ignore_first_record: bool,
+}
+
+/// A tabular expression inside a scalar one (`toscalar(T)`, `x in (T | project c)`):
+/// the evaluator runs it at most once per query and caches the result by `id`.
+#[derive(Debug, Clone)]
+pub struct Subquery {
+    pub id: usize,
+    pub plan: Arc<Plan>,
 }
 
 /// A typed scalar expression.
@@ -135,6 +156,11 @@ pub enum BoundKind {
         function: &'static Function,
         args: Vec<BoundExpr>,
     },
+    /// `toscalar(T)`: the first column of the first row, or null for no rows.
+    ToScalar(Subquery),
+    /// The first column of a table as the right side of `in`; appears only in
+    /// [`BoundKind::In`]'s list.
+    SubqueryColumn(Subquery),
 }
 
 /// The right side of `has_any`/`has_all`.
@@ -144,6 +170,8 @@ pub enum Needles {
     Constant(Vec<Needle>),
     /// Computed per row; dynamic arrays among them are flattened.
     PerRow(Vec<BoundExpr>),
+    /// The first column of a table, one needle per row, prepared once per query.
+    Subquery(Subquery),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -3,9 +3,9 @@
 
 use std::sync::Arc;
 
-use super::names::{derived_column_name, unique_name, unknown_table};
+use super::names::{derived_column_name, unique_name};
 use super::plan::{BoundExpr, BoundKind, LookupPlan, Plan, PlanKind, ProjectColumn};
-use super::{Binder, Binding};
+use super::Binder;
 use crate::ast::{Assignment, Expr, ExprKind, Ident, JoinKey, LookupKind, Operator, OperatorKind};
 use crate::error::{Error, ErrorKind, Result};
 use crate::table::{Field, Schema, Table};
@@ -13,7 +13,6 @@ use crate::value::{convert, Type, Value};
 
 pub fn bind(binder: &mut Binder<'_>, expr: &Expr) -> Result<Plan> {
     match &expr.kind {
-        ExprKind::Name(name) => bind_name(binder, name, expr),
         ExprKind::Pipe { source, operators } => {
             let mut plan = bind(binder, source)?;
             for operator in operators {
@@ -23,46 +22,7 @@ pub fn bind(binder: &mut Binder<'_>, expr: &Expr) -> Result<Plan> {
         }
         ExprKind::DataTable { columns, values } => bind_datatable(binder, columns, values, expr),
         ExprKind::Print(assignments) => bind_print(binder, assignments, expr),
-        ExprKind::Call { name, .. } => Err(Error::unsupported(
-            name.span.clone(),
-            format!(
-                "`{}(…)` as a tabular source is not supported yet",
-                name.name
-            ),
-        )),
-        _ => Err(Error::at(
-            ErrorKind::TypeMismatch,
-            expr.span.clone(),
-            "expected a tabular expression (a table name, a `let`-bound table, datatable or print)",
-        )),
-    }
-}
-
-fn bind_name(binder: &mut Binder<'_>, name: &str, expr: &Expr) -> Result<Plan> {
-    match binder.lookup_binding(name) {
-        Some(Binding::Tabular(plan)) => return Ok(plan.clone()),
-        Some(Binding::Scalar(_)) => {
-            return Err(Error::at(
-                ErrorKind::TypeMismatch,
-                expr.span.clone(),
-                format!("`{name}` is a scalar `let` value, not a table"),
-            ))
-        }
-        None => {}
-    }
-    match binder.tables.schema(name) {
-        Some(schema) => Ok(Plan {
-            kind: PlanKind::Scan {
-                table: name.to_string(),
-            },
-            schema,
-            span: expr.span.clone(),
-        }),
-        None => {
-            let mut candidates = binder.tables.table_names();
-            candidates.extend(binder.binding_names());
-            Err(unknown_table(name, expr.span.clone(), &candidates))
-        }
+        _ => super::sources::bind_source(binder, expr),
     }
 }
 

@@ -66,6 +66,22 @@ pub struct RunArgs {
     /// Fail on a value that does not fit its column's type instead of storing null.
     #[arg(long)]
     pub strict: bool,
+
+    #[command(flatten)]
+    pub definitions: DefinitionArgs,
+}
+
+/// Definitions that stand in for what exists only in the cloud.
+#[derive(Debug, Args)]
+pub struct DefinitionArgs {
+    /// File of `let` statements bound before the query, such as local definitions of
+    /// _GetWatchlist or FileProfile.
+    #[arg(long, value_name = "FILE")]
+    pub prelude: Option<PathBuf>,
+
+    /// Read the externaldata URL from a local file: URL=PATH. Repeatable.
+    #[arg(long, value_name = "URL=PATH")]
+    pub externaldata: Vec<String>,
 }
 
 #[derive(Debug, Args)]
@@ -77,6 +93,9 @@ pub struct CheckArgs {
     /// Print nothing for queries that pass.
     #[arg(long)]
     pub quiet: bool,
+
+    #[command(flatten)]
+    pub definitions: DefinitionArgs,
 }
 
 #[derive(Debug, Default, Args)]

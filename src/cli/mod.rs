@@ -9,14 +9,15 @@ mod repl;
 mod tables;
 mod test;
 
+use std::collections::HashMap;
 use std::io::{self, IsTerminal, Read, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::Parser;
 
-use args::{CheckArgs, Cli, Command, RunArgs};
-use kql::engine::{self, GeoSource, Session};
+use args::{CheckArgs, Cli, Command, DefinitionArgs, RunArgs};
+use kql::engine::{self, GeoSource, Prelude, Session};
 use kql::error::{Error, ErrorKind};
 use kql::output::{self, Format, TableOptions};
 
@@ -84,6 +85,34 @@ fn read_query_file(path: &Path) -> Result<String, Error> {
         .map_err(|_| Error::usage(format!("query file {} is not valid UTF-8", path.display())))
 }
 
+/// Reads `--prelude` and splits the `--externaldata URL=PATH` mappings.
+fn read_definitions(
+    args: &DefinitionArgs,
+) -> Result<(Option<Prelude>, HashMap<String, PathBuf>), Error> {
+    let prelude = match &args.prelude {
+        Some(path) => Some(Prelude {
+            text: read_query_file(path)?,
+            origin: path.display().to_string(),
+        }),
+        None => None,
+    };
+    let mut externaldata = HashMap::new();
+    for argument in &args.externaldata {
+        // Split at the last `=`: a URL's query string often contains `=`, a path rarely.
+        match argument.rsplit_once('=') {
+            Some((url, path)) if !url.is_empty() && !path.is_empty() => {
+                externaldata.insert(url.to_string(), PathBuf::from(path));
+            }
+            _ => {
+                return Err(Error::usage(format!(
+                    "invalid --externaldata value `{argument}`; expected URL=PATH, such as https://example.com/list.csv=list.csv"
+                )))
+            }
+        }
+    }
+    Ok((prelude, externaldata))
+}
+
 fn geo_source(path: Option<&Path>) -> GeoSource {
     match path {
         Some(path) => GeoSource::File(path.to_path_buf()),
@@ -98,6 +127,13 @@ fn run(args: RunArgs) -> u8 {
     };
     let mut session = Session::new();
     session.geo = geo_source(args.geoip_db.as_deref());
+    match read_definitions(&args.definitions) {
+        Ok((prelude, externaldata)) => {
+            session.prelude = prelude;
+            session.externaldata = externaldata;
+        }
+        Err(error) => return report(&error, "", ""),
+    }
     if let Some(text) = &args.now {
         match kql::value::parse_datetime(text) {
             Some(ticks) => session.now = Some(ticks),
@@ -121,7 +157,10 @@ fn run(args: RunArgs) -> u8 {
 
     let result = match session.run(&query) {
         Ok(table) => table,
-        Err(error) => return report(&error, &query, &origin),
+        Err(error) => {
+            let (error, source, origin) = session.locate(error, &query, &origin);
+            return report(&error, source, origin);
+        }
     };
 
     let stdout = io::stdout();
@@ -161,6 +200,12 @@ fn terminal_width() -> Option<u16> {
 
 fn check(args: CheckArgs) -> u8 {
     let schemas = tables::BuiltinSchemas::new();
+    // Only the prelude matters here: without data, externaldata binds from its declared
+    // schema, so the mappings are checked for form but not read.
+    let prelude = match read_definitions(&args.definitions) {
+        Ok((prelude, _)) => prelude,
+        Err(error) => return report(&error, "", ""),
+    };
     let mut worst = 0;
     for path in &args.files {
         let origin = path.display().to_string();
@@ -171,13 +216,17 @@ fn check(args: CheckArgs) -> u8 {
                 continue;
             }
         };
-        match engine::check(&query, &schemas) {
+        match engine::check_with_prelude(prelude.as_ref(), &query, &schemas) {
             Ok(_) => {
                 if !args.quiet {
                     println!("{origin}: ok");
                 }
             }
-            Err(error) => worst = worst.max(report(&error, &query, &origin)),
+            Err(error) => {
+                let (error, source, origin) =
+                    engine::locate(prelude.as_ref(), error, &query, &origin);
+                worst = worst.max(report(&error, source, origin));
+            }
         }
     }
     worst

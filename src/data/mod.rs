@@ -14,6 +14,7 @@
 //! column must be seen before its type is known.
 
 mod csv;
+pub mod external;
 mod infer;
 mod json;
 mod raw;

@@ -75,8 +75,13 @@ pub fn evaluate(
         BoundKind::HasAny { text, needles, all } => {
             let text = evaluate(text, table, row, context)?.to_kusto_string();
             let prepared;
+            let from_subquery;
             let needles = match needles {
                 Needles::Constant(prepared_needles) => prepared_needles,
+                Needles::Subquery(subquery) => {
+                    from_subquery = context.subquery_needles(subquery)?;
+                    from_subquery.as_ref()
+                }
                 Needles::PerRow(exprs) => {
                     let mut values = Vec::new();
                     for item in exprs {
@@ -105,6 +110,12 @@ pub fn evaluate(
             let value = evaluate(value, table, row, context)?;
             let mut candidates = Vec::new();
             for item in list {
+                // NOTE: a table's column is searched row by row, so `in` costs its length
+                // per row.
+                if let BoundKind::SubqueryColumn(subquery) = &item.kind {
+                    candidates.extend(context.subquery_column(subquery)?.iter().cloned());
+                    continue;
+                }
                 flatten_into(evaluate(item, table, row, context)?, &mut candidates);
             }
             let found = candidates.iter().any(|candidate| {
@@ -152,6 +163,17 @@ pub fn evaluate(
             (function.eval)(&values, context).map_err(|message| {
                 evaluation_error(&expr.span, format!("{}: {message}", function.name))
             })?
+        }
+        BoundKind::ToScalar(subquery) => context
+            .subquery_column(subquery)?
+            .first()
+            .cloned()
+            .unwrap_or(Value::Null),
+        BoundKind::SubqueryColumn(_) => {
+            return Err(evaluation_error(
+                &expr.span,
+                "a table is used as a scalar here; wrap it in toscalar()",
+            ))
         }
     };
     Ok(value)

@@ -8,9 +8,11 @@
 pub mod expr;
 pub mod functions;
 pub mod operators;
+mod subquery;
 pub mod text;
 
 use std::collections::HashMap;
+use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
 
 use crate::binder::plan::Plan;
@@ -32,6 +34,9 @@ pub struct EvalContext {
     pub now: i64,
     geo_loader: Option<GeoLoader>,
     geo: OnceLock<std::result::Result<Arc<dyn GeoLookup>, String>>,
+    subqueries: subquery::Subqueries,
+    /// Local files for `externaldata` URLs (`--externaldata URL=PATH`).
+    pub externaldata: HashMap<String, PathBuf>,
 }
 
 impl EvalContext {
@@ -40,7 +45,16 @@ impl EvalContext {
             now,
             geo_loader: None,
             geo: OnceLock::new(),
+            subqueries: subquery::Subqueries::default(),
+            externaldata: HashMap::new(),
         }
+    }
+
+    /// Sets the tables that subqueries (`toscalar`, `in (T)`) read: the same tables the
+    /// query runs on.
+    pub fn with_tables(mut self, tables: Arc<dyn TableSource + Send + Sync>) -> EvalContext {
+        self.subqueries = subquery::Subqueries::new(tables);
+        self
     }
 
     /// A context pinned to 2025-01-01T00:00:00Z with no GeoIP database, for unit tests.

@@ -9,8 +9,8 @@ use nom::Err as NomErr;
 use nom::InputTake;
 
 use super::operators::operator;
-use super::{cut, keyword, make_expr, paren_list, spanned, DepthGuard};
-use crate::ast::{BinaryOp, Expr, ExprKind, Ident, StringOp, StringTest};
+use super::{cut, keyword, make_expr, paren_list, DepthGuard};
+use crate::ast::{BinaryOp, Expr, ExprKind, Ident, Operator, StringOp, StringTest};
 use crate::lexer::{
     fail_expected, name, number_literal, raw_identifier, string_literal, symbol, trivia, Input,
     PResult, SyntaxError,
@@ -22,28 +22,56 @@ pub fn pipeline(input: Input<'_>) -> PResult<'_, Expr> {
     let (input, _) = trivia(input)?;
     let start = input.location_offset();
     let (mut rest, source) = pipeline_source(input)?;
+    let mut source = source;
     let mut operators = Vec::new();
     let mut depth = Vec::new();
     while let Ok((after, _)) = symbol("|")(rest) {
         depth.push(DepthGuard::enter(after)?);
+        if let Ok((after_keyword, _)) = keyword("invoke")(after) {
+            let input = close_pipe(source, operators, start..rest.location_offset());
+            let (after, invoked) = invoke(after_keyword, input).map_err(cut)?;
+            source = invoked;
+            operators = Vec::new();
+            rest = after;
+            continue;
+        }
         let (after, parsed) = operator(after).map_err(cut)?;
         operators.push(parsed);
         rest = after;
     }
-    if operators.is_empty() {
-        return Ok((rest, source));
-    }
-    let span = start..rest.location_offset();
     Ok((
         rest,
-        make_expr(
-            ExprKind::Pipe {
-                source: Box::new(source),
-                operators,
-            },
-            span,
-        ),
+        close_pipe(source, operators, start..rest.location_offset()),
     ))
+}
+
+/// Returns the source with the operators so far applied, or the source itself when
+/// there are none.
+fn close_pipe(source: Expr, operators: Vec<Operator>, span: std::ops::Range<usize>) -> Expr {
+    if operators.is_empty() {
+        return source;
+    }
+    let kind = ExprKind::Pipe {
+        source: Box::new(source),
+        operators,
+    };
+    make_expr(kind, span)
+}
+
+/// `invoke f(args)` after `|`: the pipeline so far becomes the function's first argument.
+fn invoke(input: Input<'_>, piped: Expr) -> PResult<'_, Expr> {
+    let (rest, (function_name, span)) = name(input)?;
+    let (rest, args) = paren_list(pipeline)(rest)?;
+    let full = piped.span.start..rest.location_offset();
+    let kind = ExprKind::Invoke {
+        input: Box::new(piped),
+        function: Ident {
+            name: function_name,
+            span,
+        },
+        args,
+    };
+    Ok((rest, make_expr(kind, full)))
 }
 
 fn pipeline_source(input: Input<'_>) -> PResult<'_, Expr> {
@@ -52,14 +80,12 @@ fn pipeline_source(input: Input<'_>) -> PResult<'_, Expr> {
         let span = span.start..rest.location_offset();
         return Ok((rest, make_expr(ExprKind::Print(assignments), span)));
     }
-    for source_keyword in [
-        "union",
-        "range",
-        "evaluate",
-        "search",
-        "find",
-        "externaldata",
-    ] {
+    if let Ok((rest, span)) = keyword("externaldata")(input) {
+        if rest.fragment().trim_start().starts_with('(') {
+            return super::definitions::externaldata(rest, span.start).map_err(cut);
+        }
+    }
+    for source_keyword in ["union", "range", "evaluate", "search", "find"] {
         if let Ok((rest, span)) = keyword(source_keyword)(input) {
             // `range = 5` or `search.x` would be names, not the start of an operator.
             if !rest.fragment().trim_start().starts_with(['=', '.']) {
@@ -72,21 +98,6 @@ fn pipeline_source(input: Input<'_>) -> PResult<'_, Expr> {
         }
     }
     expression(input)
-}
-
-/// True when the text after `let Name =` opens a function definition: `(` followed by
-/// `)` or by `name:`, as in `let f = (x:string) { … }`.
-pub fn looks_like_function_definition(input: Input<'_>) -> bool {
-    let Ok((rest, _)) = symbol("(")(input) else {
-        return false;
-    };
-    if symbol(")")(rest).is_ok() {
-        return true;
-    }
-    match name(rest) {
-        Ok((after, _)) => symbol(":")(after).is_ok(),
-        Err(_) => false,
-    }
 }
 
 /// Any scalar expression.
@@ -694,20 +705,7 @@ fn json_value(input: Input<'_>) -> PResult<'_, serde_json::Value> {
 
 /// `datatable(Name:type, …)[value, …]`: values fill the columns row by row.
 fn datatable(input: Input<'_>, start: usize) -> PResult<'_, Expr> {
-    let column = |input| -> PResult<'_, (Ident, Type)> {
-        let (rest, (column_name, span)) = name(input)?;
-        let (rest, _) = symbol(":")(rest)?;
-        let (rest, ((type_name, type_span), _)) = spanned(name)(rest)?;
-        match Type::from_name(&type_name) {
-            Some(ty) => Ok((rest, (Ident { name: column_name, span }, ty))),
-            None => Err(NomErr::Failure(SyntaxError::message(
-                type_span.start,
-                type_span.end,
-                format!("unknown type `{type_name}`; use bool, int, long, real, decimal, string, datetime, timespan, guid or dynamic"),
-            ))),
-        }
-    };
-    let (rest, columns) = paren_list(column)(input)?;
+    let (rest, columns) = paren_list(super::definitions::column_declaration)(input)?;
     let (rest, _) = symbol("[")(rest)?;
     let mut values = Vec::new();
     let mut rest = rest;

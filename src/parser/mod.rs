@@ -8,6 +8,7 @@
 //! Nesting depth is limited ([`MAX_DEPTH`]) so that hostile input such as ten thousand
 //! opening parentheses fails with an error instead of overflowing the stack.
 
+mod definitions;
 mod expr;
 mod operators;
 
@@ -238,26 +239,18 @@ fn statement(input: Input<'_>) -> PResult<'_, Statement> {
     Ok((rest, Statement::Query(query)))
 }
 
-fn let_statement(input: Input<'_>) -> PResult<'_, Statement> {
+/// `let Name = value` or `let Name = [view] (params) { body }`, after `let`.
+pub(crate) fn let_statement(input: Input<'_>) -> PResult<'_, Statement> {
     let (rest, (text, span)) = name(input)?;
     let (rest, _) = symbol("=")(rest)?;
+    let name = Ident { name: text, span };
     let (after_trivia, _) = trivia(rest)?;
-    if expr::looks_like_function_definition(after_trivia) {
-        let offset = after_trivia.location_offset();
-        return Err(NomErr::Failure(SyntaxError::unsupported(
-            offset,
-            offset + 1,
-            format!("user-defined functions (`let {text} = (…) {{ … }}`) are not supported yet"),
-        )));
+    if definitions::looks_like_function_definition(after_trivia) {
+        let (rest, function) = definitions::function_definition(after_trivia)?;
+        return Ok((rest, Statement::LetFunction { name, function }));
     }
     let (rest, value) = expr::pipeline(rest)?;
-    Ok((
-        rest,
-        Statement::Let {
-            name: Ident { name: text, span },
-            value,
-        },
-    ))
+    Ok((rest, Statement::Let { name, value }))
 }
 
 fn set_statement(input: Input<'_>) -> PResult<'_, Statement> {

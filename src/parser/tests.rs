@@ -1,6 +1,9 @@
 use super::*;
-use crate::ast::{BinaryOp, ExprKind, JoinKey, LookupKind, OperatorKind, StringTest};
+use crate::ast::{
+    BinaryOp, ExprKind, JoinKey, LookupKind, OperatorKind, ParameterKind, StringTest,
+};
 use crate::error::ErrorKind;
+use crate::value::Type;
 use crate::value::Value;
 
 fn query_operators(text: &str) -> Vec<OperatorKind> {
@@ -271,4 +274,91 @@ fn unterminated_string_is_reported() {
         "{}",
         found.message
     );
+}
+
+#[test]
+fn function_definition_parameters_and_body() {
+    let text = "let f = (T:(*), U:(a:long, b:string), n:long = 5, s:string) { let m = n; T | take m };\nf(X, Y)";
+    let script = parse(text).unwrap_or_else(|e| panic!("{}", e.render(text, "test")));
+    let Statement::LetFunction { name, function } = &script.statements[0] else {
+        panic!("expected a function definition");
+    };
+    assert_eq!(name.name, "f");
+    assert!(!function.view);
+    let kinds: Vec<&ParameterKind> = function.parameters.iter().map(|p| &p.kind).collect();
+    assert_eq!(kinds[0], &ParameterKind::Tabular(None));
+    assert!(matches!(kinds[1], ParameterKind::Tabular(Some(columns)) if columns.len() == 2));
+    assert_eq!(kinds[2], &ParameterKind::Scalar(Type::Long));
+    assert!(function.parameters[2].default.is_some());
+    assert!(function.parameters[3].default.is_none());
+    assert_eq!(function.body.len(), 2);
+    assert!(matches!(function.body[0], Statement::Let { .. }));
+    assert!(matches!(function.body[1], Statement::Query(_)));
+}
+
+#[test]
+fn view_and_empty_parameter_list() {
+    let script = parse("let v = view () { T };\nv").expect("parses");
+    let Statement::LetFunction { function, .. } = &script.statements[0] else {
+        panic!("expected a function definition");
+    };
+    assert!(function.view);
+    assert!(function.parameters.is_empty());
+}
+
+#[test]
+fn parenthesised_let_value_is_not_a_function() {
+    let script = parse("let x = (1 + 2);\nprint x").expect("parses");
+    assert!(matches!(script.statements[0], Statement::Let { .. }));
+}
+
+#[test]
+fn empty_function_body_is_error() {
+    let error = error("let f = () { };\nprint 1");
+    assert_eq!(error.kind, ErrorKind::Syntax);
+    assert!(error.message.contains("no value"), "{}", error.message);
+}
+
+#[test]
+fn invoke_wraps_pipeline_so_far() {
+    let script = parse("T | where a > 1 | invoke f(2) | take 3").expect("parses");
+    let Some(Statement::Query(query)) = script.statements.last() else {
+        panic!("expected a query");
+    };
+    let ExprKind::Pipe { source, operators } = &query.kind else {
+        panic!("expected a pipeline");
+    };
+    assert_eq!(operators.len(), 1);
+    let ExprKind::Invoke {
+        input,
+        function,
+        args,
+    } = &source.kind
+    else {
+        panic!("expected invoke");
+    };
+    assert_eq!(function.name, "f");
+    assert_eq!(args.len(), 1);
+    assert!(matches!(input.kind, ExprKind::Pipe { .. }));
+}
+
+#[test]
+fn externaldata_columns_uris_properties() {
+    let text = "externaldata(Name:string, N:long)[@'a.csv', h'b.csv'] with (format=csv, ignoreFirstRecord=true)";
+    let script = parse(text).unwrap_or_else(|e| panic!("{}", e.render(text, "test")));
+    let Some(Statement::Query(query)) = script.statements.last() else {
+        panic!("expected a query");
+    };
+    let ExprKind::ExternalData {
+        columns,
+        uris,
+        properties,
+    } = &query.kind
+    else {
+        panic!("expected externaldata");
+    };
+    assert_eq!(columns.len(), 2);
+    assert_eq!(uris.len(), 2);
+    assert_eq!(properties.len(), 2);
+    assert_eq!(properties[1].0.name, "ignoreFirstRecord");
 }

@@ -2,6 +2,7 @@
 //! output table. [`run`] walks the plan and calls them.
 
 mod count;
+mod externaldata;
 mod filter;
 mod lookup;
 mod print;
@@ -42,6 +43,7 @@ pub fn run(plan: &Plan, tables: &dyn TableSource, context: &EvalContext) -> Resu
             let right = run(&lookup.right, tables, context)?;
             lookup::run(&left, &right, lookup, &plan.schema)
         }
+        PlanKind::ExternalData(external) => externaldata::run(plan, external, context),
     }
 }
 

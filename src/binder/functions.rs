@@ -1,0 +1,578 @@
+//! User-defined functions (`let f = (x:long = 5) { x + 1 }`), and the calls the binder
+//! resolves itself instead of the scalar catalog: `toscalar`, `materialize`,
+//! `column_ifexists` and the functions that exist only in the cloud.
+//!
+//! A call is bound by substitution, as `let` values are: each parameter is bound to its
+//! argument's bound expression or plan, and the body is bound again for every call, in
+//! the scope where the function was defined (learn.microsoft.com/kusto/query/functions/
+//! user-defined-functions). A function cannot call itself, because its scope is
+//! captured before its own name is defined.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use super::plan::{BoundExpr, BoundKind, Plan, Subquery};
+use super::{Binder, Binding, Scope};
+use crate::ast::{Expr, ExprKind, FunctionDefinition, Ident, ParameterKind, Span, Statement};
+use crate::error::{Error, ErrorKind, Result};
+use crate::eval::functions;
+use crate::table::Schema;
+use crate::value::{Type, Value};
+
+/// A function defined with `let`, with the names visible where it was defined.
+#[derive(Debug)]
+pub struct UserFunction {
+    pub name: String,
+    pub definition: FunctionDefinition,
+    captured: Vec<Scope>,
+    /// True when the body's value is a table.
+    pub returns_table: bool,
+}
+
+/// The value of a bound call or body: a scalar or a table.
+pub enum BoundValue {
+    Scalar(BoundExpr),
+    Tabular(Plan),
+}
+
+impl UserFunction {
+    pub fn new(binder: &Binder<'_>, name: &str, definition: &FunctionDefinition) -> UserFunction {
+        UserFunction {
+            name: name.to_string(),
+            definition: definition.clone(),
+            captured: binder.scopes.clone(),
+            returns_table: body_is_tabular(binder, definition),
+        }
+    }
+
+    fn signature(&self) -> String {
+        let parameters: Vec<String> = self
+            .definition
+            .parameters
+            .iter()
+            .map(|parameter| match &parameter.kind {
+                ParameterKind::Scalar(ty) => format!("{}:{ty}", parameter.name.name),
+                ParameterKind::Tabular(None) => format!("{}:(*)", parameter.name.name),
+                ParameterKind::Tabular(Some(columns)) => {
+                    let columns: Vec<String> = columns
+                        .iter()
+                        .map(|(column, ty)| format!("{}:{ty}", column.name))
+                        .collect();
+                    format!("{}:({})", parameter.name.name, columns.join(", "))
+                }
+            })
+            .collect();
+        format!("{}({})", self.name, parameters.join(", "))
+    }
+}
+
+/// Decides from the syntax alone whether the body of a definition returns a table.
+/// `local` maps the names the body defines to whether each is tabular.
+fn body_is_tabular(binder: &Binder<'_>, definition: &FunctionDefinition) -> bool {
+    let mut local: HashMap<String, bool> = definition
+        .parameters
+        .iter()
+        .map(|parameter| {
+            let tabular = matches!(parameter.kind, ParameterKind::Tabular(_));
+            (parameter.name.name.clone(), tabular)
+        })
+        .collect();
+    let mut result = false;
+    for statement in &definition.body {
+        match statement {
+            Statement::Let { name, value } => {
+                let tabular = is_tabular(binder, value, &local);
+                local.insert(name.name.clone(), tabular);
+            }
+            Statement::LetFunction { name, function } => {
+                let tabular = body_is_tabular(binder, function);
+                local.insert(name.name.clone(), tabular);
+            }
+            Statement::Query(value) => result = is_tabular(binder, value, &local),
+            Statement::Set { .. } => {}
+        }
+    }
+    result
+}
+
+/// True when `expr` denotes a table rather than a scalar. `local` contains the names
+/// defined in a function body that is not bound yet, with whether each is tabular.
+pub fn is_tabular(binder: &Binder<'_>, expr: &Expr, local: &HashMap<String, bool>) -> bool {
+    match &expr.kind {
+        ExprKind::Pipe { .. }
+        | ExprKind::DataTable { .. }
+        | ExprKind::Print(_)
+        | ExprKind::Invoke { .. }
+        | ExprKind::ExternalData { .. } => true,
+        ExprKind::Name(name) => {
+            if let Some(tabular) = local.get(name) {
+                return *tabular;
+            }
+            match binder.lookup_binding(name) {
+                Some(Binding::Tabular(_)) => true,
+                Some(Binding::Scalar(_)) => false,
+                Some(Binding::Function(function)) => {
+                    function.returns_table && function.definition.parameters.is_empty()
+                }
+                None => binder.tables.schema(name).is_some(),
+            }
+        }
+        ExprKind::Call { name, args } => {
+            if let Some(tabular) = local.get(&name.name) {
+                return *tabular;
+            }
+            match binder.lookup_binding(&name.name) {
+                Some(Binding::Function(function)) => function.returns_table,
+                Some(_) => false,
+                None => match name.name.as_str() {
+                    "materialize" => args.iter().all(|arg| is_tabular(binder, arg, local)),
+                    other => cloud_only(other).is_some_and(|function| function.tabular),
+                },
+            }
+        }
+        _ => false,
+    }
+}
+
+/// Binds a call of a user-defined function. `piped` is the table before `| invoke`,
+/// passed as the first argument. Scalar arguments are bound against `schema`, the row of
+/// the calling expression.
+pub fn bind_user_call(
+    binder: &mut Binder<'_>,
+    function: &UserFunction,
+    call_span: &Span,
+    args: &[Expr],
+    piped: Option<Plan>,
+    schema: &Schema,
+) -> Result<BoundValue> {
+    let parameters = &function.definition.parameters;
+    let given = args.len() + usize::from(piped.is_some());
+    if given > parameters.len() {
+        return Err(Error::at(
+            ErrorKind::TypeMismatch,
+            call_span.clone(),
+            format!(
+                "`{}` takes {} arguments, but {given} were given",
+                function.name,
+                parameters.len()
+            ),
+        )
+        .with_hint(format!("signature: {}", function.signature())));
+    }
+
+    let mut scope = Scope {
+        bindings: HashMap::new(),
+        row_context: binder.row_context,
+    };
+    let mut piped = piped;
+    let mut args = args.iter();
+    for parameter in parameters {
+        let binding = match &parameter.kind {
+            ParameterKind::Tabular(columns) => {
+                let plan = match piped.take() {
+                    Some(plan) => plan,
+                    None => {
+                        let Some(arg) = args.next() else {
+                            return Err(missing_argument(function, &parameter.name, call_span));
+                        };
+                        binder.bind_tabular(arg)?
+                    }
+                };
+                if let Some(columns) = columns {
+                    check_tabular_argument(&plan, columns, &parameter.name, function)?;
+                }
+                Binding::Tabular(plan)
+            }
+            ParameterKind::Scalar(ty) => {
+                if piped.is_some() {
+                    return Err(Error::at(
+                        ErrorKind::TypeMismatch,
+                        call_span.clone(),
+                        format!(
+                            "`invoke {}` passes a table as the first argument, but its first parameter `{}` is a scalar",
+                            function.name, parameter.name.name
+                        ),
+                    ));
+                }
+                let bound = match (args.next(), &parameter.default) {
+                    (Some(arg), _) => binder.bind_scalar(arg, schema)?,
+                    (None, Some(default)) => bind_default(binder, function, default)?,
+                    (None, None) => {
+                        return Err(missing_argument(function, &parameter.name, call_span))
+                    }
+                };
+                Binding::Scalar(coerce_argument(bound, *ty, &parameter.name.name)?)
+            }
+        };
+        scope.bindings.insert(parameter.name.name.clone(), binding);
+    }
+    if piped.is_some() {
+        return Err(Error::at(
+            ErrorKind::TypeMismatch,
+            call_span.clone(),
+            format!(
+                "`invoke {}` passes a table, but the function takes no tabular parameter",
+                function.name
+            ),
+        ));
+    }
+    bind_body(binder, function, scope)
+}
+
+/// Binds a default value in the scope where the function was defined.
+fn bind_default(
+    binder: &mut Binder<'_>,
+    function: &UserFunction,
+    default: &Expr,
+) -> Result<BoundExpr> {
+    let saved = std::mem::replace(&mut binder.scopes, function.captured.clone());
+    let bound = binder.bind_scalar(default, &Schema::default());
+    binder.scopes = saved;
+    bound
+}
+
+fn bind_body(
+    binder: &mut Binder<'_>,
+    function: &UserFunction,
+    parameters: Scope,
+) -> Result<BoundValue> {
+    let mut scopes = function.captured.clone();
+    scopes.push(parameters);
+    let saved = std::mem::replace(&mut binder.scopes, scopes);
+    let result = bind_body_statements(binder, &function.definition);
+    binder.scopes = saved;
+    result
+}
+
+fn bind_body_statements(
+    binder: &mut Binder<'_>,
+    definition: &FunctionDefinition,
+) -> Result<BoundValue> {
+    let Some((last, lets)) = definition.body.split_last() else {
+        return Err(Error::syntax(
+            definition.span.clone(),
+            "the function body has no value",
+        ));
+    };
+    for statement in lets {
+        binder.define_let(statement)?;
+    }
+    let Statement::Query(value) = last else {
+        return Err(Error::syntax(
+            definition.span.clone(),
+            "the function body must end with an expression",
+        ));
+    };
+    if binder.is_tabular(value) {
+        return Ok(BoundValue::Tabular(binder.bind_tabular(value)?));
+    }
+    Ok(BoundValue::Scalar(
+        binder.bind_scalar(value, &Schema::default())?,
+    ))
+}
+
+fn missing_argument(function: &UserFunction, parameter: &Ident, call_span: &Span) -> Error {
+    Error::at(
+        ErrorKind::TypeMismatch,
+        call_span.clone(),
+        format!(
+            "`{}` needs a value for parameter `{}`, which has no default",
+            function.name, parameter.name
+        ),
+    )
+    .with_hint(format!("signature: {}", function.signature()))
+}
+
+/// Checks that a table passed for `T:(A:type, …)` has each declared column with a
+/// compatible type. Extra columns are allowed and stay in the table.
+///
+/// NOTE: the body is bound against the actual table, so it may also use undeclared
+/// columns, which Kusto rejects when it binds the definition.
+fn check_tabular_argument(
+    plan: &Plan,
+    columns: &[(Ident, Type)],
+    parameter: &Ident,
+    function: &UserFunction,
+) -> Result<()> {
+    for (column, ty) in columns {
+        let Some(field) = plan.schema.field(&column.name) else {
+            return Err(Error::at(
+                ErrorKind::UnknownName,
+                plan.span.clone(),
+                format!(
+                    "the table passed for `{}` of `{}` has no column `{}`",
+                    parameter.name, function.name, column.name
+                ),
+            ));
+        };
+        let compatible = field.ty == *ty || (field.ty.is_numeric() && ty.is_numeric());
+        if !compatible {
+            return Err(Error::at(
+                ErrorKind::TypeMismatch,
+                plan.span.clone(),
+                format!(
+                    "column `{}` of the table passed for `{}` is {}, but `{}` declares {ty}",
+                    column.name, parameter.name, field.ty, function.name
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Converts a numeric argument to the parameter's numeric type. Other types must match.
+///
+/// NOTE: the KQL reference does not state how arguments convert to parameter types;
+/// converting between numeric types and rejecting the rest is this engine's choice.
+fn coerce_argument(bound: BoundExpr, ty: Type, parameter: &str) -> Result<BoundExpr> {
+    if bound.ty == ty {
+        return Ok(bound);
+    }
+    let conversion = match ty {
+        Type::Int if bound.ty.is_numeric() => "toint",
+        Type::Long if bound.ty.is_numeric() => "tolong",
+        Type::Real if bound.ty.is_numeric() => "toreal",
+        Type::Decimal if bound.ty.is_numeric() => "todecimal",
+        _ => {
+            return Err(Error::at(
+                ErrorKind::TypeMismatch,
+                bound.span.clone(),
+                format!(
+                    "argument for parameter `{parameter}` is {}, but the parameter is {ty}",
+                    bound.ty
+                ),
+            ))
+        }
+    };
+    let Some(function) = functions::lookup(conversion) else {
+        return Err(Error::unsupported(
+            bound.span.clone(),
+            format!(
+                "passing a {} value to a {ty} parameter is not supported yet",
+                bound.ty
+            ),
+        ));
+    };
+    let span = bound.span.clone();
+    Ok(BoundExpr {
+        kind: BoundKind::Call {
+            function,
+            args: vec![bound],
+        },
+        ty,
+        span,
+    })
+}
+
+/// Binds a call that the binder resolves itself: a user-defined function, `toscalar`,
+/// `column_ifexists`, or a cloud-only function (an error). Returns `None` for the other
+/// names, which the scalar catalog handles.
+pub fn bind_special_call(
+    binder: &mut Binder<'_>,
+    name: &Ident,
+    args: &[Expr],
+    expr: &Expr,
+    schema: &Schema,
+) -> Option<Result<BoundExpr>> {
+    if let Some(Binding::Function(function)) = binder.lookup_binding(&name.name) {
+        let function = Arc::clone(function);
+        let bound = bind_user_call(binder, &function, &expr.span, args, None, schema);
+        return Some(bound.and_then(|value| {
+            match value {
+                BoundValue::Scalar(bound) => Ok(BoundExpr {
+                    span: expr.span.clone(),
+                    ..bound
+                }),
+                BoundValue::Tabular(_) => Err(Error::at(
+                    ErrorKind::TypeMismatch,
+                    expr.span.clone(),
+                    format!(
+                        "`{}` returns a table; a scalar is expected here",
+                        function.name
+                    ),
+                )
+                .with_hint("wrap it in toscalar() to use its first value")),
+            }
+        }));
+    }
+    if binder.lookup_binding(&name.name).is_some() {
+        return Some(Err(Error::at(
+            ErrorKind::TypeMismatch,
+            name.span.clone(),
+            format!("`{}` is a `let` value, not a function", name.name),
+        )));
+    }
+    match name.name.as_str() {
+        "toscalar" => Some(bind_toscalar(binder, args, expr)),
+        "column_ifexists" => Some(bind_column_ifexists(binder, args, expr, schema)),
+        "materialize" => Some(Err(Error::at(
+            ErrorKind::TypeMismatch,
+            expr.span.clone(),
+            "materialize() takes and returns a table; a scalar is expected here",
+        ))),
+        other => cloud_only(other).map(|function| Err(function.error(name.span.clone()))),
+    }
+}
+
+/// `toscalar(expr)`: the first column of the first row of a table, computed once per
+/// query (learn.microsoft.com/kusto/query/toscalar-function). A scalar argument is
+/// returned as it is.
+fn bind_toscalar(binder: &mut Binder<'_>, args: &[Expr], expr: &Expr) -> Result<BoundExpr> {
+    let [arg] = args else {
+        return Err(Error::at(
+            ErrorKind::TypeMismatch,
+            expr.span.clone(),
+            format!("`toscalar` takes 1 argument, but {} were given", args.len()),
+        ));
+    };
+    if !binder.is_tabular(arg) {
+        let bound =
+            binder.in_subquery_context(|binder| binder.bind_scalar(arg, &Schema::default()))?;
+        return Ok(BoundExpr {
+            span: expr.span.clone(),
+            ..bound
+        });
+    }
+    let subquery = bind_subquery(binder, arg)?;
+    let ty = first_column_type(&subquery.plan, "toscalar")?;
+    Ok(BoundExpr {
+        kind: BoundKind::ToScalar(subquery),
+        ty,
+        span: expr.span.clone(),
+    })
+}
+
+/// Binds a tabular expression used inside a scalar one, in its own row context.
+pub fn bind_subquery(binder: &mut Binder<'_>, expr: &Expr) -> Result<Subquery> {
+    let plan = binder.in_subquery_context(|binder| binder.bind_tabular(expr))?;
+    Ok(Subquery {
+        id: binder.new_subquery_id(),
+        plan: Arc::new(plan),
+    })
+}
+
+/// Returns the type of a subquery's first column, which `toscalar` and `in` read.
+pub fn first_column_type(plan: &Plan, user: &str) -> Result<Type> {
+    match plan.schema.fields.first() {
+        Some(field) => Ok(field.ty),
+        None => Err(Error::at(
+            ErrorKind::TypeMismatch,
+            plan.span.clone(),
+            format!("`{user}` needs a table with at least one column"),
+        )),
+    }
+}
+
+/// `column_ifexists(name, default)`: the column when the input has it, else the default
+/// (learn.microsoft.com/kusto/query/column-ifexists-function).
+fn bind_column_ifexists(
+    binder: &mut Binder<'_>,
+    args: &[Expr],
+    expr: &Expr,
+    schema: &Schema,
+) -> Result<BoundExpr> {
+    let [column, default] = args else {
+        return Err(Error::at(
+            ErrorKind::TypeMismatch,
+            expr.span.clone(),
+            format!(
+                "`column_ifexists` takes 2 arguments, but {} were given",
+                args.len()
+            ),
+        )
+        .with_hint("signature: column_ifexists(columnName, defaultValue)"));
+    };
+    let name = match binder.bind_scalar(column, &Schema::default()) {
+        Ok(BoundExpr {
+            kind: BoundKind::Literal(Value::String(text)),
+            ..
+        }) => text.to_string(),
+        _ => {
+            return Err(Error::at(
+                ErrorKind::TypeMismatch,
+                column.span.clone(),
+                "the column name of `column_ifexists` must be a string literal",
+            ))
+        }
+    };
+    if let Some(index) = schema.index_of(&name) {
+        return Ok(BoundExpr {
+            kind: BoundKind::Column(index),
+            ty: schema.fields[index].ty,
+            span: expr.span.clone(),
+        });
+    }
+    log::debug!("column_ifexists: no column `{name}`, using the default value");
+    binder.bind_scalar(default, schema)
+}
+
+/// A function that exists only inside Microsoft Defender XDR or Sentinel.
+pub struct CloudFunction {
+    pub name: String,
+    /// True when it returns a table, so that it binds as a tabular source.
+    pub tabular: bool,
+    product: &'static str,
+}
+
+impl CloudFunction {
+    pub fn error(&self, span: Span) -> Error {
+        let name = &self.name;
+        let example = if name == "_GetWatchlist" {
+            "let _GetWatchlist = (alias:string) { externaldata(SearchKey:string)['watchlist.csv'] with (format='csv', ignoreFirstRecord=true) };".to_string()
+        } else {
+            format!("let {name} = (T:(*)) {{ T }}; for `| invoke {name}()`, or let {name} = () {{ externaldata(…)['file.csv'] }}; for use as a table")
+        };
+        Error::unsupported(
+            span,
+            format!(
+                "`{name}` exists only inside {}, so it is not available offline",
+                self.product
+            ),
+        )
+        .with_hint(format!(
+            "define it yourself in a file of `let` statements passed with --prelude, such as: {example}"
+        ))
+    }
+}
+
+/// Known cloud-only functions by name: the Defender XDR helpers, Sentinel's watchlist
+/// reader and the ASIM parsers (`_Im_…`, `_ASim_…`, `im…`, `ASim…`).
+pub fn cloud_only(name: &str) -> Option<CloudFunction> {
+    let (tabular, product) = match name {
+        "FileProfile" | "DeviceFromIP" | "SeenBy" | "AssignedIPAddresses" => {
+            (true, "Microsoft Defender XDR")
+        }
+        "_GetWatchlist" => (true, "Microsoft Sentinel"),
+        _ if is_asim_parser(name) => (true, "Microsoft Sentinel (an ASIM parser)"),
+        _ => return None,
+    };
+    Some(CloudFunction {
+        name: name.to_string(),
+        tabular,
+        product,
+    })
+}
+
+fn is_asim_parser(name: &str) -> bool {
+    let after = |prefix: &str| {
+        name.strip_prefix(prefix)
+            .and_then(|rest| rest.chars().next())
+            .is_some_and(|first| first.is_ascii_uppercase())
+    };
+    after("_Im_") || after("_ASim_") || after("im") || after("ASim")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn asim_parser_names() {
+        assert!(is_asim_parser("_Im_NetworkSession"));
+        assert!(is_asim_parser("imNetworkSession"));
+        assert!(is_asim_parser("_ASim_Dns"));
+        assert!(is_asim_parser("ASimDnsActivityLogs"));
+        assert!(!is_asim_parser("image"));
+        assert!(!is_asim_parser("imports"));
+    }
+}

@@ -1,0 +1,255 @@
+//! Binding of tabular sources that are names or calls: tables, `let`-bound tables,
+//! tabular user-defined functions (`f(T)`, `T | invoke f()`), `materialize(T)` and
+//! `externaldata`.
+
+use std::sync::Arc;
+
+use super::functions::{bind_user_call, cloud_only, BoundValue};
+use super::names::unknown_table;
+use super::plan::{BoundKind, ExternalDataPlan, Plan, PlanKind};
+use super::{Binder, Binding};
+use crate::ast::{Expr, ExprKind, Ident, Span};
+use crate::data::external::ExternalFormat;
+use crate::error::{Error, ErrorKind, Result};
+use crate::table::{Field, Schema};
+use crate::value::{Type, Value};
+
+/// Binds a name, call, `invoke` or `externaldata` used as a table.
+pub fn bind_source(binder: &mut Binder<'_>, expr: &Expr) -> Result<Plan> {
+    match &expr.kind {
+        ExprKind::Name(name) => bind_name(binder, name, expr),
+        ExprKind::Call { name, args } => bind_call(binder, name, args, None, expr),
+        ExprKind::Invoke {
+            input,
+            function,
+            args,
+        } => {
+            let piped = binder.bind_tabular(input)?;
+            bind_call(binder, function, args, Some(piped), expr)
+        }
+        ExprKind::ExternalData {
+            columns,
+            uris,
+            properties,
+        } => bind_externaldata(binder, columns, uris, properties, expr),
+        _ => Err(Error::at(
+            ErrorKind::TypeMismatch,
+            expr.span.clone(),
+            "expected a tabular expression (a table name, a `let`-bound table, datatable or print)",
+        )),
+    }
+}
+
+fn bind_name(binder: &mut Binder<'_>, name: &str, expr: &Expr) -> Result<Plan> {
+    match binder.lookup_binding(name) {
+        Some(Binding::Tabular(plan)) => return Ok(plan.clone()),
+        Some(Binding::Scalar(_)) => {
+            return Err(Error::at(
+                ErrorKind::TypeMismatch,
+                expr.span.clone(),
+                format!("`{name}` is a scalar `let` value, not a table"),
+            ))
+        }
+        Some(Binding::Function(function)) => {
+            // A function without parameters can be named without `()`, as a view is.
+            let function = Arc::clone(function);
+            if function.definition.parameters.is_empty() {
+                let ident = Ident {
+                    name: name.to_string(),
+                    span: expr.span.clone(),
+                };
+                return bind_call(binder, &ident, &[], None, expr);
+            }
+            return Err(Error::at(
+                ErrorKind::TypeMismatch,
+                expr.span.clone(),
+                format!("`{name}` is a function with parameters; call it as `{name}(…)`"),
+            ));
+        }
+        None => {}
+    }
+    if let Some(schema) = binder.tables.schema(name) {
+        return Ok(Plan {
+            kind: PlanKind::Scan {
+                table: name.to_string(),
+            },
+            schema,
+            span: expr.span.clone(),
+        });
+    }
+    if let Some(function) = cloud_only(name) {
+        return Err(function.error(expr.span.clone()));
+    }
+    let mut candidates = binder.tables.table_names();
+    candidates.extend(binder.binding_names());
+    Err(unknown_table(name, expr.span.clone(), &candidates))
+}
+
+/// A call used as a table: a tabular user function, `materialize(T)` or a cloud-only
+/// function (an error). `piped` is the input of `| invoke`.
+fn bind_call(
+    binder: &mut Binder<'_>,
+    name: &Ident,
+    args: &[Expr],
+    piped: Option<Plan>,
+    expr: &Expr,
+) -> Result<Plan> {
+    if let Some(Binding::Function(function)) = binder.lookup_binding(&name.name) {
+        let function = Arc::clone(function);
+        return match bind_user_call(
+            binder,
+            &function,
+            &expr.span,
+            args,
+            piped,
+            &Schema::default(),
+        )? {
+            BoundValue::Tabular(plan) => Ok(plan),
+            BoundValue::Scalar(_) => Err(Error::at(
+                ErrorKind::TypeMismatch,
+                expr.span.clone(),
+                format!("`{}` returns a scalar; a table is expected here", name.name),
+            )),
+        };
+    }
+    if name.name == "materialize" && piped.is_none() && binder.lookup_binding(&name.name).is_none()
+    {
+        // materialize() caches a result for reuse within one query. Here the expression is
+        // evaluated again where it is used, which gives the same rows because evaluation
+        // is deterministic within a query (one clock, same tables).
+        // NOTE: a materialized result used several times is computed several times.
+        let [arg] = args else {
+            return Err(Error::at(
+                ErrorKind::TypeMismatch,
+                expr.span.clone(),
+                format!(
+                    "`materialize` takes 1 argument, but {} were given",
+                    args.len()
+                ),
+            ));
+        };
+        return binder.bind_tabular(arg);
+    }
+    if let Some(function) = cloud_only(&name.name) {
+        return Err(function.error(name.span.clone()));
+    }
+    let what = if piped.is_some() {
+        format!("`invoke {}(…)`", name.name)
+    } else {
+        format!("`{}(…)` as a tabular source", name.name)
+    };
+    let known_function = crate::eval::functions::lookup(&name.name).is_some();
+    let message = if known_function {
+        format!(
+            "{what}: `{}` is a scalar function, not a tabular one",
+            name.name
+        )
+    } else {
+        format!(
+            "{what}: no function `{}` is defined; define it with `let {} = (…) {{ … }};`",
+            name.name, name.name
+        )
+    };
+    Err(Error::at(
+        ErrorKind::UnknownName,
+        name.span.clone(),
+        message,
+    ))
+}
+
+/// `externaldata`: binds the declared schema; the files are read when the query runs
+/// (learn.microsoft.com/kusto/query/externaldata-operator).
+fn bind_externaldata(
+    binder: &mut Binder<'_>,
+    columns: &[(Ident, Type)],
+    uris: &[Expr],
+    properties: &[(Ident, Expr)],
+    expr: &Expr,
+) -> Result<Plan> {
+    let mut fields: Vec<Field> = Vec::new();
+    for (column, ty) in columns {
+        if fields.iter().any(|field| field.name == column.name) {
+            return Err(Error::at(
+                ErrorKind::TypeMismatch,
+                column.span.clone(),
+                format!("column `{}` is declared twice", column.name),
+            ));
+        }
+        fields.push(Field::new(column.name.clone(), *ty));
+    }
+
+    let mut texts = Vec::with_capacity(uris.len());
+    for uri in uris {
+        texts.push(constant_text(binder, uri, "an externaldata storage URI")?);
+    }
+
+    let mut format = None;
+    let mut ignore_first_record = false;
+    for (property, value) in properties {
+        match property.name.to_ascii_lowercase().as_str() {
+            "format" => {
+                let text = constant_text(binder, value, "the format")?;
+                let Some(parsed) = ExternalFormat::from_name(&text) else {
+                    return Err(Error::unsupported(
+                        value.span.clone(),
+                        format!("externaldata format `{text}` is not supported yet; use csv, tsv, txt, json or multijson"),
+                    ));
+                };
+                format = Some(parsed);
+            }
+            "ignorefirstrecord" => {
+                ignore_first_record = constant_bool(binder, value, &property.name)?;
+            }
+            other => {
+                return Err(Error::unsupported(
+                    property.span.clone(),
+                    format!("externaldata property `{other}` is not supported yet; supported: format, ignoreFirstRecord"),
+                ))
+            }
+        }
+    }
+    Ok(Plan {
+        kind: PlanKind::ExternalData(Box::new(ExternalDataPlan {
+            uris: texts,
+            format,
+            ignore_first_record,
+        })),
+        schema: Schema::new(fields),
+        span: expr.span.clone(),
+    })
+}
+
+/// Returns the text of a constant: a string literal, or a bare word such as `csv` in
+/// `format=csv`.
+fn constant_text(binder: &mut Binder<'_>, expr: &Expr, what: &str) -> Result<String> {
+    if let ExprKind::Name(word) = &expr.kind {
+        if binder.lookup_binding(word).is_none() {
+            return Ok(word.clone());
+        }
+    }
+    let bound = binder.bind_scalar(expr, &Schema::default())?;
+    match bound.kind {
+        BoundKind::Literal(Value::String(text)) => Ok(text.to_string()),
+        _ => Err(not_constant(&expr.span, what, "a string")),
+    }
+}
+
+fn constant_bool(binder: &mut Binder<'_>, expr: &Expr, property: &str) -> Result<bool> {
+    let text = match &expr.kind {
+        ExprKind::Literal(Value::Bool(flag), _) => return Ok(*flag),
+        _ => constant_text(binder, expr, property)?,
+    };
+    match text.to_ascii_lowercase().as_str() {
+        "true" => Ok(true),
+        "false" => Ok(false),
+        _ => Err(not_constant(&expr.span, property, "true or false")),
+    }
+}
+
+fn not_constant(span: &Span, what: &str, expected: &str) -> Error {
+    Error::at(
+        ErrorKind::TypeMismatch,
+        span.clone(),
+        format!("{what} must be {expected} known before the query runs"),
+    )
+}

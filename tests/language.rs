@@ -1,0 +1,621 @@
+//! Statements and expressions: user-defined functions, `invoke`, `toscalar`,
+//! `materialize`, tabular right sides of `in` and `has_any`, `set`, `between`,
+//! `column_ifexists`, cloud-only functions, `--prelude` and `externaldata`.
+//! Expected values come from the KQL reference on learn.microsoft.com, cited per test.
+
+use std::fs;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+
+use kql::engine::{Prelude, Session};
+use kql::error::ErrorKind;
+use kql::eval::{EvalContext, TableSource};
+use kql::table::Table;
+use kql::value::Value;
+use predicates::prelude::*;
+
+use crate::support::{column_text, kql_command, names, run, run_error, scalar};
+
+const NUMBERS: &str = "datatable(x:long)[1, 2, 3, 4, 5, 6, 7, 8, 9, 10]";
+
+// --- User-defined functions -----------------------------------------------------------
+
+// learn.microsoft.com/kusto/query/functions/user-defined-functions: `Add7(x)` adds 7 and
+// `Add7()` uses the default 5, giving 12.
+#[test]
+fn scalar_function_with_default() {
+    let table = run(&format!(
+        "let Add7 = (arg0:long = 5) {{ arg0 + 7 }};\n{NUMBERS} | take 2 | extend x_plus_7 = Add7(x), five_plus_seven = Add7()"
+    ));
+    assert_eq!(column_text(&table, "x_plus_7"), ["8", "9"]);
+    assert_eq!(column_text(&table, "five_plus_seven"), ["12", "12"]);
+}
+
+// learn.microsoft.com/kusto/query/functions/user-defined-functions: MyFilter over 1..10
+// with v = 9 returns 9 and 10.
+#[test]
+fn tabular_function_with_declared_columns() {
+    let table = run(&format!(
+        "let MyFilter = (T:(x:long), v:long) {{ T | where x >= v }};\nMyFilter({NUMBERS}, 9)"
+    ));
+    assert_eq!(column_text(&table, "x"), ["9", "10"]);
+}
+
+// learn.microsoft.com/kusto/query/functions/user-defined-functions: a tabular parameter
+// of `(*)` takes any table, and the extra columns stay.
+#[test]
+fn tabular_function_any_schema() {
+    let table = run(
+        "let Big = (T:(*)) { T | where x > 1 };\nBig(datatable(x:long, s:string)[1, 'a', 2, 'b'])",
+    );
+    assert_eq!(names(&table), ["x", "s"]);
+    assert_eq!(column_text(&table, "s"), ["b"]);
+}
+
+// learn.microsoft.com/kusto/query/functions/user-defined-functions: `tenNumbers` has no
+// parameters and is used as a table without `()`.
+#[test]
+fn function_without_parameters_as_table() {
+    let table = run(&format!(
+        "let tenNumbers = () {{ {NUMBERS} }};\ntenNumbers | extend x_plus_7 = x + 7 | take 1"
+    ));
+    assert_eq!(column_text(&table, "x_plus_7"), ["8"]);
+    let called = run(&format!(
+        "let tenNumbers = () {{ {NUMBERS} }};\ntenNumbers() | count"
+    ));
+    assert_eq!(column_text(&called, "Count"), ["10"]);
+}
+
+// learn.microsoft.com/kusto/query/let-statement: a function body may hold its own `let`
+// statements; the last expression is its value.
+#[test]
+fn function_body_with_lets() {
+    let table = run("let f = (a:long) { let b = a * 2; let c = b + 1; c; };\nprint r = f(5)");
+    assert_eq!(column_text(&table, "r"), ["11"]);
+}
+
+#[test]
+fn function_sees_definition_scope() {
+    // Lexical scope: `f` reads the `k` that existed where it was defined.
+    let table = run("let k = 1;\nlet f = () { k };\nlet k = 2;\nprint a = f(), b = k");
+    assert_eq!(column_text(&table, "a"), ["1"]);
+    assert_eq!(column_text(&table, "b"), ["2"]);
+}
+
+#[test]
+fn function_string_parameter() {
+    let table = run(
+        "let label = (s:string, n:long = 2) { strcat(s, '-', tostring(n)) };\nprint a = label('x'), b = label('y', 5)",
+    );
+    assert_eq!(column_text(&table, "a"), ["x-2"]);
+    assert_eq!(column_text(&table, "b"), ["y-5"]);
+}
+
+#[test]
+fn function_argument_errors() {
+    let missing = run_error("let f = (a:long) { a };\nprint f()");
+    assert_eq!(missing.kind, ErrorKind::TypeMismatch);
+    assert!(missing.message.contains("`a`"), "{}", missing.message);
+
+    let extra = run_error("let f = (a:long) { a };\nprint f(1, 2)");
+    assert_eq!(extra.kind, ErrorKind::TypeMismatch);
+
+    let wrong_type = run_error("let f = (a:long) { a };\nprint f('text')");
+    assert_eq!(wrong_type.kind, ErrorKind::TypeMismatch);
+
+    let missing_column = run_error("let f = (T:(y:long)) { T };\nf(datatable(x:long)[1])");
+    assert_eq!(missing_column.kind, ErrorKind::UnknownName);
+}
+
+#[test]
+fn tabular_function_as_scalar_is_error() {
+    let error = run_error("let f = () { datatable(x:long)[1] };\nprint y = f() + 1");
+    assert_eq!(error.kind, ErrorKind::TypeMismatch);
+}
+
+#[test]
+fn recursion_is_unknown_name() {
+    // The body cannot see the function's own name, so recursion cannot loop.
+    let error = run_error("let f = (a:long) { f(a) };\nprint f(1)");
+    assert_eq!(error.kind, ErrorKind::UnknownName);
+}
+
+// learn.microsoft.com/kusto/query/let-statement: `view` marks a function that is
+// referenced like a table.
+#[test]
+fn view_function() {
+    let table = run("let v = view () { datatable(x:long)[1, 2] };\nv | where x > 1");
+    assert_eq!(column_text(&table, "x"), ["2"]);
+}
+
+// learn.microsoft.com/kusto/query/invoke-operator: `T | invoke f(args)` passes T as the
+// first tabular parameter.
+#[test]
+fn invoke_passes_input_first() {
+    let table = run(&format!(
+        "let MyFilter = (T:(x:long), v:long) {{ T | where x >= v }};\n{NUMBERS} | invoke MyFilter(9) | extend y = x * 2"
+    ));
+    assert_eq!(column_text(&table, "y"), ["18", "20"]);
+}
+
+#[test]
+fn invoke_of_scalar_parameter_is_error() {
+    let error = run_error("let f = (a:long) { datatable(x:long)[a] };\nprint x = 1 | invoke f()");
+    assert_eq!(error.kind, ErrorKind::TypeMismatch);
+}
+
+// --- toscalar and materialize ---------------------------------------------------------
+
+// learn.microsoft.com/kusto/query/toscalar-function: the first column of the first row.
+#[test]
+fn toscalar_first_cell() {
+    let table =
+        run("let limit = toscalar(datatable(v:long, w:string)[3, 'a', 7, 'b']);\nprint r = limit");
+    assert_eq!(column_text(&table, "r"), ["3"]);
+}
+
+#[test]
+fn toscalar_of_empty_table_is_null() {
+    let value = scalar("toscalar(datatable(v:long)[] | where v > 0)");
+    assert_eq!(value, Value::Null);
+}
+
+#[test]
+fn toscalar_filters_rows() {
+    let table = run(&format!(
+        "let threshold = toscalar({NUMBERS} | where x > 7 | take 1);\n{NUMBERS} | where x >= threshold | count"
+    ));
+    assert_eq!(column_text(&table, "Count"), ["3"]);
+}
+
+// learn.microsoft.com/kusto/query/toscalar-function: toscalar inside a function cannot
+// read a parameter that comes from the calling row ("defined outside its row-context
+// scope").
+#[test]
+fn toscalar_rejects_row_parameter() {
+    let error = run_error(
+        "let _dataset1 = datatable(x:long)[1,2,3,4,5];\n\
+         let _dataset2 = datatable(x:long, y:long) [ 1, 2, 3, 4, 5, 6];\n\
+         let tg = (x_: long) { toscalar(_dataset2 | where x == x_ | project y); };\n\
+         _dataset1 | extend y = tg(x)",
+    );
+    assert_eq!(error.kind, ErrorKind::Unsupported);
+    assert!(error.message.contains("row-context"), "{}", error.message);
+}
+
+#[test]
+fn toscalar_accepts_constant_parameter() {
+    let table = run(
+        "let _dataset2 = datatable(x:long, y:long) [ 1, 2, 3, 4, 5, 6];\n\
+         let tg = (x_: long) { toscalar(_dataset2 | where x == x_ | project y) };\n\
+         print a = tg(3), b = tg(5)",
+    );
+    assert_eq!(column_text(&table, "a"), ["4"]);
+    assert_eq!(column_text(&table, "b"), ["6"]);
+}
+
+/// A table source that counts how often each query reads it.
+struct CountingTables {
+    table: Arc<Table>,
+    reads: AtomicUsize,
+}
+
+impl TableSource for CountingTables {
+    fn table(&self, name: &str) -> Option<Arc<Table>> {
+        (name == "T").then(|| {
+            self.reads.fetch_add(1, Ordering::SeqCst);
+            Arc::clone(&self.table)
+        })
+    }
+}
+
+#[test]
+fn subquery_runs_once_per_query() {
+    let table = kql::engine::Session::new()
+        .run("datatable(x:long)[1, 2, 3, 4]")
+        .expect("datatable runs");
+    let tables = Arc::new(CountingTables {
+        table: Arc::new(table),
+        reads: AtomicUsize::new(0),
+    });
+    let mut schemas = std::collections::HashMap::new();
+    schemas.insert("T".to_string(), Arc::clone(&tables.table));
+    let script = kql::parser::parse(
+        "T | extend m = toscalar(T | where x > 2), found = x in (T | where x < 3 | project x)",
+    )
+    .expect("query parses");
+    let bound = kql::binder::bind(&script, &schemas).expect("query binds");
+    let context =
+        EvalContext::new(0).with_tables(Arc::clone(&tables) as Arc<dyn TableSource + Send + Sync>);
+    let result = kql::eval::execute(&bound.plan, tables.as_ref(), &context).expect("query runs");
+
+    assert_eq!(column_text(&result, "m"), ["3", "3", "3", "3"]);
+    assert_eq!(
+        column_text(&result, "found"),
+        ["true", "true", "false", "false"]
+    );
+    // One read for the outer `T` and one per subquery, not one per row.
+    assert_eq!(tables.reads.load(Ordering::SeqCst), 3);
+}
+
+// learn.microsoft.com/kusto/query/materialize-function: materialize() returns its
+// table, cached for reuse within the query.
+#[test]
+fn materialize_returns_its_table() {
+    let table = run(&format!(
+        "let m = materialize({NUMBERS} | where x > 8);\nm | extend double = x * 2"
+    ));
+    assert_eq!(column_text(&table, "double"), ["18", "20"]);
+}
+
+// --- in, has_any and has_all with a table -------------------------------------------
+
+// learn.microsoft.com/kusto/query/in-operator: a tabular right side uses its first
+// column; a `let`-bound table name works too.
+#[test]
+fn in_with_let_bound_table() {
+    let table = run(
+        "let cities = datatable(name:string, country:string)['Paris', 'FR', 'Oslo', 'NO'];\n\
+         datatable(city:string)['Paris', 'Rome', 'Oslo', 'paris'] | where city in (cities)",
+    );
+    assert_eq!(column_text(&table, "city"), ["Paris", "Oslo"]);
+}
+
+#[test]
+fn in_with_inline_pipeline() {
+    let table = run(
+        "datatable(city:string)['Paris', 'Rome', 'Oslo'] \
+         | where city !in ((datatable(n:string, k:long)['Paris', 1, 'Oslo', 2] | where k == 2 | project n))",
+    );
+    assert_eq!(column_text(&table, "city"), ["Paris", "Rome"]);
+}
+
+// learn.microsoft.com/kusto/query/in-cs-operator: `in~` ignores case.
+#[test]
+fn in_case_insensitive_with_table() {
+    let table = run("let names = datatable(n:string)['PARIS'];\n\
+         datatable(city:string)['Paris', 'Rome', 'paris'] | where city in~ (names)");
+    assert_eq!(column_text(&table, "city"), ["Paris", "paris"]);
+}
+
+#[test]
+fn in_table_mixed_with_values_is_unsupported() {
+    let error = run_error("let t = datatable(n:long)[1];\nprint x = 1 in (t, 2)");
+    assert_eq!(error.kind, ErrorKind::Unsupported);
+}
+
+// learn.microsoft.com/kusto/query/has-anyoperator: has_any matches whole terms from the
+// list; here the list is a table's first column.
+#[test]
+fn has_any_with_table() {
+    let table = run(
+        "let terms = datatable(t:string)['powershell', 'cmd'];\n\
+         datatable(line:string)['run powershell.exe -enc', 'notepad a.txt', 'CMD /c dir'] | where line has_any (terms)",
+    );
+    assert_eq!(
+        column_text(&table, "line"),
+        ["run powershell.exe -enc", "CMD /c dir"]
+    );
+}
+
+// learn.microsoft.com/kusto/query/has-all-operator: every term must be present.
+#[test]
+fn has_all_with_table() {
+    let table = run("datatable(line:string)['a b c', 'a c'] \
+         | where line has_all ((datatable(t:string)['a', 'b']))");
+    assert_eq!(column_text(&table, "line"), ["a b c"]);
+}
+
+#[test]
+fn has_any_with_toscalar_list() {
+    let table = run(
+        "let terms = toscalar(print l = dynamic(['alpha', 'beta']));\n\
+         datatable(line:string)['alpha one', 'gamma'] | where line has_any (terms)",
+    );
+    assert_eq!(column_text(&table, "line"), ["alpha one"]);
+}
+
+// --- set, between, column_ifexists ----------------------------------------------------
+
+// learn.microsoft.com/kusto/query/set-statement: `set` options other than query_now
+// change nothing here and are accepted.
+#[test]
+fn set_statements_accepted() {
+    let table = run(
+        "set notruncation;\nset maxmemoryconsumptionperiterator = 68719476736;\nset query_now = datetime(2024-05-01);\nprint t = now()",
+    );
+    assert_eq!(
+        table.columns[0][0],
+        Value::DateTime(kql::value::parse_datetime("2024-05-01").unwrap_or_default())
+    );
+}
+
+// learn.microsoft.com/kusto/query/between-operator: datetime ranges include both ends.
+#[test]
+fn between_datetime_range() {
+    let table = run(
+        "datatable(t:datetime)[datetime(2025-01-01), datetime(2025-01-02), datetime(2025-01-03)] \
+         | extend inside = t between (datetime(2025-01-01) .. datetime(2025-01-02)), \
+                  outside = t !between (datetime(2025-01-01) .. datetime(2025-01-02))",
+    );
+    assert_eq!(column_text(&table, "inside"), ["true", "true", "false"]);
+    assert_eq!(column_text(&table, "outside"), ["false", "false", "true"]);
+}
+
+// learn.microsoft.com/kusto/query/between-operator: the right end may be a timespan
+// added to the left end; timespans compare too.
+#[test]
+fn between_timespan_range() {
+    let table = run(
+        "datatable(t:datetime, d:timespan)[datetime(2025-01-01 10:00), 30m, datetime(2025-01-02), 2h] \
+         | extend near = t between (datetime(2025-01-01) .. datetime(2025-01-01) + 12h), \
+                  short = d between (10m .. 1h)",
+    );
+    assert_eq!(column_text(&table, "near"), ["true", "false"]);
+    assert_eq!(column_text(&table, "short"), ["true", "false"]);
+}
+
+// learn.microsoft.com/kusto/query/column-ifexists-function: the column when it exists,
+// else the default.
+#[test]
+fn column_ifexists_present_and_missing() {
+    let table = run(
+        "datatable(a:string)['x'] | extend b = column_ifexists('a', 'none'), c = column_ifexists('zz', 'none')",
+    );
+    assert_eq!(column_text(&table, "b"), ["x"]);
+    assert_eq!(column_text(&table, "c"), ["none"]);
+}
+
+// --- Cloud-only functions and the prelude --------------------------------------------
+
+#[test]
+fn cloud_only_functions_name_prelude() {
+    for query in [
+        "print x = 1 | invoke FileProfile(x, 1000)",
+        "_GetWatchlist('IPs') | take 1",
+        "imNetworkSession | take 1",
+        "_Im_Dns() | take 1",
+        "print x = 1 | where x in (_GetWatchlist('a') | project SearchKey)",
+    ] {
+        let error = run_error(query);
+        assert_eq!(error.kind, ErrorKind::Unsupported, "{query}");
+        assert!(
+            error.hints.iter().any(|hint| hint.contains("--prelude")),
+            "{query}: {:?}",
+            error.hints
+        );
+    }
+}
+
+fn session_with_prelude(text: &str) -> Session {
+    let mut session = Session::new();
+    session.prelude = Some(Prelude {
+        text: text.to_string(),
+        origin: "prelude.kql".to_string(),
+    });
+    session
+}
+
+#[test]
+fn prelude_defines_watchlist() {
+    let session = session_with_prelude(
+        "let _GetWatchlist = (alias:string) { datatable(SearchKey:string, list:string)['1.2.3.4', 'IPs', 'x', 'Other'] | where list == alias };",
+    );
+    let table = session
+        .run("datatable(ip:string)['1.2.3.4', '5.6.7.8'] | where ip in (_GetWatchlist('IPs') | project SearchKey)")
+        .expect("query runs");
+    assert_eq!(column_text(&table, "ip"), ["1.2.3.4"]);
+}
+
+#[test]
+fn prelude_errors_point_into_right_file() {
+    let session = session_with_prelude("let a = 1;\nlet f = () { nosuchname };");
+    let query = "print x = 1\n| extend y = f()";
+    let error = session.run(query).expect_err("f's body fails");
+    let (error, source, origin) = session.locate(error, query, "query.kql");
+    assert_eq!(origin, "prelude.kql");
+    let rendered = error.render(source, origin);
+    assert!(rendered.contains("prelude.kql:2:14"), "{rendered}");
+
+    let query = "print x = 1\n| where nosuch > 1";
+    let error = session.run(query).expect_err("unknown column");
+    let (error, source, origin) = session.locate(error, query, "query.kql");
+    assert_eq!(origin, "query.kql");
+    let rendered = error.render(source, origin);
+    assert!(rendered.contains("query.kql:2:9"), "{rendered}");
+}
+
+#[test]
+fn prelude_rejects_query_statement() {
+    let session = session_with_prelude("print x = 1");
+    let error = session.run("print y = 2").expect_err("prelude has a query");
+    assert_eq!(error.kind, ErrorKind::Syntax);
+}
+
+#[test]
+fn prelude_comment_on_last_line() {
+    let session = session_with_prelude("let a = 5; // no newline at the end");
+    let table = session.run("print b = a").expect("query runs");
+    assert_eq!(column_text(&table, "b"), ["5"]);
+}
+
+// --- externaldata -----------------------------------------------------------------------
+
+fn temp_dir() -> tempfile::TempDir {
+    tempfile::tempdir().expect("temporary directory")
+}
+
+// learn.microsoft.com/kusto/query/externaldata-operator: CSV records fill the declared
+// columns by position, and ignoreFirstRecord skips a header.
+#[test]
+fn externaldata_local_csv() {
+    let dir = temp_dir();
+    let path = dir.path().join("list.csv");
+    fs::write(&path, "Name,Count,When\nalpha,3,2025-01-02\nbeta,x,\n").expect("write");
+    let query = format!(
+        "externaldata(Name:string, Count:long, When:datetime)[@'{}'] with (format='csv', ignoreFirstRecord=true)",
+        path.display()
+    );
+    let table = run(&query);
+    assert_eq!(column_text(&table, "Name"), ["alpha", "beta"]);
+    assert_eq!(
+        table.column("Count").map(|c| c[1].clone()),
+        Some(Value::Null)
+    );
+    assert_eq!(column_text(&table, "Count")[0], "3");
+    assert_eq!(
+        table.column("When").map(|c| c[0].clone()),
+        kql::value::parse_datetime("2025-01-02").map(Value::DateTime)
+    );
+}
+
+#[test]
+fn externaldata_csv_without_skip_keeps_first_row() {
+    let dir = temp_dir();
+    let path = dir.path().join("list.csv");
+    fs::write(&path, "a\nb\n").expect("write");
+    let query = format!(
+        "externaldata(V:string)[@'{}'] with (format=csv)",
+        path.display()
+    );
+    assert_eq!(column_text(&run(&query), "V"), ["a", "b"]);
+}
+
+#[test]
+fn externaldata_txt_lines() {
+    let dir = temp_dir();
+    let path = dir.path().join("iocs.txt");
+    fs::write(&path, "# header\nevil.com,1\r\ngood.org\n").expect("write");
+    let query = format!(
+        "externaldata(Line:string, Other:string)[@'{}'] with (format='txt', ignoreFirstRecord=True)",
+        path.display()
+    );
+    let table = run(&query);
+    assert_eq!(column_text(&table, "Line"), ["evil.com,1", "good.org"]);
+    assert_eq!(column_text(&table, "Other"), ["", ""]);
+}
+
+#[test]
+fn externaldata_multijson_by_name() {
+    let dir = temp_dir();
+    let path = dir.path().join("roles.json");
+    fs::write(
+        &path,
+        r#"[{"Id": "1", "Tags": ["a"], "Extra": 5}, {"Id": "2", "Tags": []}]"#,
+    )
+    .expect("write");
+    let query = format!(
+        "externaldata(Id:string, Tags:dynamic)[@'{}'] with (format='multijson')",
+        path.display()
+    );
+    let table = run(&query);
+    assert_eq!(names(&table), ["Id", "Tags"]);
+    assert_eq!(column_text(&table, "Id"), ["1", "2"]);
+    assert_eq!(column_text(&table, "Tags"), [r#"["a"]"#, "[]"]);
+}
+
+#[test]
+fn externaldata_url_needs_mapping() {
+    let error =
+        run_error("externaldata(x:string)['https://example.com/list.csv'] with (format='csv')");
+    assert_eq!(error.kind, ErrorKind::Unsupported);
+    assert!(
+        error
+            .hints
+            .iter()
+            .any(|hint| hint.contains("--externaldata")),
+        "{:?}",
+        error.hints
+    );
+}
+
+#[test]
+fn externaldata_unknown_property_unsupported() {
+    let error = run_error("externaldata(x:string)['a.csv'] with (ingestionMapping='m')");
+    assert_eq!(error.kind, ErrorKind::Unsupported);
+}
+
+#[test]
+fn externaldata_url_mapped_on_command_line() {
+    let dir = temp_dir();
+    let data = dir.path().join("tlds.csv");
+    fs::write(&data, "TLD\n.zip\n.mov\n").expect("write");
+    let query = "let SuspiciousTLD = externaldata(TLD: string)[@\"https://example.com/tlds.csv\"] with (format=\"csv\", ignoreFirstRecord=True);\nSuspiciousTLD | count";
+    kql_command()
+        .args(["run", "-q", query, "--format", "csv"])
+        .arg("--externaldata")
+        .arg(format!("https://example.com/tlds.csv={}", data.display()))
+        .assert()
+        .success()
+        .stdout("Count\n2\n");
+}
+
+#[test]
+fn check_accepts_unmapped_externaldata() {
+    let dir = temp_dir();
+    let query = dir.path().join("rule.kql");
+    fs::write(
+        &query,
+        "externaldata(TLD: string)[@\"https://example.com/tlds.csv\"] with (format=\"csv\")\n| where TLD endswith '.zip'",
+    )
+    .expect("write");
+    kql_command()
+        .arg("check")
+        .arg(&query)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("ok"));
+}
+
+#[test]
+fn cli_prelude_for_run_and_check() {
+    let dir = temp_dir();
+    let prelude = dir.path().join("prelude.kql");
+    fs::write(
+        &prelude,
+        "let FileProfile = (T:(*), x:string = '', n:long = 0) { T | extend GlobalPrevalence = long(null) };\n",
+    )
+    .expect("write");
+    let query = dir.path().join("rule.kql");
+    fs::write(
+        &query,
+        "print SHA1 = 'abc' | invoke FileProfile('SHA1', 1000) | project SHA1, GlobalPrevalence",
+    )
+    .expect("write");
+    kql_command()
+        .arg("run")
+        .arg(&query)
+        .arg("--prelude")
+        .arg(&prelude)
+        .args(["--format", "csv"])
+        .assert()
+        .success()
+        .stdout("SHA1,GlobalPrevalence\nabc,\n");
+    kql_command()
+        .arg("check")
+        .arg(&query)
+        .arg("--prelude")
+        .arg(&prelude)
+        .assert()
+        .success();
+    kql_command()
+        .arg("check")
+        .arg(&query)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("--prelude"));
+}
+
+#[test]
+fn cli_prelude_error_names_prelude_file() {
+    let dir = temp_dir();
+    let prelude = dir.path().join("defs.kql");
+    fs::write(&prelude, "let a = 1;\nlet b = nosuchname;\n").expect("write");
+    kql_command()
+        .args(["run", "-q", "print x = a"])
+        .arg("--prelude")
+        .arg(&prelude)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("defs.kql:2:9"));
+}
