@@ -20,6 +20,7 @@ use crate::error::{Error, ErrorKind};
 use crate::lexer::{name, symbol, token, trivia, Input, PResult, SyntaxError};
 
 pub use expr::expression;
+pub use operators::{KNOWN_UNSUPPORTED_OPERATORS, SUPPORTED_OPERATORS};
 
 /// The deepest nesting of brackets and operators the parser accepts.
 pub const MAX_DEPTH: usize = 200;
