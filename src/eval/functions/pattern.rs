@@ -68,6 +68,12 @@ fn translate_perl_classes(pattern: &str) -> String {
                 }
                 continue;
             }
+            '{' if class_depth == 0 && !starts_repetition(chars.clone()) => {
+                // RE2 reads a `{` that does not start `{n}`, `{n,}` or `{n,m}` as a
+                // literal brace; the `regex` crate rejects it, so it is escaped.
+                out.push_str(r"\{");
+                class_start = false;
+            }
             ']' if class_depth > 0 && !class_start => {
                 out.push(']');
                 class_depth -= 1;
@@ -79,6 +85,21 @@ fn translate_perl_classes(pattern: &str) -> String {
         }
     }
     out
+}
+
+/// True when the text after a `{` is a repetition count: `n}`, `n,}` or `n,m}`.
+fn starts_repetition(mut rest: impl Iterator<Item = char>) -> bool {
+    let mut digits = 0;
+    let mut comma = false;
+    for c in rest.by_ref() {
+        match c {
+            '0'..='9' => digits += 1,
+            ',' if !comma && digits > 0 => comma = true,
+            '}' => return digits > 0,
+            _ => return false,
+        }
+    }
+    false
 }
 
 /// Builds a prepared implementation when the pattern at `position` is a constant: the
@@ -136,6 +157,15 @@ mod tests {
         let regex = compile(r"\\d").expect("valid");
         assert!(regex.is_match(r"\d"));
         assert!(!regex.is_match("5"));
+    }
+
+    #[test]
+    fn brace_without_count_is_literal() {
+        let regex = compile(r"^{a-z]{0,}cr").expect("valid");
+        assert!(regex.is_match("{a-z]cr"));
+        let counted = compile(r"a{2}").expect("valid");
+        assert!(counted.is_match("aa"));
+        assert!(!counted.is_match("a{2}"));
     }
 
     #[test]
