@@ -519,9 +519,9 @@ fn unknown_function_suggests_name() {
 
 #[test]
 fn unsupported_function_is_named() {
-    let error = run_error("print split('a,b', ',')");
+    let error = run_error("print parse_xml('<a/>')");
     assert_eq!(error.kind, ErrorKind::Unsupported);
-    assert!(error.message.contains("`split`"), "{}", error.message);
+    assert!(error.message.contains("`parse_xml`"), "{}", error.message);
 }
 
 #[test]

@@ -534,22 +534,80 @@ fn bind_call(
         .with_hint(format!("signature: {}", function.signature)));
     }
     let mut bound_args = Vec::with_capacity(args.len());
-    for arg in args {
-        bound_args.push(bind(binder, arg, schema)?);
+    for (position, arg) in args.iter().enumerate() {
+        let bound = match type_literal(arg) {
+            Some(literal) if function.type_literal_arg == Some(position) => literal?,
+            _ => bind(binder, arg, schema)?,
+        };
+        bound_args.push(bound);
     }
     let types: Vec<Type> = bound_args.iter().map(|arg| arg.ty).collect();
-    let ty = (function.result_type)(&types).map_err(|message| {
-        type_error(&expr.span, format!("{}: {message}", function.name))
-            .with_hint(format!("signature: {}", function.signature))
+    let signature_hint = || format!("signature: {}", function.signature);
+    let mut ty = (function.result_type)(&types).map_err(|message| {
+        type_error(&expr.span, format!("{}: {message}", function.name)).with_hint(signature_hint())
     })?;
+    let mut prepared = None;
+    if let Some(prepare) = function.prepare {
+        let arguments: Vec<functions::Argument<'_>> = bound_args
+            .iter()
+            .map(|arg| functions::Argument {
+                ty: arg.ty,
+                constant: match &arg.kind {
+                    BoundKind::Literal(value) => Some(value),
+                    _ => None,
+                },
+            })
+            .collect();
+        let preparation = prepare(&arguments).map_err(|message| {
+            type_error(&expr.span, format!("{}: {message}", function.name))
+                .with_hint(signature_hint())
+        })?;
+        ty = preparation.result_type.unwrap_or(ty);
+        prepared = preparation.eval.map(functions::PreparedCall);
+    }
     Ok(BoundExpr {
         kind: BoundKind::Call {
             function,
             args: bound_args,
+            prepared,
         },
         ty,
         span: expr.span.clone(),
     })
+}
+
+/// Binds `typeof(T)` as the constant string naming `T`; `None` when `arg` is not a
+/// type literal.
+fn type_literal(arg: &Expr) -> Option<Result<BoundExpr>> {
+    let ExprKind::Call { name, args } = &arg.kind else {
+        return None;
+    };
+    if name.name != "typeof" {
+        return None;
+    }
+    let type_name = match args.as_slice() {
+        [Expr {
+            kind: ExprKind::Name(type_name),
+            ..
+        }] => type_name,
+        _ => {
+            return Some(Err(type_error(
+                &arg.span,
+                "typeof() takes one type name, such as typeof(long)".to_string(),
+            )))
+        }
+    };
+    let Some(ty) = Type::from_name(type_name) else {
+        return Some(Err(type_error(
+            &arg.span,
+            format!("unknown type `{type_name}` in typeof()"),
+        )));
+    };
+    Some(Ok(BoundExpr {
+        kind: BoundKind::Literal(Value::from(ty.name())),
+        ty: Type::String,
+        span: arg.span.clone(),
+    }))
 }
 
 fn unknown_function(name: &str, span: std::ops::Range<usize>) -> Error {

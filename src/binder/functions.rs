@@ -358,6 +358,7 @@ fn coerce_argument(bound: BoundExpr, ty: Type, parameter: &str) -> Result<BoundE
         kind: BoundKind::Call {
             function,
             args: vec![bound],
+            prepared: None,
         },
         ty,
         span,

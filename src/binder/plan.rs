@@ -7,7 +7,7 @@ use std::sync::Arc;
 use regex::Regex;
 
 use crate::ast::{LookupKind, Span, StringOp};
-use crate::eval::functions::Function;
+use crate::eval::functions::{Function, PreparedCall};
 use crate::eval::text::Needle;
 use crate::table::{Schema, Table};
 use crate::value::{Type, Value};
@@ -155,6 +155,9 @@ pub enum BoundKind {
     Call {
         function: &'static Function,
         args: Vec<BoundExpr>,
+        /// The call site's implementation built from its constant arguments, if the
+        /// function prepares one.
+        prepared: Option<PreparedCall>,
     },
     /// `toscalar(T)`: the first column of the first row, or null for no rows.
     ToScalar(Subquery),

@@ -155,12 +155,20 @@ pub fn evaluate(
             let key = evaluate(key, table, row, context)?;
             element(&value, &key)
         }
-        BoundKind::Call { function, args } => {
+        BoundKind::Call {
+            function,
+            args,
+            prepared,
+        } => {
             let mut values = Vec::with_capacity(args.len());
             for arg in args {
                 values.push(evaluate(arg, table, row, context)?);
             }
-            (function.eval)(&values, context).map_err(|message| {
+            let result = match prepared {
+                Some(call) => (call.0)(&values, context),
+                None => (function.eval)(&values, context),
+            };
+            result.map_err(|message| {
                 evaluation_error(&expr.span, format!("{}: {message}", function.name))
             })?
         }

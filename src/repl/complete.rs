@@ -487,7 +487,7 @@ mod tests {
     #[test]
     fn extended_column_is_offered() {
         assert_eq!(
-            replacements("Events | extend Flag = true | where Fl"),
+            replacements("Events | extend Flag = true | where Fla"),
             vec!["Flag"]
         );
     }

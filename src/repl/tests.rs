@@ -287,7 +287,7 @@ fn query_job_runs_on_another_thread() {
 fn completion_uses_pipeline_columns() {
     let mut repl = repl();
     submit(&mut repl, "let https = Events | where RemotePort == 443;");
-    let line = "https | extend Flag = 1 | where Fl";
+    let line = "https | extend Flag = 1 | where Fla";
     let completion = complete::complete(line, line.len(), &repl);
     let names: Vec<&str> = completion
         .candidates

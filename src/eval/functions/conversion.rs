@@ -96,6 +96,45 @@ fn parse_json(args: &[Value], _: &EvalContext) -> Result<Value, String> {
     Ok(parsed)
 }
 
+fn tohex_type(args: &[Type]) -> Result<Type, String> {
+    super::expect_arg(
+        args,
+        0,
+        &[Type::Int, Type::Long, Type::Dynamic],
+        "the value of tohex()",
+    )?;
+    super::expect_arg(args, 1, super::INTEGER, "the minimum length of tohex()")?;
+    Ok(Type::String)
+}
+
+/// `tohex(value [, min_length])`: lowercase hex; a negative int is its 32-bit two's
+/// complement and a negative long its 64-bit one; shorter results are padded with zeros
+/// (learn.microsoft.com/kusto/query/tohex-function).
+fn tohex(args: &[Value], _: &EvalContext) -> Result<Value, String> {
+    let hex = match &args[0] {
+        Value::Int(n) => format!("{:x}", *n as u32),
+        Value::Long(n) => format!("{:x}", *n as u64),
+        Value::Dynamic(json) => match json.as_i64() {
+            Some(n) => format!("{:x}", n as u64),
+            None => return Ok(Value::Null),
+        },
+        _ => return Ok(Value::Null),
+    };
+    let width = match args.get(1) {
+        None => 0,
+        Some(value) => super::integer_arg(value).unwrap_or(0).clamp(0, 64) as usize,
+    };
+    Ok(Value::from(format!("{hex:0>width$}")))
+}
+
+fn toguid(args: &[Value], _: &EvalContext) -> Result<Value, String> {
+    Ok(convert_or_null(&args[0], Type::Guid))
+}
+
+fn any_to_guid(_: &[Type]) -> Result<Type, String> {
+    scalar_to(Type::Guid)
+}
+
 macro_rules! conversion {
     ($name:literal, $signature:literal, $rule:ident, $eval:ident) => {
         Function {
@@ -105,11 +144,21 @@ macro_rules! conversion {
             max_args: 1,
             result_type: $rule,
             eval: $eval,
+            prepare: None,
+            type_literal_arg: None,
         }
     };
 }
 
 pub(super) const FUNCTIONS: &[Function] = &[
+    Function::new(
+        "tohex",
+        "tohex(value: long [, min_length: int]) -> string",
+        (1, 2),
+        tohex_type,
+        tohex,
+    ),
+    conversion!("toguid", "toguid(value) -> guid", any_to_guid, toguid),
     conversion!(
         "tostring",
         "tostring(value) -> string",
@@ -231,6 +280,31 @@ mod tests {
             call(tostring, Value::dynamic(json!([1, "a"]))),
             Value::from(r#"[1,"a"]"#)
         );
+    }
+
+    // learn.microsoft.com/kusto/query/tohex-function
+    #[test]
+    fn tohex_reference_examples() {
+        let hex = |args: &[Value]| tohex(args, &EvalContext::for_tests()).expect("call succeeds");
+        assert_eq!(hex(&[Value::Long(256)]), Value::from("100"));
+        assert_eq!(hex(&[Value::Long(-256)]), Value::from("ffffffffffffff00"));
+        assert_eq!(
+            hex(&[Value::Int(-256), Value::Long(8)]),
+            Value::from("ffffff00")
+        );
+        assert_eq!(
+            hex(&[Value::Long(256), Value::Long(8)]),
+            Value::from("00000100")
+        );
+        assert_eq!(hex(&[Value::Long(256), Value::Long(2)]), Value::from("100"));
+        assert_eq!(hex(&[Value::Null]), Value::Null);
+    }
+
+    #[test]
+    fn toguid_parses_or_gives_null() {
+        let text = "12e8b78d-55b4-46ae-b068-26d7a0080254";
+        assert_eq!(call(toguid, Value::from(text)).to_kusto_string(), text);
+        assert_eq!(call(toguid, Value::from("junk")), Value::Null);
     }
 
     #[test]

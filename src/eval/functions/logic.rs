@@ -1,6 +1,9 @@
-//! Null and emptiness tests, `not`, and the conditional `iff`/`iif`.
+//! Null and emptiness tests, `not`, the conditionals `iff`/`iif` and `case`,
+//! `coalesce`, and `gettype`.
 
-use super::{EvalContext, Function};
+use std::sync::Arc;
+
+use super::{Argument, EvalContext, Function, Prepared};
 use crate::value::{Type, Value};
 
 fn to_bool(_: &[Type]) -> Result<Type, String> {
@@ -96,6 +99,116 @@ fn iff(args: &[Value], _: &EvalContext) -> Result<Value, String> {
     })
 }
 
+fn case_type(args: &[Type]) -> Result<Type, String> {
+    if args.len() % 2 == 0 {
+        return Err("case() takes pairs of condition and value, then an else value".to_string());
+    }
+    let mut result = args[args.len() - 1];
+    for pair in args[..args.len() - 1].chunks(2) {
+        if let [condition, value] = pair {
+            super::expect_types(
+                std::slice::from_ref(condition),
+                &[Type::Bool, Type::Dynamic],
+                "a condition of case()",
+            )?;
+            result = common_type(result, *value).ok_or_else(|| {
+                format!("all values of case() must have the same type, not {result} and {value}")
+            })?;
+        }
+    }
+    Ok(result)
+}
+
+/// `case(condition1, value1, …, else)`: the value of the first true condition; a null
+/// condition counts as false (learn.microsoft.com/kusto/query/case-function).
+///
+/// NOTE: every argument is evaluated before the call, so an error in a branch that is
+/// not taken still fails the query; scalar functions fail only on invalid arguments.
+fn case(args: &[Value], _: &EvalContext) -> Result<Value, String> {
+    let (fallback, pairs) = match args.split_last() {
+        Some(split) => split,
+        None => return Ok(Value::Null),
+    };
+    for pair in pairs.chunks(2) {
+        if let [condition, value] = pair {
+            if matches!(
+                crate::value::convert(condition, Type::Bool),
+                Some(Value::Bool(true))
+            ) {
+                return Ok(value.clone());
+            }
+        }
+    }
+    Ok(fallback.clone())
+}
+
+fn coalesce_type(args: &[Type]) -> Result<Type, String> {
+    let mut result = args[0];
+    for ty in &args[1..] {
+        result = common_type(result, *ty).ok_or_else(|| {
+            format!("all arguments of coalesce() must have the same type, not {result} and {ty}")
+        })?;
+    }
+    Ok(result)
+}
+
+/// `coalesce(value1, value2, …)`: the first value that is not null (for strings: not
+/// empty), else the last argument's empty value
+/// (learn.microsoft.com/kusto/query/coalesce-function).
+fn coalesce(args: &[Value], _: &EvalContext) -> Result<Value, String> {
+    let found = args
+        .iter()
+        .find(|value| !is_empty(value) || matches!(value, Value::Dynamic(_)));
+    Ok(match found {
+        Some(value) => value.clone(),
+        None => args.last().cloned().unwrap_or(Value::Null),
+    })
+}
+
+/// The name `gettype` gives a value; `static_type` names a null of a non-dynamic type.
+fn type_name(value: &Value, static_type: Type) -> &'static str {
+    match value {
+        Value::Null if static_type == Type::Dynamic => "null",
+        Value::Null => static_type.name(),
+        Value::Dynamic(json) => match &**json {
+            serde_json::Value::Null => "null",
+            serde_json::Value::Bool(_) => "bool",
+            serde_json::Value::Number(number) => match number.as_i64() {
+                Some(n) if i32::try_from(n).is_ok() => "int",
+                Some(_) => "long",
+                None => "real",
+            },
+            serde_json::Value::String(_) => "string",
+            serde_json::Value::Array(_) => "array",
+            serde_json::Value::Object(_) => "dictionary",
+        },
+        other => other.type_of().map_or("null", Type::name),
+    }
+}
+
+fn prepare_gettype(arguments: &[Argument<'_>]) -> Result<Prepared, String> {
+    let static_type = arguments
+        .first()
+        .map_or(Type::Dynamic, |argument| argument.ty);
+    Ok(Prepared {
+        result_type: None,
+        eval: Some(Arc::new(move |args: &[Value], _: &_| {
+            Ok(Value::from(type_name(&args[0], static_type)))
+        })),
+    })
+}
+
+/// `gettype(value)`: the runtime type name; dynamic values give the type of what they
+/// hold, with `array` and `dictionary` for collections
+/// (learn.microsoft.com/kusto/query/gettype-function).
+fn gettype(args: &[Value], _: &EvalContext) -> Result<Value, String> {
+    Ok(Value::from(type_name(&args[0], Type::Dynamic)))
+}
+
+fn to_string_type(_: &[Type]) -> Result<Type, String> {
+    Ok(Type::String)
+}
+
 macro_rules! predicate {
     ($name:literal, $signature:literal, $eval:ident) => {
         Function {
@@ -105,6 +218,8 @@ macro_rules! predicate {
             max_args: 1,
             result_type: to_bool,
             eval: $eval,
+            prepare: None,
+            type_literal_arg: None,
         }
     };
 }
@@ -121,6 +236,8 @@ pub(super) const FUNCTIONS: &[Function] = &[
         max_args: 1,
         result_type: bool_to_bool,
         eval: not,
+        prepare: None,
+        type_literal_arg: None,
     },
     Function {
         name: "iff",
@@ -129,6 +246,8 @@ pub(super) const FUNCTIONS: &[Function] = &[
         max_args: 3,
         result_type: iff_type,
         eval: iff,
+        prepare: None,
+        type_literal_arg: None,
     },
     Function {
         name: "iif",
@@ -137,7 +256,31 @@ pub(super) const FUNCTIONS: &[Function] = &[
         max_args: 3,
         result_type: iff_type,
         eval: iff,
+        prepare: None,
+        type_literal_arg: None,
     },
+    Function::new(
+        "case",
+        "case(condition1: bool, value1, …, else) -> common type",
+        (3, usize::MAX),
+        case_type,
+        case,
+    ),
+    Function::new(
+        "coalesce",
+        "coalesce(value1, value2, …) -> common type",
+        (2, super::MAX_VARIADIC_ARGS),
+        coalesce_type,
+        coalesce,
+    ),
+    Function::new(
+        "gettype",
+        "gettype(value) -> string",
+        (1, 1),
+        to_string_type,
+        gettype,
+    )
+    .prepared(prepare_gettype),
 ];
 
 #[cfg(test)]
@@ -147,6 +290,74 @@ mod tests {
 
     fn call(function: super::super::Implementation, args: &[Value]) -> Value {
         function(args, &EvalContext::for_tests()).expect("call succeeds")
+    }
+
+    // learn.microsoft.com/kusto/query/case-function
+    #[test]
+    fn case_reference_example() {
+        let bucket = |size: i64| {
+            let args = [
+                Value::Bool(size <= 3),
+                Value::from("Small"),
+                Value::Bool(size <= 10),
+                Value::from("Medium"),
+                Value::from("Large"),
+            ];
+            call(case, &args).to_kusto_string()
+        };
+        let buckets: Vec<String> = (1..=15).step_by(2).map(bucket).collect();
+        assert_eq!(
+            buckets,
+            ["Small", "Small", "Medium", "Medium", "Medium", "Large", "Large", "Large"]
+        );
+    }
+
+    #[test]
+    fn case_null_condition_and_types() {
+        let args = [Value::Null, Value::Long(1), Value::Long(2)];
+        assert_eq!(call(case, &args), Value::Long(2));
+        assert!(case_type(&[Type::Bool, Type::Long]).is_err());
+        assert!(case_type(&[Type::Long, Type::Long, Type::Long]).is_err());
+        assert_eq!(
+            case_type(&[Type::Bool, Type::Int, Type::Long]),
+            Ok(Type::Long)
+        );
+    }
+
+    // learn.microsoft.com/kusto/query/coalesce-function
+    #[test]
+    fn coalesce_reference_example() {
+        assert_eq!(
+            call(coalesce, &[Value::Null, Value::Long(42), Value::Long(33)]),
+            Value::Long(42)
+        );
+        assert_eq!(
+            call(
+                coalesce,
+                &[Value::from(""), Value::from("2"), Value::from("3")]
+            ),
+            Value::from("2")
+        );
+        assert_eq!(call(coalesce, &[Value::Null, Value::Null]), Value::Null);
+        assert!(coalesce_type(&[Type::Long, Type::String]).is_err());
+    }
+
+    // learn.microsoft.com/kusto/query/gettype-function
+    #[test]
+    fn gettype_reference_examples() {
+        let name = |value: Value| call(gettype, &[value]).to_kusto_string();
+        assert_eq!(name(Value::from("a")), "string");
+        assert_eq!(name(Value::Long(111)), "long");
+        assert_eq!(name(Value::Bool(true)), "bool");
+        assert_eq!(name(Value::DateTime(0)), "datetime");
+        assert_eq!(name(Value::Timespan(1)), "timespan");
+        assert_eq!(name(Value::dynamic(json!(1))), "int");
+        assert_eq!(name(Value::dynamic(json!("abc"))), "string");
+        assert_eq!(name(Value::dynamic(json!({"abc": 1}))), "dictionary");
+        assert_eq!(name(Value::dynamic(json!([1, 2, 3]))), "array");
+        assert_eq!(name(Value::Real(123.45)), "real");
+        assert_eq!(name(Value::Guid(1)), "guid");
+        assert_eq!(name(Value::Null), "null");
     }
 
     #[test]

@@ -8,12 +8,18 @@
 
 mod conversion;
 mod datetime;
+mod datetime_format;
+mod dynamic;
+mod hashing;
 mod ip;
 mod logic;
+mod math;
+pub(crate) mod pattern;
 mod strings;
+pub mod support_doc;
 
 use std::collections::HashMap;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use crate::value::{Type, Value};
 
@@ -25,6 +31,41 @@ pub type TypeRule = fn(&[Type]) -> Result<Type, String>;
 /// Computes one call's result from its argument values.
 pub type Implementation = fn(&[Value], &EvalContext) -> Result<Value, String>;
 
+/// A call's implementation specialised for one call site, built once at bind time from
+/// the constant arguments (a compiled regular expression, a parsed format string).
+pub type PreparedEval = Arc<dyn Fn(&[Value], &EvalContext) -> Result<Value, String> + Send + Sync>;
+
+/// One argument at bind time: its type, and its value when it is a constant.
+#[derive(Debug, Clone, Copy)]
+pub struct Argument<'a> {
+    pub ty: Type,
+    pub constant: Option<&'a Value>,
+}
+
+/// The per-call-site state that [`Function::prepare`] builds.
+#[derive(Default)]
+pub struct Prepared {
+    /// Replaces the type rule's result when the type depends on a constant argument, as
+    /// in `extract(…, typeof(long))`.
+    pub result_type: Option<Type>,
+    /// Replaces [`Function::eval`] for this call site.
+    pub eval: Option<PreparedEval>,
+}
+
+/// Checks constant arguments and builds per-call-site state; an error rejects the query
+/// at bind time, so `kql check` reports it.
+pub type Prepare = fn(&[Argument<'_>]) -> Result<Prepared, String>;
+
+/// A prepared implementation stored in the bound call.
+#[derive(Clone)]
+pub struct PreparedCall(pub PreparedEval);
+
+impl std::fmt::Debug for PreparedCall {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("<prepared>")
+    }
+}
+
 /// One scalar function.
 pub struct Function {
     pub name: &'static str,
@@ -35,6 +76,45 @@ pub struct Function {
     pub max_args: usize,
     pub result_type: TypeRule,
     pub eval: Implementation,
+    /// Runs once per call site after the type rule, with the constant arguments.
+    pub prepare: Option<Prepare>,
+    /// The argument position where a type literal `typeof(T)` is accepted; the binder
+    /// passes it as the constant string `T`.
+    pub type_literal_arg: Option<usize>,
+}
+
+impl Function {
+    /// A function with a fixed implementation and no constant-argument preparation.
+    pub const fn new(
+        name: &'static str,
+        signature: &'static str,
+        (min_args, max_args): (usize, usize),
+        result_type: TypeRule,
+        eval: Implementation,
+    ) -> Function {
+        Function {
+            name,
+            signature,
+            min_args,
+            max_args,
+            result_type,
+            eval,
+            prepare: None,
+            type_literal_arg: None,
+        }
+    }
+
+    /// Adds a preparation step that runs once per call site.
+    pub const fn prepared(mut self, prepare: Prepare) -> Function {
+        self.prepare = Some(prepare);
+        self
+    }
+
+    /// Accepts `typeof(T)` at argument `position`.
+    pub const fn with_type_literal(mut self, position: usize) -> Function {
+        self.type_literal_arg = Some(position);
+        self
+    }
 }
 
 impl std::fmt::Debug for Function {
@@ -43,17 +123,25 @@ impl std::fmt::Debug for Function {
     }
 }
 
+/// Variadic functions accept at most this many arguments, as Kusto's `strcat` does.
+pub const MAX_VARIADIC_ARGS: usize = 64;
+
+/// Every family's functions.
+const FAMILIES: [&[Function]; 8] = [
+    conversion::FUNCTIONS,
+    datetime::FUNCTIONS,
+    dynamic::FUNCTIONS,
+    hashing::FUNCTIONS,
+    ip::FUNCTIONS,
+    logic::FUNCTIONS,
+    math::FUNCTIONS,
+    strings::FUNCTIONS,
+];
+
 fn catalog() -> &'static HashMap<&'static str, &'static Function> {
     static CATALOG: OnceLock<HashMap<&'static str, &'static Function>> = OnceLock::new();
     CATALOG.get_or_init(|| {
-        let families: [&'static [Function]; 5] = [
-            conversion::FUNCTIONS,
-            datetime::FUNCTIONS,
-            ip::FUNCTIONS,
-            logic::FUNCTIONS,
-            strings::FUNCTIONS,
-        ];
-        families
+        FAMILIES
             .into_iter()
             .flatten()
             .map(|function| (function.name, function))
@@ -101,103 +189,14 @@ pub const KNOWN_UNSUPPORTED: &[&str] = &[
     "variance",
     "makeset",
     "makelist",
-    "split",
-    "extract",
-    "extract_all",
-    "replace_string",
-    "replace_regex",
-    "replace",
-    "substring",
-    "trim",
-    "trim_start",
-    "trim_end",
-    "indexof",
-    "translate",
-    "base64_decode_tostring",
-    "base64_encode_tostring",
-    "url_decode",
-    "url_encode",
     "parse_url",
     "parse_path",
     "parse_command_line",
     "parse_user_agent",
-    "bin",
-    "bin_at",
-    "floor",
-    "startofday",
-    "startofweek",
-    "startofmonth",
-    "startofyear",
-    "endofday",
-    "endofweek",
-    "endofmonth",
-    "endofyear",
-    "datetime_diff",
-    "datetime_part",
-    "datetime_add",
-    "format_datetime",
-    "format_timespan",
-    "dayofweek",
-    "dayofmonth",
-    "dayofyear",
-    "hourofday",
-    "getmonth",
-    "getyear",
-    "unixtime_seconds_todatetime",
-    "unixtime_milliseconds_todatetime",
-    "pack",
-    "bag_pack",
-    "pack_array",
     "pack_all",
-    "bag_keys",
-    "bag_remove_keys",
-    "bag_merge",
-    "array_length",
-    "arraylength",
-    "array_slice",
-    "array_concat",
-    "array_sort_asc",
-    "array_sort_desc",
-    "array_index_of",
     "array_strcat",
-    "strcat_array",
-    "set_difference",
-    "set_intersect",
-    "set_union",
-    "set_has_element",
-    "dynamic_to_json",
-    "extractjson",
-    "extract_json",
     "parse_xml",
-    "parse_ipv4",
-    "parse_ipv6",
-    "parse_ipv4_mask",
-    "ipv4_is_in_range",
-    "ipv4_is_in_any_range",
-    "ipv4_is_match",
-    "ipv4_compare",
-    "ipv6_compare",
-    "ipv6_is_match",
-    "has_ipv4",
-    "has_any_ipv4",
-    "has_ipv4_prefix",
-    "has_any_ipv4_prefix",
-    "format_ipv4",
-    "format_ipv4_mask",
-    "round",
-    "abs",
-    "log",
-    "log10",
-    "log2",
-    "pow",
-    "sqrt",
-    "exp",
-    "max_of",
-    "min_of",
     "hash",
-    "hash_sha256",
-    "hash_md5",
-    "hash_sha1",
     "prev",
     "next",
     "row_number",
@@ -205,31 +204,20 @@ pub const KNOWN_UNSUPPORTED: &[&str] = &[
     "toscalar",
     "materialize",
     "column_ifexists",
-    "case",
-    "coalesce",
-    "tohex",
-    "zip",
     "repeat",
-    "reverse",
-    "countof",
     "series_decompose_anomalies",
     "series_stats",
     "series_fir",
-    "make_datetime",
     "make_timespan",
     "format_bytes",
     "geo_point_to_s2cell",
     "geo_distance_2points",
     "externaldata",
-    "isascii",
     "isutf8",
     "new_guid",
     "rand",
-    "sign",
     "todecimal",
-    "toguid",
     "strcmp",
-    "strrep",
     "string_size",
     "welch_test",
     "bitset_count_ones",
@@ -239,11 +227,9 @@ pub const KNOWN_UNSUPPORTED: &[&str] = &[
     "binary_not",
     "binary_shift_left",
     "binary_shift_right",
-    "ipv4_netmask_suffix",
     "ipv6_is_in_range",
     "ipv6_is_in_any_range",
     "ipv4_range_to_cidr_list",
-    "bag_has_key",
     "array_iff",
     "array_rotate_left",
     "array_rotate_right",
@@ -273,7 +259,53 @@ pub const KNOWN_UNSUPPORTED: &[&str] = &[
     "SeenBy",
     "AssignedIPAddresses",
     "_GetWatchlist",
+    "replace_strings",
+    "indexof_regex",
+    "regex_quote",
+    "parse_urlquery",
 ];
+
+/// Argument types a text parameter accepts: Kusto converts a dynamic string implicitly.
+pub(crate) const TEXT: &[Type] = &[Type::String, Type::Dynamic];
+/// Argument types an integer parameter accepts.
+pub(crate) const INTEGER: &[Type] = &[Type::Int, Type::Long, Type::Dynamic];
+/// Argument types a numeric parameter accepts.
+pub(crate) const NUMBER: &[Type] = &[
+    Type::Int,
+    Type::Long,
+    Type::Real,
+    Type::Decimal,
+    Type::Dynamic,
+];
+
+/// Checks that argument `index`, when present, has one of the `allowed` types.
+pub(crate) fn expect_arg(
+    args: &[Type],
+    index: usize,
+    allowed: &[Type],
+    what: &str,
+) -> Result<(), String> {
+    match args.get(index) {
+        Some(ty) => expect_types(std::slice::from_ref(ty), allowed, what),
+        None => Ok(()),
+    }
+}
+
+/// Reads an integer argument: int, long, or a dynamic integer. Anything else is `None`.
+pub(crate) fn integer_arg(value: &Value) -> Option<i64> {
+    match value {
+        Value::Dynamic(json) => json.as_i64(),
+        other => other.as_i64(),
+    }
+}
+
+/// Reads a numeric argument as `f64`: int, long, real, or a dynamic number.
+pub(crate) fn number_arg(value: &Value) -> Option<f64> {
+    match value {
+        Value::Dynamic(json) => json.as_f64(),
+        other => other.as_f64(),
+    }
+}
 
 /// Checks that every argument type is one of `allowed`.
 pub(crate) fn expect_types(args: &[Type], allowed: &[Type], what: &str) -> Result<(), String> {
@@ -293,14 +325,7 @@ mod tests {
     #[test]
     fn catalog_names_are_unique() {
         let mut seen = std::collections::HashSet::new();
-        let families: [&[Function]; 5] = [
-            conversion::FUNCTIONS,
-            datetime::FUNCTIONS,
-            ip::FUNCTIONS,
-            logic::FUNCTIONS,
-            strings::FUNCTIONS,
-        ];
-        for function in families.into_iter().flatten() {
+        for function in FAMILIES.into_iter().flatten() {
             assert!(
                 seen.insert(function.name),
                 "{} is listed twice",
@@ -318,6 +343,55 @@ mod tests {
                 function.name
             );
         }
+    }
+
+    fn run(query: &str) -> crate::table::Table {
+        crate::engine::Session::new()
+            .run(query)
+            .unwrap_or_else(|error| panic!("query failed:\n{}", error.render(query, "test")))
+    }
+
+    fn run_error(query: &str) -> crate::error::Error {
+        match crate::engine::Session::new().run(query) {
+            Ok(_) => panic!("query should fail: {query}"),
+            Err(error) => error,
+        }
+    }
+
+    #[test]
+    fn type_literal_sets_result_type() {
+        let table = run(r#"print port = extract(@"port (\d+)", 1, "port 445", typeof(long))"#);
+        assert_eq!(table.schema.fields[0].ty, Type::Long);
+        assert_eq!(table.columns[0][0], Value::Long(445));
+    }
+
+    #[test]
+    fn prepared_regex_runs_per_row() {
+        let query = r#"datatable(Text:string)["a1", "b22", "c"] | extend Digits = extract(@"\d+", 0, Text)"#;
+        let table = run(query);
+        let digits: Vec<String> = table.columns[1]
+            .iter()
+            .map(Value::to_kusto_string)
+            .collect();
+        assert_eq!(digits, ["1", "22", ""]);
+    }
+
+    #[test]
+    fn constant_argument_errors_are_bind_errors() {
+        let error = run_error(r#"print extract("(", 1, "x")"#);
+        assert_eq!(error.kind, crate::error::ErrorKind::TypeMismatch);
+        let error = run_error(r#"print datetime_diff("fortnight", now(), now())"#);
+        assert_eq!(error.kind, crate::error::ErrorKind::TypeMismatch);
+        let error = run_error(r#"print format_datetime(now(), "MMM")"#);
+        assert_eq!(error.kind, crate::error::ErrorKind::TypeMismatch);
+    }
+
+    #[test]
+    fn wrong_argument_types_are_rejected() {
+        let error = run_error(r#"print array_length("abc")"#);
+        assert_eq!(error.kind, crate::error::ErrorKind::TypeMismatch);
+        let error = run_error(r#"print substring("abc", "1")"#);
+        assert_eq!(error.kind, crate::error::ErrorKind::TypeMismatch);
     }
 
     #[test]

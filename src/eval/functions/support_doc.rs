@@ -1,0 +1,102 @@
+//! Generates `docs/support.md`, the list of supported and known-but-unsupported
+//! operators and functions, from the parser's operator lists and the function catalog.
+//!
+//! A unit test compares the generated text with the committed file and fails when they
+//! differ, so the document cannot drift from the code. Run
+//! `UPDATE_DOCS=1 cargo test support_doc` to rewrite the file after a change.
+
+use std::fmt::Write;
+
+use super::{all, KNOWN_UNSUPPORTED};
+use crate::parser::{KNOWN_UNSUPPORTED_OPERATORS, SUPPORTED_OPERATORS};
+
+/// Renders the support document as Markdown.
+pub fn render() -> String {
+    let mut out = String::new();
+    out.push_str("# What `kql` supports\n\n");
+    out.push_str(
+        "Generated from the operator lists in `src/parser/operators.rs` and the function \
+         catalog in `src/eval/functions/`; do not edit by hand. After changing either, run \
+         `UPDATE_DOCS=1 cargo test support_doc` to regenerate it.\n\n",
+    );
+    out.push_str(
+        "A query that uses a known but unsupported operator or function fails with a \
+         \"not supported yet\" error naming it.\n\n",
+    );
+
+    let mut operators: Vec<&str> = SUPPORTED_OPERATORS.to_vec();
+    operators.sort_unstable();
+    out.push_str("## Tabular operators\n\n");
+    out.push_str(&format!("Supported ({}): ", operators.len()));
+    out.push_str(&code_list(&operators));
+    out.push_str("\n\n");
+    let mut unsupported_operators: Vec<&str> = KNOWN_UNSUPPORTED_OPERATORS.to_vec();
+    unsupported_operators.sort_unstable();
+    out.push_str(&format!(
+        "Known but not supported yet ({}): ",
+        unsupported_operators.len()
+    ));
+    out.push_str(&code_list(&unsupported_operators));
+    out.push_str("\n\n");
+
+    let functions = all();
+    out.push_str("## Scalar functions\n\n");
+    out.push_str(&format!("Supported ({}):\n\n", functions.len()));
+    out.push_str("| function | signature |\n|---|---|\n");
+    for function in &functions {
+        let _ = writeln!(
+            out,
+            "| `{}` | `{}` |",
+            function.name,
+            function.signature.replace('|', "\\|")
+        );
+    }
+    out.push('\n');
+
+    let mut unsupported: Vec<&str> = KNOWN_UNSUPPORTED.to_vec();
+    unsupported.sort_unstable_by_key(|name| name.to_lowercase());
+    out.push_str(&format!(
+        "Known but not supported yet ({}), including the aggregation functions: ",
+        unsupported.len()
+    ));
+    out.push_str(&code_list(&unsupported));
+    out.push('\n');
+    out
+}
+
+fn code_list(names: &[&str]) -> String {
+    let quoted: Vec<String> = names.iter().map(|name| format!("`{name}`")).collect();
+    quoted.join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn support_doc_matches_catalog() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/support.md");
+        let expected = render();
+        if std::env::var_os("UPDATE_DOCS").is_some() {
+            std::fs::write(&path, &expected).expect("docs/support.md is writable");
+            return;
+        }
+        let committed = std::fs::read_to_string(&path).unwrap_or_default();
+        assert!(
+            committed == expected,
+            "docs/support.md is out of date; run `UPDATE_DOCS=1 cargo test support_doc` to regenerate it"
+        );
+    }
+
+    #[test]
+    fn support_doc_lists_every_function() {
+        let text = render();
+        for function in all() {
+            assert!(
+                text.contains(&format!("| `{}` |", function.name)),
+                "{}",
+                function.name
+            );
+        }
+    }
+}
