@@ -5,9 +5,14 @@
 //! `let` binds a name to an expression, not to a computed value. Errors carry the span of
 //! the offending text and, for names, the closest known alternative.
 
+mod combine;
+mod expand;
 mod expr;
 mod names;
 pub mod plan;
+mod reshape;
+mod result_names;
+mod summarize;
 mod tabular;
 
 use std::collections::HashMap;

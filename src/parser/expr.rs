@@ -50,8 +50,12 @@ fn pipeline_source(input: Input<'_>) -> PResult<'_, Expr> {
         let span = span.start..rest.location_offset();
         return Ok((rest, make_expr(ExprKind::Print(assignments), span)));
     }
+    if let Ok((rest, span)) = keyword("union")(input) {
+        if !rest.fragment().trim_start().starts_with(['=', '.']) {
+            return super::operators::union_source(rest, span.start);
+        }
+    }
     for source_keyword in [
-        "union",
         "range",
         "evaluate",
         "search",
