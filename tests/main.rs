@@ -2,5 +2,6 @@
 
 mod cli;
 mod golden;
+mod operators;
 mod semantics;
 mod support;

@@ -57,7 +57,9 @@ pub fn bind_join(
 /// `union`: `kind=outer` (the default) keeps every column of every input, in order of
 /// first appearance; `kind=inner` keeps the columns all inputs share. `withsource=Name`
 /// adds a first column naming each row's table
-/// (learn.microsoft.com/kusto/query/union-operator).
+/// (learn.microsoft.com/kusto/query/union-operator). Columns of one name and different
+/// types become one column per type, `Name_long`, `Name_int`, as Kusto's language service
+/// names them (`UnifyColumnsWithSameNameAndType` in github.com/microsoft/Kusto-Query-Language).
 pub fn bind_union(
     binder: &mut Binder<'_>,
     input: Option<Plan>,
@@ -76,18 +78,19 @@ pub fn bind_union(
     for table in &union.tables {
         match table {
             UnionTable::Expr(expr) => {
-                let name = match &expr.kind {
-                    ExprKind::Name(name) => Some(name.clone()),
-                    _ => None,
-                };
-                let known = match &name {
-                    Some(name) => binder.is_tabular(expr) || binder.tables.schema(name).is_some(),
-                    None => true,
-                };
-                if !known && union.fuzzy {
-                    continue;
+                if let ExprKind::Name(name) = &expr.kind {
+                    if union.fuzzy && !binder.is_tabular(expr) {
+                        log::debug!("union isfuzzy=true skips the missing table `{name}`");
+                        continue;
+                    }
                 }
                 let plan = super::tabular::bind(binder, expr)?;
+                // Only a table read by name has a known `withsource` value; Kusto's value
+                // for a `let` name or a subquery is not documented.
+                let name = match &plan.kind {
+                    PlanKind::Scan { table } => Some(table.clone()),
+                    _ => None,
+                };
                 inputs.push((plan, name, expr.span.clone()));
             }
             UnionTable::Pattern(pattern) => {
@@ -129,38 +132,36 @@ pub fn bind_union(
         fields.push(Field::new(source.name.clone(), Type::String));
     }
     let first_data_column = fields.len();
-    for (plan, _, at) in &inputs {
+    // Each output column stands for one (name, type) pair of the inputs. A name that
+    // comes with several types gives one column per type, named `Name_type`.
+    let mut names: Vec<(String, Vec<Type>)> = Vec::new();
+    for (plan, _, _) in &inputs {
         for field in &plan.schema.fields {
-            match fields[first_data_column..]
-                .iter()
-                .find(|existing| existing.name == field.name)
-            {
-                Some(existing) if existing.ty != field.ty => {
-                    return Err(Error::unsupported(
-                        at.clone(),
-                        format!(
-                            "union of column `{}` as both {} and {} is not supported yet; convert one side first",
-                            field.name, existing.ty, field.ty
-                        ),
-                    ))
-                }
+            match names.iter_mut().find(|(name, _)| *name == field.name) {
+                Some((_, types)) if !types.contains(&field.ty) => types.push(field.ty),
                 Some(_) => {}
-                None => fields.push(field.clone()),
+                None => names.push((field.name.clone(), vec![field.ty])),
             }
         }
     }
     if union.inner {
-        fields = fields
-            .into_iter()
-            .enumerate()
-            .filter(|(position, field)| {
-                *position < first_data_column
-                    || inputs
-                        .iter()
-                        .all(|(plan, _, _)| plan.schema.index_of(&field.name).is_some())
-            })
-            .map(|(_, field)| field)
-            .collect();
+        names.retain(|(name, _)| {
+            inputs
+                .iter()
+                .all(|(plan, _, _)| plan.schema.index_of(name).is_some())
+        });
+    }
+    let mut sources: Vec<Option<(String, Type)>> = vec![None; first_data_column];
+    for (name, types) in &names {
+        for ty in types {
+            let output_name = if types.len() == 1 {
+                name.clone()
+            } else {
+                format!("{name}_{ty}")
+            };
+            push_unique(&mut fields, &output_name, *ty);
+            sources.push(Some((name.clone(), *ty)));
+        }
     }
 
     let mut union_inputs = Vec::new();
@@ -168,23 +169,24 @@ pub fn bind_union(
         let source = match (&union.with_source, name) {
             (None, _) => None,
             (Some(_), Some(name)) => Some(name),
-            (Some(column), None) => return Err(Error::unsupported(
-                at,
-                format!(
+            (Some(column), None) => {
+                return Err(Error::unsupported(
+                    at,
+                    format!(
                     "`withsource={}` for an input that is not a table name is not supported yet",
                     column.name
                 ),
-            )),
+                ))
+            }
         };
-        let columns = fields
+        let columns = sources
             .iter()
-            .enumerate()
-            .map(|(position, field)| {
-                if position < first_data_column {
-                    None
-                } else {
-                    plan.schema.index_of(&field.name)
-                }
+            .map(|source| {
+                let (name, ty) = source.as_ref()?;
+                plan.schema
+                    .fields
+                    .iter()
+                    .position(|field| field.name == *name && field.ty == *ty)
             })
             .collect();
         union_inputs.push(UnionInput {

@@ -13,7 +13,7 @@ use crate::table::{Field, Schema, Table};
 use crate::value::{Type, Value};
 
 /// `sort by …`: nulls come first in ascending order and last in descending order unless
-/// the key says otherwise (learn.microsoft.com/kusto/query/sort-operator).
+/// the key sets `nulls first` or `nulls last` (learn.microsoft.com/kusto/query/sort-operator).
 pub fn bind_sort(
     binder: &mut Binder<'_>,
     input: Plan,
@@ -113,7 +113,7 @@ pub fn matches_pattern(pattern: &str, name: &str) -> bool {
     remaining.len() >= last.len() && remaining.ends_with(last)
 }
 
-/// The input columns a pattern names, in input order. A name without `*` must exist.
+/// Finds the input columns a pattern names, in input order. A name without `*` must exist.
 fn matching_columns(schema: &Schema, pattern: &Ident, operator: &str) -> Result<Vec<usize>> {
     let found: Vec<usize> = schema
         .fields
@@ -289,7 +289,7 @@ pub fn bind_getschema(input: &Plan, span: Span) -> Plan {
     }
 }
 
-/// The .NET type name `getschema` reports in `DataType`.
+/// Returns the .NET type name that `getschema` reports in `DataType`.
 fn system_type_name(ty: Type) -> &'static str {
     match ty {
         Type::Bool => "System.Boolean",

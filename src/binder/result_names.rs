@@ -145,12 +145,12 @@ fn call_result_name(function: &str, args: &[Expr], schema: &Schema) -> Option<St
     }
 }
 
-/// The first `ColumnN` (N from 1) that is not among `taken`.
-pub fn generated_name(taken: &[String]) -> String {
+/// Returns the first `ColumnN` (N from 1) that is not among `used`.
+pub fn generated_name(used: &[String]) -> String {
     let mut number = 1;
     loop {
         let candidate = format!("Column{number}");
-        if !taken.contains(&candidate) {
+        if !used.contains(&candidate) {
             return candidate;
         }
         number += 1;

@@ -246,6 +246,14 @@ fn bind_with_post_expressions(
 
 /// Replaces each aggregate call in `expr` with a hidden column name, collecting the calls.
 fn replace_aggregates(expr: &Expr, hidden: &mut Vec<(String, Expr)>) -> Result<Expr> {
+    if let ExprKind::Call { name, .. } = &expr.kind {
+        if aggregates::KNOWN_UNSUPPORTED.contains(&name.name.as_str()) {
+            return Err(Error::unsupported(
+                name.span.clone(),
+                format!("aggregate function `{}` is not supported yet", name.name),
+            ));
+        }
+    }
     if direct_aggregate(expr).is_some() {
         // A space keeps the hidden name apart from every name a query can write unquoted.
         let name = format!(" aggregate {}", hidden.len());
@@ -427,7 +435,7 @@ fn bind_aggregate(
             };
             for (position, arg) in bound.into_iter().enumerate() {
                 let source = sources[position];
-                if any_star && position > 0 || any_star && aggregate.shape == Shape::AnyRow {
+                if any_star && (position > 0 || aggregate.shape == Shape::AnyRow) {
                     if let Some(index) = source {
                         let repeated = seen.contains(&index)
                             || aggregate.shape == Shape::ArgExtreme && by_columns.contains(&index);

@@ -260,7 +260,7 @@ fn make_list_if(group: &Group<'_>) -> Result<Vec<Value>> {
 }
 
 /// Merges property bags; values that are not bags are skipped. When a key repeats, the
-/// first value wins (the reference says any one of the values is chosen).
+/// first value wins. The reference allows any one of the values.
 fn make_bag(group: &Group<'_>) -> Result<Vec<Value>> {
     let limit = max_size(group, 1, MAX_SIZE)?;
     let mut bag = serde_json::Map::new();

@@ -2,7 +2,7 @@
 //! their signatures, result type rules, generated column names and implementations.
 //!
 //! The binder resolves a call inside `summarize` here before it looks in the scalar
-//! catalog. An aggregate sees the rows of one group by position and evaluates its
+//! catalog. An aggregate receives the rows of one group by position and evaluates its
 //! argument expressions over them itself, so `arg_max` can read the winning row's other
 //! columns without copying every row. Null values are skipped by every aggregate, as the
 //! summarize reference says (learn.microsoft.com/kusto/query/summarize-operator,
@@ -22,7 +22,7 @@ use crate::eval::{evaluation_error, EvalContext};
 use crate::table::Table;
 use crate::value::{Type, Value};
 
-/// How an aggregate's output columns are named and how many there are.
+/// The number and naming rule of an aggregate's output columns.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Shape {
     /// One column named `prefix_X`, where X is the name the first argument gives.
@@ -85,7 +85,7 @@ impl Group<'_> {
         Ok(values)
     }
 
-    /// The rows of the group whose predicate (argument `index`) is true.
+    /// Returns the rows of the group whose predicate (argument `index`) is true.
     pub fn rows_where(&self, index: usize) -> Result<Vec<usize>> {
         let mut kept = Vec::new();
         for &row in self.rows {
@@ -96,7 +96,7 @@ impl Group<'_> {
         Ok(kept)
     }
 
-    /// The value of a constant argument, such as a `maxSize` or a percentile; `None` when
+    /// Returns the value of a constant argument, such as a `maxSize` or a percentile; `None` when
     /// the argument is absent. The binder checks that these arguments are literals.
     pub fn constant(&self, index: usize) -> Option<Value> {
         match &self.args.get(index)?.kind {
@@ -105,7 +105,7 @@ impl Group<'_> {
         }
     }
 
-    /// The same group restricted to `rows`.
+    /// Returns the same group restricted to `rows`.
     pub fn with_rows<'b>(&'b self, rows: &'b [usize]) -> Group<'b> {
         Group {
             table: self.table,
@@ -116,7 +116,7 @@ impl Group<'_> {
         }
     }
 
-    /// An evaluation error at the aggregate call.
+    /// Builds an evaluation error at the aggregate call.
     pub fn error(&self, message: impl Into<String>) -> crate::error::Error {
         evaluation_error(self.span, message)
     }
@@ -171,7 +171,7 @@ pub const KNOWN_UNSUPPORTED: &[&str] = &[
     "make_dictionary",
 ];
 
-/// True for the argument type rules shared by several aggregates.
+/// True for the types that `min`, `max`, `arg_min` and `arg_max` can order.
 pub(crate) fn is_orderable(ty: Type) -> bool {
     !matches!(ty, Type::Dynamic | Type::Guid)
 }

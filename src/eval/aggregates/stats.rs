@@ -83,7 +83,7 @@ pub static AGGREGATES: &[Aggregate] = &[
     },
 ];
 
-/// The type of each percentile column: `int` widens to `long` and `decimal` to `real`,
+/// Computes the type of each percentile column: `int` widens to `long` and `decimal` to `real`,
 /// other orderable types stay as they are.
 fn percentile_type(types: &[Type]) -> std::result::Result<Type, String> {
     for ty in types.iter().skip(1) {
@@ -117,7 +117,7 @@ fn spread_if_type(types: &[Type]) -> std::result::Result<Type, String> {
     spread_type(types)
 }
 
-/// The nearest-rank percentile of each requested percentage: the smallest value with at
+/// Computes the nearest-rank percentile of each requested percentage: the smallest value with at
 /// least P% of the values at or below it.
 ///
 /// NOTE: Kusto estimates percentiles with T-Digest and its result can differ from the
@@ -156,7 +156,7 @@ fn numbers(group: &Group<'_>) -> Result<Vec<f64>> {
     Ok(group.values(0)?.iter().filter_map(Value::as_f64).collect())
 }
 
-/// The variance with `n - 1` (sample) or `n` (population) in the denominator. A group
+/// Computes the variance with `n - 1` (sample) or `n` (population) in the denominator. A group
 /// too small for the denominator gives 0.
 fn spread(values: &[f64], sample: bool) -> f64 {
     let count = values.len() as f64;

@@ -90,25 +90,23 @@ pub fn run(left: &Table, right: &Table, plan: &JoinPlan, schema: &Schema) -> Tab
         .output
         .iter()
         .map(|column| {
-            let (table, index, pick): (
-                &Table,
-                usize,
-                fn(&(Option<usize>, Option<usize>)) -> Option<usize>,
-            ) = match column {
-                JoinColumn::Left(index) => (left, *index, |pair| pair.0),
-                JoinColumn::Right(index) => (right, *index, |pair| pair.1),
+            let (table, index, left_side) = match column {
+                JoinColumn::Left(index) => (left, *index, true),
+                JoinColumn::Right(index) => (right, *index, false),
             };
             let empty = table.schema.fields[index].ty.empty_value();
             let data = &table.columns[index];
-            Arc::new(
-                pairs
-                    .iter()
-                    .map(|pair| match pick(pair) {
-                        Some(row) => data[row].clone(),
+            let values = pairs
+                .iter()
+                .map(|(left_row, right_row)| {
+                    let row = if left_side { left_row } else { right_row };
+                    match row {
+                        Some(row) => data[*row].clone(),
                         None => empty.clone(),
-                    })
-                    .collect(),
-            )
+                    }
+                })
+                .collect();
+            Arc::new(values)
         })
         .collect();
     Table::new(schema.clone(), columns, pairs.len())

@@ -20,8 +20,8 @@ pub enum KeyPart {
     Json(String),
 }
 
-/// The grouping key of a value; null is a key of its own. Always `Some`: the option
-/// lets callers filter with `?` alongside [`join_key`].
+/// Returns the grouping key of a value, where null is a key of its own. The result is
+/// always `Some`, so callers can treat it like [`join_key`].
 pub fn group_key(value: &Value) -> Option<KeyPart> {
     let part = match value {
         Value::Null => KeyPart::Null,
@@ -38,7 +38,7 @@ pub fn group_key(value: &Value) -> Option<KeyPart> {
     Some(part)
 }
 
-/// The join key of a value, or `None` for null.
+/// Returns the join key of a value, or `None` for null.
 ///
 /// NOTE: null keys never match here (as in SQL); Kusto's documentation does not say
 /// whether two null keys match.
@@ -49,7 +49,7 @@ pub fn join_key(value: &Value) -> Option<KeyPart> {
     group_key(value)
 }
 
-/// The join key of one row over the given columns, or `None` when any part is null.
+/// Returns the join key of one row over the given columns, or `None` when any part is null.
 pub fn row_join_key(table: &Table, row: usize, columns: &[usize]) -> Option<Vec<KeyPart>> {
     columns
         .iter()

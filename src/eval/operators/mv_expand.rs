@@ -1,7 +1,7 @@
 //! `mv-expand`: one output row per element of the expanded arrays or bags
 //! (learn.microsoft.com/kusto/query/mv-expand-operator). Several expressions expand in
-//! parallel, the shorter ones padded with null; a null value gives one row with null,
-//! an empty array or bag gives no row; any other value gives one row with itself. A
+//! parallel, and the shorter ones are padded with null. A null value gives one row with
+//! null, an empty array or bag gives no row, and any other value gives one row with itself. A
 //! bag expands to one-key bags, or to `[key, value]` arrays with `bagexpansion=array`.
 
 use std::sync::Arc;

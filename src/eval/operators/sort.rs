@@ -1,5 +1,5 @@
 //! `sort`/`order`: a stable sort by each key in turn. Nulls go first or last as the key
-//! says; values of a dynamic column that do not compare keep their order.
+//! sets; values of a dynamic column that do not compare keep their order.
 
 use std::cmp::Ordering;
 

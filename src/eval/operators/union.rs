@@ -28,7 +28,7 @@ pub fn run(
                         (Some(name), 0) => Value::from(name.as_str()),
                         _ => schema.fields[position].ty.empty_value(),
                     };
-                    values.extend(std::iter::repeat(filler).take(table.row_count));
+                    values.extend(std::iter::repeat_n(filler, table.row_count));
                 }
             }
         }

@@ -82,7 +82,7 @@ fn parameter_value(input: Input<'_>) -> PResult<'_, (String, std::ops::Range<usi
     )))
 }
 
-/// The error for a parameter value this engine does not know.
+/// Builds the error for an invalid parameter value.
 pub fn invalid_value(parameter: &Parameter, expected: &str) -> NomErr<SyntaxError> {
     NomErr::Failure(SyntaxError::message(
         parameter.value_span.start,
