@@ -409,3 +409,17 @@ fn union_columns_of_different_types() {
     assert_eq!(column_text(&table, "v_long"), ["1", ""]);
     assert_eq!(column_text(&table, "v_string"), ["", "x"]);
 }
+
+// learn.microsoft.com/kusto/query/render-operator: the plan reports the requested chart.
+#[test]
+fn render_chart_is_reported() {
+    let session = kql::engine::Session::new();
+    let bound = session
+        .prepare("print a=1 | render barchart")
+        .unwrap_or_else(|error| panic!("{}", error.message));
+    assert_eq!(bound.plan.requested_chart(), Some("barchart"));
+    let plain = session
+        .prepare("print a=1")
+        .unwrap_or_else(|error| panic!("{}", error.message));
+    assert_eq!(plain.plan.requested_chart(), None);
+}

@@ -21,6 +21,17 @@ pub struct Plan {
     pub span: Span,
 }
 
+impl Plan {
+    /// Returns the chart a final `render` operator requests, such as `timechart`, so that
+    /// an output format can report it; the rows are the same with or without it.
+    pub fn requested_chart(&self) -> Option<&str> {
+        match &self.kind {
+            PlanKind::Render { chart, .. } => Some(chart),
+            _ => None,
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub enum PlanKind {
     /// A table supplied by the caller (a loaded file), read by name.
