@@ -265,6 +265,172 @@ pub enum OperatorKind {
         right: Box<Expr>,
         on: Vec<JoinKey>,
     },
+    /// `summarize [Name =] agg(…), … [by [Name =] expr, …]`
+    Summarize {
+        aggregates: Vec<Assignment>,
+        by: Vec<Assignment>,
+    },
+    /// `distinct A, B` or `distinct *`
+    Distinct(Vec<Assignment>),
+    /// `sort by expr [asc|desc] [nulls first|last], …` (also spelled `order by`)
+    Sort(Vec<SortKey>),
+    /// `top N by expr [asc|desc] [nulls first|last]`
+    Top { count: Expr, key: SortKey },
+    /// `project-away A, B*`
+    ProjectAway(Vec<Ident>),
+    /// `project-keep A, B*`
+    ProjectKeep(Vec<Ident>),
+    /// `project-rename New = Old, …`
+    ProjectRename(Vec<(Ident, Ident)>),
+    /// `project-reorder A, B* [asc|desc|granny-asc|granny-desc], …`
+    ProjectReorder(Vec<(Ident, Option<ColumnOrder>)>),
+    /// `join [kind=…] [hint.…=…] Right on Key, $left.A == $right.B, …`
+    Join {
+        kind: JoinKind,
+        right: Box<Expr>,
+        on: Vec<JoinKey>,
+    },
+    /// `mv-expand [bagexpansion=array] [with_itemindex=I] [Name =] expr [to typeof(T)], … [limit N]`
+    /// (also spelled `mvexpand`)
+    MvExpand(MvExpand),
+    /// `union [kind=inner|outer] [withsource=Name] [isfuzzy=bool] T, (query), Prefix*, …`.
+    /// `leading` is true when `union` starts the pipeline, so it has no piped input.
+    Union(Union),
+    /// `as Name`: names the piped table for `withsource` and later reference.
+    As(Ident),
+    /// `serialize [Name = expr, …]`
+    Serialize(Vec<Assignment>),
+    /// `getschema`
+    GetSchema,
+    /// `render chart [with (…)]`: the rows pass through unchanged.
+    Render { chart: Ident },
+    /// `parse [kind=simple|regex|relaxed] [flags=…] expr with pattern` and `parse-where`.
+    Parse(Parse),
+    /// `evaluate plugin(args…)`
+    Evaluate { plugin: Ident, args: Vec<Expr> },
+}
+
+/// One `sort`/`top` key.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SortKey {
+    pub expr: Expr,
+    /// `asc` gives false; the default is descending.
+    pub descending: bool,
+    /// `nulls first`/`nulls last`; `None` takes the default of the direction.
+    pub nulls_first: Option<bool>,
+}
+
+/// The order `project-reorder` gives to the columns one pattern matches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ColumnOrder {
+    Asc,
+    Desc,
+    GrannyAsc,
+    GrannyDesc,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JoinKind {
+    InnerUnique,
+    Inner,
+    LeftOuter,
+    RightOuter,
+    FullOuter,
+    LeftAnti,
+    RightAnti,
+    LeftSemi,
+    RightSemi,
+}
+
+impl JoinKind {
+    /// Returns the kind that a `kind=` value names, including the documented aliases.
+    pub fn from_name(name: &str) -> Option<JoinKind> {
+        let kind = match name {
+            "innerunique" => JoinKind::InnerUnique,
+            "inner" => JoinKind::Inner,
+            "leftouter" => JoinKind::LeftOuter,
+            "rightouter" => JoinKind::RightOuter,
+            "fullouter" => JoinKind::FullOuter,
+            "leftanti" | "anti" | "leftantisemi" => JoinKind::LeftAnti,
+            "rightanti" | "rightantisemi" => JoinKind::RightAnti,
+            "leftsemi" => JoinKind::LeftSemi,
+            "rightsemi" => JoinKind::RightSemi,
+            _ => return None,
+        };
+        Some(kind)
+    }
+}
+
+/// The arguments of `mv-expand`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MvExpand {
+    pub items: Vec<MvExpandItem>,
+    /// `with_itemindex=Name`: a column with each element's position in its array.
+    pub item_index: Option<Ident>,
+    /// `limit N`: at most N rows from each input row.
+    pub limit: Option<Expr>,
+    /// `bagexpansion=array` expands a bag to `[key, value]` pairs instead of one-key bags.
+    pub bag_as_array: bool,
+    /// Spelled `mvexpand`, whose default row limit is 128.
+    pub legacy: bool,
+}
+
+/// One expanded column of `mv-expand`: `[Name =] expr [to typeof(T)]`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MvExpandItem {
+    pub name: Option<Ident>,
+    pub expr: Expr,
+    pub to_type: Option<Type>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Union {
+    /// `kind=inner` keeps only the columns all inputs share; `outer` (the default) keeps all.
+    pub inner: bool,
+    pub with_source: Option<Ident>,
+    /// `isfuzzy=true`: tables that do not exist are skipped.
+    pub fuzzy: bool,
+    pub tables: Vec<UnionTable>,
+    pub leading: bool,
+}
+
+/// One input of `union`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum UnionTable {
+    /// A table or tabular `let` name, or a subquery in parentheses.
+    Expr(Expr),
+    /// A table name pattern with `*`, such as `Device*Events`.
+    Pattern(Ident),
+}
+
+/// The arguments of `parse` and `parse-where`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Parse {
+    pub kind: ParseKind,
+    /// `flags=…` for `kind=regex`, such as `Ui`.
+    pub flags: Option<String>,
+    pub source: Expr,
+    pub pattern: Vec<ParseSegment>,
+    /// `parse-where`: rows whose text does not match are dropped.
+    pub filter: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParseKind {
+    Simple,
+    Regex,
+    Relaxed,
+}
+
+/// One element of a `parse` pattern.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ParseSegment {
+    /// A string literal to match.
+    Literal(String),
+    /// `*`: skips any text.
+    Wildcard,
+    /// `Name` or `Name:type`: captures text into a new (or existing) column.
+    Column { name: Ident, ty: Option<Type> },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -3,6 +3,7 @@
 mod cli;
 mod golden;
 mod language;
+mod operators;
 mod repl;
 mod ruletest;
 mod semantics;

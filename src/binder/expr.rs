@@ -611,6 +611,21 @@ fn type_literal(arg: &Expr) -> Option<Result<BoundExpr>> {
 }
 
 fn unknown_function(name: &str, span: std::ops::Range<usize>) -> Error {
+    if crate::eval::aggregates::lookup(name).is_some() {
+        return Error::at(
+            ErrorKind::TypeMismatch,
+            span,
+            format!(
+                "`{name}` is an aggregate function; use it in `summarize`, not in a row expression"
+            ),
+        );
+    }
+    if crate::eval::aggregates::KNOWN_UNSUPPORTED.contains(&name) {
+        return Error::unsupported(
+            span,
+            format!("aggregate function `{name}` is not supported yet"),
+        );
+    }
     if KNOWN_UNSUPPORTED.contains(&name) {
         return Error::unsupported(span, format!("function `{name}` is not supported yet"));
     }

@@ -5,11 +5,16 @@
 //! `let` binds a name to an expression, not to a computed value. Errors carry the span of
 //! the offending text and, for names, the closest known alternative.
 
+mod combine;
+mod expand;
 mod expr;
 mod functions;
 mod names;
 pub mod plan;
+mod reshape;
+mod result_names;
 mod sources;
+mod summarize;
 mod tabular;
 
 use std::collections::HashMap;

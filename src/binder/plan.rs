@@ -6,7 +6,8 @@ use std::sync::Arc;
 
 use regex::Regex;
 
-use crate::ast::{LookupKind, Span, StringOp};
+use crate::ast::{JoinKind, LookupKind, Span, StringOp};
+use crate::eval::aggregates::Aggregate;
 use crate::eval::functions::{Function, PreparedCall};
 use crate::eval::text::Needle;
 use crate::table::{Schema, Table};
@@ -18,6 +19,17 @@ pub struct Plan {
     pub kind: PlanKind,
     pub schema: Schema,
     pub span: Span,
+}
+
+impl Plan {
+    /// Returns the chart a final `render` operator requests, such as `timechart`, so that
+    /// an output format can report it; the rows are the same with or without it.
+    pub fn requested_chart(&self) -> Option<&str> {
+        match &self.kind {
+            PlanKind::Render { chart, .. } => Some(chart),
+            _ => None,
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -51,6 +63,114 @@ pub enum PlanKind {
     Lookup(Box<LookupPlan>),
     /// `externaldata`: a file read when the query runs.
     ExternalData(Box<ExternalDataPlan>),
+    /// `summarize` and `distinct`: one row per distinct key, then the aggregates.
+    Summarize(Box<SummarizePlan>),
+    /// `sort`/`order`, and `top` under a `Take`.
+    Sort {
+        input: Box<Plan>,
+        keys: Vec<SortSpec>,
+    },
+    Join(Box<JoinPlan>),
+    MvExpand(Box<MvExpandPlan>),
+    /// `union`: the inputs' rows one after another, columns mapped by name.
+    Union(Vec<UnionInput>),
+    Parse(Box<ParsePlan>),
+    /// `render`: the rows pass through; `chart` is the requested visualization.
+    Render {
+        input: Box<Plan>,
+        chart: String,
+    },
+}
+
+/// `summarize`: the output has the key columns, then each aggregate's columns.
+#[derive(Debug, Clone)]
+pub struct SummarizePlan {
+    pub input: Plan,
+    pub keys: Vec<BoundExpr>,
+    pub aggregates: Vec<AggregateCall>,
+}
+
+/// One aggregate call in `summarize`.
+#[derive(Debug, Clone)]
+pub struct AggregateCall {
+    pub function: &'static Aggregate,
+    /// Bound arguments; `*` has been expanded to column references.
+    pub args: Vec<BoundExpr>,
+    /// How many output columns the call produces.
+    pub outputs: usize,
+    pub span: Span,
+}
+
+/// One `sort` key with its direction and null placement resolved.
+#[derive(Debug, Clone)]
+pub struct SortSpec {
+    pub expr: BoundExpr,
+    pub descending: bool,
+    pub nulls_first: bool,
+}
+
+/// `join`: key columns pairwise, and which side each output column comes from.
+#[derive(Debug, Clone)]
+pub struct JoinPlan {
+    pub left: Plan,
+    pub right: Plan,
+    pub kind: JoinKind,
+    pub left_keys: Vec<usize>,
+    pub right_keys: Vec<usize>,
+    pub output: Vec<JoinColumn>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JoinColumn {
+    Left(usize),
+    Right(usize),
+}
+
+/// `mv-expand`: the input columns (expanded ones replaced in place), then new columns.
+#[derive(Debug, Clone)]
+pub struct MvExpandPlan {
+    pub input: Plan,
+    pub items: Vec<MvExpandColumn>,
+    /// Rows produced from each input row, at most.
+    pub limit: usize,
+    pub bag_as_array: bool,
+    /// Appends the element position as a `long` column.
+    pub item_index: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct MvExpandColumn {
+    pub expr: BoundExpr,
+    /// The output position: an input column it replaces, or a new column.
+    pub output: usize,
+    /// `to typeof(T)`: elements that are not of this type become null.
+    pub to_type: Option<Type>,
+}
+
+/// One `union` input: its plan, and for each output column the input column that fills
+/// it (none gives nulls).
+#[derive(Debug, Clone)]
+pub struct UnionInput {
+    pub plan: Plan,
+    pub columns: Vec<Option<usize>>,
+    /// The `withsource` column's value for this input's rows.
+    pub source: Option<String>,
+}
+
+/// `parse`/`parse-where`: a regular expression built from the pattern, one capture group
+/// per extracted column.
+#[derive(Debug, Clone)]
+pub struct ParsePlan {
+    pub input: Plan,
+    pub text: BoundExpr,
+    pub regex: Arc<Regex>,
+    /// For each capture group: its output position and type.
+    pub captures: Vec<(usize, Type)>,
+    /// `parse-where` drops rows that do not match; `parse` keeps them with empty values.
+    pub filter: bool,
+    /// `kind=relaxed`: a value that does not convert to its column type becomes null
+    /// instead of failing the whole match.
+    pub relaxed: bool,
 }
 
 #[derive(Debug, Clone)]

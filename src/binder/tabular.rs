@@ -5,17 +5,27 @@ use std::sync::Arc;
 
 use super::names::{derived_column_name, unique_name};
 use super::plan::{BoundExpr, BoundKind, LookupPlan, Plan, PlanKind, ProjectColumn};
-use super::Binder;
+use super::{reshape, Binder, Binding};
 use crate::ast::{Assignment, Expr, ExprKind, Ident, JoinKey, LookupKind, Operator, OperatorKind};
 use crate::error::{Error, ErrorKind, Result};
 use crate::table::{Field, Schema, Table};
 use crate::value::{convert, Type, Value};
 
-pub fn bind(binder: &mut Binder<'_>, expr: &Expr) -> Result<Plan> {
+pub(super) fn bind(binder: &mut Binder<'_>, expr: &Expr) -> Result<Plan> {
     match &expr.kind {
         ExprKind::Pipe { source, operators } => {
-            let mut plan = bind(binder, source)?;
-            for operator in operators {
+            let mut remaining = operators.as_slice();
+            let mut plan = match operators.first() {
+                Some(Operator {
+                    kind: OperatorKind::Union(union),
+                    span,
+                }) if union.leading => {
+                    remaining = &operators[1..];
+                    super::combine::bind_union(binder, None, union, span.clone())?
+                }
+                _ => bind(binder, source)?,
+            };
+            for operator in remaining {
                 plan = bind_operator(binder, plan, operator)?;
             }
             Ok(plan)
@@ -138,17 +148,7 @@ fn bind_operator(binder: &mut Binder<'_>, input: Plan, operator: &Operator) -> R
         }
         OperatorKind::Project(assignments) => bind_project(binder, input, assignments, span),
         OperatorKind::Take(count) => {
-            let bound = binder.bind_scalar(count, &Schema::default())?;
-            let rows = match constant_value(&bound).and_then(|value| value.as_i64()) {
-                Some(rows) if rows >= 0 => rows as usize,
-                _ => {
-                    return Err(Error::at(
-                        ErrorKind::TypeMismatch,
-                        count.span.clone(),
-                        "`take` needs a non-negative whole number of rows",
-                    ))
-                }
-            };
+            let rows = row_count(binder, count, "take")?;
             let schema = input.schema.clone();
             Ok(Plan {
                 kind: PlanKind::Take {
@@ -169,6 +169,63 @@ fn bind_operator(binder: &mut Binder<'_>, input: Plan, operator: &Operator) -> R
         OperatorKind::Lookup { kind, right, on } => {
             bind_lookup(binder, input, *kind, right, on, span)
         }
+        OperatorKind::Summarize { aggregates, by } => {
+            super::summarize::bind_summarize(binder, input, aggregates, by, span)
+        }
+        OperatorKind::Distinct(columns) => reshape::bind_distinct(binder, input, columns, span),
+        OperatorKind::Sort(keys) => reshape::bind_sort(binder, input, keys, span),
+        OperatorKind::Top { count, key } => reshape::bind_top(binder, input, count, key, span),
+        OperatorKind::ProjectAway(patterns) => reshape::bind_project_away(input, patterns, span),
+        OperatorKind::ProjectKeep(patterns) => reshape::bind_project_keep(input, patterns, span),
+        OperatorKind::ProjectRename(pairs) => reshape::bind_project_rename(input, pairs, span),
+        OperatorKind::ProjectReorder(items) => reshape::bind_project_reorder(input, items, span),
+        OperatorKind::Join { kind, right, on } => {
+            super::combine::bind_join(binder, input, *kind, right, on, span)
+        }
+        OperatorKind::MvExpand(expand) => {
+            super::expand::bind_mv_expand(binder, input, expand, expand.legacy, span)
+        }
+        OperatorKind::Union(union) => super::combine::bind_union(binder, Some(input), union, span),
+        OperatorKind::As(name) => {
+            binder.define(&name.name, Binding::Tabular(input.clone()));
+            Ok(input)
+        }
+        OperatorKind::Serialize(assignments) => {
+            reshape::bind_serialize(binder, input, assignments, span)
+        }
+        OperatorKind::GetSchema => Ok(reshape::bind_getschema(&input, span)),
+        OperatorKind::Render { chart } => {
+            let schema = input.schema.clone();
+            Ok(Plan {
+                kind: PlanKind::Render {
+                    input: Box::new(input),
+                    chart: chart.name.clone(),
+                },
+                schema,
+                span,
+            })
+        }
+        OperatorKind::Parse(parse) => super::expand::bind_parse(binder, input, parse, span),
+        OperatorKind::Evaluate { plugin, .. } => Err(Error::unsupported(
+            plugin.span.clone(),
+            format!(
+                "plugin `{}` of `evaluate` is not supported yet",
+                plugin.name
+            ),
+        )),
+    }
+}
+
+/// Reads the row count of `take`, `top` or a `limit`: a non-negative whole constant.
+pub(super) fn row_count(binder: &mut Binder<'_>, count: &Expr, operator: &str) -> Result<usize> {
+    let bound = binder.bind_scalar(count, &Schema::default())?;
+    match constant_value(&bound).and_then(|value| value.as_i64()) {
+        Some(rows) if rows >= 0 => Ok(usize::try_from(rows).unwrap_or(usize::MAX)),
+        _ => Err(Error::at(
+            ErrorKind::TypeMismatch,
+            count.span.clone(),
+            format!("`{operator}` needs a non-negative whole number of rows"),
+        )),
     }
 }
 
@@ -177,7 +234,7 @@ fn bind_operator(binder: &mut Binder<'_>, input: Plan, operator: &Operator) -> R
 ///
 /// NOTE: the KQL reference says a replaced column is "removed and appended", while
 /// Kusto's own parser library keeps its position; this follows the library.
-fn bind_extend_one(
+pub(super) fn bind_extend_one(
     binder: &mut Binder<'_>,
     input: Plan,
     assignment: &Assignment,
@@ -282,34 +339,7 @@ fn bind_lookup(
     span: std::ops::Range<usize>,
 ) -> Result<Plan> {
     let right = bind(binder, right)?;
-    let mut left_keys = Vec::new();
-    let mut right_keys = Vec::new();
-    for key in on {
-        let (left_name, right_name) = match key {
-            JoinKey::Same(ident) => (ident, ident),
-            JoinKey::Pair { left, right } => (left, right),
-        };
-        let left_index = key_column(&left.schema, left_name, "left")?;
-        let right_index = key_column(&right.schema, right_name, "right")?;
-        let left_ty = left.schema.fields[left_index].ty;
-        let right_ty = right.schema.fields[right_index].ty;
-        if left_ty == Type::Dynamic || right_ty == Type::Dynamic {
-            return Err(Error::at(
-                ErrorKind::TypeMismatch,
-                left_name.span.start..right_name.span.end.max(left_name.span.end),
-                "lookup keys cannot be dynamic; convert them with tostring() or tolong() first",
-            ));
-        }
-        if !key_types_compatible(left_ty, right_ty) {
-            return Err(Error::at(
-                ErrorKind::TypeMismatch,
-                left_name.span.start..right_name.span.end.max(left_name.span.end),
-                format!("inconsistent data types for lookup keys: ({left_ty}, {right_ty})"),
-            ));
-        }
-        left_keys.push(left_index);
-        right_keys.push(right_index);
-    }
+    let (left_keys, right_keys) = resolve_keys(&left.schema, &right.schema, on, "lookup")?;
 
     let mut fields = left.schema.fields.clone();
     let mut right_output = Vec::new();
@@ -335,13 +365,54 @@ fn bind_lookup(
     })
 }
 
-fn key_column(schema: &Schema, ident: &Ident, side: &str) -> Result<usize> {
+/// Resolves `on` keys to column positions on each side and checks that each pair of
+/// types can be compared.
+pub(super) fn resolve_keys(
+    left: &Schema,
+    right: &Schema,
+    on: &[JoinKey],
+    operator: &str,
+) -> Result<(Vec<usize>, Vec<usize>)> {
+    let mut left_keys = Vec::new();
+    let mut right_keys = Vec::new();
+    for key in on {
+        let (left_name, right_name) = match key {
+            JoinKey::Same(ident) => (ident, ident),
+            JoinKey::Pair { left, right } => (left, right),
+        };
+        let left_index = key_column(left, left_name, "left", operator)?;
+        let right_index = key_column(right, right_name, "right", operator)?;
+        let left_ty = left.fields[left_index].ty;
+        let right_ty = right.fields[right_index].ty;
+        let at = left_name.span.start.min(right_name.span.start)
+            ..right_name.span.end.max(left_name.span.end);
+        if left_ty == Type::Dynamic || right_ty == Type::Dynamic {
+            return Err(Error::at(
+                ErrorKind::TypeMismatch,
+                at,
+                format!("{operator} keys cannot be dynamic; convert them with tostring() or tolong() first"),
+            ));
+        }
+        if !key_types_compatible(left_ty, right_ty) {
+            return Err(Error::at(
+                ErrorKind::TypeMismatch,
+                at,
+                format!("inconsistent data types for {operator} keys: ({left_ty}, {right_ty})"),
+            ));
+        }
+        left_keys.push(left_index);
+        right_keys.push(right_index);
+    }
+    Ok((left_keys, right_keys))
+}
+
+fn key_column(schema: &Schema, ident: &Ident, side: &str, operator: &str) -> Result<usize> {
     schema.index_of(&ident.name).ok_or_else(|| {
         let mut error = Error::at(
             ErrorKind::UnknownName,
             ident.span.clone(),
             format!(
-                "lookup key `{}` is not a column of the {side} table",
+                "{operator} key `{}` is not a column of the {side} table",
                 ident.name
             ),
         );

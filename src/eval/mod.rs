@@ -5,6 +5,7 @@
 //! Everything a query reads besides its tables (the clock, the GeoIP database) comes from
 //! one [`EvalContext`], so the same query over the same tables gives the same result.
 
+pub mod aggregates;
 pub mod expr;
 pub mod functions;
 pub mod operators;

@@ -85,7 +85,12 @@ fn pipeline_source(input: Input<'_>) -> PResult<'_, Expr> {
             return super::definitions::externaldata(rest, span.start).map_err(cut);
         }
     }
-    for source_keyword in ["union", "range", "evaluate", "search", "find"] {
+    if let Ok((rest, span)) = keyword("union")(input) {
+        if !rest.fragment().trim_start().starts_with(['=', '.']) {
+            return super::operators::union_source(rest, span.start);
+        }
+    }
+    for source_keyword in ["range", "evaluate", "search", "find"] {
         if let Ok((rest, span)) = keyword(source_keyword)(input) {
             // `range = 5` or `search.x` would be names, not the start of an operator.
             if !rest.fragment().trim_start().starts_with(['=', '.']) {

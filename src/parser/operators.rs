@@ -9,39 +9,54 @@ use crate::ast::{Assignment, Ident, JoinKey, LookupKind, Operator, OperatorKind}
 use crate::error::closest;
 use crate::lexer::{name, raw_identifier, symbol, trivia, Input, PResult, SyntaxError};
 
+mod grouping;
+mod join;
+mod parameters;
+mod parse;
+mod projection;
+mod union;
+
+pub use union::union_source;
+
 /// The operators this parser implements.
-pub const SUPPORTED_OPERATORS: [&str; 8] = [
-    "where", "filter", "extend", "project", "take", "limit", "count", "lookup",
+pub const SUPPORTED_OPERATORS: [&str; 28] = [
+    "where",
+    "filter",
+    "extend",
+    "project",
+    "take",
+    "limit",
+    "count",
+    "lookup",
+    "summarize",
+    "distinct",
+    "sort",
+    "order",
+    "top",
+    "project-away",
+    "project-keep",
+    "project-rename",
+    "project-reorder",
+    "join",
+    "mv-expand",
+    "mvexpand",
+    "union",
+    "as",
+    "serialize",
+    "getschema",
+    "render",
+    "parse",
+    "parse-where",
+    "evaluate",
 ];
 
 /// KQL operators that exist but that this engine does not run yet. Naming them gives a
 /// "not supported yet" error instead of a syntax error.
-pub const KNOWN_UNSUPPORTED_OPERATORS: [&str; 42] = [
-    "summarize",
-    "join",
-    "sort",
-    "order",
-    "top",
-    "distinct",
-    "mv-expand",
-    "mvexpand",
+pub const KNOWN_UNSUPPORTED_OPERATORS: [&str; 22] = [
     "mv-apply",
     "mvapply",
-    "project-away",
-    "project-rename",
-    "project-reorder",
-    "project-keep",
-    "parse",
-    "parse-where",
     "parse-kv",
-    "union",
-    "as",
-    "invoke",
-    "serialize",
-    "getschema",
     "make-series",
-    "evaluate",
-    "render",
     "sample",
     "sample-distinct",
     "search",
@@ -59,6 +74,7 @@ pub const KNOWN_UNSUPPORTED_OPERATORS: [&str; 42] = [
     "externaldata",
     "graph-match",
     "make-graph",
+    "project-smart",
 ];
 
 /// One operator after `|`.
@@ -86,6 +102,25 @@ pub fn operator(input: Input<'_>) -> PResult<'_, Operator> {
         }
         "count" => (rest, OperatorKind::Count),
         "lookup" => lookup(rest).map_err(cut)?,
+        "summarize" => grouping::summarize(rest).map_err(cut)?,
+        "distinct" => grouping::distinct(rest).map_err(cut)?,
+        "sort" | "order" => grouping::sort(rest).map_err(cut)?,
+        "top" => grouping::top(rest).map_err(cut)?,
+        "project-away" => projection::project_away(rest).map_err(cut)?,
+        "project-keep" => projection::project_keep(rest).map_err(cut)?,
+        "project-rename" => projection::project_rename(rest).map_err(cut)?,
+        "project-reorder" => projection::project_reorder(rest).map_err(cut)?,
+        "join" => join::join(rest).map_err(cut)?,
+        "mv-expand" => join::mv_expand(rest, false).map_err(cut)?,
+        "mvexpand" => join::mv_expand(rest, true).map_err(cut)?,
+        "union" => union::union_operator(rest).map_err(cut)?,
+        "as" => projection::as_operator(rest).map_err(cut)?,
+        "serialize" => projection::serialize(rest).map_err(cut)?,
+        "getschema" => (rest, OperatorKind::GetSchema),
+        "render" => projection::render(rest).map_err(cut)?,
+        "parse" => parse::parse(rest, false).map_err(cut)?,
+        "parse-where" => parse::parse(rest, true).map_err(cut)?,
+        "evaluate" => projection::evaluate(rest).map_err(cut)?,
         other => {
             let known = KNOWN_UNSUPPORTED_OPERATORS.contains(&other);
             if known {
@@ -245,7 +280,7 @@ fn lookup(input: Input<'_>) -> PResult<'_, OperatorKind> {
 }
 
 /// The right side of `lookup`/`join`: a name or a parenthesised tabular expression.
-fn lookup_right(input: Input<'_>) -> PResult<'_, crate::ast::Expr> {
+pub(super) fn lookup_right(input: Input<'_>) -> PResult<'_, crate::ast::Expr> {
     let (input, _) = trivia(input)?;
     if input.fragment().starts_with('(') {
         let (rest, _) = symbol("(")(input)?;

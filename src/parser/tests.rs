@@ -225,11 +225,11 @@ fn unknown_operator_suggests() {
 
 #[test]
 fn unsupported_operator_is_named() {
-    let found = error("T | summarize count() by x");
+    let found = error("T | make-series count() on t step 1h");
     assert_eq!(found.kind, ErrorKind::Unsupported);
-    assert!(found.message.contains("`summarize`"), "{}", found.message);
-    let found = error("T | mv-expand x");
-    assert!(found.message.contains("`mv-expand`"), "{}", found.message);
+    assert!(found.message.contains("`make-series`"), "{}", found.message);
+    let found = error("T | mv-apply x on (take 1)");
+    assert!(found.message.contains("`mv-apply`"), "{}", found.message);
 }
 
 #[test]

@@ -9,48 +9,12 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use super::keys::{row_join_key as row_key, KeyPart};
+
 use crate::ast::LookupKind;
 use crate::binder::plan::LookupPlan;
 use crate::error::Result;
 use crate::table::{Schema, Table};
-use crate::value::Value;
-
-/// A hashable form of a key value. Numbers of different integer types hash alike, so an
-/// `int` key matches a `long` key of the same value.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-enum KeyPart {
-    Integer(i64),
-    Real(u64),
-    Text(Arc<str>),
-    Bool(bool),
-    Ticks(u8, i64),
-    Guid(u128),
-    Json(String),
-}
-
-fn key_part(value: &Value) -> Option<KeyPart> {
-    let part = match value {
-        // NOTE: null keys never match here (as in SQL); Kusto's documentation does not
-        // say whether two null keys match.
-        Value::Null => return None,
-        Value::Int(_) | Value::Long(_) => KeyPart::Integer(value.as_i64()?),
-        Value::Real(x) if x.fract() == 0.0 && x.abs() < 9.0e18 => KeyPart::Integer(*x as i64),
-        Value::Real(x) => KeyPart::Real(x.to_bits()),
-        Value::String(text) => KeyPart::Text(Arc::clone(text)),
-        Value::Bool(flag) => KeyPart::Bool(*flag),
-        Value::DateTime(ticks) => KeyPart::Ticks(0, *ticks),
-        Value::Timespan(ticks) => KeyPart::Ticks(1, *ticks),
-        Value::Guid(bits) => KeyPart::Guid(*bits),
-        Value::Dynamic(json) => KeyPart::Json(json.to_string()),
-    };
-    Some(part)
-}
-
-fn row_key(table: &Table, row: usize, keys: &[usize]) -> Option<Vec<KeyPart>> {
-    keys.iter()
-        .map(|&column| key_part(&table.columns[column][row]))
-        .collect()
-}
 
 pub fn run(left: &Table, right: &Table, plan: &LookupPlan, schema: &Schema) -> Result<Table> {
     let mut right_rows: HashMap<Vec<KeyPart>, Vec<usize>> = HashMap::new();

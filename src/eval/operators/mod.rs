@@ -4,10 +4,17 @@
 mod count;
 mod externaldata;
 mod filter;
+mod join;
+pub(crate) mod keys;
 mod lookup;
+mod mv_expand;
+mod parse;
 mod print;
 mod project;
+mod sort;
+mod summarize;
 mod take;
+mod union;
 
 use std::sync::Arc;
 
@@ -44,6 +51,29 @@ pub fn run(plan: &Plan, tables: &dyn TableSource, context: &EvalContext) -> Resu
             lookup::run(&left, &right, lookup, &plan.schema)
         }
         PlanKind::ExternalData(external) => externaldata::run(plan, external, context),
+        PlanKind::Summarize(summarize) => {
+            let input = run(&summarize.input, tables, context)?;
+            summarize::run(&input, summarize, &plan.schema, context)
+        }
+        PlanKind::Sort { input, keys } => {
+            let input = run(input, tables, context)?;
+            sort::run(input, keys, context)
+        }
+        PlanKind::Join(join) => {
+            let left = run(&join.left, tables, context)?;
+            let right = run(&join.right, tables, context)?;
+            Ok(join::run(&left, &right, join, &plan.schema))
+        }
+        PlanKind::MvExpand(expand) => {
+            let input = run(&expand.input, tables, context)?;
+            mv_expand::run(&input, expand, &plan.schema, context)
+        }
+        PlanKind::Union(inputs) => union::run(inputs, &plan.schema, tables, context),
+        PlanKind::Parse(parse) => {
+            let input = run(&parse.input, tables, context)?;
+            parse::run(&input, parse, &plan.schema, context)
+        }
+        PlanKind::Render { input, .. } => run(input, tables, context),
     }
 }
 

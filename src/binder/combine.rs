@@ -1,0 +1,210 @@
+//! Binding of the operators that combine tables: `join` and `union`.
+
+use super::names::unknown_table;
+use super::plan::{JoinColumn, JoinPlan, Plan, PlanKind, UnionInput};
+use super::reshape::{matches_pattern, push_unique};
+use super::Binder;
+use crate::ast::{ExprKind, JoinKey, JoinKind, Span, Union, UnionTable};
+use crate::error::{Error, Result};
+use crate::table::{Field, Schema};
+use crate::value::Type;
+
+/// `join`: the output has the left columns, then the right columns with taken names
+/// numbered (`DeviceId1`); the semi and anti kinds keep one side only
+/// (learn.microsoft.com/kusto/query/join-operator).
+pub fn bind_join(
+    binder: &mut Binder<'_>,
+    left: Plan,
+    kind: JoinKind,
+    right: &crate::ast::Expr,
+    on: &[JoinKey],
+    span: Span,
+) -> Result<Plan> {
+    let right = super::tabular::bind(binder, right)?;
+    let (left_keys, right_keys) =
+        super::tabular::resolve_keys(&left.schema, &right.schema, on, "join")?;
+
+    let mut fields: Vec<Field> = Vec::new();
+    let mut output = Vec::new();
+    let keeps_left = !matches!(kind, JoinKind::RightAnti | JoinKind::RightSemi);
+    let keeps_right = !matches!(kind, JoinKind::LeftAnti | JoinKind::LeftSemi);
+    if keeps_left {
+        for (index, field) in left.schema.fields.iter().enumerate() {
+            push_unique(&mut fields, &field.name, field.ty);
+            output.push(JoinColumn::Left(index));
+        }
+    }
+    if keeps_right {
+        for (index, field) in right.schema.fields.iter().enumerate() {
+            push_unique(&mut fields, &field.name, field.ty);
+            output.push(JoinColumn::Right(index));
+        }
+    }
+    Ok(Plan {
+        kind: PlanKind::Join(Box::new(JoinPlan {
+            left,
+            right,
+            kind,
+            left_keys,
+            right_keys,
+            output,
+        })),
+        schema: Schema::new(fields),
+        span,
+    })
+}
+
+/// `union`: `kind=outer` (the default) keeps every column of every input, in order of
+/// first appearance; `kind=inner` keeps the columns all inputs share. `withsource=Name`
+/// adds a first column naming each row's table
+/// (learn.microsoft.com/kusto/query/union-operator). Columns of one name and different
+/// types become one column per type, `Name_long`, `Name_int`, as Kusto's language service
+/// names them (`UnifyColumnsWithSameNameAndType` in github.com/microsoft/Kusto-Query-Language).
+pub fn bind_union(
+    binder: &mut Binder<'_>,
+    input: Option<Plan>,
+    union: &Union,
+    span: Span,
+) -> Result<Plan> {
+    let mut inputs: Vec<(Plan, Option<String>, Span)> = Vec::new();
+    if let Some(plan) = input {
+        let source = match &plan.kind {
+            PlanKind::Scan { table } => Some(table.clone()),
+            _ => None,
+        };
+        let at = plan.span.clone();
+        inputs.push((plan, source, at));
+    }
+    for table in &union.tables {
+        match table {
+            UnionTable::Expr(expr) => {
+                if let ExprKind::Name(name) = &expr.kind {
+                    if union.fuzzy && !binder.is_tabular(expr) {
+                        log::debug!("union isfuzzy=true skips the missing table `{name}`");
+                        continue;
+                    }
+                }
+                let plan = super::tabular::bind(binder, expr)?;
+                // Only a table read by name has a known `withsource` value; Kusto's value
+                // for a `let` name or a subquery is not documented.
+                let name = match &plan.kind {
+                    PlanKind::Scan { table } => Some(table.clone()),
+                    _ => None,
+                };
+                inputs.push((plan, name, expr.span.clone()));
+            }
+            UnionTable::Pattern(pattern) => {
+                let mut names: Vec<String> = binder
+                    .tables
+                    .table_names()
+                    .into_iter()
+                    .filter(|name| matches_pattern(&pattern.name, name))
+                    .collect();
+                names.sort();
+                for name in names {
+                    let expr = crate::ast::Expr {
+                        kind: ExprKind::Name(name.clone()),
+                        span: pattern.span.clone(),
+                    };
+                    let plan = super::tabular::bind(binder, &expr)?;
+                    inputs.push((plan, Some(name), pattern.span.clone()));
+                }
+            }
+        }
+    }
+    if inputs.is_empty() {
+        let mut candidates = binder.tables.table_names();
+        candidates.extend(binder.binding_names());
+        let missing = union
+            .tables
+            .iter()
+            .map(|table| match table {
+                UnionTable::Expr(expr) => (table_text(expr), expr.span.clone()),
+                UnionTable::Pattern(pattern) => (pattern.name.clone(), pattern.span.clone()),
+            })
+            .next()
+            .unwrap_or((String::new(), span.clone()));
+        return Err(unknown_table(&missing.0, missing.1, &candidates));
+    }
+
+    let mut fields: Vec<Field> = Vec::new();
+    if let Some(source) = &union.with_source {
+        fields.push(Field::new(source.name.clone(), Type::String));
+    }
+    let first_data_column = fields.len();
+    // Each output column stands for one (name, type) pair of the inputs. A name that
+    // comes with several types gives one column per type, named `Name_type`.
+    let mut names: Vec<(String, Vec<Type>)> = Vec::new();
+    for (plan, _, _) in &inputs {
+        for field in &plan.schema.fields {
+            match names.iter_mut().find(|(name, _)| *name == field.name) {
+                Some((_, types)) if !types.contains(&field.ty) => types.push(field.ty),
+                Some(_) => {}
+                None => names.push((field.name.clone(), vec![field.ty])),
+            }
+        }
+    }
+    if union.inner {
+        names.retain(|(name, _)| {
+            inputs
+                .iter()
+                .all(|(plan, _, _)| plan.schema.index_of(name).is_some())
+        });
+    }
+    let mut sources: Vec<Option<(String, Type)>> = vec![None; first_data_column];
+    for (name, types) in &names {
+        for ty in types {
+            let output_name = if types.len() == 1 {
+                name.clone()
+            } else {
+                format!("{name}_{ty}")
+            };
+            push_unique(&mut fields, &output_name, *ty);
+            sources.push(Some((name.clone(), *ty)));
+        }
+    }
+
+    let mut union_inputs = Vec::new();
+    for (plan, name, at) in inputs {
+        let source = match (&union.with_source, name) {
+            (None, _) => None,
+            (Some(_), Some(name)) => Some(name),
+            (Some(column), None) => {
+                return Err(Error::unsupported(
+                    at,
+                    format!(
+                    "`withsource={}` for an input that is not a table name is not supported yet",
+                    column.name
+                ),
+                ))
+            }
+        };
+        let columns = sources
+            .iter()
+            .map(|source| {
+                let (name, ty) = source.as_ref()?;
+                plan.schema
+                    .fields
+                    .iter()
+                    .position(|field| field.name == *name && field.ty == *ty)
+            })
+            .collect();
+        union_inputs.push(UnionInput {
+            plan,
+            columns,
+            source,
+        });
+    }
+    Ok(Plan {
+        kind: PlanKind::Union(union_inputs),
+        schema: Schema::new(fields),
+        span,
+    })
+}
+
+fn table_text(expr: &crate::ast::Expr) -> String {
+    match &expr.kind {
+        ExprKind::Name(name) => name.clone(),
+        _ => "(subquery)".to_string(),
+    }
+}

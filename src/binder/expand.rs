@@ -1,0 +1,196 @@
+//! Binding of the operators that derive columns from one value per row in several
+//! parts: `mv-expand` and `parse`/`parse-where`.
+
+use std::sync::Arc;
+
+use regex::Regex;
+
+use super::plan::{MvExpandColumn, MvExpandPlan, ParsePlan, Plan, PlanKind};
+use super::result_names::result_name;
+use super::Binder;
+use crate::ast::{MvExpand, Parse, ParseKind, ParseSegment, Span};
+use crate::error::{Error, ErrorKind, Result};
+use crate::table::{Field, Schema};
+use crate::value::Type;
+
+/// The default row limit of `mv-expand`, and of the legacy `mvexpand`
+/// (learn.microsoft.com/kusto/query/mv-expand-operator).
+const MV_EXPAND_LIMIT: usize = 2_147_483_647;
+const LEGACY_MVEXPAND_LIMIT: usize = 128;
+
+/// `mv-expand`: an expanded column replaces the input column of the same name, or is
+/// appended; `with_itemindex` appends the index column last.
+pub fn bind_mv_expand(
+    binder: &mut Binder<'_>,
+    input: Plan,
+    expand: &MvExpand,
+    legacy: bool,
+    span: Span,
+) -> Result<Plan> {
+    let mut fields = input.schema.fields.clone();
+    let mut items = Vec::new();
+    for item in &expand.items {
+        let expr = binder.bind_scalar(&item.expr, &input.schema)?;
+        if expr.ty != Type::Dynamic {
+            return Err(Error::at(
+                ErrorKind::TypeMismatch,
+                item.expr.span.clone(),
+                format!(
+                    "mv-expand needs a dynamic array or property bag, not {}",
+                    expr.ty
+                ),
+            )
+            .with_hint("convert a JSON text first with parse_json()"));
+        }
+        let name = match &item.name {
+            Some(name) => name.name.clone(),
+            None => result_name(&item.expr, &input.schema).ok_or_else(|| {
+                Error::at(
+                    ErrorKind::Syntax,
+                    item.expr.span.clone(),
+                    "name the expanded expression: `mv-expand Name = expression`",
+                )
+            })?,
+        };
+        let ty = item.to_type.unwrap_or(Type::Dynamic);
+        let output = match fields.iter().position(|field| field.name == name) {
+            Some(position) => {
+                fields[position] = Field::new(name, ty);
+                position
+            }
+            None => {
+                fields.push(Field::new(name, ty));
+                fields.len() - 1
+            }
+        };
+        items.push(MvExpandColumn {
+            expr,
+            output,
+            to_type: item.to_type,
+        });
+    }
+    if let Some(index) = &expand.item_index {
+        if fields.iter().any(|field| field.name == index.name) {
+            return Err(Error::at(
+                ErrorKind::TypeMismatch,
+                index.span.clone(),
+                format!("the item index column `{}` already exists", index.name),
+            ));
+        }
+        fields.push(Field::new(index.name.clone(), Type::Long));
+    }
+    let limit = match &expand.limit {
+        Some(count) => super::tabular::row_count(binder, count, "mv-expand limit")?,
+        None if legacy => LEGACY_MVEXPAND_LIMIT,
+        None => MV_EXPAND_LIMIT,
+    };
+    Ok(Plan {
+        schema: Schema::new(fields),
+        kind: PlanKind::MvExpand(Box::new(MvExpandPlan {
+            input,
+            items,
+            limit,
+            bag_as_array: expand.bag_as_array,
+            item_index: expand.item_index.is_some(),
+        })),
+        span,
+    })
+}
+
+/// `parse`: the pattern becomes one anchored regular expression with a capture group per
+/// column (learn.microsoft.com/kusto/query/parse-operator): `*` and string columns match
+/// `.*?`, numeric columns match digits in `simple` and `regex` mode, and in `relaxed`
+/// mode every column matches `.*?` and a value that does not convert becomes null.
+pub fn bind_parse(binder: &mut Binder<'_>, input: Plan, parse: &Parse, span: Span) -> Result<Plan> {
+    let text = binder.bind_scalar(&parse.source, &input.schema)?;
+    let mut fields = input.schema.fields.clone();
+    let mut pattern = String::new();
+    match (&parse.flags, parse.kind) {
+        (Some(flags), ParseKind::Regex) => {
+            if !flags.chars().all(|c| matches!(c, 'U' | 'm' | 's' | 'i')) {
+                return Err(Error::unsupported(
+                    span.clone(),
+                    format!("regex flags `{flags}` are not supported yet; use U, m, s or i"),
+                ));
+            }
+            pattern.push_str(&format!("(?{flags})"));
+        }
+        (Some(_), _) => {
+            return Err(Error::at(
+                ErrorKind::Syntax,
+                span.clone(),
+                "`flags=` applies only to `parse kind=regex`",
+            ))
+        }
+        (None, ParseKind::Regex) => {}
+        (None, _) => pattern.push_str("(?s)"),
+    }
+    pattern.push('^');
+    let mut captures = Vec::new();
+    let mut previous_was_string_column = false;
+    for segment in &parse.pattern {
+        match segment {
+            ParseSegment::Literal(literal) => {
+                if parse.kind == ParseKind::Regex {
+                    pattern.push_str(literal);
+                } else {
+                    pattern.push_str(&regex::escape(literal));
+                }
+                previous_was_string_column = false;
+            }
+            ParseSegment::Wildcard => {
+                if previous_was_string_column {
+                    return Err(Error::at(
+                        ErrorKind::Syntax,
+                        span.clone(),
+                        "a `*` cannot follow a string column in a parse pattern",
+                    ));
+                }
+                pattern.push_str(".*?");
+            }
+            ParseSegment::Column { name, ty } => {
+                let ty = ty.unwrap_or(Type::String);
+                let group = match (parse.kind, ty) {
+                    (ParseKind::Relaxed, _) => "(.*?)",
+                    (_, Type::Int | Type::Long) => r"(-?\d+)",
+                    (_, Type::Real | Type::Decimal) => r"(-?\d+(?:\.\d*)?(?:[eE][+-]?\d+)?)",
+                    _ => "(.*?)",
+                };
+                pattern.push_str(group);
+                previous_was_string_column = ty == Type::String;
+                let field = Field::new(name.name.clone(), ty);
+                let position = match fields.iter().position(|f| f.name == name.name) {
+                    Some(position) => {
+                        fields[position] = field;
+                        position
+                    }
+                    None => {
+                        fields.push(field);
+                        fields.len() - 1
+                    }
+                };
+                captures.push((position, ty));
+            }
+        }
+    }
+    pattern.push('$');
+    let regex = Regex::new(&pattern).map_err(|error| {
+        Error::at(
+            ErrorKind::TypeMismatch,
+            span.clone(),
+            format!("the parse pattern is not a valid regular expression: {error}"),
+        )
+    })?;
+    Ok(Plan {
+        schema: Schema::new(fields),
+        kind: PlanKind::Parse(Box::new(ParsePlan {
+            input,
+            text,
+            regex: Arc::new(regex),
+            captures,
+            filter: parse.filter,
+            relaxed: parse.kind == ParseKind::Relaxed,
+        })),
+        span,
+    })
+}

@@ -1,0 +1,534 @@
+//! Binding of `summarize` and `distinct`: group keys, aggregate calls resolved in the
+//! aggregate catalog, the column names Kusto generates, and expressions over aggregates
+//! such as `100.0 * countif(x) / count()`.
+
+use super::plan::{
+    AggregateCall, BoundExpr, BoundKind, Plan, PlanKind, ProjectColumn, SummarizePlan,
+};
+use super::result_names::{generated_name, result_name};
+use super::Binder;
+use crate::ast::{Assignment, Expr, ExprKind, Ident, Span};
+use crate::error::{Error, ErrorKind, Result};
+use crate::eval::aggregates::{self, Aggregate, Shape};
+use crate::table::{Field, Schema};
+use crate::value::Type;
+
+/// The output columns being built, with Kusto's naming rules: a declared name (`Name =`)
+/// must be unique, a derived name gets a number appended when it is taken.
+#[derive(Default)]
+struct Columns {
+    fields: Vec<Field>,
+    declared: Vec<String>,
+}
+
+impl Columns {
+    fn names(&self) -> Vec<String> {
+        self.fields.iter().map(|field| field.name.clone()).collect()
+    }
+
+    fn declare(&mut self, name: &Ident, ty: Type) -> Result<()> {
+        if self.declared.contains(&name.name) || self.fields.iter().any(|f| f.name == name.name) {
+            return Err(Error::at(
+                ErrorKind::TypeMismatch,
+                name.span.clone(),
+                format!(
+                    "column `{}` is declared twice; give one of them another name",
+                    name.name
+                ),
+            ));
+        }
+        self.declared.push(name.name.clone());
+        self.fields.push(Field::new(name.name.clone(), ty));
+        Ok(())
+    }
+
+    fn add(&mut self, name: &str, ty: Type) {
+        let unique = super::names::unique_name(name, &Schema::new(self.fields.clone()));
+        self.fields.push(Field::new(unique, ty));
+    }
+}
+
+/// `summarize aggregates by keys`.
+pub fn bind_summarize(
+    binder: &mut Binder<'_>,
+    input: Plan,
+    aggregates_list: &[Assignment],
+    by: &[Assignment],
+    span: Span,
+) -> Result<Plan> {
+    let mut columns = Columns::default();
+    let mut keys = Vec::new();
+    let mut by_columns = Vec::new();
+    for assignment in by {
+        let key = bind_key(binder, &assignment.expr, &input.schema)?;
+        if key.ty == Type::Dynamic {
+            return Err(Error::at(
+                ErrorKind::TypeMismatch,
+                assignment.expr.span.clone(),
+                "summarize cannot group by a dynamic value; convert it with tostring() first",
+            ));
+        }
+        if let BoundKind::Column(index) = key.kind {
+            by_columns.push(index);
+        }
+        match &assignment.name {
+            Some(name) => columns.declare(name, key.ty)?,
+            None => {
+                let name = result_name(&assignment.expr, &input.schema)
+                    .unwrap_or_else(|| generated_name(&columns.names()));
+                columns.add(&name, key.ty);
+            }
+        }
+        keys.push(key);
+    }
+    let key_count = keys.len();
+
+    let mut calls = Vec::new();
+    // Expressions over aggregates, computed after grouping: (output position, expr).
+    let mut post: Vec<(usize, Assignment)> = Vec::new();
+    for assignment in aggregates_list {
+        match direct_aggregate(&assignment.expr) {
+            Some((aggregate, name, args)) => {
+                let call = bind_aggregate(
+                    binder,
+                    &input.schema,
+                    aggregate,
+                    name,
+                    args,
+                    &assignment.expr,
+                    assignment.name.as_ref(),
+                    &by_columns,
+                    &mut columns,
+                )?;
+                calls.push(call);
+            }
+            None => {
+                post.push((columns.fields.len(), assignment.clone()));
+                columns.fields.push(Field::new("", Type::Dynamic));
+            }
+        }
+    }
+
+    if post.is_empty() {
+        return Ok(Plan {
+            schema: Schema::new(columns.fields),
+            kind: PlanKind::Summarize(Box::new(SummarizePlan {
+                input,
+                keys,
+                aggregates: calls,
+            })),
+            span,
+        });
+    }
+    bind_with_post_expressions(binder, input, keys, key_count, calls, columns, post, span)
+}
+
+/// Binds `summarize` where some outputs are expressions over aggregates: each aggregate
+/// call inside them becomes a hidden column of the grouping step, and a projection
+/// computes the expressions and drops the hidden columns.
+#[allow(clippy::too_many_arguments)]
+fn bind_with_post_expressions(
+    binder: &mut Binder<'_>,
+    input: Plan,
+    keys: Vec<BoundExpr>,
+    key_count: usize,
+    mut calls: Vec<AggregateCall>,
+    mut columns: Columns,
+    post: Vec<(usize, Assignment)>,
+    span: Span,
+) -> Result<Plan> {
+    let visible: Vec<usize> = (0..columns.fields.len())
+        .filter(|position| !post.iter().any(|(at, _)| at == position))
+        .collect();
+    let mut inner_fields: Vec<Field> = visible
+        .iter()
+        .map(|&position| columns.fields[position].clone())
+        .collect();
+
+    let mut rewritten = Vec::new();
+    let mut hidden = Vec::new();
+    for (position, assignment) in &post {
+        let before = hidden.len();
+        let expr = replace_aggregates(&assignment.expr, &mut hidden)?;
+        if hidden.len() == before {
+            return Err(Error::at(
+                ErrorKind::TypeMismatch,
+                assignment.expr.span.clone(),
+                "each summarize expression needs an aggregate function such as count() or max(x)",
+            ));
+        }
+        rewritten.push((*position, assignment, expr));
+    }
+    for (hidden_name, call_expr) in hidden {
+        let Some((aggregate, name, args)) = direct_aggregate(&call_expr) else {
+            continue;
+        };
+        let mut scratch = Columns::default();
+        let call = bind_aggregate(
+            binder,
+            &input.schema,
+            aggregate,
+            name,
+            args,
+            &call_expr,
+            None,
+            &[],
+            &mut scratch,
+        )?;
+        if call.outputs != 1 {
+            return Err(Error::unsupported(
+                call_expr.span.clone(),
+                format!(
+                    "`{}` inside an expression is not supported yet",
+                    aggregate.name
+                ),
+            ));
+        }
+        let ty = scratch
+            .fields
+            .first()
+            .map(|field| field.ty)
+            .unwrap_or(Type::Dynamic);
+        inner_fields.push(Field::new(hidden_name, ty));
+        calls.push(call);
+    }
+
+    let inner_schema = Schema::new(inner_fields);
+    let mut outputs: Vec<ProjectColumn> = Vec::new();
+    let mut visible_index = 0;
+    for position in 0..columns.fields.len() {
+        if let Some((_, assignment, expr)) = rewritten.iter().find(|(at, _, _)| *at == position) {
+            let bound = binder.bind_scalar(expr, &inner_schema)?;
+            let name = match &assignment.name {
+                Some(name) => name.name.clone(),
+                None => result_name(&assignment.expr, &Schema::default())
+                    .unwrap_or_else(|| generated_name(&columns.names())),
+            };
+            let others: Vec<Field> = columns
+                .fields
+                .iter()
+                .enumerate()
+                .filter(|(at, _)| *at != position)
+                .map(|(_, field)| field.clone())
+                .collect();
+            let name = if assignment.name.is_some() {
+                name
+            } else {
+                super::names::unique_name(&name, &Schema::new(others))
+            };
+            columns.fields[position] = Field::new(name, bound.ty);
+            outputs.push(ProjectColumn::Computed(bound));
+        } else {
+            outputs.push(ProjectColumn::Input(visible_index));
+            visible_index += 1;
+        }
+    }
+    let _ = key_count;
+    let grouped = Plan {
+        schema: inner_schema,
+        kind: PlanKind::Summarize(Box::new(SummarizePlan {
+            input,
+            keys,
+            aggregates: calls,
+        })),
+        span: span.clone(),
+    };
+    Ok(Plan {
+        schema: Schema::new(columns.fields),
+        kind: PlanKind::Project {
+            input: Box::new(grouped),
+            columns: outputs,
+        },
+        span,
+    })
+}
+
+/// Replaces each aggregate call in `expr` with a hidden column name, collecting the calls.
+fn replace_aggregates(expr: &Expr, hidden: &mut Vec<(String, Expr)>) -> Result<Expr> {
+    if let ExprKind::Call { name, .. } = &expr.kind {
+        if aggregates::KNOWN_UNSUPPORTED.contains(&name.name.as_str()) {
+            return Err(Error::unsupported(
+                name.span.clone(),
+                format!("aggregate function `{}` is not supported yet", name.name),
+            ));
+        }
+    }
+    if direct_aggregate(expr).is_some() {
+        // A space keeps the hidden name apart from every name a query can write unquoted.
+        let name = format!(" aggregate {}", hidden.len());
+        hidden.push((name.clone(), expr.clone()));
+        return Ok(Expr {
+            kind: ExprKind::Name(name),
+            span: expr.span.clone(),
+        });
+    }
+    let mut copy = expr.clone();
+    let boxed = |inner: &Expr, hidden: &mut Vec<(String, Expr)>| -> Result<Box<Expr>> {
+        Ok(Box::new(replace_aggregates(inner, hidden)?))
+    };
+    copy.kind = match &expr.kind {
+        ExprKind::Negate(inner) => ExprKind::Negate(boxed(inner, hidden)?),
+        ExprKind::Binary { op, left, right } => ExprKind::Binary {
+            op: *op,
+            left: boxed(left, hidden)?,
+            right: boxed(right, hidden)?,
+        },
+        ExprKind::Call { name, args } => {
+            let mut replaced = Vec::with_capacity(args.len());
+            for arg in args {
+                replaced.push(replace_aggregates(arg, hidden)?);
+            }
+            ExprKind::Call {
+                name: name.clone(),
+                args: replaced,
+            }
+        }
+        ExprKind::Member { expr: base, name } => ExprKind::Member {
+            expr: boxed(base, hidden)?,
+            name: name.clone(),
+        },
+        ExprKind::Index { expr: base, index } => ExprKind::Index {
+            expr: boxed(base, hidden)?,
+            index: boxed(index, hidden)?,
+        },
+        ExprKind::Between {
+            expr: value,
+            low,
+            high,
+            negated,
+        } => ExprKind::Between {
+            expr: boxed(value, hidden)?,
+            low: boxed(low, hidden)?,
+            high: boxed(high, hidden)?,
+            negated: *negated,
+        },
+        other => other.clone(),
+    };
+    Ok(copy)
+}
+
+/// Returns the aggregate, its name and arguments when `expr` is a call to one.
+fn direct_aggregate(expr: &Expr) -> Option<(&'static Aggregate, &Ident, &[Expr])> {
+    let ExprKind::Call { name, args } = &expr.kind else {
+        return None;
+    };
+    let aggregate = aggregates::lookup(&name.name)?;
+    Some((aggregate, name, args))
+}
+
+/// Binds one aggregate call and adds its output columns.
+#[allow(clippy::too_many_arguments)]
+fn bind_aggregate(
+    binder: &mut Binder<'_>,
+    schema: &Schema,
+    aggregate: &'static Aggregate,
+    name: &Ident,
+    args: &[Expr],
+    call: &Expr,
+    declared: Option<&Ident>,
+    by_columns: &[usize],
+    columns: &mut Columns,
+) -> Result<AggregateCall> {
+    if args.len() < aggregate.min_args || args.len() > aggregate.max_args {
+        return Err(Error::at(
+            ErrorKind::TypeMismatch,
+            call.span.clone(),
+            format!(
+                "`{}` takes {} arguments, but {} were given",
+                aggregate.name,
+                argument_count_text(aggregate),
+                args.len()
+            ),
+        )
+        .with_hint(format!("signature: {}", aggregate.signature)));
+    }
+    let star_allowed = matches!(aggregate.shape, Shape::ArgExtreme | Shape::AnyRow);
+    let mut bound = Vec::new();
+    // For each bound argument: the input column it names, when it is a bare column.
+    let mut sources: Vec<Option<usize>> = Vec::new();
+    let mut from_star: Vec<bool> = Vec::new();
+    for (position, arg) in args.iter().enumerate() {
+        if matches!(arg.kind, ExprKind::Star) {
+            if !star_allowed || position == 0 && aggregate.shape == Shape::ArgExtreme {
+                return Err(Error::syntax(
+                    arg.span.clone(),
+                    format!("`*` is not a valid argument of `{}` here", aggregate.name),
+                ));
+            }
+            for (index, field) in schema.fields.iter().enumerate() {
+                bound.push(BoundExpr {
+                    kind: BoundKind::Column(index),
+                    ty: field.ty,
+                    span: arg.span.clone(),
+                });
+                sources.push(Some(index));
+                from_star.push(true);
+            }
+            continue;
+        }
+        let value = binder.bind_scalar(arg, schema)?;
+        sources.push(match value.kind {
+            BoundKind::Column(index) => Some(index),
+            _ => None,
+        });
+        from_star.push(false);
+        bound.push(value);
+    }
+    check_constants(aggregate, &bound)?;
+    let types: Vec<Type> = bound.iter().map(|arg| arg.ty).collect();
+    let ty = (aggregate.result_type)(&types).map_err(|message| {
+        Error::at(
+            ErrorKind::TypeMismatch,
+            call.span.clone(),
+            format!("{}: {message}", aggregate.name),
+        )
+        .with_hint(format!("signature: {}", aggregate.signature))
+    })?;
+    let first_name = args.first().and_then(|arg| result_name(arg, schema));
+
+    let outputs_before = columns.fields.len();
+    let mut kept_args = Vec::new();
+    match aggregate.shape {
+        Shape::Prefixed(prefix) => {
+            match declared {
+                Some(name) => columns.declare(name, ty)?,
+                None => columns.add(&format!("{prefix}_{}", first_name.unwrap_or_default()), ty),
+            }
+            kept_args = bound;
+        }
+        Shape::FirstArgument => {
+            match declared {
+                Some(name) => columns.declare(name, ty)?,
+                None => {
+                    let derived = first_name.unwrap_or_else(|| generated_name(&columns.names()));
+                    columns.add(&derived, ty);
+                }
+            }
+            kept_args = bound;
+        }
+        Shape::Percentiles => {
+            let base = first_name.unwrap_or_default();
+            for (position, percent) in bound.iter().enumerate().skip(1) {
+                let fragment = match &percent.kind {
+                    BoundKind::Literal(value) => value.to_kusto_string().replace(['.', '-'], "_"),
+                    _ => String::new(),
+                };
+                match declared {
+                    Some(name) if position == 1 => columns.declare(name, ty)?,
+                    _ => columns.add(&format!("percentile_{base}_{fragment}"), ty),
+                }
+            }
+            kept_args = bound;
+        }
+        Shape::ArgExtreme | Shape::AnyRow => {
+            let any_star = from_star.iter().any(|&star| star);
+            let mut seen: Vec<usize> = if aggregate.shape == Shape::AnyRow {
+                by_columns.to_vec()
+            } else {
+                Vec::new()
+            };
+            let prefix = if aggregate.name == "arg_min" {
+                "min"
+            } else {
+                "max"
+            };
+            for (position, arg) in bound.into_iter().enumerate() {
+                let source = sources[position];
+                if any_star && (position > 0 || aggregate.shape == Shape::AnyRow) {
+                    if let Some(index) = source {
+                        let repeated = seen.contains(&index)
+                            || aggregate.shape == Shape::ArgExtreme && by_columns.contains(&index);
+                        if repeated {
+                            continue;
+                        }
+                    }
+                }
+                if let Some(index) = source {
+                    seen.push(index);
+                }
+                let column_name = match (position, declared) {
+                    (0, Some(name)) => {
+                        columns.declare(name, arg.ty)?;
+                        kept_args.push(arg);
+                        continue;
+                    }
+                    _ => match source {
+                        Some(index) => schema.fields[index].name.clone(),
+                        None => {
+                            let derived = args
+                                .get(position)
+                                .and_then(|expr| result_name(expr, schema));
+                            match (derived, aggregate.shape) {
+                                (Some(name), _) => name,
+                                (None, Shape::ArgExtreme) if position == 0 => format!("{prefix}_"),
+                                (None, Shape::ArgExtreme) => format!(
+                                    "{prefix}_{}_arg{position}",
+                                    first_name.clone().unwrap_or_default()
+                                ),
+                                (None, _) if aggregate.name == "take_any" => {
+                                    format!("any_arg{position}")
+                                }
+                                (None, _) => format!("arg{position}"),
+                            }
+                        }
+                    },
+                };
+                let column_name = if aggregate.name == "any" && args.len() == 1 && !any_star {
+                    format!("any_{}", first_name.clone().unwrap_or_default())
+                } else {
+                    column_name
+                };
+                columns.add(&column_name, arg.ty);
+                kept_args.push(arg);
+            }
+        }
+    }
+    let outputs = columns.fields.len() - outputs_before;
+    Ok(AggregateCall {
+        function: aggregate,
+        args: kept_args,
+        outputs,
+        span: name.span.start..call.span.end,
+    })
+}
+
+fn argument_count_text(aggregate: &Aggregate) -> String {
+    if aggregate.min_args == aggregate.max_args {
+        format!("{}", aggregate.min_args)
+    } else if aggregate.max_args == usize::MAX {
+        format!("at least {}", aggregate.min_args)
+    } else {
+        format!("{} to {}", aggregate.min_args, aggregate.max_args)
+    }
+}
+
+/// Checks that the arguments the aggregate reads as constants are literals: the
+/// percentages of `percentile(s)` and the `maxSize` of the collecting aggregates.
+fn check_constants(aggregate: &Aggregate, args: &[BoundExpr]) -> Result<()> {
+    let constant_from = match aggregate.name {
+        "percentile" | "percentiles" => Some(1),
+        "make_set" | "makeset" | "make_list" | "makelist" | "make_bag" => Some(1),
+        "make_set_if" | "make_list_if" => Some(2),
+        _ => None,
+    };
+    let Some(start) = constant_from else {
+        return Ok(());
+    };
+    for arg in args.iter().skip(start) {
+        if !matches!(arg.kind, BoundKind::Literal(_)) {
+            return Err(Error::unsupported(
+                arg.span.clone(),
+                format!(
+                    "`{}` needs a constant here; an expression is not supported yet",
+                    aggregate.name
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Binds a `by` key.
+fn bind_key(binder: &mut Binder<'_>, expr: &Expr, schema: &Schema) -> Result<BoundExpr> {
+    binder.bind_scalar(expr, schema)
+}

@@ -1,0 +1,131 @@
+//! `join` and `mv-expand`.
+
+use nom::Err as NomErr;
+use nom::InputTake;
+
+use super::parameters::{invalid_value, parameters};
+use super::{join_keys, lookup_right};
+use crate::ast::{Ident, JoinKind, MvExpand, MvExpandItem, OperatorKind};
+use crate::lexer::{name, symbol, trivia, Input, PResult, SyntaxError};
+use crate::parser::expr::expression;
+use crate::parser::keyword;
+use crate::value::Type;
+
+/// `join [kind=…] [hint.…=…] Right on Key, $left.A == $right.B, …`
+pub fn join(input: Input<'_>) -> PResult<'_, OperatorKind> {
+    let (rest, found) = parameters(input, &["kind"])?;
+    let mut kind = JoinKind::InnerUnique;
+    for parameter in &found {
+        if parameter.name == "kind" {
+            kind = JoinKind::from_name(&parameter.value).ok_or_else(|| {
+                invalid_value(
+                    parameter,
+                    "innerunique, inner, leftouter, rightouter, fullouter, leftanti, rightanti, leftsemi or rightsemi",
+                )
+            })?;
+        }
+    }
+    let (rest, right) = lookup_right(rest)?;
+    let (rest, _) = keyword("on")(rest)?;
+    let (rest, on) = join_keys(rest)?;
+    Ok((
+        rest,
+        OperatorKind::Join {
+            kind,
+            right: Box::new(right),
+            on,
+        },
+    ))
+}
+
+/// `mv-expand [bagexpansion=bag|array] [with_itemindex=Name] [Name =] expr [to typeof(T)], … [limit N]`
+pub fn mv_expand(input: Input<'_>, legacy: bool) -> PResult<'_, OperatorKind> {
+    let (mut rest, found) = parameters(input, &["bagexpansion", "with_itemindex", "kind"])?;
+    let mut bag_as_array = false;
+    let mut item_index = None;
+    for parameter in &found {
+        match parameter.name.as_str() {
+            "bagexpansion" | "kind" => {
+                bag_as_array = match parameter.value.as_str() {
+                    "bag" => false,
+                    "array" => true,
+                    _ => return Err(invalid_value(parameter, "bag or array")),
+                }
+            }
+            "with_itemindex" => {
+                item_index = Some(Ident {
+                    name: parameter.value.clone(),
+                    span: parameter.value_span.clone(),
+                })
+            }
+            _ => {}
+        }
+    }
+    let mut items = Vec::new();
+    loop {
+        let (after, item) = mv_expand_item(rest)?;
+        items.push(item);
+        match symbol(",")(after) {
+            Ok((after_comma, _)) => rest = after_comma,
+            Err(_) => {
+                rest = after;
+                break;
+            }
+        }
+    }
+    let mut limit = None;
+    if let Ok((after_limit, _)) = keyword("limit")(rest) {
+        let (after, count) = expression(after_limit)?;
+        limit = Some(count);
+        rest = after;
+    }
+    Ok((
+        rest,
+        OperatorKind::MvExpand(MvExpand {
+            items,
+            item_index,
+            limit,
+            bag_as_array,
+            legacy,
+        }),
+    ))
+}
+
+fn mv_expand_item(input: Input<'_>) -> PResult<'_, MvExpandItem> {
+    let (input, _) = trivia(input)?;
+    let mut target = None;
+    let mut rest = input;
+    if let Ok((after_name, (text, span))) = name(input) {
+        let (after_trivia, _) = trivia(after_name)?;
+        let fragment = *after_trivia.fragment();
+        if fragment.starts_with('=') && !fragment.starts_with("==") && !fragment.starts_with("=~") {
+            target = Some(Ident { name: text, span });
+            rest = after_trivia.take_split(1).0;
+        }
+    }
+    let (mut rest, expr) = expression(rest)?;
+    let mut to_type = None;
+    if let Ok((after_to, _)) = keyword("to")(rest) {
+        let (after, _) = keyword("typeof")(after_to)?;
+        let (after, _) = symbol("(")(after)?;
+        let (after, (type_name, type_span)) = name(after)?;
+        let ty = Type::from_name(&type_name).ok_or_else(|| {
+            NomErr::Failure(SyntaxError::message(
+                type_span.start,
+                type_span.end,
+                format!("unknown type `{type_name}` in `to typeof(…)`"),
+            ))
+        })?;
+        let (after, _) = symbol(")")(after)?;
+        to_type = Some(ty);
+        rest = after;
+    }
+    Ok((
+        rest,
+        MvExpandItem {
+            name: target,
+            expr,
+            to_type,
+        },
+    ))
+}

@@ -1,0 +1,425 @@
+//! Tabular operators through the whole engine. Expected values come from the examples
+//! and rules of the KQL reference on learn.microsoft.com, cited per test.
+
+use kql::error::ErrorKind;
+
+use crate::support::{column_text, names, run, run_error};
+
+const X_AND_Y: &str = "let X = datatable(Key:string, Value1:long)['a',1, 'b',2, 'b',3, 'c',4];\n\
+                       let Y = datatable(Key:string, Value2:long)['b',10, 'c',20, 'c',30, 'd',40];\n";
+
+fn join_rows(kind: &str) -> Vec<String> {
+    let table = run(&format!("{X_AND_Y}X | join kind={kind} Y on Key"));
+    let mut rows: Vec<String> = (0..table.row_count)
+        .map(|row| {
+            table
+                .row(row)
+                .iter()
+                .map(|value| value.to_kusto_string())
+                .collect::<Vec<_>>()
+                .join(",")
+        })
+        .collect();
+    rows.sort();
+    rows
+}
+
+// --- summarize -----------------------------------------------------------------------
+
+// learn.microsoft.com/kusto/query/summarize-operator: the by columns come first, then
+// the aggregates, named after the function and its argument when no name is given.
+#[test]
+fn summarize_generated_names() {
+    let table = run("datatable(State:string, Damage:long)['A',1, 'B',2, 'A',3]\n\
+         | summarize count(), dcount(Damage), sum(Damage), max(Damage), avg(Damage), make_set(Damage), make_list(Damage) by State");
+    assert_eq!(
+        names(&table),
+        [
+            "State",
+            "count_",
+            "dcount_Damage",
+            "sum_Damage",
+            "max_Damage",
+            "avg_Damage",
+            "set_Damage",
+            "list_Damage"
+        ]
+    );
+    assert_eq!(column_text(&table, "State"), ["A", "B"]);
+    assert_eq!(column_text(&table, "count_"), ["2", "1"]);
+    assert_eq!(column_text(&table, "sum_Damage"), ["4", "2"]);
+    assert_eq!(column_text(&table, "avg_Damage"), ["2", "2"]);
+    assert_eq!(column_text(&table, "set_Damage"), ["[1,3]", "[2]"]);
+}
+
+// learn.microsoft.com/kusto/query/summarize-operator, "Default values of aggregations":
+// on empty input without `by`, one row: 0 for the counts and sums, [] for make_set.
+#[test]
+fn summarize_empty_input_defaults() {
+    let table = run("datatable(x:long)[] | summarize count(), countif(x > 0), dcount(x), sum(x), make_set(x), max(x)");
+    assert_eq!(table.row_count, 1);
+    assert_eq!(column_text(&table, "count_"), ["0"]);
+    assert_eq!(column_text(&table, "countif_"), ["0"]);
+    assert_eq!(column_text(&table, "dcount_x"), ["0"]);
+    assert_eq!(column_text(&table, "sum_x"), ["0"]);
+    assert_eq!(column_text(&table, "set_x"), ["[]"]);
+    assert_eq!(column_text(&table, "max_x"), [""]);
+    let grouped = run("datatable(x:long)[] | summarize count() by x");
+    assert_eq!(grouped.row_count, 0);
+}
+
+// learn.microsoft.com/kusto/query/bin-function: bin rounds down to the bin size; the key
+// column keeps the name of the binned column.
+#[test]
+fn summarize_by_bin() {
+    let table = run("datatable(Timestamp:datetime, n:long)[datetime(2025-01-01 10:15), 1, datetime(2025-01-01 10:45), 2, datetime(2025-01-01 11:05), 4]\n\
+         | summarize total = sum(n) by bin(Timestamp, 1h)");
+    assert_eq!(names(&table), ["Timestamp", "total"]);
+    assert_eq!(
+        column_text(&table, "Timestamp"),
+        ["2025-01-01T10:00:00Z", "2025-01-01T11:00:00Z"]
+    );
+    assert_eq!(column_text(&table, "total"), ["3", "4"]);
+}
+
+// learn.microsoft.com/kusto/query/arg-max-aggregation-function: `arg_max(ExprToMaximize,
+// *)` returns the row with the maximum; the by columns are not repeated.
+#[test]
+fn summarize_arg_max_star() {
+    let table = run("datatable(Device:string, Time:long, Action:string)['d1',1,'open', 'd1',5,'close', 'd2',3,'read']\n\
+         | summarize arg_max(Time, *) by Device");
+    assert_eq!(names(&table), ["Device", "Time", "Action"]);
+    assert_eq!(column_text(&table, "Action"), ["close", "read"]);
+    let listed = run(
+        "datatable(Device:string, Time:long, Action:string)['d1',1,'open', 'd1',5,'close']\n\
+         | summarize Latest = arg_min(Time, Action) by Device",
+    );
+    assert_eq!(names(&listed), ["Device", "Latest", "Action"]);
+    assert_eq!(column_text(&listed, "Action"), ["open"]);
+}
+
+// learn.microsoft.com/kusto/query/make-list-aggregation-function, "One column" example.
+#[test]
+fn make_list_shapes_example() {
+    let table = run("let shapes = datatable (name: string, sideCount: int)['triangle', 3, 'square', 4, 'rectangle', 4, 'pentagon', 5, 'hexagon', 6, 'heptagon', 7, 'octagon', 8, 'nonagon', 9, 'decagon', 10];\n\
+         shapes | summarize mylist = make_list(name)");
+    assert_eq!(
+        column_text(&table, "mylist"),
+        [
+            r#"["triangle","square","rectangle","pentagon","hexagon","heptagon","octagon","nonagon","decagon"]"#
+        ]
+    );
+}
+
+// learn.microsoft.com/kusto/query/summarize-operator: aggregates can be combined in an
+// expression; countif counts the rows whose predicate is true.
+#[test]
+fn summarize_expression_over_aggregates() {
+    let table = run("datatable(ok:bool)[true, false, true, true] | summarize Percent = 100.0 * countif(ok) / count()");
+    assert_eq!(column_text(&table, "Percent"), ["75"]);
+}
+
+// learn.microsoft.com/kusto/query/percentiles-aggregation-function: the columns are named
+// percentile_X_P.
+#[test]
+fn summarize_percentiles_names() {
+    let table = run("datatable(x:long)[1,2,3,4,5,6,7,8,9,10] | summarize percentiles(x, 50, 95), percentile(x, 10)");
+    assert_eq!(
+        names(&table),
+        ["percentile_x_50", "percentile_x_95", "percentile_x_10"]
+    );
+    assert_eq!(column_text(&table, "percentile_x_50"), ["5"]);
+    assert_eq!(column_text(&table, "percentile_x_10"), ["1"]);
+}
+
+#[test]
+fn summarize_rejects_non_aggregate() {
+    let error = run_error("datatable(x:long)[1] | summarize x");
+    assert_eq!(error.kind, ErrorKind::TypeMismatch);
+    let error = run_error("datatable(x:long)[1] | summarize make_bag_if(x, true)");
+    assert_eq!(error.kind, ErrorKind::Unsupported);
+}
+
+// learn.microsoft.com/kusto/query/distinct-operator
+#[test]
+fn distinct_columns_and_star() {
+    let table = run("datatable(a:string, b:long)['x',1, 'x',1, 'y',2, 'x',3] | distinct a");
+    assert_eq!(column_text(&table, "a"), ["x", "y"]);
+    let all = run("datatable(a:string, b:long)['x',1, 'x',1, 'y',2] | distinct *");
+    assert_eq!(all.row_count, 2);
+    assert_eq!(names(&all), ["a", "b"]);
+}
+
+// --- sort and top --------------------------------------------------------------------
+
+// learn.microsoft.com/kusto/query/sort-operator: descending by default; nulls last when
+// descending and first when ascending, unless `nulls first|last` says otherwise.
+#[test]
+fn sort_directions_and_nulls() {
+    let source = "datatable(x:long)[2, long(null), 3, 1]";
+    let table = run(&format!("{source} | sort by x"));
+    assert_eq!(column_text(&table, "x"), ["3", "2", "1", ""]);
+    let table = run(&format!("{source} | order by x asc"));
+    assert_eq!(column_text(&table, "x"), ["", "1", "2", "3"]);
+    let table = run(&format!("{source} | sort by x asc nulls last"));
+    assert_eq!(column_text(&table, "x"), ["1", "2", "3", ""]);
+    let table = run(&format!("{source} | sort by x desc nulls first"));
+    assert_eq!(column_text(&table, "x"), ["", "3", "2", "1"]);
+}
+
+#[test]
+fn sort_by_several_keys() {
+    let table = run("datatable(a:string, b:long)['x',1, 'y',2, 'x',3] | sort by a asc, b desc");
+    assert_eq!(column_text(&table, "b"), ["3", "1", "2"]);
+}
+
+// learn.microsoft.com/kusto/query/top-operator
+#[test]
+fn top_rows() {
+    let table = run("datatable(x:long)[5, 1, 4, 2] | top 2 by x");
+    assert_eq!(column_text(&table, "x"), ["5", "4"]);
+    let table = run("datatable(x:long)[5, 1, 4, 2] | top 3 by x asc");
+    assert_eq!(column_text(&table, "x"), ["1", "2", "4"]);
+}
+
+// --- join ----------------------------------------------------------------------------
+
+// learn.microsoft.com/kusto/query/join-operator, the X and Y examples of each kind.
+#[test]
+fn join_default_is_innerunique() {
+    let table = run(&format!("{X_AND_Y}X | join Y on Key"));
+    assert_eq!(names(&table), ["Key", "Value1", "Key1", "Value2"]);
+    assert_eq!(
+        join_rows("innerunique"),
+        ["b,2,b,10", "c,4,c,20", "c,4,c,30"]
+    );
+}
+
+#[test]
+fn join_inner_and_outer_kinds() {
+    assert_eq!(
+        join_rows("inner"),
+        ["b,2,b,10", "b,3,b,10", "c,4,c,20", "c,4,c,30"]
+    );
+    assert_eq!(
+        join_rows("leftouter"),
+        ["a,1,,", "b,2,b,10", "b,3,b,10", "c,4,c,20", "c,4,c,30"]
+    );
+    assert_eq!(
+        join_rows("rightouter"),
+        [",,d,40", "b,2,b,10", "b,3,b,10", "c,4,c,20", "c,4,c,30"]
+    );
+    assert_eq!(
+        join_rows("fullouter"),
+        [",,d,40", "a,1,,", "b,2,b,10", "b,3,b,10", "c,4,c,20", "c,4,c,30"]
+    );
+}
+
+#[test]
+fn join_semi_and_anti_kinds() {
+    assert_eq!(join_rows("leftanti"), ["a,1"]);
+    assert_eq!(join_rows("anti"), ["a,1"]);
+    assert_eq!(join_rows("leftantisemi"), ["a,1"]);
+    assert_eq!(join_rows("rightanti"), ["d,40"]);
+    assert_eq!(join_rows("leftsemi"), ["b,2", "b,3", "c,4"]);
+    assert_eq!(join_rows("rightsemi"), ["b,10", "c,20", "c,30"]);
+}
+
+#[test]
+fn join_on_different_names_with_hints() {
+    let table = run("datatable(a:string, n:long)['x',1] | join hint.strategy=shuffle kind=inner (datatable(b:string, m:long)['x',2]) on $left.a == $right.b");
+    assert_eq!(names(&table), ["a", "n", "b", "m"]);
+    assert_eq!(column_text(&table, "m"), ["2"]);
+}
+
+#[test]
+fn join_key_type_mismatch_is_error() {
+    let error = run_error("datatable(a:string)['1'] | join (datatable(a:long)[1]) on a");
+    assert_eq!(error.kind, ErrorKind::TypeMismatch);
+}
+
+// --- column operators ----------------------------------------------------------------
+
+// learn.microsoft.com/kusto/query/project-away-operator,
+// project-keep-operator, project-rename-operator and project-reorder-operator.
+#[test]
+fn project_away_keep_with_wildcards() {
+    let source = "print A=1, B=2, AB=3, C=4";
+    assert_eq!(
+        names(&run(&format!("{source} | project-away A*"))),
+        ["B", "C"]
+    );
+    assert_eq!(
+        names(&run(&format!("{source} | project-keep *B, C"))),
+        ["B", "AB", "C"]
+    );
+    let error = run_error(&format!("{source} | project-away D"));
+    assert_eq!(error.kind, ErrorKind::UnknownName);
+}
+
+#[test]
+fn project_rename_and_reorder() {
+    let source = "print A=1, B=2, C=3";
+    let renamed = run(&format!("{source} | project-rename X = B"));
+    assert_eq!(names(&renamed), ["A", "X", "C"]);
+    assert_eq!(column_text(&renamed, "X"), ["2"]);
+    assert_eq!(
+        names(&run(&format!("{source} | project-reorder C, A"))),
+        ["C", "A", "B"]
+    );
+    assert_eq!(
+        names(&run(&format!("{source} | project-reorder * desc"))),
+        ["C", "B", "A"]
+    );
+}
+
+// --- mv-expand -----------------------------------------------------------------------
+
+// learn.microsoft.com/kusto/query/mv-expand-operator, "Single column - array expansion".
+#[test]
+fn mv_expand_array() {
+    let table = run("datatable (a: int, b: dynamic)[1, dynamic([10, 20]), 2, dynamic(['a', 'b'])] | mv-expand b");
+    assert_eq!(column_text(&table, "a"), ["1", "1", "2", "2"]);
+    assert_eq!(column_text(&table, "b"), ["10", "20", "a", "b"]);
+}
+
+// learn.microsoft.com/kusto/query/mv-expand-operator, "Zipped two columns": shorter
+// arrays are padded with null.
+#[test]
+fn mv_expand_zipped_columns() {
+    let table = run(
+        r#"datatable (a: int, b: dynamic, c: dynamic)[1, dynamic({"prop1": "a1", "prop2": "b1"}), dynamic([5, 4, 3])] | mv-expand b, c"#,
+    );
+    assert_eq!(
+        column_text(&table, "b"),
+        [r#"{"prop1":"a1"}"#, r#"{"prop2":"b1"}"#, ""]
+    );
+    assert_eq!(column_text(&table, "c"), ["5", "4", "3"]);
+}
+
+// learn.microsoft.com/kusto/query/mv-expand-operator, "Single column - bag expansion" with
+// bagexpansion=array, with_itemindex, `to typeof()` and `limit`.
+#[test]
+fn mv_expand_options() {
+    let table = run(
+        r#"datatable (a: int, b: dynamic)[1, dynamic({"prop1": "a1", "prop2": "b1"})] | mv-expand bagexpansion=array b"#,
+    );
+    assert_eq!(
+        column_text(&table, "b"),
+        [r#"["prop1","a1"]"#, r#"["prop2","b1"]"#]
+    );
+    let table = run(
+        "print x = dynamic([1, 2, 3]) | mv-expand with_itemindex=Index x to typeof(long) limit 2",
+    );
+    assert_eq!(names(&table), ["x", "Index"]);
+    assert_eq!(column_text(&table, "x"), ["1", "2"]);
+    assert_eq!(column_text(&table, "Index"), ["0", "1"]);
+    assert_eq!(table.schema.fields[0].ty, kql::value::Type::Long);
+}
+
+// learn.microsoft.com/kusto/query/mv-expand-operator: an empty array gives no row, a null
+// gives one row with null.
+#[test]
+fn mv_expand_empty_and_null() {
+    let table =
+        run("datatable (a: int, b: dynamic)[1, dynamic([]), 2, dynamic(null)] | mv-expand b");
+    assert_eq!(column_text(&table, "a"), ["2"]);
+    let error = run_error("print s = 'x' | mv-expand s");
+    assert_eq!(error.kind, ErrorKind::TypeMismatch);
+}
+
+// --- parse ---------------------------------------------------------------------------
+
+// learn.microsoft.com/kusto/query/parse-operator: `*` skips text, typed columns convert,
+// a row that does not match gets empty values; parse-where drops it.
+#[test]
+fn parse_simple_and_where() {
+    let source = "datatable(Text:string)['user=alice id=42 end', 'garbage']";
+    let table = run(&format!(
+        "{source} | parse Text with * \"user=\" User \" id=\" Id:long *"
+    ));
+    assert_eq!(column_text(&table, "User"), ["alice", ""]);
+    assert_eq!(column_text(&table, "Id"), ["42", ""]);
+    let table = run(&format!(
+        "{source} | parse-where Text with * \"user=\" User \" id=\" Id:long *"
+    ));
+    assert_eq!(column_text(&table, "User"), ["alice"]);
+}
+
+// learn.microsoft.com/kusto/query/parse-operator, "Regex mode" and "Relaxed mode".
+#[test]
+fn parse_regex_and_relaxed() {
+    let table = run(r#"print t = 'abc123def' | parse kind=regex t with "[a-z]+" n:long "[a-z]+""#);
+    assert_eq!(column_text(&table, "n"), ["123"]);
+    let table = run(r#"print t = 'a=x;b=2' | parse kind=relaxed t with "a=" a:long ";b=" b:long"#);
+    assert_eq!(column_text(&table, "a"), [""]);
+    assert_eq!(column_text(&table, "b"), ["2"]);
+}
+
+// --- union, as, serialize, getschema, render -------------------------------------------
+
+// learn.microsoft.com/kusto/query/union-operator: outer union keeps every column.
+#[test]
+fn union_outer_and_inner() {
+    let table = run("union (print a=1, b='x'), (print a=2, c=true)");
+    assert_eq!(names(&table), ["a", "b", "c"]);
+    assert_eq!(column_text(&table, "a"), ["1", "2"]);
+    assert_eq!(column_text(&table, "c"), ["", "true"]);
+    let inner = run("print a=1, b='x' | union kind=inner (print a=2, c=true)");
+    assert_eq!(names(&inner), ["a"]);
+    assert_eq!(inner.row_count, 2);
+}
+
+// learn.microsoft.com/kusto/query/as-operator: the name can be used later in the query.
+#[test]
+fn as_names_the_table() {
+    let table =
+        run("datatable(k:string)['a','b'] | as T | join kind=inner (T | where k == 'a') on k");
+    assert_eq!(column_text(&table, "k1"), ["a"]);
+}
+
+#[test]
+fn serialize_getschema_render() {
+    let table = run("print a=1 | serialize b = a + 1");
+    assert_eq!(column_text(&table, "b"), ["2"]);
+    // learn.microsoft.com/kusto/query/getschema-operator
+    let schema = run("print a=1, s='x' | getschema");
+    assert_eq!(column_text(&schema, "ColumnName"), ["a", "s"]);
+    assert_eq!(column_text(&schema, "ColumnType"), ["long", "string"]);
+    assert_eq!(
+        column_text(&schema, "DataType"),
+        ["System.Int64", "System.String"]
+    );
+    // learn.microsoft.com/kusto/query/render-operator: render only shapes the display.
+    let rendered = run("print a=1 | render timechart with (title='x')");
+    assert_eq!(column_text(&rendered, "a"), ["1"]);
+}
+
+#[test]
+fn evaluate_plugins_are_unsupported() {
+    let error = run_error("print a=1 | evaluate bag_unpack(a)");
+    assert_eq!(error.kind, ErrorKind::Unsupported);
+}
+
+// A column of one name and two types becomes one column per type, named `Name_type`.
+#[test]
+fn union_columns_of_different_types() {
+    let table = run("union (print v=1, k='a'), (print v='x')");
+    assert_eq!(names(&table), ["v_long", "v_string", "k"]);
+    assert_eq!(column_text(&table, "v_long"), ["1", ""]);
+    assert_eq!(column_text(&table, "v_string"), ["", "x"]);
+}
+
+// learn.microsoft.com/kusto/query/render-operator: the plan reports the requested chart.
+#[test]
+fn render_chart_is_reported() {
+    let session = kql::engine::Session::new();
+    let bound = session
+        .prepare("print a=1 | render barchart")
+        .unwrap_or_else(|error| panic!("{}", error.message));
+    assert_eq!(bound.plan.requested_chart(), Some("barchart"));
+    let plain = session
+        .prepare("print a=1")
+        .unwrap_or_else(|error| panic!("{}", error.message));
+    assert_eq!(plain.plan.requested_chart(), None);
+}
