@@ -557,3 +557,30 @@ fn chain_within_limit_runs() {
     let query = format!("print x = 0{}", " + 1".repeat(900));
     assert_eq!(column_text(&run(&query), "x"), ["900"]);
 }
+
+// learn.microsoft.com/kusto/query/between-operator: with datetime values, the right end
+// may be a timespan added to the left end.
+#[test]
+fn between_datetime_and_timespan_end() {
+    assert_eq!(
+        flag("datetime(2025-01-02) between (datetime(2025-01-01) .. 1d)"),
+        Value::Bool(true)
+    );
+    assert_eq!(
+        flag("datetime(2025-01-03) between (datetime(2025-01-01) .. 1d)"),
+        Value::Bool(false)
+    );
+    assert_eq!(
+        flag("datetime(2025-01-03) !between (datetime(2025-01-01) .. 1d)"),
+        Value::Bool(true)
+    );
+}
+
+// learn.microsoft.com/kusto/query/strcat-delim-function
+#[test]
+fn strcat_delim_joins_with_delimiter() {
+    assert_eq!(
+        scalar("strcat_delim('-', 1, '2', 'A', 1s)"),
+        Value::from("1-2-A-00:00:01")
+    );
+}

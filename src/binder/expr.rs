@@ -86,7 +86,24 @@ pub fn bind(binder: &mut Binder<'_>, expr: &Expr, schema: &Schema) -> Result<Bou
         } => {
             let value = bind(binder, value, schema)?;
             let low = bind(binder, low, schema)?;
-            let high = bind(binder, high, schema)?;
+            let mut high = bind(binder, high, schema)?;
+            // `datetime between (start .. 3d)` means up to start + 3d: the right end may
+            // be a timespan when the value and the left end are datetimes
+            // (learn.microsoft.com/kusto/query/between-operator).
+            let offset_end =
+                value.ty == Type::DateTime && low.ty == Type::DateTime && high.ty == Type::Timespan;
+            if offset_end {
+                let span = high.span.clone();
+                high = BoundExpr {
+                    kind: BoundKind::Arithmetic {
+                        op: Arithmetic::Add,
+                        left: Box::new(low.clone()),
+                        right: Box::new(high),
+                    },
+                    ty: Type::DateTime,
+                    span,
+                };
+            }
             for bound in [&low, &high] {
                 if !comparable(value.ty, bound.ty) {
                     return Err(type_error(

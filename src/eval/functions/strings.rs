@@ -705,6 +705,17 @@ fn text_to_bool(args: &[Type]) -> Result<Type, String> {
     Ok(Type::Bool)
 }
 
+/// `strcat_delim(delimiter, a, b, …)`: the arguments converted as `tostring` does, joined
+/// with the delimiter (learn.microsoft.com/kusto/query/strcat-delim-function).
+fn strcat_delim(args: &[Value], _: &EvalContext) -> Result<Value, String> {
+    let Some((delimiter, values)) = args.split_first() else {
+        return Ok(Value::from(""));
+    };
+    let delimiter = delimiter.to_kusto_string();
+    let parts: Vec<String> = values.iter().map(Value::to_kusto_string).collect();
+    Ok(Value::from(parts.join(&delimiter)))
+}
+
 pub(super) const FUNCTIONS: &[Function] = &[
     Function::new("strlen", "strlen(text: string) -> long", (1, 1), to_long, strlen),
     Function::new("tolower", "tolower(text: string) -> string", (1, 1), to_string, tolower),
@@ -715,6 +726,13 @@ pub(super) const FUNCTIONS: &[Function] = &[
         (1, super::MAX_VARIADIC_ARGS),
         to_string,
         strcat,
+    ),
+    Function::new(
+        "strcat_delim",
+        "strcat_delim(delimiter: string, value1, value2, …) -> string",
+        (3, super::MAX_VARIADIC_ARGS),
+        to_string,
+        strcat_delim,
     ),
     Function::new(
         "split",
