@@ -113,6 +113,19 @@ fn read_definitions(
     Ok((prelude, externaldata))
 }
 
+/// Parses the `--now` option: ISO 8601 text pins the clock; no option leaves it free.
+fn parse_now_option(text: Option<&str>) -> Result<Option<i64>, Error> {
+    let Some(text) = text else {
+        return Ok(None);
+    };
+    match kql::value::parse_datetime(text) {
+        Some(ticks) => Ok(Some(ticks)),
+        None => Err(Error::usage(format!(
+            "invalid --now value `{text}`; use ISO 8601 such as 2025-08-30T00:00:00Z"
+        ))),
+    }
+}
+
 fn geo_source(path: Option<&Path>) -> GeoSource {
     match path {
         Some(path) => GeoSource::File(path.to_path_buf()),
@@ -134,16 +147,9 @@ fn run(args: RunArgs) -> u8 {
         }
         Err(error) => return report(&error, "", ""),
     }
-    if let Some(text) = &args.now {
-        match kql::value::parse_datetime(text) {
-            Some(ticks) => session.now = Some(ticks),
-            None => {
-                let error = Error::usage(format!(
-                    "invalid --now value `{text}`; use ISO 8601 such as 2025-08-30T00:00:00Z"
-                ));
-                return report(&error, "", "");
-            }
-        }
+    match parse_now_option(args.now.as_deref()) {
+        Ok(now) => session.now = now,
+        Err(error) => return report(&error, "", ""),
     }
     let options = tables::LoadRequest {
         data_dirs: &args.data,

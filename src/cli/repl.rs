@@ -26,7 +26,7 @@ use rustyline::{
 };
 
 use super::args::ReplArgs;
-use super::{geo_source, report, tables};
+use super::{geo_source, parse_now_option, report, tables};
 use kql::data::LoadOptions;
 use kql::engine::Session;
 use kql::error::Error;
@@ -56,16 +56,9 @@ pub fn run_default() -> u8 {
 pub fn run(args: ReplArgs) -> u8 {
     let mut session = Session::new();
     session.geo = geo_source(args.geoip_db.as_deref());
-    if let Some(text) = &args.now {
-        match kql::value::parse_datetime(text) {
-            Some(ticks) => session.now = Some(ticks),
-            None => {
-                let error = Error::usage(format!(
-                    "invalid --now value `{text}`; use ISO 8601 such as 2025-08-30T00:00:00Z"
-                ));
-                return report(&error, "", "");
-            }
-        }
+    match parse_now_option(args.now.as_deref()) {
+        Ok(now) => session.now = now,
+        Err(error) => return report(&error, "", ""),
     }
     let options = LoadOptions {
         strict: args.strict,

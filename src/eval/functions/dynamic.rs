@@ -300,42 +300,12 @@ fn array_index_of(args: &[Value], _: &EvalContext) -> Result<Value, String> {
         return Ok(Value::Null);
     };
     let wanted = args[1].to_json();
-    let optional = |index: usize, default: i64| match args.get(index) {
-        None => Some(default),
-        Some(value) => integer_arg(value),
-    };
-    let (Some(start), Some(length), Some(occurrence)) =
-        (optional(2, 0), optional(3, -1), optional(4, 1))
-    else {
-        return Ok(Value::Null);
-    };
-    if length < -1 || occurrence < 0 {
-        return Ok(Value::Null);
-    }
-    let total = items.len() as i64;
-    let mut position = if start < 0 {
-        (total + start).max(0)
-    } else {
-        start
-    };
-    let mut found = -1;
-    for _ in 0..occurrence.max(1) {
-        if position > total {
-            return Ok(Value::Long(-1));
-        }
-        let end = if length == -1 {
-            total
-        } else {
-            position.saturating_add(length).min(total)
-        };
-        let window = &items[position as usize..end as usize];
-        match window.iter().position(|item| json_equal(item, &wanted)) {
-            Some(offset) => found = position + offset as i64,
-            None => return Ok(Value::Long(-1)),
-        }
-        position = found + 1;
-    }
-    Ok(Value::Long(found))
+    let found = super::strings::search_occurrence(args, items.len(), |start, end| {
+        items[start..end]
+            .iter()
+            .position(|item| json_equal(item, &wanted))
+    });
+    Ok(found)
 }
 
 fn set_has_element_type(args: &[Type]) -> Result<Type, String> {

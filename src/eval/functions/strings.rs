@@ -486,6 +486,21 @@ fn indexof_type(args: &[Type]) -> Result<Type, String> {
 fn indexof(args: &[Value], _: &EvalContext) -> Result<Value, String> {
     let source: Vec<char> = text(&args[0]).chars().collect();
     let lookup: Vec<char> = text(&args[1]).chars().collect();
+    let found = search_occurrence(args, source.len(), |start, end| {
+        find_chars(&source[start..end], &lookup)
+    });
+    Ok(found)
+}
+
+/// Finds the `occurrence`-th match for `indexof` and `array_index_of`, whose arguments
+/// 2 to 4 are the same optional `start`, `length` and `occurrence`. `find` searches the
+/// positions `start..end` and returns the match's offset from `start`. Returns the match
+/// position as a long, -1 when there is none, and null for invalid arguments.
+pub(super) fn search_occurrence(
+    args: &[Value],
+    total: usize,
+    mut find: impl FnMut(usize, usize) -> Option<usize>,
+) -> Value {
     let optional = |index: usize, default: i64| match args.get(index) {
         None => Some(default),
         Some(value) => integer_arg(value),
@@ -493,12 +508,12 @@ fn indexof(args: &[Value], _: &EvalContext) -> Result<Value, String> {
     let (Some(start), Some(length), Some(occurrence)) =
         (optional(2, 0), optional(3, -1), optional(4, 1))
     else {
-        return Ok(Value::Null);
+        return Value::Null;
     };
     if length < -1 || occurrence < 0 {
-        return Ok(Value::Null);
+        return Value::Null;
     }
-    let total = source.len() as i64;
+    let total = total as i64;
     let mut position = if start < 0 {
         (total + start).max(0)
     } else {
@@ -507,21 +522,20 @@ fn indexof(args: &[Value], _: &EvalContext) -> Result<Value, String> {
     let mut found = -1;
     for _ in 0..occurrence.max(1) {
         if position > total {
-            return Ok(Value::Long(-1));
+            return Value::Long(-1);
         }
-        let window_end = if length == -1 {
+        let end = if length == -1 {
             total
         } else {
             position.saturating_add(length).min(total)
         };
-        let window = &source[position as usize..window_end as usize];
-        match find_chars(window, &lookup) {
+        match find(position as usize, end as usize) {
             Some(offset) => found = position + offset as i64,
-            None => return Ok(Value::Long(-1)),
+            None => return Value::Long(-1),
         }
         position = found + 1;
     }
-    Ok(Value::Long(found))
+    Value::Long(found)
 }
 
 fn find_chars(haystack: &[char], needle: &[char]) -> Option<usize> {
