@@ -196,7 +196,7 @@ impl Value {
                 .map(Json::Number)
                 .unwrap_or_else(|| Json::String(format_real(*x))),
             Value::String(text) => Json::String(text.to_string()),
-            Value::DateTime(ticks) => Json::String(format_datetime(*ticks)),
+            Value::DateTime(ticks) => Json::String(format_datetime_trimmed(*ticks)),
             Value::Timespan(ticks) => Json::String(format_timespan(*ticks)),
             Value::Guid(bits) => Json::String(format_guid(*bits)),
             Value::Dynamic(json) => (**json).clone(),
@@ -266,21 +266,31 @@ pub fn naive_to_ticks(datetime: NaiveDateTime) -> Option<i64> {
         .checked_add(sub_ticks)
 }
 
-/// Formats a datetime as ISO 8601 UTC text ending in `Z`, with up to seven fractional
-/// digits and trailing zeros dropped: `2025-08-29T10:15:00Z`, `2023-04-18T12:59:27.4855445Z`.
+/// Formats a datetime as `tostring()` does: ISO 8601 UTC text with all seven fractional
+/// digits, `2017-10-15T12:00:00.0000000Z`. The KQL reference shows this form in its
+/// `reverse()` example, where `reverse(datetime(2017-10-15 12:00))` is
+/// `Z0000000.00:00:21T51-01-7102` (learn.microsoft.com/kusto/query/reverse-function).
 pub fn format_datetime(ticks: i64) -> String {
     let Some(datetime) = ticks_to_naive(ticks) else {
         return String::new();
     };
     let fraction = ticks.rem_euclid(TICKS_PER_SECOND);
-    let mut text = datetime.format("%Y-%m-%dT%H:%M:%S").to_string();
-    if fraction != 0 {
-        let digits = format!("{fraction:07}");
-        text.push('.');
-        text.push_str(digits.trim_end_matches('0'));
+    format!("{}.{fraction:07}Z", datetime.format("%Y-%m-%dT%H:%M:%S"))
+}
+
+/// Formats a datetime for JSON output: ISO 8601 UTC text ending in `Z`, with up to seven
+/// fractional digits and trailing zeros dropped (`2025-08-29T10:15:00Z`,
+/// `2023-04-18T12:59:27.4855445Z`). The value is the same as [`format_datetime`]'s; only
+/// the text is shorter.
+pub fn format_datetime_trimmed(ticks: i64) -> String {
+    let full = format_datetime(ticks);
+    match full.strip_suffix('Z') {
+        Some(without_zone) => {
+            let trimmed = without_zone.trim_end_matches('0').trim_end_matches('.');
+            format!("{trimmed}Z")
+        }
+        None => full,
     }
-    text.push('Z');
-    text
 }
 
 /// Formats a timespan as Kusto does: `[-][d.]hh:mm:ss[.fffffff]`.
@@ -597,18 +607,27 @@ mod tests {
     }
 
     #[test]
-    fn datetime_formats_trim_zero_fraction() {
+    fn datetime_json_text_trims_zero_fraction() {
+        let trimmed = |text| format_datetime_trimmed(ticks(text));
+        assert_eq!(trimmed("2025-08-29T10:15:00Z"), "2025-08-29T10:15:00Z");
         assert_eq!(
-            format_datetime(ticks("2025-08-29T10:15:00Z")),
-            "2025-08-29T10:15:00Z"
+            trimmed("2023-04-18T12:59:27.4855445Z"),
+            "2023-04-18T12:59:27.4855445Z"
+        );
+        assert_eq!(trimmed("2023-04-18 12:59:27.5"), "2023-04-18T12:59:27.5Z");
+    }
+
+    // learn.microsoft.com/kusto/query/reverse-function: tostring of a datetime has seven
+    // fractional digits.
+    #[test]
+    fn datetime_tostring_has_seven_digits() {
+        assert_eq!(
+            format_datetime(ticks("2017-10-15 12:00")),
+            "2017-10-15T12:00:00.0000000Z"
         );
         assert_eq!(
             format_datetime(ticks("2023-04-18T12:59:27.4855445Z")),
             "2023-04-18T12:59:27.4855445Z"
-        );
-        assert_eq!(
-            format_datetime(ticks("2023-04-18 12:59:27.5")),
-            "2023-04-18T12:59:27.5Z"
         );
     }
 
@@ -632,7 +651,7 @@ mod tests {
     fn datetime_before_epoch_round_trips() {
         let ticks = ticks("1601-01-01T00:00:00Z");
         assert!(ticks < 0);
-        assert_eq!(format_datetime(ticks), "1601-01-01T00:00:00Z");
+        assert_eq!(format_datetime(ticks), "1601-01-01T00:00:00.0000000Z");
     }
 
     #[test]

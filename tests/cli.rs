@@ -155,7 +155,7 @@ fn now_option_pins_the_clock() {
         ])
         .assert()
         .success()
-        .stdout("t\n2025-08-29T00:00:00Z\n");
+        .stdout("t\n2025-08-29T00:00:00.0000000Z\n");
 }
 
 #[test]

@@ -77,7 +77,10 @@ fn summarize_by_bin() {
     assert_eq!(names(&table), ["Timestamp", "total"]);
     assert_eq!(
         column_text(&table, "Timestamp"),
-        ["2025-01-01T10:00:00Z", "2025-01-01T11:00:00Z"]
+        [
+            "2025-01-01T10:00:00.0000000Z",
+            "2025-01-01T11:00:00.0000000Z"
+        ]
     );
     assert_eq!(column_text(&table, "total"), ["3", "4"]);
 }

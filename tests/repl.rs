@@ -178,7 +178,7 @@ fn dot_commands_and_lets() {
     shell.enter(".timer on");
     shell.expect("timer: on");
     shell.enter("print pinned = now()");
-    shell.expect("2025-08-30T00:00:00Z");
+    shell.expect("2025-08-30T00:00:00.0000000Z");
     shell.expect("time: ");
     let saved = shell.data_home.path().join("saved.csv");
     shell.enter(&format!(".save {}", saved.display()));

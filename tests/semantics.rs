@@ -179,7 +179,7 @@ fn tostring_cases() {
     assert_eq!(scalar("tostring(true)"), Value::from("true"));
     assert_eq!(
         scalar("tostring(datetime(2025-08-29 10:15:00))"),
-        Value::from("2025-08-29T10:15:00Z")
+        Value::from("2025-08-29T10:15:00.0000000Z")
     );
 }
 
@@ -315,7 +315,7 @@ fn conversions() {
     assert_eq!(scalar("tobool('true')"), Value::Bool(true));
     assert_eq!(
         scalar("tostring(todatetime('2025-08-29T10:15:00Z'))"),
-        Value::from("2025-08-29T10:15:00Z")
+        Value::from("2025-08-29T10:15:00.0000000Z")
     );
 }
 
@@ -323,11 +323,11 @@ fn conversions() {
 fn clock_is_pinned_per_query() {
     assert_eq!(
         scalar("tostring(ago(1d))"),
-        Value::from("2025-08-29T00:00:00Z")
+        Value::from("2025-08-29T00:00:00.0000000Z")
     );
     assert_eq!(scalar("now() - ago(1h) == 1h"), Value::Bool(true));
     let table = run("set query_now = datetime(2020-01-01); print t = now()");
-    assert_eq!(column_text(&table, "t"), ["2020-01-01T00:00:00Z"]);
+    assert_eq!(column_text(&table, "t"), ["2020-01-01T00:00:00.0000000Z"]);
 }
 
 // --- IP and GeoIP -------------------------------------------------------------------

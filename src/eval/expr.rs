@@ -550,7 +550,7 @@ mod tests {
         let start = Value::DateTime(0);
         assert_eq!(
             arithmetic(Arithmetic::Add, &start, &day).to_kusto_string(),
-            "1970-01-02T00:00:00Z"
+            "1970-01-02T00:00:00.0000000Z"
         );
         let later = arithmetic(Arithmetic::Add, &start, &day);
         assert_eq!(arithmetic(Arithmetic::Subtract, &later, &start), day);

@@ -248,7 +248,7 @@ mod tests {
         assert_eq!(text.lines().next(), Some("When,Name,IsPrivate,Bag"));
         assert_eq!(
             text.lines().nth(1),
-            Some(r#"2025-08-29T10:15:00.12Z,"a,b",,"{""a"":[1,""x""]}""#)
+            Some(r#"2025-08-29T10:15:00.1200000Z,"a,b",,"{""a"":[1,""x""]}""#)
         );
     }
 

@@ -319,8 +319,8 @@ mod tests {
 
     #[test]
     fn todatetime_parses_text() {
-        let converted = call(todatetime, Value::from("2025-08-29T10:15:00Z"));
-        assert_eq!(converted.to_kusto_string(), "2025-08-29T10:15:00Z");
+        let converted = call(todatetime, Value::from("2025-08-29T10:15:00.0000000Z"));
+        assert_eq!(converted.to_kusto_string(), "2025-08-29T10:15:00.0000000Z");
         assert_eq!(call(todatetime, Value::from("soon")), Value::Null);
     }
 }

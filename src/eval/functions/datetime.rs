@@ -1250,8 +1250,8 @@ mod tests {
         let mut context = EvalContext::for_tests();
         context.now = parse_datetime("2025-08-30T00:00:00Z").expect("valid date");
         let result = ago(&[Value::Timespan(TICKS_PER_DAY)], &context).expect("call succeeds");
-        assert_eq!(result.to_kusto_string(), "2025-08-29T00:00:00Z");
+        assert_eq!(result.to_kusto_string(), "2025-08-29T00:00:00.0000000Z");
         let result = now(&[], &context).expect("call succeeds");
-        assert_eq!(result.to_kusto_string(), "2025-08-30T00:00:00Z");
+        assert_eq!(result.to_kusto_string(), "2025-08-30T00:00:00.0000000Z");
     }
 }
