@@ -99,18 +99,10 @@ fn run(args: RunArgs) -> u8 {
             }
         }
     }
-    let options = tables::LoadRequest {
-        data_dirs: &args.data,
-        tables: &args.table,
-        strict: args.strict,
-    };
-    if let Err(error) = tables::load_into(&mut session, &options) {
-        return report(&error, "", "");
-    }
-
-    let result = match session.run(&query) {
-        Ok(table) => table,
-        Err(error) => return report(&error, &query, &origin),
+    let result = match load_and_run(&mut session, &args, &query) {
+        Ok(Ok(table)) => table,
+        Ok(Err(error)) => return report(&error, &query, &origin),
+        Err(error) => return report(&error, "", ""),
     };
 
     let stdout = io::stdout();
@@ -139,6 +131,59 @@ fn run(args: RunArgs) -> u8 {
             report(&error, "", "")
         }
     }
+}
+
+/// Loads the tables and runs the query; the outer error is a load error, the inner one a
+/// query error.
+///
+/// When the query binds against the built-in catalog, only the columns it reads are
+/// loaded. If the query then fails or its result columns differ from the catalog binding,
+/// it runs again on tables with every column, so that pruning never changes an answer or
+/// an error.
+fn load_and_run(
+    session: &mut Session,
+    args: &RunArgs,
+    query: &str,
+) -> Result<Result<kql::table::Table, Error>, Error> {
+    // Standard input cannot be read a second time, so a table from it loads in full, and
+    // --strict checks every value of the input, so it loads every column too.
+    let reads_stdin = args.table.iter().any(|argument| {
+        argument
+            .split_once('=')
+            .is_some_and(|(_, path)| path == "-")
+    });
+    let catalog_plan = if reads_stdin || args.strict {
+        None
+    } else {
+        engine::check(query, &tables::BuiltinSchemas::new()).ok()
+    };
+    let columns = catalog_plan
+        .as_ref()
+        .map(|bound| kql::binder::columns::used_columns(&bound.plan))
+        .unwrap_or_default();
+    let mut request = tables::LoadRequest {
+        data_dirs: &args.data,
+        tables: &args.table,
+        strict: args.strict,
+        columns,
+    };
+    tables::load_into(session, &request)?;
+    let result = session.run(query);
+    if request.columns.is_empty() {
+        return Ok(result);
+    }
+
+    let expected_names = catalog_plan
+        .iter()
+        .flat_map(|bound| bound.plan.schema.names());
+    let same_columns = matches!(&result, Ok(table) if table.schema.names().eq(expected_names));
+    if same_columns {
+        return Ok(result);
+    }
+    log::debug!("the query's result differs on the loaded columns; loading every column");
+    request.columns.clear();
+    tables::load_into(session, &request)?;
+    Ok(session.run(query))
 }
 
 fn terminal_width() -> Option<u16> {

@@ -4,6 +4,7 @@
 use std::io;
 use std::path::{Path, PathBuf};
 
+use kql::binder::columns::UsedColumns;
 use kql::data::{self, Format as DataFormat, LoadOptions, Loaded};
 use kql::engine::Session;
 use kql::error::Error;
@@ -15,6 +16,8 @@ pub struct LoadRequest<'a> {
     pub data_dirs: &'a [PathBuf],
     pub tables: &'a [String],
     pub strict: bool,
+    /// The columns to load per table; a table not in the map loads every column.
+    pub columns: UsedColumns,
 }
 
 /// Splits `NAME=PATH`.
@@ -31,6 +34,7 @@ fn parse_table_argument(argument: &str) -> Result<(&str, &str), Error> {
 pub fn load_into(session: &mut Session, request: &LoadRequest<'_>) -> Result<(), Error> {
     let options = LoadOptions {
         strict: request.strict,
+        columns: request.columns.clone(),
         ..LoadOptions::default()
     };
     for dir in request.data_dirs {

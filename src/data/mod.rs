@@ -19,6 +19,7 @@ mod json;
 mod raw;
 mod typing;
 
+use std::collections::{BTreeSet, HashMap};
 use std::fmt;
 use std::fs::File;
 use std::io::{BufRead, BufReader, Read};
@@ -76,6 +77,10 @@ pub struct LoadOptions {
     /// Table schemas from a user's `--schema` file. They take precedence over built-in
     /// tables of the same name.
     pub schemas: Vec<TableSchema>,
+    /// The columns to load, by table name, such as `binder::columns::used_columns` returns
+    /// for a query. Readers skip the values of other columns without storing them. A table
+    /// that is not in the map loads every column.
+    pub columns: HashMap<String, BTreeSet<String>>,
 }
 
 impl LoadOptions {
@@ -122,13 +127,14 @@ pub fn load_files(name: &str, paths: &[PathBuf], options: &LoadOptions) -> Resul
             "no input files given for table `{name}`"
         )));
     }
-    let mut raw = RawTable::default();
+    let (keep, schema) = raw::column_selection(options, name);
+    let mut raw = RawTable::keeping(keep);
     for path in paths {
         let (file, format) = open_file(path)?;
         read_input(&mut raw, &path.display().to_string(), format, file)?;
     }
     raw.finish();
-    typing::build_table(name, raw, options.schema_for(name), options.strict)
+    typing::build_table(name, raw, schema.as_ref(), options.strict)
 }
 
 /// Loads input from a reader, such as standard input, as the table `name`. `origin`
@@ -140,10 +146,11 @@ pub fn load_reader(
     reader: impl Read,
     options: &LoadOptions,
 ) -> Result<Loaded, Error> {
-    let mut raw = RawTable::default();
+    let (keep, schema) = raw::column_selection(options, name);
+    let mut raw = RawTable::keeping(keep);
     read_input(&mut raw, origin, format, reader)?;
     raw.finish();
-    typing::build_table(name, raw, options.schema_for(name), options.strict)
+    typing::build_table(name, raw, schema.as_ref(), options.strict)
 }
 
 /// Lists the data files in `dir` (not its subdirectories) as `(table name, path)` pairs,
