@@ -246,18 +246,15 @@ fn fill(
     length: usize,
     origin: &str,
 ) -> Result<bool, Error> {
-    while buffer.len() < length {
-        let available = reader
-            .fill_buf()
-            .map_err(|error| read_error(origin, &error))?;
-        if available.is_empty() {
-            return Ok(true);
-        }
-        let taken = available.len().min(length - buffer.len());
-        buffer.extend_from_slice(available.get(..taken).unwrap_or_default());
-        reader.consume(taken);
-    }
-    Ok(false)
+    let wanted = length.saturating_sub(buffer.len());
+    // `Take::read_to_end` reads into the vector's spare capacity, and a `BufReader` with
+    // an empty buffer passes large reads straight to the file, so the bytes are copied once.
+    let read = reader
+        .by_ref()
+        .take(wanted as u64)
+        .read_to_end(buffer)
+        .map_err(|error| read_error(origin, &error))?;
+    Ok(read < wanted)
 }
 
 /// Reads the rows of one chunk into `part`.
