@@ -14,5 +14,6 @@ pub mod lexer;
 pub mod output;
 pub mod parser;
 pub mod schema;
+pub mod stream;
 pub mod table;
 pub mod value;

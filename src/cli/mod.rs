@@ -161,6 +161,11 @@ fn load_and_run(
         .as_ref()
         .map(|bound| kql::binder::columns::used_columns(&bound.plan))
         .unwrap_or_default();
+    if let Some(bound) = &catalog_plan {
+        if let Some(table) = run_streaming(session, args, query, bound, &columns)? {
+            return Ok(Ok(table));
+        }
+    }
     let mut request = tables::LoadRequest {
         data_dirs: &args.data,
         tables: &args.table,
@@ -184,6 +189,79 @@ fn load_and_run(
     request.columns.clear();
     tables::load_into(session, &request)?;
     Ok(session.run(query))
+}
+
+/// Runs the query over a JSON lines file chunk by chunk (see `kql::stream`), with the
+/// other tables loaded whole. Returns `None` when the query or its input does not allow
+/// it, or when streaming fails or gives other result columns than the catalog binding;
+/// the caller then loads every table.
+fn run_streaming(
+    session: &mut Session,
+    args: &RunArgs,
+    query: &str,
+    catalog_plan: &kql::binder::BoundQuery,
+    columns: &kql::binder::columns::UsedColumns,
+) -> Result<Option<kql::table::Table>, Error> {
+    let Some(name) = kql::stream::streamed_table(&catalog_plan.plan) else {
+        return Ok(None);
+    };
+    let files: Vec<&str> = args
+        .table
+        .iter()
+        .filter_map(|argument| argument.split_once('='))
+        .filter(|(table, _)| table.trim() == name)
+        .map(|(_, path)| path)
+        .collect();
+    let [path] = files.as_slice() else {
+        return Ok(None);
+    };
+    let path = Path::new(path);
+    let is_json_lines = kql::data::Format::from_path(path) == Some(kql::data::Format::JsonLines);
+    if !args.data.is_empty() || !is_json_lines {
+        return Ok(None);
+    }
+    let options = kql::data::LoadOptions {
+        columns: columns.clone(),
+        ..kql::data::LoadOptions::default()
+    };
+    let Some(schema) = kql::data::expected_schema(name, &options) else {
+        return Ok(None);
+    };
+
+    let others: Vec<String> = args
+        .table
+        .iter()
+        .filter(|argument| {
+            argument
+                .split_once('=')
+                .is_none_or(|(table, _)| table.trim() != name)
+        })
+        .cloned()
+        .collect();
+    let request = tables::LoadRequest {
+        data_dirs: &[],
+        tables: &others,
+        strict: args.strict,
+        columns: columns.clone(),
+    };
+    tables::load_into(session, &request)?;
+    let loaded = session
+        .table_names()
+        .into_iter()
+        .filter_map(|table| Some((table.clone(), std::sync::Arc::clone(session.table(&table)?))))
+        .collect();
+
+    let context_for = |query_now| session.context(query_now);
+    let streamed = kql::stream::run(query, name, path, &schema, &options, &loaded, &context_for);
+    let expected_names = catalog_plan.plan.schema.names();
+    match streamed {
+        Ok(Some(table)) if table.schema.names().eq(expected_names) => Ok(Some(table)),
+        Ok(_) => Ok(None),
+        Err(error) => {
+            log::debug!("streaming failed ({}); loading every table", error.message);
+            Ok(None)
+        }
+    }
 }
 
 fn terminal_width() -> Option<u16> {

@@ -206,6 +206,56 @@ fn read_lines_in_chunks(
     Ok(())
 }
 
+/// Reads JSON lines in chunks of whole lines and hands each chunk's rows to `each`, on all
+/// cores, then the results to `consume` in input order, until the input ends or `consume`
+/// returns `false`. Each chunk's [`RawTable`] comes from `template` and has `origin` as its
+/// only source.
+pub(crate) fn read_line_batches<T: Send>(
+    mut reader: impl BufRead,
+    origin: &str,
+    template: &RawTable,
+    each: impl Fn(RawTable) -> Result<T, Error> + Sync,
+    mut consume: impl FnMut(T) -> Result<bool, Error>,
+) -> Result<(), Error> {
+    const CHUNK_BYTES: usize = 4 << 20;
+    let chunks_per_batch = 2 * rayon::current_num_threads();
+    let input = Input {
+        origin,
+        source: 0,
+        lines_before: 0,
+    };
+    let mut pending = Vec::new();
+    let mut next_line = 1;
+    let mut at_end = false;
+    while !at_end {
+        let mut batch = Vec::with_capacity(chunks_per_batch);
+        while batch.len() < chunks_per_batch && !at_end {
+            let chunk;
+            (chunk, at_end) = next_chunk(&mut reader, &mut pending, CHUNK_BYTES, origin)?;
+            let line_count = memchr::memchr_iter(b'\n', &chunk).count() as u64;
+            batch.push(Chunk {
+                bytes: chunk,
+                first_line: next_line,
+            });
+            next_line += line_count;
+        }
+        let results: Vec<Result<T, Error>> = batch
+            .par_iter()
+            .map(|chunk| {
+                let mut part = template.empty_like();
+                part.add_source(origin);
+                each(read_chunk(chunk, &input, part)?)
+            })
+            .collect();
+        for result in results {
+            if !consume(result?)? {
+                return Ok(());
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Whole lines of the input and the line number of the first.
 struct Chunk {
     bytes: Vec<u8>,

@@ -13,6 +13,7 @@
 //! Memory use is roughly the raw cells plus the typed columns, because every value of a
 //! column must be seen before its type is known.
 
+mod batches;
 mod csv;
 mod infer;
 mod json;
@@ -32,6 +33,8 @@ use crate::error::Error;
 use crate::schema::{self, TableSchema};
 use crate::table::Table;
 use raw::RawTable;
+
+pub use batches::{expected_schema, for_each_batch};
 
 /// The layout of an input.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
