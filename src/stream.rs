@@ -28,7 +28,7 @@ use crate::parser;
 use crate::table::{Schema, Table};
 use crate::value::Value;
 
-/// What happens to the chunks' results.
+/// The way the chunks' results combine into the query's result.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Finish {
     /// The rows of every chunk, concatenated.
@@ -165,7 +165,7 @@ pub fn run(
     Ok(Some(combine(&bound.plan.schema, results, finish)))
 }
 
-/// Combines the chunks' results as `finish` says.
+/// Combines the chunks' results according to `finish`.
 fn combine(schema: &Schema, results: Vec<Table>, finish: Finish) -> Table {
     if finish == Finish::Count {
         let total: i64 = results
