@@ -16,5 +16,6 @@ pub mod parser;
 pub mod repl;
 pub mod ruletest;
 pub mod schema;
+pub mod stream;
 pub mod table;
 pub mod value;

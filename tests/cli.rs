@@ -293,7 +293,7 @@ fn conversion_failure_warns_once_with_location() {
         .args([
             "run",
             "-q",
-            "DeviceNetworkEvents | count",
+            "DeviceNetworkEvents | project LocalPort | count",
             "--format",
             "csv",
             "--table",
@@ -305,6 +305,26 @@ fn conversion_failure_warns_once_with_location() {
         .stderr(predicate::str::contains("LocalPort"))
         .stderr(predicate::str::contains("export.csv:4"))
         .stderr(predicate::str::contains("--strict"));
+}
+
+#[test]
+fn unread_columns_are_not_converted() {
+    let dir = temp_dir();
+    let export = write_portal_export(&dir);
+    kql_command()
+        .args([
+            "run",
+            "-q",
+            "DeviceNetworkEvents | project DeviceName | count",
+            "--format",
+            "csv",
+            "--table",
+        ])
+        .arg(format!("DeviceNetworkEvents={}", export.display()))
+        .assert()
+        .success()
+        .stdout("Count\n3\n")
+        .stderr("");
 }
 
 #[test]

@@ -151,22 +151,14 @@ fn run(args: RunArgs) -> u8 {
         Ok(now) => session.now = now,
         Err(error) => return report(&error, "", ""),
     }
-    let options = tables::LoadRequest {
-        data_dirs: &args.data,
-        tables: &args.table,
-        strict: args.strict,
-        query_from_stdin: origin == "<stdin>",
-    };
-    if let Err(error) = tables::load_into(&mut session, &options) {
-        return report(&error, "", "");
-    }
-
-    let result = match session.run(&query) {
-        Ok(table) => table,
-        Err(error) => {
+    let query_from_stdin = origin == "<stdin>";
+    let result = match load_and_run(&mut session, &args, &query, query_from_stdin) {
+        Ok(Ok(table)) => table,
+        Ok(Err(error)) => {
             let (error, source, origin) = session.locate(error, &query, &origin);
             return report(&error, source, origin);
         }
+        Err(error) => return report(&error, "", ""),
     };
 
     let stdout = io::stdout();
@@ -193,6 +185,141 @@ fn run(args: RunArgs) -> u8 {
                 format!("cannot write the result: {error}"),
             );
             report(&error, "", "")
+        }
+    }
+}
+
+/// Loads the tables and runs the query; the outer error is a load error, the inner one a
+/// query error.
+///
+/// When the query binds against the built-in catalog, only the columns it reads are
+/// loaded. If the query then fails or its result columns differ from the catalog binding,
+/// it runs again on tables with every column, so that pruning never changes an answer or
+/// an error.
+fn load_and_run(
+    session: &mut Session,
+    args: &RunArgs,
+    query: &str,
+    query_from_stdin: bool,
+) -> Result<Result<kql::table::Table, Error>, Error> {
+    // Standard input cannot be read a second time, so a table from it loads in full, and
+    // --strict checks every value of the input, so it loads every column too.
+    let reads_stdin = args.table.iter().any(|argument| {
+        argument
+            .split_once('=')
+            .is_some_and(|(_, path)| path == "-")
+    });
+    let catalog_plan = if reads_stdin || args.strict {
+        None
+    } else {
+        let schemas = tables::BuiltinSchemas::new();
+        engine::check_with_prelude(session.prelude.as_ref(), query, &schemas).ok()
+    };
+    let columns = catalog_plan
+        .as_ref()
+        .map(|bound| kql::binder::columns::used_columns(&bound.plan))
+        .unwrap_or_default();
+    if let Some(bound) = &catalog_plan {
+        if let Some(table) = run_streaming(session, args, query, bound, &columns)? {
+            return Ok(Ok(table));
+        }
+    }
+    let mut request = tables::LoadRequest {
+        data_dirs: &args.data,
+        tables: &args.table,
+        strict: args.strict,
+        query_from_stdin,
+        columns,
+    };
+    tables::load_into(session, &request)?;
+    let result = session.run(query);
+    if request.columns.is_empty() {
+        return Ok(result);
+    }
+
+    let expected_names = catalog_plan
+        .iter()
+        .flat_map(|bound| bound.plan.schema.names());
+    let same_columns = matches!(&result, Ok(table) if table.schema.names().eq(expected_names));
+    if same_columns {
+        return Ok(result);
+    }
+    log::debug!("the query's result differs on the loaded columns; loading every column");
+    request.columns.clear();
+    tables::load_into(session, &request)?;
+    Ok(session.run(query))
+}
+
+/// Runs the query over a JSON lines file chunk by chunk (see `kql::stream`), with the
+/// other tables loaded whole. Returns `None` when the query or its input does not allow
+/// it, or when streaming fails or gives other result columns than the catalog binding;
+/// the caller then loads every table.
+fn run_streaming(
+    session: &mut Session,
+    args: &RunArgs,
+    query: &str,
+    catalog_plan: &kql::binder::BoundQuery,
+    columns: &kql::binder::columns::UsedColumns,
+) -> Result<Option<kql::table::Table>, Error> {
+    let Some(name) = kql::stream::streamed_table(&catalog_plan.plan) else {
+        return Ok(None);
+    };
+    let files: Vec<&str> = args
+        .table
+        .iter()
+        .filter_map(|argument| argument.split_once('='))
+        .filter(|(table, _)| table.trim() == name)
+        .map(|(_, path)| path)
+        .collect();
+    let [path] = files.as_slice() else {
+        return Ok(None);
+    };
+    let path = Path::new(path);
+    let is_json_lines = kql::data::Format::from_path(path) == Some(kql::data::Format::JsonLines);
+    if !args.data.is_empty() || !is_json_lines {
+        return Ok(None);
+    }
+    let options = kql::data::LoadOptions {
+        columns: columns.clone(),
+        ..kql::data::LoadOptions::default()
+    };
+    let Some(schema) = kql::data::expected_schema(name, &options) else {
+        return Ok(None);
+    };
+
+    let others: Vec<String> = args
+        .table
+        .iter()
+        .filter(|argument| {
+            argument
+                .split_once('=')
+                .is_none_or(|(table, _)| table.trim() != name)
+        })
+        .cloned()
+        .collect();
+    let request = tables::LoadRequest {
+        data_dirs: &[],
+        tables: &others,
+        strict: args.strict,
+        query_from_stdin: false,
+        columns: columns.clone(),
+    };
+    tables::load_into(session, &request)?;
+    let loaded = session
+        .table_names()
+        .into_iter()
+        .filter_map(|table| Some((table.clone(), std::sync::Arc::clone(session.table(&table)?))))
+        .collect();
+
+    let context_for = |query_now| session.context(query_now);
+    let streamed = kql::stream::run(query, name, path, &schema, &options, &loaded, &context_for);
+    let expected_names = catalog_plan.plan.schema.names();
+    match streamed {
+        Ok(Some(table)) if table.schema.names().eq(expected_names) => Ok(Some(table)),
+        Ok(_) => Ok(None),
+        Err(error) => {
+            log::debug!("streaming failed ({}); loading every table", error.message);
+            Ok(None)
         }
     }
 }

@@ -4,6 +4,7 @@
 use std::io;
 use std::path::PathBuf;
 
+use kql::binder::columns::UsedColumns;
 use kql::data::{self, Format as DataFormat, LoadOptions, Loaded};
 use kql::engine::Session;
 use kql::error::Error;
@@ -18,6 +19,8 @@ pub struct LoadRequest<'a> {
     /// True when the query itself is read from standard input, which then cannot also
     /// supply a table.
     pub query_from_stdin: bool,
+    /// The columns to load per table; a table not in the map loads every column.
+    pub columns: UsedColumns,
 }
 
 /// Splits `NAME=PATH`.
@@ -38,6 +41,7 @@ pub fn parse_table_argument(argument: &str) -> Result<(&str, &str), Error> {
 pub fn load_into(session: &mut Session, request: &LoadRequest<'_>) -> Result<(), Error> {
     let options = LoadOptions {
         strict: request.strict,
+        columns: request.columns.clone(),
         ..LoadOptions::default()
     };
     let mut groups: Vec<(String, Vec<PathBuf>)> = Vec::new();

@@ -31,7 +31,10 @@ pub(crate) fn read_csv(reader: impl Read, origin: &str, raw: &mut RawTable) -> R
     let header_line = records.get_mut().line_at(record_offset(&record));
     let mut multiline_record_line = has_line_break(&record).then_some(header_line);
     let names = header_names(&record, origin, header_line)?;
-    let columns: Vec<usize> = names.iter().map(|name| raw.column_index(name)).collect();
+    let columns: Vec<Option<usize>> = names
+        .iter()
+        .map(|name| raw.kept_column_index(name))
+        .collect();
 
     while records
         .read_byte_record(&mut record)
@@ -49,6 +52,9 @@ pub(crate) fn read_csv(reader: impl Read, origin: &str, raw: &mut RawTable) -> R
         }
         raw.start_row(source, line);
         for ((field, &column), name) in record.iter().zip(&columns).zip(&names) {
+            let Some(column) = column else {
+                continue;
+            };
             if field.is_empty() {
                 continue;
             }

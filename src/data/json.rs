@@ -12,10 +12,13 @@ use std::fmt;
 use std::io::{BufRead, Cursor, Read};
 use std::rc::Rc;
 
+use rayon::prelude::*;
 use serde::de::{self, Deserializer as _, SeqAccess, Visitor};
 
 use super::raw::{RawCell, RawTable};
 use crate::error::Error;
+
+mod row;
 
 /// Reads rows from JSON input into `raw`. With `lines_only`, every non-blank line must
 /// contain exactly one row object.
@@ -84,26 +87,38 @@ impl Input<'_> {
         ))
     }
 
+    /// Returns the error for a row that is not a JSON object, `None` for an object.
+    fn not_an_object(&self, line: u64, value: &serde_json::Value) -> Option<Error> {
+        if value.is_object() {
+            return None;
+        }
+        Some(Error::data(format!(
+            "{}:{line}: expected a JSON object for each row, found {}; \
+             each row must be an object such as {{\"Timestamp\": \"…\", \"DeviceName\": \"…\"}}",
+            self.origin,
+            json_kind(value)
+        )))
+    }
+
     fn add_row(
         &self,
         raw: &mut RawTable,
         line: u64,
         value: serde_json::Value,
     ) -> Result<(), Error> {
+        if let Some(error) = self.not_an_object(line, &value) {
+            return Err(error);
+        }
         let serde_json::Value::Object(fields) = value else {
-            return Err(Error::data(format!(
-                "{}:{line}: expected a JSON object for each row, found {}; \
-                 each row must be an object such as {{\"Timestamp\": \"…\", \"DeviceName\": \"…\"}}",
-                self.origin,
-                json_kind(&value)
-            )));
+            return Ok(());
         };
         raw.start_row(self.source, line);
-        // NOTE: serde_json keeps only the last value of a key repeated within one object, so
-        // earlier duplicates are lost without a warning.
+        // NOTE: only the last value of a key repeated within one object is kept, so earlier
+        // duplicates are lost without a warning. The line reader in `row` does the same.
         for (name, value) in fields {
-            let column = raw.column_index(&name);
-            raw.set_cell(column, RawCell::from_json(value));
+            if let Some(column) = raw.kept_column_index(&name) {
+                raw.set_cell(column, RawCell::from_json(value));
+            }
         }
         Ok(())
     }
@@ -143,32 +158,178 @@ fn peek_byte(reader: &mut impl BufRead, origin: &str) -> Result<Option<u8>, Erro
 
 /// Reads one row object per non-blank line. `first_line` is a line the caller already
 /// consumed from `reader`.
+///
+/// The input is cut into chunks of whole lines, and the chunks of a batch are parsed on
+/// all cores, each into its own [`RawTable`], then appended in input order. Memory for the
+/// input is bounded by one batch of chunks.
 fn read_lines(
-    mut reader: impl BufRead,
+    reader: impl BufRead,
     input: &Input,
     raw: &mut RawTable,
     first_line: Option<Vec<u8>>,
 ) -> Result<(), Error> {
-    let mut line_number = input.lines_before;
-    let mut buffer = Vec::new();
-    if let Some(line) = first_line {
-        line_number += 1;
-        read_line(&line, line_number, input, raw)?;
-    }
-    loop {
-        buffer.clear();
-        let length = reader
-            .read_until(b'\n', &mut buffer)
-            .map_err(|error| read_error(input.origin, &error))?;
-        if length == 0 {
-            return Ok(());
+    const CHUNK_BYTES: usize = 4 << 20;
+    read_lines_in_chunks(reader, input, raw, first_line, CHUNK_BYTES)
+}
+
+fn read_lines_in_chunks(
+    mut reader: impl BufRead,
+    input: &Input,
+    raw: &mut RawTable,
+    first_line: Option<Vec<u8>>,
+    chunk_bytes: usize,
+) -> Result<(), Error> {
+    let chunks_per_batch = 2 * rayon::current_num_threads();
+    let mut pending = first_line.unwrap_or_default();
+    let mut next_line = input.lines_before + 1;
+    let mut at_end = false;
+    while !at_end {
+        let mut batch = Vec::with_capacity(chunks_per_batch);
+        while batch.len() < chunks_per_batch && !at_end {
+            let chunk;
+            (chunk, at_end) = next_chunk(&mut reader, &mut pending, chunk_bytes, input.origin)?;
+            let line_count = memchr::memchr_iter(b'\n', &chunk).count() as u64;
+            batch.push(Chunk {
+                bytes: chunk,
+                first_line: next_line,
+            });
+            next_line += line_count;
         }
-        line_number += 1;
-        read_line(&buffer, line_number, input, raw)?;
+        let parts: Vec<Result<RawTable, Error>> = batch
+            .par_iter()
+            .map(|chunk| read_chunk(chunk, input, raw.empty_like()))
+            .collect();
+        for part in parts {
+            raw.append(part?);
+        }
+    }
+    Ok(())
+}
+
+/// Reads JSON lines in chunks of whole lines and hands each chunk's rows to `each`, on all
+/// cores, then the results to `consume` in input order, until the input ends or `consume`
+/// returns `false`. Each chunk's [`RawTable`] comes from `template` and has `origin` as its
+/// only source.
+pub(crate) fn read_line_batches<T: Send>(
+    mut reader: impl BufRead,
+    origin: &str,
+    template: &RawTable,
+    each: impl Fn(RawTable) -> Result<T, Error> + Sync,
+    mut consume: impl FnMut(T) -> Result<bool, Error>,
+) -> Result<(), Error> {
+    const CHUNK_BYTES: usize = 4 << 20;
+    let chunks_per_batch = 2 * rayon::current_num_threads();
+    let input = Input {
+        origin,
+        source: 0,
+        lines_before: 0,
+    };
+    let mut pending = Vec::new();
+    let mut next_line = 1;
+    let mut at_end = false;
+    while !at_end {
+        let mut batch = Vec::with_capacity(chunks_per_batch);
+        while batch.len() < chunks_per_batch && !at_end {
+            let chunk;
+            (chunk, at_end) = next_chunk(&mut reader, &mut pending, CHUNK_BYTES, origin)?;
+            let line_count = memchr::memchr_iter(b'\n', &chunk).count() as u64;
+            batch.push(Chunk {
+                bytes: chunk,
+                first_line: next_line,
+            });
+            next_line += line_count;
+        }
+        let results: Vec<Result<T, Error>> = batch
+            .par_iter()
+            .map(|chunk| {
+                let mut part = template.empty_like();
+                part.add_source(origin);
+                each(read_chunk(chunk, &input, part)?)
+            })
+            .collect();
+        for result in results {
+            if !consume(result?)? {
+                return Ok(());
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Whole lines of the input and the line number of the first.
+struct Chunk {
+    bytes: Vec<u8>,
+    first_line: u64,
+}
+
+/// Returns the next chunk of whole lines, about `chunk_bytes` long or one line if that is
+/// longer, and whether the input has ended. `pending` carries the bytes after the chunk's
+/// last line break to the next call.
+fn next_chunk(
+    reader: &mut impl BufRead,
+    pending: &mut Vec<u8>,
+    chunk_bytes: usize,
+    origin: &str,
+) -> Result<(Vec<u8>, bool), Error> {
+    let mut searched = 0;
+    loop {
+        let at_end = fill(reader, pending, searched + chunk_bytes, origin)?;
+        let cut = match memchr::memrchr(b'\n', pending.get(searched..).unwrap_or_default()) {
+            Some(offset) => searched + offset + 1,
+            None if at_end => pending.len(),
+            None => {
+                searched = pending.len();
+                continue;
+            }
+        };
+        let rest = pending.split_off(cut);
+        let chunk = std::mem::replace(pending, rest);
+        return Ok((chunk, at_end && pending.is_empty()));
     }
 }
 
-fn read_line(bytes: &[u8], line: u64, input: &Input, raw: &mut RawTable) -> Result<(), Error> {
+/// Reads from `reader` until `buffer` holds `length` bytes or the input ends; returns
+/// whether it ended.
+fn fill(
+    reader: &mut impl BufRead,
+    buffer: &mut Vec<u8>,
+    length: usize,
+    origin: &str,
+) -> Result<bool, Error> {
+    let wanted = length.saturating_sub(buffer.len());
+    // `Take::read_to_end` reads into the vector's spare capacity, and a `BufReader` with
+    // an empty buffer passes large reads straight to the file, so the bytes are copied once.
+    let read = reader
+        .by_ref()
+        .take(wanted as u64)
+        .read_to_end(buffer)
+        .map_err(|error| read_error(origin, &error))?;
+    Ok(read < wanted)
+}
+
+/// Reads the rows of one chunk into `part`.
+fn read_chunk(chunk: &Chunk, input: &Input, mut part: RawTable) -> Result<RawTable, Error> {
+    let mut cache = row::KeyCache::default();
+    let mut line_start = 0;
+    let mut line = chunk.first_line;
+    while line_start < chunk.bytes.len() {
+        let rest = chunk.bytes.get(line_start..).unwrap_or_default();
+        let length = memchr::memchr(b'\n', rest).map_or(rest.len(), |end| end + 1);
+        let bytes = rest.get(..length).unwrap_or_default();
+        read_line(bytes, line, input, &mut part, &mut cache)?;
+        line_start += length;
+        line += 1;
+    }
+    Ok(part)
+}
+
+fn read_line(
+    bytes: &[u8],
+    line: u64,
+    input: &Input,
+    raw: &mut RawTable,
+    cache: &mut row::KeyCache,
+) -> Result<(), Error> {
     let text = std::str::from_utf8(bytes).map_err(|error| {
         Error::data(format!(
             "{}:{line}: invalid UTF-8 at byte {} of the line; save the file as UTF-8",
@@ -181,9 +342,16 @@ fn read_line(bytes: &[u8], line: u64, input: &Input, raw: &mut RawTable) -> Resu
     }
     // Without the line break, a cut-off record reads as "EOF while parsing …".
     let text = text.trim_end_matches(['\n', '\r']);
-    let value = serde_json::from_str(text)
+    raw.start_row(input.source, line);
+    let Err(row_error) = row::read_row(text, raw, cache) else {
+        return Ok(());
+    };
+    // Parse the line again for the message: it is invalid JSON or not an object.
+    let value: serde_json::Value = serde_json::from_str(text)
         .map_err(|error| input.invalid_json(line, &error, "fix or remove the line"))?;
-    input.add_row(raw, line, value)
+    Err(input
+        .not_an_object(line, &value)
+        .unwrap_or_else(|| input.invalid_json(line, &row_error, "fix or remove the line")))
 }
 
 /// Reads a sequence of JSON values separated only by whitespace, each of which may span
@@ -342,4 +510,85 @@ fn json_kind(value: &serde_json::Value) -> &'static str {
 
 fn read_error(origin: &str, error: &std::io::Error) -> Error {
     Error::data(format!("failed to read {origin}: {error}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read_in_chunks(text: &str, chunk_bytes: usize) -> Result<RawTable, Error> {
+        let mut raw = RawTable::default();
+        let input = Input {
+            origin: "test.jsonl",
+            source: raw.add_source("test.jsonl"),
+            lines_before: 0,
+        };
+        read_lines_in_chunks(text.as_bytes(), &input, &mut raw, None, chunk_bytes)?;
+        raw.finish();
+        Ok(raw)
+    }
+
+    #[test]
+    fn small_chunks_keep_rows_in_order() {
+        let long_value = "x".repeat(50);
+        let text = format!("{{\"A\":1}}\n\n{{\"B\":\"{long_value}\"}}\r\n{{\"A\":3}}\n{{\"A\":4}}");
+        for chunk_bytes in [1, 7, 12, 64, 4096] {
+            let raw = match read_in_chunks(&text, chunk_bytes) {
+                Ok(raw) => raw,
+                Err(error) => panic!("chunks of {chunk_bytes}: {error}"),
+            };
+            let lines: Vec<String> = (0..raw.rows.len()).map(|row| raw.location(row)).collect();
+            assert_eq!(
+                lines,
+                [
+                    "test.jsonl:1",
+                    "test.jsonl:3",
+                    "test.jsonl:4",
+                    "test.jsonl:5"
+                ],
+                "chunks of {chunk_bytes}"
+            );
+            assert_eq!(
+                raw.columns[0].cells,
+                [
+                    RawCell::Number(1.into()),
+                    RawCell::Absent,
+                    RawCell::Number(3.into()),
+                    RawCell::Number(4.into())
+                ],
+                "chunks of {chunk_bytes}"
+            );
+            assert_eq!(
+                raw.columns[1].cells[1],
+                RawCell::JsonString(long_value.as_str().into())
+            );
+        }
+    }
+
+    #[test]
+    fn error_in_later_chunk_names_its_line() {
+        let text = "{\"A\":1}\n{\"A\":2}\n{\"A\":3}\n[4]\n{\"A\":5\n";
+        for chunk_bytes in [1, 10, 4096] {
+            let message = match read_in_chunks(text, chunk_bytes) {
+                Ok(_) => panic!("chunks of {chunk_bytes}: no error"),
+                Err(error) => error.message,
+            };
+            assert!(
+                message.starts_with("test.jsonl:4: expected a JSON object"),
+                "{message}"
+            );
+        }
+    }
+
+    #[test]
+    fn invalid_json_names_line_and_column() {
+        let message = match read_in_chunks("{\"A\":1}\n{\"A\":tru}\n", 4) {
+            Ok(_) => panic!("no error"),
+            Err(error) => error.message,
+        };
+        assert!(
+            message.starts_with("invalid JSON at test.jsonl:2, column"),
+            "{message}"
+        );
+    }
 }

@@ -13,6 +13,7 @@
 //! Memory use is roughly the raw cells plus the typed columns, because every value of a
 //! column must be seen before its type is known.
 
+mod batches;
 mod csv;
 pub mod external;
 mod infer;
@@ -20,6 +21,7 @@ mod json;
 mod raw;
 mod typing;
 
+use std::collections::{BTreeSet, HashMap};
 use std::fmt;
 use std::fs::File;
 use std::io::{BufRead, BufReader, Read};
@@ -32,6 +34,8 @@ use crate::error::Error;
 use crate::schema::{self, TableSchema};
 use crate::table::Table;
 use raw::RawTable;
+
+pub use batches::{expected_schema, for_each_batch};
 
 /// The layout of an input.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -77,6 +81,10 @@ pub struct LoadOptions {
     /// Table schemas from a user's `--schema` file. They take precedence over built-in
     /// tables of the same name.
     pub schemas: Vec<TableSchema>,
+    /// The columns to load, by table name, such as `binder::columns::used_columns` returns
+    /// for a query. Readers skip the values of other columns without storing them. A table
+    /// that is not in the map loads every column.
+    pub columns: HashMap<String, BTreeSet<String>>,
 }
 
 impl LoadOptions {
@@ -123,13 +131,14 @@ pub fn load_files(name: &str, paths: &[PathBuf], options: &LoadOptions) -> Resul
             "no input files given for table `{name}`"
         )));
     }
-    let mut raw = RawTable::default();
+    let (keep, schema) = raw::column_selection(options, name);
+    let mut raw = RawTable::keeping(keep);
     for path in paths {
         let (file, format) = open_file(path)?;
         read_input(&mut raw, &path.display().to_string(), format, file)?;
     }
     raw.finish();
-    typing::build_table(name, raw, options.schema_for(name), options.strict)
+    typing::build_table(name, raw, schema.as_ref(), options.strict)
 }
 
 /// Loads input from a reader, such as standard input, as the table `name`. `origin`
@@ -141,10 +150,11 @@ pub fn load_reader(
     reader: impl Read,
     options: &LoadOptions,
 ) -> Result<Loaded, Error> {
-    let mut raw = RawTable::default();
+    let (keep, schema) = raw::column_selection(options, name);
+    let mut raw = RawTable::keeping(keep);
     read_input(&mut raw, origin, format, reader)?;
     raw.finish();
-    typing::build_table(name, raw, options.schema_for(name), options.strict)
+    typing::build_table(name, raw, schema.as_ref(), options.strict)
 }
 
 /// Lists the data files in `dir` (not its subdirectories) as `(table name, path)` pairs,

@@ -4,7 +4,41 @@
 //! input is read, because both inference and the choice between a column's XDR and
 //! Sentinel type depend on every value in the column.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+
+use super::LoadOptions;
+use crate::schema::TableSchema;
+
+/// The two time columns of tables that exist in both Defender XDR and Sentinel. Loading
+/// fills a missing one from the other, so a query that reads one needs both kept.
+const TIME_COLUMNS: [&str; 2] = ["Timestamp", "TimeGenerated"];
+
+/// Returns the columns of table `name` to read, from [`LoadOptions::columns`] (`None` for
+/// all), and its schema reduced to those columns.
+pub(crate) fn column_selection(
+    options: &LoadOptions,
+    name: &str,
+) -> (Option<Arc<HashSet<String>>>, Option<TableSchema>) {
+    let schema = options.schema_for(name);
+    let Some(used) = options.columns.get(name) else {
+        return (None, schema.cloned());
+    };
+    let mut keep: HashSet<String> = used.iter().cloned().collect();
+    if TIME_COLUMNS.iter().any(|column| keep.contains(*column)) {
+        keep.extend(TIME_COLUMNS.iter().map(|column| column.to_string()));
+    }
+    let schema = schema.map(|schema| TableSchema {
+        name: schema.name.clone(),
+        columns: schema
+            .columns
+            .iter()
+            .filter(|column| keep.contains(&column.name))
+            .cloned()
+            .collect(),
+    });
+    (Some(Arc::new(keep)), schema)
+}
 
 /// One cell as read from a file.
 #[derive(Debug, Clone, PartialEq)]
@@ -79,9 +113,38 @@ pub(crate) struct RawTable {
     pub columns: Vec<RawColumn>,
     pub rows: Vec<RowLocation>,
     index: HashMap<String, usize>,
+    /// The names of the columns to read, or `None` for all. Readers skip the values of
+    /// other columns, and those columns never appear in [`RawTable::columns`].
+    keep: Option<Arc<HashSet<String>>>,
 }
 
 impl RawTable {
+    /// Returns an empty table that reads only the columns in `keep`, or all for `None`.
+    pub(crate) fn keeping(keep: Option<Arc<HashSet<String>>>) -> RawTable {
+        RawTable {
+            keep,
+            ..RawTable::default()
+        }
+    }
+
+    /// Returns an empty table that reads the same columns as this one, for a reader that
+    /// fills part of the input on another thread before [`RawTable::append`].
+    pub(crate) fn empty_like(&self) -> RawTable {
+        RawTable::keeping(self.keep.clone())
+    }
+
+    /// Returns the index of the column with this name, adding the column if it is new, or
+    /// `None` when the column is not kept.
+    pub(crate) fn kept_column_index(&mut self, name: &str) -> Option<usize> {
+        if let Some(&index) = self.index.get(name) {
+            return Some(index);
+        }
+        if self.keep.as_ref().is_some_and(|keep| !keep.contains(name)) {
+            return None;
+        }
+        Some(self.column_index(name))
+    }
+
     /// Registers an input and returns its index for [`RawTable::start_row`].
     pub(crate) fn add_source(&mut self, origin: &str) -> usize {
         self.sources.push(origin.to_string());
@@ -119,6 +182,23 @@ impl RawTable {
         }
         column.cells.resize_with(row, || RawCell::Absent);
         column.cells.push(cell);
+    }
+
+    /// Moves the rows of `part`, which came from [`RawTable::empty_like`], after the rows
+    /// of this table. Row locations are kept as they are, so `part` must use this table's
+    /// source indexes.
+    pub(crate) fn append(&mut self, mut part: RawTable) {
+        part.finish();
+        let row_count = self.rows.len();
+        self.rows.extend(part.rows);
+        for column in part.columns {
+            let index = self.column_index(&column.name);
+            let Some(target) = self.columns.get_mut(index) else {
+                continue;
+            };
+            target.cells.resize_with(row_count, || RawCell::Absent);
+            target.cells.extend(column.cells);
+        }
     }
 
     /// Pads every column to the row count, so each has exactly one cell per row.
@@ -170,6 +250,44 @@ mod tests {
             [RawCell::Absent, RawCell::Bool(false), RawCell::Absent]
         );
         assert_eq!(raw.location(1), "a.jsonl:2");
+    }
+
+    #[test]
+    fn kept_columns_only() {
+        let keep: HashSet<String> = ["A".to_string()].into();
+        let mut raw = RawTable::keeping(Some(Arc::new(keep)));
+        assert_eq!(raw.kept_column_index("A"), Some(0));
+        assert_eq!(raw.kept_column_index("B"), None);
+        assert_eq!(raw.columns.len(), 1);
+    }
+
+    #[test]
+    fn append_keeps_lines_and_pads() {
+        let mut raw = RawTable::default();
+        let source = raw.add_source("a.jsonl");
+        raw.start_row(source, 1);
+        let first = raw.column_index("A");
+        raw.set_cell(first, RawCell::Bool(true));
+
+        let mut part = raw.empty_like();
+        part.start_row(source, 11);
+        let second = part.column_index("B");
+        part.set_cell(second, RawCell::Bool(false));
+        part.start_row(source, 13);
+        raw.append(part);
+        raw.finish();
+
+        assert_eq!(raw.rows.len(), 3);
+        assert_eq!(raw.location(1), "a.jsonl:11");
+        assert_eq!(raw.location(2), "a.jsonl:13");
+        assert_eq!(
+            raw.columns[0].cells,
+            [RawCell::Bool(true), RawCell::Absent, RawCell::Absent]
+        );
+        assert_eq!(
+            raw.columns[1].cells,
+            [RawCell::Absent, RawCell::Bool(false), RawCell::Absent]
+        );
     }
 
     #[test]

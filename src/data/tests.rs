@@ -288,6 +288,7 @@ fn user_schema(text: &str) -> LoadOptions {
         Ok(schemas) => LoadOptions {
             strict: false,
             schemas,
+            ..LoadOptions::default()
         },
         Err(error) => panic!("{error}"),
     }

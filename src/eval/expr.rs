@@ -94,11 +94,10 @@ pub fn evaluate(
                     &prepared
                 }
             };
-            let mut matches = needles.iter().map(|needle| needle.is_term_in(&text));
             Value::Bool(if *all {
-                matches.all(|m| m)
+                needles.iter().all(|needle| needle.is_term_in(&text))
             } else {
-                matches.any(|m| m)
+                super::text::any_term_in(needles, &text)
             })
         }
         BoundKind::In {

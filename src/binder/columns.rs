@@ -1,0 +1,275 @@
+//! Used-column analysis: which columns of each scanned table a bound plan reads, so that
+//! loading can skip the others.
+//!
+//! The walk goes from the result down. Every result column is needed; each operator then
+//! says which of its input columns it needs for the output columns needed from it:
+//! `where` adds its predicate's columns, `project` needs every column it names, `extend`
+//! needs the passed-through columns needed from it, both add the columns of every computed
+//! expression, and `count` needs none.
+//!
+//! Loading only these columns and binding the query again against the narrower tables gives
+//! the same result as long as no operator's output depends on columns it does not read by
+//! position. `lookup` renames right columns whose names clash with left ones, so it needs
+//! every column of both inputs. An operator whose result depends on its input's schema
+//! (`getschema`, `project-away` with wildcards, `union` without `kind=inner`) must likewise
+//! need every input column when it is added to [`PlanKind`].
+
+use std::collections::{BTreeSet, HashMap};
+
+use super::plan::{BoundExpr, BoundKind, Needles, Plan, PlanKind, ProjectColumn};
+
+/// Column names per table name, sorted.
+pub type UsedColumns = HashMap<String, BTreeSet<String>>;
+
+/// Returns the columns of each table that `plan` scans and reads.
+///
+/// A table scanned more than once gets the union of its uses. A table that the plan scans
+/// but reads no column of (`T | count`) maps to an empty set.
+///
+/// A plan with an operator this analysis does not follow, or with a subquery anywhere,
+/// returns an empty map, so every table loads in full: pruning must never change a result.
+pub fn used_columns(plan: &Plan) -> UsedColumns {
+    let mut used = UsedColumns::new();
+    let every_column: BTreeSet<usize> = (0..plan.schema.len()).collect();
+    if collect(plan, &every_column, &mut used) {
+        used
+    } else {
+        UsedColumns::new()
+    }
+}
+
+/// Records the columns `plan` reads from its inputs, given the positions of its output
+/// columns that are `needed`. Returns false when the plan has a node the analysis does not
+/// follow.
+fn collect(plan: &Plan, needed: &BTreeSet<usize>, used: &mut UsedColumns) -> bool {
+    match &plan.kind {
+        PlanKind::Scan { table } => {
+            let names = needed
+                .iter()
+                .filter_map(|&index| plan.schema.fields.get(index))
+                .map(|field| field.name.clone());
+            used.entry(table.clone()).or_default().extend(names);
+            true
+        }
+        PlanKind::Constant(_) => true,
+        PlanKind::Print { exprs } => {
+            let mut ignored = BTreeSet::new();
+            exprs.iter().all(|expr| expr_columns(expr, &mut ignored))
+        }
+        PlanKind::Where { input, predicate } => {
+            let mut input_needed = needed.clone();
+            expr_columns(predicate, &mut input_needed) && collect(input, &input_needed, used)
+        }
+        PlanKind::Project { input, columns } => {
+            // `project` names its columns, so binding it again needs all of them. `extend`
+            // passes its input through without naming it.
+            let passes_through_unnamed = looks_like_extend(columns, input.schema.len());
+            let mut input_needed = BTreeSet::new();
+            let mut followed = true;
+            for (position, column) in columns.iter().enumerate() {
+                match column {
+                    ProjectColumn::Input(index)
+                        if needed.contains(&position) || !passes_through_unnamed =>
+                    {
+                        input_needed.insert(*index);
+                    }
+                    ProjectColumn::Input(_) => {}
+                    // Every computed column is evaluated, needed or not, and binding it again
+                    // needs the columns it names.
+                    ProjectColumn::Computed(expr) => {
+                        followed &= expr_columns(expr, &mut input_needed);
+                    }
+                }
+            }
+            followed && collect(input, &input_needed, used)
+        }
+        PlanKind::Take { input, .. } => collect(input, needed, used),
+        PlanKind::Count { input } => collect(input, &BTreeSet::new(), used),
+        PlanKind::Lookup(lookup) => {
+            let left: BTreeSet<usize> = (0..lookup.left.schema.len()).collect();
+            let right: BTreeSet<usize> = (0..lookup.right.schema.len()).collect();
+            collect(&lookup.left, &left, used) && collect(&lookup.right, &right, used)
+        }
+        // NOTE: the operators below are not analysed yet, so a query that uses one loads
+        // every column of every table.
+        PlanKind::ExternalData(_)
+        | PlanKind::Summarize(_)
+        | PlanKind::Sort { .. }
+        | PlanKind::Join(_)
+        | PlanKind::MvExpand(_)
+        | PlanKind::Union(_)
+        | PlanKind::Parse(_)
+        | PlanKind::Render { .. } => false,
+    }
+}
+
+/// True when the output starts with the input columns in order, some replaced by computed
+/// ones, as `extend` builds it. A `project` of every input column in order looks the same;
+/// for it, a pruned column fails the second binding, and the caller then loads every column.
+fn looks_like_extend(columns: &[ProjectColumn], input_len: usize) -> bool {
+    columns.len() >= input_len
+        && columns
+            .iter()
+            .take(input_len)
+            .enumerate()
+            .all(|(position, column)| match column {
+                ProjectColumn::Input(index) => *index == position,
+                ProjectColumn::Computed(_) => true,
+            })
+}
+
+/// Adds the positions of the input columns that `expr` reads. Returns false when the
+/// expression holds a subquery, whose tables this analysis does not follow.
+fn expr_columns(expr: &BoundExpr, columns: &mut BTreeSet<usize>) -> bool {
+    match &expr.kind {
+        BoundKind::Literal(_) => true,
+        BoundKind::Column(index) => {
+            columns.insert(*index);
+            true
+        }
+        BoundKind::Negate(operand) => expr_columns(operand, columns),
+        BoundKind::Arithmetic { left, right, .. }
+        | BoundKind::Compare { left, right, .. }
+        | BoundKind::And(left, right)
+        | BoundKind::Or(left, right) => expr_columns(left, columns) & expr_columns(right, columns),
+        BoundKind::StringTest { text, needle, .. } => {
+            expr_columns(text, columns) & expr_columns(needle, columns)
+        }
+        BoundKind::HasAny { text, needles, .. } => {
+            let text_followed = expr_columns(text, columns);
+            let needles_followed = match needles {
+                Needles::Constant(_) => true,
+                Needles::PerRow(exprs) => exprs.iter().all(|item| expr_columns(item, columns)),
+                Needles::Subquery(_) => false,
+            };
+            text_followed && needles_followed
+        }
+        BoundKind::In { value, list, .. } => {
+            expr_columns(value, columns) & list.iter().all(|item| expr_columns(item, columns))
+        }
+        BoundKind::Between {
+            value, low, high, ..
+        } => {
+            expr_columns(value, columns) & expr_columns(low, columns) & expr_columns(high, columns)
+        }
+        BoundKind::MatchesRegex { text, .. } => expr_columns(text, columns),
+        BoundKind::Element { value, key } => {
+            expr_columns(value, columns) & expr_columns(key, columns)
+        }
+        BoundKind::Call { args, .. } => args.iter().all(|arg| expr_columns(arg, columns)),
+        BoundKind::ToScalar(_) | BoundKind::SubqueryColumn(_) => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::schema::BuiltinSchemas;
+
+    fn used_by(query: &str) -> UsedColumns {
+        match crate::engine::check(query, &BuiltinSchemas::new()) {
+            Ok(bound) => used_columns(&bound.plan),
+            Err(error) => panic!("{query}: {}", error.message),
+        }
+    }
+
+    fn names(used: &UsedColumns, table: &str) -> Vec<String> {
+        used.get(table)
+            .map(|names| names.iter().cloned().collect())
+            .unwrap_or_default()
+    }
+
+    #[test]
+    fn subquery_disables_pruning() {
+        let query = "DeviceNetworkEvents | where LocalPort > toscalar(DeviceNetworkEvents | summarize max(RemotePort)) | project DeviceName";
+        assert!(used_by(query).is_empty());
+        let query = "DeviceNetworkEvents | where DeviceName in (DeviceInfo | project DeviceName)";
+        assert!(used_by(query).is_empty());
+    }
+
+    #[test]
+    fn unfollowed_operator_disables_pruning() {
+        assert!(used_by("DeviceNetworkEvents | summarize count() by DeviceName").is_empty());
+        assert!(used_by("DeviceNetworkEvents | sort by Timestamp | take 1").is_empty());
+    }
+
+    #[test]
+    fn where_and_project_read_named_columns() {
+        let used =
+            used_by("DeviceNetworkEvents | where RemotePort == 443 | project DeviceName, RemoteIP");
+        assert_eq!(
+            names(&used, "DeviceNetworkEvents"),
+            ["DeviceName", "RemoteIP", "RemotePort"]
+        );
+    }
+
+    #[test]
+    fn extend_evaluates_unused_expressions() {
+        let used = used_by("DeviceNetworkEvents | extend x = LocalPort + 1 | project DeviceName");
+        assert_eq!(
+            names(&used, "DeviceNetworkEvents"),
+            ["DeviceName", "LocalPort"]
+        );
+    }
+
+    #[test]
+    fn whole_table_result_reads_every_column() {
+        let used = used_by("DeviceNetworkEvents | take 5");
+        let Some(schema) = crate::schema::builtin("DeviceNetworkEvents") else {
+            panic!("DeviceNetworkEvents is not in the catalog");
+        };
+        assert_eq!(
+            used.get("DeviceNetworkEvents").map(BTreeSet::len),
+            Some(schema.columns.len())
+        );
+    }
+
+    #[test]
+    fn project_needs_every_named_column() {
+        let used = used_by("DeviceNetworkEvents | project DeviceName, RemotePort | count");
+        assert_eq!(
+            names(&used, "DeviceNetworkEvents"),
+            ["DeviceName", "RemotePort"]
+        );
+    }
+
+    #[test]
+    fn count_reads_no_column() {
+        let used = used_by("DeviceNetworkEvents | where ActionType has 'Inbound' | count");
+        assert_eq!(names(&used, "DeviceNetworkEvents"), ["ActionType"]);
+        let used = used_by("DeviceNetworkEvents | count");
+        assert_eq!(used.get("DeviceNetworkEvents"), Some(&BTreeSet::new()));
+    }
+
+    #[test]
+    fn let_bound_tables_and_self_lookup_union() {
+        let used = used_by(
+            "let Ports = DeviceNetworkEvents | project RemotePort, Protocol; \
+             DeviceNetworkEvents | project DeviceName, RemotePort \
+             | lookup kind=inner Ports on RemotePort | project DeviceName",
+        );
+        assert_eq!(
+            names(&used, "DeviceNetworkEvents"),
+            ["DeviceName", "Protocol", "RemotePort"]
+        );
+    }
+
+    #[test]
+    fn published_query_reads_eight_columns() {
+        let query = include_str!("../../queries/mde-suspicious-tcp-flags.kql");
+        let used = used_by(query);
+        assert_eq!(
+            names(&used, "DeviceNetworkEvents"),
+            [
+                "ActionType",
+                "AdditionalFields",
+                "DeviceName",
+                "LocalIP",
+                "LocalPort",
+                "RemoteIP",
+                "RemotePort",
+                "TimeGenerated"
+            ]
+        );
+    }
+}

@@ -1,0 +1,65 @@
+//! Reading a JSON lines file as a sequence of typed tables, one per chunk of lines, for
+//! queries that can run on part of a table at a time.
+
+use std::path::Path;
+
+use super::raw::{self, RawTable};
+use super::{
+    decompress, json, open_file, skip_byte_order_mark, typing, Format, LoadOptions, Loaded,
+};
+
+use crate::error::Error;
+use crate::table::{Field, Schema};
+
+/// Reads the JSON lines file `path` as table `name` in chunks of whole lines. Each chunk
+/// is typed like a whole file would be and passed to `each`, in parallel; the results go
+/// to `consume` in file order until the file ends or `consume` returns `false`.
+///
+/// A chunk's column types can differ from another chunk's where the type depends on the
+/// values (a catalog column whose Sentinel type is `dynamic` and that contains JSON
+/// objects), and its warnings count only its own rows, so callers compare each chunk's
+/// schema and check its warnings. Returns an error for a file that is not JSON lines
+/// (`.jsonl` or `.ndjson`, optionally `.gz`).
+pub fn for_each_batch<T: Send>(
+    name: &str,
+    path: &Path,
+    options: &LoadOptions,
+    each: impl Fn(Loaded) -> Result<T, Error> + Sync,
+    consume: impl FnMut(T) -> Result<bool, Error>,
+) -> Result<(), Error> {
+    let (file, format) = open_file(path)?;
+    let origin = path.display().to_string();
+    if format != Format::JsonLines {
+        return Err(Error::data(format!(
+            "{origin} is not a JSON lines file, so it cannot be read in batches"
+        )));
+    }
+    const BUFFER_BYTES: usize = 64 * 1024;
+    let reader = std::io::BufReader::with_capacity(BUFFER_BYTES, file);
+    let mut reader = decompress(reader, &origin)?;
+    skip_byte_order_mark(&mut reader, &origin)?;
+
+    let (keep, schema) = raw::column_selection(options, name);
+    let template = RawTable::keeping(keep);
+    let type_chunk = |mut raw: RawTable| {
+        raw.finish();
+        let loaded = typing::build_table(name, raw, schema.as_ref(), options.strict)?;
+        each(loaded)
+    };
+    json::read_line_batches(reader, &origin, &template, type_chunk, consume)
+}
+
+/// Returns the schema that loading table `name` with `options` gives when no value
+/// decides a column's type: the catalog's columns that `options` keeps, in catalog order,
+/// with their Defender XDR types. `None` for a table that is not in the catalog or a
+/// user schema, or that loads every column, because its columns depend on the file.
+pub fn expected_schema(name: &str, options: &LoadOptions) -> Option<Schema> {
+    options.columns.get(name)?;
+    let (_, schema) = raw::column_selection(options, name);
+    let fields = schema?
+        .columns
+        .iter()
+        .map(|column| Field::new(column.name.clone(), column.ty))
+        .collect();
+    Some(Schema::new(fields))
+}

@@ -1,0 +1,309 @@
+//! Streaming evaluation: runs a query over a JSON lines file one chunk of rows at a time,
+//! on all cores, when no operator of the query needs the whole table at once.
+//!
+//! A query streams when the path from its result down to the file's table passes only
+//! through `where`, `extend`, `project` and the left side of `lookup` (whose right side
+//! must not read the same table), optionally under one `take` or `count` at the top. Each
+//! chunk then gives the rows of the result that come from its own rows, in file order, so
+//! the result is the chunks' results concatenated, cut to `take`'s row count, or their
+//! counts added up. Memory stays bounded by the chunks in flight plus the result.
+//!
+//! [`run`] returns `None` whenever streaming could differ from loading the whole table, and
+//! the caller then runs the query the ordinary way: when a chunk's column types differ
+//! from the expected ones (a Sentinel `dynamic` column with JSON objects), when loading
+//! reports a conversion warning (its counts need the whole file), or when the query
+//! fails on a chunk (so that the error comes from the whole table).
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::Arc;
+
+use log::debug;
+
+use crate::binder::plan::{Plan, PlanKind};
+use crate::data::{self, LoadOptions};
+use crate::error::Error;
+use crate::eval::{self, EvalContext, TableSource};
+use crate::parser;
+use crate::table::{Schema, Table};
+use crate::value::Value;
+
+/// The way the chunks' results combine into the query's result.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Finish {
+    /// The rows of every chunk, concatenated.
+    Rows,
+    /// The first rows, up to this count.
+    Take(usize),
+    /// The sum of the chunks' counts.
+    Count,
+}
+
+/// Returns the table that `plan` would stream, if it can stream.
+pub fn streamed_table(plan: &Plan) -> Option<&str> {
+    streaming_shape(plan).map(|(_, table)| table)
+}
+
+fn streaming_shape(plan: &Plan) -> Option<(Finish, &str)> {
+    // A subquery (toscalar, `in (T | …)`) would see one chunk instead of the whole table,
+    // and the column analysis gives up on exactly those plans, so they never stream.
+    if crate::binder::columns::used_columns(plan).is_empty() {
+        return None;
+    }
+    match &plan.kind {
+        PlanKind::Take { input, count } => Some((Finish::Take(*count), row_local_table(input)?)),
+        PlanKind::Count { input } => Some((Finish::Count, row_local_table(input)?)),
+        _ => Some((Finish::Rows, row_local_table(plan)?)),
+    }
+}
+
+/// Returns the table whose rows each give result rows on their own, if there is one.
+fn row_local_table(plan: &Plan) -> Option<&str> {
+    match &plan.kind {
+        PlanKind::Scan { table } => Some(table),
+        PlanKind::Where { input, .. } | PlanKind::Project { input, .. } => row_local_table(input),
+        PlanKind::Lookup(lookup) => {
+            let table = row_local_table(&lookup.left)?;
+            (!scans(&lookup.right, table)).then_some(table)
+        }
+        PlanKind::Constant(_)
+        | PlanKind::Print { .. }
+        | PlanKind::Take { .. }
+        | PlanKind::Count { .. }
+        | PlanKind::ExternalData(_)
+        | PlanKind::Summarize(_)
+        | PlanKind::Sort { .. }
+        | PlanKind::Join(_)
+        | PlanKind::MvExpand(_)
+        | PlanKind::Union(_)
+        | PlanKind::Parse(_)
+        | PlanKind::Render { .. } => None,
+    }
+}
+
+/// True when `plan` reads `table` anywhere.
+fn scans(plan: &Plan, table: &str) -> bool {
+    match &plan.kind {
+        PlanKind::Scan { table: name } => name == table,
+        PlanKind::Constant(_) | PlanKind::Print { .. } => false,
+        PlanKind::Where { input, .. }
+        | PlanKind::Project { input, .. }
+        | PlanKind::Take { input, .. }
+        | PlanKind::Count { input } => scans(input, table),
+        PlanKind::Lookup(lookup) => scans(&lookup.left, table) || scans(&lookup.right, table),
+        // Not followed: assume the table is read, which only stops streaming.
+        PlanKind::ExternalData(_)
+        | PlanKind::Summarize(_)
+        | PlanKind::Sort { .. }
+        | PlanKind::Join(_)
+        | PlanKind::MvExpand(_)
+        | PlanKind::Union(_)
+        | PlanKind::Parse(_)
+        | PlanKind::Render { .. } => true,
+    }
+}
+
+/// The loaded tables with one table replaced by a chunk of it.
+struct ChunkTables<'a> {
+    name: &'a str,
+    chunk: Arc<Table>,
+    others: &'a HashMap<String, Arc<Table>>,
+}
+
+impl TableSource for ChunkTables<'_> {
+    fn table(&self, name: &str) -> Option<Arc<Table>> {
+        if name == self.name {
+            Some(Arc::clone(&self.chunk))
+        } else {
+            self.others.get(name).cloned()
+        }
+    }
+}
+
+/// Runs `query` with table `name` read from the JSON lines file `path` chunk by chunk and
+/// the other tables from `others`. `schema` is the table's schema as loading the whole file
+/// with `options` would give it. Returns `Ok(None)` when the query cannot stream or
+/// streaming could give another result than loading the whole table.
+pub fn run(
+    query: &str,
+    name: &str,
+    path: &Path,
+    schema: &Schema,
+    options: &LoadOptions,
+    others: &HashMap<String, Arc<Table>>,
+    context_for: &dyn Fn(Option<i64>) -> EvalContext,
+) -> Result<Option<Table>, Error> {
+    let mut schemas = others.clone();
+    schemas.insert(name.to_string(), Arc::new(Table::empty(schema.clone())));
+    let script = parser::parse(query)?;
+    let bound = crate::binder::bind(&script, &schemas)?;
+    let Some((finish, table)) = streaming_shape(&bound.plan) else {
+        return Ok(None);
+    };
+    if table != name || options.strict {
+        return Ok(None);
+    }
+    let context = context_for(bound.now);
+    let context = &context;
+
+    let run_chunk = |loaded: data::Loaded| -> Result<Option<Table>, Error> {
+        if loaded.table.schema != *schema || !loaded.warnings.is_empty() {
+            debug!("streaming {name}: a chunk's types or warnings differ; loading the whole table");
+            return Ok(None);
+        }
+        let tables = ChunkTables {
+            name,
+            chunk: Arc::new(loaded.table),
+            others,
+        };
+        match eval::execute(&bound.plan, &tables, context) {
+            Ok(result) => Ok(Some(result)),
+            Err(error) => {
+                debug!(
+                    "streaming {name}: a chunk failed ({}); running on the whole table",
+                    error.message
+                );
+                Ok(None)
+            }
+        }
+    };
+
+    let mut results: Vec<Table> = Vec::new();
+    let mut rows = 0usize;
+    let mut can_stream = true;
+    let consume = |result: Option<Table>| -> Result<bool, Error> {
+        let Some(result) = result else {
+            can_stream = false;
+            return Ok(false);
+        };
+        rows += result.row_count;
+        results.push(result);
+        Ok(!matches!(finish, Finish::Take(count) if rows >= count))
+    };
+    data::for_each_batch(name, path, options, run_chunk, consume)?;
+    if !can_stream {
+        return Ok(None);
+    }
+    Ok(Some(combine(&bound.plan.schema, results, finish)))
+}
+
+/// Combines the chunks' results according to `finish`.
+fn combine(schema: &Schema, results: Vec<Table>, finish: Finish) -> Table {
+    if finish == Finish::Count {
+        let total: i64 = results
+            .iter()
+            .filter_map(|result| result.columns.first()?.first()?.as_i64())
+            .sum();
+        return Table::from_rows(schema.clone(), vec![vec![Value::Long(total)]]);
+    }
+    let limit = match finish {
+        Finish::Take(count) => count,
+        Finish::Rows | Finish::Count => usize::MAX,
+    };
+    let mut columns: Vec<Vec<Value>> = vec![Vec::new(); schema.len()];
+    let mut row_count = 0;
+    for result in results {
+        let take = result.row_count.min(limit - row_count);
+        for (column, values) in columns.iter_mut().zip(&result.columns) {
+            column.extend(values.iter().take(take).cloned());
+        }
+        row_count += take;
+    }
+    let columns = columns.into_iter().map(Arc::new).collect();
+    Table::new(schema.clone(), columns, row_count)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::Write as _;
+
+    use super::*;
+    use crate::binder::columns::used_columns;
+    use crate::engine::{self, Session};
+    use crate::schema::BuiltinSchemas;
+
+    const ROWS: &str = concat!(
+        r#"{"TimeGenerated":"2025-06-01T10:00:00Z","DeviceName":"a","RemotePort":443,"AdditionalFields":"{\"direction\":\"In\"}"}"#,
+        "\n",
+        r#"{"TimeGenerated":"2025-06-01T11:00:00Z","DeviceName":"b","RemotePort":80}"#,
+        "\n\n",
+        r#"{"TimeGenerated":"2025-06-01T12:00:00Z","DeviceName":"c","RemotePort":443,"AdditionalFields":"{\"direction\":\"Out\"}"}"#,
+        "\n",
+    );
+
+    /// Runs `query` streamed over ROWS and loaded whole; returns both results.
+    fn both_ways(query: &str) -> (Option<Table>, Table) {
+        let mut file = match tempfile::Builder::new().suffix(".ndjson").tempfile() {
+            Ok(file) => file,
+            Err(error) => panic!("temporary file: {error}"),
+        };
+        if let Err(error) = file.write_all(ROWS.as_bytes()) {
+            panic!("temporary file: {error}");
+        }
+        let name = "DeviceNetworkEvents";
+        let columns = match engine::check(query, &BuiltinSchemas::new()) {
+            Ok(bound) => used_columns(&bound.plan),
+            Err(error) => panic!("{query}: {}", error.message),
+        };
+        let options = LoadOptions {
+            columns,
+            ..LoadOptions::default()
+        };
+        let Some(schema) = data::expected_schema(name, &options) else {
+            panic!("no expected schema");
+        };
+        let session = Session::new();
+        let context_for = |now| session.context(now);
+        let streamed = run(
+            query,
+            name,
+            file.path(),
+            &schema,
+            &options,
+            &HashMap::new(),
+            &context_for,
+        );
+        let streamed = match streamed {
+            Ok(table) => table,
+            Err(error) => panic!("{query}: {}", error.message),
+        };
+
+        let mut session = Session::new();
+        match data::load_file(name, file.path(), &LoadOptions::default()) {
+            Ok(loaded) => session.add_table(name, loaded.table, "test"),
+            Err(error) => panic!("load: {}", error.message),
+        }
+        match session.run(query) {
+            Ok(whole) => (streamed, whole),
+            Err(error) => panic!("{query}: {}", error.message),
+        }
+    }
+
+    #[test]
+    fn streamed_results_match_whole_table() {
+        let queries = [
+            "DeviceNetworkEvents | where RemotePort == 443 | project DeviceName, TimeGenerated",
+            "DeviceNetworkEvents | extend d = parse_json(AdditionalFields).direction \
+             | where d has 'in' | project DeviceName",
+            "DeviceNetworkEvents | where RemotePort == 443 | count",
+            "DeviceNetworkEvents | project DeviceName | take 2",
+            "let Names = datatable(DeviceName:string, Owner:string)['a', 'x', 'c', 'y']; \
+             DeviceNetworkEvents | project DeviceName | lookup Names on DeviceName",
+        ];
+        for query in queries {
+            let (streamed, whole) = both_ways(query);
+            assert_eq!(streamed.as_ref(), Some(&whole), "{query}");
+        }
+    }
+
+    #[test]
+    fn blocking_queries_do_not_stream() {
+        let (streamed, _) = both_ways("DeviceNetworkEvents | take 1 | where RemotePort == 443");
+        assert!(streamed.is_none());
+        let (streamed, _) = both_ways(
+            "DeviceNetworkEvents | project DeviceName \
+             | lookup (DeviceNetworkEvents | project DeviceName, RemotePort) on DeviceName",
+        );
+        assert!(streamed.is_none());
+    }
+}
