@@ -325,13 +325,68 @@ mod tests {
     #[test]
     fn builtin_catalog_has_all_tables() {
         let names: Vec<&str> = builtin_names().collect();
-        assert_eq!(names.len(), 35);
+        assert_eq!(names.len(), 69);
         let mut sorted = names.clone();
         sorted.sort_unstable();
         assert_eq!(names, sorted);
         assert!(names.contains(&"DeviceProcessEvents"));
         assert!(names.contains(&"SigninLogs"));
         assert!(names.contains(&"CommonSecurityLog"));
+    }
+
+    // Expected types from the DeviceTvmSoftwareVulnerabilitiesKB pages
+    // https://learn.microsoft.com/defender-xdr/advanced-hunting-devicetvmsoftwarevulnerabilitieskb-table
+    // and https://learn.microsoft.com/azure/azure-monitor/reference/tables/devicetvmsoftwarevulnerabilitieskb,
+    // and from https://learn.microsoft.com/defender-xdr/advanced-hunting-exposuregraphnodes-table.
+    #[test]
+    fn builtin_added_tables_match_docs() {
+        let Some(kb) = builtin("DeviceTvmSoftwareVulnerabilitiesKB") else {
+            panic!("DeviceTvmSoftwareVulnerabilitiesKB is missing");
+        };
+        let cvss = kb.column("CvssScore");
+        assert_eq!(cvss.map(|c| c.ty), Some(Type::String));
+        assert_eq!(cvss.and_then(|c| c.sentinel_ty), Some(Type::Real));
+        assert_eq!(
+            kb.column("IsExploitAvailable").map(|c| c.ty),
+            Some(Type::Bool)
+        );
+        assert_eq!(
+            kb.column("PublishedDate").map(|c| c.ty),
+            Some(Type::DateTime)
+        );
+        assert_eq!(
+            kb.column("AffectedSoftware").map(|c| c.ty),
+            Some(Type::Dynamic)
+        );
+        assert_eq!(
+            kb.column("TimeGenerated").map(|c| c.availability),
+            Some(Availability::Sentinel)
+        );
+
+        let Some(nodes) = builtin("ExposureGraphNodes") else {
+            panic!("ExposureGraphNodes is missing");
+        };
+        let names: Vec<&str> = nodes.columns.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "Categories",
+                "EntityIds",
+                "NodeId",
+                "NodeLabel",
+                "NodeName",
+                "NodeProperties"
+            ]
+        );
+        assert_eq!(
+            nodes.column("NodeProperties").map(|c| c.ty),
+            Some(Type::Dynamic)
+        );
+        assert_eq!(nodes.column("NodeId").map(|c| c.ty), Some(Type::String));
+        assert!(nodes
+            .columns
+            .iter()
+            .all(|column| column.availability == Availability::Xdr));
     }
 
     #[test]
