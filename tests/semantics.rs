@@ -584,3 +584,15 @@ fn strcat_delim_joins_with_delimiter() {
         Value::from("1-2-A-00:00:01")
     );
 }
+
+// Microsoft's sample query for DeviceTvmSecureConfigurationAssessment compares bool
+// columns with numbers: `IsApplicable == 1 and IsCompliant == 0`
+// (learn.microsoft.com/azure/azure-monitor/reference/queries/devicetvmsecureconfigurationassessment).
+#[test]
+fn bool_compares_with_number() {
+    let query =
+        "datatable(IsApplicable:bool, IsCompliant:bool)[true, false, true, true, false, false] \
+                 | where IsApplicable == 1 and IsCompliant == 0 | count";
+    assert_eq!(column_text(&run(query), "Count"), ["1"]);
+    assert_eq!(flag("false != 1"), Value::Bool(true));
+}

@@ -368,9 +368,15 @@ fn prepare_needles(mut list: Vec<BoundExpr>) -> Needles {
 }
 
 /// True when values of the two types can be ordered or tested for equality.
+///
+/// A bool compares with a number as 0 or 1: Microsoft's sample query for the
+/// DeviceTvmSecureConfigurationAssessment table filters `IsApplicable == 1 and
+/// IsCompliant == 0` on bool columns
+/// (learn.microsoft.com/azure/azure-monitor/reference/queries/devicetvmsecureconfigurationassessment).
 fn comparable(left: Type, right: Type) -> bool {
+    let number_or_bool = |ty: Type| ty.is_numeric() || ty == Type::Bool;
     left == right
-        || (left.is_numeric() && right.is_numeric())
+        || (number_or_bool(left) && number_or_bool(right))
         || left == Type::Dynamic
         || right == Type::Dynamic
         || matches!(

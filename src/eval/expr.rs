@@ -370,6 +370,8 @@ pub fn order(left: &Value, right: &Value) -> Option<Ordering> {
         }
         (String(a), String(b)) => Some(a.cmp(b)),
         (Bool(a), Bool(b)) => Some(a.cmp(b)),
+        (Bool(flag), Int(_) | Long(_) | Real(_)) => order(&Long(i64::from(*flag)), right),
+        (Int(_) | Long(_) | Real(_), Bool(flag)) => order(left, &Long(i64::from(*flag))),
         (DateTime(a), DateTime(b)) | (Timespan(a), Timespan(b)) => Some(a.cmp(b)),
         (Guid(a), Guid(b)) => Some(a.cmp(b)),
         (Guid(a), String(text)) | (String(text), Guid(a)) => {
