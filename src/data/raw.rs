@@ -6,10 +6,14 @@
 
 use std::collections::HashMap;
 
+use crate::error::Error;
+use crate::value::Type;
+
 /// One cell as read from a file.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub(crate) enum RawCell {
     /// A missing JSON key, a JSON `null` or an empty CSV field.
+    #[default]
     Absent,
     Bool(bool),
     Number(serde_json::Number),
@@ -66,9 +70,18 @@ pub(crate) struct RowLocation {
 #[derive(Debug)]
 pub(crate) struct RawColumn {
     pub name: String,
+    /// The type the input declares for the column (an API response's schema, or a type
+    /// suffix such as `_long`), used when no catalog or user schema describes it.
+    pub declared: Option<Type>,
     /// The cells, one per row once [`RawTable::finish`] has run, and fewer while reading.
     pub cells: Vec<RawCell>,
 }
+
+/// The maximum number of columns in one table. A row that would add a column beyond it
+/// makes loading fail, because each new column is padded with one cell per earlier row, so
+/// input with a new key in every row would otherwise need memory quadratic in its size.
+/// The widest built-in catalog table has far fewer columns (`CommonSecurityLog`, about 150).
+pub const MAX_COLUMNS: usize = 10_000;
 
 /// The rows read from one or more inputs of the same table.
 #[derive(Debug, Default)]
@@ -79,6 +92,8 @@ pub(crate) struct RawTable {
     pub columns: Vec<RawColumn>,
     pub rows: Vec<RowLocation>,
     index: HashMap<String, usize>,
+    /// The row that first tried to add a column beyond [`MAX_COLUMNS`].
+    column_overflow: Option<RowLocation>,
 }
 
 impl RawTable {
@@ -89,13 +104,27 @@ impl RawTable {
     }
 
     /// Returns the index of the column with this name, adding the column if it is new.
+    ///
+    /// Past [`MAX_COLUMNS`] it returns an index that [`RawTable::set_cell`] ignores and
+    /// records the row, so that [`RawTable::check_limits`] rejects the input after the
+    /// reader stops. Readers therefore need no error path of their own for this limit.
     pub(crate) fn column_index(&mut self, name: &str) -> usize {
         if let Some(&index) = self.index.get(name) {
             return index;
         }
+        if self.columns.len() >= MAX_COLUMNS {
+            if self.column_overflow.is_none() {
+                self.column_overflow = Some(self.rows.last().copied().unwrap_or(RowLocation {
+                    source: self.sources.len().saturating_sub(1),
+                    line: 1,
+                }));
+            }
+            return usize::MAX;
+        }
         let index = self.columns.len();
         self.columns.push(RawColumn {
             name: name.to_string(),
+            declared: None,
             cells: Vec::new(),
         });
         self.index.insert(name.to_string(), index);
@@ -119,6 +148,34 @@ impl RawTable {
         }
         column.cells.resize_with(row, || RawCell::Absent);
         column.cells.push(cell);
+    }
+
+    /// Fails if the input had more columns than [`MAX_COLUMNS`].
+    pub(crate) fn check_limits(&self) -> Result<(), Error> {
+        let Some(location) = self.column_overflow else {
+            return Ok(());
+        };
+        let origin = self
+            .sources
+            .get(location.source)
+            .map_or("<input>", String::as_str);
+        Err(Error::data(format!(
+            "{origin}:{}: the table has more than {MAX_COLUMNS} columns; \
+             this many distinct column names usually means the rows are not records of one \
+             table, so split the input or project fewer columns when exporting",
+            location.line
+        )))
+    }
+
+    /// Replaces the columns, for steps that merge or rename them after reading. Column
+    /// names must be unique.
+    pub(crate) fn replace_columns(&mut self, columns: Vec<RawColumn>) {
+        self.index = columns
+            .iter()
+            .enumerate()
+            .map(|(index, column)| (column.name.clone(), index))
+            .collect();
+        self.columns = columns;
     }
 
     /// Pads every column to the row count, so each has exactly one cell per row.
