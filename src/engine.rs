@@ -29,6 +29,8 @@ pub struct Session {
     /// The pinned clock (`--now`), in ticks; `None` uses the system clock per query.
     pub now: Option<i64>,
     pub geo: GeoSource,
+    /// The most rows any table of a query may have (`--max-rows`); `None` is no limit.
+    pub max_rows: Option<usize>,
 }
 
 impl Session {
@@ -77,7 +79,9 @@ impl Session {
     /// (`set query_now` beats `--now`, which beats the system clock) and the GeoIP source.
     pub fn context(&self, query_now: Option<i64>) -> EvalContext {
         let now = query_now.or(self.now).unwrap_or_else(system_now);
-        EvalContext::new(now).with_geo(geo_loader(self.geo.clone()))
+        let mut context = EvalContext::new(now).with_geo(geo_loader(self.geo.clone()));
+        context.max_rows = self.max_rows;
+        context
     }
 }
 

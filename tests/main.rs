@@ -2,5 +2,6 @@
 
 mod cli;
 mod golden;
+mod inputs;
 mod semantics;
 mod support;

@@ -24,6 +24,9 @@ pub enum Command {
     Run(RunArgs),
     /// Parse and type-check queries against the built-in table schemas, without data.
     Check(CheckArgs),
+    /// Print the schema the engine uses for a table, or for every known table, in the
+    /// --schema file format.
+    Schema(SchemaArgs),
 }
 
 #[derive(Debug, Args)]
@@ -60,6 +63,16 @@ pub struct RunArgs {
     /// Fail on a value that does not fit its column's type instead of storing null.
     #[arg(long)]
     pub strict: bool,
+
+    /// Table schemas for custom tables, in the format `kql schema` prints; they replace
+    /// built-in tables of the same name. Repeatable.
+    #[arg(long, value_name = "FILE")]
+    pub schema: Vec<PathBuf>,
+
+    /// Stop with an error when the result or any intermediate table of the query would
+    /// have more than N rows. Default: no limit.
+    #[arg(long, value_name = "N")]
+    pub max_rows: Option<usize>,
 }
 
 #[derive(Debug, Args)]
@@ -71,6 +84,20 @@ pub struct CheckArgs {
     /// Print nothing for queries that pass.
     #[arg(long)]
     pub quiet: bool,
+
+    /// Table schemas for custom tables, as for `kql run --schema`. Repeatable.
+    #[arg(long, value_name = "FILE")]
+    pub schema: Vec<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct SchemaArgs {
+    /// The table to print; all tables when omitted.
+    pub table: Option<String>,
+
+    /// Table schemas for custom tables, printed along with the built-in ones. Repeatable.
+    #[arg(long, value_name = "FILE")]
+    pub schema: Vec<PathBuf>,
 }
 
 fn parse_format(name: &str) -> Result<Format, String> {

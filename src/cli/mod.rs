@@ -1,4 +1,4 @@
-//! Command-line interface: argument parsing and the `run` and `check` commands.
+//! Command-line interface: argument parsing and the `run`, `check` and `schema` commands.
 //!
 //! Exit status: 0 on success, 1 when a query has an error, 2 for usage and input
 //! errors (a missing file, a malformed export). Errors go to standard error with the
@@ -13,10 +13,11 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-use args::{CheckArgs, Cli, Command, RunArgs};
+use args::{CheckArgs, Cli, Command, RunArgs, SchemaArgs};
 use kql::engine::{self, GeoSource, Session};
 use kql::error::{Error, ErrorKind};
 use kql::output::{self, Format, TableOptions};
+use kql::schema::SchemaCatalog;
 
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -29,6 +30,7 @@ pub fn main() -> ExitCode {
     let code = match cli.command {
         Command::Run(args) => run(args),
         Command::Check(args) => check(args),
+        Command::Schema(args) => schema(args),
     };
     ExitCode::from(code)
 }
@@ -99,10 +101,16 @@ fn run(args: RunArgs) -> u8 {
             }
         }
     }
+    session.max_rows = args.max_rows;
+    let schemas = match tables::load_schemas(&args.schema) {
+        Ok(schemas) => schemas,
+        Err(error) => return report(&error, "", ""),
+    };
     let options = tables::LoadRequest {
         data_dirs: &args.data,
         tables: &args.table,
         strict: args.strict,
+        schemas,
     };
     if let Err(error) = tables::load_into(&mut session, &options) {
         return report(&error, "", "");
@@ -149,7 +157,10 @@ fn terminal_width() -> Option<u16> {
 }
 
 fn check(args: CheckArgs) -> u8 {
-    let schemas = tables::BuiltinSchemas::new();
+    let schemas = match tables::load_schemas(&args.schema) {
+        Ok(user) => SchemaCatalog::new(user),
+        Err(error) => return report(&error, "", ""),
+    };
     let mut worst = 0;
     for path in &args.files {
         let origin = path.display().to_string();
@@ -170,4 +181,49 @@ fn check(args: CheckArgs) -> u8 {
         }
     }
     worst
+}
+
+/// Prints one table's schema, or every table's, in the `--schema` file format.
+fn schema(args: SchemaArgs) -> u8 {
+    let catalog = match tables::load_schemas(&args.schema) {
+        Ok(user) => SchemaCatalog::new(user),
+        Err(error) => return report(&error, "", ""),
+    };
+    let text = match &args.table {
+        Some(name) => match catalog.table(name) {
+            Some(table) => table.to_string(),
+            None => {
+                let error = unknown_table_error(name, &catalog);
+                return report(&error, "", "");
+            }
+        },
+        None => {
+            let printed: Vec<String> = catalog.tables().iter().map(ToString::to_string).collect();
+            printed.join("\n")
+        }
+    };
+    let mut out = io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Ok(()) => 0,
+        Err(error) if error.kind() == io::ErrorKind::BrokenPipe => 0,
+        Err(error) => report(
+            &Error::usage(format!("cannot write the schema: {error}")),
+            "",
+            "",
+        ),
+    }
+}
+
+fn unknown_table_error(name: &str, catalog: &SchemaCatalog) -> Error {
+    let tables = catalog.tables();
+    let similar = tables
+        .iter()
+        .map(|table| table.name.as_str())
+        .find(|candidate| candidate.eq_ignore_ascii_case(name));
+    let hint = match similar {
+        Some(candidate) => format!("; did you mean `{candidate}`? Table names are case-sensitive"),
+        None => "; run `kql schema` to list every table, or describe it with --schema FILE"
+            .to_string(),
+    };
+    Error::usage(format!("unknown table `{name}`{hint}"))
 }

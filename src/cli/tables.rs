@@ -8,13 +8,33 @@ use kql::data::{self, Format as DataFormat, LoadOptions, Loaded};
 use kql::engine::Session;
 use kql::error::Error;
 
-pub use kql::schema::BuiltinSchemas;
+use kql::schema::TableSchema;
 
 /// What the command line asked to load.
 pub struct LoadRequest<'a> {
     pub data_dirs: &'a [PathBuf],
     pub tables: &'a [String],
     pub strict: bool,
+    /// Tables from `--schema` files.
+    pub schemas: Vec<TableSchema>,
+}
+
+/// Reads every `--schema` file, in order. A table defined in several files is an error,
+/// because which definition applies would depend on the order of the options.
+pub fn load_schemas(paths: &[PathBuf]) -> Result<Vec<TableSchema>, Error> {
+    let mut tables: Vec<TableSchema> = Vec::new();
+    for path in paths {
+        for table in kql::schema::load_schema_file(path)? {
+            if tables.iter().any(|known| known.name == table.name) {
+                return Err(Error::usage(format!(
+                    "table `{}` is defined in more than one --schema file; keep one definition",
+                    table.name
+                )));
+            }
+            tables.push(table);
+        }
+    }
+    Ok(tables)
 }
 
 /// Splits `NAME=PATH`.
@@ -31,7 +51,7 @@ fn parse_table_argument(argument: &str) -> Result<(&str, &str), Error> {
 pub fn load_into(session: &mut Session, request: &LoadRequest<'_>) -> Result<(), Error> {
     let options = LoadOptions {
         strict: request.strict,
-        ..LoadOptions::default()
+        schemas: request.schemas.clone(),
     };
     for dir in request.data_dirs {
         for (name, loaded) in data::load_dir(dir, &options)? {

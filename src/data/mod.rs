@@ -156,8 +156,9 @@ pub fn load_reader(
     finish_table(name, raw, warnings, options)
 }
 
-/// Types the columns of a table whose inputs are all read: merges columns split by type
-/// (see `split`), then converts every column. `warnings` come from reading.
+/// Types the columns of a table whose inputs are all read: drops notes such as ` [UTC]`
+/// from column names, merges columns split by type (see `split`), then converts every
+/// column. `warnings` come from reading.
 fn finish_table(
     name: &str,
     mut raw: RawTable,
@@ -165,6 +166,7 @@ fn finish_table(
     options: &LoadOptions,
 ) -> Result<Loaded, Error> {
     raw.finish();
+    raw.strip_name_notes();
     let schema = options.schema_for(name);
     warnings.extend(split::merge_split_columns(name, &mut raw, schema));
     let mut loaded = typing::build_table(name, raw, schema, options.strict)?;

@@ -167,6 +167,32 @@ impl RawTable {
         )))
     }
 
+    /// Drops a trailing bracketed note from column names (`TimeGenerated [UTC]` becomes
+    /// `TimeGenerated`), as the CSV reader does for header fields, for JSON keys that the
+    /// Azure portal names the same way. A name is kept if the shorter one is taken.
+    pub(crate) fn strip_name_notes(&mut self) {
+        let mut renamed = false;
+        for index in 0..self.columns.len() {
+            let Some(column) = self.columns.get(index) else {
+                continue;
+            };
+            let short = strip_note(&column.name);
+            if short.len() == column.name.len() || self.index.contains_key(short) {
+                continue;
+            }
+            let short = short.to_string();
+            if let Some(column) = self.columns.get_mut(index) {
+                self.index.insert(short.clone(), index);
+                column.name = short;
+                renamed = true;
+            }
+        }
+        if renamed {
+            let columns = std::mem::take(&mut self.columns);
+            self.replace_columns(columns);
+        }
+    }
+
     /// Replaces the columns, for steps that merge or rename them after reading. Column
     /// names must be unique.
     pub(crate) fn replace_columns(&mut self, columns: Vec<RawColumn>) {
@@ -201,6 +227,17 @@ impl RawTable {
     }
 }
 
+/// Returns `name` without a trailing ` [note]`, trimmed.
+pub(crate) fn strip_note(name: &str) -> &str {
+    let name = name.trim();
+    if name.ends_with(']') {
+        if let Some(at) = name.rfind(" [") {
+            return name.get(..at).unwrap_or(name).trim_end();
+        }
+    }
+    name
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -227,6 +264,26 @@ mod tests {
             [RawCell::Absent, RawCell::Bool(false), RawCell::Absent]
         );
         assert_eq!(raw.location(1), "a.jsonl:2");
+    }
+
+    #[test]
+    fn name_notes_are_stripped_unless_taken() {
+        let mut raw = RawTable::default();
+        for name in [
+            "TimeGenerated [UTC]",
+            "EventTime [UTC]",
+            "EventTime",
+            "Tags[0]",
+        ] {
+            raw.column_index(name);
+        }
+        raw.strip_name_notes();
+        let names: Vec<&str> = raw.columns.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(
+            names,
+            ["TimeGenerated", "EventTime [UTC]", "EventTime", "Tags[0]"]
+        );
+        assert_eq!(raw.column_index("TimeGenerated"), 0);
     }
 
     #[test]
