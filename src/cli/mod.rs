@@ -222,8 +222,9 @@ fn unknown_table_error(name: &str, catalog: &SchemaCatalog) -> Error {
         .find(|candidate| candidate.eq_ignore_ascii_case(name));
     let hint = match similar {
         Some(candidate) => format!("; did you mean `{candidate}`? Table names are case-sensitive"),
-        None => "; run `kql schema` to list every table, or describe it with --schema FILE"
-            .to_string(),
+        None => {
+            "; run `kql schema` to list every table, or describe it with --schema FILE".to_string()
+        }
     };
     Error::usage(format!("unknown table `{name}`{hint}"))
 }
