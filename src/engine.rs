@@ -29,7 +29,7 @@ pub struct Session {
     /// The pinned clock (`--now`), in ticks; `None` uses the system clock per query.
     pub now: Option<i64>,
     pub geo: GeoSource,
-    /// The most rows any table of a query may have (`--max-rows`); `None` is no limit.
+    /// The maximum row count of any table a query produces (`--max-rows`), or no limit.
     pub max_rows: Option<usize>,
 }
 

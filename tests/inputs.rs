@@ -1,7 +1,7 @@
-//! Input files as users have them: every export layout under `tests/fixtures/exports/`
-//! loads with the right row count and datetime columns, and every broken file stops the
-//! `kql` binary with a one-line error naming the file and line, exit status 2 and no
-//! result on standard output.
+//! Input files as users have them. Every export layout under `tests/fixtures/exports/`
+//! loads with the right row count and datetime columns. Every broken file stops the `kql`
+//! binary with a one-line error naming the file and line, exit status 2 and no result on
+//! standard output.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -27,11 +27,12 @@ struct Export {
     time_columns: &'static [&'static str],
 }
 
-/// The fixtures, one per layout found in public exports: Sentinel `CommonSecurityLog`
-/// CSV exports with and without a byte order mark, with `TimeGenerated [UTC]` headers and
-/// portal timestamps, pandas-written CSV with an unnamed index column, Excel-saved
-/// timestamps, JSON arrays with ` [UTC]` keys, JSON lines from Log Analytics and from the
-/// Defender hunting API with type-split columns, and an advanced hunting portal export.
+/// The fixtures, one per layout found in public exports. They cover Sentinel
+/// `CommonSecurityLog` CSV with and without a byte order mark, `TimeGenerated [UTC]`
+/// headers and portal timestamps. Others are CSV written by pandas (an unnamed index
+/// column) or Excel (`7/8/2019 16:08`), JSON arrays with ` [UTC]` keys, JSON lines from
+/// Log Analytics and the Defender hunting API with type-split columns, and an advanced
+/// hunting portal export.
 const EXPORTS: &[Export] = &[
     Export {
         file: "cef_akamai_siem.csv",
@@ -634,4 +635,27 @@ fn api_response_file_loads_through_cli() {
             r#""columns":[{"name":"TimeGenerated","type":"datetime"},{"name":"n","type":"int"}]"#,
         ))
         .stdout(predicate::str::contains(r#"["2024-01-02T00:00:00Z",2]"#));
+}
+
+#[test]
+fn long_string_literal_is_error() {
+    let long = "a".repeat(1024 * 1024 + 1);
+    kql_command()
+        .args(["run", "-", "--format", "csv"])
+        .write_stdin(format!("print s = strlen('{long}')"))
+        .assert()
+        .code(1)
+        .stdout("")
+        .stderr(predicate::str::contains(
+            "<stdin>:1:18: string literal is 1048579 bytes long",
+        ))
+        .stderr(predicate::str::contains("aaaa").not());
+
+    let within = "a".repeat(1000);
+    kql_command()
+        .args(["run", "-", "--format", "csv"])
+        .write_stdin(format!("print n = strlen('{within}')"))
+        .assert()
+        .success()
+        .stdout("n\n1000\n");
 }

@@ -116,6 +116,9 @@ fn run(args: RunArgs) -> u8 {
         return report(&error, "", "");
     }
 
+    if let Err(error) = check_literal_lengths(&query, &origin) {
+        return report(&error, "", "");
+    }
     let result = match session.run(&query) {
         Ok(table) => table,
         Err(error) => return report(&error, &query, &origin),
@@ -147,6 +150,36 @@ fn run(args: RunArgs) -> u8 {
             report(&error, "", "")
         }
     }
+}
+
+/// The maximum length of one string literal in a query, in bytes. Long indicator lists
+/// are written as `dynamic([...])` of many short strings, so a longer single literal is
+/// most likely a file pasted by mistake.
+// NOTE: checked here rather than in the lexer, so `kql check` and the library do not apply it.
+const MAX_LITERAL_BYTES: usize = 1024 * 1024;
+
+/// Rejects a query with a string literal longer than [`MAX_LITERAL_BYTES`]. The error
+/// gives the literal's line and column rather than a span, so that it does not print the
+/// literal.
+fn check_literal_lengths(query: &str, origin: &str) -> Result<(), Error> {
+    let too_long = kql::lexer::tokenize(query).into_iter().find(|token| {
+        token.kind == kql::lexer::TokenKind::String && token.span.len() > MAX_LITERAL_BYTES
+    });
+    let Some(token) = too_long else {
+        return Ok(());
+    };
+    let before = query.get(..token.span.start).unwrap_or_default();
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |at| at + 1);
+    let column = before.get(line_start..).unwrap_or_default().chars().count() + 1;
+    Err(Error::new(
+        ErrorKind::Syntax,
+        format!(
+            "{origin}:{line}:{column}: string literal is {} bytes long, more than the limit of \
+             {MAX_LITERAL_BYTES}; read large data from a file with --table instead",
+            token.span.len()
+        ),
+    ))
 }
 
 fn terminal_width() -> Option<u16> {

@@ -10,9 +10,9 @@
 //! - Kusto REST v2, an array of frames, of which the `DataTable` frames hold tables in the
 //!   v1 shape.
 //!
-//! A response with several tables is read only if one of them is the primary result:
-//! the only table, the table named `PrimaryResult` (v1) or of kind `PrimaryResult` (v2),
-//! or the one table that a Kusto v1 table of contents lists as `QueryResult`.
+//! A response with several tables is read only if one of them is the primary result. That
+//! is the only table, the table named `PrimaryResult` (v1) or of kind `PrimaryResult`
+//! (v2), or the one table that a Kusto v1 table of contents lists as `QueryResult`.
 //!
 //! The whole response is held in memory while it is read, unlike row-per-line files.
 
@@ -324,7 +324,7 @@ fn no_table_error(origin: &str, names: &[String]) -> Error {
         format!("tables {}", names.join(", "))
     };
     Error::data(format!(
-        "{origin}: the query response holds {listed}, and none is the one primary result; \
+        "{origin}: the query response contains {listed}, and none is the one primary result; \
          save a response with a single result table, or export the result as JSON lines"
     ))
 }
@@ -363,11 +363,9 @@ struct Input<'a> {
 
 impl Input<'_> {
     /// Returns the byte offset of a row within the response text. A row always borrows
-    /// from the text, so the subtraction cannot underflow, and 0 is only a fallback.
+    /// from the text, so the subtraction cannot underflow.
     fn offset_of(&self, row: &RawValue) -> usize {
-        (row.get().as_ptr() as usize)
-            .checked_sub(self.text.as_ptr() as usize)
-            .unwrap_or(0)
+        (row.get().as_ptr() as usize).saturating_sub(self.text.as_ptr() as usize)
     }
 
     fn add_row(

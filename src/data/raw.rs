@@ -78,8 +78,8 @@ pub(crate) struct RawColumn {
 }
 
 /// The maximum number of columns in one table. A row that would add a column beyond it
-/// makes loading fail, because each new column is padded with one cell per earlier row, so
-/// input with a new key in every row would otherwise need memory quadratic in its size.
+/// makes loading fail. Each new column is padded with one cell per earlier row, so input
+/// with a new key in every row would otherwise need memory quadratic in its size.
 /// The widest built-in catalog table has far fewer columns (`CommonSecurityLog`, about 150).
 pub const MAX_COLUMNS: usize = 10_000;
 

@@ -4,7 +4,7 @@
 //! its output has one column per type, named with the type as a suffix: `ReportId_long`
 //! and `ReportId_string`, or `AdditionalFields_string` and `AdditionalFields_dynamic`.
 //! Exports of such results keep the split. Each row has a value in at most one of the
-//! parts, and the string part holds `""` where the row's value is in another part.
+//! parts, and the string part contains `""` where the row's value is in another part.
 //!
 //! A group is the columns `NAME_TYPE` for the same `NAME`, where TYPE is a lowercase KQL
 //! type name, plus a column `NAME` itself if the input has one. A group with at least one
@@ -152,7 +152,7 @@ fn split_name(name: &str) -> Option<(&str, Type)> {
         .map(|&(_, ty)| (base, ty))
 }
 
-/// True for a cell that holds a value: not absent and not an empty or blank string.
+/// True for a cell that contains a value: not absent and not an empty or blank string.
 fn has_value(cell: &RawCell) -> bool {
     match cell {
         RawCell::Absent => false,

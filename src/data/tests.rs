@@ -1129,7 +1129,7 @@ fn response_errors_name_file_and_line() {
         {"name": "A", "columns": [{"name": "a", "type": "long"}], "rows": []},
         {"name": "B", "columns": [{"name": "a", "type": "long"}], "rows": []}]}"#;
     let message = load_error("T", "T.json", two_tables, &LoadOptions::default());
-    assert!(message.contains("holds tables A, B"), "{message}");
+    assert!(message.contains("contains tables A, B"), "{message}");
 }
 
 #[test]

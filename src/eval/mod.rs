@@ -30,8 +30,8 @@ pub type GeoLoader = Box<dyn Fn() -> Result<Arc<dyn GeoLookup>> + Send + Sync>;
 pub struct EvalContext {
     /// The query's clock, in ticks since the Unix epoch: `now()` and `ago()` read it.
     pub now: i64,
-    /// The most rows that the result or any table an operator produces may have; `None` is
-    /// no limit. Checked after each operator, so one operator's output can exceed it
+    /// The maximum row count of the result and of every table an operator produces; `None`
+    /// is no limit. Checked after each operator, so one operator's output can exceed it
     /// before the query stops.
     pub max_rows: Option<usize>,
     geo_loader: Option<GeoLoader>,

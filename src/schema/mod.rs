@@ -604,9 +604,11 @@ impl fmt::Display for TableSchema {
         }
         for column in &self.columns {
             write!(f, "{}:{}", column.name, column.ty)?;
-            let availability = (column.availability != table_availability)
-                .then(|| column.availability.name())
-                .unwrap_or("");
+            let availability = if column.availability == table_availability {
+                ""
+            } else {
+                column.availability.name()
+            };
             match column.sentinel_ty {
                 Some(sentinel_ty) => write!(f, ":{availability}:{sentinel_ty}")?,
                 None if !availability.is_empty() => write!(f, ":{availability}")?,
