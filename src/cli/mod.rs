@@ -155,20 +155,24 @@ fn run(args: RunArgs) -> u8 {
 /// The maximum length of one string literal in a query, in bytes. Long indicator lists
 /// are written as `dynamic([...])` of many short strings, so a longer single literal is
 /// most likely a file pasted by mistake.
-// NOTE: checked here rather than in the lexer, so `kql check` and the library do not apply it.
+// NOTE: checked by `kql run` only, not by the lexer, so `kql check` and the library accept
+// longer literals.
 const MAX_LITERAL_BYTES: usize = 1024 * 1024;
 
 /// Rejects a query with a string literal longer than [`MAX_LITERAL_BYTES`]. The error
 /// gives the literal's line and column rather than a span, so that it does not print the
 /// literal.
 fn check_literal_lengths(query: &str, origin: &str) -> Result<(), Error> {
-    let too_long = kql::lexer::tokenize(query).into_iter().find(|token| {
-        token.kind == kql::lexer::TokenKind::String && token.span.len() > MAX_LITERAL_BYTES
-    });
-    let Some(token) = too_long else {
+    if query.len() <= MAX_LITERAL_BYTES {
+        return Ok(());
+    }
+    let Some(literal) = string_literal_spans(query)
+        .into_iter()
+        .find(|span| span.len() > MAX_LITERAL_BYTES)
+    else {
         return Ok(());
     };
-    let before = query.get(..token.span.start).unwrap_or_default();
+    let before = query.get(..literal.start).unwrap_or_default();
     let line = before.matches('\n').count() + 1;
     let line_start = before.rfind('\n').map_or(0, |at| at + 1);
     let column = before.get(line_start..).unwrap_or_default().chars().count() + 1;
@@ -177,9 +181,66 @@ fn check_literal_lengths(query: &str, origin: &str) -> Result<(), Error> {
         format!(
             "{origin}:{line}:{column}: string literal is {} bytes long, more than the limit of \
              {MAX_LITERAL_BYTES}; read large data from a file with --table instead",
-            token.span.len()
+            literal.len()
         ),
     ))
+}
+
+/// Returns the byte ranges of the string literals in a query, in one pass: `'…'` and
+/// `"…"` with backslash escapes, verbatim `@'…'` with doubled quotes, and multi-line
+/// ```` ```…``` ````. Comments are skipped. An unterminated literal runs to the end.
+// NOTE: a simplified scan rather than `lexer::tokenize`, whose cost grows with the square
+// of the query length. It only needs to find literals over the limit, not to parse them.
+fn string_literal_spans(query: &str) -> Vec<std::ops::Range<usize>> {
+    let bytes = query.as_bytes();
+    let byte_at = |index: usize| bytes.get(index).copied();
+    let mut spans = Vec::new();
+    let mut index = 0;
+    while let Some(byte) = byte_at(index) {
+        if query
+            .get(index..)
+            .is_some_and(|rest| rest.starts_with("//"))
+        {
+            index = query
+                .get(index..)
+                .and_then(|rest| rest.find('\n'))
+                .map_or(bytes.len(), |offset| index + offset);
+            continue;
+        }
+        if query
+            .get(index..)
+            .is_some_and(|rest| rest.starts_with("```"))
+        {
+            let end = query
+                .get(index + 3..)
+                .and_then(|rest| rest.find("```"))
+                .map_or(bytes.len(), |offset| index + 3 + offset + 3);
+            spans.push(index..end);
+            index = end;
+            continue;
+        }
+        if byte != b'\'' && byte != b'"' {
+            index += 1;
+            continue;
+        }
+        let verbatim = index > 0 && byte_at(index - 1) == Some(b'@');
+        let start = if verbatim { index - 1 } else { index };
+        let mut cursor = index + 1;
+        while let Some(current) = byte_at(cursor) {
+            if current == byte {
+                if verbatim && byte_at(cursor + 1) == Some(byte) {
+                    cursor += 2;
+                    continue;
+                }
+                break;
+            }
+            cursor += if current == b'\\' && !verbatim { 2 } else { 1 };
+        }
+        let end = (cursor + 1).min(bytes.len());
+        spans.push(start..end);
+        index = end;
+    }
+    spans
 }
 
 fn terminal_width() -> Option<u16> {
@@ -260,4 +321,47 @@ fn unknown_table_error(name: &str, catalog: &SchemaCatalog) -> Error {
         }
     };
     Error::usage(format!("unknown table `{name}`{hint}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn literals(query: &str) -> Vec<&str> {
+        string_literal_spans(query)
+            .into_iter()
+            .filter_map(|span| query.get(span))
+            .collect()
+    }
+
+    #[test]
+    fn literal_spans_cover_kql_string_forms() {
+        assert_eq!(literals(r#"print 'a', "b\"c", 1"#), ["'a'", r#""b\"c""#]);
+        assert_eq!(literals(r"print @'c:\x''y', 2"), [r"@'c:\x''y'"]);
+        assert_eq!(literals("print ```multi\n'line```"), ["```multi\n'line```"]);
+        assert_eq!(
+            literals("print 1 // it's a comment\n| extend s = 'x'"),
+            ["'x'"]
+        );
+        assert_eq!(literals("print 'open"), ["'open"]);
+    }
+
+    #[test]
+    fn literal_length_limit_names_position() {
+        let query = format!(
+            "print a = 1\n| extend s = '{}'",
+            "x".repeat(MAX_LITERAL_BYTES)
+        );
+        let message = match check_literal_lengths(&query, "q.kql") {
+            Ok(()) => panic!("expected an error"),
+            Err(error) => error.message,
+        };
+        assert!(
+            message.starts_with("q.kql:2:14: string literal is 1048578 bytes long"),
+            "{message}"
+        );
+
+        let at_limit = format!("print s = '{}'", "x".repeat(MAX_LITERAL_BYTES - 2));
+        assert!(check_literal_lengths(&at_limit, "q.kql").is_ok());
+    }
 }

@@ -273,6 +273,8 @@ fn read_input(
     match format {
         Format::Csv => csv::read_csv(reader, origin, raw)?,
         Format::Json => {
+            // NOTE: only the bytes of the first read are inspected. A reader that returns
+            // fewer bytes than the first key needs makes a response load as one row.
             let start = reader
                 .fill_buf()
                 .map_err(|error| read_error(origin, &error))?;
