@@ -69,8 +69,8 @@ pub struct RunArgs {
     #[arg(long, value_name = "FILE")]
     pub schema: Vec<PathBuf>,
 
-    /// Stop with an error when the result or any intermediate table of the query would
-    /// have more than N rows. Default: no limit.
+    /// Stop with an error when the result or any table an operator produces has more than
+    /// N rows. Loaded tables and datatable literals do not count. Default: no limit.
     #[arg(long, value_name = "N")]
     pub max_rows: Option<usize>,
 }
