@@ -38,6 +38,8 @@ pub struct Session {
     pub prelude: Option<Prelude>,
     /// Local files that `externaldata` reads in place of these URLs.
     pub externaldata: HashMap<String, PathBuf>,
+    /// The maximum row count of any table a query produces (`--max-rows`), or no limit.
+    pub max_rows: Option<usize>,
 }
 
 /// A file of `let` statements that every query can use, such as local definitions of
@@ -180,6 +182,7 @@ impl Session {
             .with_geo(geo_loader(self.geo.clone()))
             .with_tables(Arc::new(self.tables.clone()));
         context.externaldata = self.externaldata.clone();
+        context.max_rows = self.max_rows;
         context
     }
 }

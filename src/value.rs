@@ -353,7 +353,8 @@ pub fn parse_guid(text: &str) -> Option<u128> {
 /// Parses datetime text in the forms Kusto accepts and exports write: ISO 8601 with `T` or
 /// a space, an optional fraction and an optional `Z` or offset (`2025-08-29T10:15:00.123Z`,
 /// `2025-08-29 10:15`), a bare date (`2025-08-29`), RFC 2822 (`Fri, 29 Aug 2025 10:15:00
-/// GMT`), and the Azure portal's export form (`8/29/2025, 10:15:00.123 AM`). Text without a
+/// GMT`), the Azure portal's export form (`8/29/2025, 10:15:00.123 AM`), and the form Excel
+/// saves in CSV (`7/8/2019 16:08`, without seconds). Text without a
 /// zone is UTC, as in Kusto.
 pub fn parse_datetime(text: &str) -> Option<i64> {
     let text = text.trim();
@@ -370,7 +371,7 @@ pub fn parse_datetime(text: &str) -> Option<i64> {
         .strip_suffix('Z')
         .or_else(|| text.strip_suffix('z'))
         .unwrap_or(text);
-    const NAIVE_FORMATS: [&str; 8] = [
+    const NAIVE_FORMATS: [&str; 9] = [
         "%Y-%m-%dT%H:%M:%S%.f",
         "%Y-%m-%d %H:%M:%S%.f",
         "%Y-%m-%dT%H:%M",
@@ -378,6 +379,7 @@ pub fn parse_datetime(text: &str) -> Option<i64> {
         "%m/%d/%Y, %I:%M:%S%.f %p",
         "%m/%d/%Y %I:%M:%S%.f %p",
         "%m/%d/%Y %H:%M:%S%.f",
+        "%m/%d/%Y %H:%M",
         "%Y/%m/%d %H:%M:%S%.f",
     ];
     for format in NAIVE_FORMATS {
@@ -645,6 +647,20 @@ mod tests {
         );
         assert_eq!(parse_datetime("not a date"), None);
         assert_eq!(parse_datetime(""), None);
+    }
+
+    #[test]
+    fn datetime_parses_excel_csv_form() {
+        assert_eq!(
+            parse_datetime("7/8/2019 16:08"),
+            Some(ticks("2019-07-08T16:08:00Z"))
+        );
+        assert_eq!(
+            parse_datetime("12/31/2019 0:05"),
+            Some(ticks("2019-12-31T00:05:00Z"))
+        );
+        assert_eq!(parse_datetime("7/8/2019 24:08"), None);
+        assert_eq!(parse_datetime("7/8/2019 16:60"), None);
     }
 
     #[test]

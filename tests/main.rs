@@ -2,6 +2,7 @@
 
 mod cli;
 mod golden;
+mod inputs;
 mod language;
 mod operators;
 mod repl;

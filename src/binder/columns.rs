@@ -31,12 +31,22 @@ pub type UsedColumns = HashMap<String, BTreeSet<String>>;
 pub fn used_columns(plan: &Plan) -> UsedColumns {
     let mut used = UsedColumns::new();
     let every_column: BTreeSet<usize> = (0..plan.schema.len()).collect();
-    if collect(plan, &every_column, &mut used) {
-        used
-    } else {
-        UsedColumns::new()
+    if !collect(plan, &every_column, &mut used) {
+        return UsedColumns::new();
     }
+    used.retain(|_, columns| !columns.contains(EVERY_COLUMN));
+    used
 }
+
+/// True when the analysis follows every node of `plan`: no subquery and no operator it
+/// does not know. Streaming relies on the same condition.
+pub fn is_followed(plan: &Plan) -> bool {
+    let every_column: BTreeSet<usize> = (0..plan.schema.len()).collect();
+    collect(plan, &every_column, &mut UsedColumns::new())
+}
+
+/// Marks a table whose every column the plan passes on; no column name can be `*`.
+const EVERY_COLUMN: &str = "*";
 
 /// Records the columns `plan` reads from its inputs, given the positions of its output
 /// columns that are `needed`. Returns false when the plan has a node the analysis does not
@@ -44,11 +54,18 @@ pub fn used_columns(plan: &Plan) -> UsedColumns {
 fn collect(plan: &Plan, needed: &BTreeSet<usize>, used: &mut UsedColumns) -> bool {
     match &plan.kind {
         PlanKind::Scan { table } => {
-            let names = needed
-                .iter()
-                .filter_map(|&index| plan.schema.fields.get(index))
-                .map(|field| field.name.clone());
-            used.entry(table.clone()).or_default().extend(names);
+            let entry = used.entry(table.clone()).or_default();
+            if needed.len() >= plan.schema.len() {
+                // Every column reaches the output, and so would the columns a file has
+                // beyond the schema, which the schema does not list: load them all.
+                entry.insert(EVERY_COLUMN.to_string());
+            } else {
+                let names = needed
+                    .iter()
+                    .filter_map(|&index| plan.schema.fields.get(index))
+                    .map(|field| field.name.clone());
+                entry.extend(names);
+            }
             true
         }
         PlanKind::Constant(_) => true,
@@ -213,15 +230,13 @@ mod tests {
     }
 
     #[test]
-    fn whole_table_result_reads_every_column() {
+    fn whole_table_result_loads_in_full() {
+        // A table not in the map loads every column, including file columns that the
+        // catalog does not list, which a whole-table result must show.
         let used = used_by("DeviceNetworkEvents | take 5");
-        let Some(schema) = crate::schema::builtin("DeviceNetworkEvents") else {
-            panic!("DeviceNetworkEvents is not in the catalog");
-        };
-        assert_eq!(
-            used.get("DeviceNetworkEvents").map(BTreeSet::len),
-            Some(schema.columns.len())
-        );
+        assert!(!used.contains_key("DeviceNetworkEvents"));
+        let used = used_by("DeviceNetworkEvents | where RemotePort == 443 | extend x = 1");
+        assert!(!used.contains_key("DeviceNetworkEvents"));
     }
 
     #[test]

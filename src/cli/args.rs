@@ -30,6 +30,9 @@ pub enum Command {
     Test(super::test::TestArgs),
     /// Start the interactive shell: write queries with completion, keep `let`s, explore tables.
     Repl(ReplArgs),
+    /// Print the schema the engine uses for a table, or for every known table, in the
+    /// --schema file format.
+    Schema(SchemaArgs),
 }
 
 #[derive(Debug, Args)]
@@ -67,6 +70,16 @@ pub struct RunArgs {
     #[arg(long)]
     pub strict: bool,
 
+    /// Table schemas for custom tables, in the format `kql schema` prints; they replace
+    /// built-in tables of the same name. Repeatable.
+    #[arg(long, value_name = "FILE")]
+    pub schema: Vec<PathBuf>,
+
+    /// Stop with an error when the result or any table an operator produces has more than
+    /// N rows. Loaded tables and datatable literals do not count. Default: no limit.
+    #[arg(long, value_name = "N")]
+    pub max_rows: Option<usize>,
+
     #[command(flatten)]
     pub definitions: DefinitionArgs,
 }
@@ -93,6 +106,10 @@ pub struct CheckArgs {
     /// Print nothing for queries that pass.
     #[arg(long)]
     pub quiet: bool,
+
+    /// Table schemas for custom tables, as for `kql run --schema`. Repeatable.
+    #[arg(long, value_name = "FILE")]
+    pub schema: Vec<PathBuf>,
 
     #[command(flatten)]
     pub definitions: DefinitionArgs,
@@ -121,6 +138,16 @@ pub struct ReplArgs {
     /// Fail on a value that does not fit its column's type instead of storing null.
     #[arg(long)]
     pub strict: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct SchemaArgs {
+    /// The table to print; all tables when omitted.
+    pub table: Option<String>,
+
+    /// Table schemas for custom tables, printed along with the built-in ones. Repeatable.
+    #[arg(long, value_name = "FILE")]
+    pub schema: Vec<PathBuf>,
 }
 
 fn parse_format(name: &str) -> Result<Format, String> {

@@ -1,4 +1,5 @@
-//! Command-line interface: argument parsing and the `run`, `check` and `repl` commands.
+//! Command-line interface: argument parsing and the `run`, `check`, `schema`, `repl` and
+//! `test` commands.
 //!
 //! Exit status: 0 on success, 1 when a query has an error, 2 for usage and input
 //! errors (a missing file, a malformed export). Errors go to standard error with the
@@ -16,10 +17,11 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-use args::{CheckArgs, Cli, Command, DefinitionArgs, RunArgs};
+use args::{CheckArgs, Cli, Command, DefinitionArgs, RunArgs, SchemaArgs};
 use kql::engine::{self, GeoSource, Prelude, Session};
 use kql::error::{Error, ErrorKind};
 use kql::output::{self, Format, TableOptions};
+use kql::schema::SchemaCatalog;
 
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -34,6 +36,7 @@ pub fn main() -> ExitCode {
         Some(Command::Test(args)) => test::run(args),
         Some(Command::Check(args)) => check(args),
         Some(Command::Repl(args)) => repl::run(args),
+        Some(Command::Schema(args)) => schema(args),
         None if io::stdin().is_terminal() && io::stdout().is_terminal() => repl::run_default(),
         None => {
             let help = <Cli as clap::CommandFactory>::command().render_help();
@@ -151,8 +154,16 @@ fn run(args: RunArgs) -> u8 {
         Ok(now) => session.now = now,
         Err(error) => return report(&error, "", ""),
     }
+    session.max_rows = args.max_rows;
+    let schemas = match tables::load_schemas(&args.schema) {
+        Ok(schemas) => schemas,
+        Err(error) => return report(&error, "", ""),
+    };
+    if let Err(error) = check_literal_lengths(&query, &origin) {
+        return report(&error, "", "");
+    }
     let query_from_stdin = origin == "<stdin>";
-    let result = match load_and_run(&mut session, &args, &query, query_from_stdin) {
+    let result = match load_and_run(&mut session, &args, &query, query_from_stdin, &schemas) {
         Ok(Ok(table)) => table,
         Ok(Err(error)) => {
             let (error, source, origin) = session.locate(error, &query, &origin);
@@ -201,6 +212,7 @@ fn load_and_run(
     args: &RunArgs,
     query: &str,
     query_from_stdin: bool,
+    schemas: &[kql::schema::TableSchema],
 ) -> Result<Result<kql::table::Table, Error>, Error> {
     // Standard input cannot be read a second time, so a table from it loads in full, and
     // --strict checks every value of the input, so it loads every column too.
@@ -212,8 +224,8 @@ fn load_and_run(
     let catalog_plan = if reads_stdin || args.strict {
         None
     } else {
-        let schemas = tables::BuiltinSchemas::new();
-        engine::check_with_prelude(session.prelude.as_ref(), query, &schemas).ok()
+        let catalog = SchemaCatalog::new(schemas.to_vec());
+        engine::check_with_prelude(session.prelude.as_ref(), query, &catalog).ok()
     };
     let columns = catalog_plan
         .as_ref()
@@ -230,6 +242,7 @@ fn load_and_run(
         strict: args.strict,
         query_from_stdin,
         columns,
+        schemas: schemas.to_vec(),
     };
     tables::load_into(session, &request)?;
     let result = session.run(query);
@@ -303,6 +316,7 @@ fn run_streaming(
         strict: args.strict,
         query_from_stdin: false,
         columns: columns.clone(),
+        schemas: Vec::new(),
     };
     tables::load_into(session, &request)?;
     let loaded = session
@@ -324,6 +338,97 @@ fn run_streaming(
     }
 }
 
+/// The maximum length of one string literal in a query, in bytes. Long indicator lists
+/// are written as `dynamic([...])` of many short strings, so a longer single literal is
+/// most likely a file pasted by mistake.
+// NOTE: checked by `kql run` only, not by the lexer, so `kql check` and the library accept
+// longer literals.
+const MAX_LITERAL_BYTES: usize = 1024 * 1024;
+
+/// Rejects a query with a string literal longer than [`MAX_LITERAL_BYTES`]. The error
+/// gives the literal's line and column rather than a span, so that it does not print the
+/// literal.
+fn check_literal_lengths(query: &str, origin: &str) -> Result<(), Error> {
+    if query.len() <= MAX_LITERAL_BYTES {
+        return Ok(());
+    }
+    let Some(literal) = string_literal_spans(query)
+        .into_iter()
+        .find(|span| span.len() > MAX_LITERAL_BYTES)
+    else {
+        return Ok(());
+    };
+    let before = query.get(..literal.start).unwrap_or_default();
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |at| at + 1);
+    let column = before.get(line_start..).unwrap_or_default().chars().count() + 1;
+    Err(Error::new(
+        ErrorKind::Syntax,
+        format!(
+            "{origin}:{line}:{column}: string literal is {} bytes long, more than the limit of \
+             {MAX_LITERAL_BYTES}; read large data from a file with --table instead",
+            literal.len()
+        ),
+    ))
+}
+
+/// Returns the byte ranges of the string literals in a query, in one pass: `'…'` and
+/// `"…"` with backslash escapes, verbatim `@'…'` with doubled quotes, and multi-line
+/// ```` ```…``` ````. Comments are skipped. An unterminated literal runs to the end.
+// NOTE: a simplified scan rather than `lexer::tokenize`, whose cost grows with the square
+// of the query length. It only needs to find literals over the limit, not to parse them.
+fn string_literal_spans(query: &str) -> Vec<std::ops::Range<usize>> {
+    let bytes = query.as_bytes();
+    let byte_at = |index: usize| bytes.get(index).copied();
+    let mut spans = Vec::new();
+    let mut index = 0;
+    while let Some(byte) = byte_at(index) {
+        if query
+            .get(index..)
+            .is_some_and(|rest| rest.starts_with("//"))
+        {
+            index = query
+                .get(index..)
+                .and_then(|rest| rest.find('\n'))
+                .map_or(bytes.len(), |offset| index + offset);
+            continue;
+        }
+        if query
+            .get(index..)
+            .is_some_and(|rest| rest.starts_with("```"))
+        {
+            let end = query
+                .get(index + 3..)
+                .and_then(|rest| rest.find("```"))
+                .map_or(bytes.len(), |offset| index + 3 + offset + 3);
+            spans.push(index..end);
+            index = end;
+            continue;
+        }
+        if byte != b'\'' && byte != b'"' {
+            index += 1;
+            continue;
+        }
+        let verbatim = index > 0 && byte_at(index - 1) == Some(b'@');
+        let start = if verbatim { index - 1 } else { index };
+        let mut cursor = index + 1;
+        while let Some(current) = byte_at(cursor) {
+            if current == byte {
+                if verbatim && byte_at(cursor + 1) == Some(byte) {
+                    cursor += 2;
+                    continue;
+                }
+                break;
+            }
+            cursor += if current == b'\\' && !verbatim { 2 } else { 1 };
+        }
+        let end = (cursor + 1).min(bytes.len());
+        spans.push(start..end);
+        index = end;
+    }
+    spans
+}
+
 fn terminal_width() -> Option<u16> {
     std::env::var("COLUMNS")
         .ok()
@@ -332,7 +437,10 @@ fn terminal_width() -> Option<u16> {
 }
 
 fn check(args: CheckArgs) -> u8 {
-    let schemas = tables::BuiltinSchemas::new();
+    let schemas = match tables::load_schemas(&args.schema) {
+        Ok(user) => SchemaCatalog::new(user),
+        Err(error) => return report(&error, "", ""),
+    };
     // Only the prelude matters here: without data, externaldata binds from its declared
     // schema, so the mappings are checked for form but not read.
     let prelude = match read_definitions(&args.definitions) {
@@ -363,4 +471,93 @@ fn check(args: CheckArgs) -> u8 {
         }
     }
     worst
+}
+
+/// Prints one table's schema, or every table's, in the `--schema` file format.
+fn schema(args: SchemaArgs) -> u8 {
+    let catalog = match tables::load_schemas(&args.schema) {
+        Ok(user) => SchemaCatalog::new(user),
+        Err(error) => return report(&error, "", ""),
+    };
+    let text = match &args.table {
+        Some(name) => match catalog.table(name) {
+            Some(table) => table.to_string(),
+            None => {
+                let error = unknown_table_error(name, &catalog);
+                return report(&error, "", "");
+            }
+        },
+        None => {
+            let printed: Vec<String> = catalog.tables().iter().map(ToString::to_string).collect();
+            printed.join("\n")
+        }
+    };
+    let mut out = io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Ok(()) => 0,
+        Err(error) if error.kind() == io::ErrorKind::BrokenPipe => 0,
+        Err(error) => report(
+            &Error::usage(format!("cannot write the schema: {error}")),
+            "",
+            "",
+        ),
+    }
+}
+
+fn unknown_table_error(name: &str, catalog: &SchemaCatalog) -> Error {
+    let tables = catalog.tables();
+    let similar = tables
+        .iter()
+        .map(|table| table.name.as_str())
+        .find(|candidate| candidate.eq_ignore_ascii_case(name));
+    let hint = match similar {
+        Some(candidate) => format!("; did you mean `{candidate}`? Table names are case-sensitive"),
+        None => {
+            "; run `kql schema` to list every table, or describe it with --schema FILE".to_string()
+        }
+    };
+    Error::usage(format!("unknown table `{name}`{hint}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn literals(query: &str) -> Vec<&str> {
+        string_literal_spans(query)
+            .into_iter()
+            .filter_map(|span| query.get(span))
+            .collect()
+    }
+
+    #[test]
+    fn literal_spans_cover_kql_string_forms() {
+        assert_eq!(literals(r#"print 'a', "b\"c", 1"#), ["'a'", r#""b\"c""#]);
+        assert_eq!(literals(r"print @'c:\x''y', 2"), [r"@'c:\x''y'"]);
+        assert_eq!(literals("print ```multi\n'line```"), ["```multi\n'line```"]);
+        assert_eq!(
+            literals("print 1 // it's a comment\n| extend s = 'x'"),
+            ["'x'"]
+        );
+        assert_eq!(literals("print 'open"), ["'open"]);
+    }
+
+    #[test]
+    fn literal_length_limit_names_position() {
+        let query = format!(
+            "print a = 1\n| extend s = '{}'",
+            "x".repeat(MAX_LITERAL_BYTES)
+        );
+        let message = match check_literal_lengths(&query, "q.kql") {
+            Ok(()) => panic!("expected an error"),
+            Err(error) => error.message,
+        };
+        assert!(
+            message.starts_with("q.kql:2:14: string literal is 1048578 bytes long"),
+            "{message}"
+        );
+
+        let at_limit = format!("print s = '{}'", "x".repeat(MAX_LITERAL_BYTES - 2));
+        assert!(check_literal_lengths(&at_limit, "q.kql").is_ok());
+    }
 }

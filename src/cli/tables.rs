@@ -9,7 +9,7 @@ use kql::data::{self, Format as DataFormat, LoadOptions, Loaded};
 use kql::engine::Session;
 use kql::error::Error;
 
-pub use kql::schema::BuiltinSchemas;
+use kql::schema::TableSchema;
 
 /// What the command line asked to load.
 pub struct LoadRequest<'a> {
@@ -21,6 +21,26 @@ pub struct LoadRequest<'a> {
     pub query_from_stdin: bool,
     /// The columns to load per table; a table not in the map loads every column.
     pub columns: UsedColumns,
+    /// Tables from `--schema` files.
+    pub schemas: Vec<TableSchema>,
+}
+
+/// Reads every `--schema` file, in order. A table defined in several files is an error,
+/// because which definition applies would depend on the order of the options.
+pub fn load_schemas(paths: &[PathBuf]) -> Result<Vec<TableSchema>, Error> {
+    let mut tables: Vec<TableSchema> = Vec::new();
+    for path in paths {
+        for table in kql::schema::load_schema_file(path)? {
+            if tables.iter().any(|known| known.name == table.name) {
+                return Err(Error::usage(format!(
+                    "table `{}` is defined in more than one --schema file; keep one definition",
+                    table.name
+                )));
+            }
+            tables.push(table);
+        }
+    }
+    Ok(tables)
 }
 
 /// Splits `NAME=PATH`.
@@ -42,7 +62,7 @@ pub fn load_into(session: &mut Session, request: &LoadRequest<'_>) -> Result<(),
     let options = LoadOptions {
         strict: request.strict,
         columns: request.columns.clone(),
-        ..LoadOptions::default()
+        schemas: request.schemas.clone(),
     };
     let mut groups: Vec<(String, Vec<PathBuf>)> = Vec::new();
     let mut add_path =

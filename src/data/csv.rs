@@ -10,7 +10,7 @@ use std::io::Read;
 
 use ::csv::{ByteRecord, ReaderBuilder};
 
-use super::raw::{RawCell, RawTable};
+use super::raw::{strip_note, RawCell, RawTable};
 use crate::error::Error;
 
 /// Reads a CSV header and its rows into `raw`. Empty input adds nothing.
@@ -114,12 +114,7 @@ fn header_names(record: &ByteRecord, origin: &str, line: u64) -> Result<Vec<Stri
 /// (`TimeGenerated [UTC]` becomes `TimeGenerated`), and names an empty field by its
 /// position (`Column1`, `Column2`, …).
 fn clean_header(text: &str, position: usize) -> String {
-    let mut name = text.trim();
-    if name.ends_with(']') {
-        if let Some(at) = name.rfind(" [") {
-            name = name[..at].trim_end();
-        }
-    }
+    let name = strip_note(text);
     if name.is_empty() {
         format!("Column{position}")
     } else {

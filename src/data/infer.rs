@@ -156,9 +156,10 @@ fn is_real(text: &str) -> bool {
         && text.parse::<f64>().is_ok()
 }
 
-/// True for text that starts like an ISO 8601 date (`2025-08-29…`) or an Azure portal
-/// export timestamp (`8/29/2025, 10:15:00.123 AM`) and parses as a datetime. Other forms
-/// that `parse_datetime` accepts, such as `8/29/2025`, are too easily ordinary text.
+/// True for text that starts like an ISO 8601 date (`2025-08-29…`), is an Azure portal
+/// export timestamp (`8/29/2025, 10:15:00.123 AM`) or a date and time as Excel saves them
+/// in CSV (`7/8/2019 16:08`), and parses as a datetime. Other forms that `parse_datetime`
+/// accepts, such as `8/29/2025`, are too easily ordinary text.
 pub(crate) fn is_timestamp(text: &str) -> bool {
     let bytes = text.as_bytes();
     let iso_date = bytes.len() >= 10
@@ -169,7 +170,21 @@ pub(crate) fn is_timestamp(text: &str) -> bool {
     let portal = text.contains(", ")
         && bytes.first().is_some_and(u8::is_ascii_digit)
         && (upper_end.eq_ignore_ascii_case("AM") || upper_end.eq_ignore_ascii_case("PM"));
-    (iso_date || portal) && parse_datetime(text).is_some()
+    (iso_date || portal || is_excel_timestamp(text)) && parse_datetime(text).is_some()
+}
+
+/// True for `M/D/YYYY H:MM` with an optional `:SS`, before parsing.
+fn is_excel_timestamp(text: &str) -> bool {
+    let Some((date, time)) = text.split_once(' ') else {
+        return false;
+    };
+    let date_parts: Vec<&str> = date.split('/').collect();
+    let digits = |part: &&str| !part.is_empty() && part.bytes().all(|byte| byte.is_ascii_digit());
+    let date_ok = date_parts.len() == 3
+        && date_parts.iter().all(digits)
+        && date_parts.last().is_some_and(|year| year.len() == 4);
+    let time_parts: Vec<&str> = time.split(':').collect();
+    date_ok && (2..=3).contains(&time_parts.len()) && time_parts.iter().all(digits)
 }
 
 #[cfg(test)]
@@ -240,6 +255,10 @@ mod tests {
             Type::DateTime
         );
         assert_eq!(text_column(&["", ""]), Type::String);
+        assert_eq!(
+            text_column(&["7/8/2019 16:08", "12/31/2019 0:05:09"]),
+            Type::DateTime
+        );
     }
 
     #[test]
@@ -254,5 +273,7 @@ mod tests {
         assert_eq!(text_column(&["1", "yes"]), Type::String);
         assert_eq!(text_column(&["99999999999999999999"]), Type::String);
         assert_eq!(text_column(&["8/29/2025"]), Type::String);
+        assert_eq!(text_column(&["8/29/2025 soon"]), Type::String);
+        assert_eq!(text_column(&["1/2/3 4:05"]), Type::String);
     }
 }

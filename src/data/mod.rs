@@ -13,18 +13,20 @@
 //! Memory use is roughly the raw cells plus the typed columns, because every value of a
 //! column must be seen before its type is known.
 
+mod api;
 mod batches;
 mod csv;
 pub mod external;
 mod infer;
 mod json;
 mod raw;
+mod split;
 mod typing;
 
 use std::collections::{BTreeSet, HashMap};
 use std::fmt;
 use std::fs::File;
-use std::io::{BufRead, BufReader, Read};
+use std::io::{BufRead, BufReader, Cursor, Read};
 use std::path::{Path, PathBuf};
 
 use flate2::read::MultiGzDecoder;
@@ -36,6 +38,7 @@ use crate::table::Table;
 use raw::RawTable;
 
 pub use batches::{expected_schema, for_each_batch};
+pub use raw::MAX_COLUMNS;
 
 /// The layout of an input.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -133,12 +136,18 @@ pub fn load_files(name: &str, paths: &[PathBuf], options: &LoadOptions) -> Resul
     }
     let (keep, schema) = raw::column_selection(options, name);
     let mut raw = RawTable::keeping(keep);
+    let mut warnings = Vec::new();
     for path in paths {
         let (file, format) = open_file(path)?;
-        read_input(&mut raw, &path.display().to_string(), format, file)?;
+        read_input(
+            &mut raw,
+            &path.display().to_string(),
+            format,
+            file,
+            &mut warnings,
+        )?;
     }
-    raw.finish();
-    typing::build_table(name, raw, schema.as_ref(), options.strict)
+    finish_table(name, raw, warnings, schema.as_ref(), options)
 }
 
 /// Loads input from a reader, such as standard input, as the table `name`. `origin`
@@ -152,9 +161,29 @@ pub fn load_reader(
 ) -> Result<Loaded, Error> {
     let (keep, schema) = raw::column_selection(options, name);
     let mut raw = RawTable::keeping(keep);
-    read_input(&mut raw, origin, format, reader)?;
+    let mut warnings = Vec::new();
+    read_input(&mut raw, origin, format, reader, &mut warnings)?;
+    finish_table(name, raw, warnings, schema.as_ref(), options)
+}
+
+/// Types the columns of a table whose inputs are all read: drops notes such as ` [UTC]`
+/// from column names, merges columns split by type (see `split`), then converts every
+/// column. `warnings` come from reading.
+/// `schema` is the table's schema narrowed to the columns being loaded.
+fn finish_table(
+    name: &str,
+    mut raw: RawTable,
+    mut warnings: Vec<Warning>,
+    schema: Option<&TableSchema>,
+    options: &LoadOptions,
+) -> Result<Loaded, Error> {
     raw.finish();
-    typing::build_table(name, raw, schema.as_ref(), options.strict)
+    raw.strip_name_notes();
+    warnings.extend(split::merge_split_columns(name, &mut raw, schema));
+    let mut loaded = typing::build_table(name, raw, schema, options.strict)?;
+    warnings.append(&mut loaded.warnings);
+    loaded.warnings = warnings;
+    Ok(loaded)
 }
 
 /// Lists the data files in `dir` (not its subdirectories) as `(table name, path)` pairs,
@@ -239,22 +268,38 @@ fn open_file(path: &Path) -> Result<(File, Format), Error> {
 }
 
 /// Reads one input into `raw`: decompresses gzip, drops a UTF-8 byte order mark, then
-/// runs the reader for `format`.
+/// runs the reader for `format`. A `.json` input that starts like a query API response
+/// is read as one (see `api`).
 fn read_input(
     raw: &mut RawTable,
     origin: &str,
     format: Format,
     reader: impl Read,
+    warnings: &mut Vec<Warning>,
 ) -> Result<(), Error> {
     const BUFFER_BYTES: usize = 64 * 1024;
     let reader = BufReader::with_capacity(BUFFER_BYTES, reader);
     let mut reader = decompress(reader, origin)?;
     skip_byte_order_mark(&mut reader, origin)?;
     match format {
-        Format::Csv => csv::read_csv(reader, origin, raw),
-        Format::Json => json::read_json(reader, origin, false, raw),
-        Format::JsonLines => json::read_json(reader, origin, true, raw),
+        Format::Csv => csv::read_csv(reader, origin, raw)?,
+        Format::Json => {
+            // NOTE: only the bytes of the first read are inspected. A reader that returns
+            // fewer bytes than the first key needs makes a response load as one row.
+            let start = reader
+                .fill_buf()
+                .map_err(|error| read_error(origin, &error))?;
+            if api::looks_like_response(start) {
+                if let Some(bytes) = api::read_response(reader, origin, raw, warnings)? {
+                    json::read_json(Cursor::new(bytes), origin, false, raw)?;
+                }
+            } else {
+                json::read_json(reader, origin, false, raw)?;
+            }
+        }
+        Format::JsonLines => json::read_json(reader, origin, true, raw)?,
     }
+    raw.check_limits()
 }
 
 /// Wraps the reader in a gzip decoder if the input starts with the gzip magic bytes.

@@ -40,10 +40,14 @@ pub(crate) fn column_selection(
     (Some(Arc::new(keep)), schema)
 }
 
+use crate::error::Error;
+use crate::value::Type;
+
 /// One cell as read from a file.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub(crate) enum RawCell {
     /// A missing JSON key, a JSON `null` or an empty CSV field.
+    #[default]
     Absent,
     Bool(bool),
     Number(serde_json::Number),
@@ -100,9 +104,18 @@ pub(crate) struct RowLocation {
 #[derive(Debug)]
 pub(crate) struct RawColumn {
     pub name: String,
+    /// The type the input declares for the column (an API response's schema, or a type
+    /// suffix such as `_long`), used when no catalog or user schema describes it.
+    pub declared: Option<Type>,
     /// The cells, one per row once [`RawTable::finish`] has run, and fewer while reading.
     pub cells: Vec<RawCell>,
 }
+
+/// The maximum number of columns in one table. A row that would add a column beyond it
+/// makes loading fail. Each new column is padded with one cell per earlier row, so input
+/// with a new key in every row would otherwise need memory quadratic in its size.
+/// The widest built-in catalog table has far fewer columns (`CommonSecurityLog`, about 150).
+pub const MAX_COLUMNS: usize = 10_000;
 
 /// The rows read from one or more inputs of the same table.
 #[derive(Debug, Default)]
@@ -116,6 +129,8 @@ pub(crate) struct RawTable {
     /// The names of the columns to read, or `None` for all. Readers skip the values of
     /// other columns, and those columns never appear in [`RawTable::columns`].
     keep: Option<Arc<HashSet<String>>>,
+    /// The row that first tried to add a column beyond [`MAX_COLUMNS`].
+    column_overflow: Option<RowLocation>,
 }
 
 impl RawTable {
@@ -139,7 +154,7 @@ impl RawTable {
         if let Some(&index) = self.index.get(name) {
             return Some(index);
         }
-        if self.keep.as_ref().is_some_and(|keep| !keep.contains(name)) {
+        if self.keep.as_ref().is_some_and(|keep| !is_kept(keep, name)) {
             return None;
         }
         Some(self.column_index(name))
@@ -152,13 +167,27 @@ impl RawTable {
     }
 
     /// Returns the index of the column with this name, adding the column if it is new.
+    ///
+    /// Past [`MAX_COLUMNS`] it returns an index that [`RawTable::set_cell`] ignores and
+    /// records the row, so that [`RawTable::check_limits`] rejects the input after the
+    /// reader stops. Readers therefore need no error path of their own for this limit.
     pub(crate) fn column_index(&mut self, name: &str) -> usize {
         if let Some(&index) = self.index.get(name) {
             return index;
         }
+        if self.columns.len() >= MAX_COLUMNS {
+            if self.column_overflow.is_none() {
+                self.column_overflow = Some(self.rows.last().copied().unwrap_or(RowLocation {
+                    source: self.sources.len().saturating_sub(1),
+                    line: 1,
+                }));
+            }
+            return usize::MAX;
+        }
         let index = self.columns.len();
         self.columns.push(RawColumn {
             name: name.to_string(),
+            declared: None,
             cells: Vec::new(),
         });
         self.index.insert(name.to_string(), index);
@@ -189,6 +218,9 @@ impl RawTable {
     /// source indexes.
     pub(crate) fn append(&mut self, mut part: RawTable) {
         part.finish();
+        if self.column_overflow.is_none() {
+            self.column_overflow = part.column_overflow;
+        }
         let row_count = self.rows.len();
         self.rows.extend(part.rows);
         for column in part.columns {
@@ -199,6 +231,60 @@ impl RawTable {
             target.cells.resize_with(row_count, || RawCell::Absent);
             target.cells.extend(column.cells);
         }
+    }
+
+    /// Fails if the input had more columns than [`MAX_COLUMNS`].
+    pub(crate) fn check_limits(&self) -> Result<(), Error> {
+        let Some(location) = self.column_overflow else {
+            return Ok(());
+        };
+        let origin = self
+            .sources
+            .get(location.source)
+            .map_or("<input>", String::as_str);
+        Err(Error::data(format!(
+            "{origin}:{}: the table has more than {MAX_COLUMNS} columns; \
+             this many distinct column names usually means the rows are not records of one \
+             table, so split the input or project fewer columns when exporting",
+            location.line
+        )))
+    }
+
+    /// Drops a trailing bracketed note from column names (`TimeGenerated [UTC]` becomes
+    /// `TimeGenerated`), as the CSV reader does for header fields, for JSON keys that the
+    /// Azure portal names the same way. A name is kept if the shorter one is taken.
+    pub(crate) fn strip_name_notes(&mut self) {
+        let mut renamed = false;
+        for index in 0..self.columns.len() {
+            let Some(column) = self.columns.get(index) else {
+                continue;
+            };
+            let short = strip_note(&column.name);
+            if short.len() == column.name.len() || self.index.contains_key(short) {
+                continue;
+            }
+            let short = short.to_string();
+            if let Some(column) = self.columns.get_mut(index) {
+                self.index.insert(short.clone(), index);
+                column.name = short;
+                renamed = true;
+            }
+        }
+        if renamed {
+            let columns = std::mem::take(&mut self.columns);
+            self.replace_columns(columns);
+        }
+    }
+
+    /// Replaces the columns, for steps that merge or rename them after reading. Column
+    /// names must be unique.
+    pub(crate) fn replace_columns(&mut self, columns: Vec<RawColumn>) {
+        self.index = columns
+            .iter()
+            .enumerate()
+            .map(|(index, column)| (column.name.clone(), index))
+            .collect();
+        self.columns = columns;
     }
 
     /// Pads every column to the row count, so each has exactly one cell per row.
@@ -222,6 +308,30 @@ impl RawTable {
             None => "<unknown row>".to_string(),
         }
     }
+}
+
+/// Returns `name` without a trailing ` [note]`, trimmed.
+/// True when a column read under `name` feeds a kept column: the name itself, the name
+/// without a ` [UTC]`-style note, or the base of a column split by type
+/// (`AdditionalFields_string` feeds `AdditionalFields`), since those are renamed or merged
+/// after reading.
+fn is_kept(keep: &HashSet<String>, name: &str) -> bool {
+    let short = strip_note(name);
+    keep.contains(name)
+        || keep.contains(short)
+        || short
+            .rsplit_once('_')
+            .is_some_and(|(base, _)| keep.contains(base))
+}
+
+pub(crate) fn strip_note(name: &str) -> &str {
+    let name = name.trim();
+    if name.ends_with(']') {
+        if let Some(at) = name.rfind(" [") {
+            return name.get(..at).unwrap_or(name).trim_end();
+        }
+    }
+    name
 }
 
 #[cfg(test)]
@@ -288,6 +398,26 @@ mod tests {
             raw.columns[1].cells,
             [RawCell::Absent, RawCell::Bool(false), RawCell::Absent]
         );
+    }
+
+    #[test]
+    fn name_notes_are_stripped_unless_taken() {
+        let mut raw = RawTable::default();
+        for name in [
+            "TimeGenerated [UTC]",
+            "EventTime [UTC]",
+            "EventTime",
+            "Tags[0]",
+        ] {
+            raw.column_index(name);
+        }
+        raw.strip_name_notes();
+        let names: Vec<&str> = raw.columns.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(
+            names,
+            ["TimeGenerated", "EventTime [UTC]", "EventTime", "Tags[0]"]
+        );
+        assert_eq!(raw.column_index("TimeGenerated"), 0);
     }
 
     #[test]

@@ -916,3 +916,325 @@ fn format_and_table_name_from_path() {
         assert_eq!(table_name_of(path).as_deref(), name, "{}", path.display());
     }
 }
+
+// Query API responses. The layouts follow the Microsoft Graph `huntingQueryResults`
+// resource (https://learn.microsoft.com/graph/api/resources/security-huntingqueryresults),
+// the Defender advanced hunting API (https://learn.microsoft.com/defender-endpoint/api/run-advanced-query-api)
+// and the Log Analytics query API response (https://learn.microsoft.com/azure/azure-monitor/logs/api/response-format).
+
+const HUNTING_RESPONSE: &str = r#"{
+  "Stats": {"ExecutionTime": 0.1},
+  "Schema": [
+    {"Name": "Timestamp", "Type": "DateTime"},
+    {"Name": "DeviceName", "Type": "String"},
+    {"Name": "RemotePort", "Type": "Int32"},
+    {"Name": "Bytes", "Type": "Int64"},
+    {"Name": "Flag", "Type": "Boolean"},
+    {"Name": "Bag", "Type": "Object"},
+    {"Name": "Ratio", "Type": "Double"},
+    {"Name": "Id", "Type": "Guid"},
+    {"Name": "Elapsed", "Type": "TimeSpan"}
+  ],
+  "Results": [
+    {"Timestamp": "2024-03-05T08:01:02.1234567Z", "DeviceName": "ws-01", "RemotePort": 443,
+     "Bytes": 5000000000, "Flag": true, "Bag": {"a": 1}, "Ratio": 0.5,
+     "Id": "5f2b9a1c-0d3e-4f56-8a7b-9c0d1e2f3a4b", "Elapsed": "00:01:30"},
+    {"Timestamp": "2024-03-05T08:01:03Z", "DeviceName": "ws-02", "RemotePort": null,
+     "Bytes": 7, "Flag": false, "Bag": null, "Ratio": 2, "Id": null, "Elapsed": null}
+  ]
+}"#;
+
+#[test]
+fn hunting_response_uses_declared_types() {
+    let loaded = load_ok("Custom", "Custom.json", HUNTING_RESPONSE);
+    assert_eq!(loaded.table.row_count, 2);
+    assert!(loaded.warnings.is_empty(), "{:?}", loaded.warnings);
+    let expected = [
+        ("Timestamp", Type::DateTime),
+        ("DeviceName", Type::String),
+        ("RemotePort", Type::Int),
+        ("Bytes", Type::Long),
+        ("Flag", Type::Bool),
+        ("Bag", Type::Dynamic),
+        ("Ratio", Type::Real),
+        ("Id", Type::Guid),
+        ("Elapsed", Type::Timespan),
+    ];
+    assert_eq!(
+        column_names(&loaded),
+        expected.iter().map(|(name, _)| *name).collect::<Vec<_>>()
+    );
+    for (name, ty) in expected {
+        assert_eq!(column_type(&loaded, name), Some(ty), "{name}");
+    }
+    assert_eq!(
+        column(&loaded, "Timestamp")[0],
+        datetime("2024-03-05T08:01:02.1234567Z")
+    );
+    assert_eq!(
+        column(&loaded, "RemotePort"),
+        [Value::Int(443), Value::Null]
+    );
+    assert_eq!(
+        column(&loaded, "Ratio"),
+        [Value::Real(0.5), Value::Real(2.0)]
+    );
+    assert_eq!(column(&loaded, "Bag")[0], Value::dynamic(json!({"a": 1})));
+}
+
+#[test]
+fn graph_hunting_response_in_lower_case() {
+    let text = r#"{"@odata.context": "x", "schema": [{"name": "Timestamp", "type": "DateTime"},
+        {"name": "Port", "type": "Int32"}],
+        "results": [{"Timestamp": "2024-01-01T00:00:00Z", "Port": "80"}]}"#;
+    let loaded = load_ok("T", "T.json", text);
+    assert_eq!(column_type(&loaded, "Port"), Some(Type::Int));
+    assert_eq!(column(&loaded, "Port"), [Value::Int(80)]);
+    assert_eq!(column_type(&loaded, "Timestamp"), Some(Type::DateTime));
+}
+
+#[test]
+fn hunting_response_row_lines_in_warnings() {
+    let text = "{\"Schema\": [{\"Name\": \"Port\", \"Type\": \"Int32\"}],\n\
+                \"Results\": [\n\
+                {\"Port\": 1},\n\
+                {\"Port\": \"many\"}\n\
+                ]}";
+    let (dir, result) = load_text("T", "T.json", text, &LoadOptions::default());
+    let loaded = result.unwrap_or_else(|error| panic!("{error}"));
+    let message = loaded
+        .warnings
+        .first()
+        .map(|warning| {
+            warning
+                .message
+                .replace(&format!("{}/", dir.path().display()), "")
+        })
+        .unwrap_or_default();
+    assert!(message.contains("first at T.json:4"), "{message}");
+}
+
+#[test]
+fn catalog_table_from_hunting_response() {
+    let text = r#"{"Schema": [{"Name": "Timestamp", "Type": "DateTime"},
+        {"Name": "RemotePort", "Type": "Int64"}, {"Name": "AdditionalFields", "Type": "String"}],
+        "Results": [{"Timestamp": "2024-01-01T00:00:00Z", "RemotePort": 80,
+        "AdditionalFields": "{\"a\":1}"}]}"#;
+    let loaded = load_ok("DeviceNetworkEvents", "DeviceNetworkEvents.json", text);
+    // The catalog type wins over the declared type, so queries bind the same way as
+    // against the catalog.
+    assert_eq!(column_type(&loaded, "RemotePort"), Some(Type::Int));
+    assert_eq!(column_type(&loaded, "AdditionalFields"), Some(Type::String));
+    assert_eq!(
+        column(&loaded, "TimeGenerated"),
+        column(&loaded, "Timestamp")
+    );
+}
+
+const LOG_ANALYTICS_RESPONSE: &str = r#"{"tables": [{"name": "PrimaryResult",
+  "columns": [{"name": "TimeGenerated", "type": "datetime"},
+              {"name": "Computer", "type": "string"},
+              {"name": "EventID", "type": "int"},
+              {"name": "Props", "type": "dynamic"}],
+  "rows": [
+    ["2021-08-02T13:09:20.04Z", "dc01", 4624, "{\"k\":[1,2]}"],
+    ["2021-08-02T13:09:21Z", "dc02", 4625, null]
+  ]}]}"#;
+
+#[test]
+fn log_analytics_response_loads() {
+    let loaded = load_ok("Custom_CL", "Custom_CL.json", LOG_ANALYTICS_RESPONSE);
+    assert_eq!(loaded.table.row_count, 2);
+    assert_eq!(
+        column_names(&loaded),
+        ["TimeGenerated", "Computer", "EventID", "Props"]
+    );
+    assert_eq!(column_type(&loaded, "TimeGenerated"), Some(Type::DateTime));
+    assert_eq!(column_type(&loaded, "EventID"), Some(Type::Int));
+    assert_eq!(
+        column(&loaded, "EventID"),
+        [Value::Int(4624), Value::Int(4625)]
+    );
+    assert_eq!(
+        column(&loaded, "Props")[0],
+        Value::dynamic(json!({"k": [1, 2]}))
+    );
+}
+
+#[test]
+fn kusto_v1_response_uses_column_type() {
+    let text = r#"{"Tables": [
+      {"TableName": "Table_0",
+       "Columns": [{"ColumnName": "n", "DataType": "Int64", "ColumnType": "long"},
+                   {"ColumnName": "ok", "DataType": "SByte", "ColumnType": "bool"}],
+       "Rows": [[1, true], [2, false]]},
+      {"TableName": "Table_1", "Columns": [{"ColumnName": "Value", "DataType": "String"}],
+       "Rows": [["{}"]]},
+      {"TableName": "Table_2",
+       "Columns": [{"ColumnName": "Ordinal", "DataType": "Int64"},
+                   {"ColumnName": "Kind", "DataType": "String"},
+                   {"ColumnName": "Name", "DataType": "String"},
+                   {"ColumnName": "Id", "DataType": "String"},
+                   {"ColumnName": "PrettyName", "DataType": "String"}],
+       "Rows": [[0, "QueryResult", "PrimaryResult", "a", ""],
+                [1, "QueryProperties", "@ExtendedProperties", "b", ""]]}]}"#;
+    let loaded = load_ok("T", "T.json", text);
+    assert_eq!(column_names(&loaded), ["n", "ok"]);
+    assert_eq!(column(&loaded, "n"), [Value::Long(1), Value::Long(2)]);
+    assert_eq!(
+        column(&loaded, "ok"),
+        [Value::Bool(true), Value::Bool(false)]
+    );
+}
+
+#[test]
+fn kusto_v2_response_reads_primary_frame() {
+    let text = r#"[
+      {"FrameType": "DataSetHeader", "IsProgressive": false, "Version": "v2.0"},
+      {"FrameType": "DataTable", "TableId": 0, "TableKind": "QueryProperties",
+       "TableName": "@ExtendedProperties",
+       "Columns": [{"ColumnName": "Value", "ColumnType": "dynamic"}], "Rows": [[{}]]},
+      {"FrameType": "DataTable", "TableId": 1, "TableKind": "PrimaryResult",
+       "TableName": "PrimaryResult",
+       "Columns": [{"ColumnName": "When", "ColumnType": "datetime"},
+                   {"ColumnName": "Who", "ColumnType": "string"}],
+       "Rows": [["2024-01-01T00:00:00Z", "a"],
+                ["2024-01-02T00:00:00Z", "b"],
+                ["2024-01-03T00:00:00Z", "c"]]},
+      {"FrameType": "DataSetCompletion", "HasErrors": false, "Cancelled": false}
+    ]"#;
+    let loaded = load_ok("T", "T.json", text);
+    assert_eq!(loaded.table.row_count, 3);
+    assert_eq!(column_type(&loaded, "When"), Some(Type::DateTime));
+    assert_eq!(column_names(&loaded), ["When", "Who"]);
+}
+
+#[test]
+fn response_errors_name_file_and_line() {
+    let short_row = "{\"tables\": [{\"name\": \"PrimaryResult\",\n\
+                     \"columns\": [{\"name\": \"a\", \"type\": \"long\"}, {\"name\": \"b\", \"type\": \"long\"}],\n\
+                     \"rows\": [\n[1, 2],\n[3]\n]}]}";
+    let message = load_error("T", "T.json", short_row, &LoadOptions::default());
+    assert_eq!(
+        message,
+        "T.json:5: row has 1 values but the response declares 2 columns"
+    );
+
+    let error_row = "{\"tables\": [{\"name\": \"PrimaryResult\",\n\
+                     \"columns\": [{\"name\": \"a\", \"type\": \"long\"}],\n\
+                     \"rows\": [[1], {\"error\": \"partial failure\"}]}]}";
+    let message = load_error("T", "T.json", error_row, &LoadOptions::default());
+    assert!(message.starts_with("T.json:3: expected a row"), "{message}");
+
+    let two_tables = r#"{"tables": [
+        {"name": "A", "columns": [{"name": "a", "type": "long"}], "rows": []},
+        {"name": "B", "columns": [{"name": "a", "type": "long"}], "rows": []}]}"#;
+    let message = load_error("T", "T.json", two_tables, &LoadOptions::default());
+    assert!(message.contains("contains tables A, B"), "{message}");
+}
+
+#[test]
+fn unknown_declared_type_is_inferred_with_warning() {
+    let text = r#"{"Schema": [{"Name": "x", "Type": "Banana"}], "Results": [{"x": 5}]}"#;
+    let loaded = load_ok("T", "T.json", text);
+    assert_eq!(column_type(&loaded, "x"), Some(Type::Long));
+    let message = loaded
+        .warnings
+        .first()
+        .map(|warning| warning.message.clone())
+        .unwrap_or_default();
+    assert!(message.contains("type `Banana`"), "{message}");
+}
+
+#[test]
+fn row_starting_with_response_key_is_a_row() {
+    let text = "{\"Stats\": 3, \"Name\": \"a\"}\n{\"Stats\": 4, \"Name\": \"b\"}\n";
+    let loaded = load_ok("T", "T.json", text);
+    assert_eq!(loaded.table.row_count, 2);
+    assert_eq!(column(&loaded, "Stats"), [Value::Long(3), Value::Long(4)]);
+}
+
+#[test]
+fn split_columns_merge_on_load() {
+    let text = concat!(
+        "{\"Timestamp\":\"2021-08-02T13:11:39Z\",\"ReportId_long\":113597,\"ReportId_string\":\"\",",
+        "\"AdditionalFields_string\":\"{\\\"a\\\":1}\",\"AdditionalFields_dynamic\":null}\n",
+        "{\"Timestamp\":\"2021-08-02T13:11:40Z\",\"ReportId\":\"3ab9_10\",",
+        "\"AdditionalFields\":{\"b\":2},\"UserAgent_string\":\"\",\"UserAgent_dynamic\":null}\n",
+    );
+    let loaded = load_ok("Mixed", "Mixed.json", text);
+    assert!(loaded.warnings.is_empty(), "{:?}", loaded.warnings);
+    assert_eq!(
+        column_names(&loaded),
+        ["Timestamp", "ReportId", "AdditionalFields", "UserAgent"]
+    );
+    assert_eq!(column_type(&loaded, "ReportId"), Some(Type::String));
+    assert_eq!(
+        column(&loaded, "ReportId"),
+        [Value::from("113597"), Value::from("3ab9_10")]
+    );
+    assert_eq!(
+        column_type(&loaded, "AdditionalFields"),
+        Some(Type::Dynamic)
+    );
+    assert_eq!(column_type(&loaded, "UserAgent"), Some(Type::String));
+
+    let windows = "{\"EventID\":4624,\"EventData_dynamic\":\"[\\\"x\\\"]\"}\n{\"EventID\":4625}\n";
+    let loaded = load_ok("Events", "Events.json", windows);
+    assert_eq!(column_type(&loaded, "EventData"), Some(Type::Dynamic));
+    assert_eq!(
+        column(&loaded, "EventData")[0],
+        Value::dynamic(json!(["x"]))
+    );
+}
+
+#[test]
+fn split_columns_take_catalog_type() {
+    let text = "Timestamp,ReportId_long,ReportId_string,DeviceName\n\
+                2024-01-01T00:00:00Z,17,,ws-01\n";
+    let loaded = load_ok("DeviceEvents", "DeviceEvents.csv", text);
+    assert_eq!(column_type(&loaded, "ReportId"), Some(Type::Long));
+    assert_eq!(column(&loaded, "ReportId"), [Value::Long(17)]);
+    assert!(loaded.table.schema.field("ReportId_long").is_none());
+}
+
+#[test]
+fn deep_json_nesting_is_error_with_line() {
+    let deep = format!(
+        "{{\"a\":1}}\n{{\"a\":{}{}}}\n",
+        "[".repeat(200),
+        "]".repeat(200)
+    );
+    for file_name in ["deep.json", "deep.jsonl"] {
+        let message = load_error("T", file_name, &deep, &LoadOptions::default());
+        assert!(message.contains(&format!("{file_name}:2")), "{message}");
+        assert!(message.contains("recursion limit exceeded"), "{message}");
+    }
+
+    let deep_response = format!(
+        "{{\"Schema\": [{{\"Name\": \"a\", \"Type\": \"Object\"}}],\n\"Results\": [\n{{\"a\": {}{}}}]}}",
+        "[".repeat(200),
+        "]".repeat(200)
+    );
+    let message = load_error("T", "deep.json", &deep_response, &LoadOptions::default());
+    assert!(message.contains("deep.json:3"), "{message}");
+    assert!(message.contains("recursion limit exceeded"), "{message}");
+}
+
+#[test]
+fn too_many_columns_is_error() {
+    let header: Vec<String> = (0..=MAX_COLUMNS).map(|index| format!("c{index}")).collect();
+    let text = format!("{}\n", header.join(","));
+    let message = load_error("T", "wide.csv", &text, &LoadOptions::default());
+    assert!(
+        message.starts_with("wide.csv:1: the table has more than 10000 columns"),
+        "{message}"
+    );
+
+    let mut lines = String::new();
+    for row in 0..=MAX_COLUMNS {
+        lines.push_str(&format!("{{\"k{row}\": 1}}\n"));
+    }
+    let message = load_error("T", "keys.jsonl", &lines, &LoadOptions::default());
+    assert!(message.starts_with("keys.jsonl:10001: "), "{message}");
+}

@@ -93,8 +93,14 @@ pub(crate) fn build_table(
     }
 
     for column in pending.into_iter().flatten() {
-        let ty = infer_type(&column.cells);
-        debug!("{name}.{}: inferred type {ty}", column.name);
+        let ty = match column.declared {
+            Some(ty) => ty,
+            None => {
+                let ty = infer_type(&column.cells);
+                debug!("{name}.{}: inferred type {ty}", column.name);
+                ty
+            }
+        };
         let column_name = column.name.clone();
         let (data, warning) = converter.convert_column(column, ty)?;
         warnings.extend(warning);
@@ -112,9 +118,15 @@ pub(crate) fn build_table(
     Ok(Loaded { table, warnings })
 }
 
-/// Returns the type a catalog column gets for this file: the XDR type, unless the file
-/// contains JSON objects or arrays and the Sentinel type is `dynamic`.
+/// Returns the type a catalog column gets for this file: the XDR type, unless the Sentinel
+/// type differs and the file declares it, or the Sentinel type is `dynamic` and the file
+/// contains JSON objects or arrays.
 fn catalog_type(column_schema: &ColumnSchema, column: &RawColumn) -> Type {
+    if let (Some(declared), Some(sentinel)) = (column.declared, column_schema.sentinel_ty) {
+        if declared == sentinel {
+            return sentinel;
+        }
+    }
     let has_nested = column
         .cells
         .iter()
@@ -176,7 +188,7 @@ impl Converter<'_> {
         column: RawColumn,
         ty: Type,
     ) -> Result<(ColumnData, Option<Warning>), Error> {
-        let RawColumn { name, cells } = column;
+        let RawColumn { name, cells, .. } = column;
         let mut values = Vec::with_capacity(cells.len());
         let mut failures = 0usize;
         let mut first_failure: Option<(usize, String)> = None;

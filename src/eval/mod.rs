@@ -33,6 +33,10 @@ pub type GeoLoader = Box<dyn Fn() -> Result<Arc<dyn GeoLookup>> + Send + Sync>;
 pub struct EvalContext {
     /// The query's clock, in ticks since the Unix epoch: `now()` and `ago()` read it.
     pub now: i64,
+    /// The maximum row count of the result and of every table an operator produces; `None`
+    /// is no limit. Checked after each operator, so one operator's output can exceed it
+    /// before the query stops.
+    pub max_rows: Option<usize>,
     geo_loader: Option<GeoLoader>,
     geo: OnceLock<std::result::Result<Arc<dyn GeoLookup>, String>>,
     subqueries: subquery::Subqueries,
@@ -44,6 +48,7 @@ impl EvalContext {
     pub fn new(now: i64) -> EvalContext {
         EvalContext {
             now,
+            max_rows: None,
             geo_loader: None,
             geo: OnceLock::new(),
             subqueries: subquery::Subqueries::default(),

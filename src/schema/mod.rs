@@ -527,6 +527,64 @@ mod tests {
     }
 
     #[test]
+    fn display_round_trips_through_parser() {
+        let mut tables: Vec<TableSchema> = builtin_names().filter_map(builtin).cloned().collect();
+        let text = "table Fw_CL sentinel\nTimeGenerated:datetime\nPort:long::int\n";
+        tables.extend(parse_schema_file(text, "t").unwrap_or_default());
+        for table in tables {
+            let printed = table.to_string();
+            let parsed = parse_schema_file(&printed, "printed");
+            assert_eq!(parsed.ok(), Some(vec![table.clone()]), "{printed}");
+        }
+    }
+
+    #[test]
+    fn display_marks_table_availability() {
+        let text = "table Fw_CL sentinel\nTimeGenerated:datetime\n";
+        let tables = parse_schema_file(text, "t").unwrap_or_default();
+        assert_eq!(
+            tables.first().map(ToString::to_string).as_deref(),
+            Some("table Fw_CL sentinel\nTimeGenerated:datetime\n")
+        );
+        let Some(network) = builtin("DeviceNetworkEvents") else {
+            panic!("DeviceNetworkEvents is missing");
+        };
+        let printed = network.to_string();
+        assert!(
+            printed.starts_with("table DeviceNetworkEvents\n"),
+            "{printed}"
+        );
+        assert!(printed.contains("\nTimestamp:datetime:xdr\n"), "{printed}");
+        assert!(
+            printed.contains("\nAdditionalFields:string::dynamic\n"),
+            "{printed}"
+        );
+    }
+
+    #[test]
+    fn catalog_prefers_user_tables() {
+        let user = parse_schema_file("table SigninLogs\nOnly:string\ntable My_CL\nA:long\n", "u")
+            .unwrap_or_default();
+        let catalog = SchemaCatalog::new(user);
+        assert_eq!(
+            catalog.table("SigninLogs").map(|table| table.columns.len()),
+            Some(1)
+        );
+        assert!(catalog.table("My_CL").is_some());
+        assert!(catalog.table("DeviceEvents").is_some());
+        let names: Vec<&str> = catalog
+            .tables()
+            .into_iter()
+            .map(|table| table.name.as_str())
+            .collect();
+        assert_eq!(names.len(), builtin_names().count() + 1);
+        assert_eq!(
+            names.iter().filter(|name| **name == "SigninLogs").count(),
+            1
+        );
+    }
+
+    #[test]
     fn schema_file_rejects_bad_availability_and_shape() {
         let availability = parse_error("table T\nA:string:azure\n");
         assert!(
@@ -548,6 +606,116 @@ mod tests {
 
         let nameless = parse_error("table\n");
         assert!(nameless.contains("`table` needs a name"), "{nameless}");
+    }
+}
+
+/// Reads and parses a user's schema file (see [`parse_schema_file`]).
+pub fn load_schema_file(path: &std::path::Path) -> Result<Vec<TableSchema>, Error> {
+    let origin = path.display().to_string();
+    if path.is_dir() {
+        return Err(Error::usage(format!(
+            "{origin} is a directory, not a schema file"
+        )));
+    }
+    let bytes = std::fs::read(path).map_err(|error| match error.kind() {
+        std::io::ErrorKind::NotFound => Error::usage(format!("schema file not found: {origin}")),
+        _ => Error::usage(format!("failed to read schema file {origin}: {error}")),
+    })?;
+    let text = String::from_utf8(bytes).map_err(|error| {
+        let valid = error.as_bytes().get(..error.utf8_error().valid_up_to());
+        let line = 1 + valid
+            .unwrap_or_default()
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count();
+        Error::data(format!(
+            "{origin}:{line}: invalid UTF-8; save the schema file as UTF-8"
+        ))
+    })?;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    parse_schema_file(text, &origin)
+}
+
+/// Formats a table in the schema-file format, so that the output of `kql schema` can be
+/// saved and edited as a `--schema` file.
+impl fmt::Display for TableSchema {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let availabilities: HashSet<Availability> = self
+            .columns
+            .iter()
+            .map(|column| column.availability)
+            .collect();
+        let table_availability = match availabilities.len() {
+            1 => availabilities
+                .into_iter()
+                .next()
+                .unwrap_or(Availability::XdrAndSentinel),
+            _ => Availability::XdrAndSentinel,
+        };
+        if table_availability == Availability::XdrAndSentinel {
+            writeln!(f, "table {}", self.name)?;
+        } else {
+            writeln!(f, "table {} {table_availability}", self.name)?;
+        }
+        for column in &self.columns {
+            write!(f, "{}:{}", column.name, column.ty)?;
+            let availability = if column.availability == table_availability {
+                ""
+            } else {
+                column.availability.name()
+            };
+            match column.sentinel_ty {
+                Some(sentinel_ty) => write!(f, ":{availability}:{sentinel_ty}")?,
+                None if !availability.is_empty() => write!(f, ":{availability}")?,
+                None => {}
+            }
+            writeln!(f)?;
+        }
+        Ok(())
+    }
+}
+
+/// The tables a query can use without data: a user's `--schema` tables, then the
+/// built-in catalog. A user table replaces a built-in table of the same name.
+#[derive(Debug, Clone, Default)]
+pub struct SchemaCatalog {
+    user: Vec<TableSchema>,
+}
+
+impl SchemaCatalog {
+    pub fn new(user: Vec<TableSchema>) -> SchemaCatalog {
+        SchemaCatalog { user }
+    }
+
+    /// Returns the table with this exact (case-sensitive) name.
+    pub fn table(&self, name: &str) -> Option<&TableSchema> {
+        self.user
+            .iter()
+            .find(|table| table.name == name)
+            .or_else(|| builtin(name))
+    }
+
+    /// Returns every table, sorted by name.
+    pub fn tables(&self) -> Vec<&TableSchema> {
+        let mut tables: Vec<&TableSchema> = self.user.iter().collect();
+        let builtins = catalog().tables.iter();
+        tables
+            .extend(builtins.filter(|table| !self.user.iter().any(|user| user.name == table.name)));
+        tables.sort_by(|a, b| a.name.cmp(&b.name));
+        tables
+    }
+}
+
+impl crate::binder::SchemaSource for SchemaCatalog {
+    fn schema(&self, name: &str) -> Option<Schema> {
+        self.table(name).map(TableSchema::to_schema)
+    }
+
+    fn table_names(&self) -> Vec<String> {
+        self.tables()
+            .into_iter()
+            .map(|table| table.name.clone())
+            .collect()
     }
 }
 

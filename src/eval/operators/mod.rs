@@ -23,8 +23,27 @@ use crate::binder::plan::{Plan, PlanKind};
 use crate::error::{Error, ErrorKind, Result};
 use crate::table::Table;
 
-/// Runs a plan node and everything below it.
+/// Runs a plan node and everything below it, and checks the result against
+/// [`EvalContext::max_rows`]. Loaded tables and `datatable` literals are exempt, because
+/// they are in memory already: the limit stops operators from producing rows.
 pub fn run(plan: &Plan, tables: &dyn TableSource, context: &EvalContext) -> Result<Table> {
+    let table = run_operator(plan, tables, context)?;
+    let exempt = matches!(plan.kind, PlanKind::Scan { .. } | PlanKind::Constant(_));
+    match context.max_rows {
+        Some(max_rows) if !exempt && table.row_count > max_rows => Err(Error::at(
+            ErrorKind::Evaluation,
+            plan.span.clone(),
+            format!(
+                "this part of the query produces {} rows, more than --max-rows {max_rows}; \
+                 filter earlier or raise --max-rows",
+                table.row_count
+            ),
+        )),
+        _ => Ok(table),
+    }
+}
+
+fn run_operator(plan: &Plan, tables: &dyn TableSource, context: &EvalContext) -> Result<Table> {
     match &plan.kind {
         PlanKind::Scan { table } => scan(plan, table, tables),
         PlanKind::Constant(table) => Ok(Table::clone(table)),
