@@ -423,3 +423,22 @@ fn render_chart_is_reported() {
         .unwrap_or_else(|error| panic!("{}", error.message));
     assert_eq!(plain.plan.requested_chart(), None);
 }
+
+// learn.microsoft.com/kusto/query/union-operator: a union input is any tabular
+// expression, including a call to a tabular function.
+#[test]
+fn union_of_function_calls() {
+    let table = run("let f = (n:long) { print v = n };\n\
+         union f(1), f(2), (print v = 3)");
+    assert_eq!(column_text(&table, "v"), ["1", "2", "3"]);
+    let piped = run("let f = (n:long) { print v = n };\n\
+         print v = 0 | union f(1) | where v > 0");
+    assert_eq!(column_text(&piped, "v"), ["1"]);
+}
+
+#[test]
+fn union_of_watchlist_is_unsupported() {
+    let error = run_error("union _GetWatchlist('a'), _GetWatchlist('b')");
+    assert_eq!(error.kind, ErrorKind::Unsupported);
+    assert!(error.message.contains("Sentinel"), "{}", error.message);
+}
