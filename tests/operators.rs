@@ -442,3 +442,30 @@ fn union_of_watchlist_is_unsupported() {
     assert_eq!(error.kind, ErrorKind::Unsupported);
     assert!(error.message.contains("Sentinel"), "{}", error.message);
 }
+
+// A named argument of arg_min/arg_max names that result column
+// (github.com/microsoft/Kusto-Query-Language, doc/arg-max-aggfunction.md: optional names
+// for the ExprToMaximize and ExprToReturn result columns).
+#[test]
+fn arg_min_named_arguments() {
+    let table = run("datatable(K:string, T:long, C:long)['a',2,20, 'a',1,10, 'b',5,50]\n\
+         | summarize arg_min(FirstT = T, FirstC = C), arg_max(T, LastC = C) by K");
+    assert_eq!(names(&table), ["K", "FirstT", "FirstC", "T", "LastC"]);
+    assert_eq!(column_text(&table, "FirstT"), ["1", "5"]);
+    assert_eq!(column_text(&table, "FirstC"), ["10", "50"]);
+    assert_eq!(column_text(&table, "T"), ["2", "5"]);
+    assert_eq!(column_text(&table, "LastC"), ["20", "50"]);
+}
+
+#[test]
+fn named_argument_errors() {
+    let outside = run_error("print a = strlen(s = 'x')");
+    assert_eq!(outside.kind, ErrorKind::Syntax);
+    assert!(outside.message.contains("named argument"), "{}", outside.message);
+    let other_aggregate = run_error("print a = 1 | summarize count(n = a)");
+    assert_eq!(other_aggregate.kind, ErrorKind::Unsupported);
+    let with_star = run_error("print a = 1, b = 2 | summarize arg_max(a, B = b, *)");
+    assert_eq!(with_star.kind, ErrorKind::Unsupported);
+    let twice = run_error("print a = 1 | summarize X = arg_max(Y = a, a)");
+    assert_eq!(twice.kind, ErrorKind::Syntax);
+}
