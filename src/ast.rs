@@ -296,6 +296,9 @@ pub enum OperatorKind {
     /// `mv-expand [bagexpansion=array] [with_itemindex=I] [Name =] expr [to typeof(T)], … [limit N]`
     /// (also spelled `mvexpand`)
     MvExpand(MvExpand),
+    /// `mv-apply [with_itemindex=I] [Name =] expr [to typeof(T)], … [limit N] on (subquery)`
+    /// (also spelled `mvapply`)
+    MvApply(MvApply),
     /// `union [kind=inner|outer] [withsource=Name] [isfuzzy=bool] T, (query), Prefix*, …`.
     /// `leading` is true when `union` starts the pipeline, so it has no piped input.
     Union(Union),
@@ -384,6 +387,14 @@ pub struct MvExpandItem {
     pub name: Option<Ident>,
     pub expr: Expr,
     pub to_type: Option<Type>,
+}
+
+/// The arguments of `mv-apply`: the expansion, then the operators of the subquery that
+/// runs over each input row's expanded rows.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MvApply {
+    pub expand: MvExpand,
+    pub subquery: Vec<Operator>,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -19,7 +19,7 @@ mod union;
 pub use union::union_source;
 
 /// The operators this parser implements.
-pub const SUPPORTED_OPERATORS: [&str; 28] = [
+pub const SUPPORTED_OPERATORS: [&str; 30] = [
     "where",
     "filter",
     "extend",
@@ -40,6 +40,8 @@ pub const SUPPORTED_OPERATORS: [&str; 28] = [
     "join",
     "mv-expand",
     "mvexpand",
+    "mv-apply",
+    "mvapply",
     "union",
     "as",
     "serialize",
@@ -52,9 +54,7 @@ pub const SUPPORTED_OPERATORS: [&str; 28] = [
 
 /// KQL operators that exist but that this engine does not run yet. Naming them gives a
 /// "not supported yet" error instead of a syntax error.
-pub const KNOWN_UNSUPPORTED_OPERATORS: [&str; 22] = [
-    "mv-apply",
-    "mvapply",
+pub const KNOWN_UNSUPPORTED_OPERATORS: [&str; 20] = [
     "parse-kv",
     "make-series",
     "sample",
@@ -113,6 +113,7 @@ pub fn operator(input: Input<'_>) -> PResult<'_, Operator> {
         "join" => join::join(rest).map_err(cut)?,
         "mv-expand" => join::mv_expand(rest, false).map_err(cut)?,
         "mvexpand" => join::mv_expand(rest, true).map_err(cut)?,
+        "mv-apply" | "mvapply" => join::mv_apply(rest).map_err(cut)?,
         "union" => union::union_operator(rest).map_err(cut)?,
         "as" => projection::as_operator(rest).map_err(cut)?,
         "serialize" => projection::serialize(rest).map_err(cut)?,

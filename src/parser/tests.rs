@@ -228,8 +228,8 @@ fn unsupported_operator_is_named() {
     let found = error("T | make-series count() on t step 1h");
     assert_eq!(found.kind, ErrorKind::Unsupported);
     assert!(found.message.contains("`make-series`"), "{}", found.message);
-    let found = error("T | mv-apply x on (take 1)");
-    assert!(found.message.contains("`mv-apply`"), "{}", found.message);
+    let found = error("T | sample 3");
+    assert!(found.message.contains("`sample`"), "{}", found.message);
 }
 
 #[test]

@@ -7,6 +7,7 @@ mod filter;
 mod join;
 pub(crate) mod keys;
 mod lookup;
+mod mv_apply;
 mod mv_expand;
 mod parse;
 mod print;
@@ -67,6 +68,10 @@ pub fn run(plan: &Plan, tables: &dyn TableSource, context: &EvalContext) -> Resu
         PlanKind::MvExpand(expand) => {
             let input = run(&expand.input, tables, context)?;
             mv_expand::run(&input, expand, &plan.schema, context)
+        }
+        PlanKind::MvApply(apply) => {
+            let input = run(&apply.input, tables, context)?;
+            mv_apply::run_apply(&input, apply, &plan.schema, tables, context)
         }
         PlanKind::Union(inputs) => union::run(inputs, &plan.schema, tables, context),
         PlanKind::Parse(parse) => {
