@@ -448,8 +448,10 @@ fn union_of_watchlist_is_unsupported() {
 // for the ExprToMaximize and ExprToReturn result columns).
 #[test]
 fn arg_min_named_arguments() {
-    let table = run("datatable(K:string, T:long, C:long)['a',2,20, 'a',1,10, 'b',5,50]\n\
-         | summarize arg_min(FirstT = T, FirstC = C), arg_max(T, LastC = C) by K");
+    let table = run(
+        "datatable(K:string, T:long, C:long)['a',2,20, 'a',1,10, 'b',5,50]\n\
+         | summarize arg_min(FirstT = T, FirstC = C), arg_max(T, LastC = C) by K",
+    );
     assert_eq!(names(&table), ["K", "FirstT", "FirstC", "T", "LastC"]);
     assert_eq!(column_text(&table, "FirstT"), ["1", "5"]);
     assert_eq!(column_text(&table, "FirstC"), ["10", "50"]);
@@ -461,7 +463,11 @@ fn arg_min_named_arguments() {
 fn named_argument_errors() {
     let outside = run_error("print a = strlen(s = 'x')");
     assert_eq!(outside.kind, ErrorKind::Syntax);
-    assert!(outside.message.contains("named argument"), "{}", outside.message);
+    assert!(
+        outside.message.contains("named argument"),
+        "{}",
+        outside.message
+    );
     let other_aggregate = run_error("print a = 1 | summarize count(n = a)");
     assert_eq!(other_aggregate.kind, ErrorKind::Unsupported);
     let with_star = run_error("print a = 1, b = 2 | summarize arg_max(a, B = b, *)");
@@ -478,8 +484,9 @@ const MOD2_LISTS: &str = "let _data = datatable(xMod2:long, l:dynamic)[1, dynami
 // the array": xMod2 1 gives 7, xMod2 0 gives 8, and the array column stays.
 #[test]
 fn mv_apply_largest_element() {
-    let table =
-        run(&format!("{MOD2_LISTS}_data | mv-apply element=l to typeof(long) on (top 1 by element)"));
+    let table = run(&format!(
+        "{MOD2_LISTS}_data | mv-apply element=l to typeof(long) on (top 1 by element)"
+    ));
     assert_eq!(names(&table), ["xMod2", "l", "element"]);
     assert_eq!(column_text(&table, "xMod2"), ["1", "0"]);
     assert_eq!(column_text(&table, "l"), ["[1,3,5,7]", "[2,4,6,8]"]);
@@ -490,7 +497,9 @@ fn mv_apply_largest_element() {
 // place, so the subquery sees the elements under the column's own name.
 #[test]
 fn mv_apply_bare_column_top_two() {
-    let table = run(&format!("{MOD2_LISTS}_data | mv-apply l to typeof(long) on (top 2 by l)"));
+    let table = run(&format!(
+        "{MOD2_LISTS}_data | mv-apply l to typeof(long) on (top 2 by l)"
+    ));
     assert_eq!(names(&table), ["xMod2", "l"]);
     assert_eq!(column_text(&table, "xMod2"), ["1", "1", "0", "0"]);
     assert_eq!(column_text(&table, "l"), ["7", "5", "8", "6"]);
@@ -555,4 +564,23 @@ fn mv_apply_unknown_cases_are_unsupported() {
     assert_eq!(reordered.kind, ErrorKind::Unsupported);
     let bag = run_error("print b = dynamic({'k': 1}) | mv-apply e = b on (take 1)");
     assert_eq!(bag.kind, ErrorKind::Unsupported);
+}
+
+// learn.microsoft.com/kusto/query/join-operator: the right side is any tabular
+// expression, including a call to a tabular function.
+#[test]
+fn join_with_function_call() {
+    let table = run(
+        "let f = (n:long) { datatable(k:long, v:string)[1, 'a', 2, 'b'] | where k <= n };\n\
+         datatable(k:long)[1, 2] | join kind=leftanti f(1) on k",
+    );
+    assert_eq!(column_text(&table, "k"), ["2"]);
+}
+
+#[test]
+fn evaluate_with_named_argument_is_unsupported() {
+    let error = run_error(
+        "print b = dynamic({'k': 1}) | evaluate bag_unpack(b, columnsConflict = 'keep_source')",
+    );
+    assert_eq!(error.kind, ErrorKind::Unsupported);
 }

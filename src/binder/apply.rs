@@ -46,9 +46,7 @@ pub fn bind_mv_apply(
         .iter()
         .filter(|item| item.name.is_none())
         .filter_map(|item| match &item.expr.kind {
-            ExprKind::Name(name) if input.schema.index_of(name).is_some() => {
-                Some(name.as_str())
-            }
+            ExprKind::Name(name) if input.schema.index_of(name).is_some() => Some(name.as_str()),
             _ => None,
         })
         .collect();
@@ -76,7 +74,10 @@ pub fn bind_mv_apply(
     }
     let kept_inputs: Vec<String> = fields.iter().map(|field| field.name.clone()).collect();
     for (index, field) in subquery.schema.fields.iter().enumerate() {
-        match fields.iter().position(|existing| existing.name == field.name) {
+        match fields
+            .iter()
+            .position(|existing| existing.name == field.name)
+        {
             Some(position) => {
                 fields[position] = field.clone();
                 columns[position] = ApplyColumn::Subquery(index);

@@ -537,7 +537,7 @@ fn primary(input: Input<'_>) -> PResult<'_, Expr> {
 }
 
 /// One argument of a call: `Name = pipeline` or a bare `pipeline`.
-fn call_argument(input: Input<'_>) -> PResult<'_, Expr> {
+pub(crate) fn call_argument(input: Input<'_>) -> PResult<'_, Expr> {
     let (input, _) = trivia(input)?;
     let start = input.location_offset();
     if let Ok((after_name, (text, span))) = name(input) {

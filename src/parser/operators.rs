@@ -280,7 +280,8 @@ fn lookup(input: Input<'_>) -> PResult<'_, OperatorKind> {
     ))
 }
 
-/// The right side of `lookup`/`join`: a name or a parenthesised tabular expression.
+/// The right side of `lookup`/`join`: a name, a call such as `f(x)`, or a parenthesised
+/// tabular expression.
 pub(super) fn lookup_right(input: Input<'_>) -> PResult<'_, crate::ast::Expr> {
     let (input, _) = trivia(input)?;
     if input.fragment().starts_with('(') {
@@ -290,6 +291,10 @@ pub(super) fn lookup_right(input: Input<'_>) -> PResult<'_, crate::ast::Expr> {
         return Ok((rest, inner));
     }
     let (rest, (text, span)) = name(input)?;
+    if rest.fragment().trim_start().starts_with('(') {
+        // A call to a tabular function, such as `join (…) on K` written `join f(x) on K`.
+        return expression(input);
+    }
     Ok((
         rest,
         crate::ast::Expr {

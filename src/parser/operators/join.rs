@@ -8,8 +8,8 @@ use super::{join_keys, lookup_right};
 use crate::ast::{Ident, JoinKind, MvApply, MvExpand, MvExpandItem, OperatorKind};
 use crate::lexer::{name, symbol, trivia, Input, PResult, SyntaxError};
 use crate::parser::expr::expression;
-use crate::parser::{keyword, DepthGuard};
 use crate::parser::operators::operator;
+use crate::parser::{keyword, DepthGuard};
 use crate::value::Type;
 
 /// `join [kind=…] [hint.…=…] Right on Key, $left.A == $right.B, …`
@@ -98,7 +98,10 @@ pub fn mv_apply(input: Input<'_>) -> PResult<'_, OperatorKind> {
     let start = input.location_offset();
     let (rest, expand) = mv_expand(input, false)?;
     let OperatorKind::MvExpand(expand) = expand else {
-        return Err(NomErr::Failure(SyntaxError::expected(input, "mv-apply items")));
+        return Err(NomErr::Failure(SyntaxError::expected(
+            input,
+            "mv-apply items",
+        )));
     };
     if expand.bag_as_array {
         return Err(NomErr::Failure(SyntaxError::message(
