@@ -299,6 +299,9 @@ pub enum OperatorKind {
     /// `mv-apply [with_itemindex=I] [Name =] expr [to typeof(T)], … [limit N] on (subquery)`
     /// (also spelled `mvapply`)
     MvApply(MvApply),
+    /// `make-series [kind=nonempty] [Name =] agg(…) [default = v], … on Axis from a to b step s
+    /// [by [Name =] expr, …]`, or `… on Axis in range(a, b, s) …`
+    MakeSeries(Box<MakeSeries>),
     /// `union [kind=inner|outer] [withsource=Name] [isfuzzy=bool] T, (query), Prefix*, …`.
     /// `leading` is true when `union` starts the pipeline, so it has no piped input.
     Union(Union),
@@ -395,6 +398,29 @@ pub struct MvExpandItem {
 pub struct MvApply {
     pub expand: MvExpand,
     pub subquery: Vec<Operator>,
+}
+
+/// The arguments of `make-series`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MakeSeries {
+    /// `kind=nonempty`: an empty input gives one row of default values.
+    pub nonempty: bool,
+    /// Each aggregate with its `default = v` value.
+    pub aggregates: Vec<(Assignment, Option<Expr>)>,
+    pub axis: Expr,
+    pub range: SeriesRange,
+    pub by: Vec<Assignment>,
+}
+
+/// The axis values of `make-series`: `[from a] [to b] step s`, where `b` is excluded, or
+/// `in range(a, b, s)`, where `b` is included.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SeriesRange {
+    pub from: Option<Expr>,
+    pub to: Option<Expr>,
+    pub step: Expr,
+    /// Written `in range(a, b, s)`.
+    pub in_range: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]

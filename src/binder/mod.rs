@@ -14,6 +14,7 @@ mod names;
 pub mod plan;
 mod reshape;
 mod result_names;
+mod series;
 mod sources;
 mod summarize;
 mod tabular;

@@ -73,6 +73,7 @@ pub enum PlanKind {
     Join(Box<JoinPlan>),
     MvExpand(Box<MvExpandPlan>),
     MvApply(Box<MvApplyPlan>),
+    MakeSeries(Box<MakeSeriesPlan>),
     /// `union`: the inputs' rows one after another, columns mapped by name.
     Union(Vec<UnionInput>),
     Parse(Box<ParsePlan>),
@@ -152,6 +153,23 @@ pub struct MvApplyPlan {
     /// `mv-expand` of the one-row table, then the subquery's operators.
     pub subquery: Plan,
     pub columns: Vec<ApplyColumn>,
+}
+
+/// `make-series`: the input is a `summarize` by the `by` keys and then the axis bin, with
+/// one column per aggregate; each group of `by` keys becomes one row of arrays.
+#[derive(Debug, Clone)]
+pub struct MakeSeriesPlan {
+    pub input: Plan,
+    /// How many `by` keys come before the bin column.
+    pub key_count: usize,
+    /// `from`, `to` (excluded) and `step`, without column references.
+    pub start: BoundExpr,
+    pub end: BoundExpr,
+    pub step: BoundExpr,
+    /// For each aggregate: the value of a bin without rows.
+    pub defaults: Vec<Value>,
+    /// `kind=nonempty`: an empty input gives one row of defaults.
+    pub nonempty: bool,
 }
 
 /// Where one `mv-apply` output column comes from.

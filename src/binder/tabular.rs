@@ -189,6 +189,9 @@ pub(super) fn bind_operator(
         OperatorKind::MvExpand(expand) => {
             super::expand::bind_mv_expand(binder, input, expand, expand.legacy, span)
         }
+        OperatorKind::MakeSeries(series) => {
+            super::series::bind_make_series(binder, input, series, span)
+        }
         OperatorKind::MvApply(apply) => super::apply::bind_mv_apply(binder, input, apply, span),
         OperatorKind::Union(union) => super::combine::bind_union(binder, Some(input), union, span),
         OperatorKind::As(name) => {

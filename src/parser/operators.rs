@@ -14,12 +14,13 @@ mod join;
 mod parameters;
 mod parse;
 mod projection;
+mod series;
 mod union;
 
 pub use union::union_source;
 
 /// The operators this parser implements.
-pub const SUPPORTED_OPERATORS: [&str; 30] = [
+pub const SUPPORTED_OPERATORS: [&str; 31] = [
     "where",
     "filter",
     "extend",
@@ -42,6 +43,7 @@ pub const SUPPORTED_OPERATORS: [&str; 30] = [
     "mvexpand",
     "mv-apply",
     "mvapply",
+    "make-series",
     "union",
     "as",
     "serialize",
@@ -54,9 +56,8 @@ pub const SUPPORTED_OPERATORS: [&str; 30] = [
 
 /// KQL operators that exist but that this engine does not run yet. Naming them gives a
 /// "not supported yet" error instead of a syntax error.
-pub const KNOWN_UNSUPPORTED_OPERATORS: [&str; 20] = [
+pub const KNOWN_UNSUPPORTED_OPERATORS: [&str; 19] = [
     "parse-kv",
-    "make-series",
     "sample",
     "sample-distinct",
     "search",
@@ -114,6 +115,7 @@ pub fn operator(input: Input<'_>) -> PResult<'_, Operator> {
         "mv-expand" => join::mv_expand(rest, false).map_err(cut)?,
         "mvexpand" => join::mv_expand(rest, true).map_err(cut)?,
         "mv-apply" | "mvapply" => join::mv_apply(rest).map_err(cut)?,
+        "make-series" => series::make_series(rest).map_err(cut)?,
         "union" => union::union_operator(rest).map_err(cut)?,
         "as" => projection::as_operator(rest).map_err(cut)?,
         "serialize" => projection::serialize(rest).map_err(cut)?,
@@ -183,7 +185,7 @@ pub fn assignments(input: Input<'_>) -> PResult<'_, Vec<Assignment>> {
     }
 }
 
-fn assignment(input: Input<'_>) -> PResult<'_, Assignment> {
+pub(super) fn assignment(input: Input<'_>) -> PResult<'_, Assignment> {
     let (input, _) = trivia(input)?;
     if input.fragment().starts_with('(') {
         if let Some(error) = tuple_assignment(input) {

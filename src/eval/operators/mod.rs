@@ -7,6 +7,7 @@ mod filter;
 mod join;
 pub(crate) mod keys;
 mod lookup;
+mod make_series;
 mod mv_apply;
 mod mv_expand;
 mod parse;
@@ -68,6 +69,10 @@ pub fn run(plan: &Plan, tables: &dyn TableSource, context: &EvalContext) -> Resu
         PlanKind::MvExpand(expand) => {
             let input = run(&expand.input, tables, context)?;
             mv_expand::run(&input, expand, &plan.schema, context)
+        }
+        PlanKind::MakeSeries(series) => {
+            let grouped = run(&series.input, tables, context)?;
+            make_series::run(&grouped, series, &plan.schema, context)
         }
         PlanKind::MvApply(apply) => {
             let input = run(&apply.input, tables, context)?;
