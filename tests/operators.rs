@@ -663,3 +663,20 @@ fn make_series_unknown_forms_are_unsupported() {
     ));
     assert_eq!(in_range.kind, ErrorKind::Unsupported);
 }
+
+// github.com/microsoft/Kusto-Query-Language, doc/arg-max-aggfunction.md:
+// `(NameExprToMaximize, NameExprToReturn) = arg_max(…)` names the result columns.
+#[test]
+fn arg_max_tuple_names() {
+    let table = run(
+        "datatable(K:string, T:long, C:long)['a',2,20, 'a',1,10, 'b',5,50]\n\
+         | summarize (LastT, LastC) = arg_max(T, C) by K",
+    );
+    assert_eq!(names(&table), ["K", "LastT", "LastC"]);
+    assert_eq!(column_text(&table, "LastT"), ["2", "5"]);
+    assert_eq!(column_text(&table, "LastC"), ["20", "50"]);
+    let other = run_error("print a = 1 | extend (x, y) = pack_array(a, a)");
+    assert_eq!(other.kind, ErrorKind::Unsupported);
+    let with_star = run_error("print a = 1 | summarize (x, y) = arg_max(a, *)");
+    assert_eq!(with_star.kind, ErrorKind::Unsupported);
+}
