@@ -119,6 +119,9 @@ pub enum ExprKind {
     Index { expr: Box<Expr>, index: Box<Expr> },
     /// `*`, as in `count(*)`-style arguments
     Star,
+    /// `Name = expr` as a call argument, as in `arg_max(Time, LastSeen = Col)`: names
+    /// the output column of an aggregate argument. Valid only inside `summarize`.
+    NamedArgument { name: Ident, value: Box<Expr> },
     /// `source | operator | …`: a tabular expression.
     Pipe {
         source: Box<Expr>,
@@ -293,6 +296,12 @@ pub enum OperatorKind {
     /// `mv-expand [bagexpansion=array] [with_itemindex=I] [Name =] expr [to typeof(T)], … [limit N]`
     /// (also spelled `mvexpand`)
     MvExpand(MvExpand),
+    /// `mv-apply [with_itemindex=I] [Name =] expr [to typeof(T)], … [limit N] on (subquery)`
+    /// (also spelled `mvapply`)
+    MvApply(MvApply),
+    /// `make-series [kind=nonempty] [Name =] agg(…) [default = v], … on Axis from a to b step s
+    /// [by [Name =] expr, …]`, or `… on Axis in range(a, b, s) …`
+    MakeSeries(Box<MakeSeries>),
     /// `union [kind=inner|outer] [withsource=Name] [isfuzzy=bool] T, (query), Prefix*, …`.
     /// `leading` is true when `union` starts the pipeline, so it has no piped input.
     Union(Union),
@@ -381,6 +390,37 @@ pub struct MvExpandItem {
     pub name: Option<Ident>,
     pub expr: Expr,
     pub to_type: Option<Type>,
+}
+
+/// The arguments of `mv-apply`: the expansion, then the operators of the subquery that
+/// runs over each input row's expanded rows.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MvApply {
+    pub expand: MvExpand,
+    pub subquery: Vec<Operator>,
+}
+
+/// The arguments of `make-series`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MakeSeries {
+    /// `kind=nonempty`: an empty input gives one row of default values.
+    pub nonempty: bool,
+    /// Each aggregate with its `default = v` value.
+    pub aggregates: Vec<(Assignment, Option<Expr>)>,
+    pub axis: Expr,
+    pub range: SeriesRange,
+    pub by: Vec<Assignment>,
+}
+
+/// The axis values of `make-series`: `[from a] [to b] step s`, where `b` is excluded, or
+/// `in range(a, b, s)`, where `b` is included.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SeriesRange {
+    pub from: Option<Expr>,
+    pub to: Option<Expr>,
+    pub step: Expr,
+    /// Written `in range(a, b, s)`.
+    pub in_range: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -77,7 +77,9 @@ fn row_local_table(plan: &Plan) -> Option<&str> {
         | PlanKind::MvExpand(_)
         | PlanKind::Union(_)
         | PlanKind::Parse(_)
-        | PlanKind::Render { .. } => None,
+        | PlanKind::Render { .. }
+        | PlanKind::MvApply(_)
+        | PlanKind::MakeSeries(_) => None,
     }
 }
 
@@ -99,7 +101,9 @@ fn scans(plan: &Plan, table: &str) -> bool {
         | PlanKind::MvExpand(_)
         | PlanKind::Union(_)
         | PlanKind::Parse(_)
-        | PlanKind::Render { .. } => true,
+        | PlanKind::Render { .. }
+        | PlanKind::MvApply(_)
+        | PlanKind::MakeSeries(_) => true,
     }
 }
 

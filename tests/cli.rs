@@ -78,11 +78,11 @@ fn syntax_error_shows_position_and_caret() {
 #[test]
 fn unsupported_operator_exits_one() {
     kql_command()
-        .args(["run", "-q", "print x = 1 | make-series count() on x step 1"])
+        .args(["run", "-q", "print x = 1 | reduce by x"])
         .assert()
         .code(1)
         .stderr(predicate::str::contains(
-            "operator `make-series` is not supported yet",
+            "operator `reduce` is not supported yet",
         ));
 }
 

@@ -426,3 +426,260 @@ fn render_chart_is_reported() {
         .unwrap_or_else(|error| panic!("{}", error.message));
     assert_eq!(plain.plan.requested_chart(), None);
 }
+
+// learn.microsoft.com/kusto/query/union-operator: a union input is any tabular
+// expression, including a call to a tabular function.
+#[test]
+fn union_of_function_calls() {
+    let table = run("let f = (n:long) { print v = n };\n\
+         union f(1), f(2), (print v = 3)");
+    assert_eq!(column_text(&table, "v"), ["1", "2", "3"]);
+    let piped = run("let f = (n:long) { print v = n };\n\
+         print v = 0 | union f(1) | where v > 0");
+    assert_eq!(column_text(&piped, "v"), ["1"]);
+}
+
+#[test]
+fn union_of_watchlist_is_unsupported() {
+    let error = run_error("union _GetWatchlist('a'), _GetWatchlist('b')");
+    assert_eq!(error.kind, ErrorKind::Unsupported);
+    assert!(error.message.contains("Sentinel"), "{}", error.message);
+}
+
+// A named argument of arg_min/arg_max names that result column
+// (github.com/microsoft/Kusto-Query-Language, doc/arg-max-aggfunction.md: optional names
+// for the ExprToMaximize and ExprToReturn result columns).
+#[test]
+fn arg_min_named_arguments() {
+    let table = run(
+        "datatable(K:string, T:long, C:long)['a',2,20, 'a',1,10, 'b',5,50]\n\
+         | summarize arg_min(FirstT = T, FirstC = C), arg_max(T, LastC = C) by K",
+    );
+    assert_eq!(names(&table), ["K", "FirstT", "FirstC", "T", "LastC"]);
+    assert_eq!(column_text(&table, "FirstT"), ["1", "5"]);
+    assert_eq!(column_text(&table, "FirstC"), ["10", "50"]);
+    assert_eq!(column_text(&table, "T"), ["2", "5"]);
+    assert_eq!(column_text(&table, "LastC"), ["20", "50"]);
+}
+
+#[test]
+fn named_argument_errors() {
+    let outside = run_error("print a = strlen(s = 'x')");
+    assert_eq!(outside.kind, ErrorKind::Syntax);
+    assert!(
+        outside.message.contains("named argument"),
+        "{}",
+        outside.message
+    );
+    let other_aggregate = run_error("print a = 1 | summarize count(n = a)");
+    assert_eq!(other_aggregate.kind, ErrorKind::Unsupported);
+    let with_star = run_error("print a = 1, b = 2 | summarize arg_max(a, B = b, *)");
+    assert_eq!(with_star.kind, ErrorKind::Unsupported);
+    let twice = run_error("print a = 1 | summarize X = arg_max(Y = a, a)");
+    assert_eq!(twice.kind, ErrorKind::Syntax);
+}
+
+// --- mv-apply ----------------------------------------------------------------------------
+
+const MOD2_LISTS: &str = "let _data = datatable(xMod2:long, l:dynamic)[1, dynamic([1, 3, 5, 7]), 0, dynamic([2, 4, 6, 8])];\n";
+
+// learn.microsoft.com/kusto/query/mv-apply-operator, "Getting the largest element from
+// the array": xMod2 1 gives 7, xMod2 0 gives 8, and the array column stays.
+#[test]
+fn mv_apply_largest_element() {
+    let table = run(&format!(
+        "{MOD2_LISTS}_data | mv-apply element=l to typeof(long) on (top 1 by element)"
+    ));
+    assert_eq!(names(&table), ["xMod2", "l", "element"]);
+    assert_eq!(column_text(&table, "xMod2"), ["1", "0"]);
+    assert_eq!(column_text(&table, "l"), ["[1,3,5,7]", "[2,4,6,8]"]);
+    assert_eq!(column_text(&table, "element"), ["7", "8"]);
+}
+
+// learn.microsoft.com/kusto/query/mv-apply-operator: a bare column name is expanded in
+// place, so the subquery sees the elements under the column's own name.
+#[test]
+fn mv_apply_bare_column_top_two() {
+    let table = run(&format!(
+        "{MOD2_LISTS}_data | mv-apply l to typeof(long) on (top 2 by l)"
+    ));
+    assert_eq!(names(&table), ["xMod2", "l"]);
+    assert_eq!(column_text(&table, "xMod2"), ["1", "1", "0", "0"]);
+    assert_eq!(column_text(&table, "l"), ["7", "5", "8", "6"]);
+}
+
+// learn.microsoft.com/kusto/query/mv-apply-operator, "Using with_itemindex for working
+// with subset of the array".
+#[test]
+fn mv_apply_with_itemindex() {
+    let table = run("datatable(xMod2:long, l:dynamic)[1, dynamic([1, 3, 5, 7, 9]), 0, dynamic([2, 4, 6, 8, 10])]\n\
+         | mv-apply with_itemindex=index element=l to typeof(long) on (where index >= 3)\n\
+         | project index, element");
+    assert_eq!(column_text(&table, "index"), ["3", "4", "3", "4"]);
+    assert_eq!(column_text(&table, "element"), ["7", "9", "8", "10"]);
+}
+
+// learn.microsoft.com/kusto/query/mv-apply-operator, "Using mv-apply operator to sort
+// the output of makelist aggregate by some key".
+#[test]
+fn mv_apply_sorts_a_list() {
+    let table = run("datatable(command:string, command_time:datetime, user_id:string)\n\
+         ['chmod', datetime(2019-07-15), 'user1', 'ls', datetime(2019-07-02), 'user1',\n\
+          'dir', datetime(2019-07-22), 'user1', 'mkdir', datetime(2019-07-14), 'user1',\n\
+          'rm', datetime(2019-07-27), 'user1', 'pwd', datetime(2019-07-25), 'user1',\n\
+          'rm', datetime(2019-07-23), 'user2', 'pwd', datetime(2019-07-25), 'user2']\n\
+         | summarize commands_details = make_list(pack('command', command, 'command_time', command_time)) by user_id\n\
+         | mv-apply command_details = commands_details on\n\
+           (order by todatetime(command_details['command_time']) asc\n\
+            | summarize make_list(tostring(command_details['command'])))\n\
+         | project-away commands_details");
+    assert_eq!(names(&table), ["user_id", "list_command_details_command"]);
+    assert_eq!(
+        column_text(&table, "list_command_details_command"),
+        [
+            r#"["ls","mkdir","chmod","dir","pwd","rm"]"#,
+            r#"["rm","pwd"]"#
+        ]
+    );
+}
+
+// The subquery sees the row's other columns, and an empty subquery result drops the row.
+#[test]
+fn mv_apply_reads_row_columns() {
+    let table = run("datatable(Limit:long, Values:dynamic)[2, dynamic([1, 2, 3]), 10, dynamic([4])]\n\
+         | mv-apply Value = Values to typeof(long) on (where Value > Limit | extend Excess = Value - Limit)");
+    assert_eq!(names(&table), ["Limit", "Values", "Value", "Excess"]);
+    assert_eq!(column_text(&table, "Value"), ["3"]);
+    assert_eq!(column_text(&table, "Excess"), ["1"]);
+}
+
+#[test]
+fn mv_apply_unknown_cases_are_unsupported() {
+    // The reference page and Kusto's language library disagree on whether the expanded
+    // column stays when the subquery drops it.
+    let dropped = run_error(&format!(
+        "{MOD2_LISTS}_data | mv-apply l to typeof(long) on (summarize SumOfTop2 = sum(l))"
+    ));
+    assert_eq!(dropped.kind, ErrorKind::Unsupported);
+    let reordered = run_error(&format!(
+        "{MOD2_LISTS}_data | mv-apply e = l on (summarize n = count() by xMod2)"
+    ));
+    assert_eq!(reordered.kind, ErrorKind::Unsupported);
+    let bag = run_error("print b = dynamic({'k': 1}) | mv-apply e = b on (take 1)");
+    assert_eq!(bag.kind, ErrorKind::Unsupported);
+}
+
+// learn.microsoft.com/kusto/query/join-operator: the right side is any tabular
+// expression, including a call to a tabular function.
+#[test]
+fn join_with_function_call() {
+    let table = run(
+        "let f = (n:long) { datatable(k:long, v:string)[1, 'a', 2, 'b'] | where k <= n };\n\
+         datatable(k:long)[1, 2] | join kind=leftanti f(1) on k",
+    );
+    assert_eq!(column_text(&table, "k"), ["2"]);
+}
+
+#[test]
+fn evaluate_with_named_argument_is_unsupported() {
+    let error = run_error(
+        "print b = dynamic({'k': 1}) | evaluate bag_unpack(b, columnsConflict = 'keep_source')",
+    );
+    assert_eq!(error.kind, ErrorKind::Unsupported);
+}
+
+// --- make-series -------------------------------------------------------------------------
+
+const METRIC_DATA: &str = "let data = datatable(timestamp:datetime, metric:real)[\n\
+    datetime(2016-12-31T06:00), 50, datetime(2017-01-01), 4, datetime(2017-01-02), 3,\n\
+    datetime(2017-01-03), 4, datetime(2017-01-03T03:00), 6, datetime(2017-01-05), 8,\n\
+    datetime(2017-01-05T13:40), 13, datetime(2017-01-06), 4, datetime(2017-01-07), 3,\n\
+    datetime(2017-01-08), 8, datetime(2017-01-08T21:00), 8, datetime(2017-01-09), 2,\n\
+    datetime(2017-01-09T12:00), 11, datetime(2017-01-10T05:00), 5];\n\
+    let interval = 1d; let stime = datetime(2017-01-01); let etime = datetime(2017-01-10);\n";
+
+// learn.microsoft.com/kusto/query/make-series-operator, first example: rows outside the
+// range are dropped and the empty bin of 2017-01-04 holds the default 0. The axis holds
+// the same instants as the page's, in this engine's datetime text (no fraction digits).
+#[test]
+fn make_series_average_per_day() {
+    let table = run(&format!(
+        "{METRIC_DATA}data | make-series avg(metric) on timestamp from stime to etime step interval"
+    ));
+    assert_eq!(names(&table), ["avg_metric", "timestamp"]);
+    assert_eq!(
+        column_text(&table, "avg_metric"),
+        ["[4.0,3.0,5.0,0.0,10.5,4.0,3.0,8.0,6.5]"]
+    );
+    let axis = column_text(&table, "timestamp");
+    assert_eq!(axis.len(), 1);
+    assert!(
+        axis[0].starts_with(r#"["2017-01-01T00:00:00Z","2017-01-02T00:00:00Z""#),
+        "{}",
+        axis[0]
+    );
+    assert!(
+        axis[0].ends_with(r#""2017-01-09T00:00:00Z"]"#),
+        "{}",
+        axis[0]
+    );
+}
+
+// learn.microsoft.com/kusto/query/make-series-operator: an empty input gives no rows, and
+// with kind=nonempty one row of defaults.
+#[test]
+fn make_series_empty_input() {
+    let empty = run(&format!(
+        "{METRIC_DATA}data | limit 0 | make-series avg(metric) default=1.0 on timestamp from stime to etime step interval | count"
+    ));
+    assert_eq!(column_text(&empty, "Count"), ["0"]);
+    let nonempty = run(&format!(
+        "{METRIC_DATA}data | limit 0 | make-series kind=nonempty avg(metric) default=1.0 on timestamp from stime to etime step interval"
+    ));
+    assert_eq!(
+        column_text(&nonempty, "avg_metric"),
+        ["[1.0,1.0,1.0,1.0,1.0,1.0,1.0,1.0,1.0]"]
+    );
+}
+
+// learn.microsoft.com/kusto/query/make-series-operator: one row per `by` group, the `by`
+// columns first; `to` is excluded, so 3 daily bins from 01-01 to 01-04.
+#[test]
+fn make_series_count_by_group() {
+    let table = run("datatable(T:datetime, K:string)[\n\
+         datetime(2017-01-01T01:00), 'a', datetime(2017-01-01T02:00), 'a',\n\
+         datetime(2017-01-03), 'a', datetime(2017-01-02), 'b', datetime(2017-01-04), 'b']\n\
+         | make-series N = count() default = -1 on T from datetime(2017-01-01) to datetime(2017-01-04) step 1d by K");
+    assert_eq!(names(&table), ["K", "N", "T"]);
+    assert_eq!(column_text(&table, "K"), ["a", "b"]);
+    assert_eq!(column_text(&table, "N"), ["[2,-1,1]", "[-1,1,-1]"]);
+}
+
+#[test]
+fn make_series_unknown_forms_are_unsupported() {
+    let no_range = run_error(&format!(
+        "{METRIC_DATA}data | make-series avg(metric) on timestamp step 1d"
+    ));
+    assert_eq!(no_range.kind, ErrorKind::Unsupported);
+    let in_range = run_error(&format!(
+        "{METRIC_DATA}data | make-series avg(metric) on timestamp in range(stime, etime, 1d)"
+    ));
+    assert_eq!(in_range.kind, ErrorKind::Unsupported);
+}
+
+// github.com/microsoft/Kusto-Query-Language, doc/arg-max-aggfunction.md:
+// `(NameExprToMaximize, NameExprToReturn) = arg_max(…)` names the result columns.
+#[test]
+fn arg_max_tuple_names() {
+    let table = run(
+        "datatable(K:string, T:long, C:long)['a',2,20, 'a',1,10, 'b',5,50]\n\
+         | summarize (LastT, LastC) = arg_max(T, C) by K",
+    );
+    assert_eq!(names(&table), ["K", "LastT", "LastC"]);
+    assert_eq!(column_text(&table, "LastT"), ["2", "5"]);
+    assert_eq!(column_text(&table, "LastC"), ["20", "50"]);
+    let other = run_error("print a = 1 | extend (x, y) = pack_array(a, a)");
+    assert_eq!(other.kind, ErrorKind::Unsupported);
+    let with_star = run_error("print a = 1 | summarize (x, y) = arg_max(a, *)");
+    assert_eq!(with_star.kind, ErrorKind::Unsupported);
+}

@@ -116,7 +116,9 @@ fn collect(plan: &Plan, needed: &BTreeSet<usize>, used: &mut UsedColumns) -> boo
         | PlanKind::MvExpand(_)
         | PlanKind::Union(_)
         | PlanKind::Parse(_)
-        | PlanKind::Render { .. } => false,
+        | PlanKind::Render { .. }
+        | PlanKind::MvApply(_)
+        | PlanKind::MakeSeries(_) => false,
     }
 }
 

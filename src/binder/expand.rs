@@ -92,6 +92,7 @@ pub fn bind_mv_expand(
             limit,
             bag_as_array: expand.bag_as_array,
             item_index: expand.item_index.is_some(),
+            arrays_only: false,
         })),
         span,
     })

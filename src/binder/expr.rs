@@ -161,6 +161,13 @@ pub fn bind(binder: &mut Binder<'_>, expr: &Expr, schema: &Schema) -> Result<Bou
             span,
             "`*` is only allowed as a function argument such as count(*)",
         )),
+        ExprKind::NamedArgument { name, .. } => Err(Error::syntax(
+            span,
+            format!(
+                "a named argument `{} = …` is only allowed in an aggregate call inside summarize, such as arg_max(Time, {} = Col)",
+                name.name, name.name
+            ),
+        )),
         ExprKind::Pipe { .. }
         | ExprKind::DataTable { .. }
         | ExprKind::Print(_)

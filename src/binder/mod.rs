@@ -5,6 +5,7 @@
 //! `let` binds a name to an expression, not to a computed value. Errors carry the span of
 //! the offending text and, for names, the closest known alternative.
 
+mod apply;
 pub mod columns;
 mod combine;
 mod expand;
@@ -14,6 +15,7 @@ mod names;
 pub mod plan;
 mod reshape;
 mod result_names;
+mod series;
 mod sources;
 mod summarize;
 mod tabular;

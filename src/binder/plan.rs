@@ -72,6 +72,8 @@ pub enum PlanKind {
     },
     Join(Box<JoinPlan>),
     MvExpand(Box<MvExpandPlan>),
+    MvApply(Box<MvApplyPlan>),
+    MakeSeries(Box<MakeSeriesPlan>),
     /// `union`: the inputs' rows one after another, columns mapped by name.
     Union(Vec<UnionInput>),
     Parse(Box<ParsePlan>),
@@ -136,6 +138,47 @@ pub struct MvExpandPlan {
     pub bag_as_array: bool,
     /// Appends the element position as a `long` column.
     pub item_index: bool,
+    /// `mv-apply` expands arrays only: a property bag is an error instead of one-key bags.
+    pub arrays_only: bool,
+}
+
+/// `mv-apply`: for each input row, the subquery runs over the row's expanded rows, and
+/// its rows are joined back with the row's columns.
+#[derive(Debug, Clone)]
+pub struct MvApplyPlan {
+    pub input: Plan,
+    /// The name under which the subquery's source (an `mv-expand` of one row) reads the
+    /// current input row. It contains a space, so no query can name it.
+    pub row_table: String,
+    /// `mv-expand` of the one-row table, then the subquery's operators.
+    pub subquery: Plan,
+    pub columns: Vec<ApplyColumn>,
+}
+
+/// `make-series`: the input is a `summarize` by the `by` keys and then the axis bin, with
+/// one column per aggregate; each group of `by` keys becomes one row of arrays.
+#[derive(Debug, Clone)]
+pub struct MakeSeriesPlan {
+    pub input: Plan,
+    /// How many `by` keys come before the bin column.
+    pub key_count: usize,
+    /// `from`, `to` (excluded) and `step`, without column references.
+    pub start: BoundExpr,
+    pub end: BoundExpr,
+    pub step: BoundExpr,
+    /// For each aggregate: the value of a bin without rows.
+    pub defaults: Vec<Value>,
+    /// `kind=nonempty`: an empty input gives one row of defaults.
+    pub nonempty: bool,
+}
+
+/// Where one `mv-apply` output column comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ApplyColumn {
+    /// The input row's column, repeated for each subquery row.
+    Input(usize),
+    /// A column of the subquery's result.
+    Subquery(usize),
 }
 
 #[derive(Debug, Clone)]

@@ -329,6 +329,17 @@ fn bind_aggregate(
     by_columns: &[usize],
     columns: &mut Columns,
 ) -> Result<AggregateCall> {
+    let (args, argument_names) = split_named_arguments(aggregate, args)?;
+    let args = args.as_slice();
+    if let (Some(declared), Some(Some(given))) = (declared, argument_names.first()) {
+        return Err(Error::syntax(
+            given.span.clone(),
+            format!(
+                "the first result column of `{}` is named twice, `{}` and `{}`; keep one name",
+                aggregate.name, declared.name, given.name
+            ),
+        ));
+    }
     if args.len() < aggregate.min_args || args.len() > aggregate.max_args {
         return Err(Error::at(
             ErrorKind::TypeMismatch,
@@ -347,7 +358,10 @@ fn bind_aggregate(
     // For each bound argument: the input column it names, when it is a bare column.
     let mut sources: Vec<Option<usize>> = Vec::new();
     let mut from_star: Vec<bool> = Vec::new();
+    // For each bound argument: the name given to it with `Name = expr`.
+    let mut given_names: Vec<Option<&Ident>> = Vec::new();
     for (position, arg) in args.iter().enumerate() {
+        let given = argument_names.get(position).copied().flatten();
         if matches!(arg.kind, ExprKind::Star) {
             if !star_allowed || position == 0 && aggregate.shape == Shape::ArgExtreme {
                 return Err(Error::syntax(
@@ -363,6 +377,7 @@ fn bind_aggregate(
                 });
                 sources.push(Some(index));
                 from_star.push(true);
+                given_names.push(None);
             }
             continue;
         }
@@ -372,6 +387,7 @@ fn bind_aggregate(
             _ => None,
         });
         from_star.push(false);
+        given_names.push(given);
         bound.push(value);
     }
     check_constants(aggregate, &bound)?;
@@ -446,9 +462,17 @@ fn bind_aggregate(
                 if let Some(index) = source {
                     seen.push(index);
                 }
-                let column_name = match (position, declared) {
+                let given = given_names.get(position).copied().flatten();
+                let column_name = match (position, declared.or(given)) {
                     (0, Some(name)) => {
                         columns.declare(name, arg.ty)?;
+                        kept_args.push(arg);
+                        continue;
+                    }
+                    (_, _) if given.is_some() => {
+                        if let Some(name) = given {
+                            columns.declare(name, arg.ty)?;
+                        }
                         kept_args.push(arg);
                         continue;
                     }
@@ -490,6 +514,61 @@ fn bind_aggregate(
         outputs,
         span: name.span.start..call.span.end,
     })
+}
+
+/// Separates `Name = expr` arguments into the plain arguments and the names given.
+///
+/// Only the row-selecting aggregates (`arg_max`, `arg_min`, `take_any`) name their
+/// output columns after their arguments, so only they accept names: the name replaces
+/// the column name that the argument would give
+/// (github.com/microsoft/Kusto-Query-Language, doc/arg-max-aggfunction.md, describes
+/// optional names for the *ExprToMaximize* and *ExprToReturn* result columns).
+fn split_named_arguments<'e>(
+    aggregate: &Aggregate,
+    args: &'e [Expr],
+) -> Result<(Vec<Expr>, Vec<Option<&'e Ident>>)> {
+    let mut plain = Vec::with_capacity(args.len());
+    let mut names = Vec::with_capacity(args.len());
+    for arg in args {
+        match &arg.kind {
+            ExprKind::NamedArgument { name, value } => {
+                if !matches!(aggregate.shape, Shape::ArgExtreme | Shape::AnyRow) {
+                    return Err(Error::unsupported(
+                        arg.span.clone(),
+                        format!(
+                            "a named argument of `{}` is not supported yet; name the result with `{} = {}(…)` instead",
+                            aggregate.name, name.name, aggregate.name
+                        ),
+                    ));
+                }
+                plain.push((**value).clone());
+                names.push(Some(name));
+            }
+            _ => {
+                plain.push(arg.clone());
+                names.push(None);
+            }
+        }
+    }
+    let named = names.iter().any(Option::is_some);
+    let star = plain.iter().any(|arg| matches!(arg.kind, ExprKind::Star));
+    if named && star {
+        // NOTE: whether `*` repeats a column that an earlier argument renamed is not
+        // documented, so this combination is rejected rather than guessed.
+        let at = args
+            .iter()
+            .find(|arg| matches!(arg.kind, ExprKind::Star))
+            .map(|arg| arg.span.clone())
+            .unwrap_or_default();
+        return Err(Error::unsupported(
+            at,
+            format!(
+                "`*` together with a named argument in `{}` is not supported yet",
+                aggregate.name
+            ),
+        ));
+    }
+    Ok((plain, names))
 }
 
 fn argument_count_text(aggregate: &Aggregate) -> String {

@@ -117,7 +117,11 @@ fn bind_print(binder: &mut Binder<'_>, assignments: &[Assignment], expr: &Expr) 
     })
 }
 
-fn bind_operator(binder: &mut Binder<'_>, input: Plan, operator: &Operator) -> Result<Plan> {
+pub(super) fn bind_operator(
+    binder: &mut Binder<'_>,
+    input: Plan,
+    operator: &Operator,
+) -> Result<Plan> {
     let span = operator.span.clone();
     match &operator.kind {
         OperatorKind::Where(predicate) => {
@@ -185,6 +189,10 @@ fn bind_operator(binder: &mut Binder<'_>, input: Plan, operator: &Operator) -> R
         OperatorKind::MvExpand(expand) => {
             super::expand::bind_mv_expand(binder, input, expand, expand.legacy, span)
         }
+        OperatorKind::MakeSeries(series) => {
+            super::series::bind_make_series(binder, input, series, span)
+        }
+        OperatorKind::MvApply(apply) => super::apply::bind_mv_apply(binder, input, apply, span),
         OperatorKind::Union(union) => super::combine::bind_union(binder, Some(input), union, span),
         OperatorKind::As(name) => {
             binder.define(&name.name, Binding::Tabular(input.clone()));

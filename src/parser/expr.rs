@@ -519,7 +519,7 @@ fn primary(input: Input<'_>) -> PResult<'_, Expr> {
         if let Some(ty) = literal_type(word) {
             return typed_literal(after_word, start, word, ty).map_err(cut);
         }
-        let (rest, args) = paren_list(pipeline)(after_word)?;
+        let (rest, args) = paren_list(call_argument)(after_word)?;
         let span = start..rest.location_offset();
         let call = ExprKind::Call {
             name: Ident {
@@ -534,6 +534,25 @@ fn primary(input: Input<'_>) -> PResult<'_, Expr> {
         after_word,
         make_expr(ExprKind::Name(word.to_string()), word_span),
     ))
+}
+
+/// One argument of a call: `Name = pipeline` or a bare `pipeline`.
+pub(crate) fn call_argument(input: Input<'_>) -> PResult<'_, Expr> {
+    let (input, _) = trivia(input)?;
+    let start = input.location_offset();
+    if let Ok((after_name, (text, span))) = name(input) {
+        let (after_trivia, _) = trivia(after_name)?;
+        let fragment = *after_trivia.fragment();
+        if fragment.starts_with('=') && !fragment.starts_with("==") && !fragment.starts_with("=~") {
+            let (rest, value) = pipeline(after_trivia.take_split(1).0).map_err(cut)?;
+            let kind = ExprKind::NamedArgument {
+                name: Ident { name: text, span },
+                value: Box::new(value),
+            };
+            return Ok((rest, make_expr(kind, start..rest.location_offset())));
+        }
+    }
+    pipeline(input)
 }
 
 /// `type(text)`: the text up to the closing parenthesis, converted to the type.

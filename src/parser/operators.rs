@@ -14,12 +14,13 @@ mod join;
 mod parameters;
 mod parse;
 mod projection;
+mod series;
 mod union;
 
 pub use union::union_source;
 
 /// The operators this parser implements.
-pub const SUPPORTED_OPERATORS: [&str; 28] = [
+pub const SUPPORTED_OPERATORS: [&str; 31] = [
     "where",
     "filter",
     "extend",
@@ -40,6 +41,9 @@ pub const SUPPORTED_OPERATORS: [&str; 28] = [
     "join",
     "mv-expand",
     "mvexpand",
+    "mv-apply",
+    "mvapply",
+    "make-series",
     "union",
     "as",
     "serialize",
@@ -52,11 +56,8 @@ pub const SUPPORTED_OPERATORS: [&str; 28] = [
 
 /// KQL operators that exist but that this engine does not run yet. Naming them gives a
 /// "not supported yet" error instead of a syntax error.
-pub const KNOWN_UNSUPPORTED_OPERATORS: [&str; 22] = [
-    "mv-apply",
-    "mvapply",
+pub const KNOWN_UNSUPPORTED_OPERATORS: [&str; 19] = [
     "parse-kv",
-    "make-series",
     "sample",
     "sample-distinct",
     "search",
@@ -113,6 +114,8 @@ pub fn operator(input: Input<'_>) -> PResult<'_, Operator> {
         "join" => join::join(rest).map_err(cut)?,
         "mv-expand" => join::mv_expand(rest, false).map_err(cut)?,
         "mvexpand" => join::mv_expand(rest, true).map_err(cut)?,
+        "mv-apply" | "mvapply" => join::mv_apply(rest).map_err(cut)?,
+        "make-series" => series::make_series(rest).map_err(cut)?,
         "union" => union::union_operator(rest).map_err(cut)?,
         "as" => projection::as_operator(rest).map_err(cut)?,
         "serialize" => projection::serialize(rest).map_err(cut)?,
@@ -182,11 +185,11 @@ pub fn assignments(input: Input<'_>) -> PResult<'_, Vec<Assignment>> {
     }
 }
 
-fn assignment(input: Input<'_>) -> PResult<'_, Assignment> {
+pub(super) fn assignment(input: Input<'_>) -> PResult<'_, Assignment> {
     let (input, _) = trivia(input)?;
     if input.fragment().starts_with('(') {
-        if let Some(error) = tuple_assignment(input) {
-            return Err(NomErr::Failure(error));
+        if let Some(parsed) = tuple_assignment(input) {
+            return parsed;
         }
     }
     if let Ok((after_name, (text, span))) = name(input) {
@@ -209,24 +212,79 @@ fn assignment(input: Input<'_>) -> PResult<'_, Assignment> {
     Ok((rest, Assignment { name: None, expr }))
 }
 
-/// Detects `(A, B) = expr`, which assigns several columns from one call.
-fn tuple_assignment(input: Input<'_>) -> Option<SyntaxError> {
+/// Parses `(A, B) = expr`, which assigns several columns from one call, when the input
+/// has that form.
+///
+/// Only `arg_max` and `arg_min` take it here: `(A, B) = arg_max(x, y)` names the result
+/// columns of `x` and `y` (github.com/microsoft/Kusto-Query-Language,
+/// doc/arg-max-aggfunction.md), so it becomes `arg_max(A = x, B = y)`. Every other use
+/// is an error.
+fn tuple_assignment(input: Input<'_>) -> Option<PResult<'_, Assignment>> {
     let start = input.location_offset();
     let (mut rest, _) = symbol("(")(input).ok()?;
+    let mut names = Vec::new();
     loop {
-        let (after, _) = name(rest).ok()?;
+        let (after, (text, span)) = name(rest).ok()?;
+        names.push(Ident { name: text, span });
         if let Ok((after_comma, _)) = symbol(",")(after) {
             rest = after_comma;
             continue;
         }
         let (after, _) = symbol(")")(after).ok()?;
         let (after, _) = symbol("=")(after).ok()?;
-        return Some(SyntaxError::unsupported(
-            start,
-            after.location_offset(),
-            "assigning several columns at once, `(A, B) = …`, is not supported yet",
-        ));
+        let unsupported = |end: usize| {
+            NomErr::Failure(SyntaxError::unsupported(
+                start,
+                end,
+                "assigning several columns at once, `(A, B) = …`, is not supported yet",
+            ))
+        };
+        let (after_expr, expr) = match expression(after) {
+            Ok(parsed) => parsed,
+            Err(error) => return Some(Err(error)),
+        };
+        let named = name_arguments(expr, names);
+        return Some(match named {
+            Some(expr) => Ok((after_expr, Assignment { name: None, expr })),
+            None => Err(unsupported(after.location_offset())),
+        });
     }
+}
+
+/// Rewrites `arg_max(x, y)` with names `(A, B)` into `arg_max(A = x, B = y)`, or returns
+/// `None` for another call, a count mismatch, `*` or an argument that is already named.
+fn name_arguments(expr: crate::ast::Expr, names: Vec<Ident>) -> Option<crate::ast::Expr> {
+    let crate::ast::ExprKind::Call { name: callee, args } = expr.kind else {
+        return None;
+    };
+    let row_selecting = matches!(
+        callee.name.as_str(),
+        "arg_max" | "arg_min" | "argmax" | "argmin"
+    );
+    let plain = args.iter().all(|arg| {
+        !matches!(
+            arg.kind,
+            crate::ast::ExprKind::Star | crate::ast::ExprKind::NamedArgument { .. }
+        )
+    });
+    if !row_selecting || !plain || args.len() != names.len() {
+        return None;
+    }
+    let args = args
+        .into_iter()
+        .zip(names)
+        .map(|(value, name)| crate::ast::Expr {
+            span: name.span.start..value.span.end,
+            kind: crate::ast::ExprKind::NamedArgument {
+                name,
+                value: Box::new(value),
+            },
+        })
+        .collect();
+    Some(crate::ast::Expr {
+        kind: crate::ast::ExprKind::Call { name: callee, args },
+        span: expr.span,
+    })
 }
 
 fn lookup(input: Input<'_>) -> PResult<'_, OperatorKind> {
@@ -279,7 +337,8 @@ fn lookup(input: Input<'_>) -> PResult<'_, OperatorKind> {
     ))
 }
 
-/// The right side of `lookup`/`join`: a name or a parenthesised tabular expression.
+/// The right side of `lookup`/`join`: a name, a call such as `f(x)`, or a parenthesised
+/// tabular expression.
 pub(super) fn lookup_right(input: Input<'_>) -> PResult<'_, crate::ast::Expr> {
     let (input, _) = trivia(input)?;
     if input.fragment().starts_with('(') {
@@ -289,6 +348,10 @@ pub(super) fn lookup_right(input: Input<'_>) -> PResult<'_, crate::ast::Expr> {
         return Ok((rest, inner));
     }
     let (rest, (text, span)) = name(input)?;
+    if rest.fragment().trim_start().starts_with('(') {
+        // A call to a tabular function, such as `join (…) on K` written `join f(x) on K`.
+        return expression(input);
+    }
     Ok((
         rest,
         crate::ast::Expr {

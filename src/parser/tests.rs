@@ -225,11 +225,11 @@ fn unknown_operator_suggests() {
 
 #[test]
 fn unsupported_operator_is_named() {
-    let found = error("T | make-series count() on t step 1h");
+    let found = error("T | reduce by x");
     assert_eq!(found.kind, ErrorKind::Unsupported);
-    assert!(found.message.contains("`make-series`"), "{}", found.message);
-    let found = error("T | mv-apply x on (take 1)");
-    assert!(found.message.contains("`mv-apply`"), "{}", found.message);
+    assert!(found.message.contains("`reduce`"), "{}", found.message);
+    let found = error("T | sample 3");
+    assert!(found.message.contains("`sample`"), "{}", found.message);
 }
 
 #[test]

@@ -7,6 +7,8 @@ mod filter;
 mod join;
 pub(crate) mod keys;
 mod lookup;
+mod make_series;
+mod mv_apply;
 mod mv_expand;
 mod parse;
 mod print;
@@ -86,6 +88,14 @@ fn run_operator(plan: &Plan, tables: &dyn TableSource, context: &EvalContext) ->
         PlanKind::MvExpand(expand) => {
             let input = run(&expand.input, tables, context)?;
             mv_expand::run(&input, expand, &plan.schema, context)
+        }
+        PlanKind::MakeSeries(series) => {
+            let grouped = run(&series.input, tables, context)?;
+            make_series::run(&grouped, series, &plan.schema, context)
+        }
+        PlanKind::MvApply(apply) => {
+            let input = run(&apply.input, tables, context)?;
+            mv_apply::run_apply(&input, apply, &plan.schema, tables, context)
         }
         PlanKind::Union(inputs) => union::run(inputs, &plan.schema, tables, context),
         PlanKind::Parse(parse) => {

@@ -7,7 +7,7 @@
 use std::sync::Arc;
 
 use crate::binder::plan::MvExpandPlan;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::eval::expr::evaluate;
 use crate::eval::EvalContext;
 use crate::table::{Schema, Table};
@@ -27,6 +27,13 @@ pub fn run(
         let mut elements = Vec::with_capacity(plan.items.len());
         for item in &plan.items {
             let value = evaluate(&item.expr, input, row, context)?;
+            let is_bag = matches!(&value, Value::Dynamic(json) if json.is_object());
+            if plan.arrays_only && is_bag {
+                return Err(Error::unsupported(
+                    item.expr.span.clone(),
+                    "mv-apply expands arrays only; expanding a property bag is not supported yet",
+                ));
+            }
             elements.push(elements_of(&value, plan.bag_as_array));
         }
         let count = elements

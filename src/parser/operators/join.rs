@@ -1,14 +1,15 @@
-//! `join` and `mv-expand`.
+//! `join`, `mv-expand` and `mv-apply`.
 
 use nom::Err as NomErr;
 use nom::InputTake;
 
 use super::parameters::{invalid_value, parameters};
 use super::{join_keys, lookup_right};
-use crate::ast::{Ident, JoinKind, MvExpand, MvExpandItem, OperatorKind};
+use crate::ast::{Ident, JoinKind, MvApply, MvExpand, MvExpandItem, OperatorKind};
 use crate::lexer::{name, symbol, trivia, Input, PResult, SyntaxError};
 use crate::parser::expr::expression;
-use crate::parser::keyword;
+use crate::parser::operators::operator;
+use crate::parser::{keyword, DepthGuard};
 use crate::value::Type;
 
 /// `join [kind=…] [hint.…=…] Right on Key, $left.A == $right.B, …`
@@ -89,6 +90,43 @@ pub fn mv_expand(input: Input<'_>, legacy: bool) -> PResult<'_, OperatorKind> {
             legacy,
         }),
     ))
+}
+
+/// `mv-apply [with_itemindex=Name] [Name =] expr [to typeof(T)], … [limit N] on (subquery)`,
+/// where the subquery is operators separated by `|`, with the expanded rows as input.
+pub fn mv_apply(input: Input<'_>) -> PResult<'_, OperatorKind> {
+    let start = input.location_offset();
+    let (rest, expand) = mv_expand(input, false)?;
+    let OperatorKind::MvExpand(expand) = expand else {
+        return Err(NomErr::Failure(SyntaxError::expected(
+            input,
+            "mv-apply items",
+        )));
+    };
+    if expand.bag_as_array {
+        return Err(NomErr::Failure(SyntaxError::message(
+            start,
+            rest.location_offset(),
+            "mv-apply expands arrays only; `bagexpansion` does not apply to it",
+        )));
+    }
+    let (rest, _) = keyword("on")(rest)?;
+    let (mut rest, _) = symbol("(")(rest)?;
+    let _depth = DepthGuard::enter(rest)?;
+    let mut subquery = Vec::new();
+    loop {
+        let (after, parsed) = operator(rest)?;
+        subquery.push(parsed);
+        match symbol("|")(after) {
+            Ok((after_pipe, _)) => rest = after_pipe,
+            Err(_) => {
+                rest = after;
+                break;
+            }
+        }
+    }
+    let (rest, _) = symbol(")")(rest)?;
+    Ok((rest, OperatorKind::MvApply(MvApply { expand, subquery })))
 }
 
 fn mv_expand_item(input: Input<'_>) -> PResult<'_, MvExpandItem> {

@@ -11,7 +11,7 @@ use crate::ast::{ColumnOrder, Ident, OperatorKind};
 use crate::lexer::{
     bracketed_name, name, symbol, tokenize, trivia, Input, PResult, SyntaxError, TokenKind,
 };
-use crate::parser::expr::expression;
+use crate::parser::expr::call_argument;
 use crate::parser::{keyword, paren_list};
 
 /// `project-away A, B*`
@@ -215,7 +215,7 @@ fn skip_parenthesised(input: Input<'_>) -> PResult<'_, Input<'_>> {
 pub fn evaluate(input: Input<'_>) -> PResult<'_, OperatorKind> {
     let (rest, _) = parameters(input, &[])?;
     let (rest, (plugin, span)) = name(rest)?;
-    let (rest, args) = paren_list(expression)(rest)?;
+    let (rest, args) = paren_list(call_argument)(rest)?;
     Ok((
         rest,
         OperatorKind::Evaluate {

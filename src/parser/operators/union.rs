@@ -6,7 +6,7 @@ use nom::InputTake;
 use super::parameters::{bool_value, invalid_value, parameters};
 use crate::ast::{Expr, ExprKind, Ident, Operator, OperatorKind, Union, UnionTable};
 use crate::lexer::{bracketed_name, symbol, trivia, Input, PResult, SyntaxError};
-use crate::parser::expr::pipeline;
+use crate::parser::expr::{expression, pipeline};
 use crate::parser::{cut, make_expr};
 
 /// `T | union [kind=…] [withsource=…] [isfuzzy=…] U, …`
@@ -82,7 +82,8 @@ fn union_arguments(input: Input<'_>, leading: bool) -> PResult<'_, Union> {
     }
 }
 
-/// One union input: `(subquery)`, a name, or a name pattern with `*`.
+/// One union input: `(subquery)`, a name, a call such as `f(x)`, or a name pattern with
+/// `*`.
 fn union_table(input: Input<'_>) -> PResult<'_, UnionTable> {
     let (input, _) = trivia(input)?;
     let start = input.location_offset();
@@ -113,6 +114,12 @@ fn union_table(input: Input<'_>) -> PResult<'_, UnionTable> {
     let (rest, text) = input.take_split(length);
     let text = text.fragment().to_string();
     let span = start..start + length;
+    if !text.contains('*') && rest.fragment().trim_start().starts_with('(') {
+        // A call such as `_GetWatchlist("x")` or `f(a, b)`: the binder decides whether
+        // it names a tabular function.
+        let (rest, call) = expression(input)?;
+        return Ok((rest, UnionTable::Expr(call)));
+    }
     if text.contains('*') {
         return Ok((rest, UnionTable::Pattern(Ident { name: text, span })));
     }
