@@ -196,7 +196,7 @@ impl Value {
                 .map(Json::Number)
                 .unwrap_or_else(|| Json::String(format_real(*x))),
             Value::String(text) => Json::String(text.to_string()),
-            Value::DateTime(ticks) => Json::String(format_datetime_trimmed(*ticks)),
+            Value::DateTime(ticks) => Json::String(format_datetime(*ticks)),
             Value::Timespan(ticks) => Json::String(format_timespan(*ticks)),
             Value::Guid(bits) => Json::String(format_guid(*bits)),
             Value::Dynamic(json) => (**json).clone(),
@@ -276,21 +276,6 @@ pub fn format_datetime(ticks: i64) -> String {
     };
     let fraction = ticks.rem_euclid(TICKS_PER_SECOND);
     format!("{}.{fraction:07}Z", datetime.format("%Y-%m-%dT%H:%M:%S"))
-}
-
-/// Formats a datetime for JSON output: ISO 8601 UTC text ending in `Z`, with up to seven
-/// fractional digits and trailing zeros dropped (`2025-08-29T10:15:00Z`,
-/// `2023-04-18T12:59:27.4855445Z`). The value is the same as [`format_datetime`]'s; only
-/// the text is shorter.
-pub fn format_datetime_trimmed(ticks: i64) -> String {
-    let full = format_datetime(ticks);
-    match full.strip_suffix('Z') {
-        Some(without_zone) => {
-            let trimmed = without_zone.trim_end_matches('0').trim_end_matches('.');
-            format!("{trimmed}Z")
-        }
-        None => full,
-    }
 }
 
 /// Formats a timespan as Kusto does: `[-][d.]hh:mm:ss[.fffffff]`.
@@ -606,17 +591,6 @@ mod tests {
 
     fn ticks(text: &str) -> i64 {
         parse_datetime(text).unwrap_or_else(|| panic!("{text} should parse"))
-    }
-
-    #[test]
-    fn datetime_json_text_trims_zero_fraction() {
-        let trimmed = |text| format_datetime_trimmed(ticks(text));
-        assert_eq!(trimmed("2025-08-29T10:15:00Z"), "2025-08-29T10:15:00Z");
-        assert_eq!(
-            trimmed("2023-04-18T12:59:27.4855445Z"),
-            "2023-04-18T12:59:27.4855445Z"
-        );
-        assert_eq!(trimmed("2023-04-18 12:59:27.5"), "2023-04-18T12:59:27.5Z");
     }
 
     // learn.microsoft.com/kusto/query/reverse-function: tostring of a datetime has seven

@@ -275,7 +275,7 @@ fn published_query_on_portal_csv_export() {
     let rows = result["rows"].as_array().expect("rows");
     assert_eq!(rows.len(), 2, "{result}");
     // TimeGenerated is filled from Timestamp; the "Inbound" row is dropped.
-    assert_eq!(rows[0][0], "2025-08-29T10:15:00.123Z");
+    assert_eq!(rows[0][0], "2025-08-29T10:15:00.1230000Z");
     assert_eq!(rows[0][7], "United Kingdom");
     assert_eq!(rows[0][10], "SYN + RST (invalid, often scanning)");
     // The private remote address: IsPrivate true, no country, port "abc" became null.

@@ -518,7 +518,7 @@ fn schema_option_types_custom_table() {
         .stdout(predicate::str::contains(
             r#""columns":[{"name":"TimeGenerated","type":"datetime"},{"name":"Port","type":"int"},{"name":"Action","type":"string"},{"name":"Extra","type":"string"}]"#,
         ))
-        .stdout(predicate::str::contains(r#"["2019-07-08T16:08:00Z",443,"allow","x"]"#));
+        .stdout(predicate::str::contains(r#"["2019-07-08T16:08:00.0000000Z",443,"allow","x"]"#));
 
     let query = write(
         &dir,
@@ -639,7 +639,9 @@ fn api_response_file_loads_through_cli() {
         .stdout(predicate::str::contains(
             r#""columns":[{"name":"TimeGenerated","type":"datetime"},{"name":"n","type":"int"}]"#,
         ))
-        .stdout(predicate::str::contains(r#"["2024-01-02T00:00:00Z",2]"#));
+        .stdout(predicate::str::contains(
+            r#"["2024-01-02T00:00:00.0000000Z",2]"#,
+        ));
 }
 
 #[test]

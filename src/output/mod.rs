@@ -237,7 +237,7 @@ mod tests {
             parsed["columns"][0],
             serde_json::json!({"name": "When", "type": "datetime"})
         );
-        assert_eq!(parsed["rows"][0][0], "2025-08-29T10:15:00.12Z");
+        assert_eq!(parsed["rows"][0][0], "2025-08-29T10:15:00.1200000Z");
         assert_eq!(parsed["rows"][0][2], serde_json::Value::Null);
         assert_eq!(parsed["rows"][0][3], serde_json::json!({"a": [1, "x"]}));
     }
