@@ -717,7 +717,10 @@ fn file_access_only_in_known_places() {
         let allowed = ALLOWED
             .iter()
             .any(|(allowed_file, fragment)| file == allowed_file && line.contains(fragment));
-        assert!(allowed, "unreviewed file or network access in {file}: {line}");
+        assert!(
+            allowed,
+            "unreviewed file or network access in {file}: {line}"
+        );
     }
     assert!(found.len() >= ALLOWED.len(), "{found:?}");
 }
