@@ -519,6 +519,36 @@ pub fn convert(value: &Value, ty: Type) -> Option<Value> {
     Some(converted)
 }
 
+/// True unless storing `value` in a column of type `ty` (a loaded file, a `datatable`)
+/// would change it: a fraction or a bool in an integer column, or a number in a timespan
+/// column, is reported as not fitting instead of becoming `22`, `1` or a count of ticks.
+/// (`tolong()` in a query still truncates, as Kusto's does.)
+pub fn fits_column(value: &Value, ty: Type) -> bool {
+    let integral = |x: f64| x.is_finite() && x.fract() == 0.0;
+    let integral_text = |text: &str| {
+        let text = text.trim();
+        text.parse::<i64>().is_ok() || text.parse::<f64>().is_ok_and(integral)
+    };
+    match ty {
+        Type::Int | Type::Long => match value {
+            Value::Bool(_) | Value::DateTime(_) | Value::Timespan(_) => false,
+            Value::Real(x) => integral(*x),
+            Value::String(text) => integral_text(text),
+            Value::Dynamic(json) => match &**json {
+                serde_json::Value::Number(number) => {
+                    number.as_i64().is_some() || number.as_f64().is_some_and(integral)
+                }
+                serde_json::Value::String(text) => integral_text(text),
+                serde_json::Value::Bool(_) => false,
+                _ => true,
+            },
+            _ => true,
+        },
+        Type::Timespan => !matches!(value, Value::Int(_) | Value::Long(_) | Value::Real(_)),
+        _ => true,
+    }
+}
+
 fn to_i64(value: &Value) -> Option<i64> {
     match value {
         Value::Int(n) => Some(i64::from(*n)),

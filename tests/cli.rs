@@ -472,3 +472,61 @@ fn table_output_escapes_control_characters() {
         .stdout(predicate::str::contains("\\u{1b}[31mred"))
         .stdout(predicate::str::contains("\u{1b}").not());
 }
+
+#[test]
+fn fraction_in_int_column_is_reported_not_truncated() {
+    let dir = temp_dir();
+    let path = dir.path().join("DeviceNetworkEvents.jsonl");
+    fs::write(
+        &path,
+        "{\"LocalPort\":22.5,\"RemotePort\":true}\n{\"LocalPort\":443,\"RemotePort\":80.0}\n",
+    )
+    .expect("write fixture");
+    kql_command()
+        .args([
+            "run",
+            "-q",
+            "DeviceNetworkEvents | project LocalPort, RemotePort",
+            "--format",
+            "csv",
+            "--data",
+        ])
+        .arg(dir.path())
+        .assert()
+        .success()
+        .stdout("LocalPort,RemotePort\n,\n443,80\n")
+        .stderr(predicate::str::contains("LocalPort"))
+        .stderr(predicate::str::contains("RemotePort"));
+}
+
+#[test]
+fn time_columns_filled_per_row_across_files() {
+    let dir = temp_dir();
+    fs::write(
+        dir.path().join("DeviceNetworkEvents.csv"),
+        "Timestamp,DeviceName\n2025-08-29T10:00:00Z,portal\n",
+    )
+    .expect("write fixture");
+    fs::write(
+        dir.path().join("DeviceNetworkEvents.part2.jsonl"),
+        "{\"TimeGenerated\":\"2025-08-29T11:00:00Z\",\"DeviceName\":\"sentinel\"}\n",
+    )
+    .expect("write fixture");
+    kql_command()
+        .args([
+            "run",
+            "-q",
+            "DeviceNetworkEvents | project DeviceName, Timestamp, TimeGenerated",
+            "--format",
+            "csv",
+            "--data",
+        ])
+        .arg(dir.path())
+        .assert()
+        .success()
+        .stdout(
+            "DeviceName,Timestamp,TimeGenerated\n\
+             portal,2025-08-29T10:00:00.0000000Z,2025-08-29T10:00:00.0000000Z\n\
+             sentinel,2025-08-29T11:00:00.0000000Z,2025-08-29T11:00:00.0000000Z\n",
+        );
+}

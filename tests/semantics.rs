@@ -596,3 +596,22 @@ fn bool_compares_with_number() {
     assert_eq!(column_text(&run(query), "Count"), ["1"]);
     assert_eq!(flag("false != 1"), Value::Bool(true));
 }
+
+#[test]
+fn datatable_rejects_values_that_would_change() {
+    assert_eq!(
+        run_error("datatable(b:int)[7.9]").kind,
+        ErrorKind::TypeMismatch
+    );
+    assert_eq!(
+        run_error("datatable(h:long)[true]").kind,
+        ErrorKind::TypeMismatch
+    );
+    assert_eq!(
+        run_error("datatable(e:timespan)[5]").kind,
+        ErrorKind::TypeMismatch
+    );
+    let table = run("datatable(b:int, r:real)[7, 2]");
+    assert_eq!(table.columns[0][0], Value::Int(7));
+    assert_eq!(table.columns[1][0], Value::Real(2.0));
+}

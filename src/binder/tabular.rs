@@ -74,7 +74,8 @@ fn bind_datatable(
                     "datatable values must be constants",
                 )
             })?;
-            let converted = convert(&value, *ty).ok_or_else(|| {
+            let fits = crate::value::fits_column(&value, *ty);
+            let converted = convert(&value, *ty).filter(|_| fits).ok_or_else(|| {
                 Error::at(
                     ErrorKind::TypeMismatch,
                     value_expr.span.clone(),

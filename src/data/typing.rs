@@ -152,23 +152,50 @@ fn fill_time_column(
     columns: &mut [ColumnData],
 ) {
     let in_file = |name: &str| file_columns.contains_key(name);
-    let (source, target) = match (in_file(XDR_TIME), in_file(SENTINEL_TIME)) {
-        (true, false) => (XDR_TIME, SENTINEL_TIME),
-        (false, true) => (SENTINEL_TIME, XDR_TIME),
-        _ => return,
-    };
+    if !in_file(XDR_TIME) && !in_file(SENTINEL_TIME) {
+        return;
+    }
     let position = |name: &str| fields.iter().position(|field| field.name == name);
-    let (Some(source_index), Some(target_index)) = (position(source), position(target)) else {
+    let (Some(xdr_index), Some(sentinel_index)) = (position(XDR_TIME), position(SENTINEL_TIME))
+    else {
         return;
     };
-    let same_type = fields.get(source_index).map(|field| field.ty)
-        == fields.get(target_index).map(|field| field.ty);
-    let Some(source_data) = columns.get(source_index).cloned() else {
+    let same_type = fields.get(xdr_index).map(|field| field.ty)
+        == fields.get(sentinel_index).map(|field| field.ty);
+    let (Some(xdr), Some(sentinel)) = (columns.get(xdr_index), columns.get(sentinel_index)) else {
         return;
     };
-    if let (true, Some(target_data)) = (same_type, columns.get_mut(target_index)) {
-        debug!("{}: filled {target} from {source}", schema.name);
-        *target_data = source_data;
+    if !same_type {
+        return;
+    }
+    // Row by row, so that a folder mixing Defender XDR and Sentinel files, or a file
+    // with the time under either name, gets both columns on every row.
+    let pick = |own: &Value, other: &Value| {
+        if own.is_null() {
+            other.clone()
+        } else {
+            own.clone()
+        }
+    };
+    let filled_xdr: Vec<Value> = xdr
+        .iter()
+        .zip(sentinel.iter())
+        .map(|(a, b)| pick(a, b))
+        .collect();
+    let filled_sentinel: Vec<Value> = sentinel
+        .iter()
+        .zip(xdr.iter())
+        .map(|(a, b)| pick(a, b))
+        .collect();
+    debug!(
+        "{}: filled missing {XDR_TIME} and {SENTINEL_TIME} values from each other",
+        schema.name
+    );
+    if let Some(column) = columns.get_mut(xdr_index) {
+        *column = Arc::new(filled_xdr);
+    }
+    if let Some(column) = columns.get_mut(sentinel_index) {
+        *column = Arc::new(filled_sentinel);
     }
 }
 
@@ -250,6 +277,9 @@ fn convert_cell(cell: RawCell, ty: Type) -> Result<Value, RawCell> {
                 }
                 RawCell::Nested(_) => return Err(cell),
             };
+            if !crate::value::fits_column(&value, ty) {
+                return Err(cell);
+            }
             convert(&value, ty).ok_or(cell)
         }
     }
