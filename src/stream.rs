@@ -60,6 +60,7 @@ fn streaming_shape(plan: &Plan) -> Option<(Finish, &str)> {
 /// Returns the table whose rows each give result rows on their own, if there is one.
 fn row_local_table(plan: &Plan) -> Option<&str> {
     match &plan.kind {
+        PlanKind::Shared(inner) => row_local_table(inner),
         PlanKind::Scan { table } => Some(table),
         PlanKind::Where { input, .. } | PlanKind::Project { input, .. } => row_local_table(input),
         PlanKind::Lookup(lookup) => {
@@ -86,6 +87,7 @@ fn row_local_table(plan: &Plan) -> Option<&str> {
 /// True when `plan` reads `table` anywhere.
 fn scans(plan: &Plan, table: &str) -> bool {
     match &plan.kind {
+        PlanKind::Shared(inner) => scans(inner, table),
         PlanKind::Scan { table: name } => name == table,
         PlanKind::Constant(_) | PlanKind::Print { .. } => false,
         PlanKind::Where { input, .. }

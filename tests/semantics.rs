@@ -615,3 +615,14 @@ fn datatable_rejects_values_that_would_change() {
     assert_eq!(table.columns[0][0], Value::Int(7));
     assert_eq!(table.columns[1][0], Value::Real(2.0));
 }
+
+#[test]
+fn long_chain_of_tabular_lets_runs() {
+    // Each let builds on the previous one; the plan shares them instead of copying.
+    let mut query = String::from("let t0 = print x = 0;\n");
+    for i in 1..2000 {
+        query.push_str(&format!("let t{i} = t{} | extend x = x + 1;\n", i - 1));
+    }
+    query.push_str("t1999");
+    assert_eq!(column_text(&run(&query), "x"), ["1999"]);
+}

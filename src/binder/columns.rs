@@ -53,6 +53,7 @@ const EVERY_COLUMN: &str = "*";
 /// follow.
 fn collect(plan: &Plan, needed: &BTreeSet<usize>, used: &mut UsedColumns) -> bool {
     match &plan.kind {
+        PlanKind::Shared(inner) => collect(inner, needed, used),
         PlanKind::Scan { table } => {
             let entry = used.entry(table.clone()).or_default();
             if needed.len() >= plan.schema.len() {

@@ -193,7 +193,13 @@ impl<'a> Binder<'a> {
     /// otherwise it is a scalar bound with no columns in scope.
     fn bind_let_value(&mut self, value: &Expr) -> Result<Binding> {
         if self.is_tabular(value) {
-            return Ok(Binding::Tabular(self.bind_tabular(value)?));
+            let plan = self.bind_tabular(value)?;
+            let shared = plan::Plan {
+                schema: plan.schema.clone(),
+                span: plan.span.clone(),
+                kind: plan::PlanKind::Shared(std::sync::Arc::new(plan)),
+            };
+            return Ok(Binding::Tabular(shared));
         }
         Ok(Binding::Scalar(
             self.bind_scalar(value, &Schema::default())?,

@@ -34,6 +34,9 @@ impl Plan {
 
 #[derive(Debug, Clone)]
 pub enum PlanKind {
+    /// A `let`-bound tabular expression, shared by every use of its name, so that a
+    /// chain of lets each built on the last costs memory in proportion to its length.
+    Shared(Arc<Plan>),
     /// A table supplied by the caller (a loaded file), read by name.
     Scan {
         table: String,

@@ -47,6 +47,7 @@ pub fn run(plan: &Plan, tables: &dyn TableSource, context: &EvalContext) -> Resu
 
 fn run_operator(plan: &Plan, tables: &dyn TableSource, context: &EvalContext) -> Result<Table> {
     match &plan.kind {
+        PlanKind::Shared(inner) => run(inner, tables, context),
         PlanKind::Scan { table } => scan(plan, table, tables),
         PlanKind::Constant(table) => Ok(Table::clone(table)),
         PlanKind::Print { exprs } => print::run(&plan.schema, exprs, context),
