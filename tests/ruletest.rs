@@ -293,3 +293,28 @@ fn rule_error_points_into_the_rule() {
         .stdout(predicates::str::contains("ERROR   broken.test.toml › runs"))
         .stdout(predicates::str::contains("--> broken.kql:2:3"));
 }
+
+#[test]
+fn externaldata_url_reads_mapped_fixture() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let root = dir.path();
+    std::fs::write(
+        root.join("rule.kql"),
+        "let Bad = externaldata (Ip:string) [@'https://example.invalid/bad-ips.csv'] with (format='csv');\n\
+         datatable(RemoteIP:string)['1.2.3.4', '5.6.7.8'] | where RemoteIP in (Bad)\n",
+    )
+    .expect("write rule");
+    std::fs::write(root.join("bad-ips.csv"), "1.2.3.4\n").expect("write fixture");
+    std::fs::write(
+        root.join("rule.test.toml"),
+        "rule = \"rule.kql\"\n\n[externaldata]\n\"https://example.invalid/bad-ips.csv\" = \"bad-ips.csv\"\n\n\
+         [[case]]\nname = \"listed address is reported\"\nexpect.rows = [{ RemoteIP = \"1.2.3.4\" }]\n",
+    )
+    .expect("write test file");
+    crate::support::kql_command()
+        .arg("test")
+        .arg(root)
+        .assert()
+        .success()
+        .stdout(predicates::str::contains("1 passed, 0 failed"));
+}

@@ -176,20 +176,14 @@ impl<'a> FileSetup<'a> {
 
     /// Runs the rule with this case's clock, tables and stubs.
     fn run_rule(&self, case: &Case, options: &RunOptions) -> Result<Table, String> {
-        if let Some((url, _)) = self.test_file.external_data.first() {
-            // TODO: hand `external_data` to the session once the engine runs
-            // `externaldata`, so that each URL reads its fixture file.
-            return Err(format!(
-                "externaldata stubs (\"{url}\") need `externaldata` support in the engine, \
-                 which is not available yet"
-            ));
-        }
         let now = case.now.or(self.test_file.now);
         let period = self.lookback_period(case, now)?;
 
         let mut session = Session::new();
         session.now = now;
         session.geo = options.geo.clone();
+        // `externaldata` reads each mapped URL from its fixture file instead of the network.
+        session.externaldata = self.test_file.external_data.iter().cloned().collect();
         let mut tables: HashMap<&str, Table> = HashMap::new();
         for (name, table) in &self.tables {
             if case.tables.iter().any(|source| &source.name == name) {
