@@ -1,5 +1,5 @@
 //! The engine's entry points for the command line, the REPL and the rule test runner:
-//! a [`Session`] holds loaded tables and settings and runs query text against them.
+//! a [`Session`] contains loaded tables and settings and runs query text against them.
 //!
 //! A [`Prelude`] (`--prelude FILE`) is joined in front of each query text, so that its
 //! `let` statements are in scope. Error spans then count bytes of the joined text;

@@ -1,5 +1,5 @@
 //! The bound query: tabular plans and typed scalar expressions with every name resolved.
-//! This is what the evaluator runs; it holds no unresolved names and no parse-time
+//! This is what the evaluator runs; it contains no unresolved names and no parse-time
 //! ambiguity, and every node that can fail at run time keeps its span.
 
 use std::sync::Arc;
@@ -13,7 +13,7 @@ use crate::eval::text::Needle;
 use crate::table::{Schema, Table};
 use crate::value::{Type, Value};
 
-/// A tabular plan node. Each node knows the schema it produces.
+/// A tabular plan node. Each node carries the schema it produces.
 #[derive(Debug, Clone)]
 pub struct Plan {
     pub kind: PlanKind,

@@ -54,7 +54,7 @@ fn report(error: &Error, source: &str, origin: &str) -> u8 {
     error.kind.exit_code() as u8
 }
 
-/// Reads the query text and says where it came from, for error messages.
+/// Reads the query text and returns where it came from, for error messages.
 fn read_query(args: &RunArgs) -> Result<(String, String), Error> {
     match (&args.query, &args.file) {
         (Some(text), None) => Ok((text.clone(), "<query>".to_string())),

@@ -126,7 +126,7 @@ pub fn evaluate(
                 }
             });
             // NOTE: a null left side gives false for `in` and true for `!in` here, as for
-            // `==` against a non-null value; Kusto's documentation does not say.
+            // `==` against a non-null value; Kusto's documentation does not state it.
             Value::Bool(found != *negated)
         }
         BoundKind::Between {

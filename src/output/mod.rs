@@ -40,7 +40,7 @@ pub struct TableOptions {
     pub width: Option<u16>,
     /// Maximum characters shown per cell before it is cut with `…`.
     pub max_cell_chars: Option<usize>,
-    /// Maximum rows shown; the footer says how many were left out.
+    /// Maximum rows shown; the footer states how many were left out.
     pub max_rows: Option<usize>,
 }
 

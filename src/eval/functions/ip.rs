@@ -243,8 +243,8 @@ fn format_ipv4_mask(args: &[Value], _: &EvalContext) -> Result<Value, String> {
 /// trailing dots dropped, that parse as four decimal octets. A run such as
 /// `54127.0.0.1` is one token and so not an address.
 ///
-/// NOTE: the reference says an address must be delimited by non-alphanumeric
-/// characters; treating a dot as part of the token (so `1.2.3.4.5` holds no address) is
+/// NOTE: the reference states that an address must be delimited by non-alphanumeric
+/// characters; treating a dot as part of the token (so `1.2.3.4.5` contains no address) is
 /// an inference.
 fn ipv4_tokens(text: &str) -> impl Iterator<Item = &str> {
     text.split(|c: char| !(c.is_ascii_alphanumeric() || c == '.'))
