@@ -530,3 +530,41 @@ fn time_columns_filled_per_row_across_files() {
              sentinel,2025-08-29T11:00:00.0000000Z,2025-08-29T11:00:00.0000000Z\n",
         );
 }
+
+/// A DeviceNetworkEvents file with a column that the built-in schema does not list.
+fn write_extra_column_export(dir: &tempfile::TempDir) {
+    fs::write(
+        dir.path().join("DeviceNetworkEvents.jsonl"),
+        "{\"Timestamp\":\"2025-08-29T10:00:00Z\",\"DeviceName\":\"a\",\"MyColumn\":\"alpha\"}\n\
+         {\"Timestamp\":\"2025-08-29T11:00:00Z\",\"DeviceName\":\"b\",\"MyColumn\":\"beta\"}\n",
+    )
+    .expect("write fixture");
+}
+
+#[test]
+fn extra_column_survives_name_dependent_operators() {
+    let dir = temp_dir();
+    write_extra_column_export(&dir);
+    let queries = [
+        (
+            "DeviceNetworkEvents | extend c = column_ifexists('MyColumn', 'none') | project c",
+            "c\nalpha\nbeta\n",
+        ),
+        (
+            "DeviceNetworkEvents | project-away Timestamp, TimeGenerated | project-keep My*",
+            "MyColumn\nalpha\nbeta\n",
+        ),
+        (
+            "DeviceNetworkEvents | summarize by MyColumn | sort by MyColumn asc",
+            "MyColumn\nalpha\nbeta\n",
+        ),
+    ];
+    for (query, expected) in queries {
+        kql_command()
+            .args(["run", "-q", query, "--format", "csv", "--data"])
+            .arg(dir.path())
+            .assert()
+            .success()
+            .stdout(expected);
+    }
+}

@@ -683,3 +683,22 @@ fn arg_max_tuple_names() {
     let with_star = run_error("print a = 1 | summarize (x, y) = arg_max(a, *)");
     assert_eq!(with_star.kind, ErrorKind::Unsupported);
 }
+
+// learn.microsoft.com/kusto/query/order-by-operator, "Using special floating-point values":
+// ascending is null, NaN, -inf, -5, 0, 5, +inf, and descending is the reverse with null last.
+#[test]
+fn sort_places_nan_and_infinities() {
+    let data = "datatable(x:real)[5.0, real(nan), real(null), real(-inf), 0.0, real(+inf), -5.0]";
+    let table = run(&format!("{data} | sort by x asc"));
+    assert_eq!(
+        column_text(&table, "x"),
+        ["", "NaN", "-Infinity", "-5", "0", "5", "Infinity"]
+    );
+    let table = run(&format!("{data} | sort by x desc"));
+    assert_eq!(
+        column_text(&table, "x"),
+        ["Infinity", "5", "0", "-5", "-Infinity", "NaN", ""]
+    );
+    let table = run(&format!("{data} | top 3 by x"));
+    assert_eq!(column_text(&table, "x"), ["Infinity", "5", "0"]);
+}

@@ -108,16 +108,38 @@ fn collect(plan: &Plan, needed: &BTreeSet<usize>, used: &mut UsedColumns) -> boo
             let right: BTreeSet<usize> = (0..lookup.right.schema.len()).collect();
             collect(&lookup.left, &left, used) && collect(&lookup.right, &right, used)
         }
+        // `summarize` outputs its keys and aggregates only, so it reads just the columns
+        // they name; `*` in `arg_max(x, *)` was already expanded to every column.
+        PlanKind::Summarize(summarize) => {
+            let mut input_needed = BTreeSet::new();
+            let mut followed = true;
+            for key in &summarize.keys {
+                followed &= expr_columns(key, &mut input_needed);
+            }
+            for aggregate in &summarize.aggregates {
+                for arg in &aggregate.args {
+                    followed &= expr_columns(arg, &mut input_needed);
+                }
+            }
+            followed && collect(&summarize.input, &input_needed, used)
+        }
+        // `sort` passes its input through and also reads its keys.
+        PlanKind::Sort { input, keys } => {
+            let mut input_needed = needed.clone();
+            let mut followed = true;
+            for key in keys {
+                followed &= expr_columns(&key.expr, &mut input_needed);
+            }
+            followed && collect(input, &input_needed, used)
+        }
+        PlanKind::Render { input, .. } => collect(input, needed, used),
         // NOTE: the operators below are not analysed yet, so a query that uses one loads
         // every column of every table.
         PlanKind::ExternalData(_)
-        | PlanKind::Summarize(_)
-        | PlanKind::Sort { .. }
         | PlanKind::Join(_)
         | PlanKind::MvExpand(_)
         | PlanKind::Union(_)
         | PlanKind::Parse(_)
-        | PlanKind::Render { .. }
         | PlanKind::MvApply(_)
         | PlanKind::MakeSeries(_) => false,
     }
@@ -209,8 +231,35 @@ mod tests {
 
     #[test]
     fn unfollowed_operator_disables_pruning() {
-        assert!(used_by("DeviceNetworkEvents | summarize count() by DeviceName").is_empty());
-        assert!(used_by("DeviceNetworkEvents | sort by Timestamp | take 1").is_empty());
+        let query = "DeviceNetworkEvents | parse RemoteUrl with * '//' Host '/' * | project Host";
+        assert!(used_by(query).is_empty());
+    }
+
+    #[test]
+    fn summarize_reads_keys_and_arguments() {
+        let used = used_by(
+            "DeviceNetworkEvents | summarize count(), dcount(RemoteIP) by DeviceName, bin(TimeGenerated, 1h)",
+        );
+        assert_eq!(
+            names(&used, "DeviceNetworkEvents"),
+            ["DeviceName", "RemoteIP", "TimeGenerated"]
+        );
+    }
+
+    #[test]
+    fn summarize_with_star_loads_in_full() {
+        let used = used_by("DeviceNetworkEvents | summarize arg_max(TimeGenerated, *) by DeviceId");
+        assert!(!used.contains_key("DeviceNetworkEvents"));
+    }
+
+    #[test]
+    fn sort_reads_its_keys() {
+        let used =
+            used_by("DeviceNetworkEvents | sort by RemotePort | project DeviceName | take 3");
+        assert_eq!(
+            names(&used, "DeviceNetworkEvents"),
+            ["DeviceName", "RemotePort"]
+        );
     }
 
     #[test]

@@ -221,7 +221,8 @@ fn load_and_run(
             .split_once('=')
             .is_some_and(|(_, path)| path == "-")
     });
-    let catalog_plan = if reads_stdin || args.strict {
+    let full_text = engine::joined_text(session.prelude.as_ref(), query);
+    let catalog_plan = if reads_stdin || args.strict || depends_on_every_column(&full_text) {
         None
     } else {
         let catalog = SchemaCatalog::new(schemas.to_vec());
@@ -261,6 +262,27 @@ fn load_and_run(
     request.columns.clear();
     tables::load_into(session, &request)?;
     Ok(session.run(query))
+}
+
+/// Constructs whose result depends on columns the query does not name, and that the
+/// catalog binding cannot see: a file column missing from the built-in schema would be
+/// pruned, and `column_ifexists` would then take its default or `project-away` would drop
+/// it. The check is on text, so a mention in a comment only costs speed.
+const NAME_DEPENDENT: [&str; 8] = [
+    "column_ifexists",
+    "project-away",
+    "project-keep",
+    "project-reorder",
+    "project-rename",
+    "getschema",
+    "pack_all",
+    "bag_unpack",
+];
+
+/// True when the query may read columns that pruning cannot foresee; it then loads every
+/// column.
+fn depends_on_every_column(text: &str) -> bool {
+    NAME_DEPENDENT.iter().any(|name| text.contains(name))
 }
 
 /// Runs the query over a JSON lines file chunk by chunk (see `kql::stream`), with the

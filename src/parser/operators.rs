@@ -56,7 +56,7 @@ pub const SUPPORTED_OPERATORS: [&str; 31] = [
 
 /// KQL operators that exist but that this engine does not run yet. Naming them gives a
 /// "not supported yet" error instead of a syntax error.
-pub const KNOWN_UNSUPPORTED_OPERATORS: [&str; 19] = [
+pub const KNOWN_UNSUPPORTED_OPERATORS: [&str; 17] = [
     "parse-kv",
     "sample",
     "sample-distinct",
@@ -71,8 +71,6 @@ pub const KNOWN_UNSUPPORTED_OPERATORS: [&str; 19] = [
     "consume",
     "find",
     "range",
-    "print",
-    "externaldata",
     "graph-match",
     "make-graph",
     "project-smart",

@@ -51,7 +51,16 @@ fn compare_for_sort(a: &Value, b: &Value, key: &SortSpec) -> Ordering {
         }
         (false, false) => {}
     }
-    let ordering = order(a, b).unwrap_or(Ordering::Equal);
+    // NaN sorts below every other number, so ascending order is null, NaN, -inf, …, +inf
+    // and descending order is +inf, …, -inf, NaN, null
+    // (learn.microsoft.com/kusto/query/order-by-operator, "Using special floating-point values").
+    let is_nan = |value: &Value| matches!(value, Value::Real(x) if x.is_nan());
+    let ordering = match (is_nan(a), is_nan(b)) {
+        (true, true) => Ordering::Equal,
+        (true, false) => Ordering::Less,
+        (false, true) => Ordering::Greater,
+        (false, false) => order(a, b).unwrap_or(Ordering::Equal),
+    };
     if key.descending {
         ordering.reverse()
     } else {
