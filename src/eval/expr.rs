@@ -259,11 +259,13 @@ pub fn arithmetic(op: Arithmetic, left: &Value, right: &Value) -> Value {
             Some(Real(real_arithmetic(op, a, b)))
         }
         (DateTime(a), Timespan(b)) => match op {
-            Arithmetic::Add => a.checked_add(*b).map(DateTime),
-            Arithmetic::Subtract => a.checked_sub(*b).map(DateTime),
+            Arithmetic::Add => a.checked_add(*b).and_then(datetime_in_range),
+            Arithmetic::Subtract => a.checked_sub(*b).and_then(datetime_in_range),
             _ => None,
         },
-        (Timespan(a), DateTime(b)) if op == Arithmetic::Add => a.checked_add(*b).map(DateTime),
+        (Timespan(a), DateTime(b)) if op == Arithmetic::Add => {
+            a.checked_add(*b).and_then(datetime_in_range)
+        }
         (DateTime(a), DateTime(b)) if op == Arithmetic::Subtract => a.checked_sub(*b).map(Timespan),
         (Timespan(a), Timespan(b)) => match op {
             Arithmetic::Add => a.checked_add(*b).map(Timespan),
@@ -286,6 +288,18 @@ pub fn arithmetic(op: Arithmetic, left: &Value, right: &Value) -> Value {
         _ => None,
     };
     result.unwrap_or(Null)
+}
+
+/// The datetime range Kusto supports, 0001-01-01 to 9999-12-31T23:59:59.9999999, in ticks
+/// since the Unix epoch.
+const MIN_DATETIME_TICKS: i64 = -621_355_968_000_000_000;
+const MAX_DATETIME_TICKS: i64 = 2_534_023_007_999_999_999;
+
+/// Wraps ticks as a datetime, or gives `None` (null) outside the supported range.
+fn datetime_in_range(ticks: i64) -> Option<Value> {
+    (MIN_DATETIME_TICKS..=MAX_DATETIME_TICKS)
+        .contains(&ticks)
+        .then_some(Value::DateTime(ticks))
 }
 
 fn ticks_from_f64(ticks: f64) -> Option<Value> {
@@ -562,6 +576,19 @@ mod tests {
                 &Value::Timespan(crate::value::TICKS_PER_DAY / 24)
             ),
             Value::Real(24.0)
+        );
+    }
+
+    #[test]
+    fn datetime_arithmetic_outside_range_is_null() {
+        let day = Value::Timespan(crate::value::TICKS_PER_DAY);
+        let last = Value::DateTime(MAX_DATETIME_TICKS - crate::value::TICKS_PER_DAY + 1);
+        assert_eq!(arithmetic(Arithmetic::Add, &last, &day), Value::Null);
+        let first = Value::DateTime(MIN_DATETIME_TICKS);
+        assert_eq!(arithmetic(Arithmetic::Subtract, &first, &day), Value::Null);
+        assert_eq!(
+            arithmetic(Arithmetic::Add, &first, &day).to_kusto_string(),
+            "0001-01-02T00:00:00.0000000Z"
         );
     }
 
