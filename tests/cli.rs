@@ -568,3 +568,26 @@ fn extra_column_survives_name_dependent_operators() {
             .stdout(expected);
     }
 }
+
+#[test]
+fn join_pruning_keeps_clashing_names_right() {
+    let dir = temp_dir();
+    fs::write(
+        dir.path().join("DeviceNetworkEvents.jsonl"),
+        "{\"DeviceId\":\"d1\",\"DeviceName\":\"left-name\",\"RemotePort\":443}\n",
+    )
+    .expect("write fixture");
+    fs::write(
+        dir.path().join("DeviceInfo.jsonl"),
+        "{\"DeviceId\":\"d1\",\"DeviceName\":\"right-name\",\"OSPlatform\":\"Windows11\"}\n",
+    )
+    .expect("write fixture");
+    // The right side's DeviceName is DeviceName1 in the output, whichever columns load.
+    let query = "DeviceNetworkEvents | join kind=inner DeviceInfo on DeviceId | project DeviceName1, OSPlatform";
+    kql_command()
+        .args(["run", "-q", query, "--format", "csv", "--data"])
+        .arg(dir.path())
+        .assert()
+        .success()
+        .stdout("DeviceName1,OSPlatform\nright-name,Windows11\n");
+}

@@ -16,7 +16,7 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use super::plan::{BoundExpr, BoundKind, Needles, Plan, PlanKind, ProjectColumn};
+use super::plan::{BoundExpr, BoundKind, JoinColumn, Needles, Plan, PlanKind, ProjectColumn};
 
 /// Column names per table name, sorted.
 pub type UsedColumns = HashMap<String, BTreeSet<String>>;
@@ -135,8 +135,27 @@ fn collect(plan: &Plan, needed: &BTreeSet<usize>, used: &mut UsedColumns) -> boo
         PlanKind::Render { input, .. } => collect(input, needed, used),
         // NOTE: the operators below are not analysed yet, so a query that uses one loads
         // every column of every table.
+        // `join` reads its keys and the columns of each side that reach needed output
+        // columns. A pruned column could change how clashing names are suffixed (`A1`),
+        // but then the query fails to bind or its result columns differ, and the caller
+        // loads every column.
+        PlanKind::Join(join) => {
+            let mut left_needed: BTreeSet<usize> = join.left_keys.iter().copied().collect();
+            let mut right_needed: BTreeSet<usize> = join.right_keys.iter().copied().collect();
+            for position in needed {
+                match join.output.get(*position) {
+                    Some(JoinColumn::Left(index)) => {
+                        left_needed.insert(*index);
+                    }
+                    Some(JoinColumn::Right(index)) => {
+                        right_needed.insert(*index);
+                    }
+                    None => {}
+                }
+            }
+            collect(&join.left, &left_needed, used) && collect(&join.right, &right_needed, used)
+        }
         PlanKind::ExternalData(_)
-        | PlanKind::Join(_)
         | PlanKind::MvExpand(_)
         | PlanKind::Union(_)
         | PlanKind::Parse(_)
@@ -250,6 +269,16 @@ mod tests {
     fn summarize_with_star_loads_in_full() {
         let used = used_by("DeviceNetworkEvents | summarize arg_max(TimeGenerated, *) by DeviceId");
         assert!(!used.contains_key("DeviceNetworkEvents"));
+    }
+
+    #[test]
+    fn join_reads_keys_and_needed_columns() {
+        let used = used_by(
+            "DeviceNetworkEvents | join kind=inner (DeviceInfo | project DeviceId, OSPlatform) on DeviceId \
+             | summarize count() by OSPlatform",
+        );
+        assert_eq!(names(&used, "DeviceNetworkEvents"), ["DeviceId"]);
+        assert_eq!(names(&used, "DeviceInfo"), ["DeviceId", "OSPlatform"]);
     }
 
     #[test]
