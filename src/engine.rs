@@ -16,7 +16,7 @@ use crate::eval::{self, EvalContext, GeoLoader};
 use crate::parser;
 use crate::table::Table;
 
-/// Where `geo_info_from_ip_address` reads from.
+/// The database that `geo_info_from_ip_address` reads.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub enum GeoSource {
     /// The country database compiled into the binary.

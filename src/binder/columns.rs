@@ -180,7 +180,7 @@ fn looks_like_extend(columns: &[ProjectColumn], input_len: usize) -> bool {
 }
 
 /// Adds the positions of the input columns that `expr` reads. Returns false when the
-/// expression holds a subquery, whose tables this analysis does not follow.
+/// expression contains a subquery, whose tables this analysis does not follow.
 fn expr_columns(expr: &BoundExpr, columns: &mut BTreeSet<usize>) -> bool {
     match &expr.kind {
         BoundKind::Literal(_) => true,

@@ -175,7 +175,7 @@ pub struct MakeSeriesPlan {
     pub nonempty: bool,
 }
 
-/// Where one `mv-apply` output column comes from.
+/// The source of one `mv-apply` output column.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ApplyColumn {
     /// The input row's column, repeated for each subquery row.

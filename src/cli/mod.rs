@@ -205,7 +205,7 @@ fn run(args: RunArgs) -> u8 {
 ///
 /// When the query binds against the built-in catalog, only the columns it reads are
 /// loaded. If the query then fails or its result columns differ from the catalog binding,
-/// it runs again on tables with every column, so that pruning never changes an answer or
+/// it runs again on tables with every column, so that pruning never changes a result or
 /// an error.
 fn load_and_run(
     session: &mut Session,

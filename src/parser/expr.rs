@@ -147,7 +147,7 @@ fn and_expression(input: Input<'_>) -> PResult<'_, Expr> {
     Ok((rest, left))
 }
 
-/// What follows the left operand at the comparison level.
+/// The part of a comparison that follows the left operand.
 enum ComparisonTail {
     Binary(BinaryOp),
     In {
