@@ -205,7 +205,7 @@ pub fn check_with_prelude(
     })
 }
 
-/// The current time in ticks since the Unix epoch.
+/// Returns the current time in ticks since the Unix epoch.
 pub fn system_now() -> i64 {
     let now = chrono::Utc::now();
     now.timestamp() * crate::value::TICKS_PER_SECOND + i64::from(now.timestamp_subsec_nanos() / 100)

@@ -501,10 +501,18 @@ fn bind_binary(
             (kind, Type::Bool)
         }
         BinaryOp::Str(string_op) => {
+            let prepared = match &right_bound.kind {
+                BoundKind::Literal(value) => Some(Needle::new(
+                    &value.to_kusto_string(),
+                    string_op.case_sensitive,
+                )),
+                _ => None,
+            };
             let kind = BoundKind::StringTest {
                 op: string_op,
                 text: boxed(left),
                 needle: boxed(right_bound),
+                prepared,
             };
             (kind, Type::Bool)
         }

@@ -56,7 +56,7 @@ pub struct BoundQuery {
     pub now: Option<i64>,
 }
 
-/// What a `let` name or a function parameter stands for.
+/// The meaning of a `let` name or a function parameter.
 #[derive(Debug, Clone)]
 enum Binding {
     Scalar(BoundExpr),

@@ -284,11 +284,13 @@ pub enum BoundKind {
     },
     And(Box<BoundExpr>, Box<BoundExpr>),
     Or(Box<BoundExpr>, Box<BoundExpr>),
-    /// `has`, `contains`, `startswith`, … against a needle computed per row.
+    /// `has`, `contains`, `startswith`, … against a needle.
     StringTest {
         op: StringOp,
         text: Box<BoundExpr>,
         needle: Box<BoundExpr>,
+        /// The needle prepared once when it is a constant, so no row folds it again.
+        prepared: Option<Needle>,
     },
     /// `has_any` / `has_all` against needles; constant needles are lowercased once.
     HasAny {

@@ -288,7 +288,7 @@ fn next_chunk(
     }
 }
 
-/// Reads from `reader` until `buffer` holds `length` bytes or the input ends; returns
+/// Reads from `reader` until `buffer` contains `length` bytes or the input ends; returns
 /// whether it ended.
 fn fill(
     reader: &mut impl BufRead,

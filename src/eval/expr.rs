@@ -58,10 +58,22 @@ pub fn evaluate(
                 _ => Value::Null,
             }
         }
-        BoundKind::StringTest { op, text, needle } => {
+        BoundKind::StringTest {
+            op,
+            text,
+            needle,
+            prepared,
+        } => {
             let text = evaluate(text, table, row, context)?.to_kusto_string();
-            let needle_text = evaluate(needle, table, row, context)?.to_kusto_string();
-            let needle = Needle::new(&needle_text, op.case_sensitive);
+            let per_row;
+            let needle = match prepared {
+                Some(constant) => constant,
+                None => {
+                    let needle_text = evaluate(needle, table, row, context)?.to_kusto_string();
+                    per_row = Needle::new(&needle_text, op.case_sensitive);
+                    &per_row
+                }
+            };
             let found = match op.test {
                 StringTest::Has => needle.is_term_in(&text),
                 StringTest::HasPrefix => needle.is_term_prefix_in(&text),

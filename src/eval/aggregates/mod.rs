@@ -5,7 +5,7 @@
 //! catalog. An aggregate receives the rows of one group by position and evaluates its
 //! argument expressions over them itself, so `arg_max` can read the winning row's other
 //! columns without copying every row. Null values are skipped by every aggregate, as the
-//! summarize reference says (learn.microsoft.com/kusto/query/summarize-operator,
+//! summarize reference states (learn.microsoft.com/kusto/query/summarize-operator,
 //! "Default values of aggregations").
 
 mod collect;
@@ -140,7 +140,7 @@ pub fn lookup(name: &str) -> Option<&'static Aggregate> {
     catalog().get(name).copied()
 }
 
-/// Every supported aggregate, sorted by name.
+/// Returns every supported aggregate, sorted by name.
 pub fn all() -> Vec<&'static Aggregate> {
     let mut aggregates: Vec<&'static Aggregate> = catalog().values().copied().collect();
     aggregates.sort_by_key(|aggregate| aggregate.name);
