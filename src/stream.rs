@@ -79,6 +79,7 @@ fn row_local_table(plan: &Plan) -> Option<&str> {
         | PlanKind::Union(_)
         | PlanKind::Parse(_)
         | PlanKind::Render { .. }
+        | PlanKind::Serialize { .. }
         | PlanKind::MvApply(_)
         | PlanKind::MakeSeries(_) => None,
     }
@@ -104,6 +105,7 @@ fn scans(plan: &Plan, table: &str) -> bool {
         | PlanKind::Union(_)
         | PlanKind::Parse(_)
         | PlanKind::Render { .. }
+        | PlanKind::Serialize { .. }
         | PlanKind::MvApply(_)
         | PlanKind::MakeSeries(_) => true,
     }

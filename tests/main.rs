@@ -9,3 +9,4 @@ mod repl;
 mod ruletest;
 mod semantics;
 mod support;
+mod window;

@@ -132,7 +132,9 @@ fn collect(plan: &Plan, needed: &BTreeSet<usize>, used: &mut UsedColumns) -> boo
             }
             followed && collect(input, &input_needed, used)
         }
-        PlanKind::Render { input, .. } => collect(input, needed, used),
+        PlanKind::Render { input, .. } | PlanKind::Serialize { input } => {
+            collect(input, needed, used)
+        }
         // NOTE: the operators below are not analysed yet, so a query that uses one loads
         // every column of every table.
         // `join` reads its keys and the columns of each side that reach needed output
@@ -219,6 +221,14 @@ fn expr_columns(expr: &BoundExpr, columns: &mut BTreeSet<usize>) -> bool {
         }
         BoundKind::Call { args, .. } => args.iter().all(|arg| expr_columns(arg, columns)),
         BoundKind::ToScalar(_) | BoundKind::SubqueryColumn(_) => false,
+        BoundKind::Window { value, default, .. } => {
+            let default_followed = match default {
+                Some(default) => expr_columns(default, columns),
+                None => true,
+            };
+            expr_columns(value, columns) & default_followed
+        }
+        BoundKind::RowNumber { .. } => true,
     }
 }
 

@@ -403,6 +403,9 @@ pub fn bind_special_call(
             format!("`{}` is a `let` value, not a function", name.name),
         )));
     }
+    if let Some(bound) = super::window::bind_window_call(binder, &name.name, args, expr, schema) {
+        return Some(bound);
+    }
     match name.name.as_str() {
         "toscalar" => Some(bind_toscalar(binder, args, expr)),
         "column_ifexists" => Some(bind_column_ifexists(binder, args, expr, schema)),

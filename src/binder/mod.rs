@@ -19,6 +19,7 @@ mod series;
 mod sources;
 mod summarize;
 mod tabular;
+mod window;
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -75,6 +76,19 @@ struct Scope {
     row_context: usize,
 }
 
+/// Scalar functions that the binder handles itself instead of the function catalog,
+/// because they read the row order, the input schema or a table: name and signature.
+pub const BINDER_FUNCTIONS: &[(&str, &str)] = &[
+    (
+        "column_ifexists",
+        "column_ifexists(columnName, defaultValue)",
+    ),
+    ("next", "next(column [, offset [, default_value]])"),
+    ("prev", "prev(column [, offset [, default_value]])"),
+    ("row_number", "row_number([start_index])"),
+    ("toscalar", "toscalar(expression)"),
+];
+
 /// Resolves names and types in a script against the given tables.
 pub struct Binder<'a> {
     tables: &'a dyn SchemaSource,
@@ -85,6 +99,9 @@ pub struct Binder<'a> {
     next_row_context: usize,
     /// The number the next subquery gets; the evaluator caches results by this number.
     next_subquery: usize,
+    /// True while binding the expressions of an operator whose input rows are serialized
+    /// (ordered), where window functions such as `prev()` are allowed.
+    serialized_input: bool,
 }
 
 impl<'a> Binder<'a> {
@@ -95,6 +112,7 @@ impl<'a> Binder<'a> {
             row_context: 0,
             next_row_context: 1,
             next_subquery: 0,
+            serialized_input: false,
         }
     }
 

@@ -80,6 +80,11 @@ pub enum PlanKind {
     /// `union`: the inputs' rows one after another, columns mapped by name.
     Union(Vec<UnionInput>),
     Parse(Box<ParsePlan>),
+    /// `serialize`: the rows pass through, marked as ordered so that window functions
+    /// such as `prev()` may read neighbouring rows.
+    Serialize {
+        input: Box<Plan>,
+    },
     /// `render`: the rows pass through; `chart` is the requested visualization.
     Render {
         input: Box<Plan>,
@@ -332,6 +337,18 @@ pub enum BoundKind {
     /// The first column of a table as the right side of `in`; appears only in
     /// [`BoundKind::In`]'s list.
     SubqueryColumn(Subquery),
+    /// `prev(expr, offset, default)` and `next(…)`: `value` computed at the row `offset`
+    /// rows before or after the current one, or `default` past either end.
+    Window {
+        value: Box<BoundExpr>,
+        /// Negative for `prev`, positive for `next`.
+        offset: i64,
+        default: Option<Box<BoundExpr>>,
+    },
+    /// `row_number(start)`: `start` on the first row, one more on each next row.
+    RowNumber {
+        start: i64,
+    },
 }
 
 /// The right side of `has_any`/`has_all`.

@@ -244,15 +244,22 @@ pub fn bind_project_reorder(
     Ok(keep_columns(input, order, None, span))
 }
 
-/// `serialize [Name = expr, …]`: rows keep their order, which this engine always does;
-/// the assignments work as in `extend`.
+/// `serialize [Name = expr, …]`: rows keep their order, which this engine always does,
+/// and window functions may read it from here on; the assignments work as in `extend`.
 pub fn bind_serialize(
     binder: &mut Binder<'_>,
     input: Plan,
     assignments: &[Assignment],
     span: Span,
 ) -> Result<Plan> {
-    let mut plan = input;
+    let schema = input.schema.clone();
+    let mut plan = Plan {
+        kind: PlanKind::Serialize {
+            input: Box::new(input),
+        },
+        schema,
+        span: span.clone(),
+    };
     for assignment in assignments {
         plan = super::tabular::bind_extend_one(binder, plan, assignment, span.clone())?;
     }

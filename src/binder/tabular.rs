@@ -123,6 +123,34 @@ pub(super) fn bind_operator(
     input: Plan,
     operator: &Operator,
 ) -> Result<Plan> {
+    let serialized = matches!(operator.kind, OperatorKind::Serialize(_)) || is_serialized(&input);
+    let outer = std::mem::replace(&mut binder.serialized_input, serialized);
+    let bound = bind_operator_kind(binder, input, operator);
+    binder.serialized_input = outer;
+    bound
+}
+
+/// True when the rows of `plan` are serialized, so window functions may be used on them.
+/// `sort`, `top` and `serialize` serialize their output, `count`, `summarize`, `join`,
+/// `mv-expand`, `make-series` and `evaluate` do not, and other operators keep their
+/// input's state (learn.microsoft.com/kusto/query/serialize-operator). Operators whose
+/// state this function does not know count as not serialized, which only rejects more
+/// queries.
+pub(super) fn is_serialized(plan: &Plan) -> bool {
+    match &plan.kind {
+        PlanKind::Sort { .. } | PlanKind::Serialize { .. } => true,
+        PlanKind::Shared(inner) => is_serialized(inner),
+        PlanKind::Where { input, .. }
+        | PlanKind::Project { input, .. }
+        | PlanKind::Take { input, .. }
+        | PlanKind::Render { input, .. } => is_serialized(input),
+        PlanKind::Parse(parse) => is_serialized(&parse.input),
+        PlanKind::Lookup(lookup) => is_serialized(&lookup.left),
+        _ => false,
+    }
+}
+
+fn bind_operator_kind(binder: &mut Binder<'_>, input: Plan, operator: &Operator) -> Result<Plan> {
     let span = operator.span.clone();
     match &operator.kind {
         OperatorKind::Where(predicate) => {

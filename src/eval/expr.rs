@@ -188,6 +188,28 @@ pub fn evaluate(
             .first()
             .cloned()
             .unwrap_or(Value::Null),
+        BoundKind::Window {
+            value,
+            offset,
+            default,
+        } => {
+            let target = i64::try_from(row)
+                .ok()
+                .and_then(|row| row.checked_add(*offset))
+                .and_then(|target| usize::try_from(target).ok())
+                .filter(|&target| target < table.row_count);
+            match (target, default) {
+                (Some(target), _) => evaluate(value, table, target, context)?,
+                (None, Some(default)) => evaluate(default, table, row, context)?,
+                (None, None) => Value::Null,
+            }
+        }
+        BoundKind::RowNumber { start } => Value::Long(
+            i64::try_from(row)
+                .ok()
+                .and_then(|row| row.checked_add(*start))
+                .ok_or_else(|| evaluation_error(&expr.span, "row_number() overflowed a long"))?,
+        ),
         BoundKind::SubqueryColumn(_) => {
             return Err(evaluation_error(
                 &expr.span,

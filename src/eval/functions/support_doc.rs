@@ -8,6 +8,7 @@
 use std::fmt::Write;
 
 use super::{all, KNOWN_UNSUPPORTED};
+use crate::binder::BINDER_FUNCTIONS;
 use crate::parser::{KNOWN_UNSUPPORTED_OPERATORS, SUPPORTED_OPERATORS};
 
 /// Renders the support document as Markdown.
@@ -39,17 +40,17 @@ pub fn render() -> String {
     out.push_str(&code_list(&unsupported_operators));
     out.push_str("\n\n");
 
-    let functions = all();
+    let mut functions: Vec<(&str, &str)> = all()
+        .iter()
+        .map(|function| (function.name, function.signature))
+        .chain(BINDER_FUNCTIONS.iter().copied())
+        .collect();
+    functions.sort_unstable();
     out.push_str("## Scalar functions\n\n");
     out.push_str(&format!("Supported ({}):\n\n", functions.len()));
     out.push_str("| function | signature |\n|---|---|\n");
-    for function in &functions {
-        let _ = writeln!(
-            out,
-            "| `{}` | `{}` |",
-            function.name,
-            function.signature.replace('|', "\\|")
-        );
+    for (name, signature) in &functions {
+        let _ = writeln!(out, "| `{name}` | `{}` |", signature.replace('|', "\\|"));
     }
     out.push('\n');
 

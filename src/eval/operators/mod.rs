@@ -103,7 +103,9 @@ fn run_operator(plan: &Plan, tables: &dyn TableSource, context: &EvalContext) ->
             let input = run(&parse.input, tables, context)?;
             parse::run(&input, parse, &plan.schema, context)
         }
-        PlanKind::Render { input, .. } => run(input, tables, context),
+        PlanKind::Render { input, .. } | PlanKind::Serialize { input } => {
+            run(input, tables, context)
+        }
     }
 }
 

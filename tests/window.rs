@@ -1,0 +1,87 @@
+//! Window functions: `prev()`, `next()` and `row_number()` over serialized rows.
+
+use kql::error::ErrorKind;
+
+use crate::support::{column_text, run, run_error};
+
+const SENSOR: &str = "datatable(t:long, v:string)[3, 'c', 1, 'a', 2, 'b', 4, 'd']";
+
+// learn.microsoft.com/kusto/query/prev-function: the value `offset` rows back (1 by
+// default), or the default value (null by default) when there is no such row.
+#[test]
+fn prev_reads_earlier_rows() {
+    let table = run(&format!(
+        "{SENSOR} | sort by t asc | extend p = prev(v), p2 = prev(v, 2, 'none'), d = t - prev(t)"
+    ));
+    assert_eq!(column_text(&table, "p"), ["", "a", "b", "c"]);
+    assert_eq!(column_text(&table, "p2"), ["none", "none", "a", "b"]);
+    assert_eq!(column_text(&table, "d"), ["", "1", "1", "1"]);
+}
+
+// learn.microsoft.com/kusto/query/next-function: the value `offset` rows ahead.
+#[test]
+fn next_reads_later_rows() {
+    let table = run(&format!(
+        "{SENSOR} | serialize | extend n = next(t), n2 = next(t, 2, -1)"
+    ));
+    assert_eq!(column_text(&table, "t"), ["3", "1", "2", "4"]);
+    assert_eq!(column_text(&table, "n"), ["1", "2", "4", ""]);
+    assert_eq!(column_text(&table, "n2"), ["2", "4", "-1", "-1"]);
+}
+
+// learn.microsoft.com/kusto/query/row-number-function: numbering starts at 1, or at the
+// given start index, in the serialized order.
+#[test]
+fn row_number_counts_in_order() {
+    let table = run(&format!(
+        "{SENSOR} | sort by t desc | extend rn = row_number(), from7 = row_number(7)"
+    ));
+    assert_eq!(column_text(&table, "t"), ["4", "3", "2", "1"]);
+    assert_eq!(column_text(&table, "rn"), ["1", "2", "3", "4"]);
+    assert_eq!(column_text(&table, "from7"), ["7", "8", "9", "10"]);
+    let numbered = run(&format!(
+        "{SENSOR} | serialize rn = row_number() | where rn > 3"
+    ));
+    assert_eq!(column_text(&numbered, "v"), ["d"]);
+}
+
+// learn.microsoft.com/kusto/query/serialize-operator: `where`, `extend` and `project`
+// keep the serialization; `summarize` and `join` remove it.
+#[test]
+fn window_functions_need_serialized_rows() {
+    let preserved = run(&format!(
+        "{SENSOR} | top 3 by t asc | where t > 1 | project t | extend p = prev(t)"
+    ));
+    assert_eq!(column_text(&preserved, "p"), ["", "2"]);
+    for query in [
+        format!("{SENSOR} | extend p = prev(t)"),
+        format!("{SENSOR} | sort by t | summarize count() by v | extend n = next(v)"),
+        format!("{SENSOR} | serialize | join ({SENSOR}) on t | extend r = row_number()"),
+    ] {
+        let error = run_error(&query);
+        assert_eq!(error.kind, ErrorKind::TypeMismatch, "{query}");
+        assert!(error.message.contains("serialized"), "{}", error.message);
+    }
+}
+
+#[test]
+fn window_function_arguments_are_checked() {
+    let wrong_default = run_error(&format!(
+        "{SENSOR} | serialize | extend p = prev(t, 1, 'x')"
+    ));
+    assert!(
+        wrong_default.message.contains("default"),
+        "{}",
+        wrong_default.message
+    );
+    let negative = run_error(&format!("{SENSOR} | serialize | extend p = prev(t, -1)"));
+    assert!(
+        negative.message.contains("negative"),
+        "{}",
+        negative.message
+    );
+    let restart = run_error(&format!(
+        "{SENSOR} | serialize | extend r = row_number(1, t > 2)"
+    ));
+    assert_eq!(restart.kind, ErrorKind::Unsupported);
+}
