@@ -626,3 +626,39 @@ fn long_chain_of_tabular_lets_runs() {
     query.push_str("t1999");
     assert_eq!(column_text(&run(&query), "x"), ["1999"]);
 }
+
+// learn.microsoft.com/kusto/query/pack-all-function: the example's four rows, packed
+// with and without `ignore_null_empty`; the second bag does not contain `Packed`.
+#[test]
+fn pack_all_packs_input_columns() {
+    let table = run("datatable(Source:string,Target:string,CharsCount:long)
+        ['555-1234','555-1212',46, '555-1234','555-1213',50, '555-1313','',42, '','555-3456',74]
+        | extend Packed=pack_all(), PackedIgnoreNullEmpty=pack_all(true)");
+    assert_eq!(
+        column_text(&table, "Packed"),
+        [
+            r#"{"Source":"555-1234","Target":"555-1212","CharsCount":46}"#,
+            r#"{"Source":"555-1234","Target":"555-1213","CharsCount":50}"#,
+            r#"{"Source":"555-1313","Target":"","CharsCount":42}"#,
+            r#"{"Source":"","Target":"555-3456","CharsCount":74}"#,
+        ]
+    );
+    assert_eq!(
+        column_text(&table, "PackedIgnoreNullEmpty"),
+        [
+            r#"{"Source":"555-1234","Target":"555-1212","CharsCount":46}"#,
+            r#"{"Source":"555-1234","Target":"555-1213","CharsCount":50}"#,
+            r#"{"Source":"555-1313","CharsCount":42}"#,
+            r#"{"Target":"555-3456","CharsCount":74}"#,
+        ]
+    );
+}
+
+#[test]
+fn pack_all_skips_null_numbers_when_asked() {
+    let table = run(
+        "datatable(a:long, b:string)[long(null), 'x'] | project p = pack_all(true), q = pack_all()",
+    );
+    assert_eq!(column_text(&table, "p"), [r#"{"b":"x"}"#]);
+    assert_eq!(column_text(&table, "q"), [r#"{"a":null,"b":"x"}"#]);
+}

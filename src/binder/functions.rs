@@ -408,6 +408,7 @@ pub fn bind_special_call(
     }
     match name.name.as_str() {
         "toscalar" => Some(bind_toscalar(binder, args, expr)),
+        "pack_all" => Some(bind_pack_all(binder, args, expr, schema)),
         "column_ifexists" => Some(bind_column_ifexists(binder, args, expr, schema)),
         "materialize" => Some(Err(Error::at(
             ErrorKind::TypeMismatch,
@@ -416,6 +417,69 @@ pub fn bind_special_call(
         ))),
         other => cloud_only(other).map(|function| Err(function.error(name.span.clone()))),
     }
+}
+
+/// `pack_all([ignore_null_empty])`: a bag of the operator's input columns, so that in
+/// `extend A = pack_all(), B = pack_all()` neither bag contains `A`
+/// (learn.microsoft.com/kusto/query/pack-all-function).
+// NOTE: an `extend` that replaces an input column before `pack_all()` in the same
+// operator packs the new value; the reference does not say which value Kusto packs.
+fn bind_pack_all(
+    binder: &mut Binder<'_>,
+    args: &[Expr],
+    expr: &Expr,
+    schema: &Schema,
+) -> Result<BoundExpr> {
+    let flag = match args {
+        [] => BoundExpr {
+            kind: BoundKind::Literal(Value::Bool(false)),
+            ty: Type::Bool,
+            span: expr.span.clone(),
+        },
+        [flag] => {
+            let bound = binder.bind_scalar(flag, schema)?;
+            if bound.ty != Type::Bool {
+                return Err(Error::at(
+                    ErrorKind::TypeMismatch,
+                    flag.span.clone(),
+                    format!("the argument of `pack_all` must be bool, not {}", bound.ty),
+                ));
+            }
+            bound
+        }
+        _ => {
+            return Err(Error::at(
+                ErrorKind::TypeMismatch,
+                expr.span.clone(),
+                format!(
+                    "`pack_all` takes 0 or 1 arguments, but {} were given",
+                    args.len()
+                ),
+            ))
+        }
+    };
+    let mut bound_args = vec![flag];
+    for (index, field) in schema.fields.iter().enumerate().take(binder.input_width) {
+        bound_args.push(BoundExpr {
+            kind: BoundKind::Literal(Value::from(field.name.as_str())),
+            ty: Type::String,
+            span: expr.span.clone(),
+        });
+        bound_args.push(BoundExpr {
+            kind: BoundKind::Column(index),
+            ty: field.ty,
+            span: expr.span.clone(),
+        });
+    }
+    Ok(BoundExpr {
+        kind: BoundKind::Call {
+            function: &crate::eval::functions::dynamic::PACK_ALL,
+            args: bound_args,
+            prepared: None,
+        },
+        ty: Type::Dynamic,
+        span: expr.span.clone(),
+    })
 }
 
 /// `toscalar(expr)`: the first column of the first row of a table, computed once per

@@ -84,6 +84,7 @@ pub const BINDER_FUNCTIONS: &[(&str, &str)] = &[
         "column_ifexists(columnName, defaultValue)",
     ),
     ("next", "next(column [, offset [, default_value]])"),
+    ("pack_all", "pack_all([ignore_null_empty])"),
     ("prev", "prev(column [, offset [, default_value]])"),
     ("row_number", "row_number([start_index])"),
     ("toscalar", "toscalar(expression)"),
@@ -102,6 +103,9 @@ pub struct Binder<'a> {
     /// True while binding the expressions of an operator whose input rows are serialized
     /// (ordered), where window functions such as `prev()` are allowed.
     serialized_input: bool,
+    /// The number of columns of the current operator's input, which `pack_all()` packs:
+    /// `extend` adds its columns after them one assignment at a time.
+    input_width: usize,
 }
 
 impl<'a> Binder<'a> {
@@ -113,6 +117,7 @@ impl<'a> Binder<'a> {
             next_row_context: 1,
             next_subquery: 0,
             serialized_input: false,
+            input_width: 0,
         }
     }
 

@@ -125,8 +125,10 @@ pub(super) fn bind_operator(
 ) -> Result<Plan> {
     let serialized = matches!(operator.kind, OperatorKind::Serialize(_)) || is_serialized(&input);
     let outer = std::mem::replace(&mut binder.serialized_input, serialized);
+    let outer_width = std::mem::replace(&mut binder.input_width, input.schema.len());
     let bound = bind_operator_kind(binder, input, operator);
     binder.serialized_input = outer;
+    binder.input_width = outer_width;
     bound
 }
 

@@ -78,6 +78,34 @@ fn bag_pack(args: &[Value], _: &EvalContext) -> Result<Value, String> {
     Ok(Value::dynamic(Json::Object(bag)))
 }
 
+/// `pack_all([ignore_null_empty])`: the columns of the row as a bag. The binder passes
+/// the flag, then each column's name and value as `bag_pack` pairs
+/// (learn.microsoft.com/kusto/query/pack-all-function).
+pub static PACK_ALL: Function = Function::new(
+    "pack_all",
+    "pack_all([ignore_null_empty: bool]) -> dynamic",
+    (1, usize::MAX),
+    to_dynamic,
+    pack_all,
+);
+
+fn pack_all(args: &[Value], _: &EvalContext) -> Result<Value, String> {
+    let Some((flag, pairs)) = args.split_first() else {
+        return Ok(Value::dynamic(Json::Object(Map::new())));
+    };
+    let ignore_null_empty = matches!(flag, Value::Bool(true));
+    let mut bag = Map::new();
+    for pair in pairs.chunks(2) {
+        if let [key, value] = pair {
+            let empty = value.is_null() || matches!(value, Value::String(text) if text.is_empty());
+            if !(ignore_null_empty && empty) {
+                bag.insert(key.to_kusto_string(), value.to_json());
+            }
+        }
+    }
+    Ok(Value::dynamic(Json::Object(bag)))
+}
+
 /// `pack_array(value1, …)`: the values as one array, nulls included
 /// (learn.microsoft.com/kusto/query/pack-array-function).
 fn pack_array(args: &[Value], _: &EvalContext) -> Result<Value, String> {

@@ -9,7 +9,7 @@
 mod conversion;
 mod datetime;
 mod datetime_format;
-mod dynamic;
+pub(crate) mod dynamic;
 mod hashing;
 mod ip;
 mod logic;
@@ -172,7 +172,6 @@ pub const KNOWN_UNSUPPORTED: &[&str] = &[
     "parse_path",
     "parse_command_line",
     "parse_user_agent",
-    "pack_all",
     "array_strcat",
     "parse_xml",
     "hash",
