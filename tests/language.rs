@@ -619,3 +619,12 @@ fn cli_prelude_error_names_prelude_file() {
         .code(1)
         .stderr(predicate::str::contains("defs.kql:2:9"));
 }
+
+// learn.microsoft.com/kusto/query/top-operator: the row count must be a constant; an
+// `int` parameter given a literal is one, as in a published LastPowerShellExecutions
+// function that calls `top Results by Timestamp`.
+#[test]
+fn int_parameter_as_top_count() {
+    let table = run("let f = (n: int) { datatable(x:long)[1, 3, 2] | top n by x }; f(2)");
+    assert_eq!(column_text(&table, "x"), ["3", "2"]);
+}

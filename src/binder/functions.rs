@@ -328,6 +328,24 @@ fn coerce_argument(bound: BoundExpr, ty: Type, parameter: &str) -> Result<BoundE
     if bound.ty == ty {
         return Ok(bound);
     }
+    // A constant converts now, so that it stays a constant where one is required, as in
+    // `top n by x` with `n` an `int` parameter given the `long` literal 10.
+    let exact = match (&bound.kind, ty) {
+        (BoundKind::Literal(Value::Long(number)), Type::Int) => {
+            i32::try_from(*number).ok().map(Value::Int)
+        }
+        (BoundKind::Literal(Value::Int(number)), Type::Long) => {
+            Some(Value::Long(i64::from(*number)))
+        }
+        _ => None,
+    };
+    if let Some(value) = exact {
+        return Ok(BoundExpr {
+            kind: BoundKind::Literal(value),
+            ty,
+            span: bound.span,
+        });
+    }
     let conversion = match ty {
         Type::Int if bound.ty.is_numeric() => "toint",
         Type::Long if bound.ty.is_numeric() => "tolong",
