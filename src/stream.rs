@@ -80,7 +80,10 @@ fn row_local_table(plan: &Plan) -> Option<&str> {
         | PlanKind::Parse(_)
         | PlanKind::Render { .. }
         | PlanKind::MvApply(_)
-        | PlanKind::MakeSeries(_) => None,
+        | PlanKind::MakeSeries(_)
+        | PlanKind::BagUnpack(_)
+        | PlanKind::ParseKv(_)
+        | PlanKind::Range(_) => None,
     }
 }
 
@@ -105,7 +108,10 @@ fn scans(plan: &Plan, table: &str) -> bool {
         | PlanKind::Parse(_)
         | PlanKind::Render { .. }
         | PlanKind::MvApply(_)
-        | PlanKind::MakeSeries(_) => true,
+        | PlanKind::MakeSeries(_)
+        | PlanKind::BagUnpack(_)
+        | PlanKind::ParseKv(_)
+        | PlanKind::Range(_) => true,
     }
 }
 

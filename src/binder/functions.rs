@@ -103,7 +103,8 @@ pub fn is_tabular(binder: &Binder<'_>, expr: &Expr, local: &HashMap<String, bool
         | ExprKind::DataTable { .. }
         | ExprKind::Print(_)
         | ExprKind::Invoke { .. }
-        | ExprKind::ExternalData { .. } => true,
+        | ExprKind::ExternalData { .. }
+        | ExprKind::Range { .. } => true,
         ExprKind::Name(name) => {
             if let Some(tabular) = local.get(name) {
                 return *tabular;

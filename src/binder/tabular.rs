@@ -32,6 +32,12 @@ pub(super) fn bind(binder: &mut Binder<'_>, expr: &Expr) -> Result<Plan> {
         }
         ExprKind::DataTable { columns, values } => bind_datatable(binder, columns, values, expr),
         ExprKind::Print(assignments) => bind_print(binder, assignments, expr),
+        ExprKind::Range {
+            column,
+            start,
+            stop,
+            step,
+        } => super::keyvalue::bind_range(binder, column, start, stop, step, expr.span.clone()),
         _ => super::sources::bind_source(binder, expr),
     }
 }
@@ -215,13 +221,14 @@ pub(super) fn bind_operator(
             })
         }
         OperatorKind::Parse(parse) => super::expand::bind_parse(binder, input, parse, span),
-        OperatorKind::Evaluate { plugin, .. } => Err(Error::unsupported(
-            plugin.span.clone(),
-            format!(
-                "plugin `{}` of `evaluate` is not supported yet",
-                plugin.name
-            ),
-        )),
+        OperatorKind::Evaluate {
+            plugin,
+            args,
+            output_schema,
+        } => {
+            super::plugins::bind_evaluate(binder, input, plugin, args, output_schema.as_ref(), span)
+        }
+        OperatorKind::ParseKv(parse) => super::keyvalue::bind_parse_kv(binder, input, parse, span),
     }
 }
 
