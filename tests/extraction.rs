@@ -273,3 +273,39 @@ fn range_rejects_bad_step_and_input() {
     let mixed = run_error("range x from 1 to datetime(2024-01-01) step 1");
     assert_eq!(mixed.kind, ErrorKind::TypeMismatch);
 }
+
+// --- table() -------------------------------------------------------------------------
+
+/// A session with one loaded table, `Events`, of two rows.
+fn session_with_events() -> kql::engine::Session {
+    let mut session = kql::engine::Session::new();
+    let events = kql::engine::Session::new()
+        .run("datatable(Id:long)[1, 2]")
+        .unwrap_or_else(|error| panic!("datatable failed: {}", error.message));
+    session.add_table("Events", events, "test");
+    session
+}
+
+// learn.microsoft.com/kusto/query/table-function: table('Name') is the table of that name,
+// also through a function parameter.
+#[test]
+fn table_function_constant_name() {
+    let session = session_with_events();
+    let direct = session
+        .run("table('Events') | count")
+        .unwrap_or_else(|error| panic!("{}", error.message));
+    assert_eq!(column_text(&direct, "Count"), ["2"]);
+    let through_parameter = session
+        .run("let f = (name:string) { table(name) | where Id > 1 }; f('Events')")
+        .unwrap_or_else(|error| panic!("{}", error.message));
+    assert_eq!(column_text(&through_parameter, "Id"), ["2"]);
+}
+
+#[test]
+fn table_function_rejects_computed_name() {
+    let session = session_with_events();
+    let computed = session.run("table(strcat('Ev', 'ents')) | count");
+    assert!(computed.is_err_and(|error| error.kind == ErrorKind::Unsupported));
+    let missing = session.run("table('Nope') | count");
+    assert!(missing.is_err_and(|error| error.kind == ErrorKind::UnknownName));
+}
