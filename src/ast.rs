@@ -146,6 +146,13 @@ pub enum ExprKind {
         uris: Vec<Expr>,
         properties: Vec<(Ident, Expr)>,
     },
+    /// `range Column from start to stop step step`: a one-column table.
+    Range {
+        column: Ident,
+        start: Box<Expr>,
+        stop: Box<Expr>,
+        step: Box<Expr>,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -315,8 +322,34 @@ pub enum OperatorKind {
     Render { chart: Ident },
     /// `parse [kind=simple|regex|relaxed] [flags=…] expr with pattern` and `parse-where`.
     Parse(Parse),
-    /// `evaluate plugin(args…)`
-    Evaluate { plugin: Ident, args: Vec<Expr> },
+    /// `evaluate plugin(args…) [: (Name:type, …)]`
+    Evaluate {
+        plugin: Ident,
+        args: Vec<Expr>,
+        output_schema: Option<OutputSchema>,
+    },
+    /// `parse-kv expr as (Name:type, …) with (pair_delimiter=…, kv_delimiter=…, …)` or
+    /// `… with (regex=…)`
+    ParseKv(ParseKv),
+}
+
+/// The `: ([*,] Name:type, …)` after a plugin call, which fixes the plugin's output
+/// columns before the query runs.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OutputSchema {
+    /// A leading `*`: every input column comes first.
+    pub wildcard: bool,
+    pub columns: Vec<(Ident, Type)>,
+    pub span: Span,
+}
+
+/// The arguments of `parse-kv`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ParseKv {
+    pub source: Expr,
+    pub columns: Vec<(Ident, Type)>,
+    /// The `with (name = value, …)` properties, each value a constant expression.
+    pub properties: Vec<(Ident, Expr)>,
 }
 
 /// One `sort`/`top` key.

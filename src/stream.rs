@@ -81,7 +81,10 @@ fn row_local_table(plan: &Plan) -> Option<&str> {
         | PlanKind::Render { .. }
         | PlanKind::Serialize { .. }
         | PlanKind::MvApply(_)
-        | PlanKind::MakeSeries(_) => None,
+        | PlanKind::MakeSeries(_)
+        | PlanKind::BagUnpack(_)
+        | PlanKind::ParseKv(_)
+        | PlanKind::Range(_) => None,
     }
 }
 
@@ -107,7 +110,10 @@ fn scans(plan: &Plan, table: &str) -> bool {
         | PlanKind::Render { .. }
         | PlanKind::Serialize { .. }
         | PlanKind::MvApply(_)
-        | PlanKind::MakeSeries(_) => true,
+        | PlanKind::MakeSeries(_)
+        | PlanKind::BagUnpack(_)
+        | PlanKind::ParseKv(_)
+        | PlanKind::Range(_) => true,
     }
 }
 

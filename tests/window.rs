@@ -85,3 +85,12 @@ fn window_function_arguments_are_checked() {
     ));
     assert_eq!(restart.kind, ErrorKind::Unsupported);
 }
+
+// learn.microsoft.com/kusto/query/serialize-operator: `range` produces serialized rows.
+#[test]
+fn range_output_is_serialized() {
+    let table = run("range a from 1 to 10 step 1 | sort by a desc | extend rn = row_number()");
+    assert_eq!(column_text(&table, "rn")[0], "1");
+    let ranged = run("range a from 5 to 7 step 1 | extend p = prev(a)");
+    assert_eq!(column_text(&ranged, "p"), ["", "5", "6"]);
+}

@@ -162,7 +162,10 @@ fn collect(plan: &Plan, needed: &BTreeSet<usize>, used: &mut UsedColumns) -> boo
         | PlanKind::Union(_)
         | PlanKind::Parse(_)
         | PlanKind::MvApply(_)
-        | PlanKind::MakeSeries(_) => false,
+        | PlanKind::MakeSeries(_)
+        | PlanKind::BagUnpack(_)
+        | PlanKind::ParseKv(_)
+        | PlanKind::Range(_) => false,
     }
 }
 

@@ -172,7 +172,8 @@ pub fn bind(binder: &mut Binder<'_>, expr: &Expr, schema: &Schema) -> Result<Bou
         | ExprKind::DataTable { .. }
         | ExprKind::Print(_)
         | ExprKind::Invoke { .. }
-        | ExprKind::ExternalData { .. } => Err(type_error(
+        | ExprKind::ExternalData { .. }
+        | ExprKind::Range { .. } => Err(type_error(
             &span,
             "a tabular expression cannot be used as a scalar here".to_string(),
         )

@@ -103,7 +103,8 @@ pub fn is_tabular(binder: &Binder<'_>, expr: &Expr, local: &HashMap<String, bool
         | ExprKind::DataTable { .. }
         | ExprKind::Print(_)
         | ExprKind::Invoke { .. }
-        | ExprKind::ExternalData { .. } => true,
+        | ExprKind::ExternalData { .. }
+        | ExprKind::Range { .. } => true,
         ExprKind::Name(name) => {
             if let Some(tabular) = local.get(name) {
                 return *tabular;
@@ -126,6 +127,7 @@ pub fn is_tabular(binder: &Binder<'_>, expr: &Expr, local: &HashMap<String, bool
                 Some(_) => false,
                 None => match name.name.as_str() {
                     "materialize" => args.iter().all(|arg| is_tabular(binder, arg, local)),
+                    "table" => true,
                     other => cloud_only(other).is_some_and(|function| function.tabular),
                 },
             }

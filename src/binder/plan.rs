@@ -85,6 +85,12 @@ pub enum PlanKind {
     Serialize {
         input: Box<Plan>,
     },
+    /// `evaluate bag_unpack(…) : (…)`: columns filled from the slots of a property bag.
+    BagUnpack(Box<BagUnpackPlan>),
+    /// `parse-kv`: columns filled from key/value pairs in a text.
+    ParseKv(Box<ParseKvPlan>),
+    /// `range Column from a to b step s`: the values, computed when the query runs.
+    Range(Box<RangePlan>),
     /// `render`: the rows pass through; `chart` is the requested visualization.
     Render {
         input: Box<Plan>,
@@ -222,6 +228,72 @@ pub struct ParsePlan {
     /// `kind=relaxed`: a value that does not convert to its column type becomes null
     /// instead of failing the whole match.
     pub relaxed: bool,
+}
+
+/// `evaluate bag_unpack(Column, …) : (Name:type, …)`.
+#[derive(Debug, Clone)]
+pub struct BagUnpackPlan {
+    pub input: Plan,
+    /// The position of the unpacked dynamic column in the input.
+    pub bag: usize,
+    pub conflict: ColumnsConflict,
+    /// One entry per output column, in output order.
+    pub columns: Vec<UnpackColumn>,
+}
+
+/// The `columnsConflict` argument of `bag_unpack`: what happens when a bag slot has the
+/// name of an input column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ColumnsConflict {
+    /// The query fails.
+    Error,
+    /// The slot's values replace the input column.
+    ReplaceSource,
+    /// The input column stays.
+    KeepSource,
+}
+
+/// Where one `bag_unpack` output column takes its values from.
+#[derive(Debug, Clone)]
+pub struct UnpackColumn {
+    /// The bag slot whose name (after the output prefix) is this column's name; `None`
+    /// when the name does not start with the prefix or the slot is ignored.
+    pub slot: Option<String>,
+    /// The input column of the same name, if any.
+    pub input: Option<usize>,
+    pub ty: Type,
+}
+
+/// `parse-kv`: the keys to extract and how pairs are found.
+#[derive(Debug, Clone)]
+pub struct ParseKvPlan {
+    pub input: Plan,
+    pub text: BoundExpr,
+    pub extraction: KvExtraction,
+    /// For each extracted key: its output position and type.
+    pub keys: Vec<(String, usize, Type)>,
+}
+
+#[derive(Debug, Clone)]
+pub enum KvExtraction {
+    /// `pair_delimiter`, `kv_delimiter`, `quote` and `escape`.
+    Delimited {
+        pair_delimiter: String,
+        kv_delimiter: String,
+        /// Opening and closing quote characters.
+        quotes: Vec<(char, char)>,
+        escapes: Vec<char>,
+    },
+    /// `regex`: the first capture group is the key, the second the value.
+    Regex(Arc<Regex>),
+}
+
+/// `range`: the bounds are constant expressions, evaluated once when the query runs.
+#[derive(Debug, Clone)]
+pub struct RangePlan {
+    pub start: BoundExpr,
+    pub stop: BoundExpr,
+    pub step: BoundExpr,
 }
 
 #[derive(Debug, Clone)]

@@ -130,6 +130,9 @@ fn bind_call(
         };
         return binder.bind_tabular(arg);
     }
+    if name.name == "table" && piped.is_none() {
+        return bind_table_function(binder, args, expr);
+    }
     if let Some(function) = cloud_only(&name.name) {
         return Err(function.error(name.span.clone()));
     }
@@ -155,6 +158,43 @@ fn bind_call(
         name.span.clone(),
         message,
     ))
+}
+
+/// Binds `table(Name)` to the loaded or catalog table whose name is a constant string, such
+/// as a literal or a function parameter that the call site sets to a literal
+/// (learn.microsoft.com/kusto/query/table-function).
+fn bind_table_function(binder: &mut Binder<'_>, args: &[Expr], expr: &Expr) -> Result<Plan> {
+    let [arg] = args else {
+        return Err(Error::unsupported(
+            expr.span.clone(),
+            "`table()` takes one argument here; a data scope argument is not supported yet",
+        ));
+    };
+    let bound = binder.bind_scalar(arg, &Schema::default())?;
+    let BoundKind::Literal(Value::String(table)) = &bound.kind else {
+        return Err(Error::unsupported(
+            arg.span.clone(),
+            "`table()` with a name computed when the query runs is not supported yet",
+        )
+        .with_hint("pass the table name as a string literal: table('DeviceEvents')"));
+    };
+    if let Some(schema) = binder.tables.schema(table) {
+        return Ok(Plan {
+            kind: PlanKind::Scan {
+                table: table.to_string(),
+            },
+            schema,
+            span: expr.span.clone(),
+        });
+    }
+    if binder.lookup_binding(table).is_some() {
+        return Err(Error::unsupported(
+            arg.span.clone(),
+            format!("`table()` naming the `let` value `{table}` is not supported yet; use the name directly"),
+        ));
+    }
+    let candidates = binder.tables.table_names();
+    Err(unknown_table(table, arg.span.clone(), &candidates))
 }
 
 /// `externaldata`: binds the declared schema; the files are read when the query runs

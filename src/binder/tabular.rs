@@ -32,6 +32,12 @@ pub(super) fn bind(binder: &mut Binder<'_>, expr: &Expr) -> Result<Plan> {
         }
         ExprKind::DataTable { columns, values } => bind_datatable(binder, columns, values, expr),
         ExprKind::Print(assignments) => bind_print(binder, assignments, expr),
+        ExprKind::Range {
+            column,
+            start,
+            stop,
+            step,
+        } => super::keyvalue::bind_range(binder, column, start, stop, step, expr.span.clone()),
         _ => super::sources::bind_source(binder, expr),
     }
 }
@@ -133,20 +139,21 @@ pub(super) fn bind_operator(
 }
 
 /// True when the rows of `plan` are serialized, so window functions may be used on them.
-/// `sort`, `top` and `serialize` serialize their output, `count`, `summarize`, `join`,
+/// `sort`, `top`, `range` and `serialize` serialize their output, `count`, `summarize`, `join`,
 /// `mv-expand`, `make-series` and `evaluate` do not, and other operators keep their
 /// input's state (learn.microsoft.com/kusto/query/serialize-operator). Operators whose
 /// state this function does not know count as not serialized, which only rejects more
 /// queries.
 pub(super) fn is_serialized(plan: &Plan) -> bool {
     match &plan.kind {
-        PlanKind::Sort { .. } | PlanKind::Serialize { .. } => true,
+        PlanKind::Sort { .. } | PlanKind::Serialize { .. } | PlanKind::Range(_) => true,
         PlanKind::Shared(inner) => is_serialized(inner),
         PlanKind::Where { input, .. }
         | PlanKind::Project { input, .. }
         | PlanKind::Take { input, .. }
         | PlanKind::Render { input, .. } => is_serialized(input),
         PlanKind::Parse(parse) => is_serialized(&parse.input),
+        PlanKind::ParseKv(parse) => is_serialized(&parse.input),
         PlanKind::Lookup(lookup) => is_serialized(&lookup.left),
         _ => false,
     }
@@ -245,13 +252,14 @@ fn bind_operator_kind(binder: &mut Binder<'_>, input: Plan, operator: &Operator)
             })
         }
         OperatorKind::Parse(parse) => super::expand::bind_parse(binder, input, parse, span),
-        OperatorKind::Evaluate { plugin, .. } => Err(Error::unsupported(
-            plugin.span.clone(),
-            format!(
-                "plugin `{}` of `evaluate` is not supported yet",
-                plugin.name
-            ),
-        )),
+        OperatorKind::Evaluate {
+            plugin,
+            args,
+            output_schema,
+        } => {
+            super::plugins::bind_evaluate(binder, input, plugin, args, output_schema.as_ref(), span)
+        }
+        OperatorKind::ParseKv(parse) => super::keyvalue::bind_parse_kv(binder, input, parse, span),
     }
 }
 

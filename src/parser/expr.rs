@@ -90,7 +90,13 @@ fn pipeline_source(input: Input<'_>) -> PResult<'_, Expr> {
             return super::operators::union_source(rest, span.start);
         }
     }
-    for source_keyword in ["range", "evaluate", "search", "find"] {
+    if let Ok((rest, span)) = keyword("range")(input) {
+        // `range(a, b, s)` is the scalar function, and `range = 5` or `range.x` are names.
+        if !rest.fragment().trim_start().starts_with(['=', '.', '(']) {
+            return range_source(rest, span.start).map_err(cut);
+        }
+    }
+    for source_keyword in ["evaluate", "search", "find"] {
         if let Ok((rest, span)) = keyword(source_keyword)(input) {
             // `range = 5` or `search.x` would be names, not the start of an operator.
             if !rest.fragment().trim_start().starts_with(['=', '.']) {
@@ -103,6 +109,27 @@ fn pipeline_source(input: Input<'_>) -> PResult<'_, Expr> {
         }
     }
     expression(input)
+}
+
+/// `range Column from start to stop step step`, after the `range` keyword.
+fn range_source(input: Input<'_>, start: usize) -> PResult<'_, Expr> {
+    let (rest, (column, column_span)) = name(input)?;
+    let (rest, _) = keyword("from")(rest)?;
+    let (rest, from) = expression(rest)?;
+    let (rest, _) = keyword("to")(rest)?;
+    let (rest, to) = expression(rest)?;
+    let (rest, _) = keyword("step")(rest)?;
+    let (rest, step) = expression(rest)?;
+    let kind = ExprKind::Range {
+        column: Ident {
+            name: column,
+            span: column_span,
+        },
+        start: Box::new(from),
+        stop: Box::new(to),
+        step: Box::new(step),
+    };
+    Ok((rest, make_expr(kind, start..rest.location_offset())))
 }
 
 /// Any scalar expression.

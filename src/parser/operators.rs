@@ -13,6 +13,7 @@ mod grouping;
 mod join;
 mod parameters;
 mod parse;
+mod parse_kv;
 mod projection;
 mod series;
 mod union;
@@ -20,7 +21,7 @@ mod union;
 pub use union::union_source;
 
 /// The operators this parser implements.
-pub const SUPPORTED_OPERATORS: [&str; 31] = [
+pub const SUPPORTED_OPERATORS: [&str; 33] = [
     "where",
     "filter",
     "extend",
@@ -52,12 +53,13 @@ pub const SUPPORTED_OPERATORS: [&str; 31] = [
     "parse",
     "parse-where",
     "evaluate",
+    "parse-kv",
+    "range",
 ];
 
 /// KQL operators that exist but that this engine does not run yet. Naming them gives a
 /// "not supported yet" error instead of a syntax error.
-pub const KNOWN_UNSUPPORTED_OPERATORS: [&str; 17] = [
-    "parse-kv",
+pub const KNOWN_UNSUPPORTED_OPERATORS: [&str; 15] = [
     "sample",
     "sample-distinct",
     "search",
@@ -70,7 +72,6 @@ pub const KNOWN_UNSUPPORTED_OPERATORS: [&str; 17] = [
     "reduce",
     "consume",
     "find",
-    "range",
     "graph-match",
     "make-graph",
     "project-smart",
@@ -122,6 +123,14 @@ pub fn operator(input: Input<'_>) -> PResult<'_, Operator> {
         "parse" => parse::parse(rest, false).map_err(cut)?,
         "parse-where" => parse::parse(rest, true).map_err(cut)?,
         "evaluate" => projection::evaluate(rest).map_err(cut)?,
+        "parse-kv" => parse_kv::parse_kv(rest).map_err(cut)?,
+        "range" => {
+            return Err(NomErr::Failure(SyntaxError::message(
+                start,
+                word_end,
+                "`range` starts a query and takes no piped input; write `range X from a to b step s` first",
+            )))
+        }
         other => {
             let known = KNOWN_UNSUPPORTED_OPERATORS.contains(&other);
             if known {

@@ -1,6 +1,7 @@
 //! Tabular operators, one per file, each a function from its input table(s) to its
 //! output table. [`run`] walks the plan and calls them.
 
+mod bag_unpack;
 mod count;
 mod externaldata;
 mod filter;
@@ -11,8 +12,10 @@ mod make_series;
 mod mv_apply;
 mod mv_expand;
 mod parse;
+mod parse_kv;
 mod print;
 mod project;
+mod range;
 mod sort;
 mod summarize;
 mod take;
@@ -103,6 +106,15 @@ fn run_operator(plan: &Plan, tables: &dyn TableSource, context: &EvalContext) ->
             let input = run(&parse.input, tables, context)?;
             parse::run(&input, parse, &plan.schema, context)
         }
+        PlanKind::BagUnpack(unpack) => {
+            let input = run(&unpack.input, tables, context)?;
+            bag_unpack::run(&input, unpack, &plan.schema, &plan.span)
+        }
+        PlanKind::ParseKv(parse) => {
+            let input = run(&parse.input, tables, context)?;
+            parse_kv::run(&input, parse, &plan.schema, context)
+        }
+        PlanKind::Range(range) => range::run(range, &plan.schema, &plan.span, context),
         PlanKind::Render { input, .. } | PlanKind::Serialize { input } => {
             run(input, tables, context)
         }

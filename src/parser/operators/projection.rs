@@ -7,10 +7,11 @@ use nom::InputTake;
 
 use super::assignments;
 use super::parameters::parameters;
-use crate::ast::{ColumnOrder, Ident, OperatorKind};
+use crate::ast::{ColumnOrder, Ident, OperatorKind, OutputSchema};
 use crate::lexer::{
     bracketed_name, name, symbol, tokenize, trivia, Input, PResult, SyntaxError, TokenKind,
 };
+use crate::parser::definitions::column_declaration;
 use crate::parser::expr::call_argument;
 use crate::parser::{keyword, paren_list};
 
@@ -211,16 +212,61 @@ fn skip_parenthesised(input: Input<'_>) -> PResult<'_, Input<'_>> {
     )))
 }
 
-/// `evaluate [hint.…=…] plugin(arg, …)`
+/// `evaluate [hint.…=…] plugin(arg, …) [: ([*,] Name:type, …)]`
 pub fn evaluate(input: Input<'_>) -> PResult<'_, OperatorKind> {
     let (rest, _) = parameters(input, &[])?;
     let (rest, (plugin, span)) = name(rest)?;
     let (rest, args) = paren_list(call_argument)(rest)?;
+    let (rest, output_schema) = match symbol(":")(rest) {
+        Ok((after_colon, _)) => {
+            let (after, schema) = output_schema(after_colon)?;
+            (after, Some(schema))
+        }
+        Err(_) => (rest, None),
+    };
     Ok((
         rest,
         OperatorKind::Evaluate {
             plugin: Ident { name: plugin, span },
             args,
+            output_schema,
         },
     ))
+}
+
+/// `([*,] Name:type, …)`, the declared output columns of a plugin.
+fn output_schema(input: Input<'_>) -> PResult<'_, OutputSchema> {
+    let (input, _) = trivia(input)?;
+    let start = input.location_offset();
+    let (mut rest, _) = symbol("(")(input)?;
+    let mut wildcard = false;
+    if let Ok((after_star, _)) = symbol("*")(rest) {
+        wildcard = true;
+        rest = match symbol(",")(after_star) {
+            Ok((after_comma, _)) => after_comma,
+            Err(_) => after_star,
+        };
+    }
+    let mut columns = Vec::new();
+    loop {
+        if let Ok((after, _)) = symbol(")")(rest) {
+            let span = start..after.location_offset();
+            return Ok((
+                after,
+                OutputSchema {
+                    wildcard,
+                    columns,
+                    span,
+                },
+            ));
+        }
+        if !columns.is_empty() {
+            let (after, _) = symbol(",")(rest)
+                .map_err(|_| NomErr::Failure(SyntaxError::expected(rest, "`,` or `)`")))?;
+            rest = after;
+        }
+        let (after, column) = column_declaration(rest).map_err(crate::parser::cut)?;
+        columns.push(column);
+        rest = after;
+    }
 }

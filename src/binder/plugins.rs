@@ -1,0 +1,246 @@
+//! Binding of `evaluate` plugins. Only plugins whose output columns are known before the
+//! query runs can be bound, because the binder sees table schemas, never rows.
+
+use super::plan::{BagUnpackPlan, BoundKind, ColumnsConflict, Plan, PlanKind, UnpackColumn};
+use super::Binder;
+use crate::ast::{Expr, ExprKind, Ident, OutputSchema, Span};
+use crate::error::{Error, ErrorKind, Result};
+use crate::table::{Field, Schema};
+use crate::value::{Type, Value};
+
+/// `evaluate plugin(args…) [: (…)]`
+pub fn bind_evaluate(
+    binder: &mut Binder<'_>,
+    input: Plan,
+    plugin: &Ident,
+    args: &[Expr],
+    output_schema: Option<&OutputSchema>,
+    span: Span,
+) -> Result<Plan> {
+    match plugin.name.as_str() {
+        "bag_unpack" => bind_bag_unpack(binder, input, plugin, args, output_schema, span),
+        other => Err(Error::unsupported(
+            plugin.span.clone(),
+            format!("plugin `{other}` of `evaluate` is not supported yet"),
+        )),
+    }
+}
+
+/// `bag_unpack(Column [, OutputColumnPrefix] [, columnsConflict] [, ignoredProperties])
+/// : (Name:type, …)` (learn.microsoft.com/kusto/query/bag-unpack-plugin).
+///
+/// With an output schema the output has exactly the declared columns (after every input
+/// column but `Column` when the schema starts with `*`). A declared column takes the
+/// values of the bag slot named like it (after the prefix) or of the input column of
+/// that name; when both exist, `columnsConflict` decides at run time.
+fn bind_bag_unpack(
+    binder: &mut Binder<'_>,
+    input: Plan,
+    plugin: &Ident,
+    args: &[Expr],
+    output_schema: Option<&OutputSchema>,
+    span: Span,
+) -> Result<Plan> {
+    let Some(output_schema) = output_schema else {
+        return Err(Error::unsupported(
+            plugin.span.clone(),
+            "`bag_unpack` without an output schema is not supported yet, because its columns depend on the data",
+        )
+        .with_hint("declare the output columns after the call: `evaluate bag_unpack(Col) : (Name:string, Count:long)`"));
+    };
+    let arguments = unpack_arguments(binder, args, plugin)?;
+    let bag = bag_column(&input.schema, arguments.column)?;
+
+    let mut fields = Vec::new();
+    let mut columns = Vec::new();
+    if output_schema.wildcard {
+        for (position, field) in input.schema.fields.iter().enumerate() {
+            if position == bag {
+                continue;
+            }
+            fields.push(field.clone());
+            columns.push(UnpackColumn {
+                slot: None,
+                input: Some(position),
+                ty: field.ty,
+            });
+        }
+    }
+    for (name, ty) in &output_schema.columns {
+        if fields.iter().any(|field: &Field| field.name == name.name) {
+            let message = if output_schema.wildcard && input.schema.index_of(&name.name).is_some() {
+                format!(
+                    "declaring input column `{}` after `*` in a bag_unpack output schema is not supported yet",
+                    name.name
+                )
+            } else {
+                format!("column `{}` appears twice in the output schema", name.name)
+            };
+            return Err(Error::unsupported(name.span.clone(), message));
+        }
+        let slot = name
+            .name
+            .strip_prefix(arguments.prefix.as_str())
+            .filter(|slot| !arguments.ignored.iter().any(|ignored| ignored == slot))
+            .map(str::to_string);
+        let input_column = input
+            .schema
+            .index_of(&name.name)
+            .filter(|&position| position != bag);
+        fields.push(Field::new(name.name.clone(), *ty));
+        columns.push(UnpackColumn {
+            slot,
+            input: input_column,
+            ty: *ty,
+        });
+    }
+    Ok(Plan {
+        schema: Schema::new(fields),
+        kind: PlanKind::BagUnpack(Box::new(BagUnpackPlan {
+            input,
+            bag,
+            conflict: arguments.conflict,
+            columns,
+        })),
+        span,
+    })
+}
+
+struct UnpackArguments<'e> {
+    column: &'e Expr,
+    prefix: String,
+    conflict: ColumnsConflict,
+    ignored: Vec<String>,
+}
+
+/// Reads the arguments of `bag_unpack`, given by position or by name.
+fn unpack_arguments<'e>(
+    binder: &mut Binder<'_>,
+    args: &'e [Expr],
+    plugin: &Ident,
+) -> Result<UnpackArguments<'e>> {
+    let Some((column, rest)) = args.split_first() else {
+        return Err(Error::at(
+            ErrorKind::Syntax,
+            plugin.span.clone(),
+            "bag_unpack needs the dynamic column to unpack as its first argument",
+        ));
+    };
+    let mut arguments = UnpackArguments {
+        column,
+        prefix: String::new(),
+        conflict: ColumnsConflict::Error,
+        ignored: Vec::new(),
+    };
+    const POSITIONAL: [&str; 3] = ["OutputColumnPrefix", "columnsConflict", "ignoredProperties"];
+    for (position, arg) in rest.iter().enumerate() {
+        let (parameter, value_expr) = match &arg.kind {
+            ExprKind::NamedArgument { name, value } => (name.name.as_str(), value.as_ref()),
+            _ => match POSITIONAL.get(position) {
+                Some(parameter) => (*parameter, arg),
+                None => {
+                    return Err(Error::at(
+                        ErrorKind::Syntax,
+                        arg.span.clone(),
+                        "bag_unpack takes at most four arguments",
+                    ))
+                }
+            },
+        };
+        let value = constant(binder, value_expr, "bag_unpack")?;
+        match parameter {
+            "OutputColumnPrefix" => match value {
+                Value::String(text) => arguments.prefix = text.to_string(),
+                _ => return Err(invalid_argument(value_expr, "a string prefix")),
+            },
+            "columnsConflict" => {
+                arguments.conflict = match value.as_str() {
+                    Some("error") => ColumnsConflict::Error,
+                    Some("replace_source") => ColumnsConflict::ReplaceSource,
+                    Some("keep_source") => ColumnsConflict::KeepSource,
+                    _ => {
+                        return Err(invalid_argument(
+                            value_expr,
+                            "'error', 'replace_source' or 'keep_source'",
+                        ))
+                    }
+                }
+            }
+            "ignoredProperties" => {
+                let names = match &value {
+                    Value::Dynamic(json) => json.as_array().and_then(|items| {
+                        items
+                            .iter()
+                            .map(|item| item.as_str().map(str::to_string))
+                            .collect::<Option<Vec<String>>>()
+                    }),
+                    Value::Null => Some(Vec::new()),
+                    _ => None,
+                };
+                arguments.ignored = names.ok_or_else(|| {
+                    invalid_argument(value_expr, "a dynamic array of property names")
+                })?;
+            }
+            other => {
+                return Err(Error::at(
+                    ErrorKind::Syntax,
+                    arg.span.clone(),
+                    format!("unknown bag_unpack argument `{other}`; use OutputColumnPrefix, columnsConflict or ignoredProperties"),
+                ))
+            }
+        }
+    }
+    Ok(arguments)
+}
+
+/// Resolves the unpacked column, which must be a dynamic column of the input.
+fn bag_column(schema: &Schema, column: &Expr) -> Result<usize> {
+    let ExprKind::Name(name) = &column.kind else {
+        return Err(Error::unsupported(
+            column.span.clone(),
+            "bag_unpack of an expression is not supported yet; extend a column with it first",
+        ));
+    };
+    let position = schema.index_of(name).ok_or_else(|| {
+        let mut error = Error::at(
+            ErrorKind::UnknownName,
+            column.span.clone(),
+            format!("column `{name}` is not in the input of bag_unpack"),
+        );
+        if let Some(suggestion) = crate::error::closest(name, schema.names()) {
+            error = error.with_hint(format!("did you mean `{suggestion}`?"));
+        }
+        error
+    })?;
+    let ty = schema.fields.get(position).map(|field| field.ty);
+    if ty != Some(Type::Dynamic) {
+        return Err(Error::at(
+            ErrorKind::TypeMismatch,
+            column.span.clone(),
+            format!("bag_unpack needs a dynamic column, and `{name}` is not dynamic"),
+        )
+        .with_hint("convert a JSON text first: `extend Bag = parse_json(Text)`"));
+    }
+    Ok(position)
+}
+
+/// Binds an argument that must be a constant, such as a literal or a `let` constant.
+pub(super) fn constant(binder: &mut Binder<'_>, expr: &Expr, operator: &str) -> Result<Value> {
+    let bound = binder.bind_scalar(expr, &Schema::default())?;
+    match bound.kind {
+        BoundKind::Literal(value) => Ok(value),
+        _ => Err(Error::at(
+            ErrorKind::TypeMismatch,
+            expr.span.clone(),
+            format!("this argument of {operator} must be a constant"),
+        )),
+    }
+}
+
+fn invalid_argument(expr: &Expr, expected: &str) -> Error {
+    Error::at(
+        ErrorKind::TypeMismatch,
+        expr.span.clone(),
+        format!("invalid argument; expected {expected}"),
+    )
+}

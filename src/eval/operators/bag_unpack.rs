@@ -1,0 +1,126 @@
+//! `evaluate bag_unpack(…) : (…)`: fills each declared column from a bag slot or an input
+//! column (learn.microsoft.com/kusto/query/bag-unpack-plugin).
+
+use std::sync::Arc;
+
+use crate::ast::Span;
+use crate::binder::plan::{BagUnpackPlan, ColumnsConflict, UnpackColumn};
+use crate::error::{Error, ErrorKind, Result};
+use crate::table::{Schema, Table};
+use crate::value::{convert, fits_column, Value};
+
+pub fn run(input: &Table, plan: &BagUnpackPlan, schema: &Schema, span: &Span) -> Result<Table> {
+    let bags = input
+        .columns
+        .get(plan.bag)
+        .ok_or_else(|| missing_column(span))?;
+    let mut columns = Vec::with_capacity(plan.columns.len());
+    for (column, field) in plan.columns.iter().zip(&schema.fields) {
+        let from_slot = match (&column.slot, column.input) {
+            (Some(slot), Some(_)) => {
+                let present = bags.iter().any(|bag| slot_value(bag, slot).is_some());
+                match (present, plan.conflict) {
+                    (false, _) | (true, ColumnsConflict::KeepSource) => false,
+                    (true, ColumnsConflict::ReplaceSource) => true,
+                    (true, ColumnsConflict::Error) => return Err(Error::at(
+                        ErrorKind::Evaluation,
+                        span.clone(),
+                        format!(
+                            "bag slot `{slot}` has the name of input column `{}`",
+                            field.name
+                        ),
+                    )
+                    .with_hint(
+                        "pass columnsConflict='replace_source' or columnsConflict='keep_source'",
+                    )),
+                }
+            }
+            (Some(_), None) => true,
+            (None, _) => false,
+        };
+        let values = if from_slot {
+            slot_values(bags, column, &field.name, span)?
+        } else {
+            input_values(input, column, &field.name, span)?
+        };
+        columns.push(Arc::new(values));
+    }
+    Ok(Table::new(schema.clone(), columns, input.row_count))
+}
+
+/// The value of `slot` in a property bag; `None` when the value is not a bag or lacks
+/// the slot.
+///
+/// NOTE: a row whose value is not a property bag (null, an array, a scalar) is treated
+/// as a bag without slots. The reference page does not say what Kusto does with it.
+fn slot_value<'a>(bag: &'a Value, slot: &str) -> Option<&'a serde_json::Value> {
+    match bag {
+        Value::Dynamic(json) => json.as_object()?.get(slot),
+        _ => None,
+    }
+}
+
+fn slot_values(
+    bags: &[Value],
+    column: &UnpackColumn,
+    name: &str,
+    span: &Span,
+) -> Result<Vec<Value>> {
+    let slot = column.slot.as_deref().unwrap_or_default();
+    bags.iter()
+        .map(|bag| {
+            let value = match slot_value(bag, slot) {
+                Some(json) => Value::dynamic(json.clone()),
+                None => Value::Null,
+            };
+            typed(&value, column, name, span)
+        })
+        .collect()
+}
+
+/// The input column's values; a declared column with neither slot nor input column is
+/// empty (null, or `""` for strings).
+fn input_values(
+    input: &Table,
+    column: &UnpackColumn,
+    name: &str,
+    span: &Span,
+) -> Result<Vec<Value>> {
+    let Some(position) = column.input else {
+        return Ok(vec![column.ty.empty_value(); input.row_count]);
+    };
+    let values = input
+        .columns
+        .get(position)
+        .ok_or_else(|| missing_column(span))?;
+    values
+        .iter()
+        .map(|value| typed(value, column, name, span))
+        .collect()
+}
+
+/// Converts a value to the declared column type; a value that does not fit fails the
+/// query instead of becoming null, because the output schema promised the type.
+fn typed(value: &Value, column: &UnpackColumn, name: &str, span: &Span) -> Result<Value> {
+    convert(value, column.ty)
+        .filter(|_| fits_column(value, column.ty))
+        .ok_or_else(|| {
+            Error::at(
+                ErrorKind::Evaluation,
+                span.clone(),
+                format!(
+                    "value `{}` of column `{name}` does not convert to the declared type {}",
+                    value.to_kusto_string(),
+                    column.ty
+                ),
+            )
+        })
+}
+
+fn missing_column(span: &Span) -> Error {
+    Error::at(
+        ErrorKind::Evaluation,
+        span.clone(),
+        "bag_unpack input lacks a column the binder resolved",
+    )
+}
