@@ -8,6 +8,11 @@
 //! XDR advanced hunting stores `AdditionalFields` as JSON text (`string`), while the copy
 //! of the same table in Sentinel stores it as `dynamic`. [`ColumnSchema::ty`] is the XDR
 //! type, which is what binding a query without data uses.
+//!
+//! Every built-in table that Sentinel has also gets the Log Analytics standard columns
+//! (`TenantId`, `Type`, `_TimeReceived`, `_ResourceId`, `_SubscriptionId`, `_IsBillable`,
+//! `_BilledSize`) when loaded, so `tables.txt` lists only a table's own columns. User
+//! schema files get no such columns added: they list every column themselves.
 
 use std::collections::{HashMap, HashSet};
 use std::fmt;
@@ -69,6 +74,35 @@ impl fmt::Display for Availability {
     }
 }
 
+/// The product whose schema binds a query without data: `kql check --product`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Product {
+    /// Defender XDR advanced hunting: its columns only, with their XDR types.
+    Xdr,
+    /// Microsoft Sentinel (Log Analytics): its columns only, with their Sentinel types.
+    Sentinel,
+}
+
+/// Which columns of a catalog table a schema has, and with which types.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum SchemaView {
+    /// Every column of both products, typed with the XDR type, so a table in both products
+    /// has both `Timestamp` and `TimeGenerated`.
+    #[default]
+    Union,
+    /// Every column of both products, typed with the Sentinel type where it differs.
+    UnionSentinelTypes,
+    /// One product's columns with that product's types.
+    Product(Product),
+}
+
+impl ColumnSchema {
+    /// Returns the column's type in Sentinel: `sentinel_ty` where set, `ty` otherwise.
+    pub fn sentinel_type(&self) -> Type {
+        self.sentinel_ty.unwrap_or(self.ty)
+    }
+}
+
 /// The columns of one table, in catalog order.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TableSchema {
@@ -91,12 +125,37 @@ impl TableSchema {
     /// Returns the schema with every column in catalog order, typed with the XDR type.
     /// Tables in both products therefore have both `Timestamp` and `TimeGenerated`.
     pub fn to_schema(&self) -> Schema {
+        self.to_view_schema(SchemaView::Union)
+    }
+
+    /// Returns the schema of the columns that `view` selects, in catalog order, typed as
+    /// `view` says. A table may have no columns in one product's view.
+    pub fn to_view_schema(&self, view: SchemaView) -> Schema {
         let fields = self
             .columns
             .iter()
-            .map(|column| Field::new(column.name.clone(), column.ty))
+            .filter_map(|column| {
+                let ty = match view {
+                    SchemaView::Union => column.ty,
+                    SchemaView::UnionSentinelTypes => column.sentinel_type(),
+                    SchemaView::Product(Product::Xdr) if column.availability.in_xdr() => column.ty,
+                    SchemaView::Product(Product::Sentinel) if column.availability.in_sentinel() => {
+                        column.sentinel_type()
+                    }
+                    SchemaView::Product(_) => return None,
+                };
+                Some(Field::new(column.name.clone(), ty))
+            })
             .collect();
         Schema::new(fields)
+    }
+
+    /// True if `product` has at least one of the table's columns.
+    pub fn in_product(&self, product: Product) -> bool {
+        self.columns.iter().any(|column| match product {
+            Product::Xdr => column.availability.in_xdr(),
+            Product::Sentinel => column.availability.in_sentinel(),
+        })
     }
 
     /// Returns the column with this exact (case-sensitive) name.
@@ -115,8 +174,9 @@ fn catalog() -> &'static Catalog {
     CATALOG.get_or_init(|| {
         // The embedded file is part of the program, not input, and a unit test parses
         // it, so a failure here is a build defect.
-        let tables = parse_schema_file(BUILTIN_TABLES, "built-in tables.txt")
+        let mut tables = parse_schema_file(BUILTIN_TABLES, "built-in tables.txt")
             .unwrap_or_else(|error| panic!("the built-in table catalog is invalid: {error}"));
+        tables.iter_mut().for_each(add_standard_columns);
         let by_name = tables
             .iter()
             .enumerate()
@@ -124,6 +184,43 @@ fn catalog() -> &'static Catalog {
             .collect();
         Catalog { tables, by_name }
     })
+}
+
+/// The standard columns of Azure Monitor Logs, which every Log Analytics table has
+/// whether or not its reference page lists them, with their types on the table pages.
+/// The "Standard columns in Azure Monitor Logs" page gives no type for `_TimeReceived`,
+/// only that it is the date and time the record was received, so it is `datetime` here.
+/// `_ItemId` is left out because no page gives its type.
+const STANDARD_COLUMNS: [(&str, Type); 7] = [
+    ("TenantId", Type::String),
+    ("Type", Type::String),
+    ("_TimeReceived", Type::DateTime),
+    ("_ResourceId", Type::String),
+    ("_SubscriptionId", Type::String),
+    ("_IsBillable", Type::String),
+    ("_BilledSize", Type::Real),
+];
+
+/// Appends the Log Analytics standard columns that a built-in table with Sentinel columns
+/// does not list, as Sentinel-only columns. Defender XDR-only tables get none.
+fn add_standard_columns(table: &mut TableSchema) {
+    let in_sentinel = table
+        .columns
+        .iter()
+        .any(|column| column.availability.in_sentinel());
+    if !in_sentinel {
+        return;
+    }
+    for (name, ty) in STANDARD_COLUMNS {
+        if table.column(name).is_none() {
+            table.columns.push(ColumnSchema {
+                name: name.to_string(),
+                ty,
+                availability: Availability::Sentinel,
+                sentinel_ty: None,
+            });
+        }
+    }
 }
 
 /// Returns the built-in table with this exact (case-sensitive) name.
@@ -680,11 +777,34 @@ impl fmt::Display for TableSchema {
 #[derive(Debug, Clone, Default)]
 pub struct SchemaCatalog {
     user: Vec<TableSchema>,
+    view: SchemaView,
 }
 
 impl SchemaCatalog {
+    /// Returns a catalog that binds with [`SchemaView::Union`].
     pub fn new(user: Vec<TableSchema>) -> SchemaCatalog {
-        SchemaCatalog { user }
+        SchemaCatalog {
+            user,
+            view: SchemaView::Union,
+        }
+    }
+
+    /// Returns the same tables seen through `view`. With one product's view, a table
+    /// that the product lacks is not found.
+    pub fn with_view(&self, view: SchemaView) -> SchemaCatalog {
+        SchemaCatalog {
+            user: self.user.clone(),
+            view,
+        }
+    }
+
+    /// Returns the table with this name if the catalog's view includes it.
+    fn visible_table(&self, name: &str) -> Option<&TableSchema> {
+        let table = self.table(name)?;
+        match self.view {
+            SchemaView::Product(product) if !table.in_product(product) => None,
+            _ => Some(table),
+        }
     }
 
     /// Returns the table with this exact (case-sensitive) name.
@@ -708,12 +828,14 @@ impl SchemaCatalog {
 
 impl crate::binder::SchemaSource for SchemaCatalog {
     fn schema(&self, name: &str) -> Option<Schema> {
-        self.table(name).map(TableSchema::to_schema)
+        self.visible_table(name)
+            .map(|table| table.to_view_schema(self.view))
     }
 
     fn table_names(&self) -> Vec<String> {
         self.tables()
             .into_iter()
+            .filter(|table| self.visible_table(&table.name).is_some())
             .map(|table| table.name.clone())
             .collect()
     }
