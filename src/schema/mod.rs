@@ -83,7 +83,7 @@ pub enum Product {
     Sentinel,
 }
 
-/// Which columns of a catalog table a schema has, and with which types.
+/// The selection and typing of a catalog table's columns in a binding schema.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum SchemaView {
     /// Every column of both products, typed with the XDR type, so a table in both products
@@ -128,8 +128,8 @@ impl TableSchema {
         self.to_view_schema(SchemaView::Union)
     }
 
-    /// Returns the schema of the columns that `view` selects, in catalog order, typed as
-    /// `view` says. A table may have no columns in one product's view.
+    /// Returns the schema of the columns that `view` selects, in catalog order and with
+    /// the types that `view` picks. A table may have no columns in one product's view.
     pub fn to_view_schema(&self, view: SchemaView) -> Schema {
         let fields = self
             .columns
@@ -186,11 +186,11 @@ fn catalog() -> &'static Catalog {
     })
 }
 
-/// The standard columns of Azure Monitor Logs, which every Log Analytics table has
-/// whether or not its reference page lists them, with their types on the table pages.
-/// The "Standard columns in Azure Monitor Logs" page gives no type for `_TimeReceived`,
-/// only that it is the date and time the record was received, so it is `datetime` here.
-/// `_ItemId` is left out because no page gives its type.
+/// The standard columns of Azure Monitor Logs, described for all tables by the "Standard
+/// columns in Azure Monitor Logs" page, with the types that the table reference pages
+/// give. That page gives no type for `_TimeReceived`, only that it is the date and time
+/// the record was received, so it is `datetime` here. `_ItemId` is left out because no
+/// page gives its type.
 const STANDARD_COLUMNS: [(&str, Type); 7] = [
     ("TenantId", Type::String),
     ("Type", Type::String),
@@ -422,7 +422,7 @@ mod tests {
     #[test]
     fn builtin_catalog_has_all_tables() {
         let names: Vec<&str> = builtin_names().collect();
-        assert_eq!(names.len(), 69);
+        assert_eq!(names.len(), 91);
         let mut sorted = names.clone();
         sorted.sort_unstable();
         assert_eq!(names, sorted);
@@ -484,6 +484,164 @@ mod tests {
             .columns
             .iter()
             .all(|column| column.availability == Availability::Xdr));
+    }
+
+    /// Tables added from the Defender XDR advanced hunting reference and the Azure Monitor
+    /// Logs table reference.
+    const ADDED_TABLES: [&str; 22] = [
+        "AADCustomSecurityAttributeAuditLogs",
+        "AADServicePrincipalRiskEvents",
+        "AADServicePrincipalSignInLogs",
+        "AADSpnSignInEventsBeta",
+        "ADFSSignInLogs",
+        "AgentsInfo",
+        "ApiManagementGatewayLogs",
+        "AppServiceHTTPLogs",
+        "AppTraces",
+        "BehaviorInfo",
+        "DeviceBaselineComplianceAssessment",
+        "DeviceTvmHardwareFirmware",
+        "DeviceTvmSecureConfigurationAssessmentKB",
+        "DeviceTvmSoftwareEvidenceBeta",
+        "FileMaliciousContentInfo",
+        "IntuneOperationalLogs",
+        "LAQueryLogs",
+        "MessageEvents",
+        "MessagePostDeliveryEvents",
+        "MessageUrlInfo",
+        "UCClient",
+        "VMConnection",
+    ];
+
+    #[test]
+    fn added_tables_bind() {
+        for name in ADDED_TABLES {
+            let query = format!("{name} | take 1");
+            let bound = crate::engine::check(&query, &BuiltinSchemas::new());
+            assert!(bound.is_ok(), "{name}: {:?}", bound.err());
+        }
+    }
+
+    // Columns from https://learn.microsoft.com/defender-xdr/advanced-hunting-identityinfo-table
+    // and https://learn.microsoft.com/azure/azure-monitor/reference/tables/identityinfo.
+    #[test]
+    fn identity_info_merges_both_products() {
+        let Some(table) = builtin("IdentityInfo") else {
+            panic!("IdentityInfo is missing");
+        };
+        let availability = |name: &str| table.column(name).map(|c| c.availability);
+        assert_eq!(availability("Timestamp"), Some(Availability::Xdr));
+        assert_eq!(availability("OnPremSid"), Some(Availability::Xdr));
+        assert_eq!(availability("AccountUpn"), Some(Availability::Xdr));
+        assert_eq!(availability("AccountUPN"), Some(Availability::Sentinel));
+        assert_eq!(availability("TimeGenerated"), Some(Availability::Sentinel));
+        assert_eq!(
+            availability("AccountObjectId"),
+            Some(Availability::XdrAndSentinel)
+        );
+        assert_eq!(
+            table.column("CriticalityLevel").map(|c| c.ty),
+            Some(Type::Int)
+        );
+
+        let tags = table.column("Tags");
+        assert_eq!(tags.map(|c| c.ty), Some(Type::Dynamic));
+        assert_eq!(tags.and_then(|c| c.sentinel_ty), Some(Type::String));
+        let control = table.column("UserAccountControl");
+        assert_eq!(control.map(|c| c.ty), Some(Type::String));
+        assert_eq!(control.and_then(|c| c.sentinel_ty), Some(Type::Dynamic));
+    }
+
+    #[test]
+    fn sentinel_tables_get_standard_columns() {
+        for name in ["SigninLogs", "DeviceEvents", "IdentityInfo", "LAQueryLogs"] {
+            let Some(table) = builtin(name) else {
+                panic!("{name} is missing");
+            };
+            for (column, ty) in STANDARD_COLUMNS {
+                let found = table.column(column);
+                assert_eq!(found.map(|c| c.ty), Some(ty), "{name}.{column}");
+                assert!(
+                    found.is_some_and(|c| c.availability.in_sentinel()),
+                    "{name}.{column}"
+                );
+            }
+        }
+        let received = builtin("SigninLogs").and_then(|table| table.column("_TimeReceived"));
+        assert_eq!(
+            received.map(|c| c.availability),
+            Some(Availability::Sentinel)
+        );
+        // IdentityInfo lists TenantId for both products, and keeps it so.
+        let tenant = builtin("IdentityInfo").and_then(|table| table.column("TenantId"));
+        assert_eq!(
+            tenant.map(|c| c.availability),
+            Some(Availability::XdrAndSentinel)
+        );
+    }
+
+    #[test]
+    fn xdr_only_tables_get_no_standard_columns() {
+        for name in ["AADSignInEventsBeta", "MessageEvents", "ExposureGraphNodes"] {
+            let Some(table) = builtin(name) else {
+                panic!("{name} is missing");
+            };
+            assert!(table.column("_TimeReceived").is_none(), "{name}");
+            assert!(table.column("TenantId").is_none(), "{name}");
+        }
+    }
+
+    #[test]
+    fn user_schema_gets_no_standard_columns() {
+        let tables = parse_schema_file("table Fw_CL sentinel\nTimeGenerated:datetime\n", "u")
+            .unwrap_or_default();
+        let columns = tables.first().map(|table| table.columns.len());
+        assert_eq!(columns, Some(1));
+    }
+
+    #[test]
+    fn product_views_select_columns_and_types() {
+        let Some(table) = builtin("DeviceEvents") else {
+            panic!("DeviceEvents is missing");
+        };
+        let ty = |view: SchemaView, name: &str| {
+            table.to_view_schema(view).field(name).map(|field| field.ty)
+        };
+        let xdr = SchemaView::Product(Product::Xdr);
+        let sentinel = SchemaView::Product(Product::Sentinel);
+
+        assert_eq!(
+            ty(SchemaView::Union, "AdditionalFields"),
+            Some(Type::String)
+        );
+        assert_eq!(
+            ty(SchemaView::UnionSentinelTypes, "AdditionalFields"),
+            Some(Type::Dynamic)
+        );
+        assert_eq!(ty(xdr, "AdditionalFields"), Some(Type::String));
+        assert_eq!(ty(sentinel, "AdditionalFields"), Some(Type::Dynamic));
+
+        assert_eq!(ty(xdr, "Timestamp"), Some(Type::DateTime));
+        assert_eq!(ty(xdr, "TimeGenerated"), None);
+        assert_eq!(ty(sentinel, "Timestamp"), None);
+        assert_eq!(ty(sentinel, "TimeGenerated"), Some(Type::DateTime));
+        assert_eq!(ty(SchemaView::Union, "_TimeReceived"), Some(Type::DateTime));
+    }
+
+    #[test]
+    fn product_view_hides_tables_the_product_lacks() {
+        use crate::binder::SchemaSource;
+        let catalog = SchemaCatalog::new(Vec::new());
+        let xdr = catalog.with_view(SchemaView::Product(Product::Xdr));
+        let sentinel = catalog.with_view(SchemaView::Product(Product::Sentinel));
+
+        assert!(xdr.schema("SigninLogs").is_none());
+        assert!(sentinel.schema("SigninLogs").is_some());
+        assert!(xdr.schema("MessageEvents").is_some());
+        assert!(sentinel.schema("MessageEvents").is_none());
+        assert!(!xdr.table_names().iter().any(|name| name == "SigninLogs"));
+        assert!(catalog.schema("SigninLogs").is_some());
+        assert!(catalog.schema("MessageEvents").is_some());
     }
 
     #[test]
