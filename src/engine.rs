@@ -11,9 +11,10 @@ use std::sync::Arc;
 
 use crate::ast::Statement;
 use crate::binder::{self, BoundQuery, SchemaSource};
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorKind, Result};
 use crate::eval::{self, EvalContext, GeoLoader};
 use crate::parser;
+use crate::schema::{Product, SchemaCatalog, SchemaView};
 use crate::table::Table;
 
 /// The database that `geo_info_from_ip_address` reads.
@@ -203,6 +204,34 @@ pub fn check_with_prelude(
         let script = parse_with_prelude(prelude, query)?;
         binder::bind(&script, schemas)
     })
+}
+
+/// Like [`check_with_prelude`], against the table catalog as one product has it, or, when
+/// `product` is `None`, as either product has it.
+///
+/// Without a product, the query binds first with every column of both products and their
+/// Defender XDR types. If that fails with a type error, it binds again with the Sentinel
+/// types, because some columns differ only in type (`AdditionalFields` is `string` in
+/// Defender XDR and `dynamic` in Sentinel). The query passes if either binding does, and
+/// otherwise the first binding's error is returned.
+pub fn check_catalog(
+    prelude: Option<&Prelude>,
+    query: &str,
+    catalog: &SchemaCatalog,
+    product: Option<Product>,
+) -> Result<BoundQuery> {
+    if let Some(product) = product {
+        let view = catalog.with_view(SchemaView::Product(product));
+        return check_with_prelude(prelude, query, &view);
+    }
+    let first = check_with_prelude(prelude, query, catalog);
+    match first {
+        Err(error) if error.kind == ErrorKind::TypeMismatch => {
+            let sentinel_types = catalog.with_view(SchemaView::UnionSentinelTypes);
+            check_with_prelude(prelude, query, &sentinel_types).or(Err(error))
+        }
+        result => result,
+    }
 }
 
 /// Returns the current time in ticks since the Unix epoch.

@@ -211,6 +211,93 @@ fn check_rejects_unknown_column() {
         .stderr(predicate::str::contains("did you mean `RemoteIP`?"));
 }
 
+/// Runs `kql check` on `query` with `extra` arguments and returns the assertion.
+fn check_query(query: &str, extra: &[&str]) -> assert_cmd::assert::Assert {
+    let dir = temp_dir();
+    let path = dir.path().join("rule.kql");
+    fs::write(&path, query).expect("write query");
+    kql_command().arg("check").args(extra).arg(&path).assert()
+}
+
+// `AdditionalFields` of DeviceEvents is `string` in Defender XDR advanced hunting and
+// `dynamic` in the Sentinel table
+// (https://learn.microsoft.com/azure/azure-monitor/reference/tables/deviceevents).
+const SENTINEL_TYPED_QUERY: &str = "DeviceEvents | where AdditionalFields.Experience == 'x'\n";
+
+// `ConnectivityType` is a DeviceInfo column in Defender XDR only
+// (https://learn.microsoft.com/defender-xdr/advanced-hunting-deviceinfo-table).
+const XDR_ONLY_QUERY: &str = "DeviceInfo | where ConnectivityType == 'Streamlined'\n";
+
+#[test]
+fn check_accepts_either_product_by_default() {
+    check_query(SENTINEL_TYPED_QUERY, &[]).success();
+    check_query(XDR_ONLY_QUERY, &[]).success();
+}
+
+#[test]
+fn check_product_xdr_uses_xdr_types() {
+    check_query(SENTINEL_TYPED_QUERY, &["--product", "xdr"])
+        .code(1)
+        .stderr(predicate::str::contains("needs a dynamic value"));
+    check_query(XDR_ONLY_QUERY, &["--product", "xdr"]).success();
+}
+
+#[test]
+fn check_product_sentinel_omits_xdr_columns() {
+    check_query(SENTINEL_TYPED_QUERY, &["--product", "sentinel"]).success();
+    check_query(XDR_ONLY_QUERY, &["--product", "sentinel"])
+        .code(1)
+        .stderr(predicate::str::contains(
+            "`ConnectivityType` does not refer",
+        ));
+}
+
+#[test]
+fn check_product_xdr_lacks_sentinel_tables() {
+    check_query("SigninLogs | take 1\n", &["--product", "xdr"])
+        .code(1)
+        .stderr(predicate::str::contains("`SigninLogs` not found"));
+    check_query("SigninLogs | take 1\n", &["--product", "sentinel"]).success();
+}
+
+#[test]
+fn check_default_reports_first_type_error() {
+    // Wrong in both products: the error is the XDR binding's.
+    check_query("DeviceEvents | where AdditionalFields + 1 > 2\n", &[])
+        .code(1)
+        .stderr(predicate::str::contains("`+` to string and long"));
+}
+
+#[test]
+fn check_names_cross_service_scopes() {
+    let cases = [
+        ("arg(\"\").Resources | take 1\n", "Azure Resource Graph"),
+        (
+            "union workspace('ws').SigninLogs, SigninLogs\n",
+            "another Log Analytics workspace",
+        ),
+        ("app('ai').requests | take 1\n", "Application Insights"),
+        (
+            "SigninLogs | join (arg('').resources) on $left.Id == $right.id\n",
+            "`arg(…).resources`",
+        ),
+    ];
+    for (query, expected) in cases {
+        check_query(query, &[])
+            .code(1)
+            .stderr(predicate::str::contains("not supported"))
+            .stderr(predicate::str::contains(expected))
+            .stderr(predicate::str::contains("--table"));
+    }
+}
+
+#[test]
+fn check_rejects_unknown_product() {
+    check_query(XDR_ONLY_QUERY, &["--product", "defender"])
+        .code(2)
+        .stderr(predicate::str::contains("unknown product `defender`"));
+}
+
 #[test]
 fn closed_pipe_is_not_an_error() {
     // 100,000 rows of CSV overflow the pipe buffer, so kql is still writing when `head`

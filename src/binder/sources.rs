@@ -32,12 +32,58 @@ pub fn bind_source(binder: &mut Binder<'_>, expr: &Expr) -> Result<Plan> {
             uris,
             properties,
         } => bind_externaldata(binder, columns, uris, properties, expr),
-        _ => Err(Error::at(
-            ErrorKind::TypeMismatch,
-            expr.span.clone(),
-            "expected a tabular expression (a table name, a `let`-bound table, datatable or print)",
-        )),
+        ExprKind::Member { expr: scope, name } => match cross_service_scope(scope) {
+            Some(service) => Err(cross_service_error(service, &name.name, expr)),
+            None => Err(not_tabular(expr)),
+        },
+        _ => Err(not_tabular(expr)),
     }
+}
+
+fn not_tabular(expr: &Expr) -> Error {
+    Error::at(
+        ErrorKind::TypeMismatch,
+        expr.span.clone(),
+        "expected a tabular expression (a table name, a `let`-bound table, datatable or print)",
+    )
+}
+
+/// A service that a cross-service scope such as `arg("")` or `workspace("x")` names.
+struct CrossService {
+    function: &'static str,
+    service: &'static str,
+}
+
+/// Returns the service of a scope call before `.Table`: `arg(…)`, `workspace(…)`,
+/// `app(…)`, `cluster(…)` or `database(…)`.
+fn cross_service_scope(scope: &Expr) -> Option<CrossService> {
+    let ExprKind::Call { name, .. } = &scope.kind else {
+        return None;
+    };
+    let (function, service) = match name.name.as_str() {
+        "arg" => ("arg", "Azure Resource Graph"),
+        "workspace" => ("workspace", "another Log Analytics workspace"),
+        "app" => ("app", "an Application Insights resource"),
+        "cluster" => ("cluster", "another Azure Data Explorer cluster"),
+        "database" => ("database", "another Azure Data Explorer database"),
+        _ => return None,
+    };
+    Some(CrossService { function, service })
+}
+
+fn cross_service_error(scope: CrossService, table: &str, expr: &Expr) -> Error {
+    let CrossService { function, service } = scope;
+    Error::unsupported(
+        expr.span.clone(),
+        format!(
+            "`{function}(…).{table}` queries {service}, which exists only in Azure, \
+             so it is not available offline"
+        ),
+    )
+    .with_hint(format!(
+        "export the table and load it with --table {table}=FILE, then name it `{table}` \
+         without the `{function}(…).` prefix"
+    ))
 }
 
 fn bind_name(binder: &mut Binder<'_>, name: &str, expr: &Expr) -> Result<Plan> {

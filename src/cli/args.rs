@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 
 use kql::output::Format;
+use kql::schema::Product;
 
 /// Run Kusto Query Language (KQL) queries offline against local JSON and CSV exports.
 ///
@@ -111,6 +112,12 @@ pub struct CheckArgs {
     #[arg(long, value_name = "FILE")]
     pub schema: Vec<PathBuf>,
 
+    /// Check against one product's tables and column types: xdr (Defender XDR advanced
+    /// hunting) or sentinel (Microsoft Sentinel, Log Analytics). Default: accept a query
+    /// that is valid in either product.
+    #[arg(long, value_name = "PRODUCT", value_parser = parse_product)]
+    pub product: Option<Product>,
+
     #[command(flatten)]
     pub definitions: DefinitionArgs,
 }
@@ -153,4 +160,12 @@ pub struct SchemaArgs {
 fn parse_format(name: &str) -> Result<Format, String> {
     Format::from_name(name)
         .ok_or_else(|| format!("unknown format `{name}`; use table, json, ndjson or csv"))
+}
+
+fn parse_product(name: &str) -> Result<Product, String> {
+    match name {
+        "xdr" => Ok(Product::Xdr),
+        "sentinel" => Ok(Product::Sentinel),
+        _ => Err(format!("unknown product `{name}`; use xdr or sentinel")),
+    }
 }

@@ -479,7 +479,7 @@ fn check(args: CheckArgs) -> u8 {
                 continue;
             }
         };
-        match engine::check_with_prelude(prelude.as_ref(), &query, &schemas) {
+        match engine::check_catalog(prelude.as_ref(), &query, &schemas, args.product) {
             Ok(_) => {
                 if !args.quiet {
                     println!("{origin}: ok");

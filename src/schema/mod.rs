@@ -8,6 +8,11 @@
 //! XDR advanced hunting stores `AdditionalFields` as JSON text (`string`), while the copy
 //! of the same table in Sentinel stores it as `dynamic`. [`ColumnSchema::ty`] is the XDR
 //! type, which is what binding a query without data uses.
+//!
+//! Every built-in table that Sentinel has also gets the Log Analytics standard columns
+//! (`TenantId`, `Type`, `_TimeReceived`, `_ResourceId`, `_SubscriptionId`, `_IsBillable`,
+//! `_BilledSize`) when loaded, so `tables.txt` lists only a table's own columns. User
+//! schema files get no such columns added: they list every column themselves.
 
 use std::collections::{HashMap, HashSet};
 use std::fmt;
@@ -69,6 +74,35 @@ impl fmt::Display for Availability {
     }
 }
 
+/// The product whose schema binds a query without data: `kql check --product`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Product {
+    /// Defender XDR advanced hunting: its columns only, with their XDR types.
+    Xdr,
+    /// Microsoft Sentinel (Log Analytics): its columns only, with their Sentinel types.
+    Sentinel,
+}
+
+/// The selection and typing of a catalog table's columns in a binding schema.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum SchemaView {
+    /// Every column of both products, typed with the XDR type, so a table in both products
+    /// has both `Timestamp` and `TimeGenerated`.
+    #[default]
+    Union,
+    /// Every column of both products, typed with the Sentinel type where it differs.
+    UnionSentinelTypes,
+    /// One product's columns with that product's types.
+    Product(Product),
+}
+
+impl ColumnSchema {
+    /// Returns the column's type in Sentinel: `sentinel_ty` where set, `ty` otherwise.
+    pub fn sentinel_type(&self) -> Type {
+        self.sentinel_ty.unwrap_or(self.ty)
+    }
+}
+
 /// The columns of one table, in catalog order.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TableSchema {
@@ -91,12 +125,37 @@ impl TableSchema {
     /// Returns the schema with every column in catalog order, typed with the XDR type.
     /// Tables in both products therefore have both `Timestamp` and `TimeGenerated`.
     pub fn to_schema(&self) -> Schema {
+        self.to_view_schema(SchemaView::Union)
+    }
+
+    /// Returns the schema of the columns that `view` selects, in catalog order and with
+    /// the types that `view` picks. A table may have no columns in one product's view.
+    pub fn to_view_schema(&self, view: SchemaView) -> Schema {
         let fields = self
             .columns
             .iter()
-            .map(|column| Field::new(column.name.clone(), column.ty))
+            .filter_map(|column| {
+                let ty = match view {
+                    SchemaView::Union => column.ty,
+                    SchemaView::UnionSentinelTypes => column.sentinel_type(),
+                    SchemaView::Product(Product::Xdr) if column.availability.in_xdr() => column.ty,
+                    SchemaView::Product(Product::Sentinel) if column.availability.in_sentinel() => {
+                        column.sentinel_type()
+                    }
+                    SchemaView::Product(_) => return None,
+                };
+                Some(Field::new(column.name.clone(), ty))
+            })
             .collect();
         Schema::new(fields)
+    }
+
+    /// True if `product` has at least one of the table's columns.
+    pub fn in_product(&self, product: Product) -> bool {
+        self.columns.iter().any(|column| match product {
+            Product::Xdr => column.availability.in_xdr(),
+            Product::Sentinel => column.availability.in_sentinel(),
+        })
     }
 
     /// Returns the column with this exact (case-sensitive) name.
@@ -115,8 +174,9 @@ fn catalog() -> &'static Catalog {
     CATALOG.get_or_init(|| {
         // The embedded file is part of the program, not input, and a unit test parses
         // it, so a failure here is a build defect.
-        let tables = parse_schema_file(BUILTIN_TABLES, "built-in tables.txt")
+        let mut tables = parse_schema_file(BUILTIN_TABLES, "built-in tables.txt")
             .unwrap_or_else(|error| panic!("the built-in table catalog is invalid: {error}"));
+        tables.iter_mut().for_each(add_standard_columns);
         let by_name = tables
             .iter()
             .enumerate()
@@ -124,6 +184,43 @@ fn catalog() -> &'static Catalog {
             .collect();
         Catalog { tables, by_name }
     })
+}
+
+/// The standard columns of Azure Monitor Logs, described for all tables by the "Standard
+/// columns in Azure Monitor Logs" page, with the types that the table reference pages
+/// give. That page gives no type for `_TimeReceived`, only that it is the date and time
+/// the record was received, so it is `datetime` here. `_ItemId` is left out because no
+/// page gives its type.
+const STANDARD_COLUMNS: [(&str, Type); 7] = [
+    ("TenantId", Type::String),
+    ("Type", Type::String),
+    ("_TimeReceived", Type::DateTime),
+    ("_ResourceId", Type::String),
+    ("_SubscriptionId", Type::String),
+    ("_IsBillable", Type::String),
+    ("_BilledSize", Type::Real),
+];
+
+/// Appends the Log Analytics standard columns that a built-in table with Sentinel columns
+/// does not list, as Sentinel-only columns. Defender XDR-only tables get none.
+fn add_standard_columns(table: &mut TableSchema) {
+    let in_sentinel = table
+        .columns
+        .iter()
+        .any(|column| column.availability.in_sentinel());
+    if !in_sentinel {
+        return;
+    }
+    for (name, ty) in STANDARD_COLUMNS {
+        if table.column(name).is_none() {
+            table.columns.push(ColumnSchema {
+                name: name.to_string(),
+                ty,
+                availability: Availability::Sentinel,
+                sentinel_ty: None,
+            });
+        }
+    }
 }
 
 /// Returns the built-in table with this exact (case-sensitive) name.
@@ -325,7 +422,7 @@ mod tests {
     #[test]
     fn builtin_catalog_has_all_tables() {
         let names: Vec<&str> = builtin_names().collect();
-        assert_eq!(names.len(), 69);
+        assert_eq!(names.len(), 91);
         let mut sorted = names.clone();
         sorted.sort_unstable();
         assert_eq!(names, sorted);
@@ -387,6 +484,164 @@ mod tests {
             .columns
             .iter()
             .all(|column| column.availability == Availability::Xdr));
+    }
+
+    /// Tables added from the Defender XDR advanced hunting reference and the Azure Monitor
+    /// Logs table reference.
+    const ADDED_TABLES: [&str; 22] = [
+        "AADCustomSecurityAttributeAuditLogs",
+        "AADServicePrincipalRiskEvents",
+        "AADServicePrincipalSignInLogs",
+        "AADSpnSignInEventsBeta",
+        "ADFSSignInLogs",
+        "AgentsInfo",
+        "ApiManagementGatewayLogs",
+        "AppServiceHTTPLogs",
+        "AppTraces",
+        "BehaviorInfo",
+        "DeviceBaselineComplianceAssessment",
+        "DeviceTvmHardwareFirmware",
+        "DeviceTvmSecureConfigurationAssessmentKB",
+        "DeviceTvmSoftwareEvidenceBeta",
+        "FileMaliciousContentInfo",
+        "IntuneOperationalLogs",
+        "LAQueryLogs",
+        "MessageEvents",
+        "MessagePostDeliveryEvents",
+        "MessageUrlInfo",
+        "UCClient",
+        "VMConnection",
+    ];
+
+    #[test]
+    fn added_tables_bind() {
+        for name in ADDED_TABLES {
+            let query = format!("{name} | take 1");
+            let bound = crate::engine::check(&query, &BuiltinSchemas::new());
+            assert!(bound.is_ok(), "{name}: {:?}", bound.err());
+        }
+    }
+
+    // Columns from https://learn.microsoft.com/defender-xdr/advanced-hunting-identityinfo-table
+    // and https://learn.microsoft.com/azure/azure-monitor/reference/tables/identityinfo.
+    #[test]
+    fn identity_info_merges_both_products() {
+        let Some(table) = builtin("IdentityInfo") else {
+            panic!("IdentityInfo is missing");
+        };
+        let availability = |name: &str| table.column(name).map(|c| c.availability);
+        assert_eq!(availability("Timestamp"), Some(Availability::Xdr));
+        assert_eq!(availability("OnPremSid"), Some(Availability::Xdr));
+        assert_eq!(availability("AccountUpn"), Some(Availability::Xdr));
+        assert_eq!(availability("AccountUPN"), Some(Availability::Sentinel));
+        assert_eq!(availability("TimeGenerated"), Some(Availability::Sentinel));
+        assert_eq!(
+            availability("AccountObjectId"),
+            Some(Availability::XdrAndSentinel)
+        );
+        assert_eq!(
+            table.column("CriticalityLevel").map(|c| c.ty),
+            Some(Type::Int)
+        );
+
+        let tags = table.column("Tags");
+        assert_eq!(tags.map(|c| c.ty), Some(Type::Dynamic));
+        assert_eq!(tags.and_then(|c| c.sentinel_ty), Some(Type::String));
+        let control = table.column("UserAccountControl");
+        assert_eq!(control.map(|c| c.ty), Some(Type::String));
+        assert_eq!(control.and_then(|c| c.sentinel_ty), Some(Type::Dynamic));
+    }
+
+    #[test]
+    fn sentinel_tables_get_standard_columns() {
+        for name in ["SigninLogs", "DeviceEvents", "IdentityInfo", "LAQueryLogs"] {
+            let Some(table) = builtin(name) else {
+                panic!("{name} is missing");
+            };
+            for (column, ty) in STANDARD_COLUMNS {
+                let found = table.column(column);
+                assert_eq!(found.map(|c| c.ty), Some(ty), "{name}.{column}");
+                assert!(
+                    found.is_some_and(|c| c.availability.in_sentinel()),
+                    "{name}.{column}"
+                );
+            }
+        }
+        let received = builtin("SigninLogs").and_then(|table| table.column("_TimeReceived"));
+        assert_eq!(
+            received.map(|c| c.availability),
+            Some(Availability::Sentinel)
+        );
+        // IdentityInfo lists TenantId for both products, and keeps it so.
+        let tenant = builtin("IdentityInfo").and_then(|table| table.column("TenantId"));
+        assert_eq!(
+            tenant.map(|c| c.availability),
+            Some(Availability::XdrAndSentinel)
+        );
+    }
+
+    #[test]
+    fn xdr_only_tables_get_no_standard_columns() {
+        for name in ["AADSignInEventsBeta", "MessageEvents", "ExposureGraphNodes"] {
+            let Some(table) = builtin(name) else {
+                panic!("{name} is missing");
+            };
+            assert!(table.column("_TimeReceived").is_none(), "{name}");
+            assert!(table.column("TenantId").is_none(), "{name}");
+        }
+    }
+
+    #[test]
+    fn user_schema_gets_no_standard_columns() {
+        let tables = parse_schema_file("table Fw_CL sentinel\nTimeGenerated:datetime\n", "u")
+            .unwrap_or_default();
+        let columns = tables.first().map(|table| table.columns.len());
+        assert_eq!(columns, Some(1));
+    }
+
+    #[test]
+    fn product_views_select_columns_and_types() {
+        let Some(table) = builtin("DeviceEvents") else {
+            panic!("DeviceEvents is missing");
+        };
+        let ty = |view: SchemaView, name: &str| {
+            table.to_view_schema(view).field(name).map(|field| field.ty)
+        };
+        let xdr = SchemaView::Product(Product::Xdr);
+        let sentinel = SchemaView::Product(Product::Sentinel);
+
+        assert_eq!(
+            ty(SchemaView::Union, "AdditionalFields"),
+            Some(Type::String)
+        );
+        assert_eq!(
+            ty(SchemaView::UnionSentinelTypes, "AdditionalFields"),
+            Some(Type::Dynamic)
+        );
+        assert_eq!(ty(xdr, "AdditionalFields"), Some(Type::String));
+        assert_eq!(ty(sentinel, "AdditionalFields"), Some(Type::Dynamic));
+
+        assert_eq!(ty(xdr, "Timestamp"), Some(Type::DateTime));
+        assert_eq!(ty(xdr, "TimeGenerated"), None);
+        assert_eq!(ty(sentinel, "Timestamp"), None);
+        assert_eq!(ty(sentinel, "TimeGenerated"), Some(Type::DateTime));
+        assert_eq!(ty(SchemaView::Union, "_TimeReceived"), Some(Type::DateTime));
+    }
+
+    #[test]
+    fn product_view_hides_tables_the_product_lacks() {
+        use crate::binder::SchemaSource;
+        let catalog = SchemaCatalog::new(Vec::new());
+        let xdr = catalog.with_view(SchemaView::Product(Product::Xdr));
+        let sentinel = catalog.with_view(SchemaView::Product(Product::Sentinel));
+
+        assert!(xdr.schema("SigninLogs").is_none());
+        assert!(sentinel.schema("SigninLogs").is_some());
+        assert!(xdr.schema("MessageEvents").is_some());
+        assert!(sentinel.schema("MessageEvents").is_none());
+        assert!(!xdr.table_names().iter().any(|name| name == "SigninLogs"));
+        assert!(catalog.schema("SigninLogs").is_some());
+        assert!(catalog.schema("MessageEvents").is_some());
     }
 
     #[test]
@@ -680,11 +935,34 @@ impl fmt::Display for TableSchema {
 #[derive(Debug, Clone, Default)]
 pub struct SchemaCatalog {
     user: Vec<TableSchema>,
+    view: SchemaView,
 }
 
 impl SchemaCatalog {
+    /// Returns a catalog that binds with [`SchemaView::Union`].
     pub fn new(user: Vec<TableSchema>) -> SchemaCatalog {
-        SchemaCatalog { user }
+        SchemaCatalog {
+            user,
+            view: SchemaView::Union,
+        }
+    }
+
+    /// Returns the same tables seen through `view`. With one product's view, a table
+    /// that the product lacks is not found.
+    pub fn with_view(&self, view: SchemaView) -> SchemaCatalog {
+        SchemaCatalog {
+            user: self.user.clone(),
+            view,
+        }
+    }
+
+    /// Returns the table with this name if the catalog's view includes it.
+    fn visible_table(&self, name: &str) -> Option<&TableSchema> {
+        let table = self.table(name)?;
+        match self.view {
+            SchemaView::Product(product) if !table.in_product(product) => None,
+            _ => Some(table),
+        }
     }
 
     /// Returns the table with this exact (case-sensitive) name.
@@ -708,12 +986,14 @@ impl SchemaCatalog {
 
 impl crate::binder::SchemaSource for SchemaCatalog {
     fn schema(&self, name: &str) -> Option<Schema> {
-        self.table(name).map(TableSchema::to_schema)
+        self.visible_table(name)
+            .map(|table| table.to_view_schema(self.view))
     }
 
     fn table_names(&self) -> Vec<String> {
         self.tables()
             .into_iter()
+            .filter(|table| self.visible_table(&table.name).is_some())
             .map(|table| table.name.clone())
             .collect()
     }
