@@ -397,6 +397,24 @@ fn time_generated_fills_timestamp() {
     assert_eq!(column(&loaded, "Timestamp"), expected);
 }
 
+// learn.microsoft.com/azure/azure-monitor/reference/tables/apimanagementgatewaylogs:
+// the gateway's own `Timestamp` is a different time from `TimeGenerated`.
+#[test]
+fn distinct_timestamp_column_not_filled() {
+    let jsonl = r#"{"TimeGenerated":"2024-03-05T08:00:00Z","ApiId":"orders"}"#;
+    let loaded = load_ok("ApiManagementGatewayLogs", "gateway.jsonl", jsonl);
+    assert_eq!(column(&loaded, "Timestamp"), [Value::Null]);
+}
+
+// learn.microsoft.com/azure/azure-monitor/logs/log-standard-columns: `Type` is the name
+// of the table the record belongs to.
+#[test]
+fn missing_type_column_is_table_name() {
+    let jsonl = r#"{"TimeGenerated":"2024-03-05T08:00:00Z","UserPrincipalName":"a@contoso.com"}"#;
+    let loaded = load_ok("SigninLogs", "signin.jsonl", jsonl);
+    assert_eq!(column(&loaded, "Type"), [Value::from("SigninLogs")]);
+}
+
 #[test]
 fn both_time_columns_kept_when_present() {
     let jsonl = r#"{"Timestamp":"2024-03-05T08:00:00Z","TimeGenerated":"2024-03-05T09:00:00Z"}"#;

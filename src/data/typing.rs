@@ -21,7 +21,7 @@ use super::infer::infer_type;
 use super::raw::{RawCell, RawColumn, RawTable};
 use super::{Loaded, Warning};
 use crate::error::Error;
-use crate::schema::{ColumnSchema, TableSchema};
+use crate::schema::{Availability, ColumnSchema, TableSchema};
 use crate::table::{ColumnData, Field, Schema, Table};
 use crate::value::{convert, json_to_kusto_string, Type, Value};
 
@@ -79,6 +79,12 @@ pub(crate) fn build_table(
                     let (data, warning) = converter.convert_column(column, ty)?;
                     warnings.extend(warning);
                     (ty, data)
+                }
+                None if is_standard_type_column(column_schema) => {
+                    // Log Analytics sets `Type` to the table's name on every record
+                    // (learn.microsoft.com/azure/azure-monitor/logs/log-standard-columns).
+                    let names = vec![Value::from(name); raw.rows.len()];
+                    (Type::String, Arc::new(names))
                 }
                 None => {
                     let ty = column_schema.ty;
@@ -142,9 +148,16 @@ fn catalog_type(column_schema: &ColumnSchema, column: &RawColumn) -> Type {
     }
 }
 
+/// True for the standard `Type` column of a Sentinel table.
+fn is_standard_type_column(column: &ColumnSchema) -> bool {
+    column.name == "Type" && column.ty == Type::String && column.availability.in_sentinel()
+}
+
 /// Fills a missing `Timestamp` from `TimeGenerated` or the reverse, for tables whose
-/// catalog has both: Defender XDR exports carry only `Timestamp` and Sentinel exports only
-/// `TimeGenerated`, and queries written for either product should run on both.
+/// catalog has both as the same time in the two products: Defender XDR exports carry only
+/// `Timestamp` and Sentinel exports only `TimeGenerated`, and queries written for either
+/// product should run on both. A table whose `Timestamp` is a column of its own in
+/// Sentinel, such as ApiManagementGatewayLogs, is left alone.
 fn fill_time_column(
     schema: &TableSchema,
     file_columns: &HashMap<String, usize>,
@@ -153,6 +166,16 @@ fn fill_time_column(
 ) {
     let in_file = |name: &str| file_columns.contains_key(name);
     if !in_file(XDR_TIME) && !in_file(SENTINEL_TIME) {
+        return;
+    }
+    let product_time = |name: &str, availability: Availability| {
+        schema
+            .column(name)
+            .is_some_and(|column| column.availability == availability)
+    };
+    if !product_time(XDR_TIME, Availability::Xdr)
+        || !product_time(SENTINEL_TIME, Availability::Sentinel)
+    {
         return;
     }
     let position = |name: &str| fields.iter().position(|field| field.name == name);
