@@ -92,8 +92,11 @@ fn pipeline_source(input: Input<'_>) -> PResult<'_, Expr> {
     }
     for source_keyword in ["range", "evaluate", "search", "find"] {
         if let Ok((rest, span)) = keyword(source_keyword)(input) {
-            // `range = 5` or `search.x` would be names, not the start of an operator.
-            if !rest.fragment().trim_start().starts_with(['=', '.']) {
+            // `range = 5` or `search.x` would be names, not the start of an operator, and
+            // `range(1, 5)` is the scalar function.
+            let after = rest.fragment().trim_start();
+            let is_range_call = source_keyword == "range" && after.starts_with('(');
+            if !after.starts_with(['=', '.']) && !is_range_call {
                 return Err(NomErr::Failure(SyntaxError::unsupported(
                     span.start,
                     span.end,
