@@ -1,6 +1,7 @@
 //! Integration tests, compiled as one binary so the suite builds and runs fast.
 
 mod cli;
+mod functions;
 mod golden;
 mod inputs;
 mod language;
