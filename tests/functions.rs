@@ -90,3 +90,24 @@ fn matches_regex_digit_class_is_ascii() {
     let table = run(r#"print Matched = "٣" matches regex @"\d""#);
     assert_eq!(column_text(&table, "Matched"), ["false"]);
 }
+
+// learn.microsoft.com/kusto/query/bag-pack-columns-function
+#[test]
+fn bag_pack_columns_keys_are_names() {
+    let table = run(r#"datatable(Id: string, Value: string, Other: long)
+["A", "val_a", 1, "B", "val_b", 2]
+| extend Packed = bag_pack_columns(Id, Value)"#);
+    assert_eq!(
+        column_text(&table, "Packed"),
+        [
+            r#"{"Id":"A","Value":"val_a"}"#,
+            r#"{"Id":"B","Value":"val_b"}"#
+        ]
+    );
+}
+
+#[test]
+fn bag_pack_columns_rejects_expressions() {
+    let error = run_error(r#"print x = 1 | extend b = bag_pack_columns(x + 1)"#);
+    assert_eq!(error.kind, ErrorKind::TypeMismatch);
+}
