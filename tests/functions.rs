@@ -111,3 +111,24 @@ fn bag_pack_columns_rejects_expressions() {
     let error = run_error(r#"print x = 1 | extend b = bag_pack_columns(x + 1)"#);
     assert_eq!(error.kind, ErrorKind::TypeMismatch);
 }
+
+// learn.microsoft.com/kusto/query/datetime-local-to-utc-function
+#[test]
+fn local_to_utc_per_row_zone() {
+    let table = run(r#"datatable(local_dt: datetime, tz: string)
+[datetime(2020-02-02 20:02:20), 'US/Pacific', datetime(2020-02-02 20:02:20), 'Europe/Paris']
+| extend utc_dt = datetime_local_to_utc(local_dt, tz)"#);
+    assert_eq!(
+        column_text(&table, "utc_dt"),
+        [
+            "2020-02-03T04:02:20.0000000Z",
+            "2020-02-02T19:02:20.0000000Z"
+        ]
+    );
+}
+
+#[test]
+fn unknown_constant_zone_is_bind_error() {
+    let error = run_error("print datetime_utc_to_local(now(), 'Mars/Olympus')");
+    assert_eq!(error.kind, ErrorKind::TypeMismatch);
+}

@@ -21,6 +21,7 @@ mod sizes;
 mod string_search;
 mod strings;
 pub mod support_doc;
+mod timezone;
 mod unicode;
 
 use std::collections::HashMap;
@@ -132,7 +133,7 @@ impl std::fmt::Debug for Function {
 pub const MAX_VARIADIC_ARGS: usize = 64;
 
 /// Every family's functions.
-const FAMILIES: [&[Function]; 13] = [
+const FAMILIES: [&[Function]; 14] = [
     bitwise::FUNCTIONS,
     conversion::FUNCTIONS,
     datetime::FUNCTIONS,
@@ -145,6 +146,7 @@ const FAMILIES: [&[Function]; 13] = [
     sizes::FUNCTIONS,
     string_search::FUNCTIONS,
     strings::FUNCTIONS,
+    timezone::FUNCTIONS,
     unicode::FUNCTIONS,
 ];
 
