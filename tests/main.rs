@@ -2,6 +2,7 @@
 
 mod cli;
 mod extraction;
+mod functions;
 mod golden;
 mod inputs;
 mod language;

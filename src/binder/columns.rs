@@ -16,7 +16,9 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use super::plan::{BoundExpr, BoundKind, JoinColumn, Needles, Plan, PlanKind, ProjectColumn};
+use super::plan::{
+    BoundExpr, BoundKind, JoinColumn, Needles, Plan, PlanKind, ProjectColumn, RegexPattern,
+};
 
 /// Column names per table name, sorted.
 pub type UsedColumns = HashMap<String, BTreeSet<String>>;
@@ -218,7 +220,13 @@ fn expr_columns(expr: &BoundExpr, columns: &mut BTreeSet<usize>) -> bool {
         } => {
             expr_columns(value, columns) & expr_columns(low, columns) & expr_columns(high, columns)
         }
-        BoundKind::MatchesRegex { text, .. } => expr_columns(text, columns),
+        BoundKind::MatchesRegex { text, regex } => {
+            let pattern_followed = match regex {
+                RegexPattern::Constant(_) => true,
+                RegexPattern::PerRow { pattern, .. } => expr_columns(pattern, columns),
+            };
+            expr_columns(text, columns) & pattern_followed
+        }
         BoundKind::Element { value, key } => {
             expr_columns(value, columns) & expr_columns(key, columns)
         }

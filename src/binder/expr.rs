@@ -3,15 +3,13 @@
 
 use std::sync::Arc;
 
-use regex::Regex;
-
 use super::names::unknown_column;
-use super::plan::{Arithmetic, BoundExpr, BoundKind, Comparison, Needles};
+use super::plan::{Arithmetic, BoundExpr, BoundKind, Comparison, Needles, RegexPattern};
 use super::{Binder, Binding};
 use crate::ast::{BinaryOp, Expr, ExprKind, Ident};
 use crate::error::{closest, Error, ErrorKind, Result};
 use crate::eval::expr::arithmetic_type;
-use crate::eval::functions::{self, KNOWN_UNSUPPORTED};
+use crate::eval::functions::{self, pattern, KNOWN_UNSUPPORTED};
 use crate::eval::text::Needle;
 use crate::table::Schema;
 use crate::value::{Type, Value};
@@ -518,21 +516,20 @@ fn bind_binary(
             (kind, Type::Bool)
         }
         BinaryOp::MatchesRegex => {
-            let BoundKind::Literal(Value::String(pattern)) = &right_bound.kind else {
-                return Err(Error::unsupported(
-                    right_bound.span.clone(),
-                    "`matches regex` with a pattern computed per row is not supported yet; use a string literal",
-                ));
+            let regex = match &right_bound.kind {
+                BoundKind::Literal(Value::String(pattern)) => {
+                    let regex = pattern::compile(pattern)
+                        .map_err(|message| type_error(&right_bound.span, message))?;
+                    RegexPattern::Constant(Arc::new(regex))
+                }
+                _ => RegexPattern::PerRow {
+                    pattern: boxed(right_bound),
+                    cache: Arc::default(),
+                },
             };
-            let regex = Regex::new(pattern).map_err(|error| {
-                type_error(
-                    &right_bound.span,
-                    format!("invalid regular expression: {error}"),
-                )
-            })?;
             let kind = BoundKind::MatchesRegex {
                 text: boxed(left),
-                regex: Arc::new(regex),
+                regex,
             };
             (kind, Type::Bool)
         }

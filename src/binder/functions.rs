@@ -430,6 +430,7 @@ pub fn bind_special_call(
         "toscalar" => Some(bind_toscalar(binder, args, expr)),
         "pack_all" => Some(bind_pack_all(binder, args, expr, schema)),
         "column_ifexists" => Some(bind_column_ifexists(binder, args, expr, schema)),
+        "bag_pack_columns" => Some(bind_bag_pack_columns(binder, args, expr, schema)),
         "materialize" => Some(Err(Error::at(
             ErrorKind::TypeMismatch,
             expr.span.clone(),
@@ -592,6 +593,55 @@ fn bind_column_ifexists(
     }
     log::debug!("column_ifexists: no column `{name}`, using the default value");
     binder.bind_scalar(default, schema)
+}
+
+/// `bag_pack_columns(column1, …)`: a property bag of the named columns, keyed by column
+/// name (learn.microsoft.com/kusto/query/bag-pack-columns-function). It is bound as
+/// `bag_pack("column1", column1, …)`, because only the binder sees the names.
+fn bind_bag_pack_columns(
+    binder: &mut Binder<'_>,
+    args: &[Expr],
+    expr: &Expr,
+    schema: &Schema,
+) -> Result<BoundExpr> {
+    let Some(bag_pack) = functions::lookup("bag_pack") else {
+        return Err(Error::unsupported(
+            expr.span.clone(),
+            "`bag_pack_columns` is not supported yet",
+        ));
+    };
+    if args.is_empty() {
+        return Err(Error::at(
+            ErrorKind::TypeMismatch,
+            expr.span.clone(),
+            "`bag_pack_columns` takes at least 1 column",
+        ));
+    }
+    let mut pairs = Vec::with_capacity(args.len() * 2);
+    for arg in args {
+        let ExprKind::Name(name) = &arg.kind else {
+            return Err(Error::at(
+                ErrorKind::TypeMismatch,
+                arg.span.clone(),
+                "each argument of `bag_pack_columns` must be a column name",
+            ));
+        };
+        pairs.push(BoundExpr {
+            kind: BoundKind::Literal(Value::from(name.as_str())),
+            ty: Type::String,
+            span: arg.span.clone(),
+        });
+        pairs.push(binder.bind_scalar(arg, schema)?);
+    }
+    Ok(BoundExpr {
+        kind: BoundKind::Call {
+            function: bag_pack,
+            args: pairs,
+            prepared: None,
+        },
+        ty: Type::Dynamic,
+        span: expr.span.clone(),
+    })
 }
 
 /// A function that exists only inside Microsoft Defender XDR or Sentinel.

@@ -81,6 +81,7 @@ struct Scope {
 /// Scalar functions that the binder handles itself instead of the function catalog,
 /// because they read the row order, the input schema or a table: name and signature.
 pub const BINDER_FUNCTIONS: &[(&str, &str)] = &[
+    ("bag_pack_columns", "bag_pack_columns(column1, column2, …)"),
     (
         "column_ifexists",
         "column_ifexists(columnName, defaultValue)",

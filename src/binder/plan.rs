@@ -8,6 +8,7 @@ use regex::Regex;
 
 use crate::ast::{JoinKind, LookupKind, Span, StringOp};
 use crate::eval::aggregates::Aggregate;
+use crate::eval::functions::pattern::RegexCache;
 use crate::eval::functions::{Function, PreparedCall};
 use crate::eval::text::Needle;
 use crate::table::{Schema, Table};
@@ -390,7 +391,7 @@ pub enum BoundKind {
     },
     MatchesRegex {
         text: Box<BoundExpr>,
-        regex: Arc<Regex>,
+        regex: RegexPattern,
     },
     /// `d.key`, `d["key"]`, `d[0]` on a dynamic value.
     Element {
@@ -420,6 +421,18 @@ pub enum BoundKind {
     /// `row_number(start)`: `start` on the first row, one more on each next row.
     RowNumber {
         start: i64,
+    },
+}
+
+/// The pattern of `matches regex`.
+#[derive(Debug, Clone)]
+pub enum RegexPattern {
+    /// Known before the query runs, so compiled once.
+    Constant(Arc<Regex>),
+    /// Computed per row and compiled on first use of each pattern text.
+    PerRow {
+        pattern: Box<BoundExpr>,
+        cache: Arc<RegexCache>,
     },
 }
 

@@ -8,7 +8,7 @@ use std::cmp::Ordering;
 use super::text::Needle;
 use super::{evaluation_error, EvalContext};
 use crate::ast::StringTest;
-use crate::binder::plan::{Arithmetic, BoundExpr, BoundKind, Comparison, Needles};
+use crate::binder::plan::{Arithmetic, BoundExpr, BoundKind, Comparison, Needles, RegexPattern};
 use crate::error::Result;
 use crate::table::Table;
 use crate::value::{convert, Type, Value};
@@ -159,7 +159,16 @@ pub fn evaluate(
         }
         BoundKind::MatchesRegex { text, regex } => {
             let text = evaluate(text, table, row, context)?.to_kusto_string();
-            Value::Bool(regex.is_match(&text))
+            match regex {
+                RegexPattern::Constant(regex) => Value::Bool(regex.is_match(&text)),
+                RegexPattern::PerRow { pattern, cache } => {
+                    let pattern = evaluate(pattern, table, row, context)?.to_kusto_string();
+                    let regex = cache.get(&pattern).map_err(|message| {
+                        evaluation_error(&expr.span, format!("matches regex: {message}"))
+                    })?;
+                    Value::Bool(regex.is_match(&text))
+                }
+            }
         }
         BoundKind::Element { value, key } => {
             let value = evaluate(value, table, row, context)?;

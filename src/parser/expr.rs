@@ -98,7 +98,7 @@ fn pipeline_source(input: Input<'_>) -> PResult<'_, Expr> {
     }
     for source_keyword in ["evaluate", "search", "find"] {
         if let Ok((rest, span)) = keyword(source_keyword)(input) {
-            // `range = 5` or `search.x` would be names, not the start of an operator.
+            // `search = 5` or `search.x` would be names, not the start of an operator.
             if !rest.fragment().trim_start().starts_with(['=', '.']) {
                 return Err(NomErr::Failure(SyntaxError::unsupported(
                     span.start,

@@ -6,6 +6,7 @@
 //! lacks are listed in [`KNOWN_UNSUPPORTED`] so that a query using one fails with
 //! "not supported yet" rather than "unknown function".
 
+mod bitwise;
 mod conversion;
 mod datetime;
 mod datetime_format;
@@ -15,8 +16,13 @@ mod ip;
 mod logic;
 mod math;
 pub(crate) mod pattern;
+mod sequence;
+mod sizes;
+mod string_search;
 mod strings;
 pub mod support_doc;
+mod timezone;
+mod unicode;
 
 use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
@@ -127,7 +133,8 @@ impl std::fmt::Debug for Function {
 pub const MAX_VARIADIC_ARGS: usize = 64;
 
 /// Every family's functions.
-const FAMILIES: [&[Function]; 8] = [
+const FAMILIES: [&[Function]; 14] = [
+    bitwise::FUNCTIONS,
     conversion::FUNCTIONS,
     datetime::FUNCTIONS,
     dynamic::FUNCTIONS,
@@ -135,7 +142,12 @@ const FAMILIES: [&[Function]; 8] = [
     ip::FUNCTIONS,
     logic::FUNCTIONS,
     math::FUNCTIONS,
+    sequence::FUNCTIONS,
+    sizes::FUNCTIONS,
+    string_search::FUNCTIONS,
     strings::FUNCTIONS,
+    timezone::FUNCTIONS,
+    unicode::FUNCTIONS,
 ];
 
 fn catalog() -> &'static HashMap<&'static str, &'static Function> {
@@ -181,7 +193,6 @@ pub const KNOWN_UNSUPPORTED: &[&str] = &[
     "series_stats",
     "series_fir",
     "make_timespan",
-    "format_bytes",
     "geo_point_to_s2cell",
     "geo_distance_2points",
     "externaldata",
@@ -190,15 +201,8 @@ pub const KNOWN_UNSUPPORTED: &[&str] = &[
     "rand",
     "todecimal",
     "strcmp",
-    "string_size",
     "welch_test",
     "bitset_count_ones",
-    "binary_and",
-    "binary_or",
-    "binary_xor",
-    "binary_not",
-    "binary_shift_left",
-    "binary_shift_right",
     "ipv6_is_in_range",
     "ipv6_is_in_any_range",
     "ipv4_range_to_cidr_list",
@@ -223,8 +227,6 @@ pub const KNOWN_UNSUPPORTED: &[&str] = &[
     "SeenBy",
     "AssignedIPAddresses",
     "_GetWatchlist",
-    "replace_strings",
-    "indexof_regex",
     "regex_quote",
     "parse_urlquery",
 ];

@@ -9,7 +9,8 @@
 //! NOTE: the few RE2 constructs the `regex` crate lacks (`\C`, `\Q…\E`) fail to compile
 //! and so reject the query; the crate's own extensions are accepted.
 
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 
 use regex::Regex;
 
@@ -102,6 +103,44 @@ fn starts_repetition(mut rest: impl Iterator<Item = char>) -> bool {
     false
 }
 
+/// The number of distinct patterns a [`RegexCache`] keeps; when it is full, it is emptied
+/// and starts again, so a column of distinct patterns cannot grow it without bound.
+const REGEX_CACHE_CAPACITY: usize = 1024;
+
+/// Compiled regular expressions by pattern text, for a pattern computed per row. One
+/// cache belongs to one bound expression of one query.
+#[derive(Default)]
+pub struct RegexCache {
+    compiled: Mutex<HashMap<String, Arc<Regex>>>,
+}
+
+impl RegexCache {
+    /// Returns the compiled pattern, compiling it on first use; an invalid pattern is an
+    /// error that names it.
+    pub fn get(&self, pattern: &str) -> Result<Arc<Regex>, String> {
+        let mut compiled = self
+            .compiled
+            .lock()
+            .map_err(|_| "the regular expression cache is unusable after a panic".to_string())?;
+        if let Some(regex) = compiled.get(pattern) {
+            return Ok(Arc::clone(regex));
+        }
+        let regex =
+            Arc::new(compile(pattern).map_err(|error| format!("{error} (pattern `{pattern}`)"))?);
+        if compiled.len() >= REGEX_CACHE_CAPACITY {
+            compiled.clear();
+        }
+        compiled.insert(pattern.to_string(), Arc::clone(&regex));
+        Ok(regex)
+    }
+}
+
+impl std::fmt::Debug for RegexCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("<regex cache>")
+    }
+}
+
 /// Builds a prepared implementation when the pattern at `position` is a constant: the
 /// pattern is compiled once and `eval` receives it. A non-constant pattern is compiled
 /// per row by the function's plain implementation instead.
@@ -171,5 +210,16 @@ mod tests {
     #[test]
     fn invalid_pattern_is_an_error() {
         assert!(compile("(").is_err());
+    }
+
+    #[test]
+    fn cache_compiles_each_pattern_once() {
+        let cache = RegexCache::default();
+        let first = cache.get(r"\d+").expect("valid");
+        let second = cache.get(r"\d+").expect("valid");
+        assert!(Arc::ptr_eq(&first, &second));
+        assert!(!first.is_match("٣"));
+        let error = cache.get("(").expect_err("invalid pattern");
+        assert!(error.contains("pattern `(`"), "{error}");
     }
 }

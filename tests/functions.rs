@@ -1,0 +1,134 @@
+//! Scalar functions checked through the whole engine (parse, bind, run), one or more per
+//! function family. Expected values come from the KQL reference on learn.microsoft.com,
+//! cited per test.
+
+use kql::error::ErrorKind;
+use kql::value::Value;
+
+use crate::support::{column_text, run, run_error, scalar};
+
+// learn.microsoft.com/kusto/query/binary-shift-left-function
+#[test]
+fn bitwise_shift_left() {
+    assert_eq!(scalar("binary_shift_left(1, 2)"), Value::Long(4));
+}
+
+// learn.microsoft.com/kusto/query/format-bytes-function
+#[test]
+fn format_bytes_with_units() {
+    assert_eq!(
+        scalar(r#"format_bytes(20010332, 0, "KB")"#),
+        Value::from("19541 KB")
+    );
+}
+
+// learn.microsoft.com/kusto/query/string-size-function
+#[test]
+fn string_size_counts_bytes() {
+    assert_eq!(scalar(r#"string_size("⒦⒰⒮⒯⒪")"#), Value::Long(15));
+}
+
+// learn.microsoft.com/kusto/query/replace-strings-function
+#[test]
+fn replace_strings_lookup_order() {
+    let table = run(
+        r#"print Message="This is an example of using replace_strings()"
+| extend Outcome = replace_strings(Message, dynamic(['is', 'This']), dynamic(['was', 'This']))"#,
+    );
+    assert_eq!(
+        column_text(&table, "Outcome"),
+        ["Thwas was an example of using replace_strings()"]
+    );
+}
+
+// learn.microsoft.com/kusto/query/indexof-regex-function
+#[test]
+fn indexof_regex_occurrence() {
+    assert_eq!(
+        scalar(r#"indexof_regex("abcabcdefg", @"a.c", 0, 9, 2)"#),
+        Value::Long(3)
+    );
+}
+
+// learn.microsoft.com/kusto/query/unicode-codepoints-to-string-function
+#[test]
+fn codepoints_of_ranges_to_string() {
+    assert_eq!(
+        scalar("unicode_codepoints_to_string(range(48,57), range(65,90), range(97,122))"),
+        Value::from("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+    );
+}
+
+// learn.microsoft.com/kusto/query/range-function: the array is truncated at 2^20 values.
+#[test]
+fn range_expands_to_max_values() {
+    let table = run("print r = range(1, 1000000000) | mv-expand r | count");
+    assert_eq!(column_text(&table, "Count"), ["1048576"]);
+}
+
+#[test]
+fn matches_regex_pattern_per_row() {
+    let table = run(
+        r#"datatable(Text:string, Pattern:string)["a1", @"\d", "b", "^c$", "c", "^c$"]
+| extend Matched = Text matches regex Pattern"#,
+    );
+    assert_eq!(column_text(&table, "Matched"), ["true", "false", "true"]);
+}
+
+#[test]
+fn matches_regex_invalid_pattern_per_row() {
+    let error = run_error(
+        r#"datatable(Text:string, Pattern:string)["a", "("] | where Text matches regex Pattern"#,
+    );
+    assert_eq!(error.kind, ErrorKind::Evaluation);
+    assert!(error.message.contains("pattern `(`"), "{}", error.message);
+}
+
+// learn.microsoft.com/kusto/query/regex: RE2's \d is ASCII-only.
+#[test]
+fn matches_regex_digit_class_is_ascii() {
+    let table = run(r#"print Matched = "٣" matches regex @"\d""#);
+    assert_eq!(column_text(&table, "Matched"), ["false"]);
+}
+
+// learn.microsoft.com/kusto/query/bag-pack-columns-function
+#[test]
+fn bag_pack_columns_keys_are_names() {
+    let table = run(r#"datatable(Id: string, Value: string, Other: long)
+["A", "val_a", 1, "B", "val_b", 2]
+| extend Packed = bag_pack_columns(Id, Value)"#);
+    assert_eq!(
+        column_text(&table, "Packed"),
+        [
+            r#"{"Id":"A","Value":"val_a"}"#,
+            r#"{"Id":"B","Value":"val_b"}"#
+        ]
+    );
+}
+
+#[test]
+fn bag_pack_columns_rejects_expressions() {
+    let error = run_error(r#"print x = 1 | extend b = bag_pack_columns(x + 1)"#);
+    assert_eq!(error.kind, ErrorKind::TypeMismatch);
+}
+
+// learn.microsoft.com/kusto/query/datetime-local-to-utc-function
+#[test]
+fn local_to_utc_per_row_zone() {
+    let table = run(r#"datatable(local_dt: datetime, tz: string)
+[datetime(2020-02-02 20:02:20), 'US/Pacific', datetime(2020-02-02 20:02:20), 'Europe/Paris']
+| extend utc_dt = datetime_local_to_utc(local_dt, tz)"#);
+    assert_eq!(
+        column_text(&table, "utc_dt"),
+        [
+            "2020-02-03T04:02:20.0000000Z",
+            "2020-02-02T19:02:20.0000000Z"
+        ]
+    );
+}
+
+#[test]
+fn unknown_constant_zone_is_bind_error() {
+    let error = run_error("print datetime_utc_to_local(now(), 'Mars/Olympus')");
+    assert_eq!(error.kind, ErrorKind::TypeMismatch);
+}
