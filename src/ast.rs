@@ -331,6 +331,36 @@ pub enum OperatorKind {
     /// `parse-kv expr as (Name:type, …) with (pair_delimiter=…, kv_delimiter=…, …)` or
     /// `… with (regex=…)`
     ParseKv(ParseKv),
+    /// `search [kind=case_sensitive] [in (T, U*, …)] predicate`, after `|` or starting a
+    /// pipeline.
+    Search(Search),
+}
+
+/// The arguments of `search`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Search {
+    /// `kind=case_sensitive`; `default` and `case_insensitive` give false.
+    pub case_sensitive: bool,
+    /// The `in (…)` list, written like the tables of `union`.
+    pub tables: Option<Vec<UnionTable>>,
+    pub predicate: SearchPredicate,
+    /// True when `search` starts the pipeline, so it has no piped input.
+    pub leading: bool,
+}
+
+/// A `search` predicate: `and`/`or` over terms, `Column:term` tests and expressions.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SearchPredicate {
+    /// `Column:"term"`: the column has the term.
+    ColumnTerm {
+        column: Ident,
+        term: Expr,
+    },
+    /// `"term"`, `"term*"`, `*`, `* has "x"`, `Col == "x"` or any other expression; the
+    /// binder decides which it is.
+    Expr(Expr),
+    And(Box<SearchPredicate>, Box<SearchPredicate>),
+    Or(Box<SearchPredicate>, Box<SearchPredicate>),
 }
 
 /// The `: ([*,] Name:type, …)` after a plugin call, which fixes the plugin's output

@@ -84,7 +84,9 @@ fn row_local_table(plan: &Plan) -> Option<&str> {
         | PlanKind::MakeSeries(_)
         | PlanKind::BagUnpack(_)
         | PlanKind::ParseKv(_)
-        | PlanKind::Range(_) => None,
+        | PlanKind::Range(_)
+        | PlanKind::Search(_)
+        | PlanKind::Ipv4Lookup(_) => None,
     }
 }
 
@@ -113,7 +115,9 @@ fn scans(plan: &Plan, table: &str) -> bool {
         | PlanKind::MakeSeries(_)
         | PlanKind::BagUnpack(_)
         | PlanKind::ParseKv(_)
-        | PlanKind::Range(_) => true,
+        | PlanKind::Range(_)
+        | PlanKind::Search(_)
+        | PlanKind::Ipv4Lookup(_) => true,
     }
 }
 

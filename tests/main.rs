@@ -9,6 +9,7 @@ mod language;
 mod operators;
 mod repl;
 mod ruletest;
+mod search;
 mod semantics;
 mod support;
 mod window;

@@ -167,7 +167,10 @@ fn collect(plan: &Plan, needed: &BTreeSet<usize>, used: &mut UsedColumns) -> boo
         | PlanKind::MakeSeries(_)
         | PlanKind::BagUnpack(_)
         | PlanKind::ParseKv(_)
-        | PlanKind::Range(_) => false,
+        | PlanKind::Range(_)
+        // A search term reads every column, also those a file has beyond the catalog.
+        | PlanKind::Search(_)
+        | PlanKind::Ipv4Lookup(_) => false,
     }
 }
 

@@ -11,12 +11,14 @@ mod combine;
 mod expand;
 mod expr;
 mod functions;
+mod ipv4_lookup;
 mod keyvalue;
 mod names;
 pub mod plan;
 mod plugins;
 mod reshape;
 mod result_names;
+mod search;
 mod series;
 mod sources;
 mod summarize;
@@ -37,6 +39,12 @@ pub trait SchemaSource {
     fn schema(&self, name: &str) -> Option<Schema>;
     /// Every table name, for "did you mean" hints.
     fn table_names(&self) -> Vec<String>;
+    /// True when [`SchemaSource::table_names`] lists exactly the tables of the database
+    /// the query runs against, so that `search` without `in (…)` may read them all. A
+    /// catalog of known schemas is not a database and keeps the default, false.
+    fn lists_database(&self) -> bool {
+        false
+    }
 }
 
 impl SchemaSource for HashMap<String, Arc<Table>> {
@@ -48,6 +56,11 @@ impl SchemaSource for HashMap<String, Arc<Table>> {
         let mut names: Vec<String> = self.keys().cloned().collect();
         names.sort();
         names
+    }
+
+    /// Returns true, because the loaded tables are the database a query runs against.
+    fn lists_database(&self) -> bool {
+        true
     }
 }
 

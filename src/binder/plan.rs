@@ -92,11 +92,45 @@ pub enum PlanKind {
     ParseKv(Box<ParseKvPlan>),
     /// `range Column from a to b step s`: the values, computed when the query runs.
     Range(Box<RangePlan>),
+    /// `search`: the rows whose predicate is true, with a `$table` column first.
+    Search(Box<SearchPlan>),
+    /// `evaluate ipv4_lookup(…)`: each row extended with the lookup row whose IPv4
+    /// range contains its address.
+    Ipv4Lookup(Box<Ipv4LookupPlan>),
     /// `render`: the rows pass through; `chart` is the requested visualization.
     Render {
         input: Box<Plan>,
         chart: String,
     },
+}
+
+/// `search`: the input is a table read by name or a `union` of tables with a `$table`
+/// column already first.
+#[derive(Debug, Clone)]
+pub struct SearchPlan {
+    pub input: Plan,
+    pub predicate: BoundExpr,
+    /// The `$table` value to put before the input's columns, for a piped table; `None`
+    /// when the input has the column.
+    pub table: Option<String>,
+}
+
+/// `evaluate ipv4_lookup(LookupTable, SourceKey, LookupKey, ExtraKey…, return_unmatched)`.
+/// The output has every input column, then the lookup columns in `lookup_output`.
+#[derive(Debug, Clone)]
+pub struct Ipv4LookupPlan {
+    pub input: Plan,
+    pub lookup: Plan,
+    /// The input column with the IPv4 address of each row.
+    pub source_key: usize,
+    /// The lookup column with an IPv4 address or CIDR range.
+    pub lookup_key: usize,
+    /// Extra key columns that must be equal, pairwise: input side, then lookup side.
+    pub input_extra_keys: Vec<usize>,
+    pub lookup_extra_keys: Vec<usize>,
+    pub lookup_output: Vec<usize>,
+    /// Keeps input rows without a match, with empty lookup columns.
+    pub return_unmatched: bool,
 }
 
 /// `summarize`: the output has the key columns, then each aggregate's columns.

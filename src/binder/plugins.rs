@@ -19,6 +19,15 @@ pub fn bind_evaluate(
 ) -> Result<Plan> {
     match plugin.name.as_str() {
         "bag_unpack" => bind_bag_unpack(binder, input, plugin, args, output_schema, span),
+        "ipv4_lookup" => {
+            if let Some(schema) = output_schema {
+                return Err(Error::unsupported(
+                    schema.span.clone(),
+                    "an output schema after `ipv4_lookup` is not supported yet",
+                ));
+            }
+            super::ipv4_lookup::bind_ipv4_lookup(binder, input, plugin, args, span)
+        }
         other => Err(Error::unsupported(
             plugin.span.clone(),
             format!("plugin `{other}` of `evaluate` is not supported yet"),

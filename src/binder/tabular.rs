@@ -23,6 +23,13 @@ pub(super) fn bind(binder: &mut Binder<'_>, expr: &Expr) -> Result<Plan> {
                     remaining = &operators[1..];
                     super::combine::bind_union(binder, None, union, span.clone())?
                 }
+                Some(Operator {
+                    kind: OperatorKind::Search(search),
+                    span,
+                }) if search.leading => {
+                    remaining = &operators[1..];
+                    super::search::bind_search(binder, None, search, span.clone())?
+                }
                 _ => bind(binder, source)?,
             };
             for operator in remaining {
@@ -140,8 +147,8 @@ pub(super) fn bind_operator(
 
 /// True when the rows of `plan` are serialized, so window functions may be used on them.
 /// `sort`, `top`, `range` and `serialize` serialize their output, `count`, `summarize`, `join`,
-/// `mv-expand`, `make-series` and `evaluate` do not, and other operators keep their
-/// input's state (learn.microsoft.com/kusto/query/serialize-operator). Operators whose
+/// `mv-expand`, `make-series` and `evaluate` do not, and other operators, `search` among
+/// them, keep their input's state (learn.microsoft.com/kusto/query/serialize-operator). Operators whose
 /// state this function does not know count as not serialized, which only rejects more
 /// queries.
 pub(super) fn is_serialized(plan: &Plan) -> bool {
@@ -155,6 +162,7 @@ pub(super) fn is_serialized(plan: &Plan) -> bool {
         PlanKind::Parse(parse) => is_serialized(&parse.input),
         PlanKind::ParseKv(parse) => is_serialized(&parse.input),
         PlanKind::Lookup(lookup) => is_serialized(&lookup.left),
+        PlanKind::Search(search) => is_serialized(&search.input),
         _ => false,
     }
 }
@@ -260,6 +268,9 @@ fn bind_operator_kind(binder: &mut Binder<'_>, input: Plan, operator: &Operator)
             super::plugins::bind_evaluate(binder, input, plugin, args, output_schema.as_ref(), span)
         }
         OperatorKind::ParseKv(parse) => super::keyvalue::bind_parse_kv(binder, input, parse, span),
+        OperatorKind::Search(search) => {
+            super::search::bind_search(binder, Some(input), search, span)
+        }
     }
 }
 

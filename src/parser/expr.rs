@@ -96,9 +96,15 @@ fn pipeline_source(input: Input<'_>) -> PResult<'_, Expr> {
             return range_source(rest, span.start).map_err(cut);
         }
     }
-    for source_keyword in ["evaluate", "search", "find"] {
+    if let Ok((rest, span)) = keyword("search")(input) {
+        // `search = 5` or `search.x` would be names, not the start of an operator.
+        if !rest.fragment().trim_start().starts_with(['=', '.']) {
+            return super::operators::search_source(rest, span.start);
+        }
+    }
+    for source_keyword in ["evaluate", "find"] {
         if let Ok((rest, span)) = keyword(source_keyword)(input) {
-            // `search = 5` or `search.x` would be names, not the start of an operator.
+            // `evaluate = 5` or `find.x` would be names, not the start of an operator.
             if !rest.fragment().trim_start().starts_with(['=', '.']) {
                 return Err(NomErr::Failure(SyntaxError::unsupported(
                     span.start,
@@ -278,7 +284,7 @@ fn comparison_operator(input: Input<'_>) -> PResult<'_, (ComparisonTail, std::op
     ))
 }
 
-fn comparison(input: Input<'_>) -> PResult<'_, Expr> {
+pub(crate) fn comparison(input: Input<'_>) -> PResult<'_, Expr> {
     let (mut rest, mut left) = additive(input)?;
     let mut depth = Vec::new();
     while let Ok((after, (tail, _))) = comparison_operator(rest) {

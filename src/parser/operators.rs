@@ -15,13 +15,15 @@ mod parameters;
 mod parse;
 mod parse_kv;
 mod projection;
+mod search;
 mod series;
 mod union;
 
+pub use search::search_source;
 pub use union::union_source;
 
 /// The operators this parser implements.
-pub const SUPPORTED_OPERATORS: [&str; 33] = [
+pub const SUPPORTED_OPERATORS: [&str; 34] = [
     "where",
     "filter",
     "extend",
@@ -55,14 +57,14 @@ pub const SUPPORTED_OPERATORS: [&str; 33] = [
     "evaluate",
     "parse-kv",
     "range",
+    "search",
 ];
 
 /// KQL operators that exist but that this engine does not run yet. Naming them gives a
 /// "not supported yet" error instead of a syntax error.
-pub const KNOWN_UNSUPPORTED_OPERATORS: [&str; 15] = [
+pub const KNOWN_UNSUPPORTED_OPERATORS: [&str; 14] = [
     "sample",
     "sample-distinct",
-    "search",
     "scan",
     "top-nested",
     "top-hitters",
@@ -124,6 +126,7 @@ pub fn operator(input: Input<'_>) -> PResult<'_, Operator> {
         "parse-where" => parse::parse(rest, true).map_err(cut)?,
         "evaluate" => projection::evaluate(rest).map_err(cut)?,
         "parse-kv" => parse_kv::parse_kv(rest).map_err(cut)?,
+        "search" => search::search_operator(rest).map_err(cut)?,
         "range" => {
             return Err(NomErr::Failure(SyntaxError::message(
                 start,

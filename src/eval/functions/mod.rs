@@ -12,7 +12,7 @@ mod datetime;
 mod datetime_format;
 pub(crate) mod dynamic;
 mod hashing;
-mod ip;
+pub(crate) mod ip;
 mod logic;
 mod math;
 pub(crate) mod pattern;

@@ -5,6 +5,7 @@ mod bag_unpack;
 mod count;
 mod externaldata;
 mod filter;
+mod ipv4_lookup;
 mod join;
 pub(crate) mod keys;
 mod lookup;
@@ -16,6 +17,7 @@ mod parse_kv;
 mod print;
 mod project;
 mod range;
+mod search;
 mod sort;
 mod summarize;
 mod take;
@@ -115,6 +117,15 @@ fn run_operator(plan: &Plan, tables: &dyn TableSource, context: &EvalContext) ->
             parse_kv::run(&input, parse, &plan.schema, context)
         }
         PlanKind::Range(range) => range::run(range, &plan.schema, &plan.span, context),
+        PlanKind::Search(search_plan) => {
+            let input = run(&search_plan.input, tables, context)?;
+            search::run(input, search_plan, &plan.schema, context)
+        }
+        PlanKind::Ipv4Lookup(lookup) => {
+            let input = run(&lookup.input, tables, context)?;
+            let lookup_table = run(&lookup.lookup, tables, context)?;
+            ipv4_lookup::run(&input, &lookup_table, lookup, &plan.schema, &plan.span)
+        }
         PlanKind::Render { input, .. } | PlanKind::Serialize { input } => {
             run(input, tables, context)
         }

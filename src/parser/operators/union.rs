@@ -84,7 +84,7 @@ fn union_arguments(input: Input<'_>, leading: bool) -> PResult<'_, Union> {
 
 /// One union input: `(subquery)`, a name, a call such as `f(x)`, or a name pattern with
 /// `*`.
-fn union_table(input: Input<'_>) -> PResult<'_, UnionTable> {
+pub(super) fn union_table(input: Input<'_>) -> PResult<'_, UnionTable> {
     let (input, _) = trivia(input)?;
     let start = input.location_offset();
     if input.fragment().starts_with('(') {
