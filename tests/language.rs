@@ -628,3 +628,17 @@ fn int_parameter_as_top_count() {
     let table = run("let f = (n: int) { datatable(x:long)[1, 3, 2] | top n by x }; f(2)");
     assert_eq!(column_text(&table, "x"), ["3", "2"]);
 }
+
+#[test]
+fn string_number_comparison_suggests_quoting() {
+    let error = run_error("datatable(ResultType:string)['0'] | where ResultType == 0");
+    assert_eq!(error.kind, ErrorKind::TypeMismatch);
+    assert!(
+        error
+            .hints
+            .iter()
+            .any(|hint| hint.contains("ResultType == \"0\"")),
+        "{:?}",
+        error.hints
+    );
+}

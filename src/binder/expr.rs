@@ -312,6 +312,21 @@ fn bind_list(
     Ok(bound)
 }
 
+/// Suggests a conversion for a comparison of a string with a number or bool, the
+/// most common type error in published queries (`ResultType == 0` on a string column).
+// NOTE: the Kusto engine rejects `>` between string and long (microsoft/BCTech issue 24);
+// whether it also rejects `==` is not documented, so both stay errors here.
+fn comparison_hint(left: Type, right: Type) -> Option<&'static str> {
+    let mixed = |text: Type, other: Type| {
+        text == Type::String && (other.is_numeric() || other == Type::Bool)
+    };
+    if mixed(left, right) || mixed(right, left) {
+        Some("this engine does not convert between string and number or bool in a comparison; quote the number (`ResultType == \"0\"`) or convert the column with tolong(), toint() or tobool()")
+    } else {
+        None
+    }
+}
+
 /// True when the expression reads a column of the current row. Kinds this function does
 /// not know count as reading one, which only makes the row-context check stricter.
 fn references_columns(expr: &BoundExpr) -> bool {
@@ -458,10 +473,14 @@ fn bind_binary(
         | BinaryOp::Greater
         | BinaryOp::GreaterOrEqual => {
             if !comparable(left.ty, right_bound.ty) {
-                return Err(type_error(
+                let error = type_error(
                     &span,
                     format!("cannot compare {} with {}", left.ty, right_bound.ty),
-                ));
+                );
+                return Err(match comparison_hint(left.ty, right_bound.ty) {
+                    Some(hint) => error.with_hint(hint),
+                    None => error,
+                });
             }
             let comparison = match op {
                 BinaryOp::Equal => Comparison::Equal,
