@@ -8,11 +8,14 @@
 //! line, so an error names the exact line of a broken record.
 
 use std::cell::Cell;
+use std::collections::BTreeMap;
 use std::fmt;
 use std::io::{BufRead, Cursor, Read};
+use std::panic::AssertUnwindSafe;
 use std::rc::Rc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc;
 
-use rayon::prelude::*;
 use serde::de::{self, Deserializer as _, SeqAccess, Visitor};
 
 use super::raw::{RawCell, RawTable};
@@ -159,51 +162,41 @@ fn peek_byte(reader: &mut impl BufRead, origin: &str) -> Result<Option<u8>, Erro
 /// Reads one row object per non-blank line. `first_line` is a line the caller already
 /// consumed from `reader`.
 ///
-/// The input is cut into chunks of whole lines, and the chunks of a batch are parsed on
-/// all cores, each into its own [`RawTable`], then appended in input order. Memory for the
-/// input is bounded by one batch of chunks.
+/// The input is cut into chunks of whole lines, which are parsed on all cores, each into
+/// its own [`RawTable`], and appended in input order (see [`for_each_chunk`]).
 fn read_lines(
     reader: impl BufRead,
     input: &Input,
     raw: &mut RawTable,
     first_line: Option<Vec<u8>>,
 ) -> Result<(), Error> {
-    const CHUNK_BYTES: usize = 4 << 20;
     read_lines_in_chunks(reader, input, raw, first_line, CHUNK_BYTES)
 }
 
+/// The length of the chunks of whole lines that are parsed in parallel.
+const CHUNK_BYTES: usize = 4 << 20;
+
 fn read_lines_in_chunks(
-    mut reader: impl BufRead,
+    reader: impl BufRead,
     input: &Input,
     raw: &mut RawTable,
     first_line: Option<Vec<u8>>,
     chunk_bytes: usize,
 ) -> Result<(), Error> {
-    let chunks_per_batch = 2 * rayon::current_num_threads();
-    let mut pending = first_line.unwrap_or_default();
-    let mut next_line = input.lines_before + 1;
-    let mut at_end = false;
-    while !at_end {
-        let mut batch = Vec::with_capacity(chunks_per_batch);
-        while batch.len() < chunks_per_batch && !at_end {
-            let chunk;
-            (chunk, at_end) = next_chunk(&mut reader, &mut pending, chunk_bytes, input.origin)?;
-            let line_count = memchr::memchr_iter(b'\n', &chunk).count() as u64;
-            batch.push(Chunk {
-                bytes: chunk,
-                first_line: next_line,
-            });
-            next_line += line_count;
-        }
-        let parts: Vec<Result<RawTable, Error>> = batch
-            .par_iter()
-            .map(|chunk| read_chunk(chunk, input, raw.empty_like()))
-            .collect();
-        for part in parts {
-            raw.append(part?);
-        }
-    }
-    Ok(())
+    let template = raw.empty_like();
+    let parse = |chunk: &Chunk| read_chunk(chunk, input, template.empty_like());
+    let consume = |part: RawTable| {
+        raw.append(part);
+        Ok(true)
+    };
+    let first_line_number = input.lines_before + 1;
+    let lines = Lines {
+        first_line,
+        first_line_number,
+        chunk_bytes,
+        origin: input.origin,
+    };
+    for_each_chunk(reader, lines, parse, consume)
 }
 
 /// Reads JSON lines in chunks of whole lines and hands each chunk's rows to `each`, on all
@@ -211,49 +204,126 @@ fn read_lines_in_chunks(
 /// returns `false`. Each chunk's [`RawTable`] comes from `template` and has `origin` as its
 /// only source.
 pub(crate) fn read_line_batches<T: Send>(
-    mut reader: impl BufRead,
+    reader: impl BufRead,
     origin: &str,
     template: &RawTable,
     each: impl Fn(RawTable) -> Result<T, Error> + Sync,
-    mut consume: impl FnMut(T) -> Result<bool, Error>,
+    consume: impl FnMut(T) -> Result<bool, Error>,
 ) -> Result<(), Error> {
-    const CHUNK_BYTES: usize = 4 << 20;
-    let chunks_per_batch = 2 * rayon::current_num_threads();
     let input = Input {
         origin,
         source: 0,
         lines_before: 0,
     };
-    let mut pending = Vec::new();
-    let mut next_line = 1;
-    let mut at_end = false;
-    while !at_end {
-        let mut batch = Vec::with_capacity(chunks_per_batch);
-        while batch.len() < chunks_per_batch && !at_end {
-            let chunk;
-            (chunk, at_end) = next_chunk(&mut reader, &mut pending, CHUNK_BYTES, origin)?;
-            let line_count = memchr::memchr_iter(b'\n', &chunk).count() as u64;
-            batch.push(Chunk {
-                bytes: chunk,
-                first_line: next_line,
-            });
-            next_line += line_count;
-        }
-        let results: Vec<Result<T, Error>> = batch
-            .par_iter()
-            .map(|chunk| {
-                let mut part = template.empty_like();
-                part.add_source(origin);
-                each(read_chunk(chunk, &input, part)?)
-            })
-            .collect();
-        for result in results {
-            if !consume(result?)? {
-                return Ok(());
+    let parse = |chunk: &Chunk| {
+        let mut part = template.empty_like();
+        part.add_source(origin);
+        each(read_chunk(chunk, &input, part)?)
+    };
+    let lines = Lines {
+        first_line: None,
+        first_line_number: 1,
+        chunk_bytes: CHUNK_BYTES,
+        origin,
+    };
+    for_each_chunk(reader, lines, parse, consume)
+}
+
+/// Where the lines that [`for_each_chunk`] reads start, and how it cuts them.
+struct Lines<'a> {
+    /// A line the caller already consumed from the reader.
+    first_line: Option<Vec<u8>>,
+    first_line_number: u64,
+    chunk_bytes: usize,
+    origin: &'a str,
+}
+
+/// The outcome of parsing one chunk on a worker thread: the parse result, or the payload
+/// of a panic, which the reading thread raises again.
+type ChunkOutcome<T> = std::thread::Result<Result<T, Error>>;
+
+/// Cuts the input into chunks of whole lines, runs `parse` on each chunk on rayon's
+/// threads, and passes the results to `consume` in input order until the input ends or
+/// `consume` returns `false`. Returns the first error in input order.
+///
+/// The calling thread reads the next chunks while the workers parse earlier ones, so
+/// reading overlaps with parsing. At most two chunks per rayon thread are read but not yet
+/// consumed, which bounds the memory that the input takes.
+fn for_each_chunk<T: Send>(
+    mut reader: impl BufRead,
+    lines: Lines,
+    parse: impl Fn(&Chunk) -> Result<T, Error> + Sync,
+    mut consume: impl FnMut(T) -> Result<bool, Error>,
+) -> Result<(), Error> {
+    let max_in_flight = 2 * rayon::current_num_threads() as u64;
+    let stop = AtomicBool::new(false);
+    let (sender, receiver) = mpsc::channel::<(u64, ChunkOutcome<T>)>();
+    let parse = &parse;
+    let stop_flag = &stop;
+
+    rayon::in_place_scope(|scope| {
+        let mut pending = lines.first_line.unwrap_or_default();
+        let mut next_line = lines.first_line_number;
+        let mut at_end = false;
+        let mut dispatched = 0u64;
+        let mut consumed = 0u64;
+        let mut finished: BTreeMap<u64, ChunkOutcome<T>> = BTreeMap::new();
+
+        let mut run = || -> Result<(), Error> {
+            loop {
+                while !at_end && dispatched - consumed < max_in_flight {
+                    let bytes;
+                    (bytes, at_end) =
+                        next_chunk(&mut reader, &mut pending, lines.chunk_bytes, lines.origin)?;
+                    let line_count = memchr::memchr_iter(b'\n', &bytes).count() as u64;
+                    let chunk = Chunk {
+                        bytes,
+                        first_line: next_line,
+                    };
+                    next_line += line_count;
+                    let sequence = dispatched;
+                    let sender = sender.clone();
+                    scope.spawn(move |_| {
+                        // After a failure or an early stop, later chunks are not parsed.
+                        let outcome = if stop_flag.load(Ordering::Relaxed) {
+                            Ok(Err(Error::data("reading stopped")))
+                        } else {
+                            std::panic::catch_unwind(AssertUnwindSafe(|| parse(&chunk)))
+                        };
+                        // The receiver lives until the scope ends, so sending cannot fail.
+                        let _ = sender.send((sequence, outcome));
+                    });
+                    dispatched += 1;
+                }
+                if consumed == dispatched {
+                    return Ok(());
+                }
+
+                let outcome = loop {
+                    if let Some(outcome) = finished.remove(&consumed) {
+                        break outcome;
+                    }
+                    match receiver.recv() {
+                        Ok((sequence, outcome)) => {
+                            finished.insert(sequence, outcome);
+                        }
+                        Err(_) => return Err(Error::data("a worker thread stopped")),
+                    }
+                };
+                consumed += 1;
+                let result = match outcome {
+                    Ok(result) => result,
+                    Err(payload) => std::panic::resume_unwind(payload),
+                };
+                if !consume(result?)? {
+                    return Ok(());
+                }
             }
-        }
-    }
-    Ok(())
+        };
+        let outcome = run();
+        stop_flag.store(true, Ordering::Relaxed);
+        outcome
+    })
 }
 
 /// Whole lines of the input and the line number of the first.
@@ -578,6 +648,42 @@ mod tests {
                 "{message}"
             );
         }
+    }
+
+    #[test]
+    fn first_error_in_input_order_wins() {
+        let text = "{\"A\":1}\n{\"A\":tru}\n{\"A\":3}\n{\"A\":4}\n[5]\n";
+        for chunk_bytes in [1, 9, 4096] {
+            let message = match read_in_chunks(text, chunk_bytes) {
+                Ok(_) => panic!("chunks of {chunk_bytes}: no error"),
+                Err(error) => error.message,
+            };
+            assert!(
+                message.starts_with("invalid JSON at test.jsonl:2,"),
+                "chunks of {chunk_bytes}: {message}"
+            );
+        }
+    }
+
+    #[test]
+    fn chunks_stop_when_consumer_stops() {
+        let text = "{\"A\":1}\n".repeat(20);
+        let lines = Lines {
+            first_line: None,
+            first_line_number: 1,
+            chunk_bytes: 8,
+            origin: "test.jsonl",
+        };
+        let parse = |chunk: &Chunk| Ok(chunk.first_line);
+        let mut first_lines = Vec::new();
+        let consume = |first_line: u64| {
+            first_lines.push(first_line);
+            Ok(first_lines.len() < 3)
+        };
+        if let Err(error) = for_each_chunk(text.as_bytes(), lines, parse, consume) {
+            panic!("{}", error.message);
+        }
+        assert_eq!(first_lines, [1, 2, 3]);
     }
 
     #[test]

@@ -51,12 +51,12 @@ pub(crate) enum RawCell {
     Absent,
     Bool(bool),
     Number(serde_json::Number),
-    /// A JSON string.
-    JsonString(Box<str>),
+    /// A JSON string. The text is shared so that a string column takes it without a copy.
+    JsonString(Arc<str>),
     /// A JSON object or array.
     Nested(Box<serde_json::Value>),
     /// A non-empty CSV field.
-    Text(Box<str>),
+    Text(Arc<str>),
 }
 
 impl RawCell {
@@ -65,7 +65,7 @@ impl RawCell {
             serde_json::Value::Null => RawCell::Absent,
             serde_json::Value::Bool(flag) => RawCell::Bool(flag),
             serde_json::Value::Number(number) => RawCell::Number(number),
-            serde_json::Value::String(text) => RawCell::JsonString(text.into_boxed_str()),
+            serde_json::Value::String(text) => RawCell::JsonString(Arc::from(text)),
             nested => RawCell::Nested(Box::new(nested)),
         }
     }
@@ -423,7 +423,7 @@ mod tests {
     #[test]
     fn describe_quotes_and_cuts() {
         assert_eq!(RawCell::Text("abc".into()).describe(), "\"abc\"");
-        let long = RawCell::Text("x".repeat(100).into_boxed_str()).describe();
+        let long = RawCell::Text(Arc::from("x".repeat(100))).describe();
         assert!(long.ends_with("\"…"), "{long}");
         assert_eq!(
             RawCell::Nested(Box::new(serde_json::json!([1, 2]))).describe(),

@@ -286,7 +286,10 @@ impl Converter<'_> {
 /// Converts one cell to `ty`, or returns the cell back if it does not fit.
 fn convert_cell(cell: RawCell, ty: Type) -> Result<Value, RawCell> {
     match ty {
-        Type::String => Ok(Value::from(cell_text(cell))),
+        Type::String => Ok(match cell {
+            RawCell::JsonString(text) | RawCell::Text(text) => Value::String(text),
+            other => Value::from(cell_text(other)),
+        }),
         Type::Dynamic => Ok(cell_dynamic(cell)),
         _ => {
             let value = match &cell {
@@ -319,7 +322,7 @@ fn cell_text(cell: RawCell) -> String {
         RawCell::Absent => String::new(),
         RawCell::Bool(flag) => flag.to_string(),
         RawCell::Number(number) => json_to_kusto_string(&serde_json::Value::Number(number)),
-        RawCell::JsonString(text) | RawCell::Text(text) => text.into_string(),
+        RawCell::JsonString(text) | RawCell::Text(text) => text.to_string(),
         RawCell::Nested(json) => json.to_string(),
     }
 }
@@ -340,11 +343,11 @@ fn cell_dynamic(cell: RawCell) -> Value {
                     return Value::dynamic(json);
                 }
             }
-            Value::dynamic(serde_json::Value::String(text.into_string()))
+            Value::dynamic(serde_json::Value::String(text.to_string()))
         }
         RawCell::Text(text) => match serde_json::from_str(&text) {
             Ok(json) => Value::dynamic(json),
-            Err(_) => Value::dynamic(serde_json::Value::String(text.into_string())),
+            Err(_) => Value::dynamic(serde_json::Value::String(text.to_string())),
         },
     }
 }

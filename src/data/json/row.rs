@@ -7,6 +7,7 @@
 //! compares the text before it looks the name up.
 
 use std::fmt;
+use std::sync::Arc;
 
 use serde::de::value::{MapAccessDeserializer, SeqAccessDeserializer};
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
@@ -155,11 +156,11 @@ impl<'de> Visitor<'de> for CellVisitor {
     }
 
     fn visit_str<E: de::Error>(self, text: &str) -> Result<RawCell, E> {
-        Ok(RawCell::JsonString(Box::from(text)))
+        Ok(RawCell::JsonString(Arc::from(text)))
     }
 
     fn visit_string<E: de::Error>(self, text: String) -> Result<RawCell, E> {
-        Ok(RawCell::JsonString(text.into_boxed_str()))
+        Ok(RawCell::JsonString(Arc::from(text)))
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<RawCell, A::Error> {
