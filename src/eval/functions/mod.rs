@@ -7,6 +7,7 @@
 //! "not supported yet" rather than "unknown function".
 
 mod bitwise;
+mod command_line;
 mod conversion;
 mod datetime;
 mod datetime_format;
@@ -23,6 +24,7 @@ mod strings;
 pub mod support_doc;
 mod timezone;
 mod unicode;
+mod xml;
 
 use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
@@ -133,8 +135,9 @@ impl std::fmt::Debug for Function {
 pub const MAX_VARIADIC_ARGS: usize = 64;
 
 /// Every family's functions.
-const FAMILIES: [&[Function]; 14] = [
+const FAMILIES: [&[Function]; 16] = [
     bitwise::FUNCTIONS,
+    command_line::FUNCTIONS,
     conversion::FUNCTIONS,
     datetime::FUNCTIONS,
     dynamic::FUNCTIONS,
@@ -148,6 +151,7 @@ const FAMILIES: [&[Function]; 14] = [
     strings::FUNCTIONS,
     timezone::FUNCTIONS,
     unicode::FUNCTIONS,
+    xml::FUNCTIONS,
 ];
 
 fn catalog() -> &'static HashMap<&'static str, &'static Function> {
@@ -182,10 +186,8 @@ pub const KNOWN_UNSUPPORTED: &[&str] = &[
     "estimate_data_size",
     "parse_url",
     "parse_path",
-    "parse_command_line",
     "parse_user_agent",
     "array_strcat",
-    "parse_xml",
     "hash",
     "row_cumsum",
     "repeat",
