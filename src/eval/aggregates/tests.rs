@@ -171,9 +171,18 @@ fn binary_all_xor_reference_example() {
 fn binary_all_and_or_skip_nulls() {
     let table = longs(&[Some(0b1110), None, Some(0b0111)]);
     let arg = [column_arg(Type::Long)];
-    assert_eq!(compute("binary_all_and", &table, &arg), [Value::Long(0b0110)]);
-    assert_eq!(compute("binary_all_or", &table, &arg), [Value::Long(0b1111)]);
-    assert_eq!(compute("binary_all_xor", &table, &arg), [Value::Long(0b1001)]);
+    assert_eq!(
+        compute("binary_all_and", &table, &arg),
+        [Value::Long(0b0110)]
+    );
+    assert_eq!(
+        compute("binary_all_or", &table, &arg),
+        [Value::Long(0b1111)]
+    );
+    assert_eq!(
+        compute("binary_all_xor", &table, &arg),
+        [Value::Long(0b1001)]
+    );
     let nulls = longs(&[None, None]);
     assert_eq!(compute("binary_all_or", &nulls, &arg), [Value::Null]);
 }
@@ -185,10 +194,7 @@ fn make_bag_if_reference_example() {
         ["prop01", "val_a", true, "prop02", "val_b", false, "prop03", "val_c", true]
         | extend p = bag_pack(prop, value)
         | summarize dict = make_bag_if(p, predicate)"#;
-    assert_eq!(
-        single_cell(query),
-        r#"{"prop01":"val_a","prop03":"val_c"}"#
-    );
+    assert_eq!(single_cell(query), r#"{"prop01":"val_a","prop03":"val_c"}"#);
 }
 
 // learn.microsoft.com/kusto/query/make-list-with-nulls-aggregation-function

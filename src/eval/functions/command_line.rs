@@ -65,7 +65,10 @@ fn parse_command_line(args: &[Value], _: &EvalContext) -> Result<Value, String> 
 fn split_to_value(command_line: &str) -> Result<Value, String> {
     let arguments = split_windows(command_line)?;
     Ok(Value::dynamic(serde_json::Value::Array(
-        arguments.into_iter().map(serde_json::Value::String).collect(),
+        arguments
+            .into_iter()
+            .map(serde_json::Value::String)
+            .collect(),
     )))
 }
 
@@ -201,7 +204,10 @@ mod tests {
     fn reference_example() {
         assert_eq!(split(r#"echo "hello world!""#), ["echo", "hello world!"]);
         let value = parse_command_line(
-            &[Value::from(r#"echo "hello world!""#), Value::from("windows")],
+            &[
+                Value::from(r#"echo "hello world!""#),
+                Value::from("windows"),
+            ],
             &EvalContext::for_tests(),
         );
         assert_eq!(
@@ -242,7 +248,10 @@ mod tests {
             split(r#""C:\Program Files\app.exe" -x"#),
             [r"C:\Program Files\app.exe", "-x"]
         );
-        assert_eq!(split(r"C:\Windows\cmd.exe /c"), [r"C:\Windows\cmd.exe", "/c"]);
+        assert_eq!(
+            split(r"C:\Windows\cmd.exe /c"),
+            [r"C:\Windows\cmd.exe", "/c"]
+        );
     }
 
     #[test]

@@ -6,6 +6,7 @@
 //! lacks are listed in [`KNOWN_UNSUPPORTED`] so that a query using one fails with
 //! "not supported yet" rather than "unknown function".
 
+mod arrays;
 mod bitwise;
 mod command_line;
 mod conversion;
@@ -135,7 +136,8 @@ impl std::fmt::Debug for Function {
 pub const MAX_VARIADIC_ARGS: usize = 64;
 
 /// Every family's functions.
-const FAMILIES: [&[Function]; 16] = [
+const FAMILIES: [&[Function]; 17] = [
+    arrays::FUNCTIONS,
     bitwise::FUNCTIONS,
     command_line::FUNCTIONS,
     conversion::FUNCTIONS,
@@ -202,20 +204,13 @@ pub const KNOWN_UNSUPPORTED: &[&str] = &[
     "new_guid",
     "rand",
     "todecimal",
-    "strcmp",
     "welch_test",
     "bitset_count_ones",
     "ipv6_is_in_range",
     "ipv6_is_in_any_range",
     "ipv4_range_to_cidr_list",
     "array_iff",
-    "array_rotate_left",
-    "array_rotate_right",
-    "array_shift_left",
-    "array_shift_right",
     "array_split",
-    "array_sum",
-    "jaccard_index",
     "punycode_to_string",
     "gzip_compress_to_base64_string",
     "gzip_decompress_from_base64_string",

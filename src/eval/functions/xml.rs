@@ -75,7 +75,10 @@ struct Converter<'s> {
 impl Converter<'_> {
     /// Returns an element's name as written in its start tag, prefix included.
     fn qualified_name(&self, node: roxmltree::Node<'_, '_>) -> &str {
-        let tag = self.source.get(node.range().start + 1..).unwrap_or_default();
+        let tag = self
+            .source
+            .get(node.range().start + 1..)
+            .unwrap_or_default();
         let end = tag
             .find(|c: char| c.is_ascii_whitespace() || c == '/' || c == '>')
             .unwrap_or(tag.len());
@@ -238,7 +241,11 @@ impl Converter<'_> {
 /// Adds the text of an element with child elements as `#text`. The page's example trims
 /// it but does not say whether all such text is trimmed, so text with surrounding
 /// whitespace is an error.
-fn insert_text(bag: &mut Map<String, Json>, text: Option<String>, name: &str) -> Result<(), String> {
+fn insert_text(
+    bag: &mut Map<String, Json>,
+    text: Option<String>,
+    name: &str,
+) -> Result<(), String> {
     let Some(text) = text else {
         return Ok(());
     };
@@ -316,12 +323,27 @@ mod tests {
         let xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<duration>\n    <value>118.0</value>\n    <count>5.0</count>\n    <min>100.0</min>\n    <max>150.0</max>\n    <stdDev>0.0</stdDev>\n    <sampledValue>118.0</sampledValue>\n    <sum>118.0</sum>\n</duration>";
         let result = convert(xml);
         let duration = &result["duration"];
-        let keys: Vec<&String> = duration.as_object().map(|bag| bag.keys().collect()).unwrap_or_default();
+        let keys: Vec<&String> = duration
+            .as_object()
+            .map(|bag| bag.keys().collect())
+            .unwrap_or_default();
         assert_eq!(
             keys,
-            ["value", "count", "min", "max", "stdDev", "sampledValue", "sum"]
+            [
+                "value",
+                "count",
+                "min",
+                "max",
+                "stdDev",
+                "sampledValue",
+                "sum"
+            ]
         );
-        let number = |key: &str| duration[key].as_str().and_then(|text| text.parse::<f64>().ok());
+        let number = |key: &str| {
+            duration[key]
+                .as_str()
+                .and_then(|text| text.parse::<f64>().ok())
+        };
         assert_eq!(number("value"), Some(118.0));
         assert_eq!(number("min"), Some(100.0));
     }
