@@ -139,7 +139,7 @@ fn summarize_percentiles_names() {
 fn summarize_rejects_non_aggregate() {
     let error = run_error("datatable(x:long)[1] | summarize x");
     assert_eq!(error.kind, ErrorKind::TypeMismatch);
-    let error = run_error("datatable(x:long)[1] | summarize make_bag_if(x, true)");
+    let error = run_error("datatable(x:long)[1] | summarize hll(x)");
     assert_eq!(error.kind, ErrorKind::Unsupported);
 }
 

@@ -1,6 +1,6 @@
 //! Aggregates that collect or pick values: `make_set`, `make_list`, `make_bag` (and
-//! their `_if` forms and deprecated aliases), `take_any`, `take_anyif`, `any`,
-//! `arg_max` and `arg_min`.
+//! their `_if` forms and deprecated aliases), `make_list_with_nulls`, `take_any`,
+//! `take_anyif`, `any`, `arg_max` and `arg_min`.
 
 use std::cmp::Ordering;
 use std::collections::HashSet;
@@ -81,6 +81,24 @@ pub static AGGREGATES: &[Aggregate] = &[
         compute: make_bag,
     },
     Aggregate {
+        name: "make_list_with_nulls",
+        signature: "make_list_with_nulls(expr)",
+        min_args: 1,
+        max_args: 1,
+        shape: Shape::Prefixed("list"),
+        result_type: returns!(Type::Dynamic),
+        compute: make_list_with_nulls,
+    },
+    Aggregate {
+        name: "make_bag_if",
+        signature: "make_bag_if(expr, predicate [, maxSize])",
+        min_args: 2,
+        max_args: 3,
+        shape: Shape::Prefixed("bag"),
+        result_type: make_bag_if_type,
+        compute: make_bag_if,
+    },
+    Aggregate {
         name: "take_any",
         signature: "take_any(expr [, expr …]) or take_any(*)",
         min_args: 1,
@@ -140,6 +158,11 @@ fn make_bag_type(types: &[Type]) -> std::result::Result<Type, String> {
         )),
         None => Err("missing argument".to_string()),
     }
+}
+
+fn make_bag_if_type(types: &[Type]) -> std::result::Result<Type, String> {
+    check_predicate(types, 1)?;
+    make_bag_type(types)
 }
 
 fn first_type(types: &[Type]) -> std::result::Result<Type, String> {
@@ -259,12 +282,29 @@ fn make_list_if(group: &Group<'_>) -> Result<Vec<Value>> {
     collect_list(group, &rows, max_size(group, 2, MAX_SIZE)?)
 }
 
-/// Merges property bags; values that are not bags are skipped. When a key repeats, the
-/// first value wins. The reference allows any one of the values.
+/// Collects every value of argument 0 in row order, nulls included
+/// (learn.microsoft.com/kusto/query/make-list-with-nulls-aggregation-function).
+fn make_list_with_nulls(group: &Group<'_>) -> Result<Vec<Value>> {
+    Ok(vec![to_array(group.values(0)?)])
+}
+
 fn make_bag(group: &Group<'_>) -> Result<Vec<Value>> {
-    let limit = max_size(group, 1, MAX_SIZE)?;
+    merge_bags(group, group.rows, max_size(group, 1, MAX_SIZE)?)
+}
+
+/// `make_bag_if(expr, predicate [, maxSize])`: `make_bag` over the rows where the
+/// predicate is true (learn.microsoft.com/kusto/query/make-bag-if-aggregation-function).
+fn make_bag_if(group: &Group<'_>) -> Result<Vec<Value>> {
+    let rows = group.rows_where(1)?;
+    merge_bags(group, &rows, max_size(group, 2, MAX_SIZE)?)
+}
+
+/// Merges the property bags of argument 0 over `rows`; values that are not bags are
+/// skipped. When a key repeats, the first value wins. The reference allows any one of
+/// the values.
+fn merge_bags(group: &Group<'_>, rows: &[usize], limit: usize) -> Result<Vec<Value>> {
     let mut bag = serde_json::Map::new();
-    for &row in group.rows {
+    for &row in rows {
         let value = group.value(0, row)?;
         let Value::Dynamic(json) = &value else {
             continue;

@@ -8,6 +8,7 @@
 //! summarize reference states (learn.microsoft.com/kusto/query/summarize-operator,
 //! "Default values of aggregations").
 
+mod bitwise;
 mod collect;
 mod numeric;
 mod stats;
@@ -125,8 +126,12 @@ impl Group<'_> {
 fn catalog() -> &'static HashMap<&'static str, &'static Aggregate> {
     static CATALOG: OnceLock<HashMap<&'static str, &'static Aggregate>> = OnceLock::new();
     CATALOG.get_or_init(|| {
-        let families: [&'static [Aggregate]; 3] =
-            [numeric::AGGREGATES, collect::AGGREGATES, stats::AGGREGATES];
+        let families: [&'static [Aggregate]; 4] = [
+            numeric::AGGREGATES,
+            collect::AGGREGATES,
+            stats::AGGREGATES,
+            bitwise::AGGREGATES,
+        ];
         families
             .into_iter()
             .flatten()
@@ -149,8 +154,6 @@ pub fn all() -> Vec<&'static Aggregate> {
 
 /// KQL aggregate functions that exist but that this engine does not run yet.
 pub const KNOWN_UNSUPPORTED: &[&str] = &[
-    "make_list_with_nulls",
-    "make_bag_if",
     "hll",
     "hll_if",
     "hll_merge",
@@ -164,9 +167,6 @@ pub const KNOWN_UNSUPPORTED: &[&str] = &[
     "covarianceif",
     "covariancep",
     "covariancepif",
-    "binary_all_and",
-    "binary_all_or",
-    "binary_all_xor",
     "buildschema",
     "make_dictionary",
 ];

@@ -147,3 +147,62 @@ fn catalog_names_are_unique_and_sorted() {
         );
     }
 }
+
+fn run(query: &str) -> Table {
+    crate::engine::Session::new()
+        .run(query)
+        .unwrap_or_else(|error| panic!("query failed:\n{}", error.render(query, "test")))
+}
+
+fn single_cell(query: &str) -> String {
+    let table = run(query);
+    table.columns[0][0].to_kusto_string()
+}
+
+// learn.microsoft.com/kusto/query/binary-all-xor-aggregation-function
+#[test]
+fn binary_all_xor_reference_example() {
+    let query = "datatable(num:long) [0x44404440, 0x1E1E1E1E, 0x90ABBA09, 0x000B105A] \
+                 | summarize result = toupper(tohex(binary_all_xor(num)))";
+    assert_eq!(single_cell(query), "CAFEF00D");
+}
+
+#[test]
+fn binary_all_and_or_skip_nulls() {
+    let table = longs(&[Some(0b1110), None, Some(0b0111)]);
+    let arg = [column_arg(Type::Long)];
+    assert_eq!(
+        compute("binary_all_and", &table, &arg),
+        [Value::Long(0b0110)]
+    );
+    assert_eq!(
+        compute("binary_all_or", &table, &arg),
+        [Value::Long(0b1111)]
+    );
+    assert_eq!(
+        compute("binary_all_xor", &table, &arg),
+        [Value::Long(0b1001)]
+    );
+    let nulls = longs(&[None, None]);
+    assert_eq!(compute("binary_all_or", &nulls, &arg), [Value::Null]);
+}
+
+// learn.microsoft.com/kusto/query/make-bag-if-aggregation-function
+#[test]
+fn make_bag_if_reference_example() {
+    let query = r#"datatable(prop:string, value:string, predicate:bool)
+        ["prop01", "val_a", true, "prop02", "val_b", false, "prop03", "val_c", true]
+        | extend p = bag_pack(prop, value)
+        | summarize dict = make_bag_if(p, predicate)"#;
+    assert_eq!(single_cell(query), r#"{"prop01":"val_a","prop03":"val_c"}"#);
+}
+
+// learn.microsoft.com/kusto/query/make-list-with-nulls-aggregation-function
+#[test]
+fn make_list_with_nulls_reference_example() {
+    let query = r#"datatable(name:string, sideCount:int)
+        ["triangle", int(null), "square", 4, "rectangle", 4, "pentagon", 5, "hexagon", 6,
+         "heptagon", 7, "octagon", 8, "nonagon", 9, "decagon", 10]
+        | summarize mylist = make_list_with_nulls(sideCount)"#;
+    assert_eq!(single_cell(query), "[null,4,4,5,6,7,8,9,10]");
+}

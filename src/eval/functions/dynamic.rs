@@ -49,7 +49,7 @@ fn json_equal(a: &Json, b: &Json) -> bool {
 }
 
 /// Builds a hash key that is the same for values that `json_equal` finds equal.
-fn json_key(json: &Json) -> String {
+pub(super) fn json_key(json: &Json) -> String {
     match json {
         Json::Number(number) => format!("n:{}", number.as_f64().unwrap_or(f64::NAN)),
         other => format!("j:{other}"),
