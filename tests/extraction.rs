@@ -309,3 +309,18 @@ fn table_function_rejects_computed_name() {
     let missing = session.run("table('Nope') | count");
     assert!(missing.is_err_and(|error| error.kind == ErrorKind::UnknownName));
 }
+
+// learn.microsoft.com/kusto/query/plugins lists `pivot` among Kusto's plugins, while
+// `nosuchplugin` is not one, so a typo is not reported as a missing feature.
+#[test]
+fn unknown_plugin_differs_from_unsupported() {
+    let known = run_error("datatable(a:string)['x'] | evaluate pivot(a)");
+    assert_eq!(known.kind, ErrorKind::Unsupported);
+    let unknown = run_error("datatable(a:string)['x'] | evaluate nosuchplugin(a)");
+    assert_eq!(unknown.kind, ErrorKind::UnknownName);
+    assert!(
+        unknown.message.contains("not a plugin"),
+        "{}",
+        unknown.message
+    );
+}

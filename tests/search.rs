@@ -352,3 +352,10 @@ fn ipv4_lookup_invalid_and_boundary_values() {
     );
     assert_eq!(column_text(&table, "net"), ["10.1.0.0/16", "", "", ""]);
 }
+
+#[test]
+fn search_empty_term_is_error() {
+    let error = search_error("Customers | search \"\"");
+    assert_eq!(error.kind, ErrorKind::TypeMismatch);
+    assert!(error.message.contains("empty"), "{}", error.message);
+}

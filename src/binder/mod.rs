@@ -16,6 +16,7 @@ mod keyvalue;
 mod names;
 pub mod plan;
 mod plugins;
+pub use plugins::{KNOWN_UNSUPPORTED_PLUGINS, SUPPORTED_PLUGINS};
 mod reshape;
 mod result_names;
 mod search;

@@ -8,6 +8,38 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::table::{Field, Schema};
 use crate::value::{Type, Value};
 
+/// The `evaluate` plugins this engine runs.
+pub const SUPPORTED_PLUGINS: [&str; 2] = ["bag_unpack", "ipv4_lookup"];
+
+/// `evaluate` plugins that exist in Kusto but that this engine does not run yet
+/// (learn.microsoft.com/kusto/query/plugins).
+pub const KNOWN_UNSUPPORTED_PLUGINS: [&str; 24] = [
+    "activity_counts_metrics",
+    "activity_engagement",
+    "activity_metrics",
+    "autocluster",
+    "basket",
+    "cosmosdb_sql_request",
+    "diffpatterns",
+    "diffpatterns_text",
+    "funnel_sequence",
+    "funnel_sequence_completion",
+    "http_request",
+    "http_request_post",
+    "infer_storage_schema",
+    "ipv6_lookup",
+    "mysql_request",
+    "narrow",
+    "new_activity_metrics",
+    "pivot",
+    "postgresql_request",
+    "python",
+    "rolling_percentile",
+    "sequence_detect",
+    "session_count",
+    "sliding_window_counts",
+];
+
 /// `evaluate plugin(args…) [: (…)]`
 pub fn bind_evaluate(
     binder: &mut Binder<'_>,
@@ -28,10 +60,19 @@ pub fn bind_evaluate(
             }
             super::ipv4_lookup::bind_ipv4_lookup(binder, input, plugin, args, span)
         }
-        other => Err(Error::unsupported(
+        other if KNOWN_UNSUPPORTED_PLUGINS.contains(&other) => Err(Error::unsupported(
             plugin.span.clone(),
             format!("plugin `{other}` of `evaluate` is not supported yet"),
         )),
+        other => Err(Error::at(
+            ErrorKind::UnknownName,
+            plugin.span.clone(),
+            format!("`{other}` is not a plugin of `evaluate`"),
+        )
+        .with_hint(format!(
+            "supported plugins: {}",
+            SUPPORTED_PLUGINS.join(", ")
+        ))),
     }
 }
 

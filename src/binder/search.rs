@@ -289,6 +289,13 @@ fn wildcard_term<'t>(text: &'t str, span: &Span) -> Result<(StringTest, &'t str)
             "a search term with `*` inside it is not supported yet",
         ));
     }
+    if text.is_empty() {
+        return Err(Error::at(
+            ErrorKind::TypeMismatch,
+            span.clone(),
+            "the search term is empty; give a word to look for, or `*` for every row",
+        ));
+    }
     if core.is_empty() {
         return Err(Error::unsupported(
             span.clone(),

@@ -416,6 +416,15 @@ fn missing_type_column_is_table_name() {
 }
 
 #[test]
+fn empty_type_values_get_table_name() {
+    let jsonl =
+        "{\"Type\":\"SigninLogs\",\"UserPrincipalName\":\"a\"}\n{\"UserPrincipalName\":\"b\"}";
+    let loaded = load_ok("SigninLogs", "signin.jsonl", jsonl);
+    let expected = [Value::from("SigninLogs"), Value::from("SigninLogs")];
+    assert_eq!(column(&loaded, "Type"), expected);
+}
+
+#[test]
 fn both_time_columns_kept_when_present() {
     let jsonl = r#"{"Timestamp":"2024-03-05T08:00:00Z","TimeGenerated":"2024-03-05T09:00:00Z"}"#;
     let loaded = load_ok("DeviceEvents", "DeviceEvents.jsonl", jsonl);

@@ -74,6 +74,21 @@ pub(crate) fn build_table(
                 .and_then(|&index| pending.get_mut(index))
                 .and_then(Option::take);
             let (ty, data) = match file_column {
+                Some(column) if is_standard_type_column(column_schema) => {
+                    // Log Analytics sets `Type` to the table's name on every record
+                    // (learn.microsoft.com/azure/azure-monitor/logs/log-standard-columns),
+                    // so rows from a file or export without it get the name too.
+                    let (data, warning) = converter.convert_column(column, Type::String)?;
+                    warnings.extend(warning);
+                    let names = data
+                        .iter()
+                        .map(|value| match value {
+                            Value::String(text) if !text.is_empty() => value.clone(),
+                            _ => Value::from(name),
+                        })
+                        .collect();
+                    (Type::String, Arc::new(names))
+                }
                 Some(column) => {
                     let ty = catalog_type(column_schema, &column);
                     let (data, warning) = converter.convert_column(column, ty)?;
@@ -81,8 +96,6 @@ pub(crate) fn build_table(
                     (ty, data)
                 }
                 None if is_standard_type_column(column_schema) => {
-                    // Log Analytics sets `Type` to the table's name on every record
-                    // (learn.microsoft.com/azure/azure-monitor/logs/log-standard-columns).
                     let names = vec![Value::from(name); raw.rows.len()];
                     (Type::String, Arc::new(names))
                 }

@@ -23,7 +23,7 @@ pub use search::search_source;
 pub use union::union_source;
 
 /// The operators this parser implements.
-pub const SUPPORTED_OPERATORS: [&str; 34] = [
+pub const SUPPORTED_OPERATORS: [&str; 35] = [
     "where",
     "filter",
     "extend",
@@ -58,6 +58,7 @@ pub const SUPPORTED_OPERATORS: [&str; 34] = [
     "parse-kv",
     "range",
     "search",
+    "invoke",
 ];
 
 /// KQL operators that exist but that this engine does not run yet. Naming them gives a

@@ -199,7 +199,6 @@ pub const KNOWN_UNSUPPORTED: &[&str] = &[
     "make_timespan",
     "geo_point_to_s2cell",
     "geo_distance_2points",
-    "externaldata",
     "isutf8",
     "new_guid",
     "rand",

@@ -8,7 +8,7 @@
 use std::fmt::Write;
 
 use super::{all, KNOWN_UNSUPPORTED};
-use crate::binder::BINDER_FUNCTIONS;
+use crate::binder::{BINDER_FUNCTIONS, KNOWN_UNSUPPORTED_PLUGINS, SUPPORTED_PLUGINS};
 use crate::parser::{KNOWN_UNSUPPORTED_OPERATORS, SUPPORTED_OPERATORS};
 
 /// Renders the support document as Markdown.
@@ -38,6 +38,29 @@ pub fn render() -> String {
         unsupported_operators.len()
     ));
     out.push_str(&code_list(&unsupported_operators));
+    out.push_str("\n\n");
+
+    out.push_str(
+        "Query sources, which start a query instead of following `|`: `datatable`, `print`, \
+         `externaldata` (local files, and URLs mapped to local files), `range`, `union`, \
+         `search`, `table()`, `materialize()`, user-defined functions and `invoke`.\n\n",
+    );
+
+    out.push_str("## Plugins of `evaluate`\n\n");
+    out.push_str(&format!("Supported ({}): ", SUPPORTED_PLUGINS.len()));
+    out.push_str(&code_list(&SUPPORTED_PLUGINS));
+    out.push_str(
+        ". `bag_unpack` needs an output schema, `: (Name:type, …)`, because its columns \
+         would otherwise depend on the data. `ipv4_lookup` rejects lookup tables whose \
+         ranges overlap.\n\n",
+    );
+    let mut unsupported_plugins: Vec<&str> = KNOWN_UNSUPPORTED_PLUGINS.to_vec();
+    unsupported_plugins.sort_unstable();
+    out.push_str(&format!(
+        "Known but not supported yet ({}): ",
+        unsupported_plugins.len()
+    ));
+    out.push_str(&code_list(&unsupported_plugins));
     out.push_str("\n\n");
 
     let mut functions: Vec<(&str, &str)> = all()
