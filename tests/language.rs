@@ -630,8 +630,8 @@ fn int_parameter_as_top_count() {
 }
 
 #[test]
-fn string_number_comparison_suggests_quoting() {
-    let error = run_error("datatable(ResultType:string)['0'] | where ResultType == 0");
+fn string_number_ordering_suggests_quoting() {
+    let error = run_error("datatable(ResultType:string)['0'] | where ResultType > 0");
     assert_eq!(error.kind, ErrorKind::TypeMismatch);
     assert!(
         error
@@ -640,5 +640,35 @@ fn string_number_comparison_suggests_quoting() {
             .any(|hint| hint.contains("ResultType == \"0\"")),
         "{:?}",
         error.hints
+    );
+}
+
+// Microsoft's Sentinel analytic rules filter the string column ResultType of SigninLogs
+// with `ResultType == 0` (Azure-Sentinel, Solutions/Microsoft Entra ID, "Azure Portal
+// sign in from another Azure Tenant"); equality between a string and a whole number
+// compares the number's text.
+#[test]
+fn string_equals_whole_number_as_text() {
+    let codes = "datatable(ResultType:string)['0', '50126', '']";
+    let success = run(&format!("{codes} | where ResultType == 0"));
+    assert_eq!(column_text(&success, "ResultType"), ["0"]);
+    let failures = run(&format!("{codes} | where ResultType != 0"));
+    assert_eq!(column_text(&failures, "ResultType"), ["50126", ""]);
+    let listed = run(&format!("{codes} | where ResultType in (50126, 50053)"));
+    assert_eq!(column_text(&listed, "ResultType"), ["50126"]);
+    let ports = run("datatable(RemotePort:long)[443, 80] | where RemotePort in ('443', '22')");
+    assert_eq!(column_text(&ports, "RemotePort"), ["443"]);
+}
+
+#[test]
+fn in_list_of_other_type_is_error() {
+    let error = run_error("datatable(IsAdmin:bool)[true] | where IsAdmin in ('True')");
+    assert_eq!(error.kind, ErrorKind::TypeMismatch);
+    assert!(
+        error
+            .message
+            .contains("`in` cannot compare bool with string"),
+        "{}",
+        error.message
     );
 }

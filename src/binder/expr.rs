@@ -48,6 +48,11 @@ pub fn bind(binder: &mut Binder<'_>, expr: &Expr, schema: &Schema) -> Result<Bou
         } => {
             let value = bind(binder, value, schema)?;
             let list = bind_list(binder, list, schema, if *negated { "!in" } else { "in" })?;
+            let (value, list) = if *case_insensitive {
+                (value, list)
+            } else {
+                in_list_types(value, list)?
+            };
             Ok(make(
                 BoundKind::In {
                     value: Box::new(value),
@@ -312,16 +317,82 @@ fn bind_list(
     Ok(bound)
 }
 
-/// Suggests a conversion for a comparison of a string with a number or bool, the
-/// most common type error in published queries (`ResultType == 0` on a string column).
-// NOTE: the Kusto engine rejects `>` between string and long (microsoft/BCTech issue 24);
-// whether it also rejects `==` is not documented, so both stay errors here.
+/// Checks the types of an `in` list against its value, as `==` does for each item. A
+/// string value and whole-number items compare as text. An item that cannot equal the
+/// value is a type error instead of a silent `false`.
+fn in_list_types(value: BoundExpr, list: Vec<BoundExpr>) -> Result<(BoundExpr, Vec<BoundExpr>)> {
+    let integer = |ty: Type| matches!(ty, Type::Int | Type::Long);
+    // `RemotePort in ("443", "80")` compares as text, as `RemotePort == "443"` does.
+    let value = if integer(value.ty) && list.iter().any(|item| item.ty == Type::String) {
+        number_text(value)
+    } else {
+        value
+    };
+    let list: Vec<BoundExpr> = list
+        .into_iter()
+        .map(|item| {
+            let is_subquery = matches!(item.kind, BoundKind::SubqueryColumn(_));
+            if value.ty == Type::String && integer(item.ty) && !is_subquery {
+                number_text(item)
+            } else {
+                item
+            }
+        })
+        .collect();
+    for item in &list {
+        if !comparable(value.ty, item.ty) {
+            return Err(type_error(
+                &item.span,
+                format!("`in` cannot compare {} with {}", value.ty, item.ty),
+            ));
+        }
+    }
+    Ok((value, list))
+}
+
+/// Wraps a number in `tostring()`.
+fn number_text(bound: BoundExpr) -> BoundExpr {
+    let Some(tostring) = functions::lookup("tostring") else {
+        return bound;
+    };
+    let span = bound.span.clone();
+    BoundExpr {
+        kind: BoundKind::Call {
+            function: tostring,
+            args: vec![bound],
+            prepared: None,
+        },
+        ty: Type::String,
+        span,
+    }
+}
+
+/// For `==` and `!=` between a string and an `int` or `long`, converts the number to its
+/// text, so that `ResultType == 0` on the string column of SigninLogs matches "0".
+// NOTE: Microsoft's own Sentinel analytic rules compare string columns with integer
+// literals this way (Azure-Sentinel, "Azure Portal sign in from another Azure Tenant"),
+// but the reference does not document the conversion. Comparing the number's text
+// gives the same result as parsing the string for every canonical integer text. Only a
+// string such as "00" or "+1" could differ. Ordering comparisons stay errors.
+fn integer_as_text(left: BoundExpr, right: BoundExpr) -> (BoundExpr, BoundExpr) {
+    let integer = |ty: Type| matches!(ty, Type::Int | Type::Long);
+    match (left.ty, right.ty) {
+        (Type::String, ty) if integer(ty) => (left, number_text(right)),
+        (ty, Type::String) if integer(ty) => (number_text(left), right),
+        _ => (left, right),
+    }
+}
+
+/// Suggests a conversion for a comparison of a string with a number or bool, such as
+/// `ResultType > 0` on a string column.
+// NOTE: the Kusto engine rejects `>` between string and long with "Cannot compare values
+// of types string and long" (reported in the microsoft/BCTech repository, issue 24).
 fn comparison_hint(left: Type, right: Type) -> Option<&'static str> {
     let mixed = |text: Type, other: Type| {
         text == Type::String && (other.is_numeric() || other == Type::Bool)
     };
     if mixed(left, right) || mixed(right, left) {
-        Some("this engine does not convert between string and number or bool in a comparison; quote the number (`ResultType == \"0\"`) or convert the column with tolong(), toint() or tobool()")
+        Some("only `==` and `!=` compare a string with a whole number, as text; quote the number (`ResultType == \"0\"`) or convert the column with tolong(), toreal() or tobool()")
     } else {
         None
     }
@@ -472,6 +543,12 @@ fn bind_binary(
         | BinaryOp::LessOrEqual
         | BinaryOp::Greater
         | BinaryOp::GreaterOrEqual => {
+            let equality = matches!(op, BinaryOp::Equal | BinaryOp::NotEqual);
+            let (left, right_bound) = if equality {
+                integer_as_text(left, right_bound)
+            } else {
+                (left, right_bound)
+            };
             if !comparable(left.ty, right_bound.ty) {
                 let error = type_error(
                     &span,
