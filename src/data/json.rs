@@ -242,6 +242,10 @@ struct Lines<'a> {
 /// of a panic, which the reading thread raises again.
 type ChunkOutcome<T> = std::thread::Result<Result<T, Error>>;
 
+/// What a worker sends back: the chunk's sequence number, the outcome, and the chunk's
+/// buffer, which the reading thread fills again.
+type ChunkReport<T> = (u64, ChunkOutcome<T>, Vec<u8>);
+
 /// Cuts the input into chunks of whole lines, runs `parse` on each chunk on rayon's
 /// threads, and passes the results to `consume` in input order until the input ends or
 /// `consume` returns `false`. Returns the first error in input order.
@@ -257,7 +261,7 @@ fn for_each_chunk<T: Send>(
 ) -> Result<(), Error> {
     let max_in_flight = 2 * rayon::current_num_threads() as u64;
     let stop = AtomicBool::new(false);
-    let (sender, receiver) = mpsc::channel::<(u64, ChunkOutcome<T>)>();
+    let (sender, receiver) = mpsc::channel::<ChunkReport<T>>();
     let parse = &parse;
     let stop_flag = &stop;
 
@@ -268,13 +272,20 @@ fn for_each_chunk<T: Send>(
         let mut dispatched = 0u64;
         let mut consumed = 0u64;
         let mut finished: BTreeMap<u64, ChunkOutcome<T>> = BTreeMap::new();
+        // Spent chunk buffers. Filling a buffer again avoids growing a new one for every
+        // chunk, which cost a copy per doubling and fresh zeroed pages from the kernel.
+        let mut spare: Vec<Vec<u8>> = Vec::new();
 
         let mut run = || -> Result<(), Error> {
             loop {
                 while !at_end && dispatched - consumed < max_in_flight {
                     let bytes;
+                    let buffers = Buffers {
+                        pending: &mut pending,
+                        spare: &mut spare,
+                    };
                     (bytes, at_end) =
-                        next_chunk(&mut reader, &mut pending, lines.chunk_bytes, lines.origin)?;
+                        next_chunk(&mut reader, buffers, lines.chunk_bytes, lines.origin)?;
                     let line_count = memchr::memchr_iter(b'\n', &bytes).count() as u64;
                     let chunk = Chunk {
                         bytes,
@@ -291,7 +302,7 @@ fn for_each_chunk<T: Send>(
                             std::panic::catch_unwind(AssertUnwindSafe(|| parse(&chunk)))
                         };
                         // The receiver lives until the scope ends, so sending cannot fail.
-                        let _ = sender.send((sequence, outcome));
+                        let _ = sender.send((sequence, outcome, chunk.bytes));
                     });
                     dispatched += 1;
                 }
@@ -304,8 +315,11 @@ fn for_each_chunk<T: Send>(
                         break outcome;
                     }
                     match receiver.recv() {
-                        Ok((sequence, outcome)) => {
+                        Ok((sequence, outcome, buffer)) => {
                             finished.insert(sequence, outcome);
+                            if spare.len() < max_in_flight as usize {
+                                spare.push(buffer);
+                            }
                         }
                         Err(_) => return Err(Error::data("a worker thread stopped")),
                     }
@@ -337,10 +351,11 @@ struct Chunk {
 /// last line break to the next call.
 fn next_chunk(
     reader: &mut impl BufRead,
-    pending: &mut Vec<u8>,
+    buffers: Buffers<'_>,
     chunk_bytes: usize,
     origin: &str,
 ) -> Result<(Vec<u8>, bool), Error> {
+    let Buffers { pending, spare } = buffers;
     let mut searched = 0;
     loop {
         let at_end = fill(reader, pending, searched + chunk_bytes, origin)?;
@@ -352,10 +367,20 @@ fn next_chunk(
                 continue;
             }
         };
-        let rest = pending.split_off(cut);
+        let mut rest = spare.pop().unwrap_or_default();
+        rest.clear();
+        rest.extend_from_slice(pending.get(cut..).unwrap_or_default());
+        pending.truncate(cut);
         let chunk = std::mem::replace(pending, rest);
         return Ok((chunk, at_end && pending.is_empty()));
     }
+}
+
+/// The buffer that [`next_chunk`] fills, which holds the bytes after the last chunk, and
+/// spent buffers to take the next one from.
+struct Buffers<'a> {
+    pending: &'a mut Vec<u8>,
+    spare: &'a mut Vec<Vec<u8>>,
 }
 
 /// Reads from `reader` until `buffer` contains `length` bytes or the input ends; returns
@@ -367,6 +392,8 @@ fn fill(
     origin: &str,
 ) -> Result<bool, Error> {
     let wanted = length.saturating_sub(buffer.len());
+    // One allocation for the whole chunk, instead of doubling while reading.
+    buffer.reserve(wanted);
     // `Take::read_to_end` reads into the vector's spare capacity, and a `BufReader` with
     // an empty buffer passes large reads straight to the file, so the bytes are copied once.
     let read = reader
