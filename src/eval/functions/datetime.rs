@@ -36,8 +36,7 @@ fn now(args: &[Value], context: &EvalContext) -> Result<Value, String> {
     Ok(context
         .now
         .checked_add(offset)
-        .map(Value::DateTime)
-        .unwrap_or(Value::Null))
+        .map_or(Value::Null, Value::datetime))
 }
 
 /// `ago(span)`: the query's clock minus the timespan
@@ -49,8 +48,7 @@ fn ago(args: &[Value], context: &EvalContext) -> Result<Value, String> {
     Ok(context
         .now
         .checked_sub(ticks)
-        .map(Value::DateTime)
-        .unwrap_or(Value::Null))
+        .map_or(Value::Null, Value::datetime))
 }
 
 /// .NET ticks (100 ns since 0001-01-01) at the Unix epoch. Kusto counts datetimes from
@@ -82,8 +80,7 @@ fn naive_of(value: &Value) -> Option<NaiveDateTime> {
 fn datetime_value(naive: Option<NaiveDateTime>) -> Value {
     naive
         .and_then(naive_to_ticks)
-        .map(Value::DateTime)
-        .unwrap_or(Value::Null)
+        .map_or(Value::Null, Value::datetime)
 }
 
 /// Floors `value` to a multiple of `size` counted from `origin`; `None` on overflow.
@@ -131,7 +128,7 @@ fn bin_value(value: &Value, size: &Value, origin: Option<&Value>) -> Value {
             };
             origin
                 .and_then(|origin| floor_to(*ticks, *step, origin))
-                .map(Value::DateTime)
+                .map(Value::datetime)
         }
         (Value::Timespan(ticks), Value::Timespan(step)) if *step > 0 => {
             let origin = match origin {
@@ -251,7 +248,7 @@ fn start_or_end(args: &[Value], period: Period, end: bool) -> Value {
         .checked_add(1)
         .and_then(|next| start_of(period, date, next));
     match next.and_then(naive_to_ticks) {
-        Some(ticks) => Value::DateTime(ticks - 1),
+        Some(ticks) => Value::datetime(ticks - 1),
         None => Value::Null,
     }
 }
@@ -472,15 +469,14 @@ fn datetime_add(args: &[Value], _: &EvalContext) -> Result<Value, String> {
             // NOTE: ticks are 100 ns, so whole ticks only; a remainder is dropped.
             return Ok(ticks
                 .checked_add(amount / 100)
-                .map(Value::DateTime)
-                .unwrap_or(Value::Null));
+                .map_or(Value::Null, Value::datetime));
         }
         other => unit_ticks(other).unwrap_or(1),
     };
     let moved = amount
         .checked_mul(step)
         .and_then(|delta| ticks.checked_add(delta));
-    Ok(moved.map(Value::DateTime).unwrap_or(Value::Null))
+    Ok(moved.map_or(Value::Null, Value::datetime))
 }
 
 /// Extracts one `datetime_part` part by name; `None` for an unknown name.
@@ -627,13 +623,7 @@ fn from_unix(value: &Value, ticks_per_unit: f64) -> Value {
             (ticks.is_finite() && ticks.abs() < 9.2e18).then(|| ticks.round() as i64)
         }),
     };
-    // Kusto datetimes range over years 1 to 9999.
-    match ticks.and_then(ticks_to_naive) {
-        Some(date) if (1..=9999).contains(&date.year()) => {
-            ticks.map(Value::DateTime).unwrap_or(Value::Null)
-        }
-        _ => Value::Null,
-    }
+    ticks.map_or(Value::Null, Value::datetime)
 }
 
 /// `unixtime_seconds_todatetime(seconds)`
@@ -700,7 +690,9 @@ fn make_datetime(args: &[Value], _: &EvalContext) -> Result<Value, String> {
         return Ok(Value::Null);
     };
     let second_ticks = (seconds * TICKS_PER_SECOND as f64).round() as i64;
-    Ok(Value::DateTime(ticks + second_ticks))
+    Ok(ticks
+        .checked_add(second_ticks)
+        .map_or(Value::Null, Value::datetime))
 }
 
 pub(super) const FUNCTIONS: &[Function] = &[
