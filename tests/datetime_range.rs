@@ -53,17 +53,29 @@ fn time_zone_conversion_before_1900_is_unsupported() {
     let error = run_error(
         r#"print datetime_utc_to_local(datetime(0001-01-01 01:00), "America/Los_Angeles")"#,
     );
-    assert!(error.message.contains("not supported yet"), "{}", error.message);
+    assert!(
+        error.message.contains("not supported yet"),
+        "{}",
+        error.message
+    );
 
     let error = run_error(r#"print datetime_local_to_utc(datetime(1850-06-01), "Europe/Paris")"#);
-    assert!(error.message.contains("not supported yet"), "{}", error.message);
+    assert!(
+        error.message.contains("not supported yet"),
+        "{}",
+        error.message
+    );
 }
 
 #[test]
 fn local_mean_time_is_unsupported() {
     // The tz database gives Riyadh local mean time (+3:06:52) until March 1947.
     let error = run_error(r#"print datetime_utc_to_local(datetime(1940-01-01), "Asia/Riyadh")"#);
-    assert!(error.message.contains("not supported yet"), "{}", error.message);
+    assert!(
+        error.message.contains("not supported yet"),
+        "{}",
+        error.message
+    );
 }
 
 #[test]
@@ -72,7 +84,10 @@ fn startof_and_endof_leave_range() {
     assert_eq!(scalar("startofweek(datetime(0001-01-03))"), Value::Null);
     assert_eq!(scalar("startofyear(datetime(9999-06-01), 1)"), Value::Null);
     assert_eq!(scalar("endofyear(datetime(9999-06-01), 1)"), Value::Null);
-    assert_eq!(scalar("startofmonth(datetime(0001-01-15), -1)"), Value::Null);
+    assert_eq!(
+        scalar("startofmonth(datetime(0001-01-15), -1)"),
+        Value::Null
+    );
     assert_eq!(
         text("endofyear(datetime(9999-06-01))"),
         "9999-12-31T23:59:59.9999999Z"

@@ -729,8 +729,11 @@ fn make_timespan(args: &[Value], _: &EvalContext) -> Result<Value, String> {
     };
     let [hour, minute, second] = clock;
     let (Some(hour), Some(minute)) = (
-        hour.and_then(integer_arg).filter(|hour| (0..24).contains(hour)),
-        minute.and_then(integer_arg).filter(|minute| (0..60).contains(minute)),
+        hour.and_then(integer_arg)
+            .filter(|hour| (0..24).contains(hour)),
+        minute
+            .and_then(integer_arg)
+            .filter(|minute| (0..60).contains(minute)),
     ) else {
         return Ok(Value::Null);
     };
@@ -1337,7 +1340,12 @@ mod tests {
         );
         let late_second = [Value::Long(1), Value::Long(2), Value::Real(60.0)];
         assert_eq!(call(make_timespan, &late_second), Value::Null);
-        let negative_day = [Value::Long(-1), Value::Long(0), Value::Long(0), Value::Long(0)];
+        let negative_day = [
+            Value::Long(-1),
+            Value::Long(0),
+            Value::Long(0),
+            Value::Long(0),
+        ];
         assert!(make_timespan(&negative_day, &EvalContext::for_tests()).is_err());
     }
 }

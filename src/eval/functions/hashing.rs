@@ -44,8 +44,13 @@ fn hash_sha256(args: &[Value], _: &EvalContext) -> Result<Value, String> {
 const DOTNET_TICKS_AT_UNIX_EPOCH: i64 = 621_355_968_000_000_000;
 
 fn hash_type(args: &[Type]) -> Result<Type, String> {
-    expect_arg(args, 0, &[Type::String, Type::DateTime], "the value to hash")
-        .map_err(|message| format!("{message}; hashing other types is not supported yet"))?;
+    expect_arg(
+        args,
+        0,
+        &[Type::String, Type::DateTime],
+        "the value to hash",
+    )
+    .map_err(|message| format!("{message}; hashing other types is not supported yet"))?;
     expect_arg(args, 1, INTEGER, "the modulo")?;
     Ok(Type::Long)
 }
@@ -90,7 +95,9 @@ fn hash(args: &[Value], _: &EvalContext) -> Result<Value, String> {
     match integer_arg(modulo) {
         None => Ok(Value::Null),
         Some(modulo) if modulo > 0 => Ok(Value::Long(hash % modulo)),
-        Some(modulo) => Err(format!("the modulo of hash() must be positive, not {modulo}")),
+        Some(modulo) => Err(format!(
+            "the modulo of hash() must be positive, not {modulo}"
+        )),
     }
 }
 
@@ -172,13 +179,10 @@ mod tests {
     fn hash_reference_examples() {
         let world = Value::from("World");
         assert_eq!(
-            hash_of(&[world.clone()]),
+            hash_of(std::slice::from_ref(&world)),
             Ok(Value::Long(1846988464401551951))
         );
-        assert_eq!(
-            hash_of(&[world, Value::Long(100)]),
-            Ok(Value::Long(51))
-        );
+        assert_eq!(hash_of(&[world, Value::Long(100)]), Ok(Value::Long(51)));
         let new_year = crate::value::parse_datetime("2015-01-01").map(Value::DateTime);
         assert_eq!(
             hash_of(&[new_year.unwrap_or(Value::Null)]),
