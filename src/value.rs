@@ -19,6 +19,19 @@ pub const TICKS_PER_SECOND: i64 = 10_000_000;
 /// Ticks in one day.
 pub const TICKS_PER_DAY: i64 = 86_400 * TICKS_PER_SECOND;
 
+/// The first tick of Kusto's datetime range, 0001-01-01T00:00:00Z, counted from the Unix
+/// epoch (learn.microsoft.com/kusto/query/scalar-data-types/datetime).
+pub const MIN_DATETIME_TICKS: i64 = -621_355_968_000_000_000;
+/// The last tick of Kusto's datetime range, 9999-12-31T23:59:59.9999999Z.
+pub const MAX_DATETIME_TICKS: i64 = 2_534_023_007_999_999_999;
+
+/// Returns `ticks` when it lies in Kusto's datetime range, `None` otherwise.
+pub fn datetime_in_range(ticks: i64) -> Option<i64> {
+    (MIN_DATETIME_TICKS..=MAX_DATETIME_TICKS)
+        .contains(&ticks)
+        .then_some(ticks)
+}
+
 /// A Kusto scalar data type, named as Kusto names it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Type {
@@ -133,6 +146,16 @@ impl Value {
             Value::Null
         } else {
             Value::Dynamic(Arc::new(json))
+        }
+    }
+
+    /// Wraps ticks since the Unix epoch as a datetime, or returns `Value::Null` outside
+    /// Kusto's datetime range. Functions build computed datetimes with it, because Kusto
+    /// has no datetime before 0001-01-01 or after 9999-12-31.
+    pub fn datetime(ticks: i64) -> Value {
+        match datetime_in_range(ticks) {
+            Some(ticks) => Value::DateTime(ticks),
+            None => Value::Null,
         }
     }
 
@@ -340,8 +363,13 @@ pub fn parse_guid(text: &str) -> Option<u128> {
 /// `2025-08-29 10:15`), a bare date (`2025-08-29`), RFC 2822 (`Fri, 29 Aug 2025 10:15:00
 /// GMT`), the Azure portal's export form (`8/29/2025, 10:15:00.123 AM`), and the form Excel
 /// saves in CSV (`7/8/2019 16:08`, without seconds). Text without a
-/// zone is UTC, as in Kusto.
+/// zone is UTC, as in Kusto. Text naming an instant outside Kusto's datetime range, such
+/// as `0001-01-01T00:00:00+01:00`, gives `None`.
 pub fn parse_datetime(text: &str) -> Option<i64> {
+    parse_datetime_unchecked(text).and_then(datetime_in_range)
+}
+
+fn parse_datetime_unchecked(text: &str) -> Option<i64> {
     let text = text.trim();
     if text.is_empty() {
         return None;

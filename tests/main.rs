@@ -1,6 +1,7 @@
 //! Integration tests, compiled as one binary so the suite builds and runs fast.
 
 mod cli;
+mod datetime_range;
 mod extraction;
 mod functions;
 mod golden;

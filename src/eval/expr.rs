@@ -302,12 +302,12 @@ pub fn arithmetic(op: Arithmetic, left: &Value, right: &Value) -> Value {
             Some(Real(real_arithmetic(op, a, b)))
         }
         (DateTime(a), Timespan(b)) => match op {
-            Arithmetic::Add => a.checked_add(*b).and_then(datetime_in_range),
-            Arithmetic::Subtract => a.checked_sub(*b).and_then(datetime_in_range),
+            Arithmetic::Add => a.checked_add(*b).map(Value::datetime),
+            Arithmetic::Subtract => a.checked_sub(*b).map(Value::datetime),
             _ => None,
         },
         (Timespan(a), DateTime(b)) if op == Arithmetic::Add => {
-            a.checked_add(*b).and_then(datetime_in_range)
+            a.checked_add(*b).map(Value::datetime)
         }
         (DateTime(a), DateTime(b)) if op == Arithmetic::Subtract => a.checked_sub(*b).map(Timespan),
         (Timespan(a), Timespan(b)) => match op {
@@ -331,18 +331,6 @@ pub fn arithmetic(op: Arithmetic, left: &Value, right: &Value) -> Value {
         _ => None,
     };
     result.unwrap_or(Null)
-}
-
-/// The datetime range Kusto supports, 0001-01-01 to 9999-12-31T23:59:59.9999999, in ticks
-/// since the Unix epoch.
-const MIN_DATETIME_TICKS: i64 = -621_355_968_000_000_000;
-const MAX_DATETIME_TICKS: i64 = 2_534_023_007_999_999_999;
-
-/// Wraps ticks as a datetime, or gives `None` (null) outside the supported range.
-fn datetime_in_range(ticks: i64) -> Option<Value> {
-    (MIN_DATETIME_TICKS..=MAX_DATETIME_TICKS)
-        .contains(&ticks)
-        .then_some(Value::DateTime(ticks))
 }
 
 fn ticks_from_f64(ticks: f64) -> Option<Value> {
@@ -499,6 +487,7 @@ pub fn arithmetic_type(op: Arithmetic, left: Type, right: Type) -> Option<Type> 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::value::{MAX_DATETIME_TICKS, MIN_DATETIME_TICKS};
     use serde_json::json;
 
     // learn.microsoft.com/kusto/query/scalar-data-types/null-values, "Equality and

@@ -1,6 +1,6 @@
 //! Array functions that move or combine elements: `array_shift_left`,
 //! `array_shift_right`, `array_rotate_left`, `array_rotate_right`, `array_sum`,
-//! `jaccard_index`, and the string comparison `strcmp`.
+//! `jaccard_index`, `array_iff`, `array_split`, and the string comparison `strcmp`.
 //!
 //! A first argument that is not a dynamic array gives null, as in the other dynamic
 //! functions.
@@ -176,7 +176,128 @@ fn strcmp(args: &[Value], _: &EvalContext) -> Result<Value, String> {
     }))
 }
 
+fn array_iff_type(args: &[Type]) -> Result<Type, String> {
+    expect_arg(args, 0, &[Type::Dynamic], "the condition array")?;
+    Ok(Type::Dynamic)
+}
+
+/// Returns element `index` of an array argument, or the argument itself when it is a
+/// scalar. A shorter array gives JSON null.
+fn element_or_scalar(value: &Value, index: usize) -> Json {
+    match value {
+        Value::Dynamic(json) => match json.as_array() {
+            Some(items) => items.get(index).cloned().unwrap_or(Json::Null),
+            None => (**json).clone(),
+        },
+        other => other.to_json(),
+    }
+}
+
+/// `array_iff(condition_array, when_true, when_false)` and its alias `array_iif`: per
+/// element, `when_true` where the condition is true or a non-zero number, `when_false`
+/// where it is false or zero, and null for any other condition value
+/// (learn.microsoft.com/kusto/query/array-iff-function).
+fn array_iff(args: &[Value], _: &EvalContext) -> Result<Value, String> {
+    let Some(conditions) = array_of(&args[0]) else {
+        return Ok(Value::Null);
+    };
+    let result = conditions
+        .iter()
+        .enumerate()
+        .map(|(index, condition)| {
+            let chosen = match condition {
+                Json::Bool(flag) => Some(*flag),
+                Json::Number(number) => number.as_f64().map(|number| number != 0.0),
+                _ => None,
+            };
+            match chosen {
+                Some(true) => element_or_scalar(&args[1], index),
+                Some(false) => element_or_scalar(&args[2], index),
+                None => Json::Null,
+            }
+        })
+        .collect();
+    Ok(Value::dynamic(Json::Array(result)))
+}
+
+fn array_split_type(args: &[Type]) -> Result<Type, String> {
+    expect_arg(args, 0, &[Type::Dynamic], "the array")?;
+    expect_arg(args, 1, INTEGER, "the split index")?;
+    Ok(Type::Dynamic)
+}
+
+/// `array_split(array, index)`: the parts of `array` before each split index and after
+/// the last; a negative index counts from the end
+/// (learn.microsoft.com/kusto/query/array-split-function).
+///
+/// NOTE: the reference does not say what an index outside the array or indices out of
+/// order give, so both are rejected as not supported yet.
+fn array_split(args: &[Value], _: &EvalContext) -> Result<Value, String> {
+    let Some(items) = array_of(&args[0]) else {
+        return Ok(Value::Null);
+    };
+    let indices: Vec<Option<i64>> = match &args[1] {
+        Value::Dynamic(json) if json.is_array() => json
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(Json::as_i64)
+            .collect(),
+        other => vec![integer_arg(other)],
+    };
+    let length = items.len();
+    let mut parts = Vec::new();
+    let mut start = 0;
+    for index in indices {
+        let Some(index) = index else {
+            return Ok(Value::Null);
+        };
+        let resolved = if index < 0 {
+            i64::try_from(length)
+                .ok()
+                .and_then(|length| length.checked_add(index))
+        } else {
+            Some(index)
+        };
+        let Some(end) = resolved
+            .and_then(|end| usize::try_from(end).ok())
+            .filter(|end| (start..=length).contains(end))
+        else {
+            return Err(format!(
+                "array_split() with the index {index}, outside the array of {length} elements or before an earlier index, is not supported yet"
+            ));
+        };
+        parts.push(Json::Array(
+            items.get(start..end).unwrap_or_default().to_vec(),
+        ));
+        start = end;
+    }
+    parts.push(Json::Array(items.get(start..).unwrap_or_default().to_vec()));
+    Ok(Value::dynamic(Json::Array(parts)))
+}
+
 pub(super) const FUNCTIONS: &[Function] = &[
+    Function::new(
+        "array_iff",
+        "array_iff(condition_array: dynamic, when_true, when_false) -> dynamic",
+        (3, 3),
+        array_iff_type,
+        array_iff,
+    ),
+    Function::new(
+        "array_iif",
+        "array_iif(condition_array: dynamic, when_true, when_false) -> dynamic",
+        (3, 3),
+        array_iff_type,
+        array_iff,
+    ),
+    Function::new(
+        "array_split",
+        "array_split(array: dynamic, index: int or dynamic) -> dynamic",
+        (2, 2),
+        array_split_type,
+        array_split,
+    ),
     Function::new(
         "array_shift_left",
         "array_shift_left(array: dynamic, shift_count: int [, default_value]) -> dynamic",
@@ -359,5 +480,67 @@ mod tests {
         assert_eq!(compare("abc", "ABC"), "1");
         assert_eq!(compare("ABC", "abc"), "-1");
         assert_eq!(compare("abcde", "abc"), "1");
+    }
+
+    // learn.microsoft.com/kusto/query/array-iff-function
+    #[test]
+    fn array_iff_reference_examples() {
+        let picked = call(
+            array_iff,
+            &[
+                array("[true,false,true]"),
+                array("[1,2,3]"),
+                array("[4,5,6]"),
+            ],
+        );
+        assert_eq!(picked, "[1,5,3]");
+
+        let numeric = call(
+            array_iff,
+            &[array("[1,0,50]"), Value::from("yes"), Value::from("no")],
+        );
+        assert_eq!(numeric, r#"["yes","no","yes"]"#);
+
+        let neither = call(
+            array_iff,
+            &[
+                array(r#"["some string value","2022-01-01T00:00:00.0000000Z",null]"#),
+                Value::Long(1),
+                Value::Long(0),
+            ],
+        );
+        assert_eq!(neither, "[null,null,null]");
+
+        let short = call(
+            array_iff,
+            &[array("[true,true,true]"), array("[1,2]"), array("[3,4]")],
+        );
+        assert_eq!(short, "[1,2,null]");
+    }
+
+    // learn.microsoft.com/kusto/query/array-split-function
+    #[test]
+    fn array_split_reference_examples() {
+        let numbers = array("[1,2,3,4,5]");
+        assert_eq!(
+            call(array_split, &[numbers.clone(), Value::Long(2)]),
+            "[[1,2],[3,4,5]]"
+        );
+        assert_eq!(
+            call(array_split, &[numbers.clone(), array("[1,3]")]),
+            "[[1],[2,3],[4,5]]"
+        );
+        assert_eq!(
+            call(array_split, &[numbers, Value::Long(-2)]),
+            "[[1,2,3],[4,5]]"
+        );
+    }
+
+    #[test]
+    fn array_split_rejects_unclear_indices() {
+        let numbers = array("[1,2,3]");
+        let context = EvalContext::for_tests();
+        assert!(array_split(&[numbers.clone(), Value::Long(4)], &context).is_err());
+        assert!(array_split(&[numbers, array("[2,1]")], &context).is_err());
     }
 }

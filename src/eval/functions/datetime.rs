@@ -36,8 +36,7 @@ fn now(args: &[Value], context: &EvalContext) -> Result<Value, String> {
     Ok(context
         .now
         .checked_add(offset)
-        .map(Value::DateTime)
-        .unwrap_or(Value::Null))
+        .map_or(Value::Null, Value::datetime))
 }
 
 /// `ago(span)`: the query's clock minus the timespan
@@ -49,8 +48,7 @@ fn ago(args: &[Value], context: &EvalContext) -> Result<Value, String> {
     Ok(context
         .now
         .checked_sub(ticks)
-        .map(Value::DateTime)
-        .unwrap_or(Value::Null))
+        .map_or(Value::Null, Value::datetime))
 }
 
 /// .NET ticks (100 ns since 0001-01-01) at the Unix epoch. Kusto counts datetimes from
@@ -82,8 +80,7 @@ fn naive_of(value: &Value) -> Option<NaiveDateTime> {
 fn datetime_value(naive: Option<NaiveDateTime>) -> Value {
     naive
         .and_then(naive_to_ticks)
-        .map(Value::DateTime)
-        .unwrap_or(Value::Null)
+        .map_or(Value::Null, Value::datetime)
 }
 
 /// Floors `value` to a multiple of `size` counted from `origin`; `None` on overflow.
@@ -131,7 +128,7 @@ fn bin_value(value: &Value, size: &Value, origin: Option<&Value>) -> Value {
             };
             origin
                 .and_then(|origin| floor_to(*ticks, *step, origin))
-                .map(Value::DateTime)
+                .map(Value::datetime)
         }
         (Value::Timespan(ticks), Value::Timespan(step)) if *step > 0 => {
             let origin = match origin {
@@ -251,7 +248,7 @@ fn start_or_end(args: &[Value], period: Period, end: bool) -> Value {
         .checked_add(1)
         .and_then(|next| start_of(period, date, next));
     match next.and_then(naive_to_ticks) {
-        Some(ticks) => Value::DateTime(ticks - 1),
+        Some(ticks) => Value::datetime(ticks - 1),
         None => Value::Null,
     }
 }
@@ -472,15 +469,14 @@ fn datetime_add(args: &[Value], _: &EvalContext) -> Result<Value, String> {
             // NOTE: ticks are 100 ns, so whole ticks only; a remainder is dropped.
             return Ok(ticks
                 .checked_add(amount / 100)
-                .map(Value::DateTime)
-                .unwrap_or(Value::Null));
+                .map_or(Value::Null, Value::datetime));
         }
         other => unit_ticks(other).unwrap_or(1),
     };
     let moved = amount
         .checked_mul(step)
         .and_then(|delta| ticks.checked_add(delta));
-    Ok(moved.map(Value::DateTime).unwrap_or(Value::Null))
+    Ok(moved.map_or(Value::Null, Value::datetime))
 }
 
 /// Extracts one `datetime_part` part by name; `None` for an unknown name.
@@ -627,13 +623,7 @@ fn from_unix(value: &Value, ticks_per_unit: f64) -> Value {
             (ticks.is_finite() && ticks.abs() < 9.2e18).then(|| ticks.round() as i64)
         }),
     };
-    // Kusto datetimes range over years 1 to 9999.
-    match ticks.and_then(ticks_to_naive) {
-        Some(date) if (1..=9999).contains(&date.year()) => {
-            ticks.map(Value::DateTime).unwrap_or(Value::Null)
-        }
-        _ => Value::Null,
-    }
+    ticks.map_or(Value::Null, Value::datetime)
 }
 
 /// `unixtime_seconds_todatetime(seconds)`
@@ -700,7 +690,66 @@ fn make_datetime(args: &[Value], _: &EvalContext) -> Result<Value, String> {
         return Ok(Value::Null);
     };
     let second_ticks = (seconds * TICKS_PER_SECOND as f64).round() as i64;
-    Ok(Value::DateTime(ticks + second_ticks))
+    Ok(ticks
+        .checked_add(second_ticks)
+        .map_or(Value::Null, Value::datetime))
+}
+
+fn make_timespan_type(args: &[Type]) -> Result<Type, String> {
+    super::expect_types(args, NUMBER, "the parts of make_timespan()")?;
+    Ok(Type::Timespan)
+}
+
+/// `make_timespan(hour, minute)`, `make_timespan(hour, minute, second)` and
+/// `make_timespan(day, hour, minute, second)`: null when the hour is outside 0-23, the
+/// minute outside 0-59 or the second outside [0, 60)
+/// (learn.microsoft.com/kusto/query/make-timespan-function).
+///
+/// NOTE: the reference gives no range for the day, so a negative day is rejected as not
+/// supported yet. A fraction of a second finer than one tick is rounded to the nearest
+/// tick, as in `make_datetime`.
+fn make_timespan(args: &[Value], _: &EvalContext) -> Result<Value, String> {
+    let (day, clock) = match args {
+        [day, hour, minute, second] => (Some(day), [hour, minute, second].map(Some)),
+        [hour, minute, second] => (None, [Some(hour), Some(minute), Some(second)]),
+        [hour, minute] => (None, [Some(hour), Some(minute), None]),
+        _ => return Err("make_timespan takes 2, 3 or 4 arguments".to_string()),
+    };
+    let day = match day {
+        None => 0,
+        Some(value) => match integer_arg(value) {
+            None => return Ok(Value::Null),
+            Some(day) if day < 0 => {
+                return Err(format!(
+                    "make_timespan() with a negative day ({day}) is not supported yet"
+                ))
+            }
+            Some(day) => day,
+        },
+    };
+    let [hour, minute, second] = clock;
+    let (Some(hour), Some(minute)) = (
+        hour.and_then(integer_arg)
+            .filter(|hour| (0..24).contains(hour)),
+        minute
+            .and_then(integer_arg)
+            .filter(|minute| (0..60).contains(minute)),
+    ) else {
+        return Ok(Value::Null);
+    };
+    let second = match second {
+        None => 0.0,
+        Some(value) => match number_arg(value) {
+            Some(second) if (0.0..60.0).contains(&second) => second,
+            _ => return Ok(Value::Null),
+        },
+    };
+    let second_ticks = (second * TICKS_PER_SECOND as f64).round() as i64;
+    let ticks = day
+        .checked_mul(TICKS_PER_DAY)
+        .and_then(|ticks| ticks.checked_add(hour * TICKS_PER_HOUR + minute * TICKS_PER_MINUTE))
+        .and_then(|ticks| ticks.checked_add(second_ticks));
+    Ok(ticks.map_or(Value::Null, Value::Timespan))
 }
 
 pub(super) const FUNCTIONS: &[Function] = &[
@@ -883,6 +932,13 @@ pub(super) const FUNCTIONS: &[Function] = &[
         (3, 6),
         make_datetime_type,
         make_datetime,
+    ),
+    Function::new(
+        "make_timespan",
+        "make_timespan([day: int,] hour: int, minute: int [, second: real]) -> timespan",
+        (2, 4),
+        make_timespan_type,
+        make_timespan,
     ),
 ];
 
@@ -1253,5 +1309,43 @@ mod tests {
         assert_eq!(result.to_kusto_string(), "2025-08-29T00:00:00.0000000Z");
         let result = now(&[], &context).expect("call succeeds");
         assert_eq!(result.to_kusto_string(), "2025-08-30T00:00:00.0000000Z");
+    }
+
+    // learn.microsoft.com/kusto/query/make-timespan-function
+    #[test]
+    fn make_timespan_reference_example() {
+        let parts = [
+            Value::Long(1),
+            Value::Long(12),
+            Value::Long(30),
+            Value::Real(55.123),
+        ];
+        assert_eq!(
+            call(make_timespan, &parts).to_kusto_string(),
+            "1.12:30:55.1230000"
+        );
+    }
+
+    #[test]
+    fn make_timespan_out_of_range_parts() {
+        let two = call(make_timespan, &[Value::Long(1), Value::Long(30)]);
+        assert_eq!(two.to_kusto_string(), "01:30:00");
+        assert_eq!(
+            call(make_timespan, &[Value::Long(24), Value::Long(0)]),
+            Value::Null
+        );
+        assert_eq!(
+            call(make_timespan, &[Value::Long(1), Value::Long(60)]),
+            Value::Null
+        );
+        let late_second = [Value::Long(1), Value::Long(2), Value::Real(60.0)];
+        assert_eq!(call(make_timespan, &late_second), Value::Null);
+        let negative_day = [
+            Value::Long(-1),
+            Value::Long(0),
+            Value::Long(0),
+            Value::Long(0),
+        ];
+        assert!(make_timespan(&negative_day, &EvalContext::for_tests()).is_err());
     }
 }

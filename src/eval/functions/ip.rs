@@ -383,6 +383,33 @@ fn ipv6_is_match(args: &[Value], _: &EvalContext) -> Result<Value, String> {
         .unwrap_or(Value::Null))
 }
 
+/// True when `address` lies in the IPv6 (or IPv4) CIDR `range`; `None` when either is
+/// invalid. The address's own prefix is ignored, as in `ipv4_is_in_range`.
+fn ipv6_in_range(address: &Value, range: &str) -> Option<bool> {
+    let (address, _) = ipv6_of(address)?;
+    let (network, prefix) = ipv6_of(&Value::from(range))?;
+    let mask = mask128(prefix);
+    Some(address & mask == network & mask)
+}
+
+/// `ipv6_is_in_range(ip, range)` (learn.microsoft.com/kusto/query/ipv6-is-in-range-function).
+fn ipv6_is_in_range(args: &[Value], _: &EvalContext) -> Result<Value, String> {
+    Ok(ipv6_in_range(&args[0], &args[1].to_kusto_string()).map_or(Value::Null, Value::Bool))
+}
+
+/// `ipv6_is_in_any_range(ip, range1, … | ranges)`: null when the address or a range is
+/// invalid (learn.microsoft.com/kusto/query/ipv6-is-in-any-range-function).
+fn ipv6_is_in_any_range(args: &[Value], _: &EvalContext) -> Result<Value, String> {
+    let mut any = false;
+    for range in flatten_texts(&args[1..]) {
+        match ipv6_in_range(&args[0], &range) {
+            Some(inside) => any |= inside,
+            None => return Ok(Value::Null),
+        }
+    }
+    Ok(Value::Bool(any))
+}
+
 fn to_long(args: &[Type]) -> Result<Type, String> {
     texts_to(args, Type::Long)
 }
@@ -550,6 +577,20 @@ pub(super) const FUNCTIONS: &[Function] = &[
         (2, 3),
         prefix_to_bool,
         ipv6_is_match,
+    ),
+    Function::new(
+        "ipv6_is_in_range",
+        "ipv6_is_in_range(ip: string, range: string) -> bool",
+        (2, 2),
+        ranges_to_bool,
+        ipv6_is_in_range,
+    ),
+    Function::new(
+        "ipv6_is_in_any_range",
+        "ipv6_is_in_any_range(ip: string, range1: string, … | ranges: dynamic) -> bool",
+        (2, super::MAX_VARIADIC_ARGS),
+        ranges_to_bool,
+        ipv6_is_in_any_range,
     ),
 ];
 
@@ -838,5 +879,46 @@ mod tests {
         assert_eq!(is_private(""), Value::Null);
         assert_eq!(is_private("junk"), Value::Null);
         assert_eq!(is_private("10.0.0"), Value::Null);
+    }
+
+    // learn.microsoft.com/kusto/query/ipv6-is-in-range-function
+    #[test]
+    fn ipv6_is_in_range_reference_examples() {
+        let address = s("a5e:f127:8a9d:146d:e102:b5d3:c755:abcd");
+        let cases = [
+            ("a5e:f127:8a9d:146d:e102:b5d3:c755:0000/112", true),
+            ("a5e:f127:8a9d:146d:e102:b5d3:c755:abcd", true),
+            ("0:0:0:0:0:ffff:c0a8:ac/60", false),
+        ];
+        for (range, expected) in cases {
+            assert_eq!(
+                call(ipv6_is_in_range, &[address.clone(), s(range)]),
+                Value::Bool(expected),
+                "{range}"
+            );
+        }
+        assert_eq!(call(ipv6_is_in_range, &[s("junk"), s("::/0")]), Value::Null);
+    }
+
+    // learn.microsoft.com/kusto/query/ipv6-is-in-any-range-function
+    #[test]
+    fn ipv6_is_in_any_range_reference_example() {
+        let networks = Value::dynamic(serde_json::json!([
+            "a5e:f127:8a9d:146d:e102:b5d3:c755:f6cd/112",
+            "0:0:0:0:0:ffff:c0a8:ac/60"
+        ]));
+        let cases = [
+            ("a5e:f127:8a9d:146d:e102:b5d3:c755:abcd", true),
+            ("a5e:f127:8a9d:146d:e102:b5d3:c755:abce", true),
+            ("a5e:f127:8a9d:146d:e102:b5d3:c755:abcf", true),
+            ("a5e:f127:8a9d:146d:e102:b5d3:c756:abd1", false),
+        ];
+        for (address, expected) in cases {
+            assert_eq!(
+                call(ipv6_is_in_any_range, &[s(address), networks.clone()]),
+                Value::Bool(expected),
+                "{address}"
+            );
+        }
     }
 }

@@ -2,10 +2,18 @@
 //! time-zone names read by `chrono-tz`.
 //!
 //! A datetime keeps its 100 ns ticks through the conversion: only the whole-second UTC
-//! offset is added or subtracted.
+//! offset is added or subtracted. A result outside Kusto's datetime range is null.
+//!
+//! NOTE: datetimes before 1900, and instants when the zone kept local mean time (the
+//! tz database's `LMT` offsets, such as −7:52:58 in Los Angeles before 1883), are
+//! rejected as not supported yet. .NET's `TimeZoneInfo` applies those offsets on Linux
+//! and macOS but the zone's base offset on Windows
+//! (https://github.com/dotnet/runtime/issues/49869), and the KQL reference does not say
+//! which one Kusto gives. Mean-time offsets that the tz database labels otherwise, such
+//! as Monrovia's `MMT` until 1972, are still converted with the tz database's offset.
 
-use chrono::{Duration, LocalResult, NaiveDateTime, Offset, TimeZone};
-use chrono_tz::Tz;
+use chrono::{Datelike, Duration, LocalResult, NaiveDateTime, Offset, TimeZone};
+use chrono_tz::{OffsetName, Tz};
 
 use super::{expect_arg, Argument, EvalContext, Function, Prepared, TEXT};
 use crate::value::{ticks_to_naive, Type, Value, TICKS_PER_SECOND};
@@ -43,6 +51,23 @@ fn offset_ticks_at(zone: Tz, utc: NaiveDateTime) -> i64 {
     i64::from(seconds) * TICKS_PER_SECOND
 }
 
+/// The first year whose datetimes these functions convert.
+const FIRST_SUPPORTED_YEAR: i32 = 1900;
+
+/// Rejects a datetime whose offset in `zone` may differ between the tz database and the
+/// offsets Kusto applies: one before 1900, or one in the zone's local mean time period.
+fn check_supported(zone: Tz, utc: NaiveDateTime, argument: i64) -> Result<(), String> {
+    let local_mean_time = zone.offset_from_utc_datetime(&utc).abbreviation() == Some("LMT");
+    if utc.year() < FIRST_SUPPORTED_YEAR || local_mean_time {
+        return Err(format!(
+            "converting {} in `{}` is not supported yet: time-zone offsets before 1900 or before the zone adopted standard time are not known to match Kusto's",
+            crate::value::format_datetime(argument),
+            zone.name()
+        ));
+    }
+    Ok(())
+}
+
 /// Reads the datetime and zone arguments; `None` when the datetime is null.
 fn arguments(args: &[Value]) -> Result<Option<(i64, Tz)>, String> {
     let Some(Value::DateTime(ticks)) = args.first() else {
@@ -61,8 +86,9 @@ fn datetime_utc_to_local(args: &[Value], _: &EvalContext) -> Result<Value, Strin
     let Some(utc) = ticks_to_naive(ticks) else {
         return Ok(Value::Null);
     };
+    check_supported(zone, utc, ticks)?;
     let local = ticks.checked_add(offset_ticks_at(zone, utc));
-    Ok(local.map_or(Value::Null, Value::DateTime))
+    Ok(local.map_or(Value::Null, Value::datetime))
 }
 
 /// `datetime_local_to_utc(from, timezone)`: the UTC datetime of the local time `from` in
@@ -102,9 +128,11 @@ fn datetime_local_to_utc(args: &[Value], _: &EvalContext) -> Result<Value, Strin
         ))
         }
     };
-    Ok(ticks
-        .checked_sub(offset)
-        .map_or(Value::Null, Value::DateTime))
+    let utc = ticks.checked_sub(offset);
+    if let Some(instant) = utc.and_then(ticks_to_naive) {
+        check_supported(zone, instant, ticks)?;
+    }
+    Ok(utc.map_or(Value::Null, Value::datetime))
 }
 
 pub const FUNCTIONS: &[Function] = &[
