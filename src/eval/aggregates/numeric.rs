@@ -2,12 +2,11 @@
 //! `count_distinct`, `sum`, `sumif`, `avg`, `avgif`, `min`, `max`, `minif`, `maxif`.
 
 use std::cmp::Ordering;
-use std::collections::HashSet;
 
 use super::{check_predicate, is_orderable, returns, Aggregate, Group, Shape};
 use crate::error::Result;
 use crate::eval::expr::order;
-use crate::eval::operators::keys::group_key;
+use crate::eval::operators::keys::{group_key, KeySet};
 use crate::value::{Type, Value};
 
 pub static AGGREGATES: &[Aggregate] = &[
@@ -223,7 +222,7 @@ fn countif(group: &Group<'_>) -> Result<Vec<Value>> {
 /// accuracy); this count is exact, which is within that documented error. The accuracy
 /// argument is accepted and has no effect.
 fn dcount(group: &Group<'_>) -> Result<Vec<Value>> {
-    let mut seen = HashSet::new();
+    let mut seen = KeySet::default();
     for value in group.values(0)? {
         if let Some(key) = group_key(&value).filter(|_| !value.is_null()) {
             seen.insert(key);

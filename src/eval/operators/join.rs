@@ -12,16 +12,15 @@
 //! Keys compare with `==`, so strings match case-sensitively, and null keys match
 //! nothing.
 
-use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
-use super::keys::{row_join_key, KeyPart};
+use super::keys::{row_join_key, KeyMap, KeyPart, KeySet};
 use crate::ast::JoinKind;
 use crate::binder::plan::{JoinColumn, JoinPlan};
 use crate::table::{Schema, Table};
 
 pub fn run(left: &Table, right: &Table, plan: &JoinPlan, schema: &Schema) -> Table {
-    let mut right_rows: HashMap<Vec<KeyPart>, Vec<usize>> = HashMap::new();
+    let mut right_rows: KeyMap<Vec<KeyPart>, Vec<usize>> = KeyMap::default();
     for row in 0..right.row_count {
         if let Some(key) = row_join_key(right, row, &plan.right_keys) {
             right_rows.entry(key).or_default().push(row);
@@ -41,7 +40,7 @@ pub fn run(left: &Table, right: &Table, plan: &JoinPlan, schema: &Schema) -> Tab
             }
         }
         JoinKind::RightSemi | JoinKind::RightAnti => {
-            let left_keys: HashSet<Vec<KeyPart>> =
+            let left_keys: KeySet<Vec<KeyPart>> =
                 (0..left.row_count).filter_map(left_key).collect();
             let wanted = plan.kind == JoinKind::RightSemi;
             for row in 0..right.row_count {
@@ -53,7 +52,7 @@ pub fn run(left: &Table, right: &Table, plan: &JoinPlan, schema: &Schema) -> Tab
             }
         }
         _ => {
-            let mut seen_keys: HashSet<Vec<KeyPart>> = HashSet::new();
+            let mut seen_keys: KeySet<Vec<KeyPart>> = KeySet::default();
             let mut matched_right = vec![false; right.row_count];
             for row in 0..left.row_count {
                 let key = left_key(row);

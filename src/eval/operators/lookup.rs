@@ -6,10 +6,9 @@
 //! keeps an unmatched left row with null right columns (`""` for strings), and
 //! `kind=inner` drops it. Keys compare with `==`, so strings match case-sensitively.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
-use super::keys::{row_join_key as row_key, KeyPart};
+use super::keys::{row_join_key as row_key, KeyMap, KeyPart};
 
 use crate::ast::LookupKind;
 use crate::binder::plan::LookupPlan;
@@ -17,7 +16,7 @@ use crate::error::Result;
 use crate::table::{Schema, Table};
 
 pub fn run(left: &Table, right: &Table, plan: &LookupPlan, schema: &Schema) -> Result<Table> {
-    let mut right_rows: HashMap<Vec<KeyPart>, Vec<usize>> = HashMap::new();
+    let mut right_rows: KeyMap<Vec<KeyPart>, Vec<usize>> = KeyMap::default();
     for row in 0..right.row_count {
         if let Some(key) = row_key(right, row, &plan.right_keys) {
             right_rows.entry(key).or_default().push(row);

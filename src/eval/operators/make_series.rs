@@ -2,10 +2,9 @@
 //! key group, with one array per aggregate and the array of bin values
 //! (learn.microsoft.com/kusto/query/make-series-operator).
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
-use super::keys::{group_key, KeyPart};
+use super::keys::{group_key, KeyMap, KeyPart};
 use crate::binder::plan::MakeSeriesPlan;
 use crate::error::{Error, ErrorKind, Result};
 use crate::eval::expr::evaluate;
@@ -63,7 +62,7 @@ pub fn run(
             .collect(),
     };
     let mut series: Vec<Series> = Vec::new();
-    let mut index: HashMap<Vec<KeyPart>, usize> = HashMap::new();
+    let mut index: KeyMap<Vec<KeyPart>, usize> = KeyMap::default();
     for row in 0..grouped.row_count {
         let values = grouped.row(row);
         let keys: Vec<Value> = values.iter().take(plan.key_count).cloned().collect();

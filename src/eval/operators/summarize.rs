@@ -3,10 +3,9 @@
 //! the result has exactly one row, even for an empty input
 //! (learn.microsoft.com/kusto/query/summarize-operator).
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
-use super::keys::{group_key, KeyPart};
+use super::keys::{group_key, KeyMap, KeyPart};
 use crate::binder::plan::SummarizePlan;
 use crate::error::Result;
 use crate::eval::aggregates::Group;
@@ -27,7 +26,7 @@ pub fn run(
         group_rows.push((0..input.row_count).collect());
         group_keys.push(Vec::new());
     } else {
-        let mut index: HashMap<Vec<KeyPart>, usize> = HashMap::new();
+        let mut index: KeyMap<Vec<KeyPart>, usize> = KeyMap::default();
         for row in 0..input.row_count {
             let mut values = Vec::with_capacity(plan.keys.len());
             for key in &plan.keys {
