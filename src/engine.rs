@@ -7,6 +7,7 @@
 
 use std::collections::HashMap;
 use std::path::PathBuf;
+use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
 
 use crate::ast::Statement;
@@ -41,6 +42,9 @@ pub struct Session {
     pub externaldata: HashMap<String, PathBuf>,
     /// The maximum row count of any table a query produces (`--max-rows`), or no limit.
     pub max_rows: Option<usize>,
+    /// When set, queries stop with an error soon after it becomes true (Ctrl-C in the
+    /// REPL).
+    pub cancel: Option<Arc<AtomicBool>>,
 }
 
 /// A file of `let` statements that every query can use, such as local definitions of
@@ -184,7 +188,10 @@ impl Session {
             .with_tables(Arc::new(self.tables.clone()));
         context.externaldata = self.externaldata.clone();
         context.max_rows = self.max_rows;
-        context
+        match &self.cancel {
+            Some(flag) => context.with_cancel(Arc::clone(flag)),
+            None => context,
+        }
     }
 }
 

@@ -672,3 +672,24 @@ fn in_list_of_other_type_is_error() {
         error.message
     );
 }
+
+#[test]
+fn cancelled_query_stops_with_error() {
+    let tables: std::collections::HashMap<String, Arc<Table>> = std::collections::HashMap::new();
+    let bound = kql::engine::check(
+        "datatable(x:long)[1, 2, 3] | where x > 1 | extend y = x * 2",
+        &tables,
+    )
+    .unwrap_or_else(|error| panic!("{}", error.message));
+    let flag = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let context = EvalContext::for_tests().with_cancel(Arc::clone(&flag));
+    let finished = kql::eval::execute(&bound.plan, &tables, &context);
+    assert_eq!(finished.map(|table| table.row_count).ok(), Some(2));
+    flag.store(true, std::sync::atomic::Ordering::Relaxed);
+    let cancelled = kql::eval::execute(&bound.plan, &tables, &context);
+    let error = cancelled
+        .err()
+        .map(|error| error.message)
+        .unwrap_or_default();
+    assert!(error.contains("cancelled"), "{error}");
+}

@@ -13,6 +13,7 @@ use std::path::{Path, PathBuf};
 use std::rc::Rc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
+use std::sync::Arc;
 use std::time::Duration;
 
 use rustyline::completion::{Completer, Pair};
@@ -147,11 +148,17 @@ fn read_loop(
 
 /// Runs a query on a worker thread and waits for it, or for Ctrl-C.
 ///
-/// NOTE: a cancelled query's thread is detached, not stopped, because evaluation has
-/// no cancellation point. It keeps one core busy until it finishes, and its result
-/// is dropped.
-fn run_query(job: Box<QueryJob>, repl: &Rc<RefCell<Repl>>, out: &mut io::Stdout) -> io::Result<()> {
+/// On Ctrl-C the shell returns to the prompt at once and tells the query to stop. The
+/// evaluator checks for that between operators and every few thousand rows, so the
+/// worker thread ends soon after; its result is dropped.
+fn run_query(
+    mut job: Box<QueryJob>,
+    repl: &Rc<RefCell<Repl>>,
+    out: &mut io::Stdout,
+) -> io::Result<()> {
     INTERRUPTED.store(false, Ordering::SeqCst);
+    let cancel = Arc::new(AtomicBool::new(false));
+    job.cancel_with(Arc::clone(&cancel));
     let (sender, receiver) = mpsc::channel();
     std::thread::Builder::new()
         .name("kql-query".to_string())
@@ -164,6 +171,7 @@ fn run_query(job: Box<QueryJob>, repl: &Rc<RefCell<Repl>>, out: &mut io::Stdout)
             Ok(done) => return repl.borrow_mut().finish(done, out),
             Err(mpsc::RecvTimeoutError::Timeout) => {
                 if INTERRUPTED.swap(false, Ordering::SeqCst) {
+                    cancel.store(true, Ordering::SeqCst);
                     return writeln!(out, "\nquery cancelled");
                 }
             }

@@ -14,6 +14,7 @@ pub mod text;
 
 use std::collections::HashMap;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, OnceLock};
 
 use crate::binder::plan::Plan;
@@ -42,6 +43,8 @@ pub struct EvalContext {
     subqueries: subquery::Subqueries,
     /// Local files for `externaldata` URLs (`--externaldata URL=PATH`).
     pub externaldata: HashMap<String, PathBuf>,
+    /// Set by another thread to stop the query, as the REPL does on Ctrl-C.
+    cancel: Option<Arc<AtomicBool>>,
 }
 
 impl EvalContext {
@@ -53,6 +56,24 @@ impl EvalContext {
             geo: OnceLock::new(),
             subqueries: subquery::Subqueries::default(),
             externaldata: HashMap::new(),
+            cancel: None,
+        }
+    }
+
+    /// Stops the query with an error soon after `flag` becomes true.
+    pub fn with_cancel(mut self, flag: Arc<AtomicBool>) -> EvalContext {
+        self.cancel = Some(flag);
+        self
+    }
+
+    /// Fails when the query was cancelled. Operators call it between operators and every
+    /// few thousand rows, so a cancelled query stops within a fraction of a second.
+    pub fn check_cancelled(&self, span: &std::ops::Range<usize>) -> Result<()> {
+        match &self.cancel {
+            Some(flag) if flag.load(Ordering::Relaxed) => {
+                Err(evaluation_error(span, "the query was cancelled"))
+            }
+            _ => Ok(()),
         }
     }
 

@@ -80,8 +80,14 @@ pub struct QueryDone {
 }
 
 impl QueryJob {
-    /// Runs the query. This can take long on big tables, and it has no cancellation
-    /// point, so a caller that wants Ctrl-C runs it on another thread.
+    /// Makes the query stop with an error soon after `flag` becomes true, so that a
+    /// caller can cancel it from another thread.
+    pub fn cancel_with(&mut self, flag: std::sync::Arc<std::sync::atomic::AtomicBool>) {
+        self.session.cancel = Some(flag);
+    }
+
+    /// Runs the query. This can take long on big tables, so a caller that wants Ctrl-C
+    /// runs it on another thread after [`QueryJob::cancel_with`].
     pub fn run(self) -> QueryDone {
         let started = Instant::now();
         let result = self.session.run(&self.run.text);

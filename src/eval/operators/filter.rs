@@ -11,6 +11,9 @@ use crate::table::Table;
 pub fn run(input: Table, predicate: &BoundExpr, context: &EvalContext) -> Result<Table> {
     let mut kept = Vec::new();
     for row in 0..input.row_count {
+        if row % super::CANCEL_CHECK_ROWS == 0 {
+            context.check_cancelled(&predicate.span)?;
+        }
         let value = evaluate(predicate, &input, row, context)?;
         if as_bool(&value) == Some(true) {
             kept.push(row);

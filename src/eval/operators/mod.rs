@@ -30,10 +30,14 @@ use crate::binder::plan::{Plan, PlanKind};
 use crate::error::{Error, ErrorKind, Result};
 use crate::table::Table;
 
+/// How many rows a long operator processes between two checks for cancellation.
+const CANCEL_CHECK_ROWS: usize = 4096;
+
 /// Runs a plan node and everything below it, and checks the result against
 /// [`EvalContext::max_rows`]. Loaded tables and `datatable` literals are exempt, because
 /// they are in memory already: the limit stops operators from producing rows.
 pub fn run(plan: &Plan, tables: &dyn TableSource, context: &EvalContext) -> Result<Table> {
+    context.check_cancelled(&plan.span)?;
     let table = run_operator(plan, tables, context)?;
     let exempt = matches!(plan.kind, PlanKind::Scan { .. } | PlanKind::Constant(_));
     match context.max_rows {

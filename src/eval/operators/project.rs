@@ -33,6 +33,9 @@ fn compute(
 ) -> Result<Vec<crate::value::Value>> {
     let mut values = Vec::with_capacity(input.row_count);
     for row in 0..input.row_count {
+        if row % super::CANCEL_CHECK_ROWS == 0 {
+            context.check_cancelled(&expr.span)?;
+        }
         let value = evaluate(expr, input, row, context)?;
         values.push(store_as(value, expr.ty));
     }

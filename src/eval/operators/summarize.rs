@@ -28,6 +28,9 @@ pub fn run(
     } else {
         let mut index: KeyMap<Vec<KeyPart>, usize> = KeyMap::default();
         for row in 0..input.row_count {
+            if row % super::CANCEL_CHECK_ROWS == 0 {
+                context.check_cancelled(&plan.input.span)?;
+            }
             let mut values = Vec::with_capacity(plan.keys.len());
             for key in &plan.keys {
                 values.push(evaluate(key, input, row, context)?);
