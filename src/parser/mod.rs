@@ -16,7 +16,7 @@ use std::cell::Cell;
 
 use nom::Err as NomErr;
 
-use crate::ast::{Expr, ExprKind, Ident, Script, Statement};
+use crate::ast::{Expr, ExprKind, Ident, Operator, OperatorKind, Script, Statement};
 use crate::error::{Error, ErrorKind};
 use crate::lexer::{name, symbol, token, trivia, Input, PResult, SyntaxError};
 
@@ -312,6 +312,30 @@ pub(crate) fn spanned<'a, T>(
 
 pub(crate) fn make_expr(kind: ExprKind, span: std::ops::Range<usize>) -> Expr {
     Expr { kind, span }
+}
+
+/// Wraps an operator that starts a pipeline (`union T, U`, `search in (T) "x"`) as a pipe
+/// whose source is an empty `datatable`, which the binder ignores because the operator
+/// is marked as leading. `start` is where the operator's keyword begins.
+pub(crate) fn leading_operator(kind: OperatorKind, start: usize, end: usize) -> Expr {
+    let source = make_expr(
+        ExprKind::DataTable {
+            columns: Vec::new(),
+            values: Vec::new(),
+        },
+        start..start,
+    );
+    let operator = Operator {
+        kind,
+        span: start..end,
+    };
+    make_expr(
+        ExprKind::Pipe {
+            source: Box::new(source),
+            operators: vec![operator],
+        },
+        start..end,
+    )
 }
 
 /// A keyword after trivia, returning its span.

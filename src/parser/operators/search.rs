@@ -5,12 +5,10 @@ use nom::Err as NomErr;
 
 use super::parameters::{invalid_value, parameters};
 use super::union::union_table;
-use crate::ast::{
-    Expr, ExprKind, Ident, Operator, OperatorKind, Search, SearchPredicate, UnionTable,
-};
+use crate::ast::{Expr, Ident, OperatorKind, Search, SearchPredicate, UnionTable};
 use crate::lexer::{name, symbol, trivia, Input, PResult, SyntaxError};
 use crate::parser::expr::comparison;
-use crate::parser::{cut, keyword, make_expr, DepthGuard};
+use crate::parser::{cut, keyword, leading_operator, DepthGuard};
 
 /// `T | search [kind=…] predicate`
 pub fn search_operator(input: Input<'_>) -> PResult<'_, OperatorKind> {
@@ -23,27 +21,10 @@ pub fn search_operator(input: Input<'_>) -> PResult<'_, OperatorKind> {
 /// search is marked `leading`, as for a leading `union`.
 pub fn search_source(input: Input<'_>, start: usize) -> PResult<'_, Expr> {
     let (rest, search) = search_arguments(input, true).map_err(cut)?;
-    let span = start..rest.location_offset();
-    let source = make_expr(
-        ExprKind::DataTable {
-            columns: Vec::new(),
-            values: Vec::new(),
-        },
-        start..start,
-    );
-    let operator = Operator {
-        kind: OperatorKind::Search(search),
-        span: span.clone(),
-    };
+    let end = rest.location_offset();
     Ok((
         rest,
-        make_expr(
-            ExprKind::Pipe {
-                source: Box::new(source),
-                operators: vec![operator],
-            },
-            span,
-        ),
+        leading_operator(OperatorKind::Search(search), start, end),
     ))
 }
 

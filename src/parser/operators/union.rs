@@ -4,10 +4,10 @@ use nom::Err as NomErr;
 use nom::InputTake;
 
 use super::parameters::{bool_value, invalid_value, parameters};
-use crate::ast::{Expr, ExprKind, Ident, Operator, OperatorKind, Union, UnionTable};
+use crate::ast::{Expr, ExprKind, Ident, OperatorKind, Union, UnionTable};
 use crate::lexer::{bracketed_name, symbol, trivia, Input, PResult, SyntaxError};
 use crate::parser::expr::{expression, pipeline};
-use crate::parser::{cut, make_expr};
+use crate::parser::{cut, leading_operator, make_expr};
 
 /// `T | union [kind=…] [withsource=…] [isfuzzy=…] U, …`
 pub fn union_operator(input: Input<'_>) -> PResult<'_, OperatorKind> {
@@ -20,27 +20,10 @@ pub fn union_operator(input: Input<'_>) -> PResult<'_, OperatorKind> {
 /// because the union is marked `leading`.
 pub fn union_source(input: Input<'_>, start: usize) -> PResult<'_, Expr> {
     let (rest, union) = union_arguments(input, true).map_err(cut)?;
-    let span = start..rest.location_offset();
-    let source = make_expr(
-        ExprKind::DataTable {
-            columns: Vec::new(),
-            values: Vec::new(),
-        },
-        start..start,
-    );
-    let operator = Operator {
-        kind: OperatorKind::Union(union),
-        span: span.clone(),
-    };
+    let end = rest.location_offset();
     Ok((
         rest,
-        make_expr(
-            ExprKind::Pipe {
-                source: Box::new(source),
-                operators: vec![operator],
-            },
-            span,
-        ),
+        leading_operator(OperatorKind::Union(union), start, end),
     ))
 }
 
