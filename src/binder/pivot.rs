@@ -191,7 +191,7 @@ fn aggregate_parts(call: &Expr) -> Result<(&'static str, Vec<&str>)> {
     Ok((known, columns))
 }
 
-/// The value of a cell whose key group has no rows for the pivot value: `0` of the
+/// Returns the cell of a key group without rows for a pivot value: `0` of the
 /// aggregate's type, as the page's examples show for `count()` and `sum()`.
 fn empty_cell(aggregate: &str, ty: Type) -> Option<Value> {
     match (aggregate, ty) {
@@ -202,7 +202,7 @@ fn empty_cell(aggregate: &str, ty: Type) -> Option<Value> {
     }
 }
 
-/// The distinct values in order of first appearance.
+/// Returns the distinct values in order of first appearance.
 fn distinct_values(values: &[Value]) -> Vec<Value> {
     let mut seen = std::collections::HashSet::new();
     values
@@ -212,7 +212,7 @@ fn distinct_values(values: &[Value]) -> Vec<Value> {
         .collect()
 }
 
-/// The output column name of a pivot value.
+/// Returns the output column name of a pivot value.
 ///
 /// NOTE: the page does not say what column an empty string or a null becomes, so both
 /// are rejected.

@@ -2,11 +2,11 @@
 //! slots of the bags in the data, so the binder runs the input to find them
 //! (learn.microsoft.com/kusto/query/bag-unpack-plugin).
 //!
-//! The page's "Returns" section and examples give the rules followed here: the unpacked
-//! column is removed, each distinct top-level slot becomes a column named by the slot
-//! after the prefix, the columns come sorted by name (`{"Name", "Age"}` gives `Age, Name`),
-//! a slot whose values all have one type gets that type and any other slot is `dynamic`,
-//! and null values are ignored.
+//! The page's "Returns" section and examples give the rules followed here. The unpacked
+//! column is removed, and each distinct top-level slot becomes a column named by the
+//! prefix and the slot. The slot columns come sorted by name (`{"Name", "Age"}` gives
+//! `Age, Name`). A slot whose values all have one type gets that type, any other slot is
+//! `dynamic`, and null values are ignored.
 
 use super::plan::{BagUnpackPlan, ColumnsConflict, DiscoveredSlots, Plan, PlanKind, UnpackColumn};
 use super::plugins::{bag_column, unpack_arguments};
