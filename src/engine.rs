@@ -147,22 +147,31 @@ impl Session {
     /// Parses and binds a query, after the prelude, against the loaded tables without
     /// running it. Error spans count bytes of [`joined_text`]; see [`Session::locate`].
     pub fn prepare(&self, query: &str) -> Result<BoundQuery> {
-        parser::with_large_stack(|| self.bind_query(query))
+        let fallback_now = self.now.unwrap_or_else(system_now);
+        parser::with_large_stack(|| self.bind_query(query, fallback_now))
     }
 
-    fn bind_query(&self, query: &str) -> Result<BoundQuery> {
+    /// Binds a query against the loaded tables. `fallback_now` is the clock for a query
+    /// without `set query_now`; plugins that run their input while binding use it.
+    fn bind_query(&self, query: &str, fallback_now: i64) -> Result<BoundQuery> {
         let script = parse_with_prelude(self.prelude.as_ref(), query)?;
-        binder::bind(&script, &self.tables)
+        let source = LoadedTables {
+            session: self,
+            fallback_now,
+        };
+        binder::bind(&script, &source)
     }
 
     /// Parses, binds and runs a query; returns its result table.
     ///
     /// Binding and evaluation walk the syntax tree and the plan recursively, so they run
-    /// on a thread with a large stack, as parsing does.
+    /// on a thread with a large stack, as parsing does. The clock is read once, so that
+    /// a plugin that runs its input while binding sees the same `now()` as the run.
     pub fn run(&self, query: &str) -> Result<Table> {
+        let fallback_now = self.now.unwrap_or_else(system_now);
         parser::with_large_stack(|| {
-            let bound = self.bind_query(query)?;
-            let context = self.context(bound.now);
+            let bound = self.bind_query(query, fallback_now)?;
+            let context = self.context(Some(bound.now.unwrap_or(fallback_now)));
             eval::execute(&bound.plan, &self.tables, &context)
         })
     }
@@ -192,6 +201,38 @@ impl Session {
             Some(flag) => context.with_cancel(Arc::clone(flag)),
             None => context,
         }
+    }
+}
+
+/// The session's tables as the binder sees them: their schemas, and their rows for
+/// plugins whose output columns depend on the data.
+struct LoadedTables<'a> {
+    session: &'a Session,
+    /// The clock of a query without `set query_now`: `--now` or one reading of the
+    /// system clock, the same for the binding and the run.
+    fallback_now: i64,
+}
+
+impl SchemaSource for LoadedTables<'_> {
+    fn schema(&self, name: &str) -> Option<crate::table::Schema> {
+        self.session.tables.schema(name)
+    }
+
+    fn table_names(&self) -> Vec<String> {
+        self.session.tables.table_names()
+    }
+
+    fn lists_database(&self) -> bool {
+        self.session.tables.lists_database()
+    }
+
+    /// Runs the plan as [`Session::run`] runs a query: over the same tables, with the
+    /// same clock, GeoIP source, `externaldata` files and row limit.
+    fn evaluate(&self, plan: &binder::plan::Plan, query_now: Option<i64>) -> Option<Result<Table>> {
+        let context = self
+            .session
+            .context(Some(query_now.unwrap_or(self.fallback_now)));
+        Some(eval::execute(plan, &self.session.tables, &context))
     }
 }
 

@@ -678,3 +678,56 @@ fn join_pruning_keeps_clashing_names_right() {
         .success()
         .stdout("DeviceName1,OSPlatform\nright-name,Windows11\n");
 }
+
+// https://learn.microsoft.com/kusto/query/bag-unpack-plugin: the slots become columns
+// sorted by name. The catalog binding fails, so `kql run` loads the whole table and
+// binds against its rows.
+#[test]
+fn run_bag_unpack_without_schema_on_json() {
+    let dir = temp_dir();
+    let path = dir.path().join("events.json");
+    fs::write(
+        &path,
+        r#"[{"DeviceName":"pc1","AdditionalFields":{"Status":"ok","Count":2}},
+            {"DeviceName":"pc2","AdditionalFields":{"Status":"bad"}}]"#,
+    )
+    .expect("write table");
+    let table = format!("DeviceEvents={}", path.display());
+    kql_command()
+        .args(["run", "--table", &table, "--format", "csv", "-q"])
+        .arg("DeviceEvents | project DeviceName, AF = todynamic(AdditionalFields) | evaluate bag_unpack(AF)")
+        .assert()
+        .success()
+        .stdout("DeviceName,Count,Status\npc1,2,ok\npc2,,bad\n");
+}
+
+// https://learn.microsoft.com/kusto/query/pivot-plugin, "Pivot by a column".
+#[test]
+fn run_pivot_on_json() {
+    let dir = temp_dir();
+    let path = dir.path().join("events.json");
+    fs::write(
+        &path,
+        r#"[{"DeviceName":"pc1","ActionType":"A"},{"DeviceName":"pc2","ActionType":"B"},
+            {"DeviceName":"pc1","ActionType":"A"}]"#,
+    )
+    .expect("write table");
+    let table = format!("DeviceEvents={}", path.display());
+    kql_command()
+        .args(["run", "--table", &table, "--format", "csv", "-q"])
+        .arg("DeviceEvents | project DeviceName, ActionType | evaluate pivot(ActionType)")
+        .assert()
+        .success()
+        .stdout("DeviceName,A,B\npc1,2,0\npc2,0,1\n");
+}
+
+// `kql check` has schemas but no rows, so it cannot know these columns.
+#[test]
+fn check_rejects_columns_from_data() {
+    check_query("DeviceEvents | evaluate bag_unpack(AdditionalFields)\n", &["--product", "sentinel"])
+        .code(1)
+        .stderr(predicate::str::contains("`kql run` supports it"));
+    check_query("DeviceEvents | evaluate pivot(ActionType)\n", &[])
+        .code(1)
+        .stderr(predicate::str::contains("`kql run` supports it"));
+}

@@ -101,11 +101,126 @@ fn bag_unpack_rejects_wrong_slot_type() {
     assert_eq!(error.kind, ErrorKind::Evaluation);
 }
 
+const BAG_UNPACK_PAGE: &str = "https://learn.microsoft.com/kusto/query/bag-unpack-plugin";
+
+// BAG_UNPACK_PAGE, "Expand a bag": the slots become columns sorted by name.
 #[test]
-fn bag_unpack_without_schema_unsupported() {
-    let error = run_error("datatable(d:dynamic)[dynamic({\"a\": 1})] | evaluate bag_unpack(d)");
-    assert_eq!(error.kind, ErrorKind::Unsupported);
-    assert!(error.hints.iter().any(|hint| hint.contains(": (")));
+fn bag_unpack_without_schema_sorts_slots() {
+    let table = run("datatable(d:dynamic)[\n\
+        dynamic({\"Name\": \"John\", \"Age\":20}),\n\
+        dynamic({\"Name\": \"Dave\", \"Age\":40}),\n\
+        dynamic({\"Name\": \"Jasmine\", \"Age\":30})]\n\
+        | evaluate bag_unpack(d)");
+    assert_eq!(names(&table), ["Age", "Name"], "{BAG_UNPACK_PAGE}");
+    assert_eq!(column_text(&table, "Age"), ["20", "40", "30"]);
+    assert_eq!(column_text(&table, "Name"), ["John", "Dave", "Jasmine"]);
+    assert_eq!(table.schema.fields[0].ty, Type::Long);
+    assert_eq!(table.schema.fields[1].ty, Type::String);
+}
+
+// BAG_UNPACK_PAGE, "Expand a bag and use the OutputColumnPrefix option".
+#[test]
+fn bag_unpack_without_schema_prefix() {
+    let table = run(&format!("{PEOPLE}| project d | evaluate bag_unpack(d, 'Property_')"));
+    assert_eq!(names(&table), ["Property_Age", "Property_Name"]);
+    assert_eq!(column_text(&table, "Property_Name"), ["John", "Dave", "Jasmine"]);
+}
+
+// BAG_UNPACK_PAGE, the two columnsConflict examples: both give `Age, Name`, with the
+// slot's values for replace_source and the input column's for keep_source.
+#[test]
+fn bag_unpack_without_schema_conflict() {
+    let replaced = run(&format!(
+        "{PEOPLE}| evaluate bag_unpack(d, columnsConflict='replace_source')"
+    ));
+    assert_eq!(names(&replaced), ["Age", "Name"]);
+    assert_eq!(column_text(&replaced, "Name"), ["John", "Dave", "Jasmine"]);
+
+    let kept = run(&format!("{PEOPLE}| evaluate bag_unpack(d, columnsConflict='keep_source')"));
+    assert_eq!(names(&kept), ["Age", "Name"]);
+    assert_eq!(column_text(&kept, "Name"), ["Old_name", "Old_name", "Old_name"]);
+    assert_eq!(column_text(&kept, "Age"), ["20", "40", "30"]);
+}
+
+// BAG_UNPACK_PAGE: columnsConflict defaults to `error`.
+#[test]
+fn bag_unpack_without_schema_conflict_error() {
+    let error = run_error(&format!("{PEOPLE}| evaluate bag_unpack(d)"));
+    assert_eq!(error.kind, ErrorKind::Evaluation);
+    assert!(error.message.contains("`Name`"), "{}", error.message);
+}
+
+// BAG_UNPACK_PAGE, "Expand a bag and use the ignoredProperties option".
+#[test]
+fn bag_unpack_without_schema_ignored() {
+    let table = run("datatable(d:dynamic)[\n\
+        dynamic({\"Name\": \"John\", \"Age\":20, \"Address\": \"Address-1\" }),\n\
+        dynamic({\"Name\": \"Dave\", \"Age\":40, \"Address\": \"Address-2\"})]\n\
+        | evaluate bag_unpack(d, ignoredProperties=dynamic(['Address', 'Age']))");
+    assert_eq!(names(&table), ["Name"]);
+    assert_eq!(column_text(&table, "Name"), ["John", "Dave"]);
+}
+
+// BAG_UNPACK_PAGE, the example with a `Height` slot in one row only: the other rows get
+// an empty cell. Input columns other than the bag come first.
+#[test]
+fn bag_unpack_without_schema_missing_slot() {
+    let table = run("datatable(Id:long, d:dynamic)[\n\
+        1, dynamic({\"Name\": \"John\", \"Age\":20}),\n\
+        2, dynamic({ \"Name\": \"Dave\", \"Height\": 170, \"Age\":40}),\n\
+        3, dynamic({\"Name\": \"Jasmine\", \"Age\":30})]\n\
+        | evaluate bag_unpack(d)");
+    assert_eq!(names(&table), ["Id", "Age", "Height", "Name"]);
+    assert_eq!(column_text(&table, "Height"), ["", "170", ""]);
+    assert!(table.columns[2][0].is_null());
+}
+
+// BAG_UNPACK_PAGE, "Returns": a slot whose values differ in type is dynamic, and null
+// values are ignored, so they neither make a column nor change a type.
+#[test]
+fn bag_unpack_without_schema_types() {
+    let table = run("datatable(d:dynamic)[\n\
+        dynamic({\"a\": 1, \"b\": \"x\", \"c\": null, \"f\": true}),\n\
+        dynamic({\"a\": \"two\", \"b\": null, \"e\": 1.5, \"f\": false}),\n\
+        dynamic([1, 2]), dynamic(null), dynamic(7)]\n\
+        | evaluate bag_unpack(d)");
+    assert_eq!(names(&table), ["a", "b", "e", "f"]);
+    let types: Vec<Type> = table.schema.fields.iter().map(|field| field.ty).collect();
+    assert_eq!(types, [Type::Dynamic, Type::String, Type::Real, Type::Bool]);
+    assert_eq!(column_text(&table, "a"), ["1", "two", "", "", ""]);
+    assert_eq!(column_text(&table, "f"), ["true", "false", "", "", ""]);
+    assert_eq!(table.row_count, 5);
+}
+
+// BAG_UNPACK_PAGE, "Returns": as many rows as the input, so none for an empty input,
+// and no slot columns.
+#[test]
+fn bag_unpack_without_schema_empty_input() {
+    let table = run("datatable(Id:long, d:dynamic)[] | evaluate bag_unpack(d)");
+    assert_eq!(names(&table), ["Id"]);
+    assert_eq!(table.row_count, 0);
+}
+
+// The input runs once while binding and once in the run, with the same clock, so a
+// filter on `now()` keeps the same rows both times.
+#[test]
+fn bag_unpack_without_schema_same_clock() {
+    let table = run("set query_now = datetime(2025-01-02);\n\
+        datatable(t:datetime, d:dynamic)[\n\
+        datetime(2025-01-01T12:00), dynamic({\"a\": 1}),\n\
+        datetime(2024-12-01), dynamic({\"b\": 2})]\n\
+        | where t > ago(1d) | evaluate bag_unpack(d)");
+    assert_eq!(names(&table), ["t", "a"]);
+    assert_eq!(column_text(&table, "a"), ["1"]);
+}
+
+#[test]
+fn bag_unpack_without_schema_in_let() {
+    let table = run("let Unpacked = datatable(d:dynamic)[dynamic({\"k\": \"v\"})]\n\
+        | evaluate bag_unpack(d);\n\
+        Unpacked | extend n = strlen(k)");
+    assert_eq!(names(&table), ["k", "n"]);
+    assert_eq!(column_text(&table, "n"), ["1"]);
 }
 
 #[test]
@@ -310,11 +425,11 @@ fn table_function_rejects_computed_name() {
     assert!(missing.is_err_and(|error| error.kind == ErrorKind::UnknownName));
 }
 
-// learn.microsoft.com/kusto/query/plugins lists `pivot` among Kusto's plugins, while
+// learn.microsoft.com/kusto/query/plugins lists `narrow` among Kusto's plugins, while
 // `nosuchplugin` is not one, so a typo is not reported as a missing feature.
 #[test]
 fn unknown_plugin_differs_from_unsupported() {
-    let known = run_error("datatable(a:string)['x'] | evaluate pivot(a)");
+    let known = run_error("datatable(a:string)['x'] | evaluate narrow()");
     assert_eq!(known.kind, ErrorKind::Unsupported);
     let unknown = run_error("datatable(a:string)['x'] | evaluate nosuchplugin(a)");
     assert_eq!(unknown.kind, ErrorKind::UnknownName);
@@ -323,4 +438,107 @@ fn unknown_plugin_differs_from_unsupported() {
         "{}",
         unknown.message
     );
+}
+
+// --- pivot ---------------------------------------------------------------------------
+
+const PIVOT_PAGE: &str = "https://learn.microsoft.com/kusto/query/pivot-plugin";
+
+// Rows of the page's StormEvents examples that give its outputs, in an order where each
+// state first appears as in the page's column order.
+const STORMS: &str = "datatable(State:string, EventType:string, Source:string, DeathsDirect:long)[\n\
+    'ARKANSAS', 'Heavy Rain', 'Emergency Manager', 1,\n\
+    'ARIZONA', 'Flash Flood', 'Trained Spotter', 2,\n\
+    'ARKANSAS', 'Thunderstorm Wind', 'Emergency Manager', 1,\n\
+    'ARIZONA', 'Lightning', 'Newspaper', 1,\n\
+    'ARIZONA', 'Flash Flood', 'Broadcast Media', 3,\n\
+    'ARIZONA', 'Flash Flood', 'Newspaper', 1,\n\
+    'ARKANSAS', 'Strong Wind', 'Law Enforcement', 1,\n\
+    'ARIZONA', 'Heat', 'Newspaper', 3]\n";
+
+// PIVOT_PAGE, "Pivot by a column with aggregation function": a key group without rows
+// for a state gets 0.
+#[test]
+fn pivot_sum_by_default_keys() {
+    let table = run(&format!(
+        "{STORMS}| project State, EventType, DeathsDirect | evaluate pivot(State, sum(DeathsDirect))"
+    ));
+    assert_eq!(names(&table), ["EventType", "ARKANSAS", "ARIZONA"], "{PIVOT_PAGE}");
+    assert_eq!(
+        column_text(&table, "EventType"),
+        ["Heavy Rain", "Flash Flood", "Thunderstorm Wind", "Lightning", "Strong Wind", "Heat"]
+    );
+    assert_eq!(column_text(&table, "ARKANSAS"), ["1", "0", "1", "0", "1", "0"]);
+    assert_eq!(column_text(&table, "ARIZONA"), ["0", "6", "0", "1", "0", "3"]);
+    assert_eq!(table.schema.fields[1].ty, Type::Long);
+}
+
+// PIVOT_PAGE, "… and a single additional column": the same result.
+#[test]
+fn pivot_sum_with_named_key() {
+    let table = run(&format!(
+        "{STORMS}| evaluate pivot(State, sum(DeathsDirect), EventType)"
+    ));
+    assert_eq!(names(&table), ["EventType", "ARKANSAS", "ARIZONA"]);
+    assert_eq!(column_text(&table, "ARIZONA"), ["0", "6", "0", "1", "0", "3"]);
+}
+
+// PIVOT_PAGE, "Specify the pivoted column, aggregation function, and multiple
+// additional columns".
+#[test]
+fn pivot_sum_with_two_keys() {
+    let table = run(&format!(
+        "{STORMS}| evaluate pivot(State, sum(DeathsDirect), EventType, Source)"
+    ));
+    assert_eq!(names(&table), ["EventType", "Source", "ARKANSAS", "ARIZONA"]);
+    assert_eq!(table.row_count, 8);
+    assert_eq!(column_text(&table, "Source")[1], "Trained Spotter");
+    assert_eq!(column_text(&table, "ARIZONA"), ["0", "2", "0", "1", "3", "1", "0", "3"]);
+}
+
+// PIVOT_PAGE, "Pivot by a column": count() by default.
+#[test]
+fn pivot_counts_by_default() {
+    let table = run(&format!("{STORMS}| project State, EventType | evaluate pivot(State)"));
+    assert_eq!(names(&table), ["EventType", "ARKANSAS", "ARIZONA"]);
+    assert_eq!(column_text(&table, "ARIZONA"), ["0", "3", "0", "1", "0", "1"]);
+    assert_eq!(column_text(&table, "ARKANSAS"), ["1", "0", "1", "0", "1", "0"]);
+}
+
+#[test]
+fn pivot_empty_input() {
+    let table = run("datatable(State:string, EventType:string)[] | evaluate pivot(State)");
+    assert_eq!(names(&table), ["EventType"]);
+    assert_eq!(table.row_count, 0);
+}
+
+// The page does not name the column of an empty or null pivot value.
+#[test]
+fn pivot_rejects_empty_value() {
+    let error = run_error("datatable(State:string, K:long)['A', 1, '', 2] | evaluate pivot(State)");
+    assert_eq!(error.kind, ErrorKind::Unsupported);
+    let error = run_error("datatable(N:long, K:long)[1, 1, long(null), 2] | evaluate pivot(N)");
+    assert_eq!(error.kind, ErrorKind::Unsupported);
+}
+
+#[test]
+fn pivot_of_long_values() {
+    let table = run("datatable(N:long, K:string)[1, 'a', 2, 'a', 1, 'b'] | evaluate pivot(N)");
+    assert_eq!(names(&table), ["K", "1", "2"]);
+    assert_eq!(column_text(&table, "1"), ["1", "1"]);
+    assert_eq!(column_text(&table, "2"), ["1", "0"]);
+}
+
+// PIVOT_PAGE shows the empty cell only for count() and sum().
+#[test]
+fn pivot_rejects_other_aggregates() {
+    let error = run_error(&format!("{STORMS}| evaluate pivot(State, make_set(Source), EventType)"));
+    assert_eq!(error.kind, ErrorKind::Unsupported);
+    assert!(error.message.contains("make_set"), "{}", error.message);
+}
+
+#[test]
+fn pivot_rejects_output_schema() {
+    let error = run_error(&format!("{STORMS}| evaluate pivot(State) : (EventType:string)"));
+    assert_eq!(error.kind, ErrorKind::Unsupported);
 }

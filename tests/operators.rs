@@ -400,7 +400,7 @@ fn serialize_getschema_render() {
 
 #[test]
 fn evaluate_plugins_are_unsupported() {
-    let error = run_error("print a=1 | evaluate bag_unpack(a)");
+    let error = run_error("print a=1 | evaluate narrow()");
     assert_eq!(error.kind, ErrorKind::Unsupported);
 }
 
@@ -580,12 +580,13 @@ fn join_with_function_call() {
     assert_eq!(column_text(&table, "k"), ["2"]);
 }
 
+// learn.microsoft.com/kusto/query/bag-unpack-plugin names the arguments.
 #[test]
-fn evaluate_with_named_argument_is_unsupported() {
-    let error = run_error(
+fn evaluate_with_named_argument() {
+    let table = run(
         "print b = dynamic({'k': 1}) | evaluate bag_unpack(b, columnsConflict = 'keep_source')",
     );
-    assert_eq!(error.kind, ErrorKind::Unsupported);
+    assert_eq!(column_text(&table, "k"), ["1"]);
 }
 
 // --- make-series -------------------------------------------------------------------------

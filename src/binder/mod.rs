@@ -15,6 +15,7 @@ mod ipv4_lookup;
 mod keyvalue;
 mod names;
 pub mod plan;
+mod pivot;
 mod plugins;
 pub use plugins::{KNOWN_UNSUPPORTED_PLUGINS, SUPPORTED_PLUGINS};
 mod reshape;
@@ -24,6 +25,7 @@ mod series;
 mod sources;
 mod summarize;
 mod tabular;
+mod unpack;
 mod window;
 
 use std::collections::HashMap;
@@ -45,6 +47,17 @@ pub trait SchemaSource {
     /// catalog of known schemas is not a database and keeps the default, false.
     fn lists_database(&self) -> bool {
         false
+    }
+    /// Runs a bound plan over the tables and returns its result, or `None` when this
+    /// source has schemas but no rows, as the catalog of `kql check` has. `query_now` is
+    /// the clock that `set query_now` pinned, if any.
+    ///
+    /// Plugins whose output columns depend on the data (`bag_unpack` without an output
+    /// schema, `pivot`) run their input through it at bind time. The source must evaluate
+    /// with the clock and tables that the query runs with later, so that the discovered
+    /// columns are the ones the run produces.
+    fn evaluate(&self, _plan: &Plan, _query_now: Option<i64>) -> Option<Result<Table>> {
+        None
     }
 }
 
@@ -123,6 +136,8 @@ pub struct Binder<'a> {
     /// The number of columns of the current operator's input, which `pack_all()` packs:
     /// `extend` adds its columns after them one assignment at a time.
     input_width: usize,
+    /// The clock that a `set query_now` statement before the current one pinned.
+    query_now: Option<i64>,
 }
 
 impl<'a> Binder<'a> {
@@ -135,11 +150,21 @@ impl<'a> Binder<'a> {
             next_subquery: 0,
             serialized_input: false,
             input_width: 0,
+            query_now: None,
         }
     }
 
     /// Binds every statement; the last must be a tabular query.
     pub fn bind_script(&mut self, script: &Script) -> Result<BoundQuery> {
+        // The clock is read before any statement binds, because a plugin that evaluates
+        // its input at bind time must see the clock that the whole query runs with.
+        for statement in &script.statements {
+            if let Statement::Set { name, value } = statement {
+                if name.name == "query_now" {
+                    self.query_now = Some(self.bind_query_now(name, value.as_ref())?);
+                }
+            }
+        }
         let mut now = None;
         let mut query = None;
         for (position, statement) in script.statements.iter().enumerate() {
@@ -302,6 +327,12 @@ impl<'a> Binder<'a> {
 
     pub fn bind_tabular(&mut self, expr: &Expr) -> Result<Plan> {
         tabular::bind(self, expr)
+    }
+
+    /// Runs a bound plan over the tables when the schema source has rows; see
+    /// [`SchemaSource::evaluate`].
+    fn evaluate(&self, plan: &Plan) -> Option<Result<Table>> {
+        self.tables.evaluate(plan, self.query_now)
     }
 }
 

@@ -86,8 +86,10 @@ pub enum PlanKind {
     Serialize {
         input: Box<Plan>,
     },
-    /// `evaluate bag_unpack(…) : (…)`: columns filled from the slots of a property bag.
+    /// `evaluate bag_unpack(…) [: (…)]`: columns filled from the slots of a property bag.
     BagUnpack(Box<BagUnpackPlan>),
+    /// `evaluate pivot(…)`: one row per group of key columns, one column per pivot value.
+    Pivot(Box<PivotPlan>),
     /// `parse-kv`: columns filled from key/value pairs in a text.
     ParseKv(Box<ParseKvPlan>),
     /// `range Column from a to b step s`: the values, computed when the query runs.
@@ -265,7 +267,22 @@ pub struct ParsePlan {
     pub relaxed: bool,
 }
 
-/// `evaluate bag_unpack(Column, …) : (Name:type, …)`.
+/// `evaluate pivot(PivotColumn [, Aggregate] [, Key, …])`. The input is a `summarize` of
+/// the aggregate by the keys and then the pivot column; the output has the keys, then
+/// one column per pivot value.
+#[derive(Debug, Clone)]
+pub struct PivotPlan {
+    pub input: Plan,
+    /// How many key columns come before the pivot column in the input.
+    pub key_count: usize,
+    /// The pivot values found in the data when the query was bound, in output column
+    /// order. The run fails on a value that is not among them.
+    pub values: Vec<Value>,
+    /// The cell of a key group without rows for a pivot value.
+    pub empty_cell: Value,
+}
+
+/// `evaluate bag_unpack(Column, …) [: (Name:type, …)]`.
 #[derive(Debug, Clone)]
 pub struct BagUnpackPlan {
     pub input: Plan,
@@ -274,6 +291,18 @@ pub struct BagUnpackPlan {
     pub conflict: ColumnsConflict,
     /// One entry per output column, in output order.
     pub columns: Vec<UnpackColumn>,
+    /// Without an output schema: the slots found in the data when the query was bound.
+    pub discovered: Option<DiscoveredSlots>,
+}
+
+/// The slots of the unpacked bags that the binder found by running the input, from
+/// which it built the output columns. The run checks that its input has the same slots.
+#[derive(Debug, Clone)]
+pub struct DiscoveredSlots {
+    /// Each slot's name and column type, sorted by name.
+    pub slots: Vec<(String, Type)>,
+    /// The `ignoredProperties` argument.
+    pub ignored: Vec<String>,
 }
 
 /// The `columnsConflict` argument of `bag_unpack`: what happens when a bag slot has the

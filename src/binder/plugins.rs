@@ -1,5 +1,6 @@
-//! Binding of `evaluate` plugins. Only plugins whose output columns are known before the
-//! query runs can be bound, because the binder sees table schemas, never rows.
+//! Binding of `evaluate` plugins. A plugin whose output columns depend on the data
+//! (`bag_unpack` without an output schema, `pivot`) binds only where the schema source
+//! can run its input ([`super::SchemaSource::evaluate`]); see `unpack.rs` and `pivot.rs`.
 
 use super::plan::{BagUnpackPlan, BoundKind, ColumnsConflict, Plan, PlanKind, UnpackColumn};
 use super::Binder;
@@ -9,11 +10,11 @@ use crate::table::{Field, Schema};
 use crate::value::{Type, Value};
 
 /// The `evaluate` plugins this engine runs.
-pub const SUPPORTED_PLUGINS: [&str; 2] = ["bag_unpack", "ipv4_lookup"];
+pub const SUPPORTED_PLUGINS: [&str; 3] = ["bag_unpack", "ipv4_lookup", "pivot"];
 
 /// `evaluate` plugins that exist in Kusto but that this engine does not run yet
 /// (learn.microsoft.com/kusto/query/plugins).
-pub const KNOWN_UNSUPPORTED_PLUGINS: [&str; 24] = [
+pub const KNOWN_UNSUPPORTED_PLUGINS: [&str; 23] = [
     "activity_counts_metrics",
     "activity_engagement",
     "activity_metrics",
@@ -31,7 +32,6 @@ pub const KNOWN_UNSUPPORTED_PLUGINS: [&str; 24] = [
     "mysql_request",
     "narrow",
     "new_activity_metrics",
-    "pivot",
     "postgresql_request",
     "python",
     "rolling_percentile",
@@ -60,6 +60,7 @@ pub fn bind_evaluate(
             }
             super::ipv4_lookup::bind_ipv4_lookup(binder, input, plugin, args, span)
         }
+        "pivot" => super::pivot::bind_pivot(binder, input, plugin, args, output_schema, span),
         other if KNOWN_UNSUPPORTED_PLUGINS.contains(&other) => Err(Error::unsupported(
             plugin.span.clone(),
             format!("plugin `{other}` of `evaluate` is not supported yet"),
@@ -92,11 +93,7 @@ fn bind_bag_unpack(
     span: Span,
 ) -> Result<Plan> {
     let Some(output_schema) = output_schema else {
-        return Err(Error::unsupported(
-            plugin.span.clone(),
-            "`bag_unpack` without an output schema is not supported yet, because its columns depend on the data",
-        )
-        .with_hint("declare the output columns after the call: `evaluate bag_unpack(Col) : (Name:string, Count:long)`"));
+        return super::unpack::bind_bag_unpack_from_data(binder, input, plugin, args, span);
     };
     let arguments = unpack_arguments(binder, args, plugin)?;
     let bag = bag_column(&input.schema, arguments.column)?;
@@ -151,20 +148,21 @@ fn bind_bag_unpack(
             bag,
             conflict: arguments.conflict,
             columns,
+            discovered: None,
         })),
         span,
     })
 }
 
-struct UnpackArguments<'e> {
-    column: &'e Expr,
-    prefix: String,
-    conflict: ColumnsConflict,
-    ignored: Vec<String>,
+pub(super) struct UnpackArguments<'e> {
+    pub(super) column: &'e Expr,
+    pub(super) prefix: String,
+    pub(super) conflict: ColumnsConflict,
+    pub(super) ignored: Vec<String>,
 }
 
 /// Reads the arguments of `bag_unpack`, given by position or by name.
-fn unpack_arguments<'e>(
+pub(super) fn unpack_arguments<'e>(
     binder: &mut Binder<'_>,
     args: &'e [Expr],
     plugin: &Ident,
@@ -244,7 +242,7 @@ fn unpack_arguments<'e>(
 }
 
 /// Resolves the unpacked column, which must be a dynamic column of the input.
-fn bag_column(schema: &Schema, column: &Expr) -> Result<usize> {
+pub(super) fn bag_column(schema: &Schema, column: &Expr) -> Result<usize> {
     let ExprKind::Name(name) = &column.kind else {
         return Err(Error::unsupported(
             column.span.clone(),

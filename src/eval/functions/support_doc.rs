@@ -50,9 +50,11 @@ pub fn render() -> String {
     out.push_str(&format!("Supported ({}): ", SUPPORTED_PLUGINS.len()));
     out.push_str(&code_list(&SUPPORTED_PLUGINS));
     out.push_str(
-        ". `bag_unpack` needs an output schema, `: (Name:type, …)`, because its columns \
-         would otherwise depend on the data. `ipv4_lookup` rejects lookup tables whose \
-         ranges overlap.\n\n",
+        ". `bag_unpack` without an output schema and `pivot` have columns that depend on \
+         the data: `kql run`, `kql test` and the REPL run their input while binding to \
+         find them, and `kql check` rejects them. `pivot` supports `count()` and `sum()` \
+         only, no output schema, and no empty or null pivot value. `ipv4_lookup` rejects \
+         lookup tables whose ranges overlap.\n\n",
     );
     let mut unsupported_plugins: Vec<&str> = KNOWN_UNSUPPORTED_PLUGINS.to_vec();
     unsupported_plugins.sort_unstable();

@@ -1,7 +1,7 @@
 //! Tabular operators, one per file, each a function from its input table(s) to its
 //! output table. [`run`] walks the plan and calls them.
 
-mod bag_unpack;
+pub(crate) mod bag_unpack;
 mod count;
 mod externaldata;
 mod filter;
@@ -14,6 +14,7 @@ mod mv_apply;
 mod mv_expand;
 mod parse;
 mod parse_kv;
+mod pivot;
 mod print;
 mod project;
 mod range;
@@ -115,6 +116,10 @@ fn run_operator(plan: &Plan, tables: &dyn TableSource, context: &EvalContext) ->
         PlanKind::BagUnpack(unpack) => {
             let input = run(&unpack.input, tables, context)?;
             bag_unpack::run(&input, unpack, &plan.schema, &plan.span)
+        }
+        PlanKind::Pivot(pivot_plan) => {
+            let grouped = run(&pivot_plan.input, tables, context)?;
+            pivot::run(&grouped, pivot_plan, &plan.schema, &plan.span)
         }
         PlanKind::ParseKv(parse) => {
             let input = run(&parse.input, tables, context)?;
