@@ -724,9 +724,12 @@ fn run_pivot_on_json() {
 // `kql check` has schemas but no rows, so it cannot know these columns.
 #[test]
 fn check_rejects_columns_from_data() {
-    check_query("DeviceEvents | evaluate bag_unpack(AdditionalFields)\n", &["--product", "sentinel"])
-        .code(1)
-        .stderr(predicate::str::contains("`kql run` supports it"));
+    check_query(
+        "DeviceEvents | evaluate bag_unpack(AdditionalFields)\n",
+        &["--product", "sentinel"],
+    )
+    .code(1)
+    .stderr(predicate::str::contains("`kql run` supports it"));
     check_query("DeviceEvents | evaluate pivot(ActionType)\n", &[])
         .code(1)
         .stderr(predicate::str::contains("`kql run` supports it"));

@@ -121,9 +121,14 @@ fn bag_unpack_without_schema_sorts_slots() {
 // BAG_UNPACK_PAGE, "Expand a bag and use the OutputColumnPrefix option".
 #[test]
 fn bag_unpack_without_schema_prefix() {
-    let table = run(&format!("{PEOPLE}| project d | evaluate bag_unpack(d, 'Property_')"));
+    let table = run(&format!(
+        "{PEOPLE}| project d | evaluate bag_unpack(d, 'Property_')"
+    ));
     assert_eq!(names(&table), ["Property_Age", "Property_Name"]);
-    assert_eq!(column_text(&table, "Property_Name"), ["John", "Dave", "Jasmine"]);
+    assert_eq!(
+        column_text(&table, "Property_Name"),
+        ["John", "Dave", "Jasmine"]
+    );
 }
 
 // BAG_UNPACK_PAGE, the two columnsConflict examples: both give `Age, Name`, with the
@@ -136,9 +141,14 @@ fn bag_unpack_without_schema_conflict() {
     assert_eq!(names(&replaced), ["Age", "Name"]);
     assert_eq!(column_text(&replaced, "Name"), ["John", "Dave", "Jasmine"]);
 
-    let kept = run(&format!("{PEOPLE}| evaluate bag_unpack(d, columnsConflict='keep_source')"));
+    let kept = run(&format!(
+        "{PEOPLE}| evaluate bag_unpack(d, columnsConflict='keep_source')"
+    ));
     assert_eq!(names(&kept), ["Age", "Name"]);
-    assert_eq!(column_text(&kept, "Name"), ["Old_name", "Old_name", "Old_name"]);
+    assert_eq!(
+        column_text(&kept, "Name"),
+        ["Old_name", "Old_name", "Old_name"]
+    );
     assert_eq!(column_text(&kept, "Age"), ["20", "40", "30"]);
 }
 
@@ -216,9 +226,11 @@ fn bag_unpack_without_schema_same_clock() {
 
 #[test]
 fn bag_unpack_without_schema_in_let() {
-    let table = run("let Unpacked = datatable(d:dynamic)[dynamic({\"k\": \"v\"})]\n\
+    let table = run(
+        "let Unpacked = datatable(d:dynamic)[dynamic({\"k\": \"v\"})]\n\
         | evaluate bag_unpack(d);\n\
-        Unpacked | extend n = strlen(k)");
+        Unpacked | extend n = strlen(k)",
+    );
     assert_eq!(names(&table), ["k", "n"]);
     assert_eq!(column_text(&table, "n"), ["1"]);
 }
@@ -446,7 +458,8 @@ const PIVOT_PAGE: &str = "https://learn.microsoft.com/kusto/query/pivot-plugin";
 
 // Rows of the page's StormEvents examples that give its outputs, in an order where each
 // state first appears as in the page's column order.
-const STORMS: &str = "datatable(State:string, EventType:string, Source:string, DeathsDirect:long)[\n\
+const STORMS: &str =
+    "datatable(State:string, EventType:string, Source:string, DeathsDirect:long)[\n\
     'ARKANSAS', 'Heavy Rain', 'Emergency Manager', 1,\n\
     'ARIZONA', 'Flash Flood', 'Trained Spotter', 2,\n\
     'ARKANSAS', 'Thunderstorm Wind', 'Emergency Manager', 1,\n\
@@ -463,13 +476,30 @@ fn pivot_sum_by_default_keys() {
     let table = run(&format!(
         "{STORMS}| project State, EventType, DeathsDirect | evaluate pivot(State, sum(DeathsDirect))"
     ));
-    assert_eq!(names(&table), ["EventType", "ARKANSAS", "ARIZONA"], "{PIVOT_PAGE}");
+    assert_eq!(
+        names(&table),
+        ["EventType", "ARKANSAS", "ARIZONA"],
+        "{PIVOT_PAGE}"
+    );
     assert_eq!(
         column_text(&table, "EventType"),
-        ["Heavy Rain", "Flash Flood", "Thunderstorm Wind", "Lightning", "Strong Wind", "Heat"]
+        [
+            "Heavy Rain",
+            "Flash Flood",
+            "Thunderstorm Wind",
+            "Lightning",
+            "Strong Wind",
+            "Heat"
+        ]
     );
-    assert_eq!(column_text(&table, "ARKANSAS"), ["1", "0", "1", "0", "1", "0"]);
-    assert_eq!(column_text(&table, "ARIZONA"), ["0", "6", "0", "1", "0", "3"]);
+    assert_eq!(
+        column_text(&table, "ARKANSAS"),
+        ["1", "0", "1", "0", "1", "0"]
+    );
+    assert_eq!(
+        column_text(&table, "ARIZONA"),
+        ["0", "6", "0", "1", "0", "3"]
+    );
     assert_eq!(table.schema.fields[1].ty, Type::Long);
 }
 
@@ -480,7 +510,10 @@ fn pivot_sum_with_named_key() {
         "{STORMS}| evaluate pivot(State, sum(DeathsDirect), EventType)"
     ));
     assert_eq!(names(&table), ["EventType", "ARKANSAS", "ARIZONA"]);
-    assert_eq!(column_text(&table, "ARIZONA"), ["0", "6", "0", "1", "0", "3"]);
+    assert_eq!(
+        column_text(&table, "ARIZONA"),
+        ["0", "6", "0", "1", "0", "3"]
+    );
 }
 
 // PIVOT_PAGE, "Specify the pivoted column, aggregation function, and multiple
@@ -490,19 +523,33 @@ fn pivot_sum_with_two_keys() {
     let table = run(&format!(
         "{STORMS}| evaluate pivot(State, sum(DeathsDirect), EventType, Source)"
     ));
-    assert_eq!(names(&table), ["EventType", "Source", "ARKANSAS", "ARIZONA"]);
+    assert_eq!(
+        names(&table),
+        ["EventType", "Source", "ARKANSAS", "ARIZONA"]
+    );
     assert_eq!(table.row_count, 8);
     assert_eq!(column_text(&table, "Source")[1], "Trained Spotter");
-    assert_eq!(column_text(&table, "ARIZONA"), ["0", "2", "0", "1", "3", "1", "0", "3"]);
+    assert_eq!(
+        column_text(&table, "ARIZONA"),
+        ["0", "2", "0", "1", "3", "1", "0", "3"]
+    );
 }
 
 // PIVOT_PAGE, "Pivot by a column": count() by default.
 #[test]
 fn pivot_counts_by_default() {
-    let table = run(&format!("{STORMS}| project State, EventType | evaluate pivot(State)"));
+    let table = run(&format!(
+        "{STORMS}| project State, EventType | evaluate pivot(State)"
+    ));
     assert_eq!(names(&table), ["EventType", "ARKANSAS", "ARIZONA"]);
-    assert_eq!(column_text(&table, "ARIZONA"), ["0", "3", "0", "1", "0", "1"]);
-    assert_eq!(column_text(&table, "ARKANSAS"), ["1", "0", "1", "0", "1", "0"]);
+    assert_eq!(
+        column_text(&table, "ARIZONA"),
+        ["0", "3", "0", "1", "0", "1"]
+    );
+    assert_eq!(
+        column_text(&table, "ARKANSAS"),
+        ["1", "0", "1", "0", "1", "0"]
+    );
 }
 
 #[test]
@@ -532,13 +579,17 @@ fn pivot_of_long_values() {
 // PIVOT_PAGE shows the empty cell only for count() and sum().
 #[test]
 fn pivot_rejects_other_aggregates() {
-    let error = run_error(&format!("{STORMS}| evaluate pivot(State, make_set(Source), EventType)"));
+    let error = run_error(&format!(
+        "{STORMS}| evaluate pivot(State, make_set(Source), EventType)"
+    ));
     assert_eq!(error.kind, ErrorKind::Unsupported);
     assert!(error.message.contains("make_set"), "{}", error.message);
 }
 
 #[test]
 fn pivot_rejects_output_schema() {
-    let error = run_error(&format!("{STORMS}| evaluate pivot(State) : (EventType:string)"));
+    let error = run_error(&format!(
+        "{STORMS}| evaluate pivot(State) : (EventType:string)"
+    ));
     assert_eq!(error.kind, ErrorKind::Unsupported);
 }

@@ -6,7 +6,7 @@
 //! pivot column's values into columns. The keys default to every input column but the
 //! pivot column and the aggregate's argument; the aggregate defaults to `count()`.
 
-use super::plan::{Plan, PlanKind, PivotPlan};
+use super::plan::{PivotPlan, Plan, PlanKind};
 use super::Binder;
 use crate::ast::{Assignment, Expr, ExprKind, Ident, OutputSchema, Span};
 use crate::error::{Error, ErrorKind, Result};
@@ -41,9 +41,7 @@ pub(super) fn bind_pivot(
     };
     let pivot_column = column_name(pivot_arg)?;
     let (aggregate, key_args) = match rest.split_first() {
-        Some((first, keys)) if matches!(first.kind, ExprKind::Call { .. }) => {
-            (Some(first), keys)
-        }
+        Some((first, keys)) if matches!(first.kind, ExprKind::Call { .. }) => (Some(first), keys),
         _ => (None, rest),
     };
     let (aggregate_name, aggregate_columns) = match aggregate {
@@ -81,7 +79,9 @@ pub(super) fn bind_pivot(
             "pivot of a column that is not string, int or long is not supported yet, because \
              the column names Kusto gives its values are not documented",
         )
-        .with_hint(format!("convert the column first: `extend {pivot_column} = tostring({pivot_column})`")));
+        .with_hint(format!(
+            "convert the column first: `extend {pivot_column} = tostring({pivot_column})`"
+        )));
     }
     let cell_type = field_type(&grouped.schema, key_count + 1).unwrap_or(Type::Long);
     let empty_cell = empty_cell(aggregate_name, cell_type).ok_or_else(|| {
@@ -106,7 +106,13 @@ pub(super) fn bind_pivot(
         .unwrap_or_default();
     let values = distinct_values(pivot_values);
 
-    let mut fields: Vec<Field> = grouped.schema.fields.iter().take(key_count).cloned().collect();
+    let mut fields: Vec<Field> = grouped
+        .schema
+        .fields
+        .iter()
+        .take(key_count)
+        .cloned()
+        .collect();
     for value in &values {
         let name = column_name_of(value, &pivot_arg.span)?;
         if fields.iter().any(|field| field.name == name) {
@@ -174,7 +180,10 @@ fn bind_grouping(
 /// `sum(Column)` are supported.
 fn aggregate_parts(call: &Expr) -> Result<(&'static str, Vec<&str>)> {
     let ExprKind::Call { name, args } = &call.kind else {
-        return Err(Error::syntax(call.span.clone(), "expected an aggregation function"));
+        return Err(Error::syntax(
+            call.span.clone(),
+            "expected an aggregation function",
+        ));
     };
     let Some(known) = AGGREGATES.iter().find(|known| **known == name.name) else {
         return Err(Error::unsupported(

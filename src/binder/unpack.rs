@@ -39,7 +39,11 @@ pub(super) fn bind_bag_unpack_from_data(
         ));
     };
     let probe = probe?;
-    let bags = probe.columns.get(bag).map(|values| values.as_slice()).unwrap_or_default();
+    let bags = probe
+        .columns
+        .get(bag)
+        .map(|values| values.as_slice())
+        .unwrap_or_default();
     let slots = slot_types(bags, &arguments.ignored);
 
     let slot_names: Vec<String> = slots
@@ -74,7 +78,11 @@ pub(super) fn bind_bag_unpack_from_data(
                 ty: *ty,
             },
             (Some(position), ColumnsConflict::KeepSource) => {
-                let kept = input.schema.fields.get(position).map_or(*ty, |field| field.ty);
+                let kept = input
+                    .schema
+                    .fields
+                    .get(position)
+                    .map_or(*ty, |field| field.ty);
                 UnpackColumn {
                     slot: None,
                     input: Some(position),

@@ -16,6 +16,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use log::debug;
+use rayon::prelude::*;
 
 use super::infer::infer_type;
 use super::raw::{RawCell, RawColumn, RawTable};
@@ -63,54 +64,30 @@ pub(crate) fn build_table(
         .filter_map(|(index, column)| column.as_ref().map(|column| (column.name.clone(), index)))
         .collect();
 
-    let mut fields = Vec::new();
-    let mut columns: Vec<ColumnData> = Vec::new();
-    let mut warnings = Vec::new();
-
+    // Each column is converted on its own, so the columns are converted on all cores;
+    // results, warnings and the first error keep the column order.
+    let mut jobs: Vec<ColumnJob> = Vec::new();
     if let Some(schema) = schema {
         for column_schema in &schema.columns {
             let file_column = positions
                 .get(&column_schema.name)
                 .and_then(|&index| pending.get_mut(index))
                 .and_then(Option::take);
-            let (ty, data) = match file_column {
+            let job = match file_column {
                 Some(column) if is_standard_type_column(column_schema) => {
-                    // Log Analytics sets `Type` to the table's name on every record
-                    // (learn.microsoft.com/azure/azure-monitor/logs/log-standard-columns),
-                    // so rows from a file or export without it get the name too.
-                    let (data, warning) = converter.convert_column(column, Type::String)?;
-                    warnings.extend(warning);
-                    let names = data
-                        .iter()
-                        .map(|value| match value {
-                            Value::String(text) if !text.is_empty() => value.clone(),
-                            _ => Value::from(name),
-                        })
-                        .collect();
-                    (Type::String, Arc::new(names))
+                    ColumnJob::TableName(Some(column))
                 }
                 Some(column) => {
                     let ty = catalog_type(column_schema, &column);
-                    let (data, warning) = converter.convert_column(column, ty)?;
-                    warnings.extend(warning);
-                    (ty, data)
+                    ColumnJob::Convert(column, ty)
                 }
-                None if is_standard_type_column(column_schema) => {
-                    let names = vec![Value::from(name); raw.rows.len()];
-                    (Type::String, Arc::new(names))
-                }
-                None => {
-                    let ty = column_schema.ty;
-                    let empty = vec![ty.empty_value(); raw.rows.len()];
-                    (ty, Arc::new(empty))
-                }
+                None if is_standard_type_column(column_schema) => ColumnJob::TableName(None),
+                None => ColumnJob::Empty(column_schema.ty),
             };
-            fields.push(Field::new(column_schema.name.clone(), ty));
-            columns.push(data);
+            jobs.push(job);
         }
-        fill_time_column(schema, &positions, &fields, &mut columns);
     }
-
+    let catalog_columns = jobs.len();
     for column in pending.into_iter().flatten() {
         let ty = match column.declared {
             Some(ty) => ty,
@@ -120,14 +97,37 @@ pub(crate) fn build_table(
                 ty
             }
         };
-        let column_name = column.name.clone();
-        let (data, warning) = converter.convert_column(column, ty)?;
+        jobs.push(ColumnJob::Convert(column, ty));
+    }
+    let names: Vec<String> = schema
+        .map(|schema| schema.columns.iter().map(|column| column.name.clone()))
+        .into_iter()
+        .flatten()
+        .chain(
+            jobs.iter()
+                .skip(catalog_columns)
+                .filter_map(ColumnJob::file_name),
+        )
+        .collect();
+    let row_count = raw.rows.len();
+    let converted: Vec<Result<ConvertedColumn, Error>> = jobs
+        .into_par_iter()
+        .map(|job| job.run(&converter, name, row_count))
+        .collect();
+
+    let mut fields = Vec::new();
+    let mut columns: Vec<ColumnData> = Vec::new();
+    let mut warnings = Vec::new();
+    for (column_name, result) in names.into_iter().zip(converted) {
+        let (ty, data, warning) = result?;
         warnings.extend(warning);
         fields.push(Field::new(column_name, ty));
         columns.push(data);
     }
+    if let Some(schema) = schema {
+        fill_time_column(schema, &positions, &fields, &mut columns);
+    }
 
-    let row_count = raw.rows.len();
     debug!(
         "loaded table {name} from {}: {row_count} rows, {} columns",
         raw.sources.join(", "),
@@ -135,6 +135,61 @@ pub(crate) fn build_table(
     );
     let table = Table::new(Schema::new(fields), columns, row_count);
     Ok(Loaded { table, warnings })
+}
+
+/// A converted column: its type, values and conversion warning.
+type ConvertedColumn = (Type, ColumnData, Option<Warning>);
+
+/// How one output column of [`build_table`] is made.
+enum ColumnJob {
+    /// A column of the file, converted to the type.
+    Convert(RawColumn, Type),
+    /// The standard `Type` column: the table's name wherever the file has no value.
+    TableName(Option<RawColumn>),
+    /// A catalog column that the file lacks: empty values of the type.
+    Empty(Type),
+}
+
+impl ColumnJob {
+    /// The name of a file column that no catalog lists.
+    fn file_name(&self) -> Option<String> {
+        match self {
+            ColumnJob::Convert(column, _) => Some(column.name.clone()),
+            ColumnJob::TableName(_) | ColumnJob::Empty(_) => None,
+        }
+    }
+
+    fn run(
+        self,
+        converter: &Converter<'_>,
+        table: &str,
+        rows: usize,
+    ) -> Result<ConvertedColumn, Error> {
+        match self {
+            ColumnJob::Convert(column, ty) => {
+                let (data, warning) = converter.convert_column(column, ty)?;
+                Ok((ty, data, warning))
+            }
+            // Log Analytics sets `Type` to the table's name on every record
+            // (learn.microsoft.com/azure/azure-monitor/logs/log-standard-columns), so rows
+            // from a file or export without it get the name too.
+            ColumnJob::TableName(Some(column)) => {
+                let (data, warning) = converter.convert_column(column, Type::String)?;
+                let names = data
+                    .iter()
+                    .map(|value| match value {
+                        Value::String(text) if !text.is_empty() => value.clone(),
+                        _ => Value::from(table),
+                    })
+                    .collect();
+                Ok((Type::String, Arc::new(names), warning))
+            }
+            ColumnJob::TableName(None) => {
+                Ok((Type::String, Arc::new(vec![Value::from(table); rows]), None))
+            }
+            ColumnJob::Empty(ty) => Ok((ty, Arc::new(vec![ty.empty_value(); rows]), None)),
+        }
+    }
 }
 
 /// Returns the type a catalog column gets for this file: the XDR type, unless the Sentinel

@@ -5,7 +5,10 @@
 
 use std::sync::Arc;
 
-use super::keys::{group_key, KeyMap, KeyPart};
+use hashbrown::HashTable;
+use rayon::prelude::*;
+
+use super::keys::{group_key, KeyPart};
 use crate::binder::plan::SummarizePlan;
 use crate::error::Result;
 use crate::eval::aggregates::Group;
@@ -20,58 +23,26 @@ pub fn run(
     schema: &Schema,
     context: &EvalContext,
 ) -> Result<Table> {
-    let mut group_rows: Vec<Vec<usize>> = Vec::new();
-    let mut group_keys: Vec<Vec<Value>> = Vec::new();
-    if plan.keys.is_empty() {
-        group_rows.push((0..input.row_count).collect());
-        group_keys.push(Vec::new());
+    let (group_rows, group_keys) = if plan.keys.is_empty() {
+        (vec![(0..input.row_count).collect()], vec![Vec::new()])
     } else {
-        let mut index: KeyMap<Vec<KeyPart>, usize> = KeyMap::default();
-        for row in 0..input.row_count {
-            if row % super::CANCEL_CHECK_ROWS == 0 {
-                context.check_cancelled(&plan.input.span)?;
-            }
-            let mut values = Vec::with_capacity(plan.keys.len());
-            for key in &plan.keys {
-                values.push(evaluate(key, input, row, context)?);
-            }
-            let hashed: Vec<KeyPart> = values.iter().filter_map(group_key).collect();
-            match index.get(&hashed) {
-                Some(&group) => group_rows[group].push(row),
-                None => {
-                    index.insert(hashed, group_rows.len());
-                    group_rows.push(vec![row]);
-                    group_keys.push(values);
-                }
-            }
-        }
-    }
+        group_by_keys(input, plan, context)?
+    };
 
+    // Groups are independent, so their aggregates are computed on all cores; the first
+    // error in group order is the one reported.
+    let group_values: Vec<Result<Vec<Value>>> = group_rows
+        .par_iter()
+        .map(|rows| aggregate_group(input, plan, rows, context))
+        .collect();
     let mut columns: Vec<Vec<Value>> = schema
         .fields
         .iter()
         .map(|_| Vec::with_capacity(group_rows.len()))
         .collect();
-    for (rows, keys) in group_rows.iter().zip(&group_keys) {
-        let mut position = 0;
-        for value in keys {
-            columns[position].push(value.clone());
-            position += 1;
-        }
-        for call in &plan.aggregates {
-            let group = Group {
-                table: input,
-                rows,
-                args: &call.args,
-                context,
-                span: &call.span,
-            };
-            let values = (call.function.compute)(&group)?;
-            for offset in 0..call.outputs {
-                let value = values.get(offset).cloned().unwrap_or(Value::Null);
-                columns[position].push(value);
-                position += 1;
-            }
+    for (keys, values) in group_keys.into_iter().zip(group_values) {
+        for (column, value) in columns.iter_mut().zip(keys.into_iter().chain(values?)) {
+            column.push(value);
         }
     }
     let columns = columns
@@ -92,4 +63,131 @@ pub fn run(
         })
         .collect();
     Ok(Table::new(schema.clone(), columns, group_rows.len()))
+}
+
+/// How many rows one task of the parallel key evaluation takes.
+const KEY_TASK_ROWS: usize = 8192;
+
+/// Each group's rows, and each group's key values, in group order.
+type Groups = (Vec<Vec<usize>>, Vec<Vec<Value>>);
+
+/// One group while [`group_by_keys`] collects them: its key, key values and rows.
+struct PartGroup {
+    key: Vec<KeyPart>,
+    values: Vec<Value>,
+    rows: Vec<usize>,
+}
+
+/// Groups the rows by the values of the `by` keys, on all cores: first every row's key
+/// hash, then one share of the hashes per core, each with its own table of groups.
+/// Sorting the groups by their first row gives the order of their first appearance, as
+/// a single pass would. Returns each group's rows and key values.
+fn group_by_keys(
+    input: &Table,
+    plan: &SummarizePlan,
+    context: &EvalContext,
+) -> Result<Groups> {
+    let hasher = ahash::RandomState::new();
+    let starts: Vec<usize> = (0..input.row_count).step_by(KEY_TASK_ROWS).collect();
+    let hashed_tasks: Vec<Result<Vec<u64>>> = starts
+        .par_iter()
+        .map(|&start| {
+            context.check_cancelled(&plan.input.span)?;
+            let end = (start + KEY_TASK_ROWS).min(input.row_count);
+            (start..end)
+                .map(|row| Ok(hasher.hash_one(row_key(input, plan, row, context)?.1)))
+                .collect()
+        })
+        .collect();
+    let mut hashes = Vec::with_capacity(input.row_count);
+    for task in hashed_tasks {
+        hashes.extend(task?);
+    }
+
+    let shares = rayon::current_num_threads().max(1) as u64;
+    let parts: Vec<Result<Vec<PartGroup>>> = (0..shares)
+        .into_par_iter()
+        .map(|share| {
+            let mut groups: Vec<PartGroup> = Vec::new();
+            let mut table: HashTable<usize> = HashTable::new();
+            for (row, &hash) in hashes.iter().enumerate() {
+                if hash % shares != share {
+                    continue;
+                }
+                if row % super::CANCEL_CHECK_ROWS == 0 {
+                    context.check_cancelled(&plan.input.span)?;
+                }
+                let (values, key) = row_key(input, plan, row, context)?;
+                let found = table.find(hash, |&group| {
+                    groups
+                        .get(group)
+                        .is_some_and(|existing| existing.key == key)
+                });
+                match found.and_then(|&group| groups.get_mut(group)) {
+                    Some(existing) => existing.rows.push(row),
+                    None => {
+                        groups.push(PartGroup {
+                            key,
+                            values,
+                            rows: vec![row],
+                        });
+                        table.insert_unique(hash, groups.len() - 1, |&group| {
+                            groups
+                                .get(group)
+                                .map_or(0, |existing| hasher.hash_one(&existing.key))
+                        });
+                    }
+                }
+            }
+            Ok(groups)
+        })
+        .collect();
+    let mut groups = Vec::new();
+    for part in parts {
+        groups.extend(part?);
+    }
+    groups.sort_unstable_by_key(|group| group.rows.first().copied().unwrap_or(usize::MAX));
+    Ok(groups
+        .into_iter()
+        .map(|group| (group.rows, group.values))
+        .unzip())
+}
+
+/// Returns one row's key values and their hashable form.
+fn row_key(
+    input: &Table,
+    plan: &SummarizePlan,
+    row: usize,
+    context: &EvalContext,
+) -> Result<(Vec<Value>, Vec<KeyPart>)> {
+    let mut values = Vec::with_capacity(plan.keys.len());
+    for key in &plan.keys {
+        values.push(evaluate(key, input, row, context)?);
+    }
+    let hashed = values.iter().filter_map(group_key).collect();
+    Ok((values, hashed))
+}
+
+/// Computes every aggregate of one group, in output column order.
+fn aggregate_group(
+    input: &Table,
+    plan: &SummarizePlan,
+    rows: &[usize],
+    context: &EvalContext,
+) -> Result<Vec<Value>> {
+    let mut outputs = Vec::new();
+    for call in &plan.aggregates {
+        let group = Group {
+            table: input,
+            rows,
+            args: &call.args,
+            context,
+            span: &call.span,
+        };
+        let values = (call.function.compute)(&group)?;
+        for offset in 0..call.outputs {
+            outputs.push(values.get(offset).cloned().unwrap_or(Value::Null));
+        }
+    }
+    Ok(outputs)
 }
