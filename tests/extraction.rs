@@ -593,3 +593,21 @@ fn pivot_rejects_output_schema() {
     ));
     assert_eq!(error.kind, ErrorKind::Unsupported);
 }
+
+// learn.microsoft.com/kusto/query/bag-unpack-plugin: slot names, after the prefix, must
+// be valid column names, and an empty name is not one.
+#[test]
+fn bag_unpack_empty_slot_name_is_error() {
+    let error = run_error("print d = bag_pack('', 1, 'a', 2) | evaluate bag_unpack(d)");
+    assert!(error.message.contains("empty name"), "{}", error.message);
+    let prefixed = run("print d = bag_pack('', 1, 'a', 2) | evaluate bag_unpack(d, 'p_')");
+    assert_eq!(names(&prefixed), ["p_", "p_a"]);
+}
+
+#[test]
+fn data_dependent_plugins_inside_mv_apply_unsupported() {
+    let error =
+        run_error("print arr = dynamic([{'a': 1}]) | mv-apply e = arr on (evaluate bag_unpack(e))");
+    assert_eq!(error.kind, ErrorKind::Unsupported);
+    assert!(error.message.contains("mv-apply"), "{}", error.message);
+}

@@ -693,3 +693,22 @@ fn cancelled_query_stops_with_error() {
         .unwrap_or_default();
     assert!(error.contains("cancelled"), "{error}");
 }
+
+// learn.microsoft.com/kusto/query/scalar-data-types/null-values: `==` between a null and
+// a non-null value is false and `!=` is true; a string is never null, so a null number
+// never equals one, not even "".
+#[test]
+fn null_number_never_equals_string() {
+    let table = run("datatable(ResultType:string, n:long)['0', 0, '', long(null)]
+        | extend eq_col = ResultType == n, ne_col = ResultType != n, empty = n == '', listed = n in ('')");
+    assert_eq!(column_text(&table, "eq_col"), ["true", "false"]);
+    assert_eq!(column_text(&table, "ne_col"), ["false", "true"]);
+    assert_eq!(column_text(&table, "empty"), ["false", "false"]);
+    assert_eq!(column_text(&table, "listed"), ["false", "false"]);
+}
+
+#[test]
+fn in_tilde_list_of_other_type_is_error() {
+    let error = run_error("datatable(b:bool)[true] | where b in~ ('x')");
+    assert_eq!(error.kind, ErrorKind::TypeMismatch);
+}

@@ -662,3 +662,10 @@ fn pack_all_skips_null_numbers_when_asked() {
     assert_eq!(column_text(&table, "p"), [r#"{"b":"x"}"#]);
     assert_eq!(column_text(&table, "q"), [r#"{"a":null,"b":"x"}"#]);
 }
+
+#[test]
+fn sum_of_null_reals_is_positive_zero() {
+    let table = run("datatable(k:long, v:real)[1, real(null)] | summarize s = sum(v) by k | extend t = tostring(s), u = 1 / s");
+    assert_eq!(column_text(&table, "t"), ["0"]);
+    assert_ne!(column_text(&table, "u"), ["-Infinity"]);
+}

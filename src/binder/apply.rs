@@ -35,9 +35,13 @@ pub fn bind_mv_apply(
     if let PlanKind::MvExpand(expand) = &mut subquery.kind {
         expand.arrays_only = true;
     }
+    binder.mv_apply_depth += 1;
+    let mut bound = Ok(subquery);
     for operator in &apply.subquery {
-        subquery = super::tabular::bind_operator(binder, subquery, operator)?;
+        bound = bound.and_then(|plan| super::tabular::bind_operator(binder, plan, operator));
     }
+    binder.mv_apply_depth -= 1;
+    let subquery = bound?;
 
     // Input columns that a bare column name expands, as in `mv-apply Items on (…)`.
     let expanded: Vec<&str> = apply

@@ -48,11 +48,7 @@ pub fn bind(binder: &mut Binder<'_>, expr: &Expr, schema: &Schema) -> Result<Bou
         } => {
             let value = bind(binder, value, schema)?;
             let list = bind_list(binder, list, schema, if *negated { "!in" } else { "in" })?;
-            let (value, list) = if *case_insensitive {
-                (value, list)
-            } else {
-                in_list_types(value, list)?
-            };
+            check_in_list(&value, &list)?;
             Ok(make(
                 BoundKind::In {
                     value: Box::new(value),
@@ -317,70 +313,27 @@ fn bind_list(
     Ok(bound)
 }
 
-/// Checks the types of an `in` list against its value, as `==` does for each item. A
-/// string value and whole-number items compare as text. An item that cannot equal the
-/// value is a type error instead of a silent `false`.
-fn in_list_types(value: BoundExpr, list: Vec<BoundExpr>) -> Result<(BoundExpr, Vec<BoundExpr>)> {
-    let integer = |ty: Type| matches!(ty, Type::Int | Type::Long);
-    // `RemotePort in ("443", "80")` compares as text, as `RemotePort == "443"` does.
-    let value = if integer(value.ty) && list.iter().any(|item| item.ty == Type::String) {
-        number_text(value)
-    } else {
-        value
-    };
-    let list: Vec<BoundExpr> = list
-        .into_iter()
-        .map(|item| {
-            let is_subquery = matches!(item.kind, BoundKind::SubqueryColumn(_));
-            if value.ty == Type::String && integer(item.ty) && !is_subquery {
-                number_text(item)
-            } else {
-                item
-            }
-        })
-        .collect();
-    for item in &list {
-        if !comparable(value.ty, item.ty) {
+/// Checks the types of an `in` list against its value, as `==` does for each item, so
+/// that an item that cannot equal the value is a type error instead of a silent `false`.
+fn check_in_list(value: &BoundExpr, list: &[BoundExpr]) -> Result<()> {
+    for item in list {
+        if !equality_comparable(value.ty, item.ty) {
             return Err(type_error(
                 &item.span,
                 format!("`in` cannot compare {} with {}", value.ty, item.ty),
             ));
         }
     }
-    Ok((value, list))
+    Ok(())
 }
 
-/// Wraps a number in `tostring()`.
-fn number_text(bound: BoundExpr) -> BoundExpr {
-    let Some(tostring) = functions::lookup("tostring") else {
-        return bound;
-    };
-    let span = bound.span.clone();
-    BoundExpr {
-        kind: BoundKind::Call {
-            function: tostring,
-            args: vec![bound],
-            prepared: None,
-        },
-        ty: Type::String,
-        span,
-    }
-}
-
-/// For `==` and `!=` between a string and an `int` or `long`, converts the number to its
-/// text, so that `ResultType == 0` on the string column of SigninLogs matches "0".
-// NOTE: Microsoft's own Sentinel analytic rules compare string columns with integer
-// literals this way (Azure-Sentinel, "Azure Portal sign in from another Azure Tenant"),
-// but the reference does not document the conversion. Comparing the number's text
-// gives the same result as parsing the string for every canonical integer text. Only a
-// string such as "00" or "+1" could differ. Ordering comparisons stay errors.
-fn integer_as_text(left: BoundExpr, right: BoundExpr) -> (BoundExpr, BoundExpr) {
-    let integer = |ty: Type| matches!(ty, Type::Int | Type::Long);
-    match (left.ty, right.ty) {
-        (Type::String, ty) if integer(ty) => (left, number_text(right)),
-        (ty, Type::String) if integer(ty) => (number_text(left), right),
-        _ => (left, right),
-    }
+/// True when `==` and `!=` accept the two types: those that [`comparable`] accepts, and a
+/// string with an `int` or `long`, which the evaluator compares as text (see
+/// `eval::expr::compare`).
+fn equality_comparable(left: Type, right: Type) -> bool {
+    let text_and_integer =
+        |text: Type, number: Type| text == Type::String && matches!(number, Type::Int | Type::Long);
+    comparable(left, right) || text_and_integer(left, right) || text_and_integer(right, left)
 }
 
 /// Suggests a conversion for a comparison of a string with a number or bool, such as
@@ -544,12 +497,12 @@ fn bind_binary(
         | BinaryOp::Greater
         | BinaryOp::GreaterOrEqual => {
             let equality = matches!(op, BinaryOp::Equal | BinaryOp::NotEqual);
-            let (left, right_bound) = if equality {
-                integer_as_text(left, right_bound)
+            let accepted = if equality {
+                equality_comparable(left.ty, right_bound.ty)
             } else {
-                (left, right_bound)
+                comparable(left.ty, right_bound.ty)
             };
-            if !comparable(left.ty, right_bound.ty) {
+            if !accepted {
                 let error = type_error(
                     &span,
                     format!("cannot compare {} with {}", left.ty, right_bound.ty),

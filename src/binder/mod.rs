@@ -133,6 +133,8 @@ pub struct Binder<'a> {
     /// True while binding the expressions of an operator whose input rows are serialized
     /// (ordered), where window functions such as `prev()` are allowed.
     serialized_input: bool,
+    /// How many `mv-apply` subqueries enclose the operator being bound.
+    mv_apply_depth: usize,
     /// The number of columns of the current operator's input, which `pack_all()` packs:
     /// `extend` adds its columns after them one assignment at a time.
     input_width: usize,
@@ -149,6 +151,7 @@ impl<'a> Binder<'a> {
             next_row_context: 1,
             next_subquery: 0,
             serialized_input: false,
+            mv_apply_depth: 0,
             input_width: 0,
             query_now: None,
         }
@@ -332,6 +335,17 @@ impl<'a> Binder<'a> {
     /// Runs a bound plan over the tables when the schema source has rows; see
     /// [`SchemaSource::evaluate`].
     fn evaluate(&self, plan: &Plan) -> Option<Result<Table>> {
+        if self.mv_apply_depth > 0 {
+            // The subquery runs once per input row, whose rows do not exist yet.
+            return Some(Err(Error::unsupported(
+                plan.span.clone(),
+                "`bag_unpack` without an output schema and `pivot` are not supported inside \
+                 `mv-apply` yet, because their columns would depend on each row",
+            )
+            .with_hint(
+                "give bag_unpack an output schema: `evaluate bag_unpack(Col) : (Name:string)`",
+            )));
+        }
         self.tables.evaluate(plan, self.query_now)
     }
 }

@@ -49,20 +49,21 @@ pub(super) fn bind_pivot(
         None => ("count", Vec::new()),
     };
 
-    let keys: Vec<String> = if key_args.is_empty() {
+    // Each key with the span of its argument, or of the pivot column for default keys.
+    let keys: Vec<(String, Span)> = if key_args.is_empty() {
         input
             .schema
             .names()
             .filter(|name| *name != pivot_column && !aggregate_columns.contains(name))
-            .map(str::to_string)
+            .map(|name| (name.to_string(), pivot_arg.span.clone()))
             .collect()
     } else {
         key_args
             .iter()
-            .map(|arg| column_name(arg).map(str::to_string))
+            .map(|arg| column_name(arg).map(|name| (name.to_string(), arg.span.clone())))
             .collect::<Result<_>>()?
     };
-    if keys.iter().any(|key| key == pivot_column) {
+    if keys.iter().any(|(key, _)| key == pivot_column) {
         return Err(Error::at(
             ErrorKind::Syntax,
             pivot_arg.span.clone(),
@@ -141,18 +142,17 @@ fn bind_grouping(
     input: Plan,
     pivot_arg: &Expr,
     aggregate: Option<&Expr>,
-    keys: &[String],
+    keys: &[(String, Span)],
     span: Span,
 ) -> Result<Plan> {
-    let name_expr = |name: &str| Expr {
-        kind: ExprKind::Name(name.to_string()),
-        span: pivot_arg.span.clone(),
-    };
     let mut by: Vec<Assignment> = keys
         .iter()
-        .map(|key| Assignment {
+        .map(|(key, key_span)| Assignment {
             name: None,
-            expr: name_expr(key),
+            expr: Expr {
+                kind: ExprKind::Name(key.clone()),
+                span: key_span.clone(),
+            },
         })
         .collect();
     by.push(Assignment {

@@ -50,6 +50,15 @@ pub(super) fn bind_bag_unpack_from_data(
         .iter()
         .map(|(slot, _)| format!("{}{slot}", arguments.prefix))
         .collect();
+    // The plugin page requires slot names, after the prefix, to be valid column names.
+    if slot_names.iter().any(String::is_empty) {
+        return Err(Error::at(
+            ErrorKind::Evaluation,
+            plugin.span.clone(),
+            "`bag_unpack` found a slot with an empty name, which cannot become a column",
+        )
+        .with_hint("give a prefix, as in `bag_unpack(Col, 'Slot_')`, or remove the slot with ignoredProperties"));
+    }
     let mut fields = Vec::new();
     let mut columns = Vec::new();
     for (position, field) in input.schema.fields.iter().enumerate() {

@@ -385,6 +385,13 @@ pub fn compare(op: Comparison, left: &Value, right: &Value) -> Value {
         let same = left.to_kusto_string().to_lowercase() == right.to_kusto_string().to_lowercase();
         return Value::Bool(same == (op == Comparison::EqualIgnoreCase));
     }
+    if let Some(same) = integer_text_equal(left, right) {
+        match op {
+            Comparison::Equal => return Value::Bool(same),
+            Comparison::NotEqual => return Value::Bool(!same),
+            _ => {}
+        }
+    }
     let Some(ordering) = order(left, right) else {
         return match op {
             Comparison::Equal => Value::Bool(false),
@@ -402,6 +409,27 @@ pub fn compare(op: Comparison, left: &Value, right: &Value) -> Value {
         Comparison::EqualIgnoreCase | Comparison::NotEqualIgnoreCase => false,
     };
     Value::Bool(result)
+}
+
+/// Compares a string with an `int` or `long` as text, for `==`, `!=` and `in`, so that
+/// `ResultType == 0` on the string column of SigninLogs matches "0". Returns `None` for
+/// other pairs of types. Both values are non-null here, and a null number takes the
+/// usual null rules before this is reached.
+// NOTE: Microsoft's own Sentinel analytic rules compare string columns with integer
+// literals this way (Azure-Sentinel, "Azure Portal sign in from another Azure Tenant"),
+// but the reference does not document the conversion. Comparing the number's text
+// gives the same result as parsing the string for every canonical integer text. Only a
+// string such as "00" or "+1" could differ. Ordering comparisons stay binding errors.
+fn integer_text_equal(left: &Value, right: &Value) -> Option<bool> {
+    match (left, right) {
+        (Value::String(text), Value::Int(_) | Value::Long(_)) => {
+            Some(**text == *right.to_kusto_string())
+        }
+        (Value::Int(_) | Value::Long(_), Value::String(text)) => {
+            Some(**text == *left.to_kusto_string())
+        }
+        _ => None,
+    }
 }
 
 /// Orders two non-null values of comparable types; numbers compare across int, long and

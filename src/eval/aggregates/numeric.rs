@@ -241,7 +241,14 @@ fn sum(group: &Group<'_>) -> Result<Vec<Value>> {
     let ty = group.args.first().map(|arg| arg.ty);
     let total = match ty {
         Some(Type::Real | Type::Decimal) => {
-            Value::Real(values.iter().filter_map(Value::as_f64).sum())
+            // Folding from 0.0: `Sum` for floats starts at -0.0, which an all-null
+            // group would return and which prints as "-0".
+            Value::Real(
+                values
+                    .iter()
+                    .filter_map(Value::as_f64)
+                    .fold(0.0, |total, x| total + x),
+            )
         }
         Some(Type::Timespan) => {
             let mut total: i64 = 0;

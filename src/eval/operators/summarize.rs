@@ -82,11 +82,7 @@ struct PartGroup {
 /// hash, then one share of the hashes per core, each with its own table of groups.
 /// Sorting the groups by their first row gives the order of their first appearance, as
 /// a single pass would. Returns each group's rows and key values.
-fn group_by_keys(
-    input: &Table,
-    plan: &SummarizePlan,
-    context: &EvalContext,
-) -> Result<Groups> {
+fn group_by_keys(input: &Table, plan: &SummarizePlan, context: &EvalContext) -> Result<Groups> {
     let hasher = ahash::RandomState::new();
     let starts: Vec<usize> = (0..input.row_count).step_by(KEY_TASK_ROWS).collect();
     let hashed_tasks: Vec<Result<Vec<u64>>> = starts
