@@ -110,10 +110,18 @@ pub(crate) fn build_table(
         )
         .collect();
     let row_count = raw.rows.len();
-    let converted: Vec<Result<ConvertedColumn, Error>> = jobs
-        .into_par_iter()
-        .map(|job| job.run(&converter, name, row_count))
-        .collect();
+    // A chunk streamed on a rayon worker is already one of many parallel tasks, so its
+    // columns are converted in turn there.
+    let converted: Vec<Result<ConvertedColumn, Error>> = if rayon::current_thread_index().is_some()
+    {
+        jobs.into_iter()
+            .map(|job| job.run(&converter, name, row_count))
+            .collect()
+    } else {
+        jobs.into_par_iter()
+            .map(|job| job.run(&converter, name, row_count))
+            .collect()
+    };
 
     let mut fields = Vec::new();
     let mut columns: Vec<ColumnData> = Vec::new();
