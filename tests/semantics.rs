@@ -669,3 +669,16 @@ fn sum_of_null_reals_is_positive_zero() {
     assert_eq!(column_text(&table, "t"), ["0"]);
     assert_ne!(column_text(&table, "u"), ["-Infinity"]);
 }
+
+// Kusto's parser reads a bracketed selector after a dot as element access
+// (`ParsePathElementSelector` in github.com/microsoft/Kusto-Query-Language), so
+// `TargetResources.[0].displayName`, common in published Entra ID queries, is
+// `TargetResources[0].displayName`.
+#[test]
+fn bracket_after_dot_selects_element() {
+    let table = run("print d = dynamic([{'displayName': 'p1'}])
+        | extend a = d.[0].displayName, b = d.[0].['displayName'], c = tostring(d . [0] . displayName)");
+    assert_eq!(column_text(&table, "a"), ["p1"]);
+    assert_eq!(column_text(&table, "b"), ["p1"]);
+    assert_eq!(column_text(&table, "c"), ["p1"]);
+}

@@ -432,8 +432,17 @@ fn postfix(input: Input<'_>) -> PResult<'_, Expr> {
         let (after_trivia, _) = trivia(rest)?;
         let text = *after_trivia.fragment();
         if text.starts_with('.') && !text.starts_with("..") {
+            let after_dot = after_trivia.take_split(1).0;
+            let (after_dot_trivia, _) = trivia(after_dot)?;
+            if after_dot_trivia.fragment().starts_with('[') {
+                // `x.[0]` and `x.['key']` select an element as `x[0]` does; Kusto's
+                // parser reads a bracketed selector after a dot (`ParsePathElementSelector`
+                // in github.com/microsoft/Kusto-Query-Language).
+                rest = after_dot;
+                continue;
+            }
             depth.push(DepthGuard::enter(after_trivia)?);
-            let (after, (member, span)) = name(after_trivia.take_split(1).0).map_err(cut)?;
+            let (after, (member, span)) = name(after_dot).map_err(cut)?;
             let full = base.span.start..span.end;
             base = make_expr(
                 ExprKind::Member {
