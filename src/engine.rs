@@ -166,7 +166,7 @@ impl Session {
     ///
     /// Binding and evaluation walk the syntax tree and the plan recursively, so they run
     /// on a thread with a large stack, as parsing does. The clock is read once, so that
-    /// a plugin that runs its input while binding sees the same `now()` as the run.
+    /// a plugin that runs its input while binding reads the same `now()` as the run.
     pub fn run(&self, query: &str) -> Result<Table> {
         let fallback_now = self.now.unwrap_or_else(system_now);
         parser::with_large_stack(|| {
@@ -204,7 +204,7 @@ impl Session {
     }
 }
 
-/// The session's tables as the binder sees them: their schemas, and their rows for
+/// The session's tables as the binder reads them: their schemas, and their rows for
 /// plugins whose output columns depend on the data.
 struct LoadedTables<'a> {
     session: &'a Session,

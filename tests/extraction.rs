@@ -403,7 +403,7 @@ fn range_rejects_bad_step_and_input() {
 
 // --- table() -------------------------------------------------------------------------
 
-/// A session with one loaded table, `Events`, of two rows.
+/// Builds a session with one loaded table, `Events`, of two rows.
 fn session_with_events() -> kql::engine::Session {
     let mut session = kql::engine::Session::new();
     let events = kql::engine::Session::new()

@@ -645,7 +645,7 @@ fn string_number_ordering_suggests_quoting() {
 
 // Microsoft's Sentinel analytic rules filter the string column ResultType of SigninLogs
 // with `ResultType == 0` (Azure-Sentinel, Solutions/Microsoft Entra ID, "Azure Portal
-// sign in from another Azure Tenant"); equality between a string and a whole number
+// sign in from another Azure Tenant"). Equality between a string and a whole number
 // compares the number's text.
 #[test]
 fn string_equals_whole_number_as_text() {
@@ -658,6 +658,10 @@ fn string_equals_whole_number_as_text() {
     assert_eq!(column_text(&listed, "ResultType"), ["50126"]);
     let ports = run("datatable(RemotePort:long)[443, 80] | where RemotePort in ('443', '22')");
     assert_eq!(column_text(&ports, "RemotePort"), ["443"]);
+    let forms = run(
+        "datatable(t:string)['-12', '00', '+1', '-0', ' 1'] | where t == -12 or t == 0 or t == 1",
+    );
+    assert_eq!(column_text(&forms, "t"), ["-12"]);
 }
 
 #[test]
@@ -695,7 +699,7 @@ fn cancelled_query_stops_with_error() {
 }
 
 // learn.microsoft.com/kusto/query/scalar-data-types/null-values: `==` between a null and
-// a non-null value is false and `!=` is true; a string is never null, so a null number
+// a non-null value is false and `!=` is true. A string is never null, so a null number
 // never equals one, not even "".
 #[test]
 fn null_number_never_equals_string() {

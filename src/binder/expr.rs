@@ -338,8 +338,8 @@ fn equality_comparable(left: Type, right: Type) -> bool {
 
 /// Suggests a conversion for a comparison of a string with a number or bool, such as
 /// `ResultType > 0` on a string column.
-// NOTE: the Kusto engine rejects `>` between string and long with "Cannot compare values
-// of types string and long" (reported in the microsoft/BCTech repository, issue 24).
+// NOTE: the Kusto engine rejects `>` between string and long with the error "Cannot
+// compare values of types string and long".
 fn comparison_hint(left: Type, right: Type) -> Option<&'static str> {
     let mixed = |text: Type, other: Type| {
         text == Type::String && (other.is_numeric() || other == Type::Bool)

@@ -444,7 +444,7 @@ pub fn bind_special_call(
 /// `extend A = pack_all(), B = pack_all()` neither bag contains `A`
 /// (learn.microsoft.com/kusto/query/pack-all-function).
 // NOTE: an `extend` that replaces an input column before `pack_all()` in the same
-// operator packs the new value; the reference does not say which value Kusto packs.
+// operator packs the new value. The reference does not say which value Kusto packs.
 fn bind_pack_all(
     binder: &mut Binder<'_>,
     args: &[Expr],
@@ -597,7 +597,7 @@ fn bind_column_ifexists(
 
 /// `bag_pack_columns(column1, …)`: a property bag of the named columns, keyed by column
 /// name (learn.microsoft.com/kusto/query/bag-pack-columns-function). It is bound as
-/// `bag_pack("column1", column1, …)`, because only the binder sees the names.
+/// `bag_pack("column1", column1, …)`, because only the binder knows the column names.
 fn bind_bag_pack_columns(
     binder: &mut Binder<'_>,
     args: &[Expr],

@@ -268,7 +268,7 @@ pub struct ParsePlan {
 }
 
 /// `evaluate pivot(PivotColumn [, Aggregate] [, Key, …])`. The input is a `summarize` of
-/// the aggregate by the keys and then the pivot column; the output has the keys, then
+/// the aggregate by the keys and then the pivot column. The output has the keys, then
 /// one column per pivot value.
 #[derive(Debug, Clone)]
 pub struct PivotPlan {
@@ -317,10 +317,10 @@ pub enum ColumnsConflict {
     KeepSource,
 }
 
-/// Where one `bag_unpack` output column takes its values from.
+/// The sources of one `bag_unpack` output column's values.
 #[derive(Debug, Clone)]
 pub struct UnpackColumn {
-    /// The bag slot whose name (after the output prefix) is this column's name; `None`
+    /// The bag slot whose name, after the output prefix, is this column's name. `None`
     /// when the name does not start with the prefix or the slot is ignored.
     pub slot: Option<String>,
     /// The input column of the same name, if any.

@@ -1,6 +1,6 @@
 //! Binding of `evaluate` plugins. A plugin whose output columns depend on the data
 //! (`bag_unpack` without an output schema, `pivot`) binds only where the schema source
-//! can run its input ([`super::SchemaSource::evaluate`]); see `unpack.rs` and `pivot.rs`.
+//! can run its input ([`super::SchemaSource::evaluate`]). See `unpack.rs` and `pivot.rs`.
 
 use super::plan::{BagUnpackPlan, BoundKind, ColumnsConflict, Plan, PlanKind, UnpackColumn};
 use super::Binder;
@@ -83,7 +83,7 @@ pub fn bind_evaluate(
 /// With an output schema the output has exactly the declared columns (after every input
 /// column but `Column` when the schema starts with `*`). A declared column takes the
 /// values of the bag slot named like it (after the prefix) or of the input column of
-/// that name; when both exist, `columnsConflict` decides at run time.
+/// that name. When both exist, `columnsConflict` decides at run time.
 fn bind_bag_unpack(
     binder: &mut Binder<'_>,
     input: Plan,

@@ -119,7 +119,7 @@ fn bind_row_number(binder: &mut Binder<'_>, args: &[Expr], expr: &Expr) -> Resul
 }
 
 /// Reads an argument that must be a whole-number constant.
-fn constant_whole(binder: &mut Binder<'_>, name: &str, what: &str, arg: &Expr) -> Result<i64> {
+fn constant_whole(binder: &mut Binder<'_>, name: &str, parameter: &str, arg: &Expr) -> Result<i64> {
     let bound = binder.bind_scalar(arg, &Schema::default());
     match bound.map(|bound| bound.kind) {
         Ok(BoundKind::Literal(Value::Long(number))) => Ok(number),
@@ -127,15 +127,15 @@ fn constant_whole(binder: &mut Binder<'_>, name: &str, what: &str, arg: &Expr) -
         _ => Err(Error::at(
             ErrorKind::TypeMismatch,
             arg.span.clone(),
-            format!("the {what} of `{name}()` must be a whole-number constant"),
+            format!("the {parameter} of `{name}()` must be a whole-number constant"),
         )),
     }
 }
 
-fn argument_count(name: &str, expected: &str, given: usize, expr: &Expr) -> Error {
+fn argument_count(name: &str, expected: &str, count: usize, expr: &Expr) -> Error {
     Error::at(
         ErrorKind::TypeMismatch,
         expr.span.clone(),
-        format!("`{name}` takes {expected} arguments, but {given} were given"),
+        format!("`{name}` takes {expected} arguments, but {count} were given"),
     )
 }

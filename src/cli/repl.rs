@@ -148,9 +148,9 @@ fn read_loop(
 
 /// Runs a query on a worker thread and waits for it, or for Ctrl-C.
 ///
-/// On Ctrl-C the shell returns to the prompt at once and tells the query to stop. The
-/// evaluator checks for that between operators and every few thousand rows, so the
-/// worker thread ends soon after; its result is dropped.
+/// On Ctrl-C the shell returns to the prompt at once and sets the query's cancel flag.
+/// The evaluator checks the flag between operators and every few thousand rows, so the
+/// worker thread ends soon after. Its result is dropped.
 fn run_query(
     mut job: Box<QueryJob>,
     repl: &Rc<RefCell<Repl>>,

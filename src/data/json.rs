@@ -229,7 +229,7 @@ pub(crate) fn read_line_batches<T: Send>(
     for_each_chunk(reader, lines, parse, consume)
 }
 
-/// Where the lines that [`for_each_chunk`] reads start, and how it cuts them.
+/// The start of the lines that [`for_each_chunk`] reads, and the size it cuts them to.
 struct Lines<'a> {
     /// A line the caller already consumed from the reader.
     first_line: Option<Vec<u8>>,
@@ -242,8 +242,8 @@ struct Lines<'a> {
 /// of a panic, which the reading thread raises again.
 type ChunkOutcome<T> = std::thread::Result<Result<T, Error>>;
 
-/// What a worker sends back: the chunk's sequence number, the outcome, and the chunk's
-/// buffer, which the reading thread fills again.
+/// A worker's report: the chunk's sequence number, the outcome, and the chunk's buffer,
+/// which the reading thread fills again.
 type ChunkReport<T> = (u64, ChunkOutcome<T>, Vec<u8>);
 
 /// Cuts the input into chunks of whole lines, runs `parse` on each chunk on rayon's
@@ -301,7 +301,7 @@ fn for_each_chunk<T: Send>(
                         } else {
                             std::panic::catch_unwind(AssertUnwindSafe(|| parse(&chunk)))
                         };
-                        // The receiver lives until the scope ends, so sending cannot fail.
+                        // The receiver outlives the rayon scope that runs this task, so sending cannot fail.
                         let _ = sender.send((sequence, outcome, chunk.bytes));
                     });
                     dispatched += 1;
@@ -376,8 +376,8 @@ fn next_chunk(
     }
 }
 
-/// The buffer that [`next_chunk`] fills, which holds the bytes after the last chunk, and
-/// spent buffers to take the next one from.
+/// The buffer that [`next_chunk`] fills, which starts with the bytes after the last
+/// chunk, and the spent buffers to take the next one from.
 struct Buffers<'a> {
     pending: &'a mut Vec<u8>,
     spare: &'a mut Vec<Vec<u8>>,

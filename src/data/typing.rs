@@ -148,7 +148,7 @@ pub(crate) fn build_table(
 /// A converted column: its type, values and conversion warning.
 type ConvertedColumn = (Type, ColumnData, Option<Warning>);
 
-/// How one output column of [`build_table`] is made.
+/// The recipe for one output column of [`build_table`].
 enum ColumnJob {
     /// A column of the file, converted to the type.
     Convert(RawColumn, Type),
@@ -159,7 +159,8 @@ enum ColumnJob {
 }
 
 impl ColumnJob {
-    /// The name of a file column that no catalog lists.
+    /// Returns the name of the file column that a `Convert` job reads, used for the
+    /// columns that no catalog lists.
     fn file_name(&self) -> Option<String> {
         match self {
             ColumnJob::Convert(column, _) => Some(column.name.clone()),

@@ -421,15 +421,23 @@ pub fn compare(op: Comparison, left: &Value, right: &Value) -> Value {
 // gives the same result as parsing the string for every canonical integer text. Only a
 // string such as "00" or "+1" could differ. Ordering comparisons stay binding errors.
 fn integer_text_equal(left: &Value, right: &Value) -> Option<bool> {
-    match (left, right) {
-        (Value::String(text), Value::Int(_) | Value::Long(_)) => {
-            Some(**text == *right.to_kusto_string())
-        }
-        (Value::Int(_) | Value::Long(_), Value::String(text)) => {
-            Some(**text == *left.to_kusto_string())
-        }
-        _ => None,
+    let (text, number) = match (left, right) {
+        (Value::String(text), number) | (number, Value::String(text)) => (text, number.as_i64()?),
+        _ => return None,
+    };
+    Some(canonical_integer(text) == Some(number))
+}
+
+/// Reads text that is exactly how an integer prints (`0`, `-12`, not `00`, `+1` or
+/// `-0`), without building the number's text for every row.
+fn canonical_integer(text: &str) -> Option<i64> {
+    let digits = text.strip_prefix('-').unwrap_or(text);
+    let all_digits = !digits.is_empty() && digits.bytes().all(|byte| byte.is_ascii_digit());
+    let leading_zero = digits.len() > 1 && digits.starts_with('0');
+    if !all_digits || leading_zero || text == "-0" {
+        return None;
     }
+    text.parse().ok()
 }
 
 /// Orders two non-null values of comparable types; numbers compare across int, long and

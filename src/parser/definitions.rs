@@ -199,22 +199,7 @@ pub fn externaldata(input: Input<'_>, start: usize) -> PResult<'_, Expr> {
     }
     let mut properties = Vec::new();
     if let Ok((after, _)) = symbol("with")(rest) {
-        let property = |input| -> PResult<'_, (Ident, Expr)> {
-            let (rest, (property_name, span)) = name(input)?;
-            let (rest, _) = symbol("=")(rest)?;
-            let (rest, value) = expression(rest)?;
-            Ok((
-                rest,
-                (
-                    Ident {
-                        name: property_name,
-                        span,
-                    },
-                    value,
-                ),
-            ))
-        };
-        let (after, parsed) = paren_list(property)(after)?;
+        let (after, parsed) = paren_list(with_property)(after)?;
         properties = parsed;
         rest = after;
     }
@@ -225,4 +210,17 @@ pub fn externaldata(input: Input<'_>, start: usize) -> PResult<'_, Expr> {
         properties,
     };
     Ok((rest, make_expr(kind, span)))
+}
+
+/// `name = value` inside `with (…)`, as `externaldata` and `parse-kv` write their
+/// properties.
+pub(crate) fn with_property(input: Input<'_>) -> PResult<'_, (Ident, Expr)> {
+    let (rest, (property_name, span)) = name(input)?;
+    let (rest, _) = symbol("=")(rest)?;
+    let (rest, value) = expression(rest)?;
+    let property = Ident {
+        name: property_name,
+        span,
+    };
+    Ok((rest, (property, value)))
 }

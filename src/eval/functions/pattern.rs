@@ -103,8 +103,8 @@ fn starts_repetition(mut rest: impl Iterator<Item = char>) -> bool {
     false
 }
 
-/// The number of distinct patterns a [`RegexCache`] keeps; when it is full, it is emptied
-/// and starts again, so a column of distinct patterns cannot grow it without bound.
+/// The number of distinct patterns a [`RegexCache`] keeps. A full cache is emptied and
+/// starts again, so a column of distinct patterns cannot grow it without bound.
 const REGEX_CACHE_CAPACITY: usize = 1024;
 
 /// Compiled regular expressions by pattern text, for a pattern computed per row. One

@@ -131,8 +131,8 @@ fn prepare_indexof_regex(arguments: &[Argument<'_>]) -> Result<Prepared, String>
 ///
 /// NOTE: the reference does not say how `length` combines with `occurrence`. As in
 /// `indexof`, it limits each search step: after a match ending at `e`, the next search
-/// examines `length` positions from `e`. The pattern sees only the examined positions,
-/// so `^` matches at the start of each step.
+/// examines `length` positions from `e`. The pattern is matched against those positions
+/// only, so `^` matches at the start of each step.
 fn indexof_regex(args: &[Value], _: &EvalContext) -> Result<Value, String> {
     let pattern_text = args.get(1).map(Value::to_kusto_string).unwrap_or_default();
     let regex = pattern::compile(&pattern_text)?;

@@ -112,7 +112,7 @@ fn datetime_local_to_utc(args: &[Value], _: &EvalContext) -> Result<Value, Strin
             i64::from(resolved.offset().fix().local_minus_utc()) * TICKS_PER_SECOND
         }
         LocalResult::None => {
-            // The offset a day earlier is the one before the change; the instant it gives
+            // The offset a day earlier is the one before the change. The instant it gives
             // falls after the change, so the offset there is the new one.
             let before = offset_ticks_at(zone, local - Duration::days(1));
             let Some(instant) = ticks.checked_sub(before).and_then(ticks_to_naive) else {

@@ -17,10 +17,10 @@
 //! page's example trims it). CDATA sections and document type declarations are errors too.
 //!
 //! NOTE: text always becomes a string. The page's final example prints element values
-//! such as `118.0` unquoted while its table gives strings; numbers and strings read the
+//! such as `118.0` unquoted while its table gives strings. Numbers and strings read the
 //! same through `todouble` or `toint`, but `tostring` keeps the original text here.
 //! NOTE: namespace declarations (`xmlns`, `xmlns:p`) count as attributes, and names
-//! keep their prefix as written; the page says nothing about namespaces.
+//! keep their prefix as written. The page says nothing about namespaces.
 
 use serde_json::{Map, Value as Json};
 

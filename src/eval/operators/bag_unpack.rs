@@ -63,8 +63,8 @@ pub fn run(input: &Table, plan: &BagUnpackPlan, schema: &Schema, span: &Span) ->
 /// sorted by name, leaving out the `ignored` slots.
 ///
 /// A slot's type is the type of its values when they all have one, else `dynamic`
-/// (learn.microsoft.com/kusto/query/bag-unpack-plugin, "Returns"). Null values are
-/// ignored, as the page says, so a slot that is null in every row is no column.
+/// (learn.microsoft.com/kusto/query/bag-unpack-plugin, "Returns"). The page ignores null
+/// values, so a slot that is null in every row makes no column.
 ///
 /// NOTE: JSON integers count as `long` even where `gettype()` says `int`, so one slot of
 /// small and large integers is one `long` column; the page does not say which Kusto uses.
@@ -102,7 +102,7 @@ pub(crate) fn slot_types(bags: &[Value], ignored: &[String]) -> Vec<(String, Typ
     slots.into_iter().collect()
 }
 
-/// The column type of one JSON value in a bag slot, or `None` for null.
+/// Returns the column type of one JSON value in a bag slot, or `None` for null.
 fn json_type(value: &serde_json::Value) -> Option<Type> {
     let ty = match value {
         serde_json::Value::Null => return None,
@@ -115,8 +115,8 @@ fn json_type(value: &serde_json::Value) -> Option<Type> {
     Some(ty)
 }
 
-/// The value of `slot` in a property bag; `None` when the value is not a bag or lacks
-/// the slot.
+/// Returns the value of `slot` in a property bag, or `None` when the value is not a bag
+/// or lacks the slot.
 ///
 /// NOTE: a row whose value is not a property bag (null, an array, a scalar) is treated
 /// as a bag without slots. The reference page does not say what Kusto does with it.
@@ -145,8 +145,8 @@ fn slot_values(
         .collect()
 }
 
-/// The input column's values; a declared column with neither slot nor input column is
-/// empty (null, or `""` for strings).
+/// Returns the input column's values. A declared column with neither slot nor input
+/// column is empty (null, or `""` for strings).
 fn input_values(
     input: &Table,
     column: &UnpackColumn,
@@ -166,8 +166,8 @@ fn input_values(
         .collect()
 }
 
-/// Converts a value to the declared column type; a value that does not fit fails the
-/// query instead of becoming null, because the output schema promised the type.
+/// Converts a value to the declared column type. A value that does not fit fails the
+/// query instead of becoming null, because the output schema declares the type.
 fn typed(value: &Value, column: &UnpackColumn, name: &str, span: &Span) -> Result<Value> {
     convert(value, column.ty)
         .filter(|_| fits_column(value, column.ty))

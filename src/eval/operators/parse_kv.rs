@@ -74,8 +74,8 @@ pub fn run(
 
 /// Converts an extracted text to its column type.
 ///
-/// NOTE: a text that does not convert (`bytes=abc` into a `long`) becomes null, as the
-/// `to<type>()` functions do; the reference page does not state this case.
+/// NOTE: a text that does not convert (`bytes=abc` into a `long`) becomes null, as with
+/// the `to<type>()` functions. The reference page does not state this case.
 fn typed(value: Option<String>, ty: Type) -> Value {
     match value {
         None => ty.empty_value(),
@@ -127,7 +127,7 @@ impl Scanner<'_> {
         }
     }
 
-    /// The text after the next pair delimiter, or nothing.
+    /// Returns the text after the next pair delimiter, or nothing.
     fn after_pair_delimiter<'t>(&self, text: &'t str) -> &'t str {
         match text.find(self.pair_delimiter) {
             Some(start) => &text[start + self.pair_delimiter.len()..],
@@ -135,7 +135,7 @@ impl Scanner<'_> {
         }
     }
 
-    /// The byte position of the first of `delimiters` in `text`, or its length.
+    /// Returns the byte position of the first of `delimiters` in `text`, or its length.
     fn unquoted_end(&self, text: &str, delimiters: &[&str]) -> usize {
         delimiters
             .iter()
@@ -144,8 +144,8 @@ impl Scanner<'_> {
             .unwrap_or(text.len())
     }
 
-    /// Reads a quoted string at the start of `text`, resolving escapes; returns its
-    /// content and the text after the closing quote (or nothing when it is not closed).
+    /// Reads a quoted string at the start of `text`, resolving escapes. Returns its
+    /// content and the text after the closing quote, or nothing when it is not closed.
     fn quoted<'t>(&self, text: &'t str) -> Option<(String, &'t str)> {
         let first = text.chars().next()?;
         let (_, close) = self.quotes.iter().find(|(open, _)| *open == first)?;

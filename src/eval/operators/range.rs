@@ -12,8 +12,8 @@ use crate::eval::EvalContext;
 use crate::table::{Schema, Table};
 use crate::value::{Type, Value};
 
-/// The most rows `range` produces without `--max-rows`, so that a typo such as a step of
-/// `1s` over a year fails instead of filling memory.
+/// The maximum row count of `range` without `--max-rows`, so that a typo such as a step
+/// of `1s` over a year fails instead of filling memory.
 const DEFAULT_MAX_ROWS: usize = 100_000_000;
 
 pub fn run(plan: &RangePlan, schema: &Schema, span: &Span, context: &EvalContext) -> Result<Table> {
@@ -86,7 +86,7 @@ pub fn run(plan: &RangePlan, schema: &Schema, span: &Span, context: &EvalContext
     Ok(Table::new(schema.clone(), vec![Arc::new(values)], rows))
 }
 
-/// The whole-number value of a long, datetime or timespan bound.
+/// Returns the whole-number value of a long, datetime or timespan bound.
 fn ticks(value: &Value) -> Option<i64> {
     match value {
         Value::DateTime(ticks) | Value::Timespan(ticks) => Some(*ticks),

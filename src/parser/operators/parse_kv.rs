@@ -1,8 +1,8 @@
 //! `parse-kv`.
 
-use crate::ast::{Expr, Ident, OperatorKind, ParseKv};
-use crate::lexer::{name, symbol, Input, PResult};
-use crate::parser::definitions::column_declaration;
+use crate::ast::{OperatorKind, ParseKv};
+use crate::lexer::{Input, PResult};
+use crate::parser::definitions::{column_declaration, with_property};
 use crate::parser::expr::expression;
 use crate::parser::{keyword, paren_list};
 
@@ -13,7 +13,7 @@ pub fn parse_kv(input: Input<'_>) -> PResult<'_, OperatorKind> {
     let (mut rest, columns) = paren_list(column_declaration)(rest)?;
     let mut properties = Vec::new();
     if let Ok((after_with, _)) = keyword("with")(rest) {
-        let (after, parsed) = paren_list(property)(after_with)?;
+        let (after, parsed) = paren_list(with_property)(after_with)?;
         properties = parsed;
         rest = after;
     }
@@ -24,22 +24,5 @@ pub fn parse_kv(input: Input<'_>) -> PResult<'_, OperatorKind> {
             columns,
             properties,
         }),
-    ))
-}
-
-/// `name = value` inside `with (…)`.
-fn property(input: Input<'_>) -> PResult<'_, (Ident, Expr)> {
-    let (rest, (property_name, span)) = name(input)?;
-    let (rest, _) = symbol("=")(rest)?;
-    let (rest, value) = expression(rest)?;
-    Ok((
-        rest,
-        (
-            Ident {
-                name: property_name,
-                span,
-            },
-            value,
-        ),
     ))
 }
