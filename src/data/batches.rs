@@ -3,9 +3,11 @@
 
 use std::path::Path;
 
+use super::json::LineInput;
 use super::raw::{self, RawTable};
 use super::{
-    decompress, json, open_file, skip_byte_order_mark, typing, Format, LoadOptions, Loaded,
+    decompress, json, map_file, open_file, skip_byte_order_mark, typing, Format, LoadOptions,
+    Loaded,
 };
 
 use crate::error::Error;
@@ -34,10 +36,7 @@ pub fn for_each_batch<T: Send>(
             "{origin} is not a JSON lines file, so it cannot be read in batches"
         )));
     }
-    const BUFFER_BYTES: usize = 64 * 1024;
-    let reader = std::io::BufReader::with_capacity(BUFFER_BYTES, file);
-    let mut reader = decompress(reader, &origin)?;
-    skip_byte_order_mark(&mut reader, &origin)?;
+    let mapped = map_file(&file, &origin)?;
 
     let (keep, schema) = raw::column_selection(options, name);
     let template = RawTable::keeping(keep);
@@ -46,7 +45,24 @@ pub fn for_each_batch<T: Send>(
         let loaded = typing::build_table(name, raw, schema.as_ref(), options.strict)?;
         each(loaded)
     };
-    json::read_line_batches(reader, &origin, &template, type_chunk, consume)
+    let input = match &mapped {
+        Some(map) => {
+            let mut bytes: &[u8] = map;
+            skip_byte_order_mark(&mut bytes, &origin)?;
+            LineInput::Mapped {
+                map,
+                start: map.len() - bytes.len(),
+            }
+        }
+        None => {
+            const BUFFER_BYTES: usize = 64 * 1024;
+            let reader = std::io::BufReader::with_capacity(BUFFER_BYTES, file);
+            let mut reader = decompress(reader, &origin)?;
+            skip_byte_order_mark(&mut reader, &origin)?;
+            LineInput::Reader(reader)
+        }
+    };
+    json::read_line_batches(input, &origin, &template, type_chunk, consume)
 }
 
 /// Returns the schema that loading table `name` with `options` gives when no value

@@ -16,6 +16,7 @@ use std::rc::Rc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
 
+use memmap2::{Mmap, UncheckedAdvice};
 use serde::de::{self, Deserializer as _, SeqAccess, Visitor};
 
 use super::raw::{RawCell, RawTable};
@@ -173,6 +174,33 @@ fn read_lines(
     read_lines_in_chunks(reader, input, raw, first_line, CHUNK_BYTES)
 }
 
+/// Reads one row object per non-blank line of a memory-mapped file, from byte `start` on,
+/// in chunks that are parsed on all cores like [`read_lines`] does.
+pub(crate) fn read_mapped_lines(
+    map: &Mmap,
+    start: usize,
+    origin: &str,
+    raw: &mut RawTable,
+) -> Result<(), Error> {
+    let input = Input {
+        origin,
+        source: raw.add_source(origin),
+        lines_before: 0,
+    };
+    let template = raw.empty_like();
+    let parse = |chunk: &Chunk| read_chunk(chunk, &input, template.empty_like());
+    let consume = |part: RawTable| {
+        raw.append(part);
+        Ok(true)
+    };
+    let source = SliceChunks {
+        bytes: map.get(start..).unwrap_or_default(),
+        chunk_bytes: CHUNK_BYTES,
+        map: Some(map),
+    };
+    for_each_chunk(source, 1, parse, consume)
+}
+
 /// The length of the chunks of whole lines that are parsed in parallel.
 const CHUNK_BYTES: usize = 4 << 20;
 
@@ -189,14 +217,13 @@ fn read_lines_in_chunks(
         raw.append(part);
         Ok(true)
     };
-    let first_line_number = input.lines_before + 1;
-    let lines = Lines {
-        first_line,
-        first_line_number,
+    let source = ReaderChunks {
+        reader,
+        pending: first_line.unwrap_or_default(),
         chunk_bytes,
         origin: input.origin,
     };
-    for_each_chunk(reader, lines, parse, consume)
+    for_each_chunk(source, input.lines_before + 1, parse, consume)
 }
 
 /// Reads JSON lines in chunks of whole lines and hands each chunk's rows to `each`, on all
@@ -204,13 +231,13 @@ fn read_lines_in_chunks(
 /// returns `false`. Each chunk's [`RawTable`] comes from `template` and has `origin` as its
 /// only source.
 pub(crate) fn read_line_batches<T: Send>(
-    reader: impl BufRead,
+    input: LineInput<'_>,
     origin: &str,
     template: &RawTable,
     each: impl Fn(RawTable) -> Result<T, Error> + Sync,
     consume: impl FnMut(T) -> Result<bool, Error>,
 ) -> Result<(), Error> {
-    let input = Input {
+    let location = Input {
         origin,
         source: 0,
         lines_before: 0,
@@ -218,33 +245,135 @@ pub(crate) fn read_line_batches<T: Send>(
     let parse = |chunk: &Chunk| {
         let mut part = template.empty_like();
         part.add_source(origin);
-        each(read_chunk(chunk, &input, part)?)
+        each(read_chunk(chunk, &location, part)?)
     };
-    let lines = Lines {
-        first_line: None,
-        first_line_number: 1,
-        chunk_bytes: CHUNK_BYTES,
-        origin,
-    };
-    for_each_chunk(reader, lines, parse, consume)
+    match input {
+        LineInput::Reader(reader) => {
+            let source = ReaderChunks {
+                reader,
+                pending: Vec::new(),
+                chunk_bytes: CHUNK_BYTES,
+                origin,
+            };
+            for_each_chunk(source, 1, parse, consume)
+        }
+        LineInput::Mapped { map, start } => {
+            let source = SliceChunks {
+                bytes: map.get(start..).unwrap_or_default(),
+                chunk_bytes: CHUNK_BYTES,
+                map: Some(map),
+            };
+            for_each_chunk(source, 1, parse, consume)
+        }
+    }
 }
 
-/// The start of the lines that [`for_each_chunk`] reads, and the size it cuts them to.
-struct Lines<'a> {
-    /// A line the caller already consumed from the reader.
-    first_line: Option<Vec<u8>>,
-    first_line_number: u64,
+/// The JSON lines that [`read_line_batches`] reads: a reader, or a memory-mapped file from
+/// byte `start` on, which is cut into chunks without copying.
+pub(crate) enum LineInput<'a> {
+    Reader(Box<dyn BufRead + 'a>),
+    Mapped { map: &'a Mmap, start: usize },
+}
+
+/// A supplier of chunks of whole lines for [`for_each_chunk`].
+trait ChunkSource<'a> {
+    /// Returns the next chunk of whole lines, about the source's chunk size long or one line
+    /// if that is longer, and whether the input has ended. `spare` holds spent buffers that
+    /// a reader can fill again.
+    fn next_chunk(&mut self, spare: &mut Vec<Vec<u8>>) -> Result<(ChunkBytes<'a>, bool), Error>;
+
+    /// Takes back a chunk that has been parsed.
+    fn release(&mut self, bytes: ChunkBytes<'a>, spare: &mut Vec<Vec<u8>>) {
+        if let ChunkBytes::Owned(buffer) = bytes {
+            spare.push(buffer);
+        }
+    }
+}
+
+/// Cuts a reader's input into chunks, copying each into a buffer.
+struct ReaderChunks<'a, R> {
+    reader: R,
+    /// The bytes after the last chunk's final line break, which start the next chunk.
+    pending: Vec<u8>,
     chunk_bytes: usize,
     origin: &'a str,
+}
+
+impl<'a, R: BufRead> ChunkSource<'a> for ReaderChunks<'_, R> {
+    fn next_chunk(&mut self, spare: &mut Vec<Vec<u8>>) -> Result<(ChunkBytes<'a>, bool), Error> {
+        let buffers = Buffers {
+            pending: &mut self.pending,
+            spare,
+        };
+        let (bytes, at_end) = next_chunk(&mut self.reader, buffers, self.chunk_bytes, self.origin)?;
+        Ok((ChunkBytes::Owned(bytes), at_end))
+    }
+}
+
+/// Cuts input that is already in memory into chunks that borrow it.
+struct SliceChunks<'a> {
+    bytes: &'a [u8],
+    chunk_bytes: usize,
+    /// The memory map that `bytes` lies in, if any.
+    map: Option<&'a Mmap>,
+}
+
+impl<'a> ChunkSource<'a> for SliceChunks<'a> {
+    fn next_chunk(&mut self, _spare: &mut Vec<Vec<u8>>) -> Result<(ChunkBytes<'a>, bool), Error> {
+        let bytes = self.bytes;
+        let cut = if bytes.len() <= self.chunk_bytes {
+            bytes.len()
+        } else {
+            // Cut after the last line break within the chunk size, or after the first line
+            // break beyond it when one line is longer than a chunk.
+            let within = bytes.get(..self.chunk_bytes).unwrap_or(bytes);
+            match memchr::memrchr(b'\n', within) {
+                Some(offset) => offset + 1,
+                None => {
+                    let rest = bytes.get(self.chunk_bytes..).unwrap_or_default();
+                    memchr::memchr(b'\n', rest)
+                        .map_or(bytes.len(), |offset| self.chunk_bytes + offset + 1)
+                }
+            }
+        };
+        let (chunk, rest) = bytes.split_at(cut);
+        self.bytes = rest;
+        Ok((ChunkBytes::Borrowed(chunk), rest.is_empty()))
+    }
+
+    /// Drops the whole pages of a parsed chunk from the process's resident memory, so that
+    /// a mapped file's pages do not pile up in it. The page cache keeps them.
+    fn release(&mut self, bytes: ChunkBytes<'a>, _spare: &mut Vec<Vec<u8>>) {
+        let (Some(map), ChunkBytes::Borrowed(chunk)) = (self.map, bytes) else {
+            return;
+        };
+        // x86-64's page size. On systems with larger pages, madvise widens the range to
+        // whole pages, which is harmless for the reason below.
+        let page = 4096;
+        let offset = chunk.as_ptr() as usize - map.as_ptr() as usize;
+        let start = offset.next_multiple_of(page);
+        let end = (offset + chunk.len()) / page * page;
+        if end <= start {
+            return;
+        }
+        // SAFETY: the map is a shared, read-only mapping of a file, so after MADV_DONTNEED
+        // a later read of these pages (the next chunk's first bytes share a page with this
+        // one's last) faults them in again from the file with the same contents.
+        let advised =
+            unsafe { map.unchecked_advise_range(UncheckedAdvice::DontNeed, start, end - start) };
+        if let Err(error) = advised {
+            log::debug!("madvise(MADV_DONTNEED) failed: {error}");
+        }
+    }
 }
 
 /// The outcome of parsing one chunk on a worker thread: the parse result, or the payload
 /// of a panic, which the reading thread raises again.
 type ChunkOutcome<T> = std::thread::Result<Result<T, Error>>;
 
-/// A worker's report: the chunk's sequence number, the outcome, and the chunk's buffer,
-/// which the reading thread fills again.
-type ChunkReport<T> = (u64, ChunkOutcome<T>, Vec<u8>);
+/// A worker's report: the chunk's sequence number, the outcome, and the chunk's bytes,
+/// whose buffer the reading thread fills again.
+type ChunkReport<'a, T> = (u64, ChunkOutcome<T>, ChunkBytes<'a>);
 
 /// Cuts the input into chunks of whole lines, runs `parse` on each chunk on rayon's
 /// threads, and passes the results to `consume` in input order until the input ends or
@@ -253,21 +382,20 @@ type ChunkReport<T> = (u64, ChunkOutcome<T>, Vec<u8>);
 /// The calling thread reads the next chunks while the workers parse earlier ones, so
 /// reading overlaps with parsing. At most two chunks per rayon thread are read but not yet
 /// consumed, which bounds the memory that the input takes.
-fn for_each_chunk<T: Send>(
-    mut reader: impl BufRead,
-    lines: Lines,
+fn for_each_chunk<'a, T: Send>(
+    mut source: impl ChunkSource<'a>,
+    first_line_number: u64,
     parse: impl Fn(&Chunk) -> Result<T, Error> + Sync,
     mut consume: impl FnMut(T) -> Result<bool, Error>,
 ) -> Result<(), Error> {
     let max_in_flight = 2 * rayon::current_num_threads() as u64;
     let stop = AtomicBool::new(false);
-    let (sender, receiver) = mpsc::channel::<ChunkReport<T>>();
+    let (sender, receiver) = mpsc::channel::<ChunkReport<'a, T>>();
     let parse = &parse;
     let stop_flag = &stop;
 
     rayon::in_place_scope(|scope| {
-        let mut pending = lines.first_line.unwrap_or_default();
-        let mut next_line = lines.first_line_number;
+        let mut next_line = first_line_number;
         let mut at_end = false;
         let mut dispatched = 0u64;
         let mut consumed = 0u64;
@@ -280,12 +408,7 @@ fn for_each_chunk<T: Send>(
             loop {
                 while !at_end && dispatched - consumed < max_in_flight {
                     let bytes;
-                    let buffers = Buffers {
-                        pending: &mut pending,
-                        spare: &mut spare,
-                    };
-                    (bytes, at_end) =
-                        next_chunk(&mut reader, buffers, lines.chunk_bytes, lines.origin)?;
+                    (bytes, at_end) = source.next_chunk(&mut spare)?;
                     let line_count = memchr::memchr_iter(b'\n', &bytes).count() as u64;
                     let chunk = Chunk {
                         bytes,
@@ -315,10 +438,10 @@ fn for_each_chunk<T: Send>(
                         break outcome;
                     }
                     match receiver.recv() {
-                        Ok((sequence, outcome, buffer)) => {
+                        Ok((sequence, outcome, bytes)) => {
                             finished.insert(sequence, outcome);
                             if spare.len() < max_in_flight as usize {
-                                spare.push(buffer);
+                                source.release(bytes, &mut spare);
                             }
                         }
                         Err(_) => return Err(Error::data("a worker thread stopped")),
@@ -341,9 +464,26 @@ fn for_each_chunk<T: Send>(
 }
 
 /// Whole lines of the input and the line number of the first.
-struct Chunk {
-    bytes: Vec<u8>,
+struct Chunk<'a> {
+    bytes: ChunkBytes<'a>,
     first_line: u64,
+}
+
+/// The bytes of a chunk: a buffer filled from a reader, or a slice of input in memory.
+enum ChunkBytes<'a> {
+    Owned(Vec<u8>),
+    Borrowed(&'a [u8]),
+}
+
+impl std::ops::Deref for ChunkBytes<'_> {
+    type Target = [u8];
+
+    fn deref(&self) -> &[u8] {
+        match self {
+            ChunkBytes::Owned(bytes) => bytes,
+            ChunkBytes::Borrowed(bytes) => bytes,
+        }
+    }
 }
 
 /// Returns the next chunk of whole lines, about `chunk_bytes` long or one line if that is
@@ -625,6 +765,92 @@ mod tests {
         Ok(raw)
     }
 
+    /// Reads `text` like [`read_mapped_lines`] does, from memory instead of a map.
+    fn read_slice_in_chunks(text: &str, chunk_bytes: usize) -> RawTable {
+        let mut raw = RawTable::default();
+        let input = Input {
+            origin: "test.jsonl",
+            source: raw.add_source("test.jsonl"),
+            lines_before: 0,
+        };
+        let template = raw.empty_like();
+        let parse = |chunk: &Chunk| read_chunk(chunk, &input, template.empty_like());
+        let mut parts = Vec::new();
+        let consume = |part: RawTable| {
+            parts.push(part);
+            Ok(true)
+        };
+        let source = SliceChunks {
+            bytes: text.as_bytes(),
+            chunk_bytes,
+            map: None,
+        };
+        if let Err(error) = for_each_chunk(source, 1, parse, consume) {
+            panic!("chunks of {chunk_bytes}: {}", error.message);
+        }
+        for part in parts {
+            raw.append(part);
+        }
+        raw.finish();
+        raw
+    }
+
+    #[test]
+    fn slice_chunks_match_reader_chunks() {
+        let long_value = "y".repeat(40);
+        let text =
+            format!("\n{{\"A\":1}}\n{{\"B\":\"{long_value}\"}}\n\n{{\"A\":3}}\r\n{{\"A\":4}}");
+        for chunk_bytes in [1, 5, 9, 30, 4096] {
+            let from_slice = read_slice_in_chunks(&text, chunk_bytes);
+            let from_reader = match read_in_chunks(&text, chunk_bytes) {
+                Ok(raw) => raw,
+                Err(error) => panic!("chunks of {chunk_bytes}: {error}"),
+            };
+            let locations = |raw: &RawTable| -> Vec<String> {
+                (0..raw.rows.len()).map(|row| raw.location(row)).collect()
+            };
+            assert_eq!(
+                locations(&from_slice),
+                [
+                    "test.jsonl:2",
+                    "test.jsonl:3",
+                    "test.jsonl:5",
+                    "test.jsonl:6"
+                ]
+            );
+            assert_eq!(
+                locations(&from_slice),
+                locations(&from_reader),
+                "chunks of {chunk_bytes}"
+            );
+            for (sliced, read) in from_slice.columns.iter().zip(&from_reader.columns) {
+                assert_eq!(sliced.cells, read.cells, "chunks of {chunk_bytes}");
+            }
+        }
+    }
+
+    #[test]
+    fn slice_chunks_cut_after_line_breaks() {
+        let text = b"ab\ncdefgh\ni\n";
+        let mut source = SliceChunks {
+            bytes: text,
+            chunk_bytes: 4,
+            map: None,
+        };
+        let mut cuts = Vec::new();
+        loop {
+            let (bytes, at_end) = match source.next_chunk(&mut Vec::new()) {
+                Ok(next) => next,
+                Err(error) => panic!("{}", error.message),
+            };
+            cuts.push(String::from_utf8_lossy(&bytes).into_owned());
+            if at_end {
+                break;
+            }
+        }
+        assert_eq!(cuts, ["ab\n", "cdefgh\n", "i\n"]);
+    }
+
     #[test]
     fn small_chunks_keep_rows_in_order() {
         let long_value = "x".repeat(50);
@@ -695,11 +921,10 @@ mod tests {
     #[test]
     fn chunks_stop_when_consumer_stops() {
         let text = "{\"A\":1}\n".repeat(20);
-        let lines = Lines {
-            first_line: None,
-            first_line_number: 1,
+        let source = SliceChunks {
+            bytes: text.as_bytes(),
             chunk_bytes: 8,
-            origin: "test.jsonl",
+            map: None,
         };
         let parse = |chunk: &Chunk| Ok(chunk.first_line);
         let mut first_lines = Vec::new();
@@ -707,7 +932,7 @@ mod tests {
             first_lines.push(first_line);
             Ok(first_lines.len() < 3)
         };
-        if let Err(error) = for_each_chunk(text.as_bytes(), lines, parse, consume) {
+        if let Err(error) = for_each_chunk(source, 1, parse, consume) {
             panic!("{}", error.message);
         }
         assert_eq!(first_lines, [1, 2, 3]);
