@@ -14,13 +14,14 @@
 //! reports a conversion warning (its counts need the whole file), or when the query
 //! fails on a chunk (so that the error comes from the whole table).
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::Path;
 use std::sync::Arc;
 
 use log::debug;
 
-use crate::binder::plan::{Plan, PlanKind};
+use crate::binder::columns::{expr_columns, looks_like_extend};
+use crate::binder::plan::{Plan, PlanKind, ProjectColumn};
 use crate::data::{self, LoadOptions};
 use crate::error::Error;
 use crate::eval::{self, EvalContext, TableSource};
@@ -166,7 +167,15 @@ pub fn run(
     let context = context_for(bound.now);
     let context = &context;
 
-    let run_chunk = |loaded: data::Loaded| -> Result<Option<Table>, Error> {
+    let deferral = Deferral::find(&bound.plan);
+    let run_chunk = |batch: data::Batch| -> Result<Option<Table>, Error> {
+        let (loaded, deferred) = match &deferral {
+            Some(deferral) => {
+                let (loaded, deferred) = batch.load_deferring(&deferral.columns)?;
+                (loaded, Some(deferred))
+            }
+            None => (batch.load()?, None),
+        };
         if loaded.table.schema != *schema || !loaded.warnings.is_empty() {
             debug!("streaming {name}: a chunk's types or warnings differ; loading the whole table");
             return Ok(None);
@@ -176,8 +185,18 @@ pub fn run(
             chunk: Arc::new(loaded.table),
             others,
         };
-        match eval::execute(&bound.plan, &tables, context) {
-            Ok(result) => Ok(Some(result)),
+        let outcome = match (&deferral, deferred) {
+            (Some(deferral), Some(deferred)) if !deferred.positions().is_empty() => {
+                deferral.execute(&bound.plan, deferred, &tables, context)
+            }
+            _ => eval::execute(&bound.plan, &tables, context).map(Some),
+        };
+        match outcome {
+            Ok(None) => {
+                debug!("streaming {name}: deferred columns lost their row numbers");
+                Ok(None)
+            }
+            Ok(Some(result)) => Ok(Some(result)),
             Err(error) => {
                 debug!(
                     "streaming {name}: a chunk failed ({}); running on the whole table",
@@ -205,6 +224,165 @@ pub fn run(
         return Ok(None);
     }
     Ok(Some(combine(&bound.plan.schema, results, finish)))
+}
+
+/// The bottom of a streamed plan that can run before the scan's other columns are
+/// converted: the `where` and `extend` operators right above the scan, up to the last
+/// `where` among them. A chunk's `string` and `dynamic` columns that these operators do
+/// not read are then converted only for the rows that pass the filters, which saves
+/// copying the text of every row that a selective `where` drops.
+struct Deferral {
+    /// The operators from the scan up to the last `where`.
+    prefix: Plan,
+    /// The number of operators between the plan's root and the prefix's top.
+    depth: usize,
+    /// The names of the scan's columns that the prefix does not read.
+    columns: HashSet<String>,
+}
+
+impl Deferral {
+    /// Finds the prefix of `plan`, a streamed plan, if it has one that filters rows and
+    /// leaves some scan columns unread.
+    fn find(plan: &Plan) -> Option<Deferral> {
+        let mut chain: Vec<&Plan> = vec![plan];
+        loop {
+            let node = chain.last()?;
+            let input = match &node.kind {
+                PlanKind::Scan { .. } => break,
+                PlanKind::Where { input, .. }
+                | PlanKind::Project { input, .. }
+                | PlanKind::Take { input, .. }
+                | PlanKind::Count { input } => input.as_ref(),
+                PlanKind::Lookup(lookup) => &lookup.left,
+                _ => return None,
+            };
+            chain.push(input);
+        }
+        let scan = chain.pop()?;
+        let scan_width = scan.schema.len();
+
+        // Walk up from the scan while operators are `where` or `extend`, collecting the
+        // scan columns they read; the prefix ends at the last `where` seen.
+        let mut read = BTreeSet::new();
+        let mut read_by_prefix = None;
+        let mut top = None;
+        for (index, node) in chain.iter().enumerate().rev() {
+            let followed = match &node.kind {
+                PlanKind::Where { predicate, .. } => expr_columns(predicate, &mut read),
+                PlanKind::Project { input, columns } => {
+                    looks_like_extend(columns, input.schema.len())
+                        && columns
+                            .iter()
+                            .enumerate()
+                            .all(|(position, column)| match column {
+                                ProjectColumn::Input(source) => {
+                                    // A copy of a scan column must hold its values.
+                                    if *source != position {
+                                        read.insert(*source);
+                                    }
+                                    true
+                                }
+                                // A replaced scan column must keep its replacement.
+                                ProjectColumn::Computed(expr) => {
+                                    if position < scan_width {
+                                        read.insert(position);
+                                    }
+                                    expr_columns(expr, &mut read)
+                                }
+                            })
+                }
+                _ => false,
+            };
+            if !followed {
+                break;
+            }
+            if matches!(node.kind, PlanKind::Where { .. }) {
+                top = Some(index);
+                read_by_prefix = Some(read.clone());
+            }
+        }
+        let (depth, read) = (top?, read_by_prefix?);
+        let columns: HashSet<String> = scan
+            .schema
+            .fields
+            .iter()
+            .enumerate()
+            .filter(|(position, _)| !read.contains(position))
+            .map(|(_, field)| field.name.clone())
+            .collect();
+        if columns.is_empty() {
+            return None;
+        }
+        Some(Deferral {
+            prefix: Plan::clone(chain.get(depth)?),
+            depth,
+            columns,
+        })
+    }
+
+    /// Runs `plan` on a chunk whose `deferred` columns hold row numbers: the prefix first,
+    /// then the deferred columns for the rows it keeps, then the rest of the plan on that
+    /// table. Returns `Ok(None)` if the row numbers did not come through the prefix.
+    fn execute(
+        &self,
+        plan: &Plan,
+        deferred: data::DeferredColumns,
+        tables: &ChunkTables,
+        context: &EvalContext,
+    ) -> Result<Option<Table>, Error> {
+        let filtered = eval::execute(&self.prefix, tables, context)?;
+        let Some(&numbers_at) = deferred.positions().first() else {
+            return Ok(None);
+        };
+        let Some(numbers) = filtered.columns.get(numbers_at) else {
+            return Ok(None);
+        };
+        let rows: Option<Vec<usize>> = numbers
+            .iter()
+            .map(|value| match value {
+                Value::Long(row) => usize::try_from(*row).ok(),
+                _ => None,
+            })
+            .collect();
+        let Some(rows) = rows else {
+            return Ok(None);
+        };
+        let Table {
+            schema,
+            mut columns,
+            row_count,
+        } = filtered;
+        for (position, values) in deferred.convert_rows(&rows) {
+            if let Some(column) = columns.get_mut(position) {
+                *column = values;
+            }
+        }
+        let filtered = Plan {
+            kind: PlanKind::Constant(Arc::new(Table::new(schema, columns, row_count))),
+            schema: self.prefix.schema.clone(),
+            span: self.prefix.span.clone(),
+        };
+        let rest = replace_at(plan, self.depth, filtered);
+        eval::execute(&rest, tables, context).map(Some)
+    }
+}
+
+/// Returns `plan` with the operator `depth` steps down its chain of first inputs replaced
+/// by `replacement`. The chain is the one [`Deferral::find`] walked.
+fn replace_at(plan: &Plan, depth: usize, replacement: Plan) -> Plan {
+    if depth == 0 {
+        return replacement;
+    }
+    let mut copy = plan.clone();
+    match &mut copy.kind {
+        PlanKind::Where { input, .. }
+        | PlanKind::Project { input, .. }
+        | PlanKind::Take { input, .. }
+        | PlanKind::Count { input } => **input = replace_at(input, depth - 1, replacement),
+        PlanKind::Lookup(lookup) => lookup.left = replace_at(&lookup.left, depth - 1, replacement),
+        _ => {}
+    }
+    copy
 }
 
 /// Combines the chunks' results according to `finish`.
@@ -330,6 +508,63 @@ mod tests {
             assert_eq!(streamed, whole);
         }
         assert_eq!(whole.row_count, 1);
+    }
+
+    #[test]
+    fn deferred_columns_match_whole_table() {
+        let queries = [
+            "DeviceNetworkEvents | where RemotePort == 443 | project DeviceName, TimeGenerated",
+            "DeviceNetworkEvents | extend Copy = DeviceName | where RemotePort == 443 \
+             | project Copy, DeviceName",
+            "DeviceNetworkEvents | extend DeviceName = strcat(DeviceName, '!') \
+             | where RemotePort == 443 | project DeviceName",
+            "DeviceNetworkEvents | where RemotePort == 443 | extend n = strlen(DeviceName) \
+             | where n > 0 | project DeviceName, n",
+            "DeviceNetworkEvents | where RemotePort > 0 | where RemotePort == 443 | project DeviceName | take 1",
+        ];
+        for query in queries {
+            let (streamed, whole) = both_ways(query);
+            assert_eq!(streamed.as_ref(), Some(&whole), "{query}");
+        }
+    }
+
+    fn deferred_by(query: &str) -> Vec<String> {
+        let bound = match engine::check(query, &BuiltinSchemas::new()) {
+            Ok(bound) => bound,
+            Err(error) => panic!("{query}: {}", error.message),
+        };
+        let mut names: Vec<String> = Deferral::find(&bound.plan)
+            .map(|deferral| deferral.columns.into_iter().collect())
+            .unwrap_or_default();
+        names.sort();
+        names
+    }
+
+    #[test]
+    fn deferral_skips_columns_the_filter_reads() {
+        let published = match std::fs::read_to_string("queries/mde-suspicious-tcp-flags.kql") {
+            Ok(text) => text,
+            Err(error) => panic!("published query: {error}"),
+        };
+        let deferred = deferred_by(&published);
+        for name in ["ActionType", "DeviceName", "LocalIP", "RemoteIP"] {
+            assert!(
+                deferred.iter().any(|column| column == name),
+                "{name} in {deferred:?}"
+            );
+        }
+        assert!(!deferred.iter().any(|column| column == "AdditionalFields"));
+        assert!(deferred_by("DeviceNetworkEvents | project DeviceName").is_empty());
+        let copied =
+            deferred_by("DeviceNetworkEvents | extend Copy = DeviceName | where RemotePort == 1");
+        assert!(
+            !copied.iter().any(|column| column == "DeviceName"),
+            "{copied:?}"
+        );
+        assert!(
+            copied.iter().any(|column| column == "LocalIP"),
+            "{copied:?}"
+        );
     }
 
     #[test]

@@ -178,7 +178,7 @@ fn collect(plan: &Plan, needed: &BTreeSet<usize>, used: &mut UsedColumns) -> boo
 /// True when the output starts with the input columns in order, some replaced by computed
 /// ones, as `extend` builds it. A `project` of every input column in order looks the same;
 /// for it, a pruned column fails the second binding, and the caller then loads every column.
-fn looks_like_extend(columns: &[ProjectColumn], input_len: usize) -> bool {
+pub(crate) fn looks_like_extend(columns: &[ProjectColumn], input_len: usize) -> bool {
     columns.len() >= input_len
         && columns
             .iter()
@@ -192,7 +192,7 @@ fn looks_like_extend(columns: &[ProjectColumn], input_len: usize) -> bool {
 
 /// Adds the positions of the input columns that `expr` reads. Returns false when the
 /// expression contains a subquery, whose tables this analysis does not follow.
-fn expr_columns(expr: &BoundExpr, columns: &mut BTreeSet<usize>) -> bool {
+pub(crate) fn expr_columns(expr: &BoundExpr, columns: &mut BTreeSet<usize>) -> bool {
     match &expr.kind {
         BoundKind::Literal(_) => true,
         BoundKind::Column(index) => {

@@ -130,7 +130,7 @@ pub fn load_external(
             })
             .collect(),
     };
-    let loaded = typing::build_table("externaldata", raw, Some(&table_schema), false)?;
+    let loaded = typing::build_table("externaldata", raw, Some(&table_schema), false, &[])?;
     // JSON objects may have properties that the query does not declare; drop them.
     let declared = schema.fields.len();
     let mut table = Table::new(

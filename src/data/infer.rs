@@ -98,6 +98,8 @@ fn cell_kind(cell: &RawCell) -> Option<Kind> {
             Kind::Real
         }),
         RawCell::Nested(_) => Some(Kind::Nested),
+        // Not reached: typing resolves span cells before it infers a type.
+        RawCell::Span { .. } => Some(Kind::Text),
         RawCell::JsonString(text) => {
             let text = text.trim();
             if text.is_empty() {

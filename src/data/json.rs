@@ -229,12 +229,13 @@ fn read_lines_in_chunks(
 /// Reads JSON lines in chunks of whole lines and hands each chunk's rows to `each`, on all
 /// cores, then the results to `consume` in input order, until the input ends or `consume`
 /// returns `false`. Each chunk's [`RawTable`] comes from `template` and has `origin` as its
-/// only source.
+/// only source. Its JSON strings may be [`RawCell::Span`] cells in the chunk's bytes,
+/// which `each` receives with it.
 pub(crate) fn read_line_batches<T: Send>(
     input: LineInput<'_>,
     origin: &str,
     template: &RawTable,
-    each: impl Fn(RawTable) -> Result<T, Error> + Sync,
+    each: impl Fn(RawTable, &[u8]) -> Result<T, Error> + Sync,
     consume: impl FnMut(T) -> Result<bool, Error>,
 ) -> Result<(), Error> {
     let location = Input {
@@ -245,7 +246,8 @@ pub(crate) fn read_line_batches<T: Send>(
     let parse = |chunk: &Chunk| {
         let mut part = template.empty_like();
         part.add_source(origin);
-        each(read_chunk(chunk, &location, part)?)
+        part.borrow_strings_from(&chunk.bytes);
+        each(read_chunk(chunk, &location, part)?, &chunk.bytes)
     };
     match input {
         LineInput::Reader(reader) => {

@@ -38,7 +38,7 @@ use crate::schema::{self, TableSchema};
 use crate::table::Table;
 use raw::RawTable;
 
-pub use batches::{expected_schema, for_each_batch};
+pub use batches::{expected_schema, for_each_batch, Batch, DeferredColumns};
 pub use raw::MAX_COLUMNS;
 
 /// The layout of an input.
@@ -192,7 +192,7 @@ fn finish_table(
     raw.finish();
     raw.strip_name_notes();
     warnings.extend(split::merge_split_columns(name, &mut raw, schema));
-    let mut loaded = typing::build_table(name, raw, schema, options.strict)?;
+    let mut loaded = typing::build_table(name, raw, schema, options.strict, &[])?;
     warnings.append(&mut loaded.warnings);
     loaded.warnings = warnings;
     Ok(loaded)

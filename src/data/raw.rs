@@ -57,6 +57,13 @@ pub(crate) enum RawCell {
     Nested(Box<serde_json::Value>),
     /// A non-empty CSV field.
     Text(Arc<str>),
+    /// A JSON string without escapes, as the byte range `start..start + len` of the chunk
+    /// of input that the table was read from (see [`RawTable::borrow_strings_from`]).
+    /// Only the typing of that chunk, while the chunk is in memory, reads these cells.
+    Span {
+        start: u32,
+        len: u32,
+    },
 }
 
 impl RawCell {
@@ -84,6 +91,7 @@ impl RawCell {
                 return format!("{cut:?}{ellipsis}");
             }
             RawCell::Nested(json) => json.to_string(),
+            RawCell::Span { start, len } => format!("the string at bytes {start}+{len}"),
         };
         if text.chars().count() > MAX_CHARS {
             let cut: String = text.chars().take(MAX_CHARS).collect();
@@ -131,6 +139,9 @@ pub(crate) struct RawTable {
     keep: Option<Arc<HashSet<String>>>,
     /// The row that first tried to add a column beyond [`MAX_COLUMNS`].
     column_overflow: Option<RowLocation>,
+    /// The address and length of the chunk of input whose JSON strings are stored as
+    /// [`RawCell::Span`], if any.
+    span_base: Option<(usize, usize)>,
 }
 
 impl RawTable {
@@ -158,6 +169,27 @@ impl RawTable {
             return None;
         }
         Some(self.column_index(name))
+    }
+
+    /// Makes readers store JSON strings that lie in `chunk` and need no unescaping as
+    /// [`RawCell::Span`] cells instead of copying them. The caller must type the table
+    /// while `chunk` is in memory, with the same bytes.
+    pub(crate) fn borrow_strings_from(&mut self, chunk: &[u8]) {
+        self.span_base = Some((chunk.as_ptr() as usize, chunk.len()));
+    }
+
+    /// Returns the span cell for `text` if it lies in the chunk that strings are borrowed
+    /// from, `None` otherwise.
+    pub(crate) fn span_of(&self, text: &str) -> Option<RawCell> {
+        let (base, chunk_len) = self.span_base?;
+        let start = (text.as_ptr() as usize).checked_sub(base)?;
+        if start + text.len() > chunk_len {
+            return None;
+        }
+        Some(RawCell::Span {
+            start: u32::try_from(start).ok()?,
+            len: u32::try_from(text.len()).ok()?,
+        })
     }
 
     /// Registers an input and returns its index for [`RawTable::start_row`].

@@ -158,6 +158,8 @@ fn has_value(cell: &RawCell) -> bool {
         RawCell::Absent => false,
         RawCell::JsonString(text) | RawCell::Text(text) => !text.trim().is_empty(),
         RawCell::Bool(_) | RawCell::Number(_) | RawCell::Nested(_) => true,
+        // Not reached: only streamed chunks contain spans, and they are not merged.
+        RawCell::Span { len, .. } => *len > 0,
     }
 }
 

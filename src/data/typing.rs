@@ -12,7 +12,7 @@
 //!   CSV text is parsed as JSON when it is valid JSON and is a dynamic string otherwise.
 //!   This never fails.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use log::debug;
@@ -32,12 +32,61 @@ const SENTINEL_TIME: &str = "TimeGenerated";
 
 /// Builds the table named `name` from `raw`, whose columns must be padded with
 /// [`RawTable::finish`].
+///
+/// `chunk` is the input that the table's [`RawCell::Span`] cells point into, empty when
+/// it has none.
 pub(crate) fn build_table(
+    name: &str,
+    raw: RawTable,
+    schema: Option<&TableSchema>,
+    strict: bool,
+    chunk: &[u8],
+) -> Result<Loaded, Error> {
+    let (loaded, _) = build_table_deferring(name, raw, schema, strict, chunk, &HashSet::new())?;
+    Ok(loaded)
+}
+
+/// A `string` or `dynamic` column whose conversion [`build_table_deferring`] put off: its
+/// position in the table and its cells, one per row.
+pub(crate) struct DeferredColumn {
+    pub position: usize,
+    pub ty: Type,
+    pub cells: Vec<RawCell>,
+}
+
+impl DeferredColumn {
+    /// Converts the cells of `rows`, in that order. Each row may appear once, because its
+    /// cell is moved out.
+    pub(crate) fn convert_rows(&mut self, rows: &[usize], chunk: &[u8]) -> ColumnData {
+        let values = rows
+            .iter()
+            .map(|&row| {
+                let cell = self
+                    .cells
+                    .get_mut(row)
+                    .map(std::mem::take)
+                    .unwrap_or_default();
+                // `convert_owned_cell` returns `Ok` for every cell of these two types.
+                convert_cell(cell, self.ty, chunk).unwrap_or(Value::Null)
+            })
+            .collect();
+        Arc::new(values)
+    }
+}
+
+/// Builds the table like [`build_table`], except for the `string` and `dynamic` columns of
+/// the file named in `deferred`. Each of them holds the row numbers `0, 1, …` as `long`
+/// values, and its cells come back as a [`DeferredColumn`]. A caller that filters rows
+/// first then converts only the rows it keeps. Conversion to these types never fails, so
+/// the warnings are the same.
+pub(crate) fn build_table_deferring(
     name: &str,
     mut raw: RawTable,
     schema: Option<&TableSchema>,
     strict: bool,
-) -> Result<Loaded, Error> {
+    chunk: &[u8],
+    deferred: &HashSet<String>,
+) -> Result<(Loaded, Vec<DeferredColumn>), Error> {
     if schema.is_none() && raw.columns.is_empty() {
         let origins = raw.sources.join(", ");
         let verb = if raw.sources.len() == 1 {
@@ -56,6 +105,7 @@ pub(crate) fn build_table(
         table: name,
         raw: &raw,
         strict,
+        chunk,
     };
     let mut pending: Vec<Option<RawColumn>> = raw_columns.into_iter().map(Some).collect();
     let positions: HashMap<String, usize> = pending
@@ -79,7 +129,12 @@ pub(crate) fn build_table(
                 }
                 Some(column) => {
                     let ty = catalog_type(column_schema, &column);
-                    ColumnJob::Convert(column, ty)
+                    if deferred.contains(&column.name) && matches!(ty, Type::String | Type::Dynamic)
+                    {
+                        ColumnJob::Defer(column, ty)
+                    } else {
+                        ColumnJob::Convert(column, ty)
+                    }
                 }
                 None if is_standard_type_column(column_schema) => ColumnJob::TableName(None),
                 None => ColumnJob::Empty(column_schema.ty),
@@ -88,10 +143,11 @@ pub(crate) fn build_table(
         }
     }
     let catalog_columns = jobs.len();
-    for column in pending.into_iter().flatten() {
+    for mut column in pending.into_iter().flatten() {
         let ty = match column.declared {
             Some(ty) => ty,
             None => {
+                resolve_spans(&mut column.cells, chunk);
                 let ty = infer_type(&column.cells);
                 debug!("{name}.{}: inferred type {ty}", column.name);
                 ty
@@ -126,11 +182,25 @@ pub(crate) fn build_table(
     let mut fields = Vec::new();
     let mut columns: Vec<ColumnData> = Vec::new();
     let mut warnings = Vec::new();
+    let mut deferred_columns = Vec::new();
+    let mut row_numbers: Option<ColumnData> = None;
     for (column_name, result) in names.into_iter().zip(converted) {
-        let (ty, data, warning) = result?;
-        warnings.extend(warning);
-        fields.push(Field::new(column_name, ty));
-        columns.push(data);
+        let converted = result?;
+        warnings.extend(converted.warning);
+        if let Some(cells) = converted.deferred_cells {
+            deferred_columns.push(DeferredColumn {
+                position: columns.len(),
+                ty: converted.ty,
+                cells,
+            });
+            let numbers = row_numbers.get_or_insert_with(|| {
+                Arc::new((0..row_count).map(|row| Value::Long(row as i64)).collect())
+            });
+            columns.push(Arc::clone(numbers));
+        } else {
+            columns.push(converted.data);
+        }
+        fields.push(Field::new(column_name, converted.ty));
     }
     if let Some(schema) = schema {
         fill_time_column(schema, &positions, &fields, &mut columns);
@@ -142,16 +212,35 @@ pub(crate) fn build_table(
         fields.len()
     );
     let table = Table::new(Schema::new(fields), columns, row_count);
-    Ok(Loaded { table, warnings })
+    Ok((Loaded { table, warnings }, deferred_columns))
 }
 
-/// A converted column: its type, values and conversion warning.
-type ConvertedColumn = (Type, ColumnData, Option<Warning>);
+/// A column as a [`ColumnJob`] leaves it: its type, its values or, for a deferred column,
+/// its cells, and its conversion warning.
+struct ConvertedColumn {
+    ty: Type,
+    data: ColumnData,
+    deferred_cells: Option<Vec<RawCell>>,
+    warning: Option<Warning>,
+}
+
+impl ConvertedColumn {
+    fn new(ty: Type, data: ColumnData, warning: Option<Warning>) -> ConvertedColumn {
+        ConvertedColumn {
+            ty,
+            data,
+            deferred_cells: None,
+            warning,
+        }
+    }
+}
 
 /// The recipe for one output column of [`build_table`].
 enum ColumnJob {
     /// A column of the file, converted to the type.
     Convert(RawColumn, Type),
+    /// A column of the file whose conversion to the type is left to the caller.
+    Defer(RawColumn, Type),
     /// The standard `Type` column: the table's name wherever the file has no value.
     TableName(Option<RawColumn>),
     /// A catalog column that the file lacks: empty values of the type.
@@ -163,7 +252,9 @@ impl ColumnJob {
     /// columns that no catalog lists.
     fn file_name(&self) -> Option<String> {
         match self {
-            ColumnJob::Convert(column, _) => Some(column.name.clone()),
+            ColumnJob::Convert(column, _) | ColumnJob::Defer(column, _) => {
+                Some(column.name.clone())
+            }
             ColumnJob::TableName(_) | ColumnJob::Empty(_) => None,
         }
     }
@@ -177,8 +268,14 @@ impl ColumnJob {
         match self {
             ColumnJob::Convert(column, ty) => {
                 let (data, warning) = converter.convert_column(column, ty)?;
-                Ok((ty, data, warning))
+                Ok(ConvertedColumn::new(ty, data, warning))
             }
+            ColumnJob::Defer(column, ty) => Ok(ConvertedColumn {
+                ty,
+                data: Arc::new(Vec::new()),
+                deferred_cells: Some(column.cells),
+                warning: None,
+            }),
             // Log Analytics sets `Type` to the table's name on every record
             // (learn.microsoft.com/azure/azure-monitor/logs/log-standard-columns), so rows
             // from a file or export without it get the name too.
@@ -191,12 +288,18 @@ impl ColumnJob {
                         _ => Value::from(table),
                     })
                     .collect();
-                Ok((Type::String, Arc::new(names), warning))
+                Ok(ConvertedColumn::new(Type::String, Arc::new(names), warning))
             }
-            ColumnJob::TableName(None) => {
-                Ok((Type::String, Arc::new(vec![Value::from(table); rows]), None))
-            }
-            ColumnJob::Empty(ty) => Ok((ty, Arc::new(vec![ty.empty_value(); rows]), None)),
+            ColumnJob::TableName(None) => Ok(ConvertedColumn::new(
+                Type::String,
+                Arc::new(vec![Value::from(table); rows]),
+                None,
+            )),
+            ColumnJob::Empty(ty) => Ok(ConvertedColumn::new(
+                ty,
+                Arc::new(vec![ty.empty_value(); rows]),
+                None,
+            )),
         }
     }
 }
@@ -304,6 +407,8 @@ struct Converter<'a> {
     table: &'a str,
     raw: &'a RawTable,
     strict: bool,
+    /// The input that span cells point into.
+    chunk: &'a [u8],
 }
 
 impl Converter<'_> {
@@ -321,7 +426,7 @@ impl Converter<'_> {
         let mut first_failure: Option<(usize, String)> = None;
 
         for (row, cell) in cells.into_iter().enumerate() {
-            match convert_cell(cell, ty) {
+            match convert_cell(cell, ty, self.chunk) {
                 Ok(value) => values.push(value),
                 Err(cell) => {
                     if self.strict {
@@ -360,8 +465,50 @@ impl Converter<'_> {
     }
 }
 
-/// Converts one cell to `ty`, or returns the cell back if it does not fit.
-fn convert_cell(cell: RawCell, ty: Type) -> Result<Value, RawCell> {
+/// Converts one cell to `ty`, or returns the cell back, with a span's text copied, if it
+/// does not fit. `chunk` is the input that [`RawCell::Span`] cells point into.
+fn convert_cell(cell: RawCell, ty: Type, chunk: &[u8]) -> Result<Value, RawCell> {
+    let RawCell::Span { start, len } = cell else {
+        return convert_owned_cell(cell, ty);
+    };
+    let text = span_text(chunk, start, len);
+    match ty {
+        Type::String => Ok(Value::String(Arc::from(&*text))),
+        Type::DateTime => match crate::value::parse_datetime(&text) {
+            Some(ticks) => Ok(Value::DateTime(ticks)),
+            None => convert_owned_cell(RawCell::JsonString(Arc::from(&*text)), ty),
+        },
+        _ => convert_owned_cell(RawCell::JsonString(Arc::from(&*text)), ty),
+    }
+}
+
+/// Returns the text of a [`RawCell::Span`] in `chunk`. Spans are cut from `&str` slices
+/// of the chunk, so the bytes are valid UTF-8; the lossy conversion is only a fallback
+/// that cannot lose data for them.
+pub(crate) fn span_text(chunk: &[u8], start: u32, len: u32) -> std::borrow::Cow<'_, str> {
+    let start = start as usize;
+    let bytes = chunk.get(start..start + len as usize).unwrap_or_default();
+    match std::str::from_utf8(bytes) {
+        Ok(text) => std::borrow::Cow::Borrowed(text),
+        Err(_) => String::from_utf8_lossy(bytes),
+    }
+}
+
+/// Replaces the span cells of `cells` by JSON strings with their text, for the steps of
+/// typing that read cells without the chunk: type inference and the `dynamic` check.
+pub(crate) fn resolve_spans(cells: &mut [RawCell], chunk: &[u8]) {
+    for cell in cells {
+        if let RawCell::Span { start, len } = *cell {
+            *cell = RawCell::JsonString(Arc::from(&*span_text(chunk, start, len)));
+        }
+    }
+}
+
+/// Converts one cell that is not a span, as [`convert_cell`] describes.
+fn convert_owned_cell(cell: RawCell, ty: Type) -> Result<Value, RawCell> {
+    if matches!(cell, RawCell::Span { .. }) {
+        return Err(cell);
+    }
     match ty {
         Type::String => Ok(match cell {
             RawCell::JsonString(text) | RawCell::Text(text) => Value::String(text),
@@ -369,6 +516,9 @@ fn convert_cell(cell: RawCell, ty: Type) -> Result<Value, RawCell> {
         }),
         Type::Dynamic => Ok(cell_dynamic(cell)),
         _ => {
+            if let Some(value) = convert_cell_directly(&cell, ty) {
+                return Ok(value);
+            }
             let value = match &cell {
                 RawCell::Absent => return Ok(Value::Null),
                 RawCell::JsonString(text) if text.trim().is_empty() => return Ok(Value::Null),
@@ -378,13 +528,31 @@ fn convert_cell(cell: RawCell, ty: Type) -> Result<Value, RawCell> {
                 RawCell::Number(number) => {
                     Value::dynamic(serde_json::Value::Number(number.clone()))
                 }
-                RawCell::Nested(_) => return Err(cell),
+                RawCell::Nested(_) | RawCell::Span { .. } => return Err(cell),
             };
             if !crate::value::fits_column(&value, ty) {
                 return Err(cell);
             }
             convert(&value, ty).ok_or(cell)
         }
+    }
+}
+
+/// Converts the most common cells, datetime text and JSON integers, without building an
+/// intermediate [`Value`], which would cost an allocation per cell. Returns `None` for
+/// every other cell, for [`convert_cell`]'s general path. The results are those of
+/// [`convert`].
+fn convert_cell_directly(cell: &RawCell, ty: Type) -> Option<Value> {
+    match (cell, ty) {
+        (RawCell::JsonString(text) | RawCell::Text(text), Type::DateTime) => {
+            crate::value::parse_datetime(text).map(Value::DateTime)
+        }
+        (RawCell::Number(number), Type::Long) => number.as_i64().map(Value::Long),
+        (RawCell::Number(number), Type::Int) => {
+            let wide = number.as_i64()?;
+            i32::try_from(wide).ok().map(Value::Int)
+        }
+        _ => None,
     }
 }
 
@@ -401,6 +569,8 @@ fn cell_text(cell: RawCell) -> String {
         RawCell::Number(number) => json_to_kusto_string(&serde_json::Value::Number(number)),
         RawCell::JsonString(text) | RawCell::Text(text) => text.to_string(),
         RawCell::Nested(json) => json.to_string(),
+        // Not reached: `convert_owned_cell` returns span cells before converting.
+        RawCell::Span { .. } => String::new(),
     }
 }
 
@@ -426,6 +596,8 @@ fn cell_dynamic(cell: RawCell) -> Value {
             Ok(json) => Value::dynamic(json),
             Err(_) => Value::dynamic(serde_json::Value::String(text.to_string())),
         },
+        // Not reached: `convert_owned_cell` returns span cells before converting.
+        RawCell::Span { .. } => Value::Null,
     }
 }
 
@@ -441,46 +613,83 @@ mod tests {
     #[test]
     fn cells_convert_to_catalog_types() {
         let port = RawCell::from_json(json!("443"));
-        assert_eq!(convert_cell(port, Type::Int), Ok(Value::Int(443)));
-        assert_eq!(convert_cell(text("443"), Type::Int), Ok(Value::Int(443)));
+        assert_eq!(convert_cell(port, Type::Int, &[]), Ok(Value::Int(443)));
         assert_eq!(
-            convert_cell(RawCell::from_json(json!(443)), Type::Long),
+            convert_cell(text("443"), Type::Int, &[]),
+            Ok(Value::Int(443))
+        );
+        assert_eq!(
+            convert_cell(RawCell::from_json(json!(443)), Type::Long, &[]),
             Ok(Value::Long(443))
         );
-        assert_eq!(convert_cell(text(" "), Type::Long), Ok(Value::Null));
+        assert_eq!(convert_cell(text(" "), Type::Long, &[]), Ok(Value::Null));
         assert_eq!(
-            convert_cell(RawCell::Absent, Type::String),
+            convert_cell(RawCell::Absent, Type::String, &[]),
             Ok(Value::from(""))
         );
         assert_eq!(
-            convert_cell(text("True"), Type::Bool),
+            convert_cell(text("True"), Type::Bool, &[]),
             Ok(Value::Bool(true))
         );
     }
 
     #[test]
+    fn span_cells_convert_like_json_strings() {
+        let chunk = br#"{"a":"2025-06-01T10:00:00Z","b":"x y","c":"12"}"#;
+        let span = |text: &str| {
+            let start = chunk
+                .windows(text.len())
+                .position(|window| window == text.as_bytes());
+            match start {
+                Some(start) => RawCell::Span {
+                    start: start as u32,
+                    len: text.len() as u32,
+                },
+                None => panic!("{text} not in chunk"),
+            }
+        };
+        let cases = [
+            ("2025-06-01T10:00:00Z", Type::DateTime),
+            ("2025-06-01T10:00:00Z", Type::String),
+            ("x y", Type::String),
+            ("x y", Type::Dynamic),
+            ("x y", Type::Long),
+            ("12", Type::Long),
+            ("12", Type::Int),
+        ];
+        for (text, ty) in cases {
+            let from_span = convert_cell(span(text), ty, chunk);
+            let from_string = convert_cell(RawCell::JsonString(text.into()), ty, &[]);
+            assert_eq!(from_span, from_string, "{text} as {ty}");
+        }
+    }
+
+    #[test]
     fn cells_that_do_not_convert_come_back() {
-        assert_eq!(convert_cell(text("abc"), Type::Int), Err(text("abc")));
+        assert_eq!(convert_cell(text("abc"), Type::Int, &[]), Err(text("abc")));
         let big = RawCell::from_json(json!(3_000_000_000u64));
-        assert_eq!(convert_cell(big.clone(), Type::Int), Err(big));
+        assert_eq!(convert_cell(big.clone(), Type::Int, &[]), Err(big));
         let nested = RawCell::from_json(json!({"a": 1}));
-        assert_eq!(convert_cell(nested.clone(), Type::Long), Err(nested));
+        assert_eq!(convert_cell(nested.clone(), Type::Long, &[]), Err(nested));
         let number = RawCell::from_json(json!(5));
-        assert_eq!(convert_cell(number.clone(), Type::DateTime), Err(number));
+        assert_eq!(
+            convert_cell(number.clone(), Type::DateTime, &[]),
+            Err(number)
+        );
     }
 
     #[test]
     fn cells_convert_to_string() {
         assert_eq!(
-            convert_cell(RawCell::from_json(json!(6)), Type::String),
+            convert_cell(RawCell::from_json(json!(6)), Type::String, &[]),
             Ok(Value::from("6"))
         );
         assert_eq!(
-            convert_cell(RawCell::from_json(json!({"b": [1, 2]})), Type::String),
+            convert_cell(RawCell::from_json(json!({"b": [1, 2]})), Type::String, &[]),
             Ok(Value::from(r#"{"b":[1,2]}"#))
         );
         assert_eq!(
-            convert_cell(RawCell::from_json(json!(true)), Type::String),
+            convert_cell(RawCell::from_json(json!(true)), Type::String, &[]),
             Ok(Value::from("true"))
         );
     }
@@ -489,24 +698,24 @@ mod tests {
     fn cells_convert_to_dynamic() {
         let json_text = RawCell::from_json(json!(r#"[{"key":"a"}]"#));
         assert_eq!(
-            convert_cell(json_text, Type::Dynamic),
+            convert_cell(json_text, Type::Dynamic, &[]),
             Ok(Value::dynamic(json!([{"key": "a"}])))
         );
         let plain = RawCell::from_json(json!("hello"));
         assert_eq!(
-            convert_cell(plain, Type::Dynamic),
+            convert_cell(plain, Type::Dynamic, &[]),
             Ok(Value::dynamic(json!("hello")))
         );
         assert_eq!(
-            convert_cell(text("12"), Type::Dynamic),
+            convert_cell(text("12"), Type::Dynamic, &[]),
             Ok(Value::dynamic(json!(12)))
         );
         assert_eq!(
-            convert_cell(text("not json"), Type::Dynamic),
+            convert_cell(text("not json"), Type::Dynamic, &[]),
             Ok(Value::dynamic(json!("not json")))
         );
         assert_eq!(
-            convert_cell(RawCell::from_json(json!("")), Type::Dynamic),
+            convert_cell(RawCell::from_json(json!("")), Type::Dynamic, &[]),
             Ok(Value::Null)
         );
     }

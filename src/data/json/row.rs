@@ -58,7 +58,7 @@ impl<'de> Visitor<'de> for RowVisitor<'_> {
             position += 1;
             match column {
                 Some(index) => {
-                    let cell = map.next_value_seed(CellSeed)?;
+                    let cell = map.next_value_seed(CellSeed { raw })?;
                     raw.set_cell(index, cell);
                 }
                 None => {
@@ -108,20 +108,25 @@ impl<'de> Visitor<'de> for KeySeed<'_> {
     }
 }
 
-/// Reads one value as a [`RawCell`], as [`RawCell::from_json`] would convert it.
-struct CellSeed;
+/// Reads one value as a [`RawCell`], as [`RawCell::from_json`] would convert it, except
+/// that a string borrowed from the table's chunk becomes a [`RawCell::Span`].
+struct CellSeed<'a> {
+    raw: &'a RawTable,
+}
 
-impl<'de> DeserializeSeed<'de> for CellSeed {
+impl<'de> DeserializeSeed<'de> for CellSeed<'_> {
     type Value = RawCell;
 
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<RawCell, D::Error> {
-        deserializer.deserialize_any(CellVisitor)
+        deserializer.deserialize_any(CellVisitor { raw: self.raw })
     }
 }
 
-struct CellVisitor;
+struct CellVisitor<'a> {
+    raw: &'a RawTable,
+}
 
-impl<'de> Visitor<'de> for CellVisitor {
+impl<'de> Visitor<'de> for CellVisitor<'_> {
     type Value = RawCell;
 
     fn expecting(&self, formatter: &mut fmt::Formatter) -> fmt::Result {
@@ -153,6 +158,13 @@ impl<'de> Visitor<'de> for CellVisitor {
         serde_json::Number::from_f64(number)
             .map(RawCell::Number)
             .ok_or_else(|| E::custom(format!("number {number} is not finite")))
+    }
+
+    fn visit_borrowed_str<E: de::Error>(self, text: &'de str) -> Result<RawCell, E> {
+        Ok(self
+            .raw
+            .span_of(text)
+            .unwrap_or_else(|| RawCell::JsonString(Arc::from(text))))
     }
 
     fn visit_str<E: de::Error>(self, text: &str) -> Result<RawCell, E> {
