@@ -260,6 +260,41 @@ fn check_product_xdr_lacks_sentinel_tables() {
     check_query("SigninLogs | take 1\n", &["--product", "sentinel"]).success();
 }
 
+// BehaviorEntities is an advanced hunting table
+// (https://learn.microsoft.com/defender-xdr/advanced-hunting-behaviorentities-table), and
+// CopilotActivity a Log Analytics table
+// (https://learn.microsoft.com/azure/azure-monitor/reference/tables/copilotactivity).
+#[test]
+fn check_new_tables_follow_product() {
+    let entities = "BehaviorEntities | where FileSize > 0 | project EntityRole\n";
+    let copilot = "CopilotActivity | extend Agent = tostring(LLMEventData.AgentName)\n";
+    check_query(entities, &["--product", "xdr"]).success();
+    check_query(entities, &["--product", "sentinel"])
+        .code(1)
+        .stderr(predicate::str::contains("`BehaviorEntities` not found"));
+    check_query(copilot, &["--product", "sentinel"]).success();
+    check_query(copilot, &["--product", "xdr"])
+        .code(1)
+        .stderr(predicate::str::contains("`CopilotActivity` not found"));
+}
+
+// The advanced hunting reference spells the table GraphApiAuditEvents
+// (https://learn.microsoft.com/defender-xdr/advanced-hunting-graphapiauditevents-table), and
+// table names are case-sensitive, so another spelling is rejected with a suggestion.
+#[test]
+fn check_graph_api_audit_events_spelling() {
+    check_query(
+        "GraphApiAuditEvents | where ResponseSize > 0\n",
+        &["--product", "xdr"],
+    )
+    .success();
+    check_query("GraphAPIAuditEvents | take 1\n", &[])
+        .code(1)
+        .stderr(predicate::str::contains(
+            "did you mean `GraphApiAuditEvents`?",
+        ));
+}
+
 #[test]
 fn check_default_reports_first_type_error() {
     // Wrong in both products: the error is the XDR binding's.
