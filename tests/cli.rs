@@ -295,6 +295,23 @@ fn check_graph_api_audit_events_spelling() {
         ));
 }
 
+// learn.microsoft.com/kusto/query/partition-operator: the native strategy allows only
+// operators on the partition's rows, which kql check enforces without data.
+#[test]
+fn check_partition_subquery() {
+    let valid = "DeviceProcessEvents\n\
+        | partition hint.strategy=native by DeviceId (summarize Count = count() by FileName | top 3 by Count)\n";
+    check_query(valid, &[]).success();
+    let join = "DeviceProcessEvents\n\
+        | partition hint.strategy=native by DeviceId (join (DeviceInfo) on DeviceId)\n";
+    check_query(join, &[])
+        .code(1)
+        .stderr(predicate::str::contains("hint.strategy=legacy"));
+    check_query("DeviceProcessEvents | partition by DeviceID (count)\n", &[])
+        .code(1)
+        .stderr(predicate::str::contains("did you mean `DeviceId`?"));
+}
+
 #[test]
 fn check_default_reports_first_type_error() {
     // Wrong in both products: the error is the XDR binding's.
