@@ -599,6 +599,27 @@ const METRIC_DATA: &str = "let data = datatable(timestamp:datetime, metric:real)
     datetime(2017-01-09T12:00), 11, datetime(2017-01-10T05:00), 5];\n\
     let interval = 1d; let stime = datetime(2017-01-01); let etime = datetime(2017-01-10);\n";
 
+// learn.microsoft.com/kusto/query/make-series-operator: without `from` or `to` the page
+// takes "the first bin, or step, that has data in each series", which does not fix the
+// bin alignment or whether `by` groups share one axis, so a missing bound is rejected.
+#[test]
+fn make_series_without_bounds_unsupported() {
+    let queries = [
+        "data | make-series avg(metric) on timestamp step interval",
+        "data | make-series avg(metric) on timestamp from stime step interval",
+        "data | make-series avg(metric) on timestamp to etime step interval",
+    ];
+    for query in queries {
+        let error = run_error(&format!("{METRIC_DATA}{query}"));
+        assert_eq!(error.kind, ErrorKind::Unsupported, "{query}");
+        assert!(
+            error.message.contains("`from` and `to`"),
+            "{}",
+            error.message
+        );
+    }
+}
+
 // learn.microsoft.com/kusto/query/make-series-operator, first example: rows outside the
 // range are dropped and the empty bin of 2017-01-04 holds the default 0. The axis holds
 // the page's datetime text, with seven fractional digits.
