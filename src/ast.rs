@@ -334,6 +334,28 @@ pub enum OperatorKind {
     /// `search [kind=case_sensitive] [in (T, U*, …)] predicate`, after `|` or starting a
     /// pipeline.
     Search(Search),
+    /// `partition [hint.strategy=legacy|native|shuffle] [hint.…=…] by Column (subquery)`
+    Partition(Partition),
+}
+
+/// The execution strategy that `partition`'s `hint.strategy` names. It never changes the
+/// result, but the strategy decides which subqueries are valid and how many partitions
+/// are allowed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PartitionStrategy {
+    /// The default: at most 64 partitions, and any subquery.
+    Legacy,
+    Native,
+    Shuffle,
+}
+
+/// The arguments of `partition`: the key column, then the operators of the subquery that
+/// runs over each partition's rows.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Partition {
+    pub strategy: PartitionStrategy,
+    pub key: Ident,
+    pub subquery: Vec<Operator>,
 }
 
 /// The arguments of `search`.

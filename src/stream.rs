@@ -82,6 +82,7 @@ fn row_local_table(plan: &Plan) -> Option<&str> {
         | PlanKind::Render { .. }
         | PlanKind::Serialize { .. }
         | PlanKind::MvApply(_)
+        | PlanKind::Partition(_)
         | PlanKind::MakeSeries(_)
         | PlanKind::BagUnpack(_)
         | PlanKind::Pivot(_)
@@ -114,6 +115,7 @@ fn scans(plan: &Plan, table: &str) -> bool {
         | PlanKind::Render { .. }
         | PlanKind::Serialize { .. }
         | PlanKind::MvApply(_)
+        | PlanKind::Partition(_)
         | PlanKind::MakeSeries(_)
         | PlanKind::BagUnpack(_)
         | PlanKind::Pivot(_)

@@ -260,6 +260,58 @@ fn check_product_xdr_lacks_sentinel_tables() {
     check_query("SigninLogs | take 1\n", &["--product", "sentinel"]).success();
 }
 
+// BehaviorEntities is an advanced hunting table
+// (https://learn.microsoft.com/defender-xdr/advanced-hunting-behaviorentities-table), and
+// CopilotActivity a Log Analytics table
+// (https://learn.microsoft.com/azure/azure-monitor/reference/tables/copilotactivity).
+#[test]
+fn check_new_tables_follow_product() {
+    let entities = "BehaviorEntities | where FileSize > 0 | project EntityRole\n";
+    let copilot = "CopilotActivity | extend Agent = tostring(LLMEventData.AgentName)\n";
+    check_query(entities, &["--product", "xdr"]).success();
+    check_query(entities, &["--product", "sentinel"])
+        .code(1)
+        .stderr(predicate::str::contains("`BehaviorEntities` not found"));
+    check_query(copilot, &["--product", "sentinel"]).success();
+    check_query(copilot, &["--product", "xdr"])
+        .code(1)
+        .stderr(predicate::str::contains("`CopilotActivity` not found"));
+}
+
+// The advanced hunting reference spells the table GraphApiAuditEvents
+// (https://learn.microsoft.com/defender-xdr/advanced-hunting-graphapiauditevents-table), and
+// table names are case-sensitive, so another spelling is rejected with a suggestion.
+#[test]
+fn check_graph_api_audit_events_spelling() {
+    check_query(
+        "GraphApiAuditEvents | where ResponseSize > 0\n",
+        &["--product", "xdr"],
+    )
+    .success();
+    check_query("GraphAPIAuditEvents | take 1\n", &[])
+        .code(1)
+        .stderr(predicate::str::contains(
+            "did you mean `GraphApiAuditEvents`?",
+        ));
+}
+
+// learn.microsoft.com/kusto/query/partition-operator: the native strategy allows only
+// operators on the partition's rows, which kql check enforces without data.
+#[test]
+fn check_partition_subquery() {
+    let valid = "DeviceProcessEvents\n\
+        | partition hint.strategy=native by DeviceId (summarize Count = count() by FileName | top 3 by Count)\n";
+    check_query(valid, &[]).success();
+    let join = "DeviceProcessEvents\n\
+        | partition hint.strategy=native by DeviceId (join (DeviceInfo) on DeviceId)\n";
+    check_query(join, &[])
+        .code(1)
+        .stderr(predicate::str::contains("hint.strategy=legacy"));
+    check_query("DeviceProcessEvents | partition by DeviceID (count)\n", &[])
+        .code(1)
+        .stderr(predicate::str::contains("did you mean `DeviceId`?"));
+}
+
 #[test]
 fn check_default_reports_first_type_error() {
     // Wrong in both products: the error is the XDR binding's.

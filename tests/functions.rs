@@ -132,3 +132,45 @@ fn unknown_constant_zone_is_bind_error() {
     let error = run_error("print datetime_utc_to_local(now(), 'Mars/Olympus')");
     assert_eq!(error.kind, ErrorKind::TypeMismatch);
 }
+
+// learn.microsoft.com/kusto/query/parse-path-function: the reference's example query.
+#[test]
+fn parse_path_reference_example() {
+    let table = run(r#"datatable(p:string)
+[
+    @"C:\temp\file.txt",
+    @"temp\file.txt",
+    "file://C:/temp/file.txt:some.exe",
+    @"\\shared\users\temp\file.txt.gz",
+    "/usr/lib/temp/file.txt"
+]
+| extend path_parts = parse_path(p)
+| extend Directory = tostring(path_parts.DirectoryPath), Stream = tostring(path_parts.AlternateDataStreamName)"#);
+    assert_eq!(
+        column_text(&table, "Directory"),
+        [
+            r"C:\temp",
+            "temp",
+            "C:/temp",
+            r"\\shared\users\temp",
+            "/usr/lib/temp"
+        ]
+    );
+    assert_eq!(column_text(&table, "Stream"), ["", "", "some.exe", "", ""]);
+    assert_eq!(
+        column_text(&table, "path_parts")[0],
+        r#"{"Scheme":"","RootPath":"C:","DirectoryPath":"C:\\temp","DirectoryName":"temp","Filename":"file.txt","Extension":"txt","AlternateDataStreamName":""}"#
+    );
+}
+
+// The reference lists long paths as supported but shows no result for one.
+#[test]
+fn parse_path_long_path_unsupported() {
+    let error = run_error(r#"print parse_path(@"\\?\C:\temp\file.txt")"#);
+    assert_eq!(error.kind, ErrorKind::Evaluation);
+    assert!(
+        error.message.contains("not supported yet"),
+        "{}",
+        error.message
+    );
+}

@@ -533,6 +533,31 @@ fn externaldata_url_needs_mapping() {
 fn externaldata_unknown_property_unsupported() {
     let error = run_error("externaldata(x:string)['a.csv'] with (ingestionMapping='m')");
     assert_eq!(error.kind, ErrorKind::Unsupported);
+    assert!(
+        error.message.contains("`ingestionMapping`"),
+        "{}",
+        error.message
+    );
+}
+
+// learn.microsoft.com/kusto/query/externaldata-operator lists the properties format,
+// ignoreFirstRecord and ingestionMapping only, so ignoreLastRecord has no documented meaning.
+#[test]
+fn externaldata_ignore_last_record_unsupported() {
+    let error = run_error(
+        "externaldata(x:string)['a.json'] with (format='multijson', ignoreLastRecord=true)",
+    );
+    assert_eq!(error.kind, ErrorKind::Unsupported);
+    assert!(
+        error.message.contains("`ignoreLastRecord`"),
+        "{}",
+        error.message
+    );
+    assert!(
+        error.message.contains("does not document"),
+        "{}",
+        error.message
+    );
 }
 
 #[test]

@@ -599,6 +599,27 @@ const METRIC_DATA: &str = "let data = datatable(timestamp:datetime, metric:real)
     datetime(2017-01-09T12:00), 11, datetime(2017-01-10T05:00), 5];\n\
     let interval = 1d; let stime = datetime(2017-01-01); let etime = datetime(2017-01-10);\n";
 
+// learn.microsoft.com/kusto/query/make-series-operator: without `from` or `to` the page
+// takes "the first bin, or step, that has data in each series", which does not fix the
+// bin alignment or whether `by` groups share one axis, so a missing bound is rejected.
+#[test]
+fn make_series_without_bounds_unsupported() {
+    let queries = [
+        "data | make-series avg(metric) on timestamp step interval",
+        "data | make-series avg(metric) on timestamp from stime step interval",
+        "data | make-series avg(metric) on timestamp to etime step interval",
+    ];
+    for query in queries {
+        let error = run_error(&format!("{METRIC_DATA}{query}"));
+        assert_eq!(error.kind, ErrorKind::Unsupported, "{query}");
+        assert!(
+            error.message.contains("`from` and `to`"),
+            "{}",
+            error.message
+        );
+    }
+}
+
 // learn.microsoft.com/kusto/query/make-series-operator, first example: rows outside the
 // range are dropped and the empty bin of 2017-01-04 holds the default 0. The axis holds
 // the page's datetime text, with seven fractional digits.
@@ -702,4 +723,121 @@ fn sort_places_nan_and_infinities() {
     );
     let table = run(&format!("{data} | top 3 by x"));
     assert_eq!(column_text(&table, "x"), ["Infinity", "5", "0"]);
+}
+
+// --- partition -----------------------------------------------------------------------
+
+// Storm events by state, in the shape of the examples of
+// learn.microsoft.com/kusto/query/partition-operator.
+const STORMS: &str = "let Storms = datatable(State:string, EventType:string, Injuries:long)[\
+     'WYOMING','Hail',0, 'WYOMING','High Wind',5, 'WYOMING','Hail',1, \
+     'WASHINGTON','Heavy Snow',0, 'WASHINGTON','High Wind',13, 'WASHINGTON','High Wind',2, \
+     'TEXAS','Hail',7];\n";
+
+// learn.microsoft.com/kusto/query/partition-operator, "Find top values": the subquery
+// runs per State, so each state keeps its own top event type. Over the rows above:
+// WYOMING has Hail twice and High Wind once, WASHINGTON High Wind twice and Heavy Snow
+// once, and TEXAS Hail once.
+#[test]
+fn partition_native_top_per_key() {
+    let table = run(&format!(
+        "{STORMS}Storms | where State startswith 'W'\n\
+         | partition hint.strategy=native by State\n\
+         (summarize Events=count(), Injuries=sum(Injuries) by EventType, State | top 1 by Events)\n\
+         | order by State asc"
+    ));
+    assert_eq!(names(&table), ["EventType", "State", "Events", "Injuries"]);
+    assert_eq!(column_text(&table, "State"), ["WASHINGTON", "WYOMING"]);
+    assert_eq!(column_text(&table, "EventType"), ["High Wind", "Hail"]);
+    assert_eq!(column_text(&table, "Events"), ["2", "2"]);
+    assert_eq!(column_text(&table, "Injuries"), ["15", "1"]);
+}
+
+// The same reference page: without a hint the legacy strategy runs, and the subquery's
+// input is the partition, so row_number() after a sort restarts in each partition.
+#[test]
+fn partition_legacy_window_per_partition() {
+    let table = run(&format!(
+        "{STORMS}Storms\n\
+         | partition by State (sort by Injuries desc | extend Rank = row_number())\n\
+         | where Rank == 1 | order by State asc"
+    ));
+    assert_eq!(
+        column_text(&table, "State"),
+        ["TEXAS", "WASHINGTON", "WYOMING"]
+    );
+    assert_eq!(column_text(&table, "Injuries"), ["7", "13", "5"]);
+}
+
+// The reference's shuffle example counts the union of the subquery results: a
+// `top 1` per key keeps one row for each of the three states.
+#[test]
+fn partition_shuffle_union_count() {
+    let table = run(&format!(
+        "{STORMS}Storms | partition hint.strategy=shuffle by State (top 1 by Injuries) | count"
+    ));
+    assert_eq!(column_text(&table, "Count"), ["3"]);
+}
+
+// No partition means no subquery runs: the result is empty even for `count`.
+#[test]
+fn partition_empty_input_empty_result() {
+    let table = run(&format!(
+        "{STORMS}Storms | where State == 'OHIO' | partition by State (count)"
+    ));
+    assert_eq!(names(&table), ["Count"]);
+    assert_eq!(table.row_count, 0);
+}
+
+// The reference: the legacy strategy fails on more than 64 key values, the native and
+// shuffle strategies have no limit.
+#[test]
+fn partition_legacy_limit_64() {
+    let error = run_error("range x from 1 to 65 step 1 | partition by x (take 1)");
+    assert_eq!(error.kind, ErrorKind::Evaluation);
+    assert!(error.message.contains("64"), "{}", error.message);
+    let table = run("range x from 1 to 64 step 1 | partition by x (take 1) | count");
+    assert_eq!(column_text(&table, "Count"), ["64"]);
+    let table =
+        run("range x from 1 to 65 step 1 | partition hint.strategy=native by x (take 1) | count");
+    assert_eq!(column_text(&table, "Count"), ["65"]);
+}
+
+// The reference: operators that read another source, such as join and union, are not
+// compatible with the native and shuffle strategies, but the legacy strategy runs them.
+#[test]
+fn partition_join_needs_legacy() {
+    let right = "(datatable(State:string, Code:string)['TEXAS','TX'])";
+    let error = run_error(&format!(
+        "{STORMS}Storms | partition hint.strategy=native by State (join kind=inner {right} on State)"
+    ));
+    assert_eq!(error.kind, ErrorKind::Syntax);
+    let table = run(&format!(
+        "{STORMS}Storms | partition by State (join kind=inner {right} on State)"
+    ));
+    assert_eq!(column_text(&table, "Code"), ["TX"]);
+}
+
+// The source-bearing legacy form and the partition reference with `as` are not run yet.
+#[test]
+fn partition_unsupported_forms() {
+    let queries = [
+        "range x from 1 to 2 step 1 | partition hint.strategy=legacy by x { range y from 1 to 3 step 1 | where y == toscalar(x) }",
+        "range x from 1 to 2 step 1 | partition by x (as P | extend N = toscalar(P | count))",
+    ];
+    for query in queries {
+        let error = run_error(query);
+        assert_eq!(error.kind, ErrorKind::Unsupported, "{query}");
+    }
+}
+
+#[test]
+fn partition_unknown_key_column() {
+    let error = run_error(&format!("{STORMS}Storms | partition by Sate (count)"));
+    assert_eq!(error.kind, ErrorKind::UnknownName);
+    assert!(
+        error.hints.iter().any(|hint| hint.contains("State")),
+        "{:?}",
+        error.hints
+    );
 }

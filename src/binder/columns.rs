@@ -164,6 +164,7 @@ fn collect(plan: &Plan, needed: &BTreeSet<usize>, used: &mut UsedColumns) -> boo
         | PlanKind::Union(_)
         | PlanKind::Parse(_)
         | PlanKind::MvApply(_)
+        | PlanKind::Partition(_)
         | PlanKind::MakeSeries(_)
         | PlanKind::BagUnpack(_)
         | PlanKind::Pivot(_)

@@ -14,6 +14,7 @@ mod functions;
 mod ipv4_lookup;
 mod keyvalue;
 mod names;
+mod partition;
 mod pivot;
 pub mod plan;
 mod plugins;
@@ -135,6 +136,8 @@ pub struct Binder<'a> {
     serialized_input: bool,
     /// How many `mv-apply` subqueries enclose the operator being bound.
     mv_apply_depth: usize,
+    /// How many `partition` subqueries enclose the operator being bound.
+    partition_depth: usize,
     /// The number of columns of the current operator's input, which `pack_all()` packs:
     /// `extend` adds its columns after them one assignment at a time.
     input_width: usize,
@@ -152,6 +155,7 @@ impl<'a> Binder<'a> {
             next_subquery: 0,
             serialized_input: false,
             mv_apply_depth: 0,
+            partition_depth: 0,
             input_width: 0,
             query_now: None,
         }
@@ -344,6 +348,14 @@ impl<'a> Binder<'a> {
             )
             .with_hint(
                 "give bag_unpack an output schema: `evaluate bag_unpack(Col) : (Name:string)`",
+            )));
+        }
+        if self.partition_depth > 0 {
+            // The subquery runs once per partition, whose rows do not exist yet.
+            return Some(Err(Error::unsupported(
+                plan.span.clone(),
+                "`bag_unpack` without an output schema and `pivot` are not supported inside \
+                 `partition` yet, because their columns would depend on each partition",
             )));
         }
         self.tables.evaluate(plan, self.query_now)

@@ -77,6 +77,9 @@ pub enum PlanKind {
     Join(Box<JoinPlan>),
     MvExpand(Box<MvExpandPlan>),
     MvApply(Box<MvApplyPlan>),
+    /// `partition`: the subquery's results over the rows of each key value, one after
+    /// another.
+    Partition(Box<PartitionPlan>),
     MakeSeries(Box<MakeSeriesPlan>),
     /// `union`: the inputs' rows one after another, columns mapped by name.
     Union(Vec<UnionInput>),
@@ -204,6 +207,21 @@ pub struct MvApplyPlan {
     /// `mv-expand` of the one-row table, then the subquery's operators.
     pub subquery: Plan,
     pub columns: Vec<ApplyColumn>,
+}
+
+/// `partition`: for each distinct value of the key column, in order of first appearance,
+/// the subquery runs over the input rows with that value.
+#[derive(Debug, Clone)]
+pub struct PartitionPlan {
+    pub input: Plan,
+    /// The key column's position in the input.
+    pub key: usize,
+    /// The name under which the subquery's source reads the current partition's rows. It
+    /// contains a space, so no query can name it.
+    pub partition_table: String,
+    pub subquery: Plan,
+    /// The maximum number of partitions: 64 for the legacy strategy, no limit for the others.
+    pub max_partitions: Option<usize>,
 }
 
 /// `make-series`: the input is a `summarize` by the `by` keys and then the axis bin, with

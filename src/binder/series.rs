@@ -34,11 +34,13 @@ pub fn bind_make_series(
         ));
     }
     let (Some(from), Some(to)) = (&range.from, &range.to) else {
-        // NOTE: without bounds the reference takes "the first bin that has data in each
-        // series", which leaves the bin alignment open.
+        // NOTE: without bounds the reference takes "the first bin, or step, that has data
+        // in each series" and the end of the last one. It does not say whether the bins
+        // are aligned to the first value or to multiples of the step, nor whether the
+        // series of different `by` groups share one axis.
         return Err(Error::unsupported(
             span,
-            "make-series without both `from` and `to` is not supported yet; give the axis range, as in `from ago(7d) to now() step 1h`",
+            "make-series without both `from` and `to` is not supported yet, because the KQL reference does not define the bins then; give the axis range, as in `from ago(7d) to now() step 1h`",
         ));
     };
     let step = &range.step;

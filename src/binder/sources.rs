@@ -286,10 +286,26 @@ fn bind_externaldata(
             "ignorefirstrecord" => {
                 ignore_first_record = constant_bool(binder, value, &property.name)?;
             }
-            other => {
+            // NOTE: published queries use `ignoreLastRecord`, but the externaldata
+            // reference lists only format, ignoreFirstRecord and ingestionMapping, so which
+            // record it drops (the last line, the last record of each file, or only an
+            // invalid one) is not documented.
+            "ignorelastrecord" => {
                 return Err(Error::unsupported(
                     property.span.clone(),
-                    format!("externaldata property `{other}` is not supported yet; supported: format, ignoreFirstRecord"),
+                    format!(
+                        "externaldata property `{}` is not supported yet: the KQL reference does not document it; supported: format, ignoreFirstRecord",
+                        property.name
+                    ),
+                ))
+            }
+            _ => {
+                return Err(Error::unsupported(
+                    property.span.clone(),
+                    format!(
+                        "externaldata property `{}` is not supported yet; supported: format, ignoreFirstRecord",
+                        property.name
+                    ),
                 ))
             }
         }

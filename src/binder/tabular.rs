@@ -239,6 +239,9 @@ fn bind_operator_kind(binder: &mut Binder<'_>, input: Plan, operator: &Operator)
             super::series::bind_make_series(binder, input, series, span)
         }
         OperatorKind::MvApply(apply) => super::apply::bind_mv_apply(binder, input, apply, span),
+        OperatorKind::Partition(partition) => {
+            super::partition::bind_partition(binder, input, partition, span)
+        }
         OperatorKind::Union(union) => super::combine::bind_union(binder, Some(input), union, span),
         OperatorKind::As(name) => {
             binder.define(&name.name, Binding::Tabular(input.clone()));

@@ -362,3 +362,33 @@ fn externaldata_columns_uris_properties() {
     assert_eq!(properties.len(), 2);
     assert_eq!(properties[1].0.name, "ignoreFirstRecord");
 }
+
+#[test]
+fn partition_strategy_key_subquery() {
+    let operators = query_operators(
+        "T | partition hint.strategy = shuffle hint.shufflekey=K by K (where V > 1 | top 3 by V)",
+    );
+    let Some(OperatorKind::Partition(partition)) = operators.first() else {
+        panic!("expected partition, got {operators:?}");
+    };
+    assert_eq!(partition.strategy, crate::ast::PartitionStrategy::Shuffle);
+    assert_eq!(partition.key.name, "K");
+    assert_eq!(partition.subquery.len(), 2);
+}
+
+#[test]
+fn partition_defaults_to_legacy() {
+    let operators = query_operators("T | partition by K (count)");
+    let Some(OperatorKind::Partition(partition)) = operators.first() else {
+        panic!("expected partition, got {operators:?}");
+    };
+    assert_eq!(partition.strategy, crate::ast::PartitionStrategy::Legacy);
+}
+
+#[test]
+fn partition_braces_form_unsupported() {
+    let failure = error("T | partition by K { U | take 1 }");
+    assert_eq!(failure.kind, ErrorKind::Unsupported);
+    let failure = error("T | partition hint.strategy=fast by K (count)");
+    assert_eq!(failure.kind, ErrorKind::Syntax);
+}

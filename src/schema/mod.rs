@@ -422,7 +422,7 @@ mod tests {
     #[test]
     fn builtin_catalog_has_all_tables() {
         let names: Vec<&str> = builtin_names().collect();
-        assert_eq!(names.len(), 91);
+        assert_eq!(names.len(), 93);
         let mut sorted = names.clone();
         sorted.sort_unstable();
         assert_eq!(names, sorted);
@@ -520,6 +520,43 @@ mod tests {
             let bound = crate::engine::check(&query, &BuiltinSchemas::new());
             assert!(bound.is_ok(), "{name}: {:?}", bound.err());
         }
+    }
+
+    // Columns and types from
+    // https://learn.microsoft.com/defender-xdr/advanced-hunting-behaviorentities-table and
+    // https://learn.microsoft.com/azure/azure-monitor/reference/tables/copilotactivity.
+    #[test]
+    fn behavior_entities_and_copilot_activity_match_docs() {
+        let Some(entities) = builtin("BehaviorEntities") else {
+            panic!("BehaviorEntities is missing");
+        };
+        assert_eq!(entities.columns.len(), 37);
+        assert!(entities
+            .columns
+            .iter()
+            .all(|column| column.availability == Availability::Xdr));
+        let entity_type = |name: &str| entities.column(name).map(|c| c.ty);
+        assert_eq!(entity_type("Timestamp"), Some(Type::DateTime));
+        assert_eq!(entity_type("FileSize"), Some(Type::Long));
+        assert_eq!(entity_type("ApplicationId"), Some(Type::Int));
+        assert_eq!(entity_type("AdditionalFields"), Some(Type::String));
+        assert_eq!(entity_type("TimeGenerated"), None);
+
+        let Some(copilot) = builtin("CopilotActivity") else {
+            panic!("CopilotActivity is missing");
+        };
+        let copilot_type = |name: &str| copilot.column(name).map(|c| c.ty);
+        assert_eq!(copilot_type("LLMEventData"), Some(Type::Dynamic));
+        assert_eq!(copilot_type("TimeGenerated"), Some(Type::DateTime));
+        assert_eq!(copilot_type("SrcIpAddr"), Some(Type::String));
+        assert_eq!(copilot_type("Timestamp"), None);
+        for standard in ["TenantId", "Type", "_BilledSize", "_IsBillable"] {
+            assert!(copilot.column(standard).is_some(), "{standard} is missing");
+        }
+        assert!(copilot
+            .columns
+            .iter()
+            .all(|column| column.availability == Availability::Sentinel));
     }
 
     // Columns from https://learn.microsoft.com/defender-xdr/advanced-hunting-identityinfo-table

@@ -17,6 +17,7 @@ mod hashing;
 pub(crate) mod ip;
 mod logic;
 mod math;
+mod paths;
 pub(crate) mod pattern;
 mod sequence;
 mod sizes;
@@ -136,7 +137,7 @@ impl std::fmt::Debug for Function {
 pub const MAX_VARIADIC_ARGS: usize = 64;
 
 /// Every family's functions.
-const FAMILIES: [&[Function]; 17] = [
+const FAMILIES: [&[Function]; 18] = [
     arrays::FUNCTIONS,
     bitwise::FUNCTIONS,
     command_line::FUNCTIONS,
@@ -147,6 +148,7 @@ const FAMILIES: [&[Function]; 17] = [
     ip::FUNCTIONS,
     logic::FUNCTIONS,
     math::FUNCTIONS,
+    paths::FUNCTIONS,
     sequence::FUNCTIONS,
     sizes::FUNCTIONS,
     string_search::FUNCTIONS,
@@ -187,7 +189,6 @@ pub const KNOWN_UNSUPPORTED: &[&str] = &[
     "current_cluster_endpoint",
     "estimate_data_size",
     "parse_url",
-    "parse_path",
     "parse_user_agent",
     "array_strcat",
     "row_cumsum",

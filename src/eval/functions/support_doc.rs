@@ -39,6 +39,11 @@ pub fn render() -> String {
     ));
     out.push_str(&code_list(&unsupported_operators));
     out.push_str("\n\n");
+    out.push_str(
+        "`partition` runs a subquery of operators in parentheses with each strategy. The \
+         legacy form whose subquery has its own source, `by Column { … }`, and `as` or \
+         `evaluate` inside the subquery are rejected as not supported yet.\n\n",
+    );
 
     out.push_str(
         "Query sources, which start a query instead of following `|`: `datatable`, `print`, \

@@ -14,6 +14,7 @@ mod mv_apply;
 mod mv_expand;
 mod parse;
 mod parse_kv;
+mod partition;
 mod pivot;
 mod print;
 mod project;
@@ -30,6 +31,23 @@ use super::{EvalContext, TableSource};
 use crate::binder::plan::{Plan, PlanKind};
 use crate::error::{Error, ErrorKind, Result};
 use crate::table::Table;
+
+/// The caller's tables, plus one more table under a name that no query can write: the
+/// current row of `mv-apply`, or the current partition of `partition`.
+struct WithTable<'a> {
+    tables: &'a dyn TableSource,
+    name: &'a str,
+    table: Arc<Table>,
+}
+
+impl TableSource for WithTable<'_> {
+    fn table(&self, name: &str) -> Option<Arc<Table>> {
+        if name == self.name {
+            return Some(Arc::clone(&self.table));
+        }
+        self.tables.table(name)
+    }
+}
 
 /// How many rows a long operator processes between two checks for cancellation.
 const CANCEL_CHECK_ROWS: usize = 4096;
@@ -107,6 +125,10 @@ fn run_operator(plan: &Plan, tables: &dyn TableSource, context: &EvalContext) ->
         PlanKind::MvApply(apply) => {
             let input = run(&apply.input, tables, context)?;
             mv_apply::run_apply(&input, apply, &plan.schema, tables, context)
+        }
+        PlanKind::Partition(partition) => {
+            let input = run(&partition.input, tables, context)?;
+            partition::run_partition(&input, partition, &plan.schema, &plan.span, tables, context)
         }
         PlanKind::Union(inputs) => union::run(inputs, &plan.schema, tables, context),
         PlanKind::Parse(parse) => {

@@ -4,28 +4,12 @@
 
 use std::sync::Arc;
 
-use super::run;
+use super::{run, WithTable};
 use crate::binder::plan::{ApplyColumn, MvApplyPlan};
 use crate::error::Result;
 use crate::eval::{EvalContext, TableSource};
 use crate::table::{Schema, Table};
 use crate::value::Value;
-
-/// The caller's tables, plus the current input row under the plan's `row_table` name.
-struct WithRow<'a> {
-    tables: &'a dyn TableSource,
-    name: &'a str,
-    row: Arc<Table>,
-}
-
-impl TableSource for WithRow<'_> {
-    fn table(&self, name: &str) -> Option<Arc<Table>> {
-        if name == self.name {
-            return Some(Arc::clone(&self.row));
-        }
-        self.tables.table(name)
-    }
-}
 
 pub fn run_apply(
     input: &Table,
@@ -37,10 +21,10 @@ pub fn run_apply(
     let mut columns: Vec<Vec<Value>> = vec![Vec::new(); plan.columns.len()];
     let mut row_count = 0;
     for row in 0..input.row_count {
-        let source = WithRow {
+        let source = WithTable {
             tables,
             name: &plan.row_table,
-            row: Arc::new(input.take_rows(&[row])),
+            table: Arc::new(input.take_rows(&[row])),
         };
         let result = run(&plan.subquery, &source, context)?;
         for result_row in 0..result.row_count {

@@ -5,7 +5,7 @@ use nom::InputTake;
 
 use super::parameters::{invalid_value, parameters};
 use super::{join_keys, lookup_right};
-use crate::ast::{Ident, JoinKind, MvApply, MvExpand, MvExpandItem, OperatorKind};
+use crate::ast::{Ident, JoinKind, MvApply, MvExpand, MvExpandItem, Operator, OperatorKind};
 use crate::lexer::{name, symbol, trivia, Input, PResult, SyntaxError};
 use crate::parser::expr::expression;
 use crate::parser::operators::operator;
@@ -111,22 +111,26 @@ pub fn mv_apply(input: Input<'_>) -> PResult<'_, OperatorKind> {
         )));
     }
     let (rest, _) = keyword("on")(rest)?;
-    let (mut rest, _) = symbol("(")(rest)?;
+    let (rest, _) = symbol("(")(rest)?;
     let _depth = DepthGuard::enter(rest)?;
-    let mut subquery = Vec::new();
-    loop {
-        let (after, parsed) = operator(rest)?;
-        subquery.push(parsed);
-        match symbol("|")(after) {
-            Ok((after_pipe, _)) => rest = after_pipe,
-            Err(_) => {
-                rest = after;
-                break;
-            }
-        }
-    }
+    let (rest, subquery) = piped_operators(rest)?;
     let (rest, _) = symbol(")")(rest)?;
     Ok((rest, OperatorKind::MvApply(MvApply { expand, subquery })))
+}
+
+/// Parses one or more operators separated by `|`: the subquery of `mv-apply` and
+/// `partition`.
+pub(super) fn piped_operators(input: Input<'_>) -> PResult<'_, Vec<Operator>> {
+    let mut rest = input;
+    let mut operators = Vec::new();
+    loop {
+        let (after, parsed) = operator(rest)?;
+        operators.push(parsed);
+        match symbol("|")(after) {
+            Ok((after_pipe, _)) => rest = after_pipe,
+            Err(_) => return Ok((after, operators)),
+        }
+    }
 }
 
 fn mv_expand_item(input: Input<'_>) -> PResult<'_, MvExpandItem> {
