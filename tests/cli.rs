@@ -291,6 +291,24 @@ fn check_names_cross_service_scopes() {
     }
 }
 
+// Two `mv-apply` subqueries that each project `Attribute`: the second replaces the
+// first's column, whose place the reference does not give, so `check` accepts the query
+// only with the `project` after it (learn.microsoft.com/kusto/query/mv-apply-operator).
+#[test]
+fn check_mv_apply_needs_fixing_project() {
+    let applies = "AuditLogs\n\
+        | mv-apply Group = TargetResources[0].modifiedProperties on (project Attribute = Group.displayName, Added = tostring(Group.newValue))\n\
+        | mv-apply Group = TargetResources[0].modifiedProperties on (project Attribute = Group.displayName, Removed = tostring(Group.oldValue))\n";
+    check_query(
+        &format!("{applies}| project TimeGenerated, OperationName, Added, Removed\n"),
+        &[],
+    )
+    .success();
+    check_query(applies, &[])
+        .code(1)
+        .stderr(predicate::str::contains("reorders the input columns"));
+}
+
 #[test]
 fn check_rejects_unknown_product() {
     check_query(XDR_ONLY_QUERY, &["--product", "defender"])

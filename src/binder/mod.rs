@@ -135,6 +135,9 @@ pub struct Binder<'a> {
     serialized_input: bool,
     /// How many `mv-apply` subqueries enclose the operator being bound.
     mv_apply_depth: usize,
+    /// Set by the `mv-apply` just bound when its output is open to more than one
+    /// reading. The pipeline it is in takes it and checks the operators after it.
+    unsettled_apply: Option<apply::UnsettledApply>,
     /// The number of columns of the current operator's input, which `pack_all()` packs:
     /// `extend` adds its columns after them one assignment at a time.
     input_width: usize,
@@ -152,6 +155,7 @@ impl<'a> Binder<'a> {
             next_subquery: 0,
             serialized_input: false,
             mv_apply_depth: 0,
+            unsettled_apply: None,
             input_width: 0,
             query_now: None,
         }
