@@ -309,6 +309,22 @@ fn check_mv_apply_needs_fixing_project() {
         .stderr(predicate::str::contains("reorders the input columns"));
 }
 
+// `kql check` binds `scan` like `kql run`: steps read the state as `Step.Column`
+// (learn.microsoft.com/kusto/query/scan-operator).
+#[test]
+fn check_scan_steps() {
+    let steps = "DeviceNetworkEvents\n\
+        | sort by Timestamp asc\n\
+        | scan with_match_id=Id declare (Delta:timespan) with (\n\
+            step Connect: ActionType == 'ConnectionSuccess';\n\
+            step Pipe: ActionType == 'NamedPipeEvent' and DeviceId == Connect.DeviceId => Delta = Timestamp - Connect.Timestamp;\n\
+        )\n";
+    check_query(steps, &[]).success();
+    check_query(&steps.replace("sort by Timestamp asc", "where true"), &[])
+        .code(1)
+        .stderr(predicate::str::contains("sort or serialize"));
+}
+
 #[test]
 fn check_rejects_unknown_product() {
     check_query(XDR_ONLY_QUERY, &["--product", "defender"])

@@ -20,6 +20,7 @@ mod plugins;
 pub use plugins::{KNOWN_UNSUPPORTED_PLUGINS, SUPPORTED_PLUGINS};
 mod reshape;
 mod result_names;
+mod scan_operator;
 mod search;
 mod series;
 mod sources;

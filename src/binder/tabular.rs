@@ -263,6 +263,7 @@ fn bind_operator_kind(binder: &mut Binder<'_>, input: Plan, operator: &Operator)
             super::series::bind_make_series(binder, input, series, span)
         }
         OperatorKind::MvApply(apply) => super::apply::bind_mv_apply(binder, input, apply, span),
+        OperatorKind::Scan(scan) => super::scan_operator::bind_scan(binder, input, scan, span),
         OperatorKind::Union(union) => super::combine::bind_union(binder, Some(input), union, span),
         OperatorKind::As(name) => {
             binder.define(&name.name, Binding::Tabular(input.clone()));

@@ -15,6 +15,7 @@ mod parameters;
 mod parse;
 mod parse_kv;
 mod projection;
+mod scan;
 mod search;
 mod series;
 mod union;
@@ -23,7 +24,7 @@ pub use search::search_source;
 pub use union::union_source;
 
 /// The operators this parser implements.
-pub const SUPPORTED_OPERATORS: [&str; 35] = [
+pub const SUPPORTED_OPERATORS: [&str; 36] = [
     "where",
     "filter",
     "extend",
@@ -59,14 +60,14 @@ pub const SUPPORTED_OPERATORS: [&str; 35] = [
     "range",
     "search",
     "invoke",
+    "scan",
 ];
 
 /// KQL operators that exist but that this engine does not run yet. Naming them gives a
 /// "not supported yet" error instead of a syntax error.
-pub const KNOWN_UNSUPPORTED_OPERATORS: [&str; 14] = [
+pub const KNOWN_UNSUPPORTED_OPERATORS: [&str; 13] = [
     "sample",
     "sample-distinct",
-    "scan",
     "top-nested",
     "top-hitters",
     "partition",
@@ -128,6 +129,7 @@ pub fn operator(input: Input<'_>) -> PResult<'_, Operator> {
         "evaluate" => projection::evaluate(rest).map_err(cut)?,
         "parse-kv" => parse_kv::parse_kv(rest).map_err(cut)?,
         "search" => search::search_operator(rest).map_err(cut)?,
+        "scan" => scan::scan(rest).map_err(cut)?,
         "range" => {
             return Err(NomErr::Failure(SyntaxError::message(
                 start,

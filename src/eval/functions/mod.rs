@@ -15,7 +15,7 @@ mod datetime_format;
 pub(crate) mod dynamic;
 mod hashing;
 pub(crate) mod ip;
-mod logic;
+pub(crate) mod logic;
 mod math;
 pub(crate) mod pattern;
 mod sequence;
