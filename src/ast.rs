@@ -336,6 +336,8 @@ pub enum OperatorKind {
     Search(Search),
     /// `partition [hint.strategy=legacy|native|shuffle] [hint.…=…] by Column (subquery)`
     Partition(Partition),
+    /// `scan [with_match_id = Name] [declare (Name:type [= default], …)] with (step …; …)`
+    Scan(Box<Scan>),
 }
 
 /// The execution strategy that `partition`'s `hint.strategy` names. It never changes the
@@ -356,6 +358,42 @@ pub struct Partition {
     pub strategy: PartitionStrategy,
     pub key: Ident,
     pub subquery: Vec<Operator>,
+}
+
+/// The arguments of `scan`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Scan {
+    /// `with_match_id = Name`: a `long` column with the number of each row's match.
+    pub match_id: Option<Ident>,
+    /// The `declare` columns that the steps assign, with their defaults.
+    pub declarations: Vec<ScanDeclaration>,
+    pub steps: Vec<ScanStep>,
+}
+
+/// `Name:type [= default]` in the `declare` clause of `scan`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScanDeclaration {
+    pub name: Ident,
+    pub ty: Type,
+    pub default: Option<Expr>,
+}
+
+/// `step Name [output = all|last|none] : condition [=> Column = expr, …] ;`
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScanStep {
+    pub name: Ident,
+    pub output: ScanOutput,
+    pub condition: Expr,
+    pub assignments: Vec<(Ident, Expr)>,
+    pub span: Span,
+}
+
+/// The matches of a step that `scan` outputs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ScanOutput {
+    All,
+    Last,
+    None,
 }
 
 /// The arguments of `search`.

@@ -89,7 +89,8 @@ fn row_local_table(plan: &Plan) -> Option<&str> {
         | PlanKind::ParseKv(_)
         | PlanKind::Range(_)
         | PlanKind::Search(_)
-        | PlanKind::Ipv4Lookup(_) => None,
+        | PlanKind::Ipv4Lookup(_)
+        | PlanKind::ScanOperator(_) => None,
     }
 }
 
@@ -122,7 +123,8 @@ fn scans(plan: &Plan, table: &str) -> bool {
         | PlanKind::ParseKv(_)
         | PlanKind::Range(_)
         | PlanKind::Search(_)
-        | PlanKind::Ipv4Lookup(_) => true,
+        | PlanKind::Ipv4Lookup(_)
+        | PlanKind::ScanOperator(_) => true,
     }
 }
 

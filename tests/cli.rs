@@ -343,6 +343,40 @@ fn check_names_cross_service_scopes() {
     }
 }
 
+// Two `mv-apply` subqueries that each project `Attribute`: the second replaces the
+// first's column, whose place the reference does not give, so `check` accepts the query
+// only with the `project` after it (learn.microsoft.com/kusto/query/mv-apply-operator).
+#[test]
+fn check_mv_apply_needs_fixing_project() {
+    let applies = "AuditLogs\n\
+        | mv-apply Group = TargetResources[0].modifiedProperties on (project Attribute = Group.displayName, Added = tostring(Group.newValue))\n\
+        | mv-apply Group = TargetResources[0].modifiedProperties on (project Attribute = Group.displayName, Removed = tostring(Group.oldValue))\n";
+    check_query(
+        &format!("{applies}| project TimeGenerated, OperationName, Added, Removed\n"),
+        &[],
+    )
+    .success();
+    check_query(applies, &[])
+        .code(1)
+        .stderr(predicate::str::contains("reorders the input columns"));
+}
+
+// `kql check` binds `scan` like `kql run`: steps read the state as `Step.Column`
+// (learn.microsoft.com/kusto/query/scan-operator).
+#[test]
+fn check_scan_steps() {
+    let steps = "DeviceNetworkEvents\n\
+        | sort by Timestamp asc\n\
+        | scan with_match_id=Id declare (Delta:timespan) with (\n\
+            step Connect: ActionType == 'ConnectionSuccess';\n\
+            step Pipe: ActionType == 'NamedPipeEvent' and DeviceId == Connect.DeviceId => Delta = Timestamp - Connect.Timestamp;\n\
+        )\n";
+    check_query(steps, &[]).success();
+    check_query(&steps.replace("sort by Timestamp asc", "where true"), &[])
+        .code(1)
+        .stderr(predicate::str::contains("sort or serialize"));
+}
+
 #[test]
 fn check_rejects_unknown_product() {
     check_query(XDR_ONLY_QUERY, &["--product", "defender"])

@@ -133,6 +133,43 @@ fn unknown_constant_zone_is_bind_error() {
     assert_eq!(error.kind, ErrorKind::TypeMismatch);
 }
 
+// learn.microsoft.com/kusto/query/parse-url-query-function, second example: a function
+// that reads one parameter from the `Query Parameters` bag.
+#[test]
+fn parse_urlquery_reads_parameters() {
+    let table = run(
+        "let getQueryParamValue = (querystring: string, param: string) {\n\
+             let params = parse_urlquery(querystring);\n\
+             tostring(params[\"Query Parameters\"].[param])\n\
+         };\n\
+         print UrlQuery = 'view=vs-2019&preserve-view=true'\n\
+         | extend view = getQueryParamValue(UrlQuery, 'view')\n\
+         | extend preserve = getQueryParamValue(UrlQuery, 'preserve-view')",
+    );
+    assert_eq!(column_text(&table, "view"), ["vs-2019"]);
+    assert_eq!(column_text(&table, "preserve"), ["true"]);
+}
+
+// The reference does not say how `%` escapes decode, so such a query is an error.
+#[test]
+fn parse_urlquery_escape_is_error() {
+    let error = run_error("print parse_urlquery('q=a%20b')");
+    assert!(
+        error.message.contains("not supported yet"),
+        "{}",
+        error.message
+    );
+}
+
+// learn.microsoft.com/kusto/query/parse-url-function shows `Path` without its leading
+// `/` in its only example, so parse_url() stays unsupported and the error gives the reason.
+#[test]
+fn parse_url_unsupported_with_reason() {
+    let error = run_error("print parse_url('https://example.com/a?b=c')");
+    assert_eq!(error.kind, ErrorKind::Unsupported);
+    assert!(error.hints.iter().any(|hint| hint.contains("leading `/`")));
+}
+
 // learn.microsoft.com/kusto/query/parse-path-function: the reference's example query.
 #[test]
 fn parse_path_reference_example() {

@@ -1,10 +1,15 @@
 //! Binding of `mv-apply`: the expansion and the subquery are bound as one plan over a
 //! one-row source, and the output columns are the input's columns followed by the
 //! subquery's.
+//!
+//! Two output shapes are left open by the reference: where a column that the subquery
+//! keeps or replaces ends up, and whether an expanded column that the subquery drops is
+//! kept. Such an `mv-apply` binds only when the operators after it cannot tell the
+//! readings apart (see [`UnsettledApply`]).
 
 use super::plan::{ApplyColumn, MvApplyPlan, Plan, PlanKind};
 use super::Binder;
-use crate::ast::{ExprKind, MvApply, Span};
+use crate::ast::{Assignment, Expr, ExprKind, MvApply, Operator, OperatorKind, Span};
 use crate::error::{Error, Result};
 use crate::table::{Field, Schema};
 
@@ -36,10 +41,7 @@ pub fn bind_mv_apply(
         expand.arrays_only = true;
     }
     binder.mv_apply_depth += 1;
-    let mut bound = Ok(subquery);
-    for operator in &apply.subquery {
-        bound = bound.and_then(|plan| super::tabular::bind_operator(binder, plan, operator));
-    }
+    let bound = super::tabular::bind_operators(binder, subquery, &apply.subquery);
     binder.mv_apply_depth -= 1;
     let subquery = bound?;
 
@@ -54,19 +56,15 @@ pub fn bind_mv_apply(
             _ => None,
         })
         .collect();
-    for name in &expanded {
-        if subquery.schema.index_of(name).is_none() {
-            // NOTE: the reference page's example with `summarize` inside shows the
-            // expanded column kept with its whole array, while Kusto's language library
-            // drops it; until a cluster settles which, this case is rejected.
-            return Err(Error::unsupported(
-                span,
-                format!(
-                    "mv-apply whose subquery drops the expanded column `{name}` is not supported yet; name the expansion, as in `mv-apply Item = {name} on (…)`"
-                ),
-            ));
-        }
-    }
+    // The reference's prose removes an expanded input column, but an earlier version of
+    // its page showed `mv-apply l … on (top 2 by l | summarize SumOfTop2 = sum(l))`
+    // keeping `l` with its whole array. The plan follows the prose, and the operators
+    // after it must not tell the two apart.
+    let dropped: Vec<String> = expanded
+        .iter()
+        .filter(|name| subquery.schema.index_of(name).is_none())
+        .map(|name| name.to_string())
+        .collect();
 
     let mut fields: Vec<Field> = Vec::new();
     let mut columns: Vec<ApplyColumn> = Vec::new();
@@ -92,7 +90,13 @@ pub fn bind_mv_apply(
             }
         }
     }
-    check_column_order(&kept_inputs, &subquery.schema, &fields, &span)?;
+    let reordered = !same_column_order(&kept_inputs, &subquery.schema, &fields);
+    if reordered || !dropped.is_empty() {
+        binder.unsettled_apply = Some(UnsettledApply {
+            span: span.clone(),
+            dropped,
+        });
+    }
 
     Ok(Plan {
         schema: Schema::new(fields),
@@ -106,32 +110,125 @@ pub fn bind_mv_apply(
     })
 }
 
-/// Rejects the case where the column order is not known: the replaced columns stay in
-/// place here, and the other reading of the language library, where a replaced column
-/// moves to its place among the subquery's columns, gives another order. Both readings
-/// agree when the subquery keeps the input columns in their input order, as `where`,
-/// `extend`, `top` and `order by` do.
-fn check_column_order(
-    kept_inputs: &[String],
-    subquery: &Schema,
-    in_place: &[Field],
-    span: &Span,
-) -> Result<()> {
+/// True when the column order is the same under both readings. Here a replaced column
+/// keeps its input position, as Kusto's language library places it. The reference only
+/// says that the source columns are added to the subquery's result, which could also
+/// put a replaced column among the subquery's columns. Both agree when the subquery keeps
+/// the input columns in their input order, as `where`, `extend`, `top` and `order by` do.
+fn same_column_order(kept_inputs: &[String], subquery: &Schema, in_place: &[Field]) -> bool {
     let mut moved: Vec<&str> = kept_inputs
         .iter()
         .filter(|name| subquery.index_of(name).is_none())
         .map(String::as_str)
         .collect();
     moved.extend(subquery.fields.iter().map(|field| field.name.as_str()));
-    let same = in_place
+    in_place
         .iter()
         .map(|field| field.name.as_str())
-        .eq(moved.iter().copied());
-    if same {
-        return Ok(());
+        .eq(moved.iter().copied())
+}
+
+/// An `mv-apply` whose output the reference leaves open: its column order, and, for each
+/// name in `dropped`, whether the expanded column that the subquery dropped is kept with
+/// the input row's whole array.
+///
+/// Every reading gives the same values in the columns they share. So the query is
+/// exact when the operators that follow in the same pipeline neither show the column
+/// order nor read a dropped column before an operator that fixes the columns: `project`,
+/// `summarize`, `distinct` or `count`. Only `where`, `extend`, `take`, `sort` and `top`
+/// may come in between.
+#[derive(Debug, Clone)]
+pub(super) struct UnsettledApply {
+    span: Span,
+    dropped: Vec<String>,
+}
+
+impl UnsettledApply {
+    /// Returns true when `operator` fixes the output columns, false when the question
+    /// stays open after it, and the "not supported" error when it could tell the readings
+    /// apart.
+    pub(super) fn settled_by(&self, operator: &Operator) -> Result<bool> {
+        let (settles, exprs): (bool, Vec<&Expr>) = match &operator.kind {
+            OperatorKind::Project(items) | OperatorKind::Distinct(items) => (true, assigned(items)),
+            OperatorKind::Summarize { aggregates, by } => (
+                true,
+                assigned(aggregates)
+                    .into_iter()
+                    .chain(assigned(by))
+                    .collect(),
+            ),
+            OperatorKind::Count => (true, Vec::new()),
+            OperatorKind::Where(predicate) => (false, vec![predicate]),
+            OperatorKind::Extend(items) => (false, assigned(items)),
+            OperatorKind::Take(count) => (false, vec![count]),
+            OperatorKind::Sort(keys) => (false, keys.iter().map(|key| &key.expr).collect()),
+            OperatorKind::Top { count, key } => (false, vec![count, &key.expr]),
+            _ => return Err(self.error()),
+        };
+        if exprs.iter().all(|expr| self.cannot_tell(expr)) {
+            Ok(settles)
+        } else {
+            Err(self.error())
+        }
     }
-    Err(Error::unsupported(
-        span.clone(),
-        "mv-apply whose subquery reorders the input columns is not supported yet; reorder them after the mv-apply",
-    ))
+
+    /// True when `expr` gives the same value under every reading: it reads no dropped
+    /// column and nothing that depends on the column order or on which columns exist.
+    fn cannot_tell(&self, expr: &Expr) -> bool {
+        let all = |exprs: &[Expr]| exprs.iter().all(|expr| self.cannot_tell(expr));
+        match &expr.kind {
+            ExprKind::Literal(..) | ExprKind::Dynamic(_) => true,
+            ExprKind::Name(name) => !self.dropped.contains(name),
+            ExprKind::Star => false,
+            ExprKind::Negate(inner) => self.cannot_tell(inner),
+            ExprKind::Binary { left, right, .. } => {
+                self.cannot_tell(left) && self.cannot_tell(right)
+            }
+            ExprKind::In { expr, list, .. } | ExprKind::HasAny { expr, list, .. } => {
+                self.cannot_tell(expr) && all(list)
+            }
+            ExprKind::Between {
+                expr, low, high, ..
+            } => self.cannot_tell(expr) && self.cannot_tell(low) && self.cannot_tell(high),
+            ExprKind::Call { name, args } => reads_named_columns_only(&name.name) && all(args),
+            ExprKind::Member { expr, .. } => self.cannot_tell(expr),
+            ExprKind::Index { expr, index } => self.cannot_tell(expr) && self.cannot_tell(index),
+            ExprKind::NamedArgument { value, .. } => self.cannot_tell(value),
+            // A tabular expression is a subquery over other tables: it cannot see the
+            // columns of the row.
+            ExprKind::Pipe { .. }
+            | ExprKind::DataTable { .. }
+            | ExprKind::Print(_)
+            | ExprKind::Invoke { .. }
+            | ExprKind::ExternalData { .. }
+            | ExprKind::Range { .. } => true,
+        }
+    }
+
+    /// Builds the error for a query whose result would depend on the reading.
+    pub(super) fn error(&self) -> Error {
+        let message = match self.dropped.first() {
+            Some(name) => format!(
+                "mv-apply whose subquery drops the expanded column `{name}` is not supported yet, unless a `project` or `summarize` that does not read `{name}` follows it; or name the expansion, as in `mv-apply Item = {name} on (…)`"
+            ),
+            None => "mv-apply whose subquery reorders the input columns is not supported yet, unless a `project` or `summarize` follows it; reorder them after the mv-apply".to_string(),
+        };
+        Error::unsupported(self.span.clone(), message)
+    }
+}
+
+fn assigned(items: &[Assignment]) -> Vec<&Expr> {
+    items.iter().map(|item| &item.expr).collect()
+}
+
+/// True for a built-in scalar or aggregate function that reads only the columns named
+/// in its arguments. `pack_all()`, `column_ifexists()` and `bag_pack_columns()` read
+/// columns by position or by a name in a string, and a user-defined function's body is
+/// not visible here.
+fn reads_named_columns_only(name: &str) -> bool {
+    if matches!(name, "pack_all" | "column_ifexists" | "bag_pack_columns") {
+        return false;
+    }
+    crate::eval::functions::lookup(name).is_some()
+        || crate::eval::aggregates::lookup(name).is_some()
 }

@@ -172,7 +172,8 @@ fn collect(plan: &Plan, needed: &BTreeSet<usize>, used: &mut UsedColumns) -> boo
         | PlanKind::Range(_)
         // A search term reads every column, also those a file has beyond the catalog.
         | PlanKind::Search(_)
-        | PlanKind::Ipv4Lookup(_) => false,
+        | PlanKind::Ipv4Lookup(_)
+        | PlanKind::ScanOperator(_) => false,
     }
 }
 

@@ -21,6 +21,7 @@ mod plugins;
 pub use plugins::{KNOWN_UNSUPPORTED_PLUGINS, SUPPORTED_PLUGINS};
 mod reshape;
 mod result_names;
+mod scan_operator;
 mod search;
 mod series;
 mod sources;
@@ -138,6 +139,9 @@ pub struct Binder<'a> {
     mv_apply_depth: usize,
     /// How many `partition` subqueries enclose the operator being bound.
     partition_depth: usize,
+    /// Set by the `mv-apply` just bound when its output is open to more than one
+    /// reading. The pipeline it is in takes it and checks the operators after it.
+    unsettled_apply: Option<apply::UnsettledApply>,
     /// The number of columns of the current operator's input, which `pack_all()` packs:
     /// `extend` adds its columns after them one assignment at a time.
     input_width: usize,
@@ -156,6 +160,7 @@ impl<'a> Binder<'a> {
             serialized_input: false,
             mv_apply_depth: 0,
             partition_depth: 0,
+            unsettled_apply: None,
             input_width: 0,
             query_now: None,
         }

@@ -102,11 +102,40 @@ pub enum PlanKind {
     /// `evaluate ipv4_lookup(…)`: each row extended with the lookup row whose IPv4
     /// range contains its address.
     Ipv4Lookup(Box<Ipv4LookupPlan>),
+    /// The `scan` operator: one output row for each match of an input row to a step.
+    ScanOperator(Box<ScanOperatorPlan>),
     /// `render`: the rows pass through; `chart` is the requested visualization.
     Render {
         input: Box<Plan>,
         chart: String,
     },
+}
+
+/// The `scan` operator. Each step's expressions are bound against one scope row: the
+/// current input row, then for every step the input columns and the declared columns of
+/// the row that the step matched last in the sequence being read.
+#[derive(Debug, Clone)]
+pub struct ScanOperatorPlan {
+    pub input: Plan,
+    /// The declared columns' types and default values, which the state holds for a step
+    /// that has not matched yet and an output row holds for a column its step does not
+    /// assign.
+    pub declared: Vec<(Type, Value)>,
+    pub steps: Vec<ScanStepPlan>,
+    /// True with `with_match_id`: the output ends with the match number.
+    pub match_id: bool,
+    /// The schema of the scope row that the steps' expressions are bound against.
+    pub scope: Schema,
+}
+
+/// One step of the `scan` operator.
+#[derive(Debug, Clone)]
+pub struct ScanStepPlan {
+    /// False for `output=none`.
+    pub output: bool,
+    pub condition: BoundExpr,
+    /// The index of each assigned declared column, with its value.
+    pub assignments: Vec<(usize, BoundExpr)>,
 }
 
 /// `search`: the input is a table read by name or a `union` of tables with a `$table`

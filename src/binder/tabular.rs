@@ -15,7 +15,7 @@ pub(super) fn bind(binder: &mut Binder<'_>, expr: &Expr) -> Result<Plan> {
     match &expr.kind {
         ExprKind::Pipe { source, operators } => {
             let mut remaining = operators.as_slice();
-            let mut plan = match operators.first() {
+            let plan = match operators.first() {
                 Some(Operator {
                     kind: OperatorKind::Union(union),
                     span,
@@ -32,10 +32,7 @@ pub(super) fn bind(binder: &mut Binder<'_>, expr: &Expr) -> Result<Plan> {
                 }
                 _ => bind(binder, source)?,
             };
-            for operator in remaining {
-                plan = bind_operator(binder, plan, operator)?;
-            }
-            Ok(plan)
+            bind_operators(binder, plan, remaining)
         }
         ExprKind::DataTable { columns, values } => bind_datatable(binder, columns, values, expr),
         ExprKind::Print(assignments) => bind_print(binder, assignments, expr),
@@ -129,6 +126,33 @@ fn bind_print(binder: &mut Binder<'_>, assignments: &[Assignment], expr: &Expr) 
         schema: Schema::new(fields),
         span: expr.span.clone(),
     })
+}
+
+/// Binds a pipeline's operators in turn. An `mv-apply` whose output shape the reference
+/// leaves open must be followed by operators that cannot tell its readings apart, up to
+/// one that fixes the columns, within this pipeline.
+pub(super) fn bind_operators(
+    binder: &mut Binder<'_>,
+    mut plan: Plan,
+    operators: &[Operator],
+) -> Result<Plan> {
+    let mut unsettled: Option<super::apply::UnsettledApply> = None;
+    for operator in operators {
+        if let Some(open) = &unsettled {
+            if open.settled_by(operator)? {
+                unsettled = None;
+            }
+        }
+        binder.unsettled_apply = None;
+        plan = bind_operator(binder, plan, operator)?;
+        if let Some(open) = binder.unsettled_apply.take() {
+            unsettled = Some(open);
+        }
+    }
+    match unsettled {
+        Some(open) => Err(open.error()),
+        None => Ok(plan),
+    }
 }
 
 pub(super) fn bind_operator(
@@ -242,6 +266,7 @@ fn bind_operator_kind(binder: &mut Binder<'_>, input: Plan, operator: &Operator)
         OperatorKind::Partition(partition) => {
             super::partition::bind_partition(binder, input, partition, span)
         }
+        OperatorKind::Scan(scan) => super::scan_operator::bind_scan(binder, input, scan, span),
         OperatorKind::Union(union) => super::combine::bind_union(binder, Some(input), union, span),
         OperatorKind::As(name) => {
             binder.define(&name.name, Binding::Tabular(input.clone()));

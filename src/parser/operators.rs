@@ -16,6 +16,7 @@ mod parse;
 mod parse_kv;
 mod partition;
 mod projection;
+mod scan;
 mod search;
 mod series;
 mod union;
@@ -24,7 +25,7 @@ pub use search::search_source;
 pub use union::union_source;
 
 /// The operators this parser implements.
-pub const SUPPORTED_OPERATORS: [&str; 36] = [
+pub const SUPPORTED_OPERATORS: [&str; 37] = [
     "where",
     "filter",
     "extend",
@@ -61,14 +62,14 @@ pub const SUPPORTED_OPERATORS: [&str; 36] = [
     "search",
     "invoke",
     "partition",
+    "scan",
 ];
 
 /// KQL operators that exist but that this engine does not run yet. Naming them gives a
 /// "not supported yet" error instead of a syntax error.
-pub const KNOWN_UNSUPPORTED_OPERATORS: [&str; 13] = [
+pub const KNOWN_UNSUPPORTED_OPERATORS: [&str; 12] = [
     "sample",
     "sample-distinct",
-    "scan",
     "top-nested",
     "top-hitters",
     "fork",
@@ -130,6 +131,7 @@ pub fn operator(input: Input<'_>) -> PResult<'_, Operator> {
         "parse-kv" => parse_kv::parse_kv(rest).map_err(cut)?,
         "search" => search::search_operator(rest).map_err(cut)?,
         "partition" => partition::partition(rest).map_err(cut)?,
+        "scan" => scan::scan(rest).map_err(cut)?,
         "range" => {
             return Err(NomErr::Failure(SyntaxError::message(
                 start,

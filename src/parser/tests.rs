@@ -392,3 +392,47 @@ fn partition_braces_form_unsupported() {
     let failure = error("T | partition hint.strategy=fast by K (count)");
     assert_eq!(failure.kind, ErrorKind::Syntax);
 }
+
+// learn.microsoft.com/kusto/query/scan-operator, "Syntax".
+#[test]
+fn scan_steps_and_declarations() {
+    let operators = query_operators(
+        "T | scan with_match_id=Id declare (c:long=0, d:string) with (\n\
+           step s1: true => c = s1.c + 1, d = 'x';\n\
+           step s2 output=none: c > 1;\n\
+         )",
+    );
+    let [OperatorKind::Scan(scan)] = operators.as_slice() else {
+        panic!("expected one scan, got {operators:?}");
+    };
+    assert_eq!(
+        scan.match_id.as_ref().map(|id| id.name.as_str()),
+        Some("Id")
+    );
+    let declared: Vec<(&str, Type, bool)> = scan
+        .declarations
+        .iter()
+        .map(|d| (d.name.name.as_str(), d.ty, d.default.is_some()))
+        .collect();
+    assert_eq!(
+        declared,
+        [("c", Type::Long, true), ("d", Type::String, false)]
+    );
+    assert_eq!(scan.steps.len(), 2);
+    assert_eq!(scan.steps[0].name.name, "s1");
+    assert_eq!(scan.steps[0].output, crate::ast::ScanOutput::All);
+    assert_eq!(scan.steps[0].assignments.len(), 2);
+    assert_eq!(scan.steps[1].output, crate::ast::ScanOutput::None);
+    assert!(scan.steps[1].assignments.is_empty());
+}
+
+#[test]
+fn scan_invalid_output_value() {
+    let error = error("T | scan with (step s1 output=first: true;)");
+    assert_eq!(error.kind, ErrorKind::Syntax);
+    assert!(
+        error.message.contains("all, last or none"),
+        "{}",
+        error.message
+    );
+}

@@ -71,6 +71,9 @@ pub(crate) fn common_type(a: Type, b: Type) -> Option<Type> {
     }
 }
 
+// NOTE: branches of different types, such as `dynamic` and `string`, stay rejected.
+// The current iff() page (learn.microsoft.com/kusto/query/iff-function) gives no result
+// type for them, its 2020 version required the same type, and the case() page still does.
 fn iff_type(args: &[Type]) -> Result<Type, String> {
     super::expect_types(
         &args[..1],
@@ -79,11 +82,14 @@ fn iff_type(args: &[Type]) -> Result<Type, String> {
     )?;
     common_type(args[1], args[2]).ok_or_else(|| {
         format!(
-            "the two branches of iff() must have the same type, not {} and {}",
+            "the two branches of iff() must have the same type, not {} and {}; {CONVERT_HINT}",
             args[1], args[2]
         )
     })
 }
+
+/// The fix that the type errors of `iff()` and `case()` suggest.
+const CONVERT_HINT: &str = "convert one of them, for example with tostring() or todynamic()";
 
 /// `iff(condition, then, else)`: a null condition takes the else branch
 /// (learn.microsoft.com/kusto/query/iff-function).
@@ -112,7 +118,9 @@ fn case_type(args: &[Type]) -> Result<Type, String> {
                 "a condition of case()",
             )?;
             result = common_type(result, *value).ok_or_else(|| {
-                format!("all values of case() must have the same type, not {result} and {value}")
+                format!(
+                    "all values of case() must have the same type, not {result} and {value}; {CONVERT_HINT}"
+                )
             })?;
         }
     }
@@ -321,6 +329,20 @@ mod tests {
         assert_eq!(
             case_type(&[Type::Bool, Type::Int, Type::Long]),
             Ok(Type::Long)
+        );
+    }
+
+    // learn.microsoft.com/kusto/query/case-function: "All then arguments and the else
+    // argument must be of the same type." The iff() page gives no rule for mixed types.
+    #[test]
+    fn mixed_branch_types_rejected() {
+        let iff_error = iff_type(&[Type::Bool, Type::Dynamic, Type::String]);
+        assert!(iff_error.is_err_and(|message| message.contains("tostring()")));
+        assert!(iff_type(&[Type::Bool, Type::String, Type::Dynamic]).is_err());
+        assert!(case_type(&[Type::Bool, Type::String, Type::Dynamic]).is_err());
+        assert_eq!(
+            iff_type(&[Type::Bool, Type::Dynamic, Type::Dynamic]),
+            Ok(Type::Dynamic)
         );
     }
 

@@ -15,7 +15,7 @@ mod datetime_format;
 pub(crate) mod dynamic;
 mod hashing;
 pub(crate) mod ip;
-mod logic;
+pub(crate) mod logic;
 mod math;
 mod paths;
 pub(crate) mod pattern;
@@ -26,6 +26,7 @@ mod strings;
 pub mod support_doc;
 mod timezone;
 mod unicode;
+mod url;
 mod xml;
 
 use std::collections::HashMap;
@@ -137,7 +138,7 @@ impl std::fmt::Debug for Function {
 pub const MAX_VARIADIC_ARGS: usize = 64;
 
 /// Every family's functions.
-const FAMILIES: [&[Function]; 18] = [
+const FAMILIES: [&[Function]; 19] = [
     arrays::FUNCTIONS,
     bitwise::FUNCTIONS,
     command_line::FUNCTIONS,
@@ -155,6 +156,7 @@ const FAMILIES: [&[Function]; 18] = [
     strings::FUNCTIONS,
     timezone::FUNCTIONS,
     unicode::FUNCTIONS,
+    url::FUNCTIONS,
     xml::FUNCTIONS,
 ];
 
@@ -266,8 +268,18 @@ pub const KNOWN_UNSUPPORTED: &[&str] = &[
     "AssignedIPAddresses",
     "_GetWatchlist",
     "regex_quote",
-    "parse_urlquery",
 ];
+
+/// Returns why a function of [`KNOWN_UNSUPPORTED`] is left out, when the reason is that
+/// the reference does not give its results. The error shows it as a hint.
+pub fn unsupported_reason(name: &str) -> Option<&'static str> {
+    match name {
+        "parse_url" => Some(
+            "the reference's only example (learn.microsoft.com/kusto/query/parse-url-function) shows `Path` without its leading `/`, and it does not say what a relative or invalid URL gives; extract the part you need with `parse` or `extract()`",
+        ),
+        _ => None,
+    }
+}
 
 /// Argument types a text parameter accepts: Kusto converts a dynamic string implicitly.
 pub(crate) const TEXT: &[Type] = &[Type::String, Type::Dynamic];

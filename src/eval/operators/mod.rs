@@ -19,6 +19,7 @@ mod pivot;
 mod print;
 mod project;
 mod range;
+mod scan_operator;
 mod search;
 mod sort;
 mod summarize;
@@ -156,6 +157,10 @@ fn run_operator(plan: &Plan, tables: &dyn TableSource, context: &EvalContext) ->
             let input = run(&lookup.input, tables, context)?;
             let lookup_table = run(&lookup.lookup, tables, context)?;
             ipv4_lookup::run(&input, &lookup_table, lookup, &plan.schema, &plan.span)
+        }
+        PlanKind::ScanOperator(scan_plan) => {
+            let input = run(&scan_plan.input, tables, context)?;
+            scan_operator::run(&input, scan_plan, &plan.schema, context)
         }
         PlanKind::Render { input, .. } | PlanKind::Serialize { input } => {
             run(input, tables, context)
