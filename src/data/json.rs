@@ -23,6 +23,7 @@ use super::raw::{RawCell, RawTable};
 use crate::error::Error;
 
 mod row;
+mod scan;
 
 /// Reads rows from JSON input into `raw`. With `lines_only`, every non-blank line must
 /// contain exactly one row object.
@@ -582,6 +583,9 @@ fn read_line(
     // Without the line break, a cut-off record reads as "EOF while parsing …".
     let text = text.trim_end_matches(['\n', '\r']);
     raw.start_row(input.source, line);
+    if scan::read_row(text, raw, cache) {
+        return Ok(());
+    }
     let Err(row_error) = row::read_row(text, raw, cache) else {
         return Ok(());
     };

@@ -22,6 +22,30 @@ pub(super) struct KeyCache {
     keys: Vec<(Box<str>, Option<usize>)>,
 }
 
+impl KeyCache {
+    /// Returns the column of key `name` found at `position` in a row, `None` for a column
+    /// that is not kept.
+    pub(super) fn column(
+        &mut self,
+        position: usize,
+        name: &str,
+        raw: &mut RawTable,
+    ) -> Option<usize> {
+        if let Some((cached, column)) = self.keys.get(position) {
+            if **cached == *name {
+                return *column;
+            }
+        }
+        let column = raw.kept_column_index(name);
+        let entry = (Box::from(name), column);
+        match self.keys.get_mut(position) {
+            Some(slot) => *slot = entry,
+            None => self.keys.push(entry),
+        }
+        column
+    }
+}
+
 /// Parses `text` as one row object and sets the current row's cells in `raw`. The caller
 /// has started the row. An error means the text is not a valid JSON object, and the cells
 /// set so far are left in place.
@@ -93,18 +117,7 @@ impl<'de> Visitor<'de> for KeySeed<'_> {
     }
 
     fn visit_str<E: de::Error>(self, name: &str) -> Result<Self::Value, E> {
-        if let Some((cached, column)) = self.cache.keys.get(self.position) {
-            if **cached == *name {
-                return Ok(*column);
-            }
-        }
-        let column = self.raw.kept_column_index(name);
-        let entry = (Box::from(name), column);
-        match self.cache.keys.get_mut(self.position) {
-            Some(slot) => *slot = entry,
-            None => self.cache.keys.push(entry),
-        }
-        Ok(column)
+        Ok(self.cache.column(self.position, name, self.raw))
     }
 }
 

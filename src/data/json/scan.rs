@@ -1,0 +1,448 @@
+//! A faster reader for the common shape of a JSON lines row: one object whose keys need no
+//! unescaping and whose text contains no control characters.
+//!
+//! The scanner walks the object's top level itself, finds the end of each string with
+//! `memchr` (which uses SIMD), and hands only numbers, escaped strings and nested values to
+//! serde_json, on the value's own bytes. Every line it reads is one that serde_json reads
+//! to the same cells, which the tests check on valid, invalid and mutated rows. On any
+//! other line it returns `false` without an error. The caller then reads the line again
+//! with the serde reader in `row`, which gives the result or the error message. Skipped
+//! values are checked as serde_json's `IgnoredAny` checks them, so a `\u` escape in a
+//! skipped string needs only four hex digits.
+
+use std::sync::Arc;
+
+use serde::de::IgnoredAny;
+
+use super::row::KeyCache;
+use crate::data::raw::{RawCell, RawTable};
+
+/// Reads `text` as one row object into the current row of `raw`. Returns `false`, with
+/// some of the row's cells possibly set, when the line is not in the shape this scanner
+/// handles or is not valid JSON; the caller then reads it with the serde reader, which
+/// sets every cell again.
+pub(super) fn read_row(text: &str, raw: &mut RawTable, cache: &mut KeyCache) -> bool {
+    let bytes = text.as_bytes();
+    // JSON forbids control characters inside strings but allows tabs, line breaks and
+    // carriage returns between tokens. Lines with none at all are the common case, and
+    // for them every string ends at its first unescaped quote.
+    if has_control_character(bytes) {
+        return false;
+    }
+    let mut scanner = Scanner {
+        text,
+        bytes,
+        position: 0,
+    };
+    scanner.read_object(raw, cache).is_some()
+}
+
+/// True if any byte is below 0x20. Written without an early exit so that it vectorizes.
+fn has_control_character(bytes: &[u8]) -> bool {
+    bytes.chunks(64).any(|block| {
+        block
+            .iter()
+            .fold(false, |found, &byte| found | (byte < 0x20))
+    })
+}
+
+struct Scanner<'a> {
+    text: &'a str,
+    bytes: &'a [u8],
+    position: usize,
+}
+
+impl<'a> Scanner<'a> {
+    /// Reads the row object and the spaces after it. `None` sends the line to the serde
+    /// reader.
+    fn read_object(&mut self, raw: &mut RawTable, cache: &mut KeyCache) -> Option<()> {
+        self.skip_spaces();
+        self.expect(b'{')?;
+        self.skip_spaces();
+        if self.peek()? == b'}' {
+            self.position += 1;
+            return self.at_end();
+        }
+
+        let mut key_position = 0;
+        loop {
+            let key = self.read_key()?;
+            self.skip_spaces();
+            self.expect(b':')?;
+            self.skip_spaces();
+            match cache.column(key_position, key, raw) {
+                Some(column) => {
+                    let cell = self.read_value(raw)?;
+                    raw.set_cell(column, cell);
+                }
+                None => self.skip_value()?,
+            }
+            key_position += 1;
+
+            self.skip_spaces();
+            match self.peek()? {
+                b',' => {
+                    self.position += 1;
+                    self.skip_spaces();
+                }
+                b'}' => {
+                    self.position += 1;
+                    return self.at_end();
+                }
+                _ => return None,
+            }
+        }
+    }
+
+    /// Returns `Some` if only spaces follow.
+    fn at_end(&mut self) -> Option<()> {
+        self.skip_spaces();
+        (self.position == self.bytes.len()).then_some(())
+    }
+
+    fn peek(&self) -> Option<u8> {
+        self.bytes.get(self.position).copied()
+    }
+
+    fn expect(&mut self, byte: u8) -> Option<()> {
+        if self.peek()? != byte {
+            return None;
+        }
+        self.position += 1;
+        Some(())
+    }
+
+    /// Skips spaces, the only whitespace left once control characters are ruled out.
+    fn skip_spaces(&mut self) {
+        while self.peek() == Some(b' ') {
+            self.position += 1;
+        }
+    }
+
+    /// Reads a key without escapes and returns its text.
+    fn read_key(&mut self) -> Option<&'a str> {
+        self.expect(b'"')?;
+        let start = self.position;
+        let rest = self.bytes.get(start..)?;
+        let length = memchr::memchr2(b'"', b'\\', rest)?;
+        if rest.get(length) != Some(&b'"') {
+            return None;
+        }
+        self.position = start + length + 1;
+        self.text.get(start..start + length)
+    }
+
+    /// Moves past a string that starts at the current position and returns its contents'
+    /// byte range and whether it contains escapes.
+    fn skip_string(&mut self) -> Option<(usize, usize, bool)> {
+        self.expect(b'"')?;
+        let start = self.position;
+        let mut escaped = false;
+        loop {
+            let rest = self.bytes.get(self.position..)?;
+            let offset = memchr::memchr2(b'"', b'\\', rest)?;
+            let at = self.position + offset;
+            if self.bytes.get(at) == Some(&b'"') {
+                self.position = at + 1;
+                return Some((start, at, escaped));
+            }
+            escaped = true;
+            self.position = at + 1 + self.escape_length(at + 1)?;
+        }
+    }
+
+    /// Returns the length of the escape whose letter is at `at`, the byte after a
+    /// backslash, or `None` for an invalid escape.
+    fn escape_length(&self, at: usize) -> Option<usize> {
+        match self.bytes.get(at)? {
+            b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't' => Some(1),
+            b'u' => {
+                let digits = self.bytes.get(at + 1..at + 5)?;
+                digits.iter().all(u8::is_ascii_hexdigit).then_some(5)
+            }
+            _ => None,
+        }
+    }
+
+    /// Moves past a number, `true`, `false`, `null`, object or array and returns its text,
+    /// unchecked: the caller parses it with serde_json.
+    fn skip_other(&mut self) -> Option<&'a str> {
+        let start = self.position;
+        match self.peek()? {
+            b'{' | b'[' => self.skip_nested()?,
+            b'-' | b'0'..=b'9' => {
+                while matches!(
+                    self.peek(),
+                    Some(b'0'..=b'9' | b'-' | b'+' | b'.' | b'e' | b'E')
+                ) {
+                    self.position += 1;
+                }
+            }
+            b't' | b'f' | b'n' => {
+                while self.peek().is_some_and(|byte| byte.is_ascii_lowercase()) {
+                    self.position += 1;
+                }
+            }
+            _ => return None,
+        }
+        self.text.get(start..self.position)
+    }
+
+    /// Moves past an object or array to the bracket that closes it, skipping strings.
+    /// Brackets are only counted, so a mismatched pair is left for serde_json to reject.
+    fn skip_nested(&mut self) -> Option<()> {
+        let mut depth = 0usize;
+        loop {
+            match self.peek()? {
+                b'"' => {
+                    self.skip_string()?;
+                    continue;
+                }
+                b'{' | b'[' => depth += 1,
+                b'}' | b']' => {
+                    depth = depth.checked_sub(1)?;
+                    if depth == 0 {
+                        self.position += 1;
+                        return Some(());
+                    }
+                }
+                _ => {}
+            }
+            self.position += 1;
+        }
+    }
+
+    /// Reads the value at the current position as a cell, as `row::CellSeed` would.
+    fn read_value(&mut self, raw: &RawTable) -> Option<RawCell> {
+        if self.peek()? == b'"' {
+            let (start, end, escaped) = self.skip_string()?;
+            if escaped {
+                let quoted = self.text.get(start - 1..end + 1)?;
+                let text: String = serde_json::from_str(quoted).ok()?;
+                return Some(RawCell::JsonString(Arc::from(text)));
+            }
+            let text = self.text.get(start..end)?;
+            return Some(
+                raw.span_of(text)
+                    .unwrap_or_else(|| RawCell::JsonString(Arc::from(text))),
+            );
+        }
+        let value_text = self.skip_other()?;
+        let cell = match value_text.as_bytes().first()? {
+            b'{' | b'[' => {
+                let value: serde_json::Value = serde_json::from_str(value_text).ok()?;
+                RawCell::Nested(Box::new(value))
+            }
+            b'-' | b'0'..=b'9' => RawCell::Number(serde_json::from_str(value_text).ok()?),
+            _ => match value_text {
+                "true" => RawCell::Bool(true),
+                "false" => RawCell::Bool(false),
+                "null" => RawCell::Absent,
+                _ => return None,
+            },
+        };
+        Some(cell)
+    }
+
+    /// Moves past the value at the current position, checking it as serde_json's
+    /// `IgnoredAny` would.
+    fn skip_value(&mut self) -> Option<()> {
+        if self.peek()? == b'"' {
+            self.skip_string()?;
+            return Some(());
+        }
+        let value_text = self.skip_other()?;
+        match value_text {
+            "true" | "false" | "null" => Some(()),
+            _ => serde_json::from_str::<IgnoredAny>(value_text)
+                .ok()
+                .map(|_| ()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The cells of each column, columns sorted by name.
+    type Cells = Vec<Vec<RawCell>>;
+
+    /// The scanner's cells, `None` when it handed the line over, and the serde reader's
+    /// cells or error message.
+    type BothReads = (Option<Cells>, Result<Cells, String>);
+
+    fn both_readers(line: &str) -> BothReads {
+        both_readers_keeping(line, None)
+    }
+
+    /// Like [`both_readers`], reading only the columns in `keep`, or all for `None`.
+    fn both_readers_keeping(line: &str, keep: Option<&[&str]>) -> BothReads {
+        let keep = keep.map(|names| {
+            Arc::new(
+                names
+                    .iter()
+                    .map(|name| name.to_string())
+                    .collect::<std::collections::HashSet<_>>(),
+            )
+        });
+        let cells = |raw: RawTable| -> Cells {
+            let mut columns: Vec<(String, Vec<RawCell>)> = raw
+                .columns
+                .into_iter()
+                .map(|column| (column.name, column.cells))
+                .collect();
+            columns.sort_by(|a, b| a.0.cmp(&b.0));
+            columns.into_iter().map(|(_, cells)| cells).collect()
+        };
+
+        let mut scanned = RawTable::keeping(keep.clone());
+        scanned.start_row(0, 1);
+        let scanner_read = read_row(line, &mut scanned, &mut KeyCache::default());
+        scanned.finish();
+
+        let mut parsed = RawTable::keeping(keep);
+        parsed.start_row(0, 1);
+        let serde_read = super::super::row::read_row(line, &mut parsed, &mut KeyCache::default());
+        parsed.finish();
+
+        let scanned = scanner_read.then(|| cells(scanned));
+        let parsed = serde_read
+            .map(|()| cells(parsed))
+            .map_err(|error| error.to_string());
+        (scanned, parsed)
+    }
+
+    #[test]
+    fn scanner_matches_serde_on_valid_rows() {
+        let lines = [
+            r#"{"a":"x","b":1,"c":-2.5e3,"d":true,"e":null,"f":{"g":[1,"]",{"h":"}"}]}}"#,
+            r#"  { "a" : "x y" , "b" : [ ] , "c" : { } }  "#,
+            r#"{"a":"tab\tquote\"slash\\unicode\u00e9","b":"\u0041"}"#,
+            r#"{"a":"é ü 漢字","b":12345678901234567890,"c":0.1}"#,
+            r#"{}"#,
+            r#"{"a":1,"a":2}"#,
+        ];
+        for line in lines {
+            let (scanned, parsed) = both_readers(line);
+            let Ok(parsed) = parsed else {
+                panic!("serde rejected {line}");
+            };
+            if let Some(scanned) = scanned {
+                assert_eq!(scanned, parsed, "{line}");
+            }
+        }
+    }
+
+    /// Skipped values are checked only as serde_json's `IgnoredAny` checks them, which
+    /// accepts a lone surrogate escape that a kept string rejects.
+    #[test]
+    fn scanner_skips_like_ignored_any() {
+        let lines = [
+            r#"{"skip":"\ud800","b":false}"#,
+            r#"{"skip":{"x":[1,2,{"y":"\""}]},"b":"kept"}"#,
+            r#"{"skip":-0.5e-3,"b":1}"#,
+        ];
+        for line in lines {
+            let (scanned, parsed) = both_readers_keeping(line, Some(&["b"]));
+            let Ok(parsed) = parsed else {
+                panic!("serde rejected {line}");
+            };
+            assert_eq!(scanned, Some(parsed), "{line}");
+        }
+        let (scanned, parsed) = both_readers_keeping(r#"{"skip":{"x":1]},"b":1}"#, Some(&["b"]));
+        assert!(parsed.is_err());
+        assert!(scanned.is_none());
+    }
+
+    #[test]
+    fn scanner_reads_common_rows_itself() {
+        let (scanned, _) = both_readers(r#"{"a":"x","b":1,"c":{"d":[true]},"e":"\"q\""}"#);
+        assert!(scanned.is_some());
+    }
+
+    #[test]
+    fn scanner_hands_over_what_serde_rejects() {
+        let lines = [
+            r#"{"a":"x",}"#,
+            r#"{"a":"x" "b":1}"#,
+            r#"{"a":01}"#,
+            r#"{"a":1.}"#,
+            r#"{"a":-}"#,
+            r#"{"a":tru}"#,
+            r#"{"a":"\q"}"#,
+            r#"{"a":"\u12G4"}"#,
+            r#"{"a":{"b":1]}"#,
+            r#"{"a":[1,}"#,
+            r#"{"a":"x"} x"#,
+            r#"{"a":"x""#,
+            r#"{a:1}"#,
+            r#"["a"]"#,
+            "{\"a\":\"x\ty\"}",
+            r#"{"a":nul}"#,
+            r#"{"a":1e}"#,
+            r#"{"a":"\ud800"}"#,
+        ];
+        for line in lines {
+            let (scanned, parsed) = both_readers(line);
+            assert!(parsed.is_err(), "serde accepted {line}");
+            assert!(scanned.is_none(), "scanner accepted {line}");
+        }
+    }
+
+    #[test]
+    fn scanner_hands_over_escaped_keys_and_tabs() {
+        for line in [r#"{"a\"b":1}"#, "{\"a\":\t1}"] {
+            let (scanned, parsed) = both_readers(line);
+            assert!(scanned.is_none(), "{line}");
+            assert!(parsed.is_ok(), "{line}");
+        }
+    }
+
+    /// Mutates valid rows byte by byte and checks that every line the scanner reads is one
+    /// that serde_json reads to the same cells. A fixed seed keeps failures repeatable.
+    #[test]
+    fn scanner_agrees_with_serde_on_mutated_rows() {
+        let seeds = [
+            r#"{"a":"x\"y","b":-1.5e2,"c":[true,{"d":null}],"e":"\u00e9","f":false}"#,
+            r#"{ "b" : 12 , "skip" : { "x" : "]" } , "a" : "text" }"#,
+        ];
+        let alphabet = b"{}[]\",:\\ -+.eE0123456789tfnulrsau";
+        let mut state: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut next = move |bound: usize| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % bound as u64) as usize
+        };
+        let mut read_by_scanner = 0;
+        for round in 0..4000 {
+            let seed = seeds[round % seeds.len()];
+            let mut bytes = seed.as_bytes().to_vec();
+            for _ in 0..1 + next(3) {
+                let at = next(bytes.len() + 1);
+                let byte = alphabet[next(alphabet.len())];
+                match next(3) {
+                    0 if at < bytes.len() => bytes[at] = byte,
+                    1 if at < bytes.len() => {
+                        bytes.remove(at);
+                    }
+                    _ => bytes.insert(at, byte),
+                }
+            }
+            let Ok(line) = String::from_utf8(bytes) else {
+                continue;
+            };
+            let keep: &[&str] = &["a", "b", "c", "e"];
+            let (scanned, parsed) = both_readers_keeping(&line, Some(keep));
+            if let Some(scanned) = scanned {
+                read_by_scanner += 1;
+                assert_eq!(Ok(scanned), parsed, "{line}");
+            }
+        }
+        assert!(
+            read_by_scanner > 100,
+            "only {read_by_scanner} lines read by the scanner"
+        );
+    }
+}
