@@ -190,8 +190,8 @@ pub(crate) fn read_mapped_lines(
     };
     let template = raw.empty_like();
     let parse = |chunk: &Chunk| read_chunk(chunk, &input, template.empty_like());
-    let consume = |part: RawTable| {
-        raw.append(part);
+    let consume = |part: RawTable, first_line: u64| {
+        raw.append_from_line(part, first_line);
         Ok(true)
     };
     let source = SliceChunks {
@@ -199,7 +199,8 @@ pub(crate) fn read_mapped_lines(
         chunk_bytes: CHUNK_BYTES,
         map: Some(map),
     };
-    for_each_chunk(source, 1, parse, consume)
+    let row_error = |line: &[u8], number: u64| line_error(line, number, &input);
+    for_each_chunk(source, 1, parse, row_error, consume)
 }
 
 /// The length of the chunks of whole lines that are parsed in parallel.
@@ -214,8 +215,8 @@ fn read_lines_in_chunks(
 ) -> Result<(), Error> {
     let template = raw.empty_like();
     let parse = |chunk: &Chunk| read_chunk(chunk, input, template.empty_like());
-    let consume = |part: RawTable| {
-        raw.append(part);
+    let consume = |part: RawTable, first_line: u64| {
+        raw.append_from_line(part, first_line);
         Ok(true)
     };
     let source = ReaderChunks {
@@ -224,14 +225,16 @@ fn read_lines_in_chunks(
         chunk_bytes,
         origin: input.origin,
     };
-    for_each_chunk(source, input.lines_before + 1, parse, consume)
+    let row_error = |line: &[u8], number: u64| line_error(line, number, input);
+    for_each_chunk(source, input.lines_before + 1, parse, row_error, consume)
 }
 
 /// Reads JSON lines in chunks of whole lines and hands each chunk's rows to `each`, on all
 /// cores, then the results to `consume` in input order, until the input ends or `consume`
 /// returns `false`. Each chunk's [`RawTable`] comes from `template` and has `origin` as its
 /// only source. Its JSON strings may be [`RawCell::Span`] cells in the chunk's bytes,
-/// which `each` receives with it.
+/// which `each` receives with it, and its row locations count lines from the chunk's
+/// first line, because a worker does not know how many lines come before its chunk.
 pub(crate) fn read_line_batches<T: Send>(
     input: LineInput<'_>,
     origin: &str,
@@ -248,8 +251,12 @@ pub(crate) fn read_line_batches<T: Send>(
         let mut part = template.empty_like();
         part.add_source(origin);
         part.borrow_strings_from(&chunk.bytes);
-        each(read_chunk(chunk, &location, part)?, &chunk.bytes)
+        let (part, lines) = read_chunk(chunk, &location, part)?;
+        Ok((each(part, &chunk.bytes)?, lines))
     };
+    let row_error = |line: &[u8], number: u64| line_error(line, number, &location);
+    let mut consume = consume;
+    let consume = |value: T, _first_line: u64| consume(value);
     match input {
         LineInput::Reader(reader) => {
             let source = ReaderChunks {
@@ -258,7 +265,7 @@ pub(crate) fn read_line_batches<T: Send>(
                 chunk_bytes: CHUNK_BYTES,
                 origin,
             };
-            for_each_chunk(source, 1, parse, consume)
+            for_each_chunk(source, 1, parse, row_error, consume)
         }
         LineInput::Mapped { map, start } => {
             let source = SliceChunks {
@@ -266,7 +273,7 @@ pub(crate) fn read_line_batches<T: Send>(
                 chunk_bytes: CHUNK_BYTES,
                 map: Some(map),
             };
-            for_each_chunk(source, 1, parse, consume)
+            for_each_chunk(source, 1, parse, row_error, consume)
         }
     }
 }
@@ -281,8 +288,8 @@ pub(crate) enum LineInput<'a> {
 /// A supplier of chunks of whole lines for [`for_each_chunk`].
 trait ChunkSource<'a> {
     /// Returns the next chunk of whole lines, about the source's chunk size long or one line
-    /// if that is longer, and whether the input has ended. `spare` holds spent buffers that
-    /// a reader can fill again.
+    /// if that is longer, and whether the input has ended. `spare` contains spent buffers
+    /// that a reader can fill again.
     fn next_chunk(&mut self, spare: &mut Vec<Vec<u8>>) -> Result<(ChunkBytes<'a>, bool), Error>;
 
     /// Takes back a chunk that has been parsed.
@@ -359,9 +366,9 @@ impl<'a> ChunkSource<'a> for SliceChunks<'a> {
         if end <= start {
             return;
         }
-        // SAFETY: the map is a shared, read-only mapping of a file, so after MADV_DONTNEED
-        // a later read of these pages (the next chunk's first bytes share a page with this
-        // one's last) faults them in again from the file with the same contents.
+        // SAFETY: the map is a shared, read-only mapping of a file. After MADV_DONTNEED, a
+        // later read of these pages faults them in again from the file with the same
+        // contents, as happens where the next chunk's first bytes share a page with these.
         let advised =
             unsafe { map.unchecked_advise_range(UncheckedAdvice::DontNeed, start, end - start) };
         if let Err(error) = advised {
@@ -370,17 +377,36 @@ impl<'a> ChunkSource<'a> for SliceChunks<'a> {
     }
 }
 
-/// The outcome of parsing one chunk on a worker thread: the parse result, or the payload
-/// of a panic, which the reading thread raises again.
-type ChunkOutcome<T> = std::thread::Result<Result<T, Error>>;
+/// A failure to parse a chunk.
+enum ChunkError {
+    /// A row that is not a valid JSON object, by its line counted from 1 at the chunk's
+    /// first line. A worker does not know how many lines come before its chunk, so the
+    /// reading thread, which does, builds the message.
+    Row {
+        line_in_chunk: u64,
+    },
+    Other(Error),
+}
+
+impl From<Error> for ChunkError {
+    fn from(error: Error) -> ChunkError {
+        ChunkError::Other(error)
+    }
+}
+
+/// The outcome of parsing one chunk on a worker thread: the parse result and the chunk's
+/// line count, or the payload of a panic, which the reading thread raises again.
+type ChunkOutcome<T> = std::thread::Result<Result<(T, u64), ChunkError>>;
 
 /// A worker's report: the chunk's sequence number, the outcome, and the chunk's bytes,
 /// whose buffer the reading thread fills again.
 type ChunkReport<'a, T> = (u64, ChunkOutcome<T>, ChunkBytes<'a>);
 
 /// Cuts the input into chunks of whole lines, runs `parse` on each chunk on rayon's
-/// threads, and passes the results to `consume` in input order until the input ends or
-/// `consume` returns `false`. Returns the first error in input order.
+/// threads, and passes the results with the line number of each chunk's first line to
+/// `consume` in input order until the input ends or `consume` returns `false`. Returns
+/// the first error in input order; `row_error` builds the error for a row from the row's
+/// bytes and line number.
 ///
 /// The calling thread reads the next chunks while the workers parse earlier ones, so
 /// reading overlaps with parsing. At most two chunks per rayon thread are read but not yet
@@ -388,8 +414,9 @@ type ChunkReport<'a, T> = (u64, ChunkOutcome<T>, ChunkBytes<'a>);
 fn for_each_chunk<'a, T: Send>(
     mut source: impl ChunkSource<'a>,
     first_line_number: u64,
-    parse: impl Fn(&Chunk) -> Result<T, Error> + Sync,
-    mut consume: impl FnMut(T) -> Result<bool, Error>,
+    parse: impl Fn(&Chunk) -> Result<(T, u64), ChunkError> + Sync,
+    row_error: impl Fn(&[u8], u64) -> Error,
+    mut consume: impl FnMut(T, u64) -> Result<bool, Error>,
 ) -> Result<(), Error> {
     let max_in_flight = 2 * rayon::current_num_threads() as u64;
     let stop = AtomicBool::new(false);
@@ -402,7 +429,7 @@ fn for_each_chunk<'a, T: Send>(
         let mut at_end = false;
         let mut dispatched = 0u64;
         let mut consumed = 0u64;
-        let mut finished: BTreeMap<u64, ChunkOutcome<T>> = BTreeMap::new();
+        let mut finished: BTreeMap<u64, (ChunkOutcome<T>, ChunkBytes<'a>)> = BTreeMap::new();
         // Spent chunk buffers. Filling a buffer again avoids growing a new one for every
         // chunk, which cost a copy per doubling and fresh zeroed pages from the kernel.
         let mut spare: Vec<Vec<u8>> = Vec::new();
@@ -412,18 +439,13 @@ fn for_each_chunk<'a, T: Send>(
                 while !at_end && dispatched - consumed < max_in_flight {
                     let bytes;
                     (bytes, at_end) = source.next_chunk(&mut spare)?;
-                    let line_count = memchr::memchr_iter(b'\n', &bytes).count() as u64;
-                    let chunk = Chunk {
-                        bytes,
-                        first_line: next_line,
-                    };
-                    next_line += line_count;
+                    let chunk = Chunk { bytes };
                     let sequence = dispatched;
                     let sender = sender.clone();
                     scope.spawn(move |_| {
                         // After a failure or an early stop, later chunks are not parsed.
                         let outcome = if stop_flag.load(Ordering::Relaxed) {
-                            Ok(Err(Error::data("reading stopped")))
+                            Ok(Err(ChunkError::Other(Error::data("reading stopped"))))
                         } else {
                             std::panic::catch_unwind(AssertUnwindSafe(|| parse(&chunk)))
                         };
@@ -436,16 +458,13 @@ fn for_each_chunk<'a, T: Send>(
                     return Ok(());
                 }
 
-                let outcome = loop {
-                    if let Some(outcome) = finished.remove(&consumed) {
-                        break outcome;
+                let (outcome, bytes) = loop {
+                    if let Some(finished_chunk) = finished.remove(&consumed) {
+                        break finished_chunk;
                     }
                     match receiver.recv() {
                         Ok((sequence, outcome, bytes)) => {
-                            finished.insert(sequence, outcome);
-                            if spare.len() < max_in_flight as usize {
-                                source.release(bytes, &mut spare);
-                            }
+                            finished.insert(sequence, (outcome, bytes));
                         }
                         Err(_) => return Err(Error::data("a worker thread stopped")),
                     }
@@ -455,7 +474,20 @@ fn for_each_chunk<'a, T: Send>(
                     Ok(result) => result,
                     Err(payload) => std::panic::resume_unwind(payload),
                 };
-                if !consume(result?)? {
+                let (value, line_count) = match result {
+                    Ok(parsed) => parsed,
+                    Err(ChunkError::Other(error)) => return Err(error),
+                    Err(ChunkError::Row { line_in_chunk }) => {
+                        let line = nth_line(&bytes, line_in_chunk).unwrap_or_default();
+                        return Err(row_error(line, next_line + line_in_chunk - 1));
+                    }
+                };
+                let first_line = next_line;
+                next_line += line_count;
+                if spare.len() < max_in_flight as usize {
+                    source.release(bytes, &mut spare);
+                }
+                if !consume(value, first_line)? {
                     return Ok(());
                 }
             }
@@ -466,10 +498,20 @@ fn for_each_chunk<'a, T: Send>(
     })
 }
 
-/// Whole lines of the input and the line number of the first.
+/// Whole lines of the input.
 struct Chunk<'a> {
     bytes: ChunkBytes<'a>,
-    first_line: u64,
+}
+
+/// Returns line `number` of `bytes`, counted from 1, with its line break.
+fn nth_line(bytes: &[u8], number: u64) -> Option<&[u8]> {
+    let mut start = 0;
+    for _ in 1..number {
+        start += memchr::memchr(b'\n', bytes.get(start..)?)? + 1;
+    }
+    let rest = bytes.get(start..)?;
+    let length = memchr::memchr(b'\n', rest).map_or(rest.len(), |end| end + 1);
+    rest.get(..length)
 }
 
 /// The bytes of a chunk: a buffer filled from a reader, or a slice of input in memory.
@@ -547,20 +589,47 @@ fn fill(
     Ok(read < wanted)
 }
 
-/// Reads the rows of one chunk into `part`.
-fn read_chunk(chunk: &Chunk, input: &Input, mut part: RawTable) -> Result<RawTable, Error> {
+/// Reads the rows of one chunk into `part` and returns it with the chunk's line count.
+/// Row locations count lines from 1 at the chunk's first line.
+fn read_chunk(
+    chunk: &Chunk,
+    input: &Input,
+    mut part: RawTable,
+) -> Result<(RawTable, u64), ChunkError> {
     let mut cache = row::KeyCache::default();
     let mut line_start = 0;
-    let mut line = chunk.first_line;
+    let mut line = 1;
     while line_start < chunk.bytes.len() {
         let rest = chunk.bytes.get(line_start..).unwrap_or_default();
         let length = memchr::memchr(b'\n', rest).map_or(rest.len(), |end| end + 1);
         let bytes = rest.get(..length).unwrap_or_default();
-        read_line(bytes, line, input, &mut part, &mut cache)?;
+        if read_line(bytes, line, input, &mut part, &mut cache).is_err() {
+            return Err(ChunkError::Row {
+                line_in_chunk: line,
+            });
+        }
         line_start += length;
         line += 1;
     }
-    Ok(part)
+    Ok((part, line - 1))
+}
+
+/// Returns the error for the row `bytes` at line `number`, which a worker found invalid.
+fn line_error(bytes: &[u8], number: u64, input: &Input) -> Error {
+    let mut scratch = RawTable::default();
+    match read_line(
+        bytes,
+        number,
+        input,
+        &mut scratch,
+        &mut row::KeyCache::default(),
+    ) {
+        Err(error) => error,
+        Ok(()) => Error::data(format!(
+            "{}:{number}: failed to read the row; fix or remove the line",
+            input.origin
+        )),
+    }
 }
 
 fn read_line(
@@ -782,8 +851,8 @@ mod tests {
         let template = raw.empty_like();
         let parse = |chunk: &Chunk| read_chunk(chunk, &input, template.empty_like());
         let mut parts = Vec::new();
-        let consume = |part: RawTable| {
-            parts.push(part);
+        let consume = |part: RawTable, first_line: u64| {
+            parts.push((part, first_line));
             Ok(true)
         };
         let source = SliceChunks {
@@ -791,11 +860,12 @@ mod tests {
             chunk_bytes,
             map: None,
         };
-        if let Err(error) = for_each_chunk(source, 1, parse, consume) {
+        let row_error = |line: &[u8], number: u64| line_error(line, number, &input);
+        if let Err(error) = for_each_chunk(source, 1, parse, row_error, consume) {
             panic!("chunks of {chunk_bytes}: {}", error.message);
         }
-        for part in parts {
-            raw.append(part);
+        for (part, first_line) in parts {
+            raw.append_from_line(part, first_line);
         }
         raw.finish();
         raw
@@ -832,6 +902,35 @@ mod tests {
             for (sliced, read) in from_slice.columns.iter().zip(&from_reader.columns) {
                 assert_eq!(sliced.cells, read.cells, "chunks of {chunk_bytes}");
             }
+        }
+    }
+
+    #[test]
+    fn slice_chunk_error_names_file_line() {
+        let text = "{\"A\":1}\n\n{\"A\":2}\n{\"A\":3}\n{\"A\":tru}\n{\"A\":5}\n";
+        for chunk_bytes in [1, 9, 20, 4096] {
+            let input = Input {
+                origin: "test.jsonl",
+                source: 0,
+                lines_before: 0,
+            };
+            let template = RawTable::default();
+            let parse = |chunk: &Chunk| read_chunk(chunk, &input, template.empty_like());
+            let consume = |_: RawTable, _: u64| Ok(true);
+            let source = SliceChunks {
+                bytes: text.as_bytes(),
+                chunk_bytes,
+                map: None,
+            };
+            let row_error = |line: &[u8], number: u64| line_error(line, number, &input);
+            let message = match for_each_chunk(source, 1, parse, row_error, consume) {
+                Ok(()) => panic!("chunks of {chunk_bytes}: no error"),
+                Err(error) => error.message,
+            };
+            assert!(
+                message.starts_with("invalid JSON at test.jsonl:5,"),
+                "chunks of {chunk_bytes}: {message}"
+            );
         }
     }
 
@@ -932,13 +1031,17 @@ mod tests {
             chunk_bytes: 8,
             map: None,
         };
-        let parse = |chunk: &Chunk| Ok(chunk.first_line);
+        let parse = |chunk: &Chunk| {
+            let lines = memchr::memchr_iter(b'\n', &chunk.bytes).count() as u64;
+            Ok(((), lines))
+        };
         let mut first_lines = Vec::new();
-        let consume = |first_line: u64| {
+        let consume = |(), first_line: u64| {
             first_lines.push(first_line);
             Ok(first_lines.len() < 3)
         };
-        if let Err(error) = for_each_chunk(source, 1, parse, consume) {
+        let row_error = |_: &[u8], number: u64| Error::data(format!("line {number}"));
+        if let Err(error) = for_each_chunk(source, 1, parse, row_error, consume) {
             panic!("{}", error.message);
         }
         assert_eq!(first_lines, [1, 2, 3]);

@@ -246,15 +246,20 @@ impl RawTable {
     }
 
     /// Moves the rows of `part`, which came from [`RawTable::empty_like`], after the rows
-    /// of this table. Row locations are kept as they are, so `part` must use this table's
-    /// source indexes.
-    pub(crate) fn append(&mut self, mut part: RawTable) {
+    /// of this table. `part` must use this table's source indexes, and counts its lines
+    /// from 1 at `first_line`, which its row locations are moved to.
+    pub(crate) fn append_from_line(&mut self, mut part: RawTable, first_line: u64) {
         part.finish();
+        let shift = first_line.saturating_sub(1);
+        let shifted = |location: RowLocation| RowLocation {
+            source: location.source,
+            line: location.line + shift,
+        };
         if self.column_overflow.is_none() {
-            self.column_overflow = part.column_overflow;
+            self.column_overflow = part.column_overflow.map(shifted);
         }
         let row_count = self.rows.len();
-        self.rows.extend(part.rows);
+        self.rows.extend(part.rows.into_iter().map(shifted));
         for column in part.columns {
             let index = self.column_index(&column.name);
             let Some(target) = self.columns.get_mut(index) else {
@@ -412,11 +417,11 @@ mod tests {
         raw.set_cell(first, RawCell::Bool(true));
 
         let mut part = raw.empty_like();
-        part.start_row(source, 11);
+        part.start_row(source, 1);
         let second = part.column_index("B");
         part.set_cell(second, RawCell::Bool(false));
-        part.start_row(source, 13);
-        raw.append(part);
+        part.start_row(source, 3);
+        raw.append_from_line(part, 11);
         raw.finish();
 
         assert_eq!(raw.rows.len(), 3);
