@@ -4,11 +4,9 @@
 use std::collections::HashSet;
 use std::path::Path;
 
-use super::json::LineInput;
 use super::raw::{self, RawTable};
 use super::{
-    decompress, json, map_file, open_file, skip_byte_order_mark, typing, Format, LoadOptions,
-    Loaded,
+    decompress, json, open_file, skip_byte_order_mark, typing, Format, LoadOptions, Loaded,
 };
 
 use super::typing::DeferredColumn;
@@ -40,7 +38,10 @@ pub fn for_each_batch<T: Send>(
             "{origin} is not a JSON lines file, so it cannot be read in batches"
         )));
     }
-    let mapped = map_file(&file, &origin)?;
+    const BUFFER_BYTES: usize = 64 * 1024;
+    let reader = std::io::BufReader::with_capacity(BUFFER_BYTES, file);
+    let mut reader = decompress(reader, &origin)?;
+    skip_byte_order_mark(&mut reader, &origin)?;
 
     let (keep, schema) = raw::column_selection(options, name);
     let template = RawTable::keeping(keep);
@@ -54,24 +55,7 @@ pub fn for_each_batch<T: Send>(
             chunk,
         })
     };
-    let input = match &mapped {
-        Some(map) => {
-            let mut bytes: &[u8] = map;
-            skip_byte_order_mark(&mut bytes, &origin)?;
-            LineInput::Mapped {
-                map,
-                start: map.len() - bytes.len(),
-            }
-        }
-        None => {
-            const BUFFER_BYTES: usize = 64 * 1024;
-            let reader = std::io::BufReader::with_capacity(BUFFER_BYTES, file);
-            let mut reader = decompress(reader, &origin)?;
-            skip_byte_order_mark(&mut reader, &origin)?;
-            LineInput::Reader(reader)
-        }
-    };
-    json::read_line_batches(input, &origin, &template, type_chunk, consume)
+    json::read_line_batches(reader, &origin, &template, type_chunk, consume)
 }
 
 /// One chunk of rows of a JSON lines file, read but not yet typed.

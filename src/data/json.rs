@@ -16,7 +16,6 @@ use std::rc::Rc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
 
-use memmap2::{Mmap, UncheckedAdvice};
 use serde::de::{self, Deserializer as _, SeqAccess, Visitor};
 
 use super::raw::{RawCell, RawTable};
@@ -175,34 +174,6 @@ fn read_lines(
     read_lines_in_chunks(reader, input, raw, first_line, CHUNK_BYTES)
 }
 
-/// Reads one row object per non-blank line of a memory-mapped file, from byte `start` on,
-/// in chunks that are parsed on all cores like [`read_lines`] does.
-pub(crate) fn read_mapped_lines(
-    map: &Mmap,
-    start: usize,
-    origin: &str,
-    raw: &mut RawTable,
-) -> Result<(), Error> {
-    let input = Input {
-        origin,
-        source: raw.add_source(origin),
-        lines_before: 0,
-    };
-    let template = raw.empty_like();
-    let parse = |chunk: &Chunk| read_chunk(chunk, &input, template.empty_like());
-    let consume = |part: RawTable, first_line: u64| {
-        raw.append_from_line(part, first_line);
-        Ok(true)
-    };
-    let source = SliceChunks {
-        bytes: map.get(start..).unwrap_or_default(),
-        chunk_bytes: CHUNK_BYTES,
-        map: Some(map),
-    };
-    let row_error = |line: &[u8], number: u64| line_error(line, number, &input);
-    for_each_chunk(source, 1, parse, row_error, consume)
-}
-
 /// The length of the chunks of whole lines that are parsed in parallel.
 const CHUNK_BYTES: usize = 4 << 20;
 
@@ -236,7 +207,7 @@ fn read_lines_in_chunks(
 /// which `each` receives with it, and its row locations count lines from the chunk's
 /// first line, because a worker does not know how many lines come before its chunk.
 pub(crate) fn read_line_batches<T: Send>(
-    input: LineInput<'_>,
+    reader: impl BufRead,
     origin: &str,
     template: &RawTable,
     each: impl Fn(RawTable, &[u8]) -> Result<T, Error> + Sync,
@@ -257,47 +228,13 @@ pub(crate) fn read_line_batches<T: Send>(
     let row_error = |line: &[u8], number: u64| line_error(line, number, &location);
     let mut consume = consume;
     let consume = |value: T, _first_line: u64| consume(value);
-    match input {
-        LineInput::Reader(reader) => {
-            let source = ReaderChunks {
-                reader,
-                pending: Vec::new(),
-                chunk_bytes: CHUNK_BYTES,
-                origin,
-            };
-            for_each_chunk(source, 1, parse, row_error, consume)
-        }
-        LineInput::Mapped { map, start } => {
-            let source = SliceChunks {
-                bytes: map.get(start..).unwrap_or_default(),
-                chunk_bytes: CHUNK_BYTES,
-                map: Some(map),
-            };
-            for_each_chunk(source, 1, parse, row_error, consume)
-        }
-    }
-}
-
-/// The JSON lines that [`read_line_batches`] reads: a reader, or a memory-mapped file from
-/// byte `start` on, which is cut into chunks without copying.
-pub(crate) enum LineInput<'a> {
-    Reader(Box<dyn BufRead + 'a>),
-    Mapped { map: &'a Mmap, start: usize },
-}
-
-/// A supplier of chunks of whole lines for [`for_each_chunk`].
-trait ChunkSource<'a> {
-    /// Returns the next chunk of whole lines, about the source's chunk size long or one line
-    /// if that is longer, and whether the input has ended. `spare` contains spent buffers
-    /// that a reader can fill again.
-    fn next_chunk(&mut self, spare: &mut Vec<Vec<u8>>) -> Result<(ChunkBytes<'a>, bool), Error>;
-
-    /// Takes back a chunk that has been parsed.
-    fn release(&mut self, bytes: ChunkBytes<'a>, spare: &mut Vec<Vec<u8>>) {
-        if let ChunkBytes::Owned(buffer) = bytes {
-            spare.push(buffer);
-        }
-    }
+    let source = ReaderChunks {
+        reader,
+        pending: Vec::new(),
+        chunk_bytes: CHUNK_BYTES,
+        origin,
+    };
+    for_each_chunk(source, 1, parse, row_error, consume)
 }
 
 /// Cuts a reader's input into chunks, copying each into a buffer.
@@ -309,71 +246,16 @@ struct ReaderChunks<'a, R> {
     origin: &'a str,
 }
 
-impl<'a, R: BufRead> ChunkSource<'a> for ReaderChunks<'_, R> {
-    fn next_chunk(&mut self, spare: &mut Vec<Vec<u8>>) -> Result<(ChunkBytes<'a>, bool), Error> {
+impl<R: BufRead> ReaderChunks<'_, R> {
+    /// Returns the next chunk of whole lines, about the chunk size long or one line if
+    /// that is longer, and whether the input has ended. `spare` contains spent buffers to
+    /// fill again.
+    fn next_chunk(&mut self, spare: &mut Vec<Vec<u8>>) -> Result<(Vec<u8>, bool), Error> {
         let buffers = Buffers {
             pending: &mut self.pending,
             spare,
         };
-        let (bytes, at_end) = next_chunk(&mut self.reader, buffers, self.chunk_bytes, self.origin)?;
-        Ok((ChunkBytes::Owned(bytes), at_end))
-    }
-}
-
-/// Cuts input that is already in memory into chunks that borrow it.
-struct SliceChunks<'a> {
-    bytes: &'a [u8],
-    chunk_bytes: usize,
-    /// The memory map that `bytes` lies in, if any.
-    map: Option<&'a Mmap>,
-}
-
-impl<'a> ChunkSource<'a> for SliceChunks<'a> {
-    fn next_chunk(&mut self, _spare: &mut Vec<Vec<u8>>) -> Result<(ChunkBytes<'a>, bool), Error> {
-        let bytes = self.bytes;
-        let cut = if bytes.len() <= self.chunk_bytes {
-            bytes.len()
-        } else {
-            // Cut after the last line break within the chunk size, or after the first line
-            // break beyond it when one line is longer than a chunk.
-            let within = bytes.get(..self.chunk_bytes).unwrap_or(bytes);
-            match memchr::memrchr(b'\n', within) {
-                Some(offset) => offset + 1,
-                None => {
-                    let rest = bytes.get(self.chunk_bytes..).unwrap_or_default();
-                    memchr::memchr(b'\n', rest)
-                        .map_or(bytes.len(), |offset| self.chunk_bytes + offset + 1)
-                }
-            }
-        };
-        let (chunk, rest) = bytes.split_at(cut);
-        self.bytes = rest;
-        Ok((ChunkBytes::Borrowed(chunk), rest.is_empty()))
-    }
-
-    /// Drops the whole pages of a parsed chunk from the process's resident memory, so that
-    /// a mapped file's pages do not pile up in it. The page cache keeps them.
-    fn release(&mut self, bytes: ChunkBytes<'a>, _spare: &mut Vec<Vec<u8>>) {
-        let (Some(map), ChunkBytes::Borrowed(chunk)) = (self.map, bytes) else {
-            return;
-        };
-        // x86-64's page size. On systems with larger pages, madvise widens the range to
-        // whole pages, which is harmless for the reason below.
-        let page = 4096;
-        let offset = chunk.as_ptr() as usize - map.as_ptr() as usize;
-        let start = offset.next_multiple_of(page);
-        let end = (offset + chunk.len()) / page * page;
-        if end <= start {
-            return;
-        }
-        // SAFETY: the map is a shared, read-only mapping of a file. After MADV_DONTNEED, a
-        // later read of these pages faults them in again from the file with the same
-        // contents, as happens where the next chunk's first bytes share a page with these.
-        let advised =
-            unsafe { map.unchecked_advise_range(UncheckedAdvice::DontNeed, start, end - start) };
-        if let Err(error) = advised {
-            log::debug!("madvise(MADV_DONTNEED) failed: {error}");
-        }
+        next_chunk(&mut self.reader, buffers, self.chunk_bytes, self.origin)
     }
 }
 
@@ -400,7 +282,7 @@ type ChunkOutcome<T> = std::thread::Result<Result<(T, u64), ChunkError>>;
 
 /// A worker's report: the chunk's sequence number, the outcome, and the chunk's bytes,
 /// whose buffer the reading thread fills again.
-type ChunkReport<'a, T> = (u64, ChunkOutcome<T>, ChunkBytes<'a>);
+type ChunkReport<T> = (u64, ChunkOutcome<T>, Vec<u8>);
 
 /// Cuts the input into chunks of whole lines, runs `parse` on each chunk on rayon's
 /// threads, and passes the results with the line number of each chunk's first line to
@@ -411,8 +293,8 @@ type ChunkReport<'a, T> = (u64, ChunkOutcome<T>, ChunkBytes<'a>);
 /// The calling thread reads the next chunks while the workers parse earlier ones, so
 /// reading overlaps with parsing. At most two chunks per rayon thread are read but not yet
 /// consumed, which bounds the memory that the input takes.
-fn for_each_chunk<'a, T: Send>(
-    mut source: impl ChunkSource<'a>,
+fn for_each_chunk<T: Send>(
+    mut source: ReaderChunks<'_, impl BufRead>,
     first_line_number: u64,
     parse: impl Fn(&Chunk) -> Result<(T, u64), ChunkError> + Sync,
     row_error: impl Fn(&[u8], u64) -> Error,
@@ -420,7 +302,7 @@ fn for_each_chunk<'a, T: Send>(
 ) -> Result<(), Error> {
     let max_in_flight = 2 * rayon::current_num_threads() as u64;
     let stop = AtomicBool::new(false);
-    let (sender, receiver) = mpsc::channel::<ChunkReport<'a, T>>();
+    let (sender, receiver) = mpsc::channel::<ChunkReport<T>>();
     let parse = &parse;
     let stop_flag = &stop;
 
@@ -429,7 +311,7 @@ fn for_each_chunk<'a, T: Send>(
         let mut at_end = false;
         let mut dispatched = 0u64;
         let mut consumed = 0u64;
-        let mut finished: BTreeMap<u64, (ChunkOutcome<T>, ChunkBytes<'a>)> = BTreeMap::new();
+        let mut finished: BTreeMap<u64, (ChunkOutcome<T>, Vec<u8>)> = BTreeMap::new();
         // Spent chunk buffers. Filling a buffer again avoids growing a new one for every
         // chunk, which cost a copy per doubling and fresh zeroed pages from the kernel.
         let mut spare: Vec<Vec<u8>> = Vec::new();
@@ -485,7 +367,7 @@ fn for_each_chunk<'a, T: Send>(
                 let first_line = next_line;
                 next_line += line_count;
                 if spare.len() < max_in_flight as usize {
-                    source.release(bytes, &mut spare);
+                    spare.push(bytes);
                 }
                 if !consume(value, first_line)? {
                     return Ok(());
@@ -499,8 +381,8 @@ fn for_each_chunk<'a, T: Send>(
 }
 
 /// Whole lines of the input.
-struct Chunk<'a> {
-    bytes: ChunkBytes<'a>,
+struct Chunk {
+    bytes: Vec<u8>,
 }
 
 /// Returns line `number` of `bytes`, counted from 1, with its line break.
@@ -512,23 +394,6 @@ fn nth_line(bytes: &[u8], number: u64) -> Option<&[u8]> {
     let rest = bytes.get(start..)?;
     let length = memchr::memchr(b'\n', rest).map_or(rest.len(), |end| end + 1);
     rest.get(..length)
-}
-
-/// The bytes of a chunk: a buffer filled from a reader, or a slice of input in memory.
-enum ChunkBytes<'a> {
-    Owned(Vec<u8>),
-    Borrowed(&'a [u8]),
-}
-
-impl std::ops::Deref for ChunkBytes<'_> {
-    type Target = [u8];
-
-    fn deref(&self) -> &[u8] {
-        match self {
-            ChunkBytes::Owned(bytes) => bytes,
-            ChunkBytes::Borrowed(bytes) => bytes,
-        }
-    }
 }
 
 /// Returns the next chunk of whole lines, about `chunk_bytes` long or one line if that is
@@ -639,13 +504,17 @@ fn read_line(
     raw: &mut RawTable,
     cache: &mut row::KeyCache,
 ) -> Result<(), Error> {
-    let text = std::str::from_utf8(bytes).map_err(|error| {
-        Error::data(format!(
-            "{}:{line}: invalid UTF-8 at byte {} of the line; save the file as UTF-8",
-            input.origin,
-            error.valid_up_to() + 1
-        ))
-    })?;
+    // simdutf8 checks with SIMD instructions; its error carries no position, so the
+    // standard library's check, run only then, gives the message.
+    let text = simdutf8::basic::from_utf8(bytes)
+        .or_else(|_| std::str::from_utf8(bytes))
+        .map_err(|error| {
+            Error::data(format!(
+                "{}:{line}: invalid UTF-8 at byte {} of the line; save the file as UTF-8",
+                input.origin,
+                error.valid_up_to() + 1
+            ))
+        })?;
     if text.trim().is_empty() {
         return Ok(());
     }
@@ -840,73 +709,8 @@ mod tests {
         Ok(raw)
     }
 
-    /// Reads `text` like [`read_mapped_lines`] does, from memory instead of a map.
-    fn read_slice_in_chunks(text: &str, chunk_bytes: usize) -> RawTable {
-        let mut raw = RawTable::default();
-        let input = Input {
-            origin: "test.jsonl",
-            source: raw.add_source("test.jsonl"),
-            lines_before: 0,
-        };
-        let template = raw.empty_like();
-        let parse = |chunk: &Chunk| read_chunk(chunk, &input, template.empty_like());
-        let mut parts = Vec::new();
-        let consume = |part: RawTable, first_line: u64| {
-            parts.push((part, first_line));
-            Ok(true)
-        };
-        let source = SliceChunks {
-            bytes: text.as_bytes(),
-            chunk_bytes,
-            map: None,
-        };
-        let row_error = |line: &[u8], number: u64| line_error(line, number, &input);
-        if let Err(error) = for_each_chunk(source, 1, parse, row_error, consume) {
-            panic!("chunks of {chunk_bytes}: {}", error.message);
-        }
-        for (part, first_line) in parts {
-            raw.append_from_line(part, first_line);
-        }
-        raw.finish();
-        raw
-    }
-
     #[test]
-    fn slice_chunks_match_reader_chunks() {
-        let long_value = "y".repeat(40);
-        let text =
-            format!("\n{{\"A\":1}}\n{{\"B\":\"{long_value}\"}}\n\n{{\"A\":3}}\r\n{{\"A\":4}}");
-        for chunk_bytes in [1, 5, 9, 30, 4096] {
-            let from_slice = read_slice_in_chunks(&text, chunk_bytes);
-            let from_reader = match read_in_chunks(&text, chunk_bytes) {
-                Ok(raw) => raw,
-                Err(error) => panic!("chunks of {chunk_bytes}: {error}"),
-            };
-            let locations = |raw: &RawTable| -> Vec<String> {
-                (0..raw.rows.len()).map(|row| raw.location(row)).collect()
-            };
-            assert_eq!(
-                locations(&from_slice),
-                [
-                    "test.jsonl:2",
-                    "test.jsonl:3",
-                    "test.jsonl:5",
-                    "test.jsonl:6"
-                ]
-            );
-            assert_eq!(
-                locations(&from_slice),
-                locations(&from_reader),
-                "chunks of {chunk_bytes}"
-            );
-            for (sliced, read) in from_slice.columns.iter().zip(&from_reader.columns) {
-                assert_eq!(sliced.cells, read.cells, "chunks of {chunk_bytes}");
-            }
-        }
-    }
-
-    #[test]
-    fn slice_chunk_error_names_file_line() {
+    fn chunk_error_after_blank_line_names_line() {
         let text = "{\"A\":1}\n\n{\"A\":2}\n{\"A\":3}\n{\"A\":tru}\n{\"A\":5}\n";
         for chunk_bytes in [1, 9, 20, 4096] {
             let input = Input {
@@ -917,10 +721,11 @@ mod tests {
             let template = RawTable::default();
             let parse = |chunk: &Chunk| read_chunk(chunk, &input, template.empty_like());
             let consume = |_: RawTable, _: u64| Ok(true);
-            let source = SliceChunks {
-                bytes: text.as_bytes(),
+            let source = ReaderChunks {
+                reader: text.as_bytes(),
+                pending: Vec::new(),
                 chunk_bytes,
-                map: None,
+                origin: "test.jsonl",
             };
             let row_error = |line: &[u8], number: u64| line_error(line, number, &input);
             let message = match for_each_chunk(source, 1, parse, row_error, consume) {
@@ -935,12 +740,13 @@ mod tests {
     }
 
     #[test]
-    fn slice_chunks_cut_after_line_breaks() {
+    fn chunks_cut_after_line_breaks() {
         let text = b"ab\ncdefgh\ni\n";
-        let mut source = SliceChunks {
-            bytes: text,
+        let mut source = ReaderChunks {
+            reader: &text[..],
+            pending: Vec::new(),
             chunk_bytes: 4,
-            map: None,
+            origin: "test.jsonl",
         };
         let mut cuts = Vec::new();
         loop {
@@ -1026,10 +832,11 @@ mod tests {
     #[test]
     fn chunks_stop_when_consumer_stops() {
         let text = "{\"A\":1}\n".repeat(20);
-        let source = SliceChunks {
-            bytes: text.as_bytes(),
+        let source = ReaderChunks {
+            reader: text.as_bytes(),
+            pending: Vec::new(),
             chunk_bytes: 8,
-            map: None,
+            origin: "test.jsonl",
         };
         let parse = |chunk: &Chunk| {
             let lines = memchr::memchr_iter(b'\n', &chunk.bytes).count() as u64;

@@ -31,7 +31,6 @@ use std::path::{Path, PathBuf};
 
 use flate2::read::MultiGzDecoder;
 use log::debug;
-use memmap2::Mmap;
 
 use crate::error::Error;
 use crate::schema::{self, TableSchema};
@@ -140,17 +139,6 @@ pub fn load_files(name: &str, paths: &[PathBuf], options: &LoadOptions) -> Resul
     let mut warnings = Vec::new();
     for path in paths {
         let (file, format) = open_file(path)?;
-        let origin = path.display().to_string();
-        if format == Format::JsonLines {
-            if let Some(map) = map_file(&file, &origin)? {
-                let mut bytes: &[u8] = &map;
-                skip_byte_order_mark(&mut bytes, &origin)?;
-                let start = map.len() - bytes.len();
-                json::read_mapped_lines(&map, start, &origin, &mut raw)?;
-                raw.check_limits()?;
-                continue;
-            }
-        }
         read_input(
             &mut raw,
             &path.display().to_string(),
@@ -277,38 +265,6 @@ fn open_file(path: &Path) -> Result<(File, Format), Error> {
     let file = File::open(path)
         .map_err(|error| Error::data(format!("failed to open {path_text}: {error}")))?;
     Ok((file, format))
-}
-
-/// Maps an uncompressed, non-empty regular file into memory, so that its chunks are parsed
-/// where the page cache holds them instead of being copied into buffers first. Returns
-/// `None` for input that must go through a reader: gzip, an empty file, or a file that
-/// cannot be mapped (a pipe, some network file systems).
-pub(crate) fn map_file(file: &File, origin: &str) -> Result<Option<Mmap>, Error> {
-    const GZIP_MAGIC: [u8; 2] = [0x1f, 0x8b];
-    let metadata = file
-        .metadata()
-        .map_err(|error| Error::data(format!("failed to read {origin}: {error}")))?;
-    if !metadata.is_file() || metadata.len() == 0 {
-        return Ok(None);
-    }
-    // SAFETY: the map is only read. NOTE: if another process truncates the file while
-    // the query runs, reading the lost pages raises SIGBUS and ends kql; a file that is
-    // changed in place can give rows that mix old and new bytes.
-    let map = match unsafe { Mmap::map(file) } {
-        Ok(map) => map,
-        Err(error) => {
-            debug!("{origin}: not memory-mapped ({error}); reading it instead");
-            return Ok(None);
-        }
-    };
-    if map.starts_with(&GZIP_MAGIC) {
-        return Ok(None);
-    }
-    #[cfg(unix)]
-    if let Err(error) = map.advise(memmap2::Advice::Sequential) {
-        debug!("{origin}: madvise failed: {error}");
-    }
-    Ok(Some(map))
 }
 
 /// Reads one input into `raw`: decompresses gzip, drops a UTF-8 byte order mark, then

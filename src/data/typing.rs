@@ -488,7 +488,7 @@ fn convert_cell(cell: RawCell, ty: Type, chunk: &[u8]) -> Result<Value, RawCell>
 pub(crate) fn span_text(chunk: &[u8], start: u32, len: u32) -> std::borrow::Cow<'_, str> {
     let start = start as usize;
     let bytes = chunk.get(start..start + len as usize).unwrap_or_default();
-    match std::str::from_utf8(bytes) {
+    match simdutf8::basic::from_utf8(bytes) {
         Ok(text) => std::borrow::Cow::Borrowed(text),
         Err(_) => String::from_utf8_lossy(bytes),
     }
