@@ -614,6 +614,26 @@ fn max_rows_stops_large_results() {
         .stdout("a\n2\n3\n");
 }
 
+// mv-expand checks the limit while it expands, so a huge expansion fails before it
+// holds every row in memory.
+#[test]
+fn max_rows_stops_mv_expand_early() {
+    kql_command()
+        .args([
+            "run",
+            "-q",
+            "datatable(a:long)[1, 2] | mv-expand x = range(1, 1000000) | count",
+            "--max-rows",
+            "1000",
+        ])
+        .assert()
+        .code(1)
+        .stdout("")
+        .stderr(predicate::str::contains(
+            "produces more rows than --max-rows 1000",
+        ));
+}
+
 #[test]
 fn api_response_file_loads_through_cli() {
     let dir = temp_dir();

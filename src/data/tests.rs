@@ -680,7 +680,7 @@ fn empty_file_of_unknown_table_is_error() {
     for file_name in ["custom.csv", "custom.json", "custom.jsonl"] {
         let message = load_error("Custom", file_name, "", &LoadOptions::default());
         assert!(
-            message.starts_with(&format!("{file_name} has no header and no fields")),
+            message.starts_with(&format!("{file_name} has no rows and no CSV header")),
             "{message}"
         );
         assert!(
@@ -733,7 +733,7 @@ fn file_errors_name_the_path() {
 fn utf16_input_is_error() {
     let message = load_error("T", "t.csv", "\u{feff}", &LoadOptions::default());
     // A UTF-8 BOM alone is an empty file.
-    assert!(message.contains("no header and no fields"), "{message}");
+    assert!(message.contains("no rows and no CSV header"), "{message}");
 
     let dir = TempDir::new().unwrap_or_else(|error| panic!("{error}"));
     let path = write_file(&dir, "t.csv", &[0xff, 0xfe, b'A', 0, b'\n', 0]);

@@ -95,8 +95,8 @@ pub(crate) fn build_table_deferring(
             "have"
         };
         return Err(Error::data(format!(
-            "{origins} {verb} no header and no fields, so the columns of table `{name}` are unknown; \
-             add a header row or rows, or describe the table in a --schema file"
+            "{origins} {verb} no rows and no CSV header, so the columns of table `{name}` are \
+             unknown; add rows or a header row, or describe the table in a --schema file"
         )));
     }
 

@@ -61,17 +61,29 @@ pub fn run(plan: &Plan, tables: &dyn TableSource, context: &EvalContext) -> Resu
     let table = run_operator(plan, tables, context)?;
     let exempt = matches!(plan.kind, PlanKind::Scan { .. } | PlanKind::Constant(_));
     match context.max_rows {
-        Some(max_rows) if !exempt && table.row_count > max_rows => Err(Error::at(
-            ErrorKind::Evaluation,
-            plan.span.clone(),
-            format!(
-                "this part of the query produces {} rows, more than --max-rows {max_rows}; \
-                 filter earlier or raise --max-rows",
-                table.row_count
-            ),
-        )),
+        Some(max_rows) if !exempt && table.row_count > max_rows => {
+            Err(too_many_rows(&plan.span, Some(table.row_count), max_rows))
+        }
         _ => Ok(table),
     }
+}
+
+/// The error for an operator whose output has more rows than `--max-rows`: `rows` rows,
+/// or an unknown number for an operator that stopped as soon as it passed the limit.
+pub(crate) fn too_many_rows(
+    span: &crate::ast::Span,
+    rows: Option<usize>,
+    max_rows: usize,
+) -> Error {
+    let produces = match rows {
+        Some(rows) => format!("produces {rows} rows, more than --max-rows {max_rows}"),
+        None => format!("produces more rows than --max-rows {max_rows}"),
+    };
+    Error::at(
+        ErrorKind::Evaluation,
+        span.clone(),
+        format!("this part of the query {produces}; filter earlier or raise --max-rows"),
+    )
 }
 
 fn run_operator(plan: &Plan, tables: &dyn TableSource, context: &EvalContext) -> Result<Table> {
@@ -117,7 +129,7 @@ fn run_operator(plan: &Plan, tables: &dyn TableSource, context: &EvalContext) ->
         }
         PlanKind::MvExpand(expand) => {
             let input = run(&expand.input, tables, context)?;
-            mv_expand::run(&input, expand, &plan.schema, context)
+            mv_expand::run(&input, expand, plan, context)
         }
         PlanKind::MakeSeries(series) => {
             let grouped = run(&series.input, tables, context)?;

@@ -6,47 +6,59 @@
 
 use std::sync::Arc;
 
-use crate::binder::plan::MvExpandPlan;
+use crate::binder::plan::{MvExpandPlan, Plan};
 use crate::error::{Error, Result};
 use crate::eval::expr::evaluate;
 use crate::eval::EvalContext;
-use crate::table::{Schema, Table};
+use crate::table::Table;
 use crate::value::{convert, Type, Value};
 
+/// Runs `expand`, the operator of `plan`, over `input`.
 pub fn run(
     input: &Table,
-    plan: &MvExpandPlan,
-    schema: &Schema,
+    expand: &MvExpandPlan,
+    plan: &Plan,
     context: &EvalContext,
 ) -> Result<Table> {
+    let schema = &plan.schema;
     let input_width = input.schema.len();
     let mut source_rows = Vec::new();
-    let mut expanded: Vec<Vec<Value>> = vec![Vec::new(); plan.items.len()];
+    let mut expanded: Vec<Vec<Value>> = vec![Vec::new(); expand.items.len()];
     let mut indexes = Vec::new();
     for row in 0..input.row_count {
-        let mut elements = Vec::with_capacity(plan.items.len());
-        for item in &plan.items {
+        let mut elements = Vec::with_capacity(expand.items.len());
+        for item in &expand.items {
             let value = evaluate(&item.expr, input, row, context)?;
             let is_bag = matches!(&value, Value::Dynamic(json) if json.is_object());
-            if plan.arrays_only && is_bag {
+            if expand.arrays_only && is_bag {
                 return Err(Error::unsupported(
                     item.expr.span.clone(),
                     "mv-apply expands arrays only; expanding a property bag is not supported yet",
                 ));
             }
-            elements.push(elements_of(&value, plan.bag_as_array));
+            elements.push(elements_of(&value, expand.bag_as_array));
         }
         let count = elements
             .iter()
             .map(Vec::len)
             .max()
             .unwrap_or(0)
-            .min(plan.limit);
+            .min(expand.limit);
+        // Stop as soon as the output passes --max-rows, before it takes the memory of
+        // every expanded row: one value of each column per row.
+        if let Some(max_rows) = context.max_rows {
+            if source_rows.len() + count > max_rows {
+                return Err(super::too_many_rows(&plan.span, None, max_rows));
+            }
+        }
+        if row % super::CANCEL_CHECK_ROWS == 0 {
+            context.check_cancelled(&plan.span)?;
+        }
         for position in 0..count {
             source_rows.push(row);
             indexes.push(Value::Long(position as i64));
             for ((values, item), item_elements) in
-                expanded.iter_mut().zip(&plan.items).zip(&elements)
+                expanded.iter_mut().zip(&expand.items).zip(&elements)
             {
                 let element = item_elements.get(position).cloned().unwrap_or(Value::Null);
                 values.push(match item.to_type {
@@ -67,12 +79,12 @@ pub fn run(
     while columns.len() < schema.len() {
         columns.push(Arc::new(Vec::new()));
     }
-    for (item, values) in plan.items.iter().zip(expanded) {
+    for (item, values) in expand.items.iter().zip(expanded) {
         if let Some(slot) = columns.get_mut(item.output) {
             *slot = Arc::new(values);
         }
     }
-    if plan.item_index {
+    if expand.item_index {
         if let Some(last) = columns.last_mut() {
             *last = Arc::new(indexes);
         }
