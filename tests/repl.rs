@@ -202,6 +202,15 @@ fn error_keeps_session_and_points_at_input() {
 }
 
 #[test]
+fn unknown_table_hint_names_load_command() {
+    let mut shell = spawn(&["repl"]);
+    shell.expect("Type .help");
+    shell.enter("Events | count");
+    shell.expect("load one with .load PATH [as Name]");
+    shell.quit_with_ctrl_d();
+}
+
+#[test]
 fn ctrl_c_cancels_input() {
     let mut shell = start(&[]);
     shell.type_text("DeviceNetworkEvents | wher");

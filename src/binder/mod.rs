@@ -14,6 +14,7 @@ mod functions;
 mod ipv4_lookup;
 mod keyvalue;
 mod names;
+pub use names::NO_TABLES_HINT;
 mod partition;
 mod pivot;
 pub mod plan;

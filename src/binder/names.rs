@@ -23,6 +23,11 @@ pub fn unknown_column(name: &str, span: Span, schema: &Schema, variables: &[Stri
     error
 }
 
+/// The hint for a query that names a table when none is loaded, as the command line
+/// loads them. The REPL replaces it with its own command.
+pub const NO_TABLES_HINT: &str =
+    "no tables are loaded; load one with --table NAME=PATH or --data DIR";
+
 /// "unknown table" with the closest table or tabular variable as a hint.
 pub fn unknown_table(name: &str, span: Span, tables: &[String]) -> Error {
     let mut error = Error::at(
@@ -32,10 +37,7 @@ pub fn unknown_table(name: &str, span: Span, tables: &[String]) -> Error {
     );
     match closest(name, tables.iter().map(String::as_str)) {
         Some(suggestion) => error = error.with_hint(format!("did you mean `{suggestion}`?")),
-        None if tables.is_empty() => {
-            error = error
-                .with_hint("no tables are loaded; load one with --table NAME=PATH or --data DIR")
-        }
+        None if tables.is_empty() => error = error.with_hint(NO_TABLES_HINT),
         None => {
             let listed: Vec<&str> = tables.iter().map(String::as_str).take(20).collect();
             let more = match tables.len().saturating_sub(listed.len()) {

@@ -533,6 +533,13 @@ impl CompletionSource for Repl {
 /// Renders an error against the text it points into: the user's input, or the earlier
 /// `let` statement it is in.
 fn render_error(error: &Error, run: &PreparedText) -> String {
+    let mut error = error.clone();
+    for hint in &mut error.hints {
+        if hint == crate::binder::NO_TABLES_HINT {
+            *hint = "no tables are loaded; load one with .load PATH [as Name]".to_string();
+        }
+    }
+    let error = &error;
     let Some(span) = error.span.clone() else {
         return error.render("", "");
     };
