@@ -15,14 +15,27 @@ use serde::Deserialize as _;
 
 use crate::data::raw::{RawCell, RawTable};
 
-/// The column of the key seen at each position of the previous rows: the key text and its
-/// column index, `None` for a column that is not kept.
+/// The column of the key seen at each position of the previous rows, `None` for a column
+/// that is not kept.
 #[derive(Default)]
 pub(super) struct KeyCache {
-    keys: Vec<(Box<str>, Option<usize>)>,
+    keys: Vec<CachedKey>,
+}
+
+struct CachedKey {
+    text: Box<str>,
+    column: Option<usize>,
+    /// The key contains no quote and no backslash, so its JSON text is itself in quotes.
+    plain: bool,
 }
 
 impl KeyCache {
+    /// Returns the key seen at `position` and its column, if the key is plain.
+    pub(super) fn plain_key(&self, position: usize) -> Option<(&str, Option<usize>)> {
+        let cached = self.keys.get(position)?;
+        cached.plain.then_some((&*cached.text, cached.column))
+    }
+
     /// Returns the column of key `name` found at `position` in a row, `None` for a column
     /// that is not kept.
     pub(super) fn column(
@@ -31,13 +44,17 @@ impl KeyCache {
         name: &str,
         raw: &mut RawTable,
     ) -> Option<usize> {
-        if let Some((cached, column)) = self.keys.get(position) {
-            if **cached == *name {
-                return *column;
+        if let Some(cached) = self.keys.get(position) {
+            if *cached.text == *name {
+                return cached.column;
             }
         }
         let column = raw.kept_column_index(name);
-        let entry = (Box::from(name), column);
+        let entry = CachedKey {
+            text: Box::from(name),
+            column,
+            plain: !name.bytes().any(|byte| byte == b'"' || byte == b'\\'),
+        };
         match self.keys.get_mut(position) {
             Some(slot) => *slot = entry,
             None => self.keys.push(entry),

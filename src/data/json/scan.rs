@@ -66,11 +66,17 @@ impl<'a> Scanner<'a> {
 
         let mut key_position = 0;
         loop {
-            let key = self.read_key()?;
+            let column = match self.skip_cached_key(cache, key_position) {
+                Some(column) => column,
+                None => {
+                    let key = self.read_key()?;
+                    cache.column(key_position, key, raw)
+                }
+            };
             self.skip_spaces();
             self.expect(b':')?;
             self.skip_spaces();
-            match cache.column(key_position, key, raw) {
+            match column {
                 Some(column) => {
                     let cell = self.read_value(raw)?;
                     raw.set_cell(column, cell);
@@ -117,6 +123,22 @@ impl<'a> Scanner<'a> {
         while self.peek() == Some(b' ') {
             self.position += 1;
         }
+    }
+
+    /// Moves past the key at the current position if its bytes are those of the key seen
+    /// at `key_position` in the previous row, and returns that key's column (`None`
+    /// inside for a column that is not kept). The outer `None` leaves the position alone.
+    fn skip_cached_key(&mut self, cache: &KeyCache, key_position: usize) -> Option<Option<usize>> {
+        let (key, column) = cache.plain_key(key_position)?;
+        let rest = self.bytes.get(self.position..)?;
+        let quoted = rest.first() == Some(&b'"')
+            && rest.get(1..=key.len())? == key.as_bytes()
+            && rest.get(key.len() + 1) == Some(&b'"');
+        if !quoted {
+            return None;
+        }
+        self.position += key.len() + 2;
+        Some(column)
     }
 
     /// Reads a key without escapes and returns its text.
@@ -278,6 +300,13 @@ mod tests {
 
     /// Like [`both_readers`], reading only the columns in `keep`, or all for `None`.
     fn both_readers_keeping(line: &str, keep: Option<&[&str]>) -> BothReads {
+        both_readers_after(None, line, keep)
+    }
+
+    /// Like [`both_readers_keeping`], with `before`, a valid row, read first into the same
+    /// table with the same key cache, so that `line` is read with the keys of `before`
+    /// cached. Both rows' cells are returned.
+    fn both_readers_after(before: Option<&str>, line: &str, keep: Option<&[&str]>) -> BothReads {
         let keep = keep.map(|names| {
             Arc::new(
                 names
@@ -297,13 +326,26 @@ mod tests {
         };
 
         let mut scanned = RawTable::keeping(keep.clone());
-        scanned.start_row(0, 1);
-        let scanner_read = read_row(line, &mut scanned, &mut KeyCache::default());
+        let mut scanner_cache = KeyCache::default();
+        let mut parsed = RawTable::keeping(keep);
+        let mut serde_cache = KeyCache::default();
+        if let Some(before) = before {
+            scanned.start_row(0, 1);
+            assert!(
+                read_row(before, &mut scanned, &mut scanner_cache),
+                "{before}"
+            );
+            parsed.start_row(0, 1);
+            let first = super::super::row::read_row(before, &mut parsed, &mut serde_cache);
+            assert!(first.is_ok(), "{before}");
+        }
+
+        scanned.start_row(0, 2);
+        let scanner_read = read_row(line, &mut scanned, &mut scanner_cache);
         scanned.finish();
 
-        let mut parsed = RawTable::keeping(keep);
-        parsed.start_row(0, 1);
-        let serde_read = super::super::row::read_row(line, &mut parsed, &mut KeyCache::default());
+        parsed.start_row(0, 2);
+        let serde_read = super::super::row::read_row(line, &mut parsed, &mut serde_cache);
         parsed.finish();
 
         let scanned = scanner_read.then(|| cells(scanned));
@@ -351,6 +393,31 @@ mod tests {
             assert_eq!(scanned, Some(parsed), "{line}");
         }
         let (scanned, parsed) = both_readers_keeping(r#"{"skip":{"x":1]},"b":1}"#, Some(&["b"]));
+        assert!(parsed.is_err());
+        assert!(scanned.is_none());
+    }
+
+    #[test]
+    fn cached_keys_match_whole_key() {
+        let before = r#"{"a":1,"b":"x"}"#;
+        let lines = [
+            r#"{"a":2,"b":"y"}"#,
+            r#"{"ab":2,"b":"y"}"#,
+            r#"{"a\u0062":2,"b":"y"}"#,
+            r#"{"b":2,"a":"y"}"#,
+            r#"{"a":2}"#,
+            r#"{"a":2,"b":"y","c":3}"#,
+        ];
+        for line in lines {
+            let (scanned, parsed) = both_readers_after(Some(before), line, Some(&["a", "b"]));
+            let Ok(parsed) = parsed else {
+                panic!("serde rejected {line}");
+            };
+            if let Some(scanned) = scanned {
+                assert_eq!(scanned, parsed, "{line}");
+            }
+        }
+        let (scanned, parsed) = both_readers_after(Some(before), r#"{"a"b":2}"#, None);
         assert!(parsed.is_err());
         assert!(scanned.is_none());
     }
@@ -434,7 +501,10 @@ mod tests {
                 continue;
             };
             let keep: &[&str] = &["a", "b", "c", "e"];
-            let (scanned, parsed) = both_readers_keeping(&line, Some(keep));
+            // Every other round reads the mutated row after its seed, with the seed's
+            // keys cached.
+            let before = (round % 4 >= 2).then_some(seed);
+            let (scanned, parsed) = both_readers_after(before, &line, Some(keep));
             if let Some(scanned) = scanned {
                 read_by_scanner += 1;
                 assert_eq!(Ok(scanned), parsed, "{line}");
