@@ -201,6 +201,24 @@ fn error_keeps_session_and_points_at_input() {
     shell.quit_with_ctrl_d();
 }
 
+/// A later query runs on the table loaded at start, so it still works after the file is
+/// gone: the shell does not read its inputs again for each query.
+#[test]
+fn later_queries_reuse_loaded_tables() {
+    let folder = tempfile::tempdir().expect("temporary directory");
+    let path = folder.path().join("Counts.csv");
+    std::fs::write(&path, "n\n1\n2\n3\n").expect("write table");
+    let folder_text = folder.path().to_str().expect("UTF-8 path");
+    let mut shell = spawn(&["repl", "--data", folder_text]);
+    shell.expect("Type .help");
+    shell.enter("Counts | summarize total = sum(n)");
+    shell.expect("│ 6     │");
+    std::fs::remove_file(&path).expect("remove table file");
+    shell.enter("Counts | summarize again = sum(n) * 2");
+    shell.expect("│ 12    │");
+    shell.quit_with_ctrl_d();
+}
+
 #[test]
 fn unknown_table_hint_names_load_command() {
     let mut shell = spawn(&["repl"]);
