@@ -139,7 +139,10 @@ fn skip_blank_lines(reader: &mut impl BufRead, origin: &str) -> Result<u64, Erro
             return Ok(lines);
         }
         let mut blank = 0;
-        for &byte in buffer.iter().take_while(|byte| byte.is_ascii_whitespace()) {
+        for &byte in buffer
+            .iter()
+            .take_while(|byte| JSON_WHITESPACE.contains(&char::from(**byte)))
+        {
             blank += 1;
             if byte == b'\n' {
                 lines += 1;
@@ -173,6 +176,9 @@ fn read_lines(
 ) -> Result<(), Error> {
     read_lines_in_chunks(reader, input, raw, first_line, CHUNK_BYTES)
 }
+
+/// The whitespace that JSON allows between values (RFC 8259, section 2).
+const JSON_WHITESPACE: [char; 4] = [' ', '\t', '\n', '\r'];
 
 /// The length of the chunks of whole lines that are parsed in parallel.
 const CHUNK_BYTES: usize = 4 << 20;
@@ -515,7 +521,9 @@ fn read_line(
                 error.valid_up_to() + 1
             ))
         })?;
-    if text.trim().is_empty() {
+    // Only JSON's whitespace makes a line blank; a line of other whitespace, such as a
+    // no-break space, is invalid JSON.
+    if text.trim_matches(JSON_WHITESPACE).is_empty() {
         return Ok(());
     }
     // Without the line break, a cut-off record reads as "EOF while parsing …".

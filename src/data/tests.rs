@@ -1265,3 +1265,23 @@ fn too_many_columns_is_error() {
     let message = load_error("T", "keys.jsonl", &lines, &LoadOptions::default());
     assert!(message.starts_with("keys.jsonl:10001: "), "{message}");
 }
+
+// RFC 8259, section 2: whitespace is space, tab, line feed and carriage return only, so a
+// line of other whitespace is not blank but invalid JSON.
+#[test]
+fn non_json_whitespace_line_is_error() {
+    for (content, line) in [
+        ("{\"a\":1}\n\u{a0}\n", 2),
+        ("{\"a\":1}\n\u{2028}\n", 2),
+        ("\u{c}{\"a\":1}\n", 1),
+        ("{\"a\":1}\n\u{b}\n", 2),
+    ] {
+        let message = load_error("T", "t.jsonl", content, &LoadOptions::default());
+        assert!(
+            message.contains(&format!("t.jsonl:{line}")),
+            "{content:?}: {message}"
+        );
+    }
+    let loaded = load_ok("T", "t.jsonl", " \t\r\n{\"a\":1}\n \t\n{\"a\":2}\r\n");
+    assert_eq!(loaded.table.row_count, 2);
+}

@@ -80,13 +80,17 @@ pub fn with_large_stack<T: Send>(
         match spawned {
             Ok(handle) => handle.join().unwrap_or_else(|_| {
                 Err(Error::new(
-                    ErrorKind::Syntax,
-                    "the query could not be processed: an internal error occurred",
+                    ErrorKind::Evaluation,
+                    "the query stopped on an internal error in kql; please report it with \
+                     the query",
                 ))
             }),
             Err(spawn_error) => Err(Error::new(
-                ErrorKind::Syntax,
-                format!("failed to start a thread for the query: {spawn_error}"),
+                ErrorKind::Evaluation,
+                format!(
+                    "failed to start a thread for the query: {spawn_error}; close other \
+                     programs or raise the limit on processes (ulimit -u)"
+                ),
             )),
         }
     })

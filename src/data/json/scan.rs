@@ -33,6 +33,7 @@ pub(super) fn read_row(text: &str, raw: &mut RawTable, cache: &mut KeyCache) -> 
         text,
         bytes,
         position: 0,
+        too_deep: false,
     };
     scanner.read_object(raw, cache).is_some()
 }
@@ -46,10 +47,16 @@ fn has_control_character(bytes: &[u8]) -> bool {
     })
 }
 
+/// The nesting of a kept value, counted from its own brackets, from which serde_json
+/// would reject the row: 128 levels with the row object.
+const MAX_NESTED_DEPTH: usize = 127;
+
 struct Scanner<'a> {
     text: &'a str,
     bytes: &'a [u8],
     position: usize,
+    /// The last value passed over was nested at least [`MAX_NESTED_DEPTH`] deep.
+    too_deep: bool,
 }
 
 impl<'a> Scanner<'a> {
@@ -191,7 +198,16 @@ impl<'a> Scanner<'a> {
     fn skip_other(&mut self) -> Option<&'a str> {
         let start = self.position;
         match self.peek()? {
-            b'{' | b'[' => self.skip_nested()?,
+            b'{' | b'[' => {
+                // serde_json stops at 128 levels of nesting, the row object included, while
+                // reading a kept value. A value parsed on its own bytes would get one level
+                // more, so deep values go to the serde reader. Skipped values have no limit
+                // in either reader.
+                let deepest = self.skip_nested()?;
+                if deepest >= MAX_NESTED_DEPTH {
+                    self.too_deep = true;
+                }
+            }
             b'-' | b'0'..=b'9' => {
                 while matches!(
                     self.peek(),
@@ -210,22 +226,27 @@ impl<'a> Scanner<'a> {
         self.text.get(start..self.position)
     }
 
-    /// Moves past an object or array to the bracket that closes it, skipping strings.
-    /// Brackets are only counted, so a mismatched pair is left for serde_json to reject.
-    fn skip_nested(&mut self) -> Option<()> {
+    /// Moves past an object or array to the bracket that closes it, skipping strings, and
+    /// returns the deepest nesting inside it (1 for `[1]`). Brackets are only counted, so a
+    /// mismatched pair is left for serde_json to reject.
+    fn skip_nested(&mut self) -> Option<usize> {
         let mut depth = 0usize;
+        let mut deepest = 0usize;
         loop {
             match self.peek()? {
                 b'"' => {
                     self.skip_string()?;
                     continue;
                 }
-                b'{' | b'[' => depth += 1,
+                b'{' | b'[' => {
+                    depth += 1;
+                    deepest = deepest.max(depth);
+                }
                 b'}' | b']' => {
                     depth = depth.checked_sub(1)?;
                     if depth == 0 {
                         self.position += 1;
-                        return Some(());
+                        return Some(deepest);
                     }
                 }
                 _ => {}
@@ -249,8 +270,10 @@ impl<'a> Scanner<'a> {
                     .unwrap_or_else(|| RawCell::JsonString(Arc::from(text))),
             );
         }
+        self.too_deep = false;
         let value_text = self.skip_other()?;
         let cell = match value_text.as_bytes().first()? {
+            b'{' | b'[' if self.too_deep => return None,
             b'{' | b'[' => {
                 let value: serde_json::Value = serde_json::from_str(value_text).ok()?;
                 RawCell::Nested(Box::new(value))
@@ -420,6 +443,28 @@ mod tests {
         let (scanned, parsed) = both_readers_after(Some(before), r#"{"a"b":2}"#, None);
         assert!(parsed.is_err());
         assert!(scanned.is_none());
+    }
+
+    /// serde_json rejects a row nested 128 levels deep, the row object included, when it
+    /// reads the deepest value; the scanner must hand such rows over.
+    #[test]
+    fn deep_kept_values_go_to_serde() {
+        let row = |depth: usize| {
+            format!(
+                r#"{{"skip":1,"a":{}{}}}"#,
+                "[".repeat(depth),
+                "]".repeat(depth)
+            )
+        };
+        let (scanned, parsed) = both_readers_keeping(&row(126), Some(&["a"]));
+        assert!(parsed.is_ok());
+        assert_eq!(scanned.map(Ok), Some(parsed));
+        let (scanned, parsed) = both_readers_keeping(&row(127), Some(&["a"]));
+        assert!(parsed.is_err());
+        assert!(scanned.is_none());
+        let (scanned, parsed) = both_readers_keeping(&row(127), Some(&["skip"]));
+        assert!(parsed.is_ok());
+        assert_eq!(scanned.map(Ok), Some(parsed));
     }
 
     #[test]

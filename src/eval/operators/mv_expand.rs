@@ -25,6 +25,7 @@ pub fn run(
     let mut source_rows = Vec::new();
     let mut expanded: Vec<Vec<Value>> = vec![Vec::new(); expand.items.len()];
     let mut indexes = Vec::new();
+    let mut rows_since_check = 0;
     for row in 0..input.row_count {
         let mut elements = Vec::with_capacity(expand.items.len());
         for item in &expand.items {
@@ -51,8 +52,12 @@ pub fn run(
                 return Err(super::too_many_rows(&plan.span, None, max_rows));
             }
         }
-        if row % super::CANCEL_CHECK_ROWS == 0 {
+        // Count input and output rows since the last check, because one input row can
+        // expand to a million.
+        rows_since_check += count + 1;
+        if rows_since_check >= super::CANCEL_CHECK_ROWS {
             context.check_cancelled(&plan.span)?;
+            rows_since_check = 0;
         }
         for position in 0..count {
             source_rows.push(row);
