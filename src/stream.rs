@@ -90,6 +90,7 @@ fn row_local_table(plan: &Plan) -> Option<&str> {
         | PlanKind::Range(_)
         | PlanKind::Search(_)
         | PlanKind::Ipv4Lookup(_)
+        | PlanKind::ActivityCountsMetrics(_)
         | PlanKind::ScanOperator(_) => None,
     }
 }
@@ -124,6 +125,7 @@ fn scans(plan: &Plan, table: &str) -> bool {
         | PlanKind::Range(_)
         | PlanKind::Search(_)
         | PlanKind::Ipv4Lookup(_)
+        | PlanKind::ActivityCountsMetrics(_)
         | PlanKind::ScanOperator(_) => true,
     }
 }

@@ -1,5 +1,6 @@
 //! Integration tests, compiled as one binary so the suite builds and runs fast.
 
+mod activity;
 mod cli;
 mod datetime_range;
 mod extraction;

@@ -173,6 +173,7 @@ fn collect(plan: &Plan, needed: &BTreeSet<usize>, used: &mut UsedColumns) -> boo
         // A search term reads every column, also those a file has beyond the catalog.
         | PlanKind::Search(_)
         | PlanKind::Ipv4Lookup(_)
+        | PlanKind::ActivityCountsMetrics(_)
         | PlanKind::ScanOperator(_) => false,
     }
 }

@@ -5,6 +5,7 @@
 //! `let` binds a name to an expression, not to a computed value. Errors carry the span of
 //! the offending text and, for names, the closest known alternative.
 
+pub(crate) mod activity_counts_metrics;
 mod apply;
 pub mod columns;
 mod combine;

@@ -102,6 +102,9 @@ pub enum PlanKind {
     /// `evaluate ipv4_lookup(…)`: each row extended with the lookup row whose IPv4
     /// range contains its address.
     Ipv4Lookup(Box<Ipv4LookupPlan>),
+    /// `evaluate activity_counts_metrics(…)`: per time window and dimension values, the
+    /// row count and the distinct, new and running distinct counts of an ID column.
+    ActivityCountsMetrics(Box<ActivityCountsMetricsPlan>),
     /// The `scan` operator: one output row for each match of an input row to a step.
     ScanOperator(Box<ScanOperatorPlan>),
     /// `render`: the rows pass through; `chart` is the requested visualization.
@@ -165,6 +168,22 @@ pub struct Ipv4LookupPlan {
     pub lookup_output: Vec<usize>,
     /// Keeps input rows without a match, with empty lookup columns.
     pub return_unmatched: bool,
+}
+
+/// `evaluate activity_counts_metrics(IdColumn, TimelineColumn, Start, End, Step
+/// [, Dimension…])`. Start, End and Step read no columns; they are computed once when the
+/// query runs, so that `ago()` and `now()` read the query's clock.
+#[derive(Debug, Clone)]
+pub struct ActivityCountsMetricsPlan {
+    pub input: Plan,
+    pub id: usize,
+    /// The `datetime` column whose values fall into windows.
+    pub timeline: usize,
+    pub start: BoundExpr,
+    pub end: BoundExpr,
+    /// A `timespan`.
+    pub step: BoundExpr,
+    pub dimensions: Vec<usize>,
 }
 
 /// `summarize`: the output has the key columns, then each aggregate's columns.

@@ -10,12 +10,16 @@ use crate::table::{Field, Schema};
 use crate::value::{Type, Value};
 
 /// The `evaluate` plugins this engine runs.
-pub const SUPPORTED_PLUGINS: [&str; 3] = ["bag_unpack", "ipv4_lookup", "pivot"];
+pub const SUPPORTED_PLUGINS: [&str; 4] = [
+    "activity_counts_metrics",
+    "bag_unpack",
+    "ipv4_lookup",
+    "pivot",
+];
 
 /// `evaluate` plugins that exist in Kusto but that this engine does not run yet
 /// (learn.microsoft.com/kusto/query/plugins).
-pub const KNOWN_UNSUPPORTED_PLUGINS: [&str; 23] = [
-    "activity_counts_metrics",
+pub const KNOWN_UNSUPPORTED_PLUGINS: [&str; 22] = [
     "activity_engagement",
     "activity_metrics",
     "autocluster",
@@ -50,6 +54,14 @@ pub fn bind_evaluate(
     span: Span,
 ) -> Result<Plan> {
     match plugin.name.as_str() {
+        "activity_counts_metrics" => super::activity_counts_metrics::bind_activity_counts_metrics(
+            binder,
+            input,
+            plugin,
+            args,
+            output_schema,
+            span,
+        ),
         "bag_unpack" => bind_bag_unpack(binder, input, plugin, args, output_schema, span),
         "ipv4_lookup" => {
             if let Some(schema) = output_schema {

@@ -53,7 +53,7 @@ fn ago(args: &[Value], context: &EvalContext) -> Result<Value, String> {
 
 /// .NET ticks (100 ns since 0001-01-01) at the Unix epoch. Kusto counts datetimes from
 /// 0001-01-01, so `bin(datetime, 7d)` aligns its bins to that origin, not to 1970.
-const DOTNET_EPOCH_OFFSET: i64 = 621_355_968_000_000_000;
+pub(crate) const DOTNET_EPOCH_OFFSET: i64 = 621_355_968_000_000_000;
 
 const TICKS_PER_HOUR: i64 = 3_600 * TICKS_PER_SECOND;
 const TICKS_PER_MINUTE: i64 = 60 * TICKS_PER_SECOND;

@@ -10,7 +10,7 @@ mod arrays;
 mod bitwise;
 mod command_line;
 mod conversion;
-mod datetime;
+pub(crate) mod datetime;
 mod datetime_format;
 pub(crate) mod dynamic;
 mod hashing;

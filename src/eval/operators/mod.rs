@@ -1,6 +1,7 @@
 //! Tabular operators, one per file, each a function from its input table(s) to its
 //! output table. [`run`] walks the plan and calls them.
 
+mod activity_counts_metrics;
 pub(crate) mod bag_unpack;
 mod count;
 mod externaldata;
@@ -169,6 +170,10 @@ fn run_operator(plan: &Plan, tables: &dyn TableSource, context: &EvalContext) ->
             let input = run(&lookup.input, tables, context)?;
             let lookup_table = run(&lookup.lookup, tables, context)?;
             ipv4_lookup::run(&input, &lookup_table, lookup, &plan.schema, &plan.span)
+        }
+        PlanKind::ActivityCountsMetrics(metrics) => {
+            let input = run(&metrics.input, tables, context)?;
+            activity_counts_metrics::run(&input, metrics, &plan.schema, &plan.span, context)
         }
         PlanKind::ScanOperator(scan_plan) => {
             let input = run(&scan_plan.input, tables, context)?;
