@@ -21,7 +21,7 @@ use std::sync::Arc;
 use log::debug;
 
 use crate::binder::columns::{expr_columns, looks_like_extend};
-use crate::binder::plan::{Plan, PlanKind, ProjectColumn};
+use crate::binder::plan::{BoundExpr, BoundKind, Plan, PlanKind, ProjectColumn};
 use crate::data::{self, LoadOptions};
 use crate::error::Error;
 use crate::eval::{self, EvalContext, TableSource};
@@ -192,7 +192,9 @@ pub fn run(
             others,
         };
         let outcome = match (&deferral, deferred) {
-            (Some(deferral), Some(deferred)) if !deferred.positions().is_empty() => {
+            (Some(deferral), Some(deferred))
+                if !deferred.positions().is_empty() || !deferral.computed.is_empty() =>
+            {
                 deferral.execute(&bound.plan, deferred, &tables, context)
             }
             _ => eval::execute(&bound.plan, &tables, context).map(Some),
@@ -232,23 +234,33 @@ pub fn run(
     Ok(Some(combine(&bound.plan.schema, results, finish)))
 }
 
-/// The bottom of a streamed plan that can run before the scan's other columns are
-/// converted: the `where` and `extend` operators right above the scan, up to the last
-/// `where` among them. A chunk's `string` and `dynamic` columns that these operators do
-/// not read are then converted only for the rows that pass the filters, which saves
-/// copying the text of every row that a selective `where` drops.
+/// The bottom of a streamed plan that can run before the rest of each row is built: the
+/// `where` and `extend` operators right above the scan, up to the last `where` among them
+/// (the prefix). Two kinds of work wait until the prefix has filtered a chunk's rows:
+///
+/// - converting the chunk's `string` and `dynamic` columns that the filters do not need,
+///   which saves copying the text of every row that a selective `where` drops;
+/// - computing `extend` columns that the filters do not need, such as
+///   `extend TcpFlags = tostring(info["Tcp Flags"])` before `where direction has "In"`.
+///   The prefix computes null in their place, and they are computed for the rows it keeps.
+///   NOTE: an error such an expression would raise only on a dropped row is not raised,
+///   as when Kusto's optimizer moves a filter before an `extend`.
 struct Deferral {
-    /// The operators from the scan up to the last `where`.
+    /// The operators from the scan up to the last `where`, with deferred `extend` columns
+    /// computing null.
     prefix: Plan,
     /// The number of operators between the plan's root and the prefix's top.
     depth: usize,
-    /// The names of the scan's columns that the prefix does not read.
+    /// The names of the scan's columns that the filters do not need.
     columns: HashSet<String>,
+    /// The deferred `extend` columns: position and expression, in the order the prefix
+    /// computes them, so that each one's inputs are ready before it.
+    computed: Vec<(usize, BoundExpr)>,
 }
 
 impl Deferral {
     /// Finds the prefix of `plan`, a streamed plan, if it has one that filters rows and
-    /// leaves some scan columns unread.
+    /// leaves some work for later.
     fn find(plan: &Plan) -> Option<Deferral> {
         let mut chain: Vec<&Plan> = vec![plan];
         loop {
@@ -265,37 +277,20 @@ impl Deferral {
             chain.push(input);
         }
         let scan = chain.pop()?;
-        let scan_width = scan.schema.len();
 
-        // Walk up from the scan while operators are `where` or `extend`, collecting the
-        // scan columns they read; the prefix ends at the last `where` seen.
-        let mut read = BTreeSet::new();
-        let mut read_by_prefix = None;
+        // Walk up from the scan while operators are `where` or `extend` whose expressions
+        // the column analysis follows; the prefix ends at the last `where` seen.
         let mut top = None;
         for (index, node) in chain.iter().enumerate().rev() {
+            let mut ignored = BTreeSet::new();
             let followed = match &node.kind {
-                PlanKind::Where { predicate, .. } => expr_columns(predicate, &mut read),
+                PlanKind::Where { predicate, .. } => expr_columns(predicate, &mut ignored),
                 PlanKind::Project { input, columns } => {
                     looks_like_extend(columns, input.schema.len())
-                        && columns
-                            .iter()
-                            .enumerate()
-                            .all(|(position, column)| match column {
-                                ProjectColumn::Input(source) => {
-                                    // A copy of a scan column must hold its values.
-                                    if *source != position {
-                                        read.insert(*source);
-                                    }
-                                    true
-                                }
-                                // A replaced scan column must keep its replacement.
-                                ProjectColumn::Computed(expr) => {
-                                    if position < scan_width {
-                                        read.insert(position);
-                                    }
-                                    expr_columns(expr, &mut read)
-                                }
-                            })
+                        && columns.iter().all(|column| match column {
+                            ProjectColumn::Input(_) => true,
+                            ProjectColumn::Computed(expr) => expr_columns(expr, &mut ignored),
+                        })
                 }
                 _ => false,
             };
@@ -304,31 +299,77 @@ impl Deferral {
             }
             if matches!(node.kind, PlanKind::Where { .. }) {
                 top = Some(index);
-                read_by_prefix = Some(read.clone());
             }
         }
-        let (depth, read) = (top?, read_by_prefix?);
+        let depth = top?;
+        let prefix_nodes = chain.get(depth..)?;
+
+        // `extend` columns are deferred only when every computed position is written once
+        // and none replaces an input column, so that computing them later on the filtered
+        // table reads the same inputs.
+        let mut written = HashSet::new();
+        let appends_only = prefix_nodes.iter().all(|node| match &node.kind {
+            PlanKind::Project { input, columns } => {
+                columns
+                    .iter()
+                    .enumerate()
+                    .all(|(position, column)| match column {
+                        ProjectColumn::Input(_) => true,
+                        ProjectColumn::Computed(_) => {
+                            position >= input.schema.len() && written.insert(position)
+                        }
+                    })
+            }
+            _ => true,
+        });
+        let (needed, deferred_at) = needed_columns(prefix_nodes, appends_only);
+
         let columns: HashSet<String> = scan
             .schema
             .fields
             .iter()
             .enumerate()
-            .filter(|(position, _)| !read.contains(position))
+            .filter(|(position, _)| !needed.contains(position))
             .map(|(_, field)| field.name.clone())
             .collect();
-        if columns.is_empty() {
+        if columns.is_empty() && deferred_at.is_empty() {
             return None;
         }
+
+        // Replace the deferred expressions in a copy of the prefix by null, in the order the
+        // prefix computes them: bottom operator first, and left to right within one.
+        let mut order = deferred_at;
+        order.sort_by_key(|&(index, position)| (std::cmp::Reverse(index), position));
+        let mut prefix = Plan::clone(chain.get(depth)?);
+        let mut computed = Vec::new();
+        for &(index, position) in &order {
+            let node = node_at_mut(&mut prefix, index)?;
+            let PlanKind::Project { columns, .. } = &mut node.kind else {
+                return None;
+            };
+            let column = columns.get_mut(position)?;
+            let ProjectColumn::Computed(expr) = column else {
+                return None;
+            };
+            let null = BoundExpr {
+                kind: BoundKind::Literal(Value::Null),
+                ty: expr.ty,
+                span: expr.span.clone(),
+            };
+            computed.push((position, std::mem::replace(expr, null)));
+        }
         Some(Deferral {
-            prefix: Plan::clone(chain.get(depth)?),
+            prefix,
             depth,
             columns,
+            computed,
         })
     }
 
     /// Runs `plan` on a chunk whose `deferred` columns hold row numbers: the prefix first,
-    /// then the deferred columns for the rows it keeps, then the rest of the plan on that
-    /// table. Returns `Ok(None)` if the row numbers did not come through the prefix.
+    /// then the deferred scan columns for the rows it keeps, then the deferred `extend`
+    /// columns, then the rest of the plan on that table. Returns `Ok(None)` if the row
+    /// numbers did not come through the prefix.
     fn execute(
         &self,
         plan: &Plan,
@@ -337,39 +378,107 @@ impl Deferral {
         context: &EvalContext,
     ) -> Result<Option<Table>, Error> {
         let filtered = eval::execute(&self.prefix, tables, context)?;
-        let Some(&numbers_at) = deferred.positions().first() else {
-            return Ok(None);
-        };
-        let Some(numbers) = filtered.columns.get(numbers_at) else {
-            return Ok(None);
-        };
-        let rows: Option<Vec<usize>> = numbers
-            .iter()
-            .map(|value| match value {
-                Value::Long(row) => usize::try_from(*row).ok(),
-                _ => None,
-            })
-            .collect();
-        let Some(rows) = rows else {
-            return Ok(None);
-        };
         let Table {
             schema,
             mut columns,
             row_count,
         } = filtered;
-        for (position, values) in deferred.convert_rows(&rows) {
-            if let Some(column) = columns.get_mut(position) {
-                *column = values;
+
+        if let Some(&numbers_at) = deferred.positions().first() {
+            let Some(numbers) = columns.get(numbers_at) else {
+                return Ok(None);
+            };
+            let rows: Option<Vec<usize>> = numbers
+                .iter()
+                .map(|value| match value {
+                    Value::Long(row) => usize::try_from(*row).ok(),
+                    _ => None,
+                })
+                .collect();
+            let Some(rows) = rows else {
+                return Ok(None);
+            };
+            for (position, values) in deferred.convert_rows(&rows) {
+                if let Some(column) = columns.get_mut(position) {
+                    *column = values;
+                }
             }
         }
+
+        let mut table = Table::new(schema, columns, row_count);
+        for (position, expr) in &self.computed {
+            let values = (0..table.row_count)
+                .map(|row| eval::expr::evaluate(expr, &table, row, context))
+                .collect::<Result<Vec<Value>, Error>>()?;
+            if let Some(column) = table.columns.get_mut(*position) {
+                *column = Arc::new(values);
+            }
+        }
+
         let filtered = Plan {
-            kind: PlanKind::Constant(Arc::new(Table::new(schema, columns, row_count))),
+            kind: PlanKind::Constant(Arc::new(table)),
             schema: self.prefix.schema.clone(),
             span: self.prefix.span.clone(),
         };
         let rest = replace_at(plan, self.depth, filtered);
         eval::execute(&rest, tables, context).map(Some)
+    }
+}
+
+/// Returns the columns that the filters of the prefix `nodes` (top first) need, directly
+/// or through the `extend` columns they read, and, with `defer_computed`, the `extend`
+/// columns they do not need, as (index in `nodes`, position) pairs, top first.
+/// Without `defer_computed`, every `extend` column counts as needed.
+fn needed_columns(nodes: &[&Plan], defer_computed: bool) -> (BTreeSet<usize>, Vec<(usize, usize)>) {
+    let mut needed = BTreeSet::new();
+    let mut deferred_at = Vec::new();
+    for (index, node) in nodes.iter().enumerate() {
+        match &node.kind {
+            PlanKind::Where { predicate, .. } => {
+                expr_columns(predicate, &mut needed);
+            }
+            PlanKind::Project { input, columns } => {
+                let input_width = input.schema.len();
+                for (position, column) in columns.iter().enumerate() {
+                    match column {
+                        // A copy of a column must hold its values.
+                        ProjectColumn::Input(source) => {
+                            if *source != position {
+                                needed.insert(*source);
+                            }
+                        }
+                        ProjectColumn::Computed(expr) => {
+                            let deferrable = defer_computed
+                                && position >= input_width
+                                && !needed.contains(&position);
+                            if deferrable {
+                                deferred_at.push((index, position));
+                            } else {
+                                // A replaced scan column must keep its replacement.
+                                needed.insert(position);
+                                expr_columns(expr, &mut needed);
+                            }
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    (needed, deferred_at)
+}
+
+/// Returns the operator `steps` steps down the chain of inputs of `plan`, a prefix of
+/// `where` and `extend` operators.
+fn node_at_mut(plan: &mut Plan, steps: usize) -> Option<&mut Plan> {
+    if steps == 0 {
+        return Some(plan);
+    }
+    match &mut plan.kind {
+        PlanKind::Where { input, .. } | PlanKind::Project { input, .. } => {
+            node_at_mut(input, steps - 1)
+        }
+        _ => None,
     }
 }
 
@@ -527,6 +636,15 @@ mod tests {
             "DeviceNetworkEvents | where RemotePort == 443 | extend n = strlen(DeviceName) \
              | where n > 0 | project DeviceName, n",
             "DeviceNetworkEvents | where RemotePort > 0 | where RemotePort == 443 | project DeviceName | take 1",
+            "DeviceNetworkEvents | extend a = strlen(DeviceName) | extend b = a * 2 \
+             | where RemotePort == 443 | project DeviceName, a, b",
+            "DeviceNetworkEvents | extend d = parse_json(AdditionalFields) \
+             | extend up = toupper(tostring(d.direction)) | extend dir = d.direction \
+             | where dir has 'in' | project up, DeviceName",
+            "DeviceNetworkEvents | extend a = 1 | where RemotePort == 443 | extend b = a + 1 \
+             | where b == 2 | project a, b, DeviceName",
+            "DeviceNetworkEvents | extend a = strlen(DeviceName), b = a * 2 \
+             | where RemotePort == 443 | project a, b",
         ];
         for query in queries {
             let (streamed, whole) = both_ways(query);
@@ -561,16 +679,55 @@ mod tests {
         }
         assert!(!deferred.iter().any(|column| column == "AdditionalFields"));
         assert!(deferred_by("DeviceNetworkEvents | project DeviceName").is_empty());
+        // The copy is computed after the filter, from the converted column.
         let copied =
             deferred_by("DeviceNetworkEvents | extend Copy = DeviceName | where RemotePort == 1");
         assert!(
-            !copied.iter().any(|column| column == "DeviceName"),
+            copied.iter().any(|column| column == "DeviceName"),
             "{copied:?}"
         );
+        let filtered_copy =
+            deferred_by("DeviceNetworkEvents | extend Copy = DeviceName | where Copy == 'a'");
         assert!(
-            copied.iter().any(|column| column == "LocalIP"),
-            "{copied:?}"
+            !filtered_copy.iter().any(|column| column == "DeviceName"),
+            "{filtered_copy:?}"
         );
+    }
+
+    fn computed_later_by(query: &str) -> Vec<String> {
+        let bound = match engine::check(query, &BuiltinSchemas::new()) {
+            Ok(bound) => bound,
+            Err(error) => panic!("{query}: {}", error.message),
+        };
+        let Some(deferral) = Deferral::find(&bound.plan) else {
+            return Vec::new();
+        };
+        deferral
+            .computed
+            .iter()
+            .filter_map(|(position, _)| deferral.prefix.schema.fields.get(*position))
+            .map(|field| field.name.clone())
+            .collect()
+    }
+
+    #[test]
+    fn deferral_computes_unfiltered_extends_later() {
+        let published = match std::fs::read_to_string("queries/mde-suspicious-tcp-flags.kql") {
+            Ok(text) => text,
+            Err(error) => panic!("published query: {error}"),
+        };
+        assert_eq!(computed_later_by(&published), ["TcpFlags"]);
+        assert_eq!(
+            computed_later_by(
+                "DeviceNetworkEvents | extend a = 1 | extend b = a + 1 | where RemotePort > 0"
+            ),
+            ["a", "b"]
+        );
+        // An extend that replaces a column keeps every extend where it is.
+        assert!(computed_later_by(
+            "DeviceNetworkEvents | extend a = 1 | extend DeviceName = 'x' | where RemotePort > 0"
+        )
+        .is_empty());
     }
 
     #[test]
