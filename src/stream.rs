@@ -243,8 +243,8 @@ pub fn run(
 /// - computing `extend` columns that the filters do not need, such as
 ///   `extend TcpFlags = tostring(info["Tcp Flags"])` before `where direction has "In"`.
 ///   The prefix computes null in their place, and they are computed for the rows it keeps.
-///   NOTE: an error such an expression would raise only on a dropped row is not raised,
-///   as when Kusto's optimizer moves a filter before an `extend`.
+///   NOTE: an error that such an expression would raise only on a dropped row is not
+///   raised.
 struct Deferral {
     /// The operators from the scan up to the last `where`, with deferred `extend` columns
     /// computing null.
