@@ -27,7 +27,7 @@ use crate::error::Error;
 use crate::eval::{self, EvalContext, TableSource};
 use crate::parser;
 use crate::table::{Schema, Table};
-use crate::value::Value;
+use crate::value::{Type, Value};
 
 /// The way the chunks' results combine into the query's result.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -170,7 +170,17 @@ pub fn run(
     if table != name || options.strict {
         return Ok(None);
     }
+    // Under `take`, reading stops before the later chunks, whose values could still turn a
+    // column whose Sentinel type is `dynamic` from text into JSON for the whole table.
+    if matches!(finish, Finish::Take(_)) && type_depends_on_values(name, options) {
+        return Ok(None);
+    }
     let context = context_for(bound.now);
+    // `--max-rows` counts the rows of each operator over the whole table, which chunks
+    // do not see.
+    if context.max_rows.is_some() {
+        return Ok(None);
+    }
     let context = &context;
 
     let deferral = Deferral::find(&bound.plan);
@@ -407,9 +417,7 @@ impl Deferral {
 
         let mut table = Table::new(schema, columns, row_count);
         for (position, expr) in &self.computed {
-            let values = (0..table.row_count)
-                .map(|row| eval::expr::evaluate(expr, &table, row, context))
-                .collect::<Result<Vec<Value>, Error>>()?;
+            let values = eval::operators::project::compute(&table, expr, context)?;
             if let Some(column) = table.columns.get_mut(*position) {
                 *column = Arc::new(values);
             }
@@ -498,6 +506,21 @@ fn replace_at(plan: &Plan, depth: usize, replacement: Plan) -> Plan {
         _ => {}
     }
     copy
+}
+
+/// True when a column that `options` reads from table `name` gets its type from the
+/// values: the catalog types it `dynamic` in Sentinel and otherwise in Defender XDR, and
+/// loading picks `dynamic` when the file holds JSON objects or arrays in it.
+fn type_depends_on_values(name: &str, options: &LoadOptions) -> bool {
+    let Some(table) = options.schema_for(name) else {
+        return true;
+    };
+    let read = options.columns.get(name);
+    table
+        .columns
+        .iter()
+        .filter(|column| read.is_none_or(|read| read.contains(&column.name)))
+        .any(|column| column.sentinel_ty == Some(Type::Dynamic) && column.ty != Type::Dynamic)
 }
 
 /// Combines the chunks' results according to `finish`.

@@ -634,6 +634,70 @@ fn max_rows_stops_mv_expand_early() {
         ));
 }
 
+// A streamed query reads a JSON lines file in chunks, but `--max-rows` counts each
+// operator's rows over the whole table, so such queries load the table whole instead.
+#[test]
+fn max_rows_applies_to_streamed_query() {
+    let dir = temp_dir();
+    // About 1.5 MB, so that the rows span more than one chunk and no chunk alone passes
+    // the limit.
+    let padding = "x".repeat(200);
+    let rows = (0..6000)
+        .map(|row| {
+            format!("{{\"DeviceName\":\"d{row}\",\"RemotePort\":443,\"Pad\":\"{padding}\"}}\n")
+        })
+        .collect::<String>();
+    let path = write(&dir, "events.ndjson", rows.as_bytes());
+    let table = format!("DeviceNetworkEvents={}", path.display());
+    kql_command()
+        .args([
+            "run",
+            "-q",
+            "DeviceNetworkEvents | where RemotePort == 443 | project DeviceName",
+            "--table",
+            &table,
+            "--max-rows",
+            "5000",
+        ])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "produces 6000 rows, more than --max-rows 5000",
+        ));
+}
+
+// AdditionalFields is `string` in Defender XDR and `dynamic` in Sentinel; a JSON object
+// anywhere in the file makes it `dynamic` for the whole table. A streamed `take` stops
+// before later chunks, so it must not stream such a column.
+#[test]
+fn take_sees_dynamic_column_of_whole_file() {
+    let dir = temp_dir();
+    let mut rows = String::new();
+    let padding = "x".repeat(200);
+    for row in 0..8000 {
+        rows.push_str(&format!(
+            "{{\"DeviceName\":\"d{row}\",\"AdditionalFields\":\"{{\\\"a\\\":{row}}}\",\"Pad\":\"{padding}\"}}\n"
+        ));
+    }
+    rows.push_str("{\"DeviceName\":\"last\",\"AdditionalFields\":{\"a\":1}}\n");
+    let path = write(&dir, "events.ndjson", rows.as_bytes());
+    let table = format!("DeviceNetworkEvents={}", path.display());
+    kql_command()
+        .args([
+            "run",
+            "-q",
+            "DeviceNetworkEvents | project AdditionalFields | take 1",
+            "--table",
+            &table,
+            "--format",
+            "json",
+        ])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(r#""type":"dynamic""#))
+        .stdout(predicate::str::contains(r#"{"a":0}"#));
+}
+
 #[test]
 fn api_response_file_loads_through_cli() {
     let dir = temp_dir();

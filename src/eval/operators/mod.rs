@@ -18,7 +18,7 @@ mod parse_kv;
 mod partition;
 mod pivot;
 mod print;
-mod project;
+pub(crate) mod project;
 mod range;
 mod scan_operator;
 mod search;

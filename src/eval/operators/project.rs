@@ -26,7 +26,8 @@ pub fn run(
     Ok(Table::new(schema.clone(), output, input.row_count))
 }
 
-fn compute(
+/// Computes `expr` for every row of `input`, as `extend` stores it (see [`store_as`]).
+pub(crate) fn compute(
     input: &Table,
     expr: &BoundExpr,
     context: &EvalContext,
