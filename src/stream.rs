@@ -12,7 +12,11 @@
 //! the caller then runs the query the ordinary way: when a chunk's column types differ
 //! from the expected ones (a Sentinel `dynamic` column with JSON objects), when loading
 //! reports a conversion warning (its counts need the whole file), or when the query
-//! fails on a chunk (so that the error comes from the whole table).
+//! fails on a chunk (so that the error comes from the whole table). It does not stream
+//! at all under `--max-rows`, whose counts need the whole table, nor under `take` when
+//! the query reads a column whose type depends on values in chunks it would not read.
+//! A streamed `take` stops reading once it has its rows, so problems in later lines are
+//! not reported.
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::Path;
