@@ -14,7 +14,7 @@ fn main() -> ExitCode {
     cli::main()
 }
 
-/// Turns off transparent huge pages for this process. mimalloc asks for them on its large
+/// Turns off transparent huge pages for this process. mimalloc requests them for its large
 /// regions, and then every first write to 2 MiB of fresh memory makes the kernel zero all
 /// of it. With them, loading 1,000,000 rows for a `summarize` spent 1.3 to 1.9 s in the
 /// kernel, without them 0.45 to 0.52 s (`/usr/bin/time`, three runs each, on a 2-core

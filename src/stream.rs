@@ -207,7 +207,7 @@ pub fn run(
         };
         let outcome = match (&deferral, deferred) {
             (Some(deferral), Some(deferred))
-                if !deferred.positions().is_empty() || !deferral.computed.is_empty() =>
+                if !deferred.is_empty() || !deferral.computed.is_empty() =>
             {
                 deferral.execute(&bound.plan, deferred, &tables, context)
             }
@@ -514,7 +514,7 @@ fn replace_at(plan: &Plan, depth: usize, replacement: Plan) -> Plan {
 
 /// True when a column that `options` reads from table `name` gets its type from the
 /// values: the catalog types it `dynamic` in Sentinel and otherwise in Defender XDR, and
-/// loading picks `dynamic` when the file holds JSON objects or arrays in it.
+/// loading picks `dynamic` when the file contains JSON objects or arrays in it.
 fn type_depends_on_values(name: &str, options: &LoadOptions) -> bool {
     let Some(table) = options.schema_for(name) else {
         return true;

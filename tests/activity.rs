@@ -1,5 +1,5 @@
 //! `evaluate activity_counts_metrics`. Expected values come from the example of the KQL
-//! reference page cited per test, or are derived by hand where a test says so.
+//! reference page cited per test, or are derived by hand where a test's comment states it.
 
 use std::collections::HashMap;
 use std::sync::Arc;

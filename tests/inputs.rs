@@ -615,7 +615,7 @@ fn max_rows_stops_large_results() {
 }
 
 // mv-expand checks the limit while it expands, so a huge expansion fails before it
-// holds every row in memory.
+// keeps every row in memory.
 #[test]
 fn max_rows_stops_mv_expand_early() {
     kql_command()

@@ -226,17 +226,7 @@ fn column_argument(schema: &Schema, arg: &Expr, role: &str) -> Result<(usize, Ty
         )
         .with_hint("extend a column with the expression first"));
     };
-    let position = schema.index_of(name).ok_or_else(|| {
-        let mut error = Error::at(
-            ErrorKind::UnknownName,
-            arg.span.clone(),
-            format!("column `{name}` is not in the input of {PLUGIN}"),
-        );
-        if let Some(suggestion) = crate::error::closest(name, schema.names()) {
-            error = error.with_hint(format!("did you mean `{suggestion}`?"));
-        }
-        error
-    })?;
+    let position = super::plugins::input_column(schema, name, &arg.span, PLUGIN)?;
     let ty = schema
         .fields
         .get(position)

@@ -112,7 +112,7 @@ pub fn bind_mv_apply(
 
 /// True when the column order is the same under both readings. Here a replaced column
 /// keeps its input position, as Kusto's language library places it. The reference only
-/// says that the source columns are added to the subquery's result, which could also
+/// states that the source columns are added to the subquery's result, which could also
 /// put a replaced column among the subquery's columns. Both agree when the subquery keeps
 /// the input columns in their input order, as `where`, `extend`, `top` and `order by` do.
 fn same_column_order(kept_inputs: &[String], subquery: &Schema, in_place: &[Field]) -> bool {

@@ -253,6 +253,27 @@ pub(super) fn unpack_arguments<'e>(
     Ok(arguments)
 }
 
+/// Returns the position of column `name` in a plugin's input `schema`, or an error at
+/// `span` that names the plugin and the closest column.
+pub(super) fn input_column(
+    schema: &Schema,
+    name: &str,
+    span: &Span,
+    plugin: &str,
+) -> Result<usize> {
+    schema.index_of(name).ok_or_else(|| {
+        let mut error = Error::at(
+            ErrorKind::UnknownName,
+            span.clone(),
+            format!("column `{name}` is not in the input of {plugin}"),
+        );
+        if let Some(suggestion) = crate::error::closest(name, schema.names()) {
+            error = error.with_hint(format!("did you mean `{suggestion}`?"));
+        }
+        error
+    })
+}
+
 /// Resolves the unpacked column, which must be a dynamic column of the input.
 pub(super) fn bag_column(schema: &Schema, column: &Expr) -> Result<usize> {
     let ExprKind::Name(name) = &column.kind else {
@@ -261,17 +282,7 @@ pub(super) fn bag_column(schema: &Schema, column: &Expr) -> Result<usize> {
             "bag_unpack of an expression is not supported yet; extend a column with it first",
         ));
     };
-    let position = schema.index_of(name).ok_or_else(|| {
-        let mut error = Error::at(
-            ErrorKind::UnknownName,
-            column.span.clone(),
-            format!("column `{name}` is not in the input of bag_unpack"),
-        );
-        if let Some(suggestion) = crate::error::closest(name, schema.names()) {
-            error = error.with_hint(format!("did you mean `{suggestion}`?"));
-        }
-        error
-    })?;
+    let position = input_column(schema, name, &column.span, "bag_unpack")?;
     let ty = schema.fields.get(position).map(|field| field.ty);
     if ty != Some(Type::Dynamic) {
         return Err(Error::at(

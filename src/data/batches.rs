@@ -15,8 +15,8 @@ use crate::schema::TableSchema;
 use crate::table::{ColumnData, Field, Schema};
 
 /// Reads the JSON lines file `path` as table `name` in chunks of whole lines. Each chunk
-/// is passed to `each` as a [`Batch`], in parallel, to be typed like a whole file would
-/// be; the results go to `consume` in file order until the file ends or `consume` returns
+/// goes to `each` as a [`Batch`], in parallel, to be typed like a whole file would be.
+/// The results go to `consume` in file order until the file ends or `consume` returns
 /// `false`.
 ///
 /// A chunk's column types can differ from another chunk's where the type depends on the
@@ -104,6 +104,11 @@ pub struct DeferredColumns<'a> {
 }
 
 impl DeferredColumns<'_> {
+    /// True when no column was deferred.
+    pub fn is_empty(&self) -> bool {
+        self.columns.is_empty()
+    }
+
     /// Returns the table positions of the deferred columns, in table order.
     pub fn positions(&self) -> Vec<usize> {
         self.columns.iter().map(|column| column.position).collect()

@@ -75,7 +75,7 @@ impl DeferredColumn {
 }
 
 /// Builds the table like [`build_table`], except for the `string` and `dynamic` columns of
-/// the file named in `deferred`. Each of them holds the row numbers `0, 1, …` as `long`
+/// the file named in `deferred`. Each of them contains the row numbers `0, 1, …` as `long`
 /// values, and its cells come back as a [`DeferredColumn`]. A caller that filters rows
 /// first then converts only the rows it keeps. Conversion to these types never fails, so
 /// the warnings are the same.

@@ -60,7 +60,7 @@ pub fn render() -> String {
          find them, and `kql check` rejects them. `pivot` supports `count()` and `sum()` \
          only, no output schema, and no empty or null pivot value. `ipv4_lookup` rejects \
          lookup tables whose ranges overlap. `activity_counts_metrics` takes a datetime \
-         timeline and a timespan Step, and rejects what its reference page leaves open: \
+         timeline and a timespan Step. It rejects what its reference page leaves open: \
          a `week`, `month` or `year` Step, a Start that is not on a `bin(_, Step)` \
          boundary, rows outside Start..End, null or empty IDs, null dimension values, \
          and time windows without rows. Its `dcount` counts exactly.\n\n",

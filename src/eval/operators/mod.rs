@@ -69,8 +69,8 @@ pub fn run(plan: &Plan, tables: &dyn TableSource, context: &EvalContext) -> Resu
     }
 }
 
-/// The error for an operator whose output has more rows than `--max-rows`: `rows` rows,
-/// or an unknown number for an operator that stopped as soon as it passed the limit.
+/// Returns the error for an operator whose output has more rows than `--max-rows`: `rows`
+/// rows, or an unknown number for an operator that stopped as soon as it passed the limit.
 pub(crate) fn too_many_rows(
     span: &crate::ast::Span,
     rows: Option<usize>,
