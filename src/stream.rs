@@ -151,6 +151,10 @@ impl TableSource for ChunkTables<'_> {
     }
 }
 
+/// The name under which [`Deferral::rest`] reads a chunk's filtered rows. No KQL name can
+/// contain a NUL character, so it cannot hide a table of the query.
+const FILTERED_CHUNK: &str = "\0filtered chunk";
+
 /// Runs `query` with table `name` read from the JSON lines file `path` chunk by chunk and
 /// the other tables from `others`. `schema` is the table's schema as loading the whole file
 /// with `options` would give it. Returns `Ok(None)` when the query cannot stream or
@@ -209,7 +213,7 @@ pub fn run(
             (Some(deferral), Some(deferred))
                 if !deferred.is_empty() || !deferral.computed.is_empty() =>
             {
-                deferral.execute(&bound.plan, deferred, &tables, context)
+                deferral.execute(deferred, &tables, context)
             }
             _ => eval::execute(&bound.plan, &tables, context).map(Some),
         };
@@ -263,13 +267,14 @@ struct Deferral {
     /// The operators from the scan up to the last `where`, with deferred `extend` columns
     /// computing null.
     prefix: Plan,
-    /// The number of operators between the plan's root and the prefix's top.
-    depth: usize,
     /// The names of the scan's columns that the filters do not need.
     columns: HashSet<String>,
     /// The deferred `extend` columns: position and expression, in the order the prefix
     /// computes them, so that each one's inputs are ready before it.
     computed: Vec<(usize, BoundExpr)>,
+    /// The plan with the prefix replaced by a scan of [`FILTERED_CHUNK`], built once rather
+    /// than per chunk.
+    rest: Plan,
 }
 
 impl Deferral {
@@ -372,11 +377,19 @@ impl Deferral {
             };
             computed.push((position, std::mem::replace(expr, null)));
         }
+        let filtered = Plan {
+            kind: PlanKind::Scan {
+                table: FILTERED_CHUNK.to_string(),
+            },
+            schema: prefix.schema.clone(),
+            span: prefix.span.clone(),
+        };
+        let rest = replace_at(plan, depth, filtered);
         Some(Deferral {
             prefix,
-            depth,
             columns,
             computed,
+            rest,
         })
     }
 
@@ -386,7 +399,6 @@ impl Deferral {
     /// numbers did not come through the prefix.
     fn execute(
         &self,
-        plan: &Plan,
         deferred: data::DeferredColumns,
         tables: &ChunkTables,
         context: &EvalContext,
@@ -427,13 +439,12 @@ impl Deferral {
             }
         }
 
-        let filtered = Plan {
-            kind: PlanKind::Constant(Arc::new(table)),
-            schema: self.prefix.schema.clone(),
-            span: self.prefix.span.clone(),
+        let filtered = ChunkTables {
+            name: FILTERED_CHUNK,
+            chunk: Arc::new(table),
+            others: tables.others,
         };
-        let rest = replace_at(plan, self.depth, filtered);
-        eval::execute(&rest, tables, context).map(Some)
+        eval::execute(&self.rest, &filtered, context).map(Some)
     }
 }
 
