@@ -16,9 +16,7 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use super::plan::{
-    BoundExpr, BoundKind, JoinColumn, Needles, Plan, PlanKind, ProjectColumn, RegexPattern,
-};
+use super::plan::{BoundExpr, BoundKind, JoinColumn, Plan, PlanKind, ProjectColumn};
 
 /// Column names per table name, sorted.
 pub type UsedColumns = HashMap<String, BTreeSet<String>>;
@@ -196,57 +194,17 @@ pub(crate) fn looks_like_extend(columns: &[ProjectColumn], input_len: usize) -> 
 /// Adds the positions of the input columns that `expr` reads. Returns false when the
 /// expression contains a subquery, whose tables this analysis does not follow.
 pub(crate) fn expr_columns(expr: &BoundExpr, columns: &mut BTreeSet<usize>) -> bool {
-    match &expr.kind {
-        BoundKind::Literal(_) => true,
-        BoundKind::Column(index) => {
-            columns.insert(*index);
-            true
-        }
-        BoundKind::Negate(operand) => expr_columns(operand, columns),
-        BoundKind::Arithmetic { left, right, .. }
-        | BoundKind::Compare { left, right, .. }
-        | BoundKind::And(left, right)
-        | BoundKind::Or(left, right) => expr_columns(left, columns) & expr_columns(right, columns),
-        BoundKind::StringTest { text, needle, .. } => {
-            expr_columns(text, columns) & expr_columns(needle, columns)
-        }
-        BoundKind::HasAny { text, needles, .. } => {
-            let text_followed = expr_columns(text, columns);
-            let needles_followed = match needles {
-                Needles::Constant(_) => true,
-                Needles::PerRow(exprs) => exprs.iter().all(|item| expr_columns(item, columns)),
-                Needles::Subquery(_) => false,
-            };
-            text_followed && needles_followed
-        }
-        BoundKind::In { value, list, .. } => {
-            expr_columns(value, columns) & list.iter().all(|item| expr_columns(item, columns))
-        }
-        BoundKind::Between {
-            value, low, high, ..
-        } => {
-            expr_columns(value, columns) & expr_columns(low, columns) & expr_columns(high, columns)
-        }
-        BoundKind::MatchesRegex { text, regex } => {
-            let pattern_followed = match regex {
-                RegexPattern::Constant(_) => true,
-                RegexPattern::PerRow { pattern, .. } => expr_columns(pattern, columns),
-            };
-            expr_columns(text, columns) & pattern_followed
-        }
-        BoundKind::Element { value, key } => {
-            expr_columns(value, columns) & expr_columns(key, columns)
-        }
-        BoundKind::Call { args, .. } => args.iter().all(|arg| expr_columns(arg, columns)),
-        BoundKind::ToScalar(_) | BoundKind::SubqueryColumn(_) => false,
-        BoundKind::Window { value, default, .. } => {
-            let default_followed = match default {
-                Some(default) => expr_columns(default, columns),
-                None => true,
-            };
-            expr_columns(value, columns) & default_followed
-        }
-        BoundKind::RowNumber { .. } => true,
+    if let BoundKind::Column(index) = &expr.kind {
+        columns.insert(*index);
+        return true;
+    }
+    match expr.children() {
+        // Every child is visited, so that the columns of the others are still added when
+        // one of them is not followed.
+        Some(children) => children.into_iter().fold(true, |followed, child| {
+            expr_columns(child, columns) & followed
+        }),
+        None => false,
     }
 }
 

@@ -13,6 +13,7 @@ mod expand;
 mod expr;
 mod functions;
 mod ipv4_lookup;
+mod json_keys;
 mod keyvalue;
 mod names;
 pub use names::NO_TABLES_HINT;
@@ -220,8 +221,9 @@ impl<'a> Binder<'a> {
                 }
             }
         }
-        let plan =
+        let mut plan =
             query.ok_or_else(|| Error::syntax(0..0, "the query has no tabular expression"))?;
+        json_keys::narrow_parse_json(&mut plan);
         Ok(BoundQuery { plan, now })
     }
 

@@ -474,6 +474,52 @@ pub struct BoundExpr {
     pub span: Span,
 }
 
+impl BoundExpr {
+    /// Returns the expressions this one is computed from, or `None` when it reads a
+    /// subquery, whose rows are not expressions of the current row.
+    pub fn children(&self) -> Option<Vec<&BoundExpr>> {
+        let children = match &self.kind {
+            BoundKind::Literal(_) | BoundKind::Column(_) | BoundKind::RowNumber { .. } => vec![],
+            BoundKind::Negate(operand) => vec![operand.as_ref()],
+            BoundKind::Arithmetic { left, right, .. }
+            | BoundKind::Compare { left, right, .. }
+            | BoundKind::And(left, right)
+            | BoundKind::Or(left, right) => vec![left.as_ref(), right.as_ref()],
+            BoundKind::StringTest { text, needle, .. } => vec![text.as_ref(), needle.as_ref()],
+            BoundKind::HasAny { text, needles, .. } => {
+                let mut children = vec![text.as_ref()];
+                match needles {
+                    Needles::Constant(_) => {}
+                    Needles::PerRow(exprs) => children.extend(exprs),
+                    Needles::Subquery(_) => return None,
+                }
+                children
+            }
+            BoundKind::In { value, list, .. } => {
+                let mut children = vec![value.as_ref()];
+                children.extend(list);
+                children
+            }
+            BoundKind::Between {
+                value, low, high, ..
+            } => vec![value.as_ref(), low.as_ref(), high.as_ref()],
+            BoundKind::MatchesRegex { text, regex } => match regex {
+                RegexPattern::Constant(_) => vec![text.as_ref()],
+                RegexPattern::PerRow { pattern, .. } => vec![text.as_ref(), pattern.as_ref()],
+            },
+            BoundKind::Element { value, key } => vec![value.as_ref(), key.as_ref()],
+            BoundKind::Call { args, .. } => args.iter().collect(),
+            BoundKind::ToScalar(_) | BoundKind::SubqueryColumn(_) => return None,
+            BoundKind::Window { value, default, .. } => {
+                let mut children = vec![value.as_ref()];
+                children.extend(default.as_deref());
+                children
+            }
+        };
+        Some(children)
+    }
+}
+
 #[derive(Debug, Clone)]
 pub enum BoundKind {
     Literal(Value),

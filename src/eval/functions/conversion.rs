@@ -82,7 +82,7 @@ fn totimespan(args: &[Value], _: &EvalContext) -> Result<Value, String> {
 /// `parse_json(text)`: JSON text becomes its value; text that is not JSON becomes a
 /// dynamic string holding the text; a dynamic value is returned as is; `""` gives null
 /// (learn.microsoft.com/kusto/query/parse-json-function).
-fn parse_json(args: &[Value], _: &EvalContext) -> Result<Value, String> {
+pub(super) fn parse_json(args: &[Value], _: &EvalContext) -> Result<Value, String> {
     let parsed = match &args[0] {
         Value::Null => Value::Null,
         Value::Dynamic(_) => args[0].clone(),

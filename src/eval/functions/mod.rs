@@ -17,6 +17,7 @@ mod hashing;
 pub(crate) mod ip;
 pub(crate) mod logic;
 mod math;
+pub(crate) mod parse_json_keys;
 mod paths;
 pub(crate) mod pattern;
 mod sequence;
