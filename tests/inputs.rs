@@ -428,6 +428,16 @@ fn empty_file_is_error() {
 }
 
 #[test]
+fn plain_file_named_gz_is_error() {
+    let dir = temp_dir();
+    let path = write(&dir, "events.jsonl.gz", b"{\"A\": 1}\n");
+    load_failure(
+        &path,
+        "the name ends in .gz, but the file is not gzip-compressed",
+    );
+}
+
+#[test]
 fn directory_as_file_is_error() {
     let dir = temp_dir();
     let path = dir.path().join("events.csv");

@@ -114,7 +114,7 @@ pub fn bind_union(
     }
     if inputs.is_empty() {
         let mut candidates = binder.tables.table_names();
-        candidates.extend(binder.binding_names());
+        candidates.extend(binder.tabular_binding_names());
         let missing = union
             .tables
             .iter()

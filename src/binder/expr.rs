@@ -610,11 +610,7 @@ fn bind_call(
         };
         return Err(type_error(
             &expr.span,
-            format!(
-                "`{}` takes {expected} arguments, but {} were given",
-                function.name,
-                args.len()
-            ),
+            super::names::argument_count_message(function.name, &expected, args.len()),
         )
         .with_hint(format!("signature: {}", function.signature)));
     }

@@ -153,10 +153,10 @@ pub fn bind_user_call(
         return Err(Error::at(
             ErrorKind::TypeMismatch,
             call_span.clone(),
-            format!(
-                "`{}` takes {} arguments, but {given} were given",
-                function.name,
-                parameters.len()
+            super::names::argument_count_message(
+                &function.name,
+                &parameters.len().to_string(),
+                given,
             ),
         )
         .with_hint(format!("signature: {}", function.signature())));
@@ -472,10 +472,7 @@ fn bind_pack_all(
             return Err(Error::at(
                 ErrorKind::TypeMismatch,
                 expr.span.clone(),
-                format!(
-                    "`pack_all` takes 0 or 1 arguments, but {} were given",
-                    args.len()
-                ),
+                super::names::argument_count_message("pack_all", "0 or 1", args.len()),
             ))
         }
     };
@@ -511,7 +508,7 @@ fn bind_toscalar(binder: &mut Binder<'_>, args: &[Expr], expr: &Expr) -> Result<
         return Err(Error::at(
             ErrorKind::TypeMismatch,
             expr.span.clone(),
-            format!("`toscalar` takes 1 argument, but {} were given", args.len()),
+            super::names::argument_count_message("toscalar", "1", args.len()),
         ));
     };
     if !binder.is_tabular(arg) {
@@ -564,10 +561,7 @@ fn bind_column_ifexists(
         return Err(Error::at(
             ErrorKind::TypeMismatch,
             expr.span.clone(),
-            format!(
-                "`column_ifexists` takes 2 arguments, but {} were given",
-                args.len()
-            ),
+            super::names::argument_count_message("column_ifexists", "2", args.len()),
         )
         .with_hint("signature: column_ifexists(columnName, defaultValue)"));
     };

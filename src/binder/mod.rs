@@ -314,6 +314,17 @@ impl<'a> Binder<'a> {
             .collect()
     }
 
+    /// The names of `let` bindings that can stand where a table is expected: tabular
+    /// values and functions, which may return tables. Scalars are left out.
+    fn tabular_binding_names(&self) -> Vec<String> {
+        self.scopes
+            .iter()
+            .flat_map(|scope| &scope.bindings)
+            .filter(|(_, binding)| !matches!(binding, Binding::Scalar(_)))
+            .map(|(name, _)| name.clone())
+            .collect()
+    }
+
     /// True when the expression denotes a table rather than a scalar.
     fn is_tabular(&self, expr: &Expr) -> bool {
         functions::is_tabular(self, expr, &HashMap::new())

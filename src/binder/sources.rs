@@ -127,7 +127,7 @@ fn bind_name(binder: &mut Binder<'_>, name: &str, expr: &Expr) -> Result<Plan> {
         return Err(function.error(expr.span.clone()));
     }
     let mut candidates = binder.tables.table_names();
-    candidates.extend(binder.binding_names());
+    candidates.extend(binder.tabular_binding_names());
     Err(unknown_table(name, expr.span.clone(), &candidates))
 }
 
@@ -168,10 +168,7 @@ fn bind_call(
             return Err(Error::at(
                 ErrorKind::TypeMismatch,
                 expr.span.clone(),
-                format!(
-                    "`materialize` takes 1 argument, but {} were given",
-                    args.len()
-                ),
+                super::names::argument_count_message("materialize", "1", args.len()),
             ));
         };
         return binder.bind_tabular(arg);

@@ -344,11 +344,10 @@ fn bind_aggregate(
         return Err(Error::at(
             ErrorKind::TypeMismatch,
             call.span.clone(),
-            format!(
-                "`{}` takes {} arguments, but {} were given",
+            super::names::argument_count_message(
                 aggregate.name,
-                argument_count_text(aggregate),
-                args.len()
+                &argument_count_text(aggregate),
+                args.len(),
             ),
         )
         .with_hint(format!("signature: {}", aggregate.signature)));

@@ -136,6 +136,6 @@ fn argument_count(name: &str, expected: &str, count: usize, expr: &Expr) -> Erro
     Error::at(
         ErrorKind::TypeMismatch,
         expr.span.clone(),
-        format!("`{name}` takes {expected} arguments, but {count} were given"),
+        super::names::argument_count_message(name, expected, count),
     )
 }

@@ -39,6 +39,7 @@ use raw::RawTable;
 
 pub use batches::{expected_schema, for_each_batch, Batch, DeferredColumns};
 pub use raw::MAX_COLUMNS;
+pub(crate) use typing::NOT_STRICT_HINT;
 
 /// The layout of an input.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -302,7 +303,8 @@ fn read_input(
     raw.check_limits()
 }
 
-/// Wraps the reader in a gzip decoder if the input starts with the gzip magic bytes.
+/// Wraps the reader in a gzip decoder if the input starts with the gzip magic bytes, and
+/// rejects input named `.gz` that does not.
 /// `MultiGzDecoder` also reads files made by concatenating gzip files.
 fn decompress<'a>(
     mut reader: impl BufRead + 'a,
@@ -315,6 +317,11 @@ fn decompress<'a>(
     if start.starts_with(&GZIP_MAGIC) {
         debug!("{origin}: gzip-compressed");
         Ok(Box::new(BufReader::new(MultiGzDecoder::new(reader))))
+    } else if origin.to_ascii_lowercase().ends_with(".gz") && !start.is_empty() {
+        Err(Error::data(format!(
+            "{origin}: the name ends in .gz, but the file is not gzip-compressed; \
+             compress it with gzip, or rename it without .gz"
+        )))
     } else {
         Ok(Box::new(reader))
     }

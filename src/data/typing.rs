@@ -27,6 +27,10 @@ use crate::table::{ColumnData, Field, Schema, Table};
 use crate::value::{convert, json_to_kusto_string, Type, Value};
 
 /// The two time columns of tables that exist in both Defender XDR and Sentinel.
+/// The hint on a value that strict loading rejects, for loaders that make strictness a
+/// choice (`--strict`).
+pub(crate) const NOT_STRICT_HINT: &str = "load without --strict to set such values to null";
+
 const XDR_TIME: &str = "Timestamp";
 const SENTINEL_TIME: &str = "TimeGenerated";
 
@@ -431,12 +435,12 @@ impl Converter<'_> {
                 Err(cell) => {
                     if self.strict {
                         return Err(Error::data(format!(
-                            "{}: {}.{name}: value {} is not a valid {ty}; fix the value, \
-                             or load without --strict to set such values to null",
+                            "{}: {}.{name}: value {} is not a valid {ty}; fix the value",
                             self.raw.location(row),
                             self.table,
                             cell.describe()
-                        )));
+                        ))
+                        .with_hint(NOT_STRICT_HINT));
                     }
                     failures += 1;
                     first_failure.get_or_insert_with(|| (row, cell.describe()));

@@ -481,8 +481,9 @@ impl Repl {
                 Ok(_) => kept.push(definition),
                 Err(error) => writeln!(
                     out,
-                    "note: removed `let {}` because it no longer binds: {error}",
-                    definition.name
+                    "note: removed `let {}` because it no longer binds: {}",
+                    definition.name,
+                    with_repl_hints(&error)
                 )?,
             }
         }
@@ -530,16 +531,22 @@ impl CompletionSource for Repl {
     }
 }
 
-/// Renders an error against the text it points into: the user's input, or the earlier
-/// `let` statement it is in.
-fn render_error(error: &Error, run: &PreparedText) -> String {
+/// Returns `error` with hints that name command-line options replaced by the REPL's
+/// commands.
+fn with_repl_hints(error: &Error) -> Error {
     let mut error = error.clone();
     for hint in &mut error.hints {
         if hint == crate::binder::NO_TABLES_HINT {
             *hint = "no tables are loaded; load one with .load PATH [as Name]".to_string();
         }
     }
-    let error = &error;
+    error
+}
+
+/// Renders an error against the text it points into: the user's input, or the earlier
+/// `let` statement it is in.
+fn render_error(error: &Error, run: &PreparedText) -> String {
+    let error = &with_repl_hints(error);
     let Some(span) = error.span.clone() else {
         return error.render("", "");
     };

@@ -30,6 +30,10 @@ pub struct ExpectedTable {
     /// True when the columns are the whole expected result (a result file), so a result
     /// column that is neither expected nor ignored is a failure.
     pub complete: bool,
+    /// The column types a result file gives, one per column, which the result's columns
+    /// must have. `None` for a column without a type. Empty for expected rows written in
+    /// the test, whose types come from the result.
+    pub types: Vec<Option<Type>>,
 }
 
 impl ExpectedTable {
@@ -57,6 +61,7 @@ impl ExpectedTable {
             columns,
             rows,
             complete: false,
+            types: Vec::new(),
         }
     }
 
@@ -77,13 +82,23 @@ impl ExpectedTable {
             .ok_or_else(|| invalid("no `columns` array".to_string()))?
             .iter()
             .map(|column| {
-                column
+                let name = column
                     .get("name")
                     .and_then(serde_json::Value::as_str)
-                    .map(str::to_string)
-                    .ok_or_else(|| invalid("a column has no `name`".to_string()))
+                    .ok_or_else(|| invalid("a column has no `name`".to_string()))?;
+                let ty = match column.get("type") {
+                    None => None,
+                    Some(type_name) => {
+                        let ty = type_name.as_str().and_then(Type::from_name);
+                        Some(ty.ok_or_else(|| {
+                            invalid(format!("column `{name}` has the unknown type {type_name}"))
+                        })?)
+                    }
+                };
+                Ok((name.to_string(), ty))
             })
             .collect::<Result<Vec<_>, _>>()?;
+        let (columns, types): (Vec<String>, Vec<Option<Type>>) = columns.into_iter().unzip();
         let rows = json
             .get("rows")
             .and_then(serde_json::Value::as_array)
@@ -103,6 +118,7 @@ impl ExpectedTable {
             columns,
             rows,
             complete: true,
+            types,
         })
     }
 }
@@ -197,6 +213,15 @@ pub fn compare(actual: &Table, checks: &Checks) -> Option<Mismatch> {
                 rows_noun(count),
                 rows_noun(actual.row_count)
             ));
+            // With no expected rows to diff against, list the result's rows, so that the
+            // failure shows what the rule returned.
+            if checks.exact.is_none() && checks.contains.is_none() {
+                let nothing = ExpectedTable::from_rows(&[]);
+                let mut listing = Mismatch::default();
+                let columns = Columns::resolve(actual, &nothing, &checks.ignore, &mut listing);
+                Comparison::new(actual, &nothing, columns).unordered(&mut listing, true);
+                mismatch.unexpected = listing.unexpected;
+            }
         }
     }
     if let Some(expected) = &checks.exact {
@@ -276,15 +301,23 @@ impl Columns {
                         .fields
                         .get(actual_index)
                         .map_or(Type::Dynamic, |field| field.ty);
+                    if let Some(&Some(expected_ty)) = expected.types.get(expected_index) {
+                        if expected_ty != ty {
+                            mismatch.problems.push(format!(
+                                "column `{name}` is {ty} in the result, but {expected_ty} in \
+                                 the expected file"
+                            ));
+                        }
+                    }
                     columns.names.push(name.clone());
                     columns.positions.push((expected_index, actual_index, ty));
                 }
                 None => {
                     let hint = crate::error::closest(name, actual.schema.names())
-                        .map(|close| format!("did you mean `{close}`? "))
+                        .map(|close| format!("; did you mean `{close}`?"))
                         .unwrap_or_default();
                     mismatch.problems.push(format!(
-                        "expected column `{name}` is not in the result; {hint}({})",
+                        "expected column `{name}` is not in the result ({}){hint}",
                         column_list(actual)
                     ));
                 }
@@ -855,6 +888,7 @@ mod tests {
         };
         let mismatch = compare(&alerts(), &count).expect("two rows");
         assert_eq!(mismatch.problems, ["expected 3 rows, got 2 rows"]);
+        assert_eq!(mismatch.unexpected.len(), 2, "the result's rows are listed");
         let empty = exact(json!([]));
         let mismatch = compare(&alerts(), &empty).expect("not empty");
         assert_eq!(mismatch.unexpected.len(), 2);
@@ -901,11 +935,36 @@ mod tests {
     }
 
     #[test]
+    fn result_file_column_types_compared() {
+        let text = r#"{"columns":[{"name":"Device","type":"string"},{"name":"Port","type":"long"}],
+            "rows":[["srv-web01",443],["wks-0147",null]]}"#;
+        let checks = Checks {
+            exact: Some(ExpectedTable::from_result_json(text, "x.json").expect("valid file")),
+            ignore: vec!["When".to_string(), "Bag".to_string()],
+            ..Checks::default()
+        };
+        let mismatch = compare(&alerts(), &checks).expect("Port is int in the result");
+        assert_eq!(
+            mismatch.problems,
+            ["column `Port` is int in the result, but long in the expected file"]
+        );
+
+        let untyped = r#"{"columns":[{"name":"Device"},{"name":"Port"}],
+            "rows":[["srv-web01",443],["wks-0147",null]]}"#;
+        let checks = Checks {
+            exact: Some(ExpectedTable::from_result_json(untyped, "x.json").expect("valid file")),
+            ..checks
+        };
+        assert_eq!(compare(&alerts(), &checks), None);
+    }
+
+    #[test]
     fn malformed_result_file_is_an_error() {
         for text in [
             "[1]",
             r#"{"columns":[],"rows":{}}"#,
             r#"{"columns":[{"name":"a"}],"rows":[[1,2]]}"#,
+            r#"{"columns":[{"name":"a","type":"integer"}],"rows":[[1]]}"#,
         ] {
             assert!(
                 ExpectedTable::from_result_json(text, "x.json").is_err(),

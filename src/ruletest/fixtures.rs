@@ -26,8 +26,17 @@ pub fn load_table(source: &TableSource) -> Result<Table, Error> {
     if !source.columns.is_empty() {
         options.schemas.push(user_schema(source));
     }
+    // Fixtures always load strictly, so the hint to drop `--strict` does not apply.
+    let without_strict_hint = |mut error: Error| {
+        error
+            .hints
+            .retain(|hint| hint != crate::data::NOT_STRICT_HINT);
+        error
+    };
     let loaded = match &source.data {
-        TableData::Files(paths) => data::load_files(&source.name, paths, &options)?,
+        TableData::Files(paths) => {
+            data::load_files(&source.name, paths, &options).map_err(without_strict_hint)?
+        }
         TableData::Rows(rows) => {
             let mut lines = String::new();
             for row in rows {
@@ -47,7 +56,8 @@ pub fn load_table(source: &TableSource) -> Result<Table, Error> {
                 Format::JsonLines,
                 Cursor::new(lines.into_bytes()),
                 &options,
-            )?
+            )
+            .map_err(without_strict_hint)?
         }
     };
     Ok(loaded.table)
@@ -164,6 +174,12 @@ mod tests {
         let error =
             load_table(&rows(vec![json!({"DurationMs": "fast"})])).expect_err("strict loading");
         assert!(error.message.contains("DurationMs"), "{}", error.message);
+        // Fixtures always load strictly, so no hint may suggest turning that off.
+        let texts = std::iter::once(&error.message).chain(&error.hints);
+        assert!(
+            texts.into_iter().all(|text| !text.contains("--strict")),
+            "{error:?}"
+        );
     }
 
     #[test]

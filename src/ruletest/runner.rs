@@ -205,11 +205,12 @@ impl<'a> FileSetup<'a> {
             session.add_table(name, table, "test fixture");
         }
 
-        let prelude = stub_prelude(&self.test_file.stubs, &case.stubs);
+        let stubs = merged_stubs(&self.test_file.stubs, &case.stubs);
+        let prelude = stub_prelude(&stubs);
         let query = format!("{prelude}{}", self.rule.query);
         session
             .run(&query)
-            .map_err(|error| self.render_query_error(&error, &prelude))
+            .map_err(|error| self.render_query_error(&error, &prelude, &stubs))
     }
 
     /// Returns the look-back period in ticks, or `None` when every row reaches the rule.
@@ -236,8 +237,9 @@ impl<'a> FileSetup<'a> {
         }
     }
 
-    /// Renders a query error against the text that contains it: the stubs or the rule.
-    fn render_query_error(&self, error: &Error, prelude: &str) -> String {
+    /// Renders a query error against the text that contains it: the rule, or the stub
+    /// `stubs` made `prelude` from.
+    fn render_query_error(&self, error: &Error, prelude: &str, stubs: &[&Stub]) -> String {
         let rule_origin = display_path(&self.rule.path);
         match &error.span {
             Some(span) if span.start >= prelude.len() => {
@@ -251,9 +253,15 @@ impl<'a> FileSetup<'a> {
                 };
                 shifted.render(&self.rule.query, &origin)
             }
-            Some(_) => {
-                let origin = format!("stubs of {}", display_path(&self.test_file.path));
-                error.render(prelude, &origin)
+            Some(span) => {
+                let test_file = display_path(&self.test_file.path);
+                match stub_error(error, span, stubs) {
+                    Some((shifted, stub)) => {
+                        let origin = format!("stub `{}` of {test_file}", stub.name);
+                        shifted.render(&stub.body, &origin)
+                    }
+                    None => error.render(prelude, &format!("stubs of {test_file}")),
+                }
             }
             None => error.render("", ""),
         }
@@ -290,9 +298,9 @@ fn is_yaml(path: &Path) -> bool {
         .is_some_and(|extension| matches!(extension.to_ascii_lowercase().as_str(), "yaml" | "yml"))
 }
 
-/// Returns the `let` statements for the file's stubs with the case's stubs applied: a
-/// case stub replaces the file stub of the same name in place, or comes after them.
-pub fn stub_prelude(file_stubs: &[Stub], case_stubs: &[Stub]) -> String {
+/// Returns the file's stubs with the case's stubs applied: a case stub replaces the file
+/// stub of the same name in place, or comes after them.
+pub fn merged_stubs<'a>(file_stubs: &'a [Stub], case_stubs: &'a [Stub]) -> Vec<&'a Stub> {
     let mut merged: Vec<&Stub> = file_stubs.iter().collect();
     for stub in case_stubs {
         match merged
@@ -304,9 +312,39 @@ pub fn stub_prelude(file_stubs: &[Stub], case_stubs: &[Stub]) -> String {
         }
     }
     merged
-        .iter()
-        .map(|stub| format!("let {} = {};\n", stub.name, stub.body))
-        .collect()
+}
+
+/// Returns the `let` statements that define `stubs`, one line each.
+pub fn stub_prelude(stubs: &[&Stub]) -> String {
+    stubs.iter().map(|stub| stub_statement(stub)).collect()
+}
+
+fn stub_statement(stub: &Stub) -> String {
+    format!("let {} = {};\n", stub.name, stub.body)
+}
+
+/// Finds the stub whose statement in the prelude contains `span`, and returns `error`
+/// with its span moved into that stub's text, clamped to it.
+fn stub_error<'a>(
+    error: &Error,
+    span: &std::ops::Range<usize>,
+    stubs: &[&'a Stub],
+) -> Option<(Error, &'a Stub)> {
+    let mut statement_start = 0;
+    for &stub in stubs {
+        let statement_end = statement_start + stub_statement(stub).len();
+        if span.start < statement_end {
+            let body_start = statement_start + format!("let {} = ", stub.name).len();
+            let body_end = body_start + stub.body.len();
+            let start = span.start.clamp(body_start, body_end);
+            let end = span.end.clamp(start, body_end);
+            let mut shifted = error.clone();
+            shifted.span = Some(start - body_start..end - body_start);
+            return Some((shifted, stub));
+        }
+        statement_start = statement_end;
+    }
+    None
 }
 
 fn read_expected(path: &Path) -> Result<ExpectedTable, String> {
@@ -357,9 +395,30 @@ mod tests {
         let file = [stub("A", "1"), stub("B", "A + 1")];
         let case = [stub("A", "5"), stub("C", "B * 2")];
         assert_eq!(
-            stub_prelude(&file, &case),
+            stub_prelude(&merged_stubs(&file, &case)),
             "let A = 5;\nlet B = A + 1;\nlet C = B * 2;\n"
         );
+    }
+
+    #[test]
+    fn stub_error_points_into_stub() {
+        let stubs = [stub("A", "1"), stub("B", "T | where x ==")];
+        let merged: Vec<&Stub> = stubs.iter().collect();
+        let prelude = stub_prelude(&merged);
+        let at = |text: &str| prelude.find(text).expect("text in prelude");
+
+        let error = Error::syntax(at("where")..at("where") + 5, "bad");
+        let (shifted, stub) =
+            stub_error(&error, &(at("where")..at("where") + 5), &merged).expect("inside stub B");
+        assert_eq!(stub.name, "B");
+        assert_eq!(shifted.span, Some(4..9));
+
+        // An error at the `;` that ends the statement points at the end of the stub.
+        let semicolon = prelude.rfind(';').expect("a statement end");
+        let (shifted, stub) =
+            stub_error(&error, &(semicolon..semicolon + 1), &merged).expect("at the end of stub B");
+        assert_eq!(stub.name, "B");
+        assert_eq!(shifted.span, Some(14..14));
     }
 
     #[test]

@@ -218,7 +218,8 @@ impl Context<'_> {
         if name.is_empty() {
             return Err(self.error("a case has an empty name"));
         }
-        let key = |field: &str| format!("case \"{name}\": {field}");
+        // A path such as `case["no match"].now`, read like the `tables.Name.rows` paths.
+        let key = |field: &str| format!("case[\"{name}\"].{field}");
         let Some(expect) = raw.expect else {
             return Err(self.error(format!(
                 "case \"{name}\" has no `expect`; add expect.rows, expect.file, \
@@ -236,13 +237,13 @@ impl Context<'_> {
     }
 
     fn expectation(&self, case: &str, raw: RawExpect) -> Result<Expectation, Error> {
-        let field = |name: &str| format!("case \"{case}\": expect.{name}");
+        let field = |name: &str| format!("case[\"{case}\"].expect.{name}");
         let mut exact = None;
         let mut exact_fields = Vec::new();
         if let Some(file) = raw.file {
             if !file.to_ascii_lowercase().ends_with(".json") {
                 return Err(self.error(format!(
-                    "{} `{file}` must be a .json file, in the form `kql run --format json` \
+                    "`{}` value `{file}` must be a .json file, in the form `kql run --format json` \
                      writes",
                     field("file")
                 )));
@@ -261,7 +262,7 @@ impl Context<'_> {
             }
             Some(false) => {
                 return Err(self.error(format!(
-                    "{} = false is not a check; use expect.count or expect.contains to \
+                    "`{} = false` is not a check; use expect.count or expect.contains to \
                      say what the rule returns",
                     field("empty")
                 )))
@@ -285,7 +286,7 @@ impl Context<'_> {
             }
             Some(rows) if rows.is_empty() => {
                 return Err(self.error(format!(
-                    "{} is empty; list at least one row, or use expect.empty = true",
+                    "`{}` is empty; list at least one row, or use expect.empty = true",
                     field("contains")
                 )))
             }
@@ -295,7 +296,10 @@ impl Context<'_> {
 
         let count = match raw.count {
             Some(count) => Some(usize::try_from(count).map_err(|_| {
-                self.error(format!("{} must be 0 or more, not {count}", field("count")))
+                self.error(format!(
+                    "`{}` must be 0 or more, not {count}",
+                    field("count")
+                ))
             })?),
             None => None,
         };
@@ -307,7 +311,7 @@ impl Context<'_> {
         }
         if raw.ordered && exact.is_none() {
             return Err(self.error(format!(
-                "{} applies to the exact result; add expect.rows or expect.file",
+                "`{}` applies to the exact result; add expect.rows or expect.file",
                 field("ordered")
             )));
         }

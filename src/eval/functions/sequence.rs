@@ -75,7 +75,7 @@ fn range(args: &[Value], _: &EvalContext) -> Result<Value, String> {
         return Ok(Value::Null);
     }
     let (Some(start), Some(stop)) = (point(start), point(stop)) else {
-        return Err("range(): start and stop must be integers, datetimes or timespans".to_string());
+        return Err("start and stop must be integers, datetimes or timespans".to_string());
     };
     let step = match args.get(2) {
         Some(step) => point(step),
@@ -94,16 +94,14 @@ fn range(args: &[Value], _: &EvalContext) -> Result<Value, String> {
         (Point::Timespan(first), Point::Timespan(last), Some(Point::Timespan(step))) => {
             (first, last, step, |ticks| Value::Timespan(ticks).to_json())
         }
-        _ => {
-            return Err(
-                "range(): start, stop and step must be integers, or datetimes or timespans with a timespan step"
-                    .to_string(),
-            )
-        }
+        _ => return Err(
+            "start, stop and step must be integers, or datetimes or timespans with a timespan step"
+                .to_string(),
+        ),
     };
     if step <= 0 {
         return Err(format!(
-            "range(): a step of {step} is not supported yet; use a positive step"
+            "a step of {step} is not supported yet; use a positive step"
         ));
     }
 
