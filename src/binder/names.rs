@@ -90,13 +90,13 @@ pub fn unique_name(name: &str, taken: &Schema) -> String {
     }
 }
 
-/// The message for a call with the wrong number of arguments: "`f` takes 2 arguments, but
-/// got 3". `expected` is a count or a range such as "1 to 3".
-pub fn argument_count_message(name: &str, expected: &str, given: usize) -> String {
+/// Formats the message for a call with the wrong number of arguments, such as "`f` takes
+/// 2 arguments, but got 3". `expected` is a count or a range such as "1 to 3".
+pub fn argument_count_message(name: &str, expected: &str, actual: usize) -> String {
     let noun = if expected == "1" {
         "argument"
     } else {
         "arguments"
     };
-    format!("`{name}` takes {expected} {noun}, but got {given}")
+    format!("`{name}` takes {expected} {noun}, but got {actual}")
 }
