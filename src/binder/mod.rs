@@ -9,6 +9,8 @@ pub(crate) mod activity_counts_metrics;
 mod apply;
 pub mod columns;
 mod combine;
+mod data_dependent;
+pub use data_dependent::bind_without_data;
 mod expand;
 mod expr;
 mod functions;
@@ -149,6 +151,8 @@ pub struct Binder<'a> {
     input_width: usize,
     /// The clock that a `set query_now` statement before the current one pinned.
     query_now: Option<i64>,
+    /// Set when binding without rows for `kql check`; see [`bind_without_data`].
+    data_dependent: Option<data_dependent::DataDependentColumns>,
 }
 
 impl<'a> Binder<'a> {
@@ -165,6 +169,7 @@ impl<'a> Binder<'a> {
             unsettled_apply: None,
             input_width: 0,
             query_now: None,
+            data_dependent: None,
         }
     }
 
