@@ -168,11 +168,18 @@ impl Session {
     /// on a thread with a large stack, as parsing does. The clock is read once, so that
     /// a plugin that runs its input while binding reads the same `now()` as the run.
     pub fn run(&self, query: &str) -> Result<Table> {
+        self.run_with_warnings(query).map(|(table, _)| table)
+    }
+
+    /// Like [`Session::run`], and also returns the query's warnings
+    /// ([`BoundQuery::warnings`]).
+    pub fn run_with_warnings(&self, query: &str) -> Result<(Table, Vec<String>)> {
         let fallback_now = self.now.unwrap_or_else(system_now);
         parser::with_large_stack(|| {
             let bound = self.bind_query(query, fallback_now)?;
             let context = self.context(Some(bound.now.unwrap_or(fallback_now)));
-            eval::execute(&bound.plan, &self.tables, &context)
+            let table = eval::execute(&bound.plan, &self.tables, &context)?;
+            Ok((table, bound.warnings))
         })
     }
 

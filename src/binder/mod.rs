@@ -90,6 +90,9 @@ pub struct BoundQuery {
     pub plan: Plan,
     /// The clock pinned with `set query_now = datetime(…)`, in ticks.
     pub now: Option<i64>,
+    /// Warnings for the person running the query, each once, such as the one for
+    /// `ingestion_time()`, which is null for local tables.
+    pub warnings: Vec<String>,
 }
 
 /// The meaning of a `let` name or a function parameter.
@@ -153,6 +156,8 @@ pub struct Binder<'a> {
     query_now: Option<i64>,
     /// Set when binding without rows for `kql check`; see [`bind_without_data`].
     data_dependent: Option<data_dependent::DataDependentColumns>,
+    /// The warnings for [`BoundQuery::warnings`].
+    warnings: Vec<String>,
 }
 
 impl<'a> Binder<'a> {
@@ -170,6 +175,7 @@ impl<'a> Binder<'a> {
             input_width: 0,
             query_now: None,
             data_dependent: None,
+            warnings: Vec::new(),
         }
     }
 
@@ -227,7 +233,11 @@ impl<'a> Binder<'a> {
         }
         let plan =
             query.ok_or_else(|| Error::syntax(0..0, "the query has no tabular expression"))?;
-        Ok(BoundQuery { plan, now })
+        Ok(BoundQuery {
+            plan,
+            now,
+            warnings: std::mem::take(&mut self.warnings),
+        })
     }
 
     fn bind_query_now(&mut self, name: &crate::ast::Ident, value: Option<&Expr>) -> Result<i64> {
@@ -338,6 +348,13 @@ impl<'a> Binder<'a> {
         let id = self.next_subquery;
         self.next_subquery += 1;
         id
+    }
+
+    /// Records a warning for [`BoundQuery::warnings`], unless it is recorded already.
+    fn warn(&mut self, warning: &str) {
+        if !self.warnings.iter().any(|known| known == warning) {
+            self.warnings.push(warning.to_string());
+        }
     }
 
     pub fn bind_scalar(&mut self, expr: &Expr, schema: &Schema) -> Result<BoundExpr> {
