@@ -168,11 +168,18 @@ impl Session {
     /// on a thread with a large stack, as parsing does. The clock is read once, so that
     /// a plugin that runs its input while binding reads the same `now()` as the run.
     pub fn run(&self, query: &str) -> Result<Table> {
+        self.run_with_warnings(query).map(|(table, _)| table)
+    }
+
+    /// Like [`Session::run`], and also returns the query's warnings
+    /// ([`BoundQuery::warnings`]).
+    pub fn run_with_warnings(&self, query: &str) -> Result<(Table, Vec<String>)> {
         let fallback_now = self.now.unwrap_or_else(system_now);
         parser::with_large_stack(|| {
             let bound = self.bind_query(query, fallback_now)?;
             let context = self.context(Some(bound.now.unwrap_or(fallback_now)));
-            eval::execute(&bound.plan, &self.tables, &context)
+            let table = eval::execute(&bound.plan, &self.tables, &context)?;
+            Ok((table, bound.warnings))
         })
     }
 
@@ -236,7 +243,9 @@ impl SchemaSource for LoadedTables<'_> {
     }
 }
 
-/// Parses and binds a query against table schemas alone, as `kql check` does.
+/// Parses and binds a query against table schemas alone. Unlike [`check_catalog`], which
+/// `kql check` calls, it rejects the plugins whose columns depend on the data, so the
+/// plan it returns can run.
 pub fn check(query: &str, schemas: &(dyn SchemaSource + Sync)) -> Result<BoundQuery> {
     check_with_prelude(None, query, schemas)
 }
@@ -248,10 +257,7 @@ pub fn check_with_prelude(
     query: &str,
     schemas: &(dyn SchemaSource + Sync),
 ) -> Result<BoundQuery> {
-    parser::with_large_stack(|| {
-        let script = parse_with_prelude(prelude, query)?;
-        binder::bind(&script, schemas)
-    })
+    parse_and_bind(prelude, query, schemas, binder::bind)
 }
 
 /// Like [`check_with_prelude`], against the table catalog as one product has it, or, when
@@ -261,7 +267,9 @@ pub fn check_with_prelude(
 /// Defender XDR types. If that fails with a type error, it binds again with the Sentinel
 /// types, because some columns differ only in type (`AdditionalFields` is `string` in
 /// Defender XDR and `dynamic` in Sentinel). The query passes if either binding does, and
-/// otherwise the first binding's error is returned.
+/// otherwise the first binding's error is returned. Plugins whose columns depend on the
+/// data are accepted, as [`binder::bind_without_data`] describes, so the returned plan
+/// may not run.
 pub fn check_catalog(
     prelude: Option<&Prelude>,
     query: &str,
@@ -270,16 +278,41 @@ pub fn check_catalog(
 ) -> Result<BoundQuery> {
     if let Some(product) = product {
         let view = catalog.with_view(SchemaView::Product(product));
-        return check_with_prelude(prelude, query, &view);
+        return check_without_data(prelude, query, &view);
     }
-    let first = check_with_prelude(prelude, query, catalog);
+    let first = check_without_data(prelude, query, catalog);
     match first {
         Err(error) if error.kind == ErrorKind::TypeMismatch => {
             let sentinel_types = catalog.with_view(SchemaView::UnionSentinelTypes);
-            check_with_prelude(prelude, query, &sentinel_types).or(Err(error))
+            check_without_data(prelude, query, &sentinel_types).or(Err(error))
         }
         result => result,
     }
+}
+
+/// Like [`check_with_prelude`], but accepts `bag_unpack` without an output schema and
+/// `pivot`, whose columns depend on the data (see [`binder::bind_without_data`]). The
+/// returned plan cannot run when it contains one of them.
+fn check_without_data(
+    prelude: Option<&Prelude>,
+    query: &str,
+    schemas: &(dyn SchemaSource + Sync),
+) -> Result<BoundQuery> {
+    parse_and_bind(prelude, query, schemas, binder::bind_without_data)
+}
+
+/// Parses a query after its prelude and binds it with `bind`, on a thread with a large
+/// stack.
+fn parse_and_bind(
+    prelude: Option<&Prelude>,
+    query: &str,
+    schemas: &(dyn SchemaSource + Sync),
+    bind: fn(&crate::ast::Script, &dyn SchemaSource) -> Result<BoundQuery>,
+) -> Result<BoundQuery> {
+    parser::with_large_stack(|| {
+        let script = parse_with_prelude(prelude, query)?;
+        bind(&script, schemas)
+    })
 }
 
 /// Returns the current time in ticks since the Unix epoch.

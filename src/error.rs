@@ -55,6 +55,9 @@ pub struct Error {
     pub message: String,
     pub span: Option<Range<usize>>,
     pub hints: Vec<String>,
+    /// For an error about a column that does not exist: the column's name. `kql check`
+    /// reads it to tell a typo from a column that a plugin may create from the data.
+    pub unknown_column: Option<String>,
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -66,6 +69,7 @@ impl Error {
             message: message.into(),
             span: None,
             hints: Vec::new(),
+            unknown_column: None,
         }
     }
 
@@ -104,6 +108,12 @@ impl Error {
 
     pub fn with_hint(mut self, hint: impl Into<String>) -> Error {
         self.hints.push(hint.into());
+        self
+    }
+
+    /// Marks the error as one about the missing column `name`.
+    pub fn with_unknown_column(mut self, name: &str) -> Error {
+        self.unknown_column = Some(name.to_string());
         self
     }
 

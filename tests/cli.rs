@@ -807,16 +807,64 @@ fn run_pivot_on_json() {
         .stdout("DeviceName,A,B\npc1,2,0\npc2,0,1\n");
 }
 
-// `kql check` has schemas but no rows, so it cannot know these columns.
+// `kql check` has schemas but no rows: it accepts the columns these plugins may create
+// from the data, and still checks the columns known without it.
 #[test]
-fn check_rejects_columns_from_data() {
+fn check_columns_from_data() {
     check_query(
-        "DeviceEvents | evaluate bag_unpack(AdditionalFields)\n",
+        "DeviceEvents | evaluate bag_unpack(AdditionalFields) | project DeviceName, Status\n",
         &["--product", "sentinel"],
     )
+    .success();
+    check_query(
+        "DeviceEvents | project DeviceName, ActionType | evaluate pivot(ActionType) | where A > 0\n",
+        &[],
+    )
+    .success();
+    check_query(
+        "DeviceEvents | project DeviceName, ActionType | evaluate pivot(ActionType) | where DeviceName > 0\n",
+        &[],
+    )
     .code(1)
-    .stderr(predicate::str::contains("`kql run` supports it"));
-    check_query("DeviceEvents | evaluate pivot(ActionType)\n", &[])
-        .code(1)
-        .stderr(predicate::str::contains("`kql run` supports it"));
+    .stderr(predicate::str::contains("cannot compare string with long"));
+}
+
+// https://learn.microsoft.com/en-us/kusto/management/ingestion-time-policy: without an
+// IngestionTime policy the function returns null, so `kql run` warns once per query.
+#[test]
+fn run_warns_once_for_ingestion_time() {
+    let dir = temp_dir();
+    let path = dir.path().join("events.jsonl");
+    fs::write(
+        &path,
+        "{\"DeviceName\":\"pc1\"}\n{\"DeviceName\":\"pc2\"}\n",
+    )
+    .expect("write table");
+    let table = format!("DeviceEvents={}", path.display());
+    let output = kql_command()
+        .args(["run", "--table", &table, "--format", "csv", "-q"])
+        .arg("DeviceEvents | where ingestion_time() > ago(1d) or isnull(ingestion_time()) | project DeviceName")
+        .output()
+        .expect("run kql");
+    assert!(output.status.success());
+    assert_eq!(
+        String::from_utf8_lossy(&output.stdout),
+        "DeviceName\npc1\npc2\n"
+    );
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(
+        stderr
+            .matches("kql: warning: `ingestion_time()` returns null")
+            .count(),
+        1
+    );
+}
+
+#[test]
+fn run_without_ingestion_time_no_warning() {
+    kql_command()
+        .args(["run", "--format", "csv", "-q", "print x = 1"])
+        .assert()
+        .success()
+        .stderr("");
 }

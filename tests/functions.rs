@@ -211,3 +211,25 @@ fn parse_path_long_path_unsupported() {
         error.message
     );
 }
+
+// https://learn.microsoft.com/en-us/kusto/management/ingestion-time-policy: a record
+// ingested without an IngestionTime policy has a null ingestion time, and local files
+// have no such policy.
+#[test]
+fn ingestion_time_is_null_datetime() {
+    let table = run("datatable(Name:string)['a', 'b'] | extend Ingested = ingestion_time()");
+    let field = table.schema.field("Ingested").expect("Ingested column");
+    assert_eq!(field.ty, kql::value::Type::DateTime);
+    assert_eq!(table.row_count, 2);
+    for value in table.column("Ingested").expect("Ingested column").iter() {
+        assert_eq!(value, &Value::Null);
+    }
+    let filtered = run("datatable(Name:string)['a'] | where ingestion_time() > ago(365d)");
+    assert_eq!(filtered.row_count, 0);
+}
+
+#[test]
+fn ingestion_time_takes_no_arguments() {
+    let error = run_error("print ingestion_time(1)");
+    assert_eq!(error.kind, ErrorKind::TypeMismatch);
+}

@@ -166,6 +166,7 @@ fn collect(plan: &Plan, needed: &BTreeSet<usize>, used: &mut UsedColumns) -> boo
         | PlanKind::MakeSeries(_)
         | PlanKind::BagUnpack(_)
         | PlanKind::Pivot(_)
+        | PlanKind::ColumnsFromData(_)
         | PlanKind::ParseKv(_)
         | PlanKind::Range(_)
         // A search term reads every column, also those a file has beyond the catalog.

@@ -600,6 +600,9 @@ fn bind_call(
     let Some(function) = functions::lookup(&name.name) else {
         return Err(unknown_function(&name.name, name.span.clone()));
     };
+    if let Some(warning) = functions::run_warning(function.name) {
+        binder.warn(warning);
+    }
     if args.len() < function.min_args || args.len() > function.max_args {
         let expected = if function.min_args == function.max_args {
             format!("{}", function.min_args)

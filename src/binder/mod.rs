@@ -9,6 +9,8 @@ pub(crate) mod activity_counts_metrics;
 mod apply;
 pub mod columns;
 mod combine;
+mod data_dependent;
+pub use data_dependent::bind_without_data;
 mod expand;
 mod expr;
 mod functions;
@@ -89,6 +91,9 @@ pub struct BoundQuery {
     pub plan: Plan,
     /// The clock pinned with `set query_now = datetime(…)`, in ticks.
     pub now: Option<i64>,
+    /// Warnings for the person running the query, each once, such as the one for
+    /// `ingestion_time()`, which is null for local tables.
+    pub warnings: Vec<String>,
 }
 
 /// The meaning of a `let` name or a function parameter.
@@ -150,6 +155,10 @@ pub struct Binder<'a> {
     input_width: usize,
     /// The clock that a `set query_now` statement before the current one pinned.
     query_now: Option<i64>,
+    /// Set when binding without rows for `kql check`; see [`bind_without_data`].
+    data_dependent: Option<data_dependent::DataDependentColumns>,
+    /// The warnings for [`BoundQuery::warnings`].
+    warnings: Vec<String>,
 }
 
 impl<'a> Binder<'a> {
@@ -166,6 +175,8 @@ impl<'a> Binder<'a> {
             unsettled_apply: None,
             input_width: 0,
             query_now: None,
+            data_dependent: None,
+            warnings: Vec::new(),
         }
     }
 
@@ -224,7 +235,11 @@ impl<'a> Binder<'a> {
         let mut plan =
             query.ok_or_else(|| Error::syntax(0..0, "the query has no tabular expression"))?;
         json_keys::narrow_parse_json(&mut plan);
-        Ok(BoundQuery { plan, now })
+        Ok(BoundQuery {
+            plan,
+            now,
+            warnings: std::mem::take(&mut self.warnings),
+        })
     }
 
     fn bind_query_now(&mut self, name: &crate::ast::Ident, value: Option<&Expr>) -> Result<i64> {
@@ -346,6 +361,13 @@ impl<'a> Binder<'a> {
         let id = self.next_subquery;
         self.next_subquery += 1;
         id
+    }
+
+    /// Records a warning for [`BoundQuery::warnings`], unless it is recorded already.
+    fn warn(&mut self, warning: &str) {
+        if !self.warnings.iter().any(|known| known == warning) {
+            self.warnings.push(warning.to_string());
+        }
     }
 
     pub fn bind_scalar(&mut self, expr: &Expr, schema: &Schema) -> Result<BoundExpr> {

@@ -11,7 +11,8 @@ pub fn unknown_column(name: &str, span: Span, schema: &Schema, variables: &[Stri
         ErrorKind::UnknownName,
         span,
         format!("`{name}` does not refer to any known column, table, variable or function"),
-    );
+    )
+    .with_unknown_column(name);
     let candidates = schema.names().chain(variables.iter().map(String::as_str));
     if let Some(suggestion) = closest(name, candidates) {
         error = error.with_hint(format!("did you mean `{suggestion}`?"));

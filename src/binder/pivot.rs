@@ -6,6 +6,7 @@
 //! pivot column's values into columns. The keys default to every input column but the
 //! pivot column and the aggregate's argument; the aggregate defaults to `count()`.
 
+use super::data_dependent::{bind_columns_from_data, CreatedNames};
 use super::plan::{PivotPlan, Plan, PlanKind};
 use super::Binder;
 use crate::ast::{Assignment, Expr, ExprKind, Ident, OutputSchema, Span};
@@ -92,7 +93,28 @@ pub(super) fn bind_pivot(
         )
     })?;
 
+    let key_fields: Vec<Field> = grouped
+        .schema
+        .fields
+        .iter()
+        .take(key_count)
+        .cloned()
+        .collect();
     let Some(probe) = binder.evaluate(&grouped) else {
+        let creates = CreatedNames::PivotValues {
+            integers: matches!(pivot_type, Some(Type::Int | Type::Long)),
+        };
+        if let Some(plan) = bind_columns_from_data(
+            binder,
+            grouped,
+            key_fields,
+            Some(cell_type),
+            creates,
+            plugin,
+            span,
+        ) {
+            return Ok(plan);
+        }
         return Err(Error::unsupported(
             plugin.span.clone(),
             "`pivot` cannot be checked without the data, because its columns are the values \
@@ -107,13 +129,7 @@ pub(super) fn bind_pivot(
         .unwrap_or_default();
     let values = distinct_values(pivot_values);
 
-    let mut fields: Vec<Field> = grouped
-        .schema
-        .fields
-        .iter()
-        .take(key_count)
-        .cloned()
-        .collect();
+    let mut fields = key_fields;
     for value in &values {
         let name = column_name_of(value, &pivot_arg.span)?;
         if fields.iter().any(|field| field.name == name) {

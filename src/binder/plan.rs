@@ -93,6 +93,9 @@ pub enum PlanKind {
     BagUnpack(Box<BagUnpackPlan>),
     /// `evaluate pivot(…)`: one row per group of key columns, one column per pivot value.
     Pivot(Box<PivotPlan>),
+    /// `bag_unpack` without an output schema or `pivot`, bound by `kql check` without
+    /// rows, so its columns are only those the query names. It cannot run.
+    ColumnsFromData(Box<ColumnsFromDataPlan>),
     /// `parse-kv`: columns filled from key/value pairs in a text.
     ParseKv(Box<ParseKvPlan>),
     /// `range Column from a to b step s`: the values, computed when the query runs.
@@ -359,6 +362,15 @@ pub struct BagUnpackPlan {
     pub columns: Vec<UnpackColumn>,
     /// Without an output schema: the slots found in the data when the query was bound.
     pub discovered: Option<DiscoveredSlots>,
+}
+
+/// A plugin whose output columns depend on the data, bound without rows; see
+/// `binder::data_dependent`.
+#[derive(Debug, Clone)]
+pub struct ColumnsFromDataPlan {
+    pub input: Plan,
+    /// The plugin's name, for the error that running the plan returns.
+    pub plugin: &'static str,
 }
 
 /// The slots of the unpacked bags that the binder found by running the input, from

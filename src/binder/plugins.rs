@@ -266,7 +266,8 @@ pub(super) fn input_column(
             ErrorKind::UnknownName,
             span.clone(),
             format!("column `{name}` is not in the input of {plugin}"),
-        );
+        )
+        .with_unknown_column(name);
         if let Some(suggestion) = crate::error::closest(name, schema.names()) {
             error = error.with_hint(format!("did you mean `{suggestion}`?"));
         }

@@ -127,7 +127,8 @@ fn matching_columns(schema: &Schema, pattern: &Ident, operator: &str) -> Result<
             ErrorKind::UnknownName,
             pattern.span.clone(),
             format!("`{operator}`: column `{}` not found", pattern.name),
-        );
+        )
+        .with_unknown_column(&pattern.name);
         if let Some(suggestion) = closest(&pattern.name, schema.names()) {
             error = error.with_hint(format!("did you mean `{suggestion}`?"));
         }

@@ -501,7 +501,8 @@ fn key_column(schema: &Schema, ident: &Ident, side: &str, operator: &str) -> Res
                 "{operator} key `{}` is not a column of the {side} table",
                 ident.name
             ),
-        );
+        )
+        .with_unknown_column(&ident.name);
         if let Some(suggestion) = crate::error::closest(&ident.name, schema.names()) {
             error = error.with_hint(format!("did you mean `{suggestion}`?"));
         }

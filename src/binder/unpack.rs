@@ -8,6 +8,7 @@
 //! `Age, Name`). A slot whose values all have one type gets that type, any other slot is
 //! `dynamic`, and null values are ignored.
 
+use super::data_dependent::{bind_columns_from_data, CreatedNames};
 use super::plan::{BagUnpackPlan, ColumnsConflict, DiscoveredSlots, Plan, PlanKind, UnpackColumn};
 use super::plugins::{bag_column, unpack_arguments};
 use super::Binder;
@@ -28,6 +29,23 @@ pub(super) fn bind_bag_unpack_from_data(
     let arguments = unpack_arguments(binder, args, plugin)?;
     let bag = bag_column(&input.schema, arguments.column)?;
     let Some(probe) = binder.evaluate(&input) else {
+        let known = input
+            .schema
+            .fields
+            .iter()
+            .enumerate()
+            .filter(|(position, _)| *position != bag)
+            .map(|(_, field)| field.clone())
+            .collect();
+        let creates = CreatedNames::Slots {
+            prefix: arguments.prefix,
+            ignored: arguments.ignored,
+        };
+        if let Some(plan) =
+            bind_columns_from_data(binder, input, known, None, creates, plugin, span)
+        {
+            return Ok(plan);
+        }
         return Err(Error::unsupported(
             plugin.span.clone(),
             "`bag_unpack` without an output schema cannot be checked without the data, \

@@ -164,7 +164,12 @@ fn run(args: RunArgs) -> u8 {
     }
     let query_from_stdin = origin == "<stdin>";
     let result = match load_and_run(&mut session, &args, &query, query_from_stdin, &schemas) {
-        Ok(Ok(table)) => table,
+        Ok(Ok((table, warnings))) => {
+            for warning in warnings {
+                eprintln!("kql: warning: {warning}");
+            }
+            table
+        }
         Ok(Err(error)) => {
             let (error, source, origin) = session.locate(error, &query, &origin);
             return report(&error, source, origin);
@@ -206,14 +211,14 @@ fn run(args: RunArgs) -> u8 {
 /// When the query binds against the built-in catalog, only the columns it reads are
 /// loaded. If the query then fails or its result columns differ from the catalog binding,
 /// it runs again on tables with every column, so that pruning never changes a result or
-/// an error.
+/// an error. Returns the result table with the query's warnings.
 fn load_and_run(
     session: &mut Session,
     args: &RunArgs,
     query: &str,
     query_from_stdin: bool,
     schemas: &[kql::schema::TableSchema],
-) -> Result<Result<kql::table::Table, Error>, Error> {
+) -> Result<Result<(kql::table::Table, Vec<String>), Error>, Error> {
     // Standard input cannot be read a second time, so a table from it loads in full, and
     // --strict checks every value of the input, so it loads every column too.
     let reads_stdin = args.table.iter().any(|argument| {
@@ -234,7 +239,7 @@ fn load_and_run(
         .unwrap_or_default();
     if let Some(bound) = &catalog_plan {
         if let Some(table) = run_streaming(session, args, query, bound, &columns)? {
-            return Ok(Ok(table));
+            return Ok(Ok((table, bound.warnings.clone())));
         }
     }
     let mut request = tables::LoadRequest {
@@ -246,7 +251,7 @@ fn load_and_run(
         schemas: schemas.to_vec(),
     };
     tables::load_into(session, &request)?;
-    let result = session.run(query);
+    let result = session.run_with_warnings(query);
     if request.columns.is_empty() {
         return Ok(result);
     }
@@ -254,14 +259,14 @@ fn load_and_run(
     let expected_names = catalog_plan
         .iter()
         .flat_map(|bound| bound.plan.schema.names());
-    let same_columns = matches!(&result, Ok(table) if table.schema.names().eq(expected_names));
+    let same_columns = matches!(&result, Ok((table, _)) if table.schema.names().eq(expected_names));
     if same_columns {
         return Ok(result);
     }
     log::debug!("the query's result differs on the loaded columns; loading every column");
     request.columns.clear();
     tables::load_into(session, &request)?;
-    Ok(session.run(query))
+    Ok(session.run_with_warnings(query))
 }
 
 /// Constructs whose result depends on columns the query does not name, and that the

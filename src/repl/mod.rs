@@ -75,7 +75,8 @@ struct PreparedText {
 /// A finished query, to hand back to [`Repl::finish`].
 pub struct QueryDone {
     run: PreparedText,
-    result: Result<Table>,
+    /// The result table and the query's warnings.
+    result: Result<(Table, Vec<String>)>,
     elapsed: Duration,
 }
 
@@ -90,7 +91,7 @@ impl QueryJob {
     /// runs it on another thread after [`QueryJob::cancel_with`].
     pub fn run(self) -> QueryDone {
         let started = Instant::now();
-        let result = self.session.run(&self.run.text);
+        let result = self.session.run_with_warnings(&self.run.text);
         QueryDone {
             run: self.run,
             result,
@@ -224,7 +225,10 @@ impl Repl {
     /// Shows a finished query's result or error and keeps its `let` statements.
     pub fn finish(&mut self, done: QueryDone, out: &mut dyn Write) -> io::Result<()> {
         match done.result {
-            Ok(table) => {
+            Ok((table, warnings)) => {
+                for warning in warnings {
+                    writeln!(out, "warning: {warning}")?;
+                }
                 display::write_result(&table, &self.view, out)?;
                 if self.timer {
                     writeln!(out, "time: {}", display::format_elapsed(done.elapsed))?;

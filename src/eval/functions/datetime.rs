@@ -51,6 +51,22 @@ fn ago(args: &[Value], context: &EvalContext) -> Result<Value, String> {
         .map_or(Value::Null, Value::datetime))
 }
 
+/// The warning for a query that calls `ingestion_time()`.
+pub(crate) const INGESTION_TIME_WARNING: &str =
+    "`ingestion_time()` returns null for every row, because local tables have no \
+     ingestion time, so a filter on it such as `ingestion_time() > ago(1h)` drops every row";
+
+fn ingestion_time_type(_args: &[Type]) -> Result<Type, String> {
+    Ok(Type::DateTime)
+}
+
+/// `ingestion_time()`: null. Kusto returns null for a record ingested without an
+/// IngestionTime policy (learn.microsoft.com/kusto/management/ingestion-time-policy),
+/// and a local file has no such policy.
+fn ingestion_time(_args: &[Value], _context: &EvalContext) -> Result<Value, String> {
+    Ok(Value::Null)
+}
+
 /// .NET ticks (100 ns since 0001-01-01) at the Unix epoch. Kusto counts datetimes from
 /// 0001-01-01, so `bin(datetime, 7d)` aligns its bins to that origin, not to 1970.
 pub(crate) const DOTNET_EPOCH_OFFSET: i64 = 621_355_968_000_000_000;
@@ -773,6 +789,13 @@ pub(super) const FUNCTIONS: &[Function] = &[
         prepare: None,
         type_literal_arg: None,
     },
+    Function::new(
+        "ingestion_time",
+        "ingestion_time() -> datetime",
+        (0, 0),
+        ingestion_time_type,
+        ingestion_time,
+    ),
     Function::new("bin", "bin(value, size) -> type of value", (2, 2), bin_type, bin),
     Function::new("floor", "floor(value, size) -> type of value", (2, 2), bin_type, bin),
     Function::new(

@@ -184,9 +184,17 @@ pub fn all() -> Vec<&'static Function> {
     functions
 }
 
+/// Returns the warning that a query calling function `name` gets when it runs, for a
+/// function whose local result may surprise the author of a query written for a cluster.
+pub fn run_warning(name: &str) -> Option<&'static str> {
+    match name {
+        "ingestion_time" => Some(datetime::INGESTION_TIME_WARNING),
+        _ => None,
+    }
+}
+
 /// KQL functions that exist but that this engine does not run yet.
 pub const KNOWN_UNSUPPORTED: &[&str] = &[
-    "ingestion_time",
     "cursor_after",
     "current_principal",
     "current_cluster_endpoint",

@@ -157,6 +157,14 @@ fn run_operator(plan: &Plan, tables: &dyn TableSource, context: &EvalContext) ->
             let grouped = run(&pivot_plan.input, tables, context)?;
             pivot::run(&grouped, pivot_plan, &plan.schema, &plan.span)
         }
+        PlanKind::ColumnsFromData(unbound) => Err(Error::at(
+            ErrorKind::Unsupported,
+            plan.span.clone(),
+            format!(
+                "`{}` was bound without the data, so its columns are not known and it cannot run",
+                unbound.plugin
+            ),
+        )),
         PlanKind::ParseKv(parse) => {
             let input = run(&parse.input, tables, context)?;
             parse_kv::run(&input, parse, &plan.schema, context)

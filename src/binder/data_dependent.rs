@@ -1,0 +1,363 @@
+//! Binding without rows for `kql check`: `bag_unpack` without an output schema and
+//! `pivot` create columns whose names come from the data, so a catalog of schemas cannot
+//! list them.
+//!
+//! [`bind_without_data`] binds the script in passes. Such a plugin's output contains the
+//! columns known without the data (the input columns but the bag, or the pivot keys),
+//! followed by the names that later passes add. When a pass fails because a column is
+//! missing, and a plugin bound in that pass can create a column of that name, the name
+//! joins the plugin's output and the script binds again. A name that is still missing
+//! after it was added is a real error, because the plugin's output does not reach the
+//! place that names it. Everything else (tables, functions, argument counts, syntax, the
+//! known columns and their types) is checked as `kql run` checks it.
+//!
+//! A created column of `bag_unpack` has the type of its slot's values, which only the data
+//! tells. The script binds with every created column of one type from [`SLOT_TYPES`],
+//! and on a type error with the next one, so it passes if data with slots of that type
+//! would let it bind. A created column of `pivot` has the aggregate's type, which is
+//! known.
+
+use std::collections::HashMap;
+
+use super::plan::{ColumnsFromDataPlan, Plan, PlanKind};
+use super::{Binder, BoundQuery, SchemaSource};
+use crate::ast::{Ident, Script, Span};
+use crate::error::{ErrorKind, Result};
+use crate::table::{Field, Schema};
+use crate::value::Type;
+
+/// The maximum number of passes of one binding. Each pass but the last adds a name that the query
+/// text contains, so real queries stay far below it.
+const MAX_PASSES: usize = 256;
+
+/// The column types that `kql run` gives a bag slot: `bool`, `long`, `real` or `string`
+/// for JSON values of one kind, and `dynamic` for objects, arrays and mixed kinds.
+const SLOT_TYPES: [Type; 5] = [
+    Type::Dynamic,
+    Type::String,
+    Type::Long,
+    Type::Real,
+    Type::Bool,
+];
+
+/// The column names a plugin can create from the data.
+#[derive(Debug, Clone)]
+pub(super) enum CreatedNames {
+    /// `bag_unpack`: the prefix followed by a slot name. An empty slot name is an error
+    /// when the query runs, and slots listed in `ignoredProperties` are dropped.
+    Slots {
+        prefix: String,
+        ignored: Vec<String>,
+    },
+    /// `pivot`: the text of a pivot value. An `int` or `long` pivot column gives the
+    /// decimal text of an integer, and an empty string is rejected when the query runs.
+    PivotValues { integers: bool },
+}
+
+impl CreatedNames {
+    fn plugin(&self) -> &'static str {
+        match self {
+            CreatedNames::Slots { .. } => "bag_unpack",
+            CreatedNames::PivotValues { .. } => "pivot",
+        }
+    }
+
+    fn can_create(&self, name: &str) -> bool {
+        match self {
+            CreatedNames::Slots { prefix, ignored } => name
+                .strip_prefix(prefix.as_str())
+                .is_some_and(|slot| !slot.is_empty() && !ignored.iter().any(|item| item == slot)),
+            CreatedNames::PivotValues { integers: true } => name
+                .parse::<i64>()
+                .is_ok_and(|number| number.to_string() == name),
+            CreatedNames::PivotValues { integers: false } => !name.is_empty(),
+        }
+    }
+}
+
+/// A data-dependent plugin bound in the current pass.
+#[derive(Debug, Clone)]
+struct BoundPlugin {
+    /// The span of the plugin's name, which identifies it across passes.
+    key: Span,
+    /// The output columns known without the data.
+    known: Vec<String>,
+    creates: CreatedNames,
+}
+
+/// The state of a binding without rows, kept by the [`Binder`] during one pass.
+#[derive(Debug, Clone)]
+pub(super) struct DataDependentColumns {
+    /// Per plugin, the created column names that earlier passes found the query to use.
+    created: HashMap<Span, Vec<String>>,
+    plugins: Vec<BoundPlugin>,
+    /// The type given to the created columns of `bag_unpack` in this pass.
+    slot_type: Type,
+}
+
+impl DataDependentColumns {
+    /// Adds `name` to every plugin of this pass that can create it and lacks it. Returns
+    /// false when no plugin took it.
+    fn add_created(&mut self, name: &str) -> bool {
+        let mut added = false;
+        for plugin in &self.plugins {
+            if plugin.known.iter().any(|known| known == name) || !plugin.creates.can_create(name) {
+                continue;
+            }
+            let names = self.created.entry(plugin.key.clone()).or_default();
+            if !names.iter().any(|existing| existing == name) {
+                names.push(name.to_string());
+                added = true;
+            }
+        }
+        added
+    }
+}
+
+/// Binds a script against schemas without rows, accepting `bag_unpack` without an output
+/// schema and `pivot`, whose created columns the query may name. See the module notes.
+pub fn bind_without_data(script: &Script, tables: &dyn SchemaSource) -> Result<BoundQuery> {
+    let [first_type, other_types @ ..] = SLOT_TYPES;
+    let (first, binds_slots) = bind_in_passes(script, tables, first_type);
+    let error = match first {
+        Err(error) if error.kind == ErrorKind::TypeMismatch && binds_slots => error,
+        result => return result,
+    };
+    for slot_type in other_types {
+        if let (Ok(bound), _) = bind_in_passes(script, tables, slot_type) {
+            return Ok(bound);
+        }
+    }
+    Err(error)
+}
+
+/// Binds the script in passes, each with the created names the errors of the passes
+/// before it found. Also returns whether the last pass bound a `bag_unpack` that
+/// creates columns.
+fn bind_in_passes(
+    script: &Script,
+    tables: &dyn SchemaSource,
+    slot_type: Type,
+) -> (Result<BoundQuery>, bool) {
+    let mut created = HashMap::new();
+    let mut passes = 0;
+    loop {
+        let mut binder = Binder::new(tables);
+        binder.data_dependent = Some(DataDependentColumns {
+            created,
+            plugins: Vec::new(),
+            slot_type,
+        });
+        let result = binder.bind_script(script);
+        let Some(mut state) = binder.data_dependent.take() else {
+            return (result, false);
+        };
+        let binds_slots = state
+            .plugins
+            .iter()
+            .any(|plugin| matches!(plugin.creates, CreatedNames::Slots { .. }));
+        let error = match result {
+            Ok(bound) => return (Ok(bound), binds_slots),
+            Err(error) => error,
+        };
+        passes += 1;
+        let added = match error.unknown_column.as_deref() {
+            Some(name) if passes < MAX_PASSES => state.add_created(name),
+            _ => false,
+        };
+        if !added {
+            return (Err(error), binds_slots);
+        }
+        created = state.created;
+    }
+}
+
+/// Binds a data-dependent plugin's output without rows: the `known` columns, then the
+/// created columns that earlier passes found, each of type `created_type` (or, when it is
+/// `None`, of this pass's type for bag slots). Returns `None` when the binder has rows
+/// to run the plugin's input, or neither rows nor this mode, as in `kql run`.
+pub(super) fn bind_columns_from_data(
+    binder: &mut Binder<'_>,
+    input: Plan,
+    known: Vec<Field>,
+    created_type: Option<Type>,
+    creates: CreatedNames,
+    plugin: &Ident,
+    span: Span,
+) -> Option<Plan> {
+    let state = binder.data_dependent.as_mut()?;
+    let ty = created_type.unwrap_or(state.slot_type);
+    let created = state.created.get(&plugin.span).cloned().unwrap_or_default();
+    let plugin_name = creates.plugin();
+    state.plugins.push(BoundPlugin {
+        key: plugin.span.clone(),
+        known: known.iter().map(|field| field.name.clone()).collect(),
+        creates,
+    });
+
+    let mut fields = known;
+    fields.extend(created.into_iter().map(|name| Field::new(name, ty)));
+    Some(Plan {
+        schema: Schema::new(fields),
+        kind: PlanKind::ColumnsFromData(Box::new(ColumnsFromDataPlan {
+            input,
+            plugin: plugin_name,
+        })),
+        span,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::error::Error;
+    use crate::schema::BuiltinSchemas;
+    use crate::table::Table;
+
+    /// DeviceInfo with `AdditionalFields` converted to dynamic and unpacked, as published
+    /// queries write it.
+    const UNPACKED: &str =
+        "DeviceInfo | extend Bag = todynamic(AdditionalFields) | evaluate bag_unpack(Bag)";
+    /// One row per OSPlatform with a `long` column per DeviceType value.
+    const PIVOTED: &str =
+        "DeviceInfo | project OSPlatform, DeviceType | evaluate pivot(DeviceType)";
+
+    fn check(query: &str) -> Result<BoundQuery> {
+        let script = crate::parser::parse(query)?;
+        bind_without_data(&script, &BuiltinSchemas::new())
+    }
+
+    fn check_error(query: &str) -> Error {
+        match check(query) {
+            Ok(_) => panic!("`{query}` should be rejected"),
+            Err(error) => error,
+        }
+    }
+
+    #[test]
+    fn slots_named_after_bag_unpack() {
+        let bound = check(&format!(
+            "{UNPACKED} | where Status == 'ok' | project DeviceName, Status, Count"
+        ))
+        .expect("binds");
+        let names: Vec<&str> = bound.plan.schema.names().collect();
+        assert_eq!(names, ["DeviceName", "Status", "Count"]);
+        assert!(check(&format!("{UNPACKED} | project-away Status, Count")).is_ok());
+        assert!(check(&format!("{UNPACKED} | summarize count() by Status")).is_ok());
+        // The unpacked column itself may come back as a slot.
+        assert!(check(&format!("{UNPACKED} | project Bag")).is_ok());
+    }
+
+    #[test]
+    fn known_columns_keep_types() {
+        let error = check_error(&format!("{UNPACKED} | where DeviceName > 5"));
+        assert_eq!(error.kind, ErrorKind::TypeMismatch);
+        let error = check_error(&format!("{PIVOTED} | where OSPlatform > 5"));
+        assert_eq!(error.kind, ErrorKind::TypeMismatch);
+    }
+
+    #[test]
+    fn slot_types_tried_in_turn() {
+        // `bin(x, 10)` needs a number, which a slot of JSON numbers gives.
+        assert!(check(&format!("{UNPACKED} | summarize count() by bin(Size, 10)")).is_ok());
+        // No slot is a datetime, so a timespan bin fails for every slot type.
+        let error = check_error(&format!("{UNPACKED} | summarize count() by bin(Seen, 1h)"));
+        assert_eq!(error.kind, ErrorKind::TypeMismatch);
+    }
+
+    #[test]
+    fn prefix_limits_slot_names() {
+        let prefixed =
+            "DeviceInfo | extend Bag = todynamic(AdditionalFields) | evaluate bag_unpack(Bag, 'P_')";
+        assert!(check(&format!("{prefixed} | project DeviceName, P_Status")).is_ok());
+        let error = check_error(&format!("{prefixed} | project Status"));
+        assert_eq!(error.unknown_column.as_deref(), Some("Status"));
+        // Only the prefix itself would need an empty slot name.
+        assert!(check(&format!("{prefixed} | project P_")).is_err());
+        let ignoring = "DeviceInfo | extend Bag = todynamic(AdditionalFields) \
+             | evaluate bag_unpack(Bag, ignoredProperties=dynamic(['Secret']))";
+        assert!(check(&format!("{ignoring} | project Status")).is_ok());
+        assert!(check(&format!("{ignoring} | project Secret")).is_err());
+    }
+
+    #[test]
+    fn names_out_of_plugin_reach_rejected() {
+        // Dropped by `project` after the plugin.
+        let error = check_error(&format!(
+            "{UNPACKED} | project Status | where DeviceName == 'x'"
+        ));
+        assert_eq!(error.unknown_column.as_deref(), Some("DeviceName"));
+        // Before the plugin.
+        let error = check_error(
+            "DeviceInfo | where Typo == 1 | extend Bag = todynamic(AdditionalFields) \
+             | evaluate bag_unpack(Bag)",
+        );
+        assert_eq!(error.unknown_column.as_deref(), Some("Typo"));
+        // In the other side of a join.
+        let error = check_error(&format!(
+            "{UNPACKED} | join (DeviceInfo | where Typo == 1) on DeviceId"
+        ));
+        assert_eq!(error.unknown_column.as_deref(), Some("Typo"));
+        // A join key on the side without the plugin.
+        assert!(check(&format!("{UNPACKED} | join (DeviceInfo) on Status")).is_err());
+    }
+
+    #[test]
+    fn other_errors_after_plugin_rejected() {
+        let error = check_error(&format!("{UNPACKED} | where nosuchfn(Status) == 'x'"));
+        assert_eq!(error.kind, ErrorKind::UnknownName);
+        let error = check_error(&format!("{UNPACKED} | where tolower(Status, 1) == 'x'"));
+        assert_ne!(error.kind, ErrorKind::UnknownName);
+        let error = check_error("NoSuchTable | evaluate bag_unpack(Bag)");
+        assert_eq!(error.kind, ErrorKind::UnknownName);
+        let error = check_error(&format!("{UNPACKED} | where Status == 'x' |"));
+        assert_eq!(error.kind, ErrorKind::Syntax);
+        let error = check_error(&format!("{UNPACKED} | no-such-operator"));
+        assert_eq!(error.kind, ErrorKind::Syntax);
+    }
+
+    #[test]
+    fn pivot_columns_have_aggregate_type() {
+        assert!(check(&format!("{PIVOTED} | extend Total = Workstation + Server")).is_ok());
+        // A `count()` cell is a long, not a bag.
+        let error = check_error(&format!("{PIVOTED} | extend x = Workstation.Name"));
+        assert_eq!(error.kind, ErrorKind::TypeMismatch);
+        // The pivot column is gone, so only a value of it can have its name.
+        assert!(check(&format!("{PIVOTED} | project OSPlatform, DeviceType")).is_ok());
+    }
+
+    #[test]
+    fn integer_pivot_values_are_numbers() {
+        let pivoted = "DeviceInfo | project OSPlatform, Port = 443 | evaluate pivot(Port)";
+        assert!(check(&format!("{pivoted} | project OSPlatform, ['443'], ['-1']")).is_ok());
+        let error = check_error(&format!("{pivoted} | project Workstation"));
+        assert_eq!(error.unknown_column.as_deref(), Some("Workstation"));
+        assert!(check(&format!("{pivoted} | project ['0443']")).is_err());
+    }
+
+    #[test]
+    fn plan_without_data_does_not_run() {
+        let bound = check(&format!("{UNPACKED} | project Status")).expect("binds");
+        let tables: HashMap<String, Arc<Table>> = HashMap::new();
+        let context = crate::eval::EvalContext::new(0);
+        let error = match crate::eval::execute(&bound.plan, &tables, &context) {
+            Ok(_) => panic!("a plan bound without data ran"),
+            Err(error) => error,
+        };
+        assert_eq!(error.kind, ErrorKind::Unsupported);
+    }
+
+    #[test]
+    fn binding_with_rows_unchanged() {
+        // `kql run` binds the catalog with `binder::bind`, which still rejects the plugin.
+        let script = crate::parser::parse(UNPACKED).expect("parses");
+        let error = match super::super::bind(&script, &BuiltinSchemas::new()) {
+            Ok(_) => panic!("bound without rows"),
+            Err(error) => error,
+        };
+        assert_eq!(error.kind, ErrorKind::Unsupported);
+    }
+}
