@@ -141,12 +141,9 @@ impl Error {
             let (shown, caret_column) = line_window(line_text, location.column);
             let line_remaining = shown.chars().count().saturating_sub(caret_column - 1);
             let width = span_chars.clamp(1, line_remaining.max(1));
+            let (indent, carets) = caret_layout(&shown, caret_column, width);
             out.push_str(&format!("{pad} |\n{gutter} | {shown}\n"));
-            out.push_str(&format!(
-                "{pad} | {}{}\n",
-                " ".repeat(caret_column - 1),
-                "^".repeat(width)
-            ));
+            out.push_str(&format!("{pad} | {indent}{}\n", "^".repeat(carets)));
         }
         for hint in &self.hints {
             out.push_str(&format!("  = help: {hint}\n"));
@@ -166,6 +163,29 @@ impl fmt::Display for Error {
 }
 
 impl std::error::Error for Error {}
+
+/// Returns the text before the caret and the number of carets that put them under the
+/// `width` characters of `shown` from `column` (1-based) on a terminal. Tabs are copied,
+/// so that they expand as in the line above, and other characters take their display
+/// width, two columns for most CJK characters and emoji.
+fn caret_layout(shown: &str, column: usize, width: usize) -> (String, usize) {
+    use unicode_width::UnicodeWidthChar;
+
+    let mut indent = String::new();
+    for character in shown.chars().take(column - 1) {
+        match character {
+            '\t' => indent.push('\t'),
+            _ => indent.push_str(&" ".repeat(character.width().unwrap_or(0))),
+        }
+    }
+    let carets: usize = shown
+        .chars()
+        .skip(column - 1)
+        .take(width)
+        .map(|character| character.width().unwrap_or(0))
+        .sum();
+    (indent, carets.max(1))
+}
 
 /// The characters of a source line shown around an error, at most this many on each side
 /// of the caret, so that an error in a huge one-line query stays readable.
@@ -255,6 +275,28 @@ mod tests {
         );
         assert!(
             rendered.contains("help: did you mean `where`?"),
+            "{rendered}"
+        );
+    }
+
+    #[test]
+    fn render_aligns_caret_after_tabs_and_wide_characters() {
+        let source = "print a = 1,\tb = foo";
+        let start = source.find("foo").unwrap_or_default();
+        let rendered = Error::syntax(start..start + 3, "unknown name").render(source, "q");
+        assert!(
+            rendered.contains("1 | print a = 1,\tb = foo\n  |             \t    ^^^\n"),
+            "{rendered}"
+        );
+
+        let source = "print a = \"é😀\", b = nosuch(1)";
+        let start = source.find("nosuch").unwrap_or_default();
+        let rendered = Error::syntax(start..start + 6, "unknown function").render(source, "q");
+        let caret_line = rendered.lines().nth(4).unwrap_or_default();
+        // `print a = "` is 11 columns, `é` one and the emoji two, `", b = ` seven more.
+        assert_eq!(
+            caret_line,
+            format!("  | {}^^^^^^", " ".repeat(21)),
             "{rendered}"
         );
     }
