@@ -524,6 +524,33 @@ fn unsupported_function_is_named() {
     assert!(error.message.contains("`parse_url`"), "{}", error.message);
 }
 
+/// "An overflow occurs when the result of a computation is too large for the destination
+/// type. The overflow usually leads to a partial query failure."
+/// (learn.microsoft.com/kusto/concepts/overflow)
+#[test]
+fn long_overflow_fails_query() {
+    for query in [
+        "print 9223372036854775807 + 1",
+        "print -9223372036854775807 - 2",
+        "print 4611686018427387904 * 2",
+        "print x = toint(2147483647) * 4294967296 * 4294967296",
+    ] {
+        let error = run_error(query);
+        assert_eq!(error.kind, ErrorKind::Evaluation, "{query}");
+        assert!(
+            error.message.contains("integer overflow"),
+            "{query}: {}",
+            error.message
+        );
+    }
+    assert_eq!(scalar("9223372036854775806 + 1"), Value::Long(i64::MAX));
+    assert_eq!(
+        scalar("toreal(9223372036854775807) + 1"),
+        Value::Real(9.223372036854776e18)
+    );
+    assert_eq!(scalar("long(null) + 1"), Value::Null);
+}
+
 #[test]
 fn wrong_argument_count() {
     let error = run_error("print tostring()");

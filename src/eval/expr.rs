@@ -27,7 +27,19 @@ pub fn evaluate(
         BoundKind::Arithmetic { op, left, right } => {
             let left = evaluate(left, table, row, context)?;
             let right = evaluate(right, table, row, context)?;
-            arithmetic(*op, &left, &right)
+            let result = arithmetic(*op, &left, &right);
+            if result == Value::Null && overflows_long(*op, &left, &right) {
+                return Err(evaluation_error(
+                    &expr.span,
+                    format!(
+                        "integer overflow: the result of {} and {} does not fit in a long; \
+                         convert an operand with toreal() to compute in real numbers",
+                        left.to_kusto_string(),
+                        right.to_kusto_string()
+                    ),
+                ));
+            }
+            result
         }
         BoundKind::Compare { op, left, right } => {
             let left = evaluate(left, table, row, context)?;
@@ -331,6 +343,30 @@ pub fn arithmetic(op: Arithmetic, left: &Value, right: &Value) -> Value {
         _ => None,
     };
     result.unwrap_or(Null)
+}
+
+/// True when `op` on two integers has a result outside the range of a long. Kusto fails a
+/// query on overflow rather than returning a value
+/// (learn.microsoft.com/kusto/concepts/overflow).
+fn overflows_long(op: Arithmetic, left: &Value, right: &Value) -> bool {
+    let (Some(a), Some(b)) = (integer(left), integer(right)) else {
+        return false;
+    };
+    match op {
+        Arithmetic::Add => a.checked_add(b).is_none(),
+        Arithmetic::Subtract => a.checked_sub(b).is_none(),
+        Arithmetic::Multiply => a.checked_mul(b).is_none(),
+        // `long.min / -1` is the only integer division that overflows.
+        Arithmetic::Divide | Arithmetic::Modulo => a == i64::MIN && b == -1,
+    }
+}
+
+fn integer(value: &Value) -> Option<i64> {
+    match value {
+        Value::Int(n) => Some(i64::from(*n)),
+        Value::Long(n) => Some(*n),
+        _ => None,
+    }
 }
 
 fn ticks_from_f64(ticks: f64) -> Option<Value> {
