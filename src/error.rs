@@ -24,13 +24,16 @@ pub enum ErrorKind {
     Data,
     /// A command-line usage error.
     Usage,
+    /// A result or file that cannot be written.
+    Output,
 }
 
 impl ErrorKind {
-    /// The process exit status: 1 for an error in the query, 2 for usage or input errors.
+    /// The process exit status: 1 for an error in the query, 2 for usage, input or output
+    /// errors.
     pub fn exit_code(self) -> i32 {
         match self {
-            ErrorKind::Data | ErrorKind::Usage => 2,
+            ErrorKind::Data | ErrorKind::Usage | ErrorKind::Output => 2,
             _ => 1,
         }
     }
@@ -44,6 +47,7 @@ impl ErrorKind {
             ErrorKind::Evaluation => "evaluation error",
             ErrorKind::Data => "input error",
             ErrorKind::Usage => "usage error",
+            ErrorKind::Output => "output error",
         }
     }
 }
@@ -87,6 +91,10 @@ impl Error {
 
     pub fn data(message: impl Into<String>) -> Error {
         Error::new(ErrorKind::Data, message)
+    }
+
+    pub fn output(message: impl Into<String>) -> Error {
+        Error::new(ErrorKind::Output, message)
     }
 
     pub fn usage(message: impl Into<String>) -> Error {

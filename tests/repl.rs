@@ -185,6 +185,9 @@ fn dot_commands_and_lets() {
     shell.expect("saved 1 row");
     let text = std::fs::read_to_string(&saved).expect("saved file");
     assert!(text.starts_with("pinned\n2025-08-30T00:00:00"), "{text}");
+    let unwritable = shell.data_home.path().join("missing-folder").join("x.csv");
+    shell.enter(&format!(".save {}", unwritable.display()));
+    shell.expect("output error: failed to write");
 
     shell.enter(".quit");
     shell.session.expect(Eof).expect("the shell exits on .quit");

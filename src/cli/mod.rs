@@ -524,7 +524,7 @@ fn schema(args: SchemaArgs) -> u8 {
         Ok(()) => 0,
         Err(error) if error.kind() == io::ErrorKind::BrokenPipe => 0,
         Err(error) => report(
-            &Error::usage(format!("cannot write the schema: {error}")),
+            &Error::output(format!("failed to write the schema: {error}")),
             "",
             "",
         ),

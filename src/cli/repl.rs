@@ -212,7 +212,7 @@ fn load_startup_tables(repl: &mut Repl, args: &ReplArgs, out: &mut io::Stdout) -
 }
 
 fn report_io(error: &io::Error) -> u8 {
-    let error = Error::usage(format!("failed to write to the terminal: {error}"));
+    let error = Error::output(format!("failed to write to the terminal: {error}"));
     report(&error, "", "")
 }
 

@@ -464,7 +464,7 @@ impl Repl {
                 path.display()
             ),
             Err(error) => {
-                let error = Error::usage(format!("failed to write {}: {error}", path.display()));
+                let error = Error::output(format!("failed to write {}: {error}", path.display()));
                 write!(out, "{}", error.render("", ""))
             }
         }
