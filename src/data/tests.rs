@@ -618,6 +618,22 @@ fn additional_fields_text_stays_string() {
 }
 
 #[test]
+fn large_json_integer_in_string_column_keeps_digits() {
+    let jsonl = r#"{"Timestamp":"2024-03-05T08:00:00Z","ActionType":12345678901234567890}
+{"Timestamp":"2024-03-05T08:00:00Z","ActionType":-42}
+{"Timestamp":"2024-03-05T08:00:00Z","ActionType":2.5}"#;
+    let loaded = load_ok("DeviceNetworkEvents", "DeviceNetworkEvents.jsonl", jsonl);
+    assert_eq!(
+        column(&loaded, "ActionType"),
+        [
+            Value::from("12345678901234567890"),
+            Value::from("-42"),
+            Value::from("2.5")
+        ]
+    );
+}
+
+#[test]
 fn log_analytics_json_text_into_dynamic() {
     let jsonl = r#"{"TimeGenerated":"2024-03-05T08:00:00Z","TargetResources":"[{\"id\":\"app-1\"}]","OperationName":"Add application"}"#;
     let loaded = load_ok("AuditLogs", "AuditLogs.jsonl", jsonl);

@@ -570,6 +570,9 @@ fn cell_text(cell: RawCell) -> String {
     match cell {
         RawCell::Absent => String::new(),
         RawCell::Bool(flag) => flag.to_string(),
+        // An integer above the range of a long keeps its digits in a string column, which
+        // its conversion to a real would round.
+        RawCell::Number(number) if number.is_u64() => number.to_string(),
         RawCell::Number(number) => json_to_kusto_string(&serde_json::Value::Number(number)),
         RawCell::JsonString(text) | RawCell::Text(text) => text.to_string(),
         RawCell::Nested(json) => json.to_string(),
