@@ -161,13 +161,59 @@ fn parse_urlquery_escape_is_error() {
     );
 }
 
-// learn.microsoft.com/kusto/query/parse-url-function shows `Path` without its leading
-// `/` in its only example, so parse_url() stays unsupported and the error gives the reason.
+// learn.microsoft.com/kusto/query/parse-url-function, the example, read part by part.
+// `Path` keeps its leading `/`, as in the engine outputs quoted in
+// https://github.com/microsoft/Kusto-Query-Language/issues/112, while the reference
+// prints it without.
 #[test]
-fn parse_url_unsupported_with_reason() {
-    let error = run_error("print parse_url('https://example.com/a?b=c')");
-    assert_eq!(error.kind, ErrorKind::Unsupported);
-    assert!(error.hints.iter().any(|hint| hint.contains("leading `/`")));
+fn parse_url_reference_example() {
+    let table = run(
+        r#"print Result=parse_url("scheme://username:password@host:1234/this/is/a/path?k1=v1&k2=v2#fragment")
+| extend Host = tostring(Result.Host), Port = tostring(Result.Port), Path = tostring(Result.Path),
+    Username = tostring(Result.Username), K2 = tostring(Result["Query Parameters"].k2)"#,
+    );
+    assert_eq!(column_text(&table, "Host"), ["host"]);
+    assert_eq!(column_text(&table, "Port"), ["1234"]);
+    assert_eq!(column_text(&table, "Path"), ["/this/is/a/path"]);
+    assert_eq!(column_text(&table, "Username"), ["username"]);
+    assert_eq!(column_text(&table, "K2"), ["v2"]);
+}
+
+// Engine output quoted in https://github.com/microsoft/Kusto-Query-Language/issues/112:
+// a user name without a password stays in `Host`, and the parameters come out sorted.
+#[test]
+fn parse_url_engine_output() {
+    let table = run(
+        r#"print Result=parse_url("https://john.doe@www.example.com:123/forum/questions/?tag=networking&order=newest#top")"#,
+    );
+    assert_eq!(
+        column_text(&table, "Result"),
+        [
+            r#"{"Scheme":"https","Host":"john.doe@www.example.com","Port":"123","Path":"/forum/questions/","Username":"","Password":"","Query Parameters":{"order":"newest","tag":"networking"},"Fragment":"top"}"#
+        ]
+    );
+}
+
+// The same issue: a URL without `//` after its scheme gives empty parts.
+#[test]
+fn parse_url_mailto_is_empty() {
+    let table = run(
+        r#"print Host = tostring(parse_url("mailto:John.Doe@example.com").Host), Same = parseurl("tel:+1-816-555-1212") == parse_url("news:comp.infosystems.www.servers.unix")"#,
+    );
+    assert_eq!(column_text(&table, "Host"), [""]);
+    assert_eq!(column_text(&table, "Same"), ["true"]);
+}
+
+#[test]
+fn parse_url_percent_in_query_is_error() {
+    let error = run_error("print parse_url('https://example.com/a?q=a%20b')");
+    assert_eq!(error.kind, ErrorKind::Evaluation);
+    assert!(
+        error.message.contains("not supported yet"),
+        "{}",
+        error.message
+    );
+    assert!(error.message.contains("q=a%20b"), "{}", error.message);
 }
 
 // learn.microsoft.com/kusto/query/parse-path-function: the reference's example query.
@@ -207,6 +253,46 @@ fn parse_path_long_path_unsupported() {
     assert_eq!(error.kind, ErrorKind::Evaluation);
     assert!(
         error.message.contains("not supported yet"),
+        "{}",
+        error.message
+    );
+}
+
+// The `where` conditions that parse_path's errors suggest remove the rows they name and
+// keep the paths with a known result.
+#[test]
+fn parse_path_error_filters_work() {
+    let table = run(r#"datatable(FolderPath:string)
+[
+    "",
+    "notepad.exe",
+    @"C:\Windows\",
+    @"C:\notepad.exe",
+    @"C:\Windows\System32\cmd.exe",
+    "/usr/bin/python3"
+]
+| where isnotempty(FolderPath)
+| where FolderPath contains @'\' or FolderPath contains '/'
+| where FolderPath !endswith @'\' and FolderPath !endswith '/'
+| where countof(FolderPath, @'\') + countof(FolderPath, '/') > 1
+| extend Name = tostring(parse_path(FolderPath).Filename)"#);
+    assert_eq!(column_text(&table, "Name"), ["cmd.exe", "python3"]);
+}
+
+// Empty `FolderPath` values are common in exports, so the error names the value and
+// gives a condition that removes such rows.
+#[test]
+fn parse_path_empty_error_gives_filter() {
+    let error =
+        run_error(r#"datatable(FolderPath:string)[""] | extend p = parse_path(FolderPath)"#);
+    assert_eq!(error.kind, ErrorKind::Evaluation);
+    assert!(
+        error.message.contains("the empty string"),
+        "{}",
+        error.message
+    );
+    assert!(
+        error.message.contains("where isnotempty(FolderPath)"),
         "{}",
         error.message
     );

@@ -711,11 +711,7 @@ fn unknown_function(name: &str, span: std::ops::Range<usize>) -> Error {
         );
     }
     if KNOWN_UNSUPPORTED.contains(&name) {
-        let error = Error::unsupported(span, format!("function `{name}` is not supported yet"));
-        return match functions::unsupported_reason(name) {
-            Some(reason) => error.with_hint(reason),
-            None => error,
-        };
+        return Error::unsupported(span, format!("function `{name}` is not supported yet"));
     }
     let mut error = Error::at(
         ErrorKind::UnknownName,

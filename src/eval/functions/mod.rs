@@ -199,7 +199,6 @@ pub const KNOWN_UNSUPPORTED: &[&str] = &[
     "current_principal",
     "current_cluster_endpoint",
     "estimate_data_size",
-    "parse_url",
     "parse_user_agent",
     "array_strcat",
     "row_cumsum",
@@ -278,17 +277,6 @@ pub const KNOWN_UNSUPPORTED: &[&str] = &[
     "_GetWatchlist",
     "regex_quote",
 ];
-
-/// Returns why a function of [`KNOWN_UNSUPPORTED`] is left out, when the reason is that
-/// the reference does not give its results. The error shows it as a hint.
-pub fn unsupported_reason(name: &str) -> Option<&'static str> {
-    match name {
-        "parse_url" => Some(
-            "the reference's only example (learn.microsoft.com/kusto/query/parse-url-function) shows `Path` without its leading `/`, and it does not say what a relative or invalid URL gives; extract the part you need with `parse` or `extract()`",
-        ),
-        _ => None,
-    }
-}
 
 /// Argument types a text parameter accepts: Kusto converts a dynamic string implicitly.
 pub(crate) const TEXT: &[Type] = &[Type::String, Type::Dynamic];

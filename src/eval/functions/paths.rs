@@ -16,7 +16,8 @@
 //! The reference lists long paths (`\\?\C:\…`) as supported but shows no result for
 //! one. Nor does it show a path whose directory is empty or only a root (`file.txt`,
 //! `C:\file.txt`, `/file.txt`), a path that ends in a separator, or a URL with a host.
-//! Such paths, and schemes other than `file`, are an error rather than a guess.
+//! Such paths, and schemes other than `file`, are an error rather than a guess. The
+//! error names the path and, where one exists, a `where` condition that removes such rows.
 //! A file name without a dot gets an empty `Extension`, which no example shows.
 
 use serde_json::{Map, Value as Json};
@@ -71,16 +72,38 @@ fn is_separator(c: char) -> bool {
     c == '\\' || c == '/'
 }
 
-fn unsupported(path: &str, kind: &str) -> String {
+/// Builds the error for a path whose result the reference does not show. `filter`, when
+/// given, is a condition written for a `FolderPath` column that removes such paths.
+fn unsupported(path: &str, kind: &str, filter: Option<&str>) -> String {
+    let value = if path.is_empty() {
+        "the empty string".to_string()
+    } else {
+        format!("`{path}`")
+    };
+    let remedy = match filter {
+        Some(filter) => format!("Remove such rows before the call, for example with `| where {filter}`, or take the part you need with `split()` or `extract()`"),
+        None => "Remove such rows before the call, or take the part you need with `split()` or `extract()`".to_string(),
+    };
     format!(
-        "parse_path of {kind} is not supported yet, in `{path}`: the KQL reference shows no result for such a path"
+        "{kind} ({value}) is not supported yet, because the KQL reference shows no result for such a path. {remedy}"
     )
 }
 
 /// Splits `path` by the rules in the module documentation.
 fn split_path(path: &str) -> Result<PathParts<'_>, String> {
+    if path.is_empty() {
+        return Err(unsupported(
+            path,
+            "an empty path",
+            Some("isnotempty(FolderPath)"),
+        ));
+    }
     if path.starts_with(r"\\?\") || path.starts_with(r"\\.\") {
-        return Err(unsupported(path, r"a long or device path (`\\?\`, `\\.\`)"));
+        return Err(unsupported(
+            path,
+            r"a long or device path (`\\?\`, `\\.\`)",
+            Some(r"FolderPath !startswith @'\\?\' and FolderPath !startswith @'\\.\'"),
+        ));
     }
 
     // The scheme. Only `file://` followed by a drive has a documented result.
@@ -89,33 +112,49 @@ fn split_path(path: &str) -> Result<PathParts<'_>, String> {
         _ => ("", path),
     };
     if !scheme.is_empty() && (!scheme.eq_ignore_ascii_case("file") || drive(rest).is_none()) {
-        return Err(unsupported(path, "a URL other than `file://` and a drive"));
+        return Err(unsupported(
+            path,
+            "a URL other than `file://` and a drive",
+            Some("FolderPath !contains '://'"),
+        ));
     }
 
     // The root: a drive, which must be followed by a separator.
     let root_path = drive(rest).unwrap_or("");
     if !root_path.is_empty() && !rest[root_path.len()..].starts_with(is_separator) {
-        return Err(unsupported(path, "a drive-relative path (`C:file`)"));
+        return Err(unsupported(path, "a drive-relative path (`C:file`)", None));
     }
 
     // The directory and the file name, split at the last separator.
     let Some(last_separator) = rest.rfind(is_separator) else {
-        return Err(unsupported(path, "a path without a directory"));
+        return Err(unsupported(
+            path,
+            "a path without a directory",
+            Some(r"FolderPath contains @'\' or FolderPath contains '/'"),
+        ));
     };
     let directory_path = &rest[..last_separator];
     let file_part = &rest[last_separator + 1..];
     if file_part.is_empty() {
-        return Err(unsupported(path, "a path that ends in a separator"));
+        return Err(unsupported(
+            path,
+            "a path that ends in a separator",
+            Some(r"FolderPath !endswith @'\' and FolderPath !endswith '/'"),
+        ));
     }
     let directory_name = match directory_path.rfind(is_separator) {
         Some(separator) => &directory_path[separator + 1..],
         None => directory_path,
     };
     if directory_name.is_empty() || directory_name == root_path {
-        return Err(unsupported(path, "a file in a root directory"));
+        return Err(unsupported(
+            path,
+            "a file in a root directory",
+            Some(r"countof(FolderPath, @'\') + countof(FolderPath, '/') > 1"),
+        ));
     }
     if directory_path[root_path.len()..].contains(':') {
-        return Err(unsupported(path, "a colon in a directory name"));
+        return Err(unsupported(path, "a colon in a directory name", None));
     }
 
     // The alternate data stream follows the file name after one colon.
@@ -124,6 +163,7 @@ fn split_path(path: &str) -> Result<PathParts<'_>, String> {
             return Err(unsupported(
                 path,
                 "a stream name with a type (`file:stream:$DATA`)",
+                None,
             ));
         }
         Some((name, stream)) => (name, stream),
@@ -146,7 +186,7 @@ fn split_path(path: &str) -> Result<PathParts<'_>, String> {
 }
 
 /// True for a URL scheme: a letter, then letters, digits, `+`, `-` or `.` (RFC 3986).
-fn is_scheme(text: &str) -> bool {
+pub(super) fn is_scheme(text: &str) -> bool {
     let mut chars = text.chars();
     chars.next().is_some_and(|c| c.is_ascii_alphabetic())
         && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
@@ -260,5 +300,26 @@ mod tests {
         };
         assert!(error.contains("not supported yet"), "{error}");
         assert!(error.contains(r"\\?\C:\x\y.txt"), "{error}");
+    }
+
+    #[test]
+    fn error_gives_a_filter() {
+        let cases = [
+            ("", "the empty string", "isnotempty(FolderPath)"),
+            ("notepad.exe", "`notepad.exe`", r"FolderPath contains @'\'"),
+            (
+                r"C:\Windows\",
+                r"`C:\Windows\`",
+                r"FolderPath !endswith @'\'",
+            ),
+            (r"C:\notepad.exe", r"`C:\notepad.exe`", "countof(FolderPath"),
+        ];
+        for (path, value, filter) in cases {
+            let Err(error) = split_path(path) else {
+                panic!("{path}: the path should be rejected");
+            };
+            assert!(error.contains(value), "{error}");
+            assert!(error.contains(filter), "{error}");
+        }
     }
 }

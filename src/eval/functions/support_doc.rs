@@ -90,6 +90,17 @@ pub fn render() -> String {
         let _ = writeln!(out, "| `{name}` | `{}` |", signature.replace('|', "\\|"));
     }
     out.push('\n');
+    out.push_str(
+        "`parse_path`, `parse_url` and `parse_urlquery` return a result only for the shapes \
+         of value whose result the KQL reference or a quoted engine output shows. Any other \
+         value fails the query with a \"not supported yet\" error that names it. \
+         `parse_path` rejects an empty path, a file name without a directory, a path that \
+         ends in a separator, a file in a root directory and long paths (`\\\\?\\`), and \
+         its error gives a `where` condition that removes such rows. `parse_url` and \
+         `parse_urlquery` reject query parameters with `%` escapes, `+`, an empty name or \
+         value, or a repeated name. A `parse_url` value without `://` gives a bag whose \
+         parts are all empty, as Kusto returns for `mailto:` URLs.\n\n",
+    );
 
     let mut unsupported: Vec<&str> = KNOWN_UNSUPPORTED.to_vec();
     unsupported.sort_unstable_by_key(|name| name.to_lowercase());
