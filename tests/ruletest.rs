@@ -246,6 +246,41 @@ fn update_writes_expected_file() {
         ));
 }
 
+/// Local tables have no ingestion-time policy, so `ingestion_time()` is null and a filter
+/// on it drops every row (learn.microsoft.com/kusto/management/ingestion-time-policy).
+/// The test output must say so, or an `expect.empty` case passes for that reason alone.
+#[test]
+fn query_warnings_shown_per_case() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let rule = "Logons | where ingestion_time() > ago(1d) | project Account";
+    fs::write(dir.path().join("recent.kql"), rule).expect("write rule");
+    let test = r#"
+rule = "recent.kql"
+now = 2025-08-30T00:00:00Z
+
+[tables.Logons]
+columns = { Account = "string" }
+rows = [{ Account = "alice" }]
+
+[[case]]
+name = "nothing is recent"
+expect.empty = true
+"#;
+    fs::write(dir.path().join("recent.test.toml"), test).expect("write test");
+    let output = kql_command()
+        .arg("test")
+        .arg(dir.path())
+        .output()
+        .expect("kql runs");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{stdout}");
+    assert!(stdout.contains("PASS"), "{stdout}");
+    assert!(
+        stdout.contains("warning: `ingestion_time()`"),
+        "the case shows the query's warning: {stdout}"
+    );
+}
+
 #[test]
 fn filter_selects_cases_by_name() {
     let dir = failing_project();

@@ -91,6 +91,7 @@ mod tests {
             name: name.to_string(),
             duration: Duration::from_millis(5),
             status,
+            warnings: Vec::new(),
         }
     }
 

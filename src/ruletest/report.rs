@@ -41,20 +41,23 @@ pub fn write_case(out: &mut dyn Write, outcome: &CaseOutcome) -> io::Result<()> 
         format_duration(outcome.duration)
     )?;
     match &outcome.status {
-        Status::Updated(path) => writeln!(out, ": wrote {}", display_path(path)),
-        Status::Passed => writeln!(out),
+        Status::Updated(path) => writeln!(out, ": wrote {}", display_path(path))?,
+        Status::Passed => writeln!(out)?,
         Status::Failed(mismatch) => {
             writeln!(out)?;
-            write_mismatch(out, mismatch)
+            write_mismatch(out, mismatch)?;
         }
         Status::Error(message) => {
             writeln!(out)?;
             for line in message.lines() {
                 writeln!(out, "    {line}")?;
             }
-            Ok(())
         }
     }
+    for warning in &outcome.warnings {
+        writeln!(out, "    {UPDATED}warning:{UPDATED:#} {warning}")?;
+    }
+    Ok(())
 }
 
 /// Writes the diff of a failed case, indented under its status line.
@@ -76,6 +79,7 @@ pub fn write_mismatch(out: &mut dyn Write, mismatch: &Mismatch) -> io::Result<()
         UNEXPECTED,
         &mismatch.unexpected,
     )?;
+    write_rows(out, "returned rows:", "=", DIM, &mismatch.returned)?;
     if !mismatch.near.is_empty() {
         writeln!(
             out,
@@ -230,6 +234,7 @@ mod tests {
             problems: vec!["expected 1 row, got 2".to_string()],
             missing: vec![],
             unexpected: vec![row(&[("Device", "\"wks-0147\"")])],
+            returned: vec![],
             near: vec![NearMatch {
                 expected: row(&[("Device", "\"srv-web01\""), ("Port", "8443")]),
                 differences: vec![Difference {
@@ -244,6 +249,7 @@ mod tests {
             name: "port is reported".to_string(),
             duration: Duration::from_millis(3),
             status: Status::Failed(mismatch),
+            warnings: vec!["`ingestion_time()` returns null".to_string()],
         };
         let text = render(&outcome);
         let expected = "\
@@ -254,6 +260,7 @@ FAIL    rules/demo.test.toml › port is reported (3 ms)
     near matches (expected row, then the cells the result has instead):
       ~ {Device: \"srv-web01\", Port: 8443}
           Port: expected 8443, got 443
+    warning: `ingestion_time()` returns null
 ";
         assert_eq!(text, expected);
     }

@@ -34,6 +34,8 @@ pub struct CaseOutcome {
     pub name: String,
     pub duration: Duration,
     pub status: Status,
+    /// Warnings the rule's query raised, such as for `ingestion_time()`.
+    pub warnings: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -69,6 +71,7 @@ pub fn run_test_file(
         name: FILE_CASE_NAME.to_string(),
         duration: started.elapsed(),
         status: Status::Error(message),
+        warnings: Vec::new(),
     };
     let test_file = match spec::read_test_file(path) {
         Ok(test_file) => test_file,
@@ -91,8 +94,9 @@ pub fn run_test_file(
     let mut outcomes = Vec::with_capacity(selected.len());
     for case in selected {
         let case_started = Instant::now();
+        let mut warnings = Vec::new();
         let status = match &setup {
-            Ok(setup) => setup.run_case(case, options),
+            Ok(setup) => setup.run_case(case, options, &mut warnings),
             Err(message) => Status::Error(message.clone()),
         };
         let outcome = CaseOutcome {
@@ -100,6 +104,7 @@ pub fn run_test_file(
             name: case.name.clone(),
             duration: case_started.elapsed(),
             status,
+            warnings,
         };
         on_case(&outcome);
         outcomes.push(outcome);
@@ -140,9 +145,13 @@ impl<'a> FileSetup<'a> {
         })
     }
 
-    fn run_case(&self, case: &Case, options: &RunOptions) -> Status {
+    /// Runs one case and returns its status, adding the query's warnings to `warnings`.
+    fn run_case(&self, case: &Case, options: &RunOptions, warnings: &mut Vec<String>) -> Status {
         let result = match self.run_rule(case, options) {
-            Ok(result) => result,
+            Ok((result, query_warnings)) => {
+                warnings.extend(query_warnings);
+                result
+            }
             Err(message) => return Status::Error(message),
         };
         let checks = match self.checks(case, options.update) {
@@ -174,8 +183,9 @@ impl<'a> FileSetup<'a> {
         }
     }
 
-    /// Runs the rule with this case's clock, tables and stubs.
-    fn run_rule(&self, case: &Case, options: &RunOptions) -> Result<Table, String> {
+    /// Runs the rule with this case's clock, tables and stubs. Returns the result and the
+    /// query's warnings.
+    fn run_rule(&self, case: &Case, options: &RunOptions) -> Result<(Table, Vec<String>), String> {
         let now = case.now.or(self.test_file.now);
         let period = self.lookback_period(case, now)?;
 
@@ -209,8 +219,8 @@ impl<'a> FileSetup<'a> {
         let prelude = stub_prelude(&stubs);
         let query = format!("{prelude}{}", self.rule.query);
         session
-            .run(&query)
-            .map_err(|error| self.render_query_error(&error, &prelude, &stubs))
+            .run_with_warnings(&query)
+            .map_err(|error| self.render_query_error(&error, &prelude, &stubs, case))
     }
 
     /// Returns the look-back period in ticks, or `None` when every row reaches the rule.
@@ -239,7 +249,13 @@ impl<'a> FileSetup<'a> {
 
     /// Renders a query error against the text that contains it: the rule, or the stub
     /// `stubs` made `prelude` from.
-    fn render_query_error(&self, error: &Error, prelude: &str, stubs: &[&Stub]) -> String {
+    fn render_query_error(
+        &self,
+        error: &Error,
+        prelude: &str,
+        stubs: &[&Stub],
+        case: &Case,
+    ) -> String {
         let rule_origin = display_path(&self.rule.path);
         match &error.span {
             Some(span) if span.start >= prelude.len() => {
@@ -257,7 +273,17 @@ impl<'a> FileSetup<'a> {
                 let test_file = display_path(&self.test_file.path);
                 match stub_error(error, span, stubs) {
                     Some((shifted, stub)) => {
-                        let origin = format!("stub `{}` of {test_file}", stub.name);
+                        // The position counts within the stub's text, which the origin
+                        // names, with the case when the stub is the case's own.
+                        let from_case = case.stubs.iter().any(|own| std::ptr::eq(own, stub));
+                        let origin = if from_case {
+                            format!(
+                                "stub `{}` of case \"{}\" in {test_file}",
+                                stub.name, case.name
+                            )
+                        } else {
+                            format!("stub `{}` in {test_file}", stub.name)
+                        };
                         shifted.render(&stub.body, &origin)
                     }
                     None => error.render(prelude, &format!("stubs of {test_file}")),
