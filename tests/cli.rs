@@ -829,6 +829,21 @@ fn check_columns_from_data() {
     .stderr(predicate::str::contains("cannot compare string with long"));
 }
 
+// A created name one typo from a known column is accepted, since only the data can
+// tell, but `kql check` warns and names the known column the query may mean.
+#[test]
+fn check_warns_on_created_name_near_known_column() {
+    check_query(
+        "DeviceEvents | evaluate bag_unpack(AdditionalFields) | project DeviceNmae\n",
+        &["--product", "sentinel"],
+    )
+    .success()
+    .stderr(predicate::str::contains("kql: warning:"))
+    .stderr(predicate::str::contains(
+        "did you mean the column `DeviceName`?",
+    ));
+}
+
 // https://learn.microsoft.com/en-us/kusto/management/ingestion-time-policy: without an
 // IngestionTime policy the function returns null, so `kql run` warns once per query.
 #[test]

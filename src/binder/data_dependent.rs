@@ -96,6 +96,44 @@ pub(super) struct DataDependentColumns {
 }
 
 impl DataDependentColumns {
+    /// Returns a warning for each created name that is one typo away from a column known
+    /// without the data, such as `DeviceNmae` after `bag_unpack`: the query may mean the
+    /// known column, and only the data can tell.
+    fn near_known_names(&self) -> Vec<String> {
+        let mut warnings = Vec::new();
+        for plugin in &self.plugins {
+            let Some(created) = self.created.get(&plugin.key) else {
+                continue;
+            };
+            for name in created {
+                let known = plugin.known.iter().map(String::as_str);
+                if let Some(close) = crate::error::closest(name, known) {
+                    warnings.push(format!(
+                        "`{name}` is taken to be a column that {} creates from the data; \
+                         did you mean the column `{close}`?",
+                        plugin.creates.plugin()
+                    ));
+                }
+            }
+        }
+        warnings
+    }
+
+    /// Returns the names of this pass's plugins, such as "`bag_unpack`".
+    fn plugin_names(&self) -> String {
+        let mut names: Vec<&str> = self
+            .plugins
+            .iter()
+            .map(|plugin| plugin.creates.plugin())
+            .collect();
+        names.dedup();
+        names
+            .iter()
+            .map(|name| format!("`{name}`"))
+            .collect::<Vec<_>>()
+            .join(" and ")
+    }
+
     /// Adds `name` to every plugin of this pass that can create it and lacks it. Returns
     /// false when no plugin took it.
     fn add_created(&mut self, name: &str) -> bool {
@@ -157,12 +195,26 @@ fn bind_in_passes(
             .iter()
             .any(|plugin| matches!(plugin.creates, CreatedNames::Slots { .. }));
         let error = match result {
-            Ok(bound) => return (Ok(bound), binds_slots),
+            Ok(mut bound) => {
+                bound.warnings.extend(state.near_known_names());
+                return (Ok(bound), binds_slots);
+            }
             Err(error) => error,
         };
         passes += 1;
+        if passes >= MAX_PASSES {
+            let message = format!(
+                "kql check stopped after {MAX_PASSES} column names that {} could create from \
+                 the data; run the query with `kql run` on data to check the rest",
+                state.plugin_names()
+            );
+            return (
+                Err(crate::error::Error::unsupported(0..0, message)),
+                binds_slots,
+            );
+        }
         let added = match error.unknown_column.as_deref() {
-            Some(name) if passes < MAX_PASSES => state.add_created(name),
+            Some(name) => state.add_created(name),
             _ => false,
         };
         if !added {
@@ -317,6 +369,24 @@ mod tests {
         assert_eq!(error.kind, ErrorKind::Syntax);
         let error = check_error(&format!("{UNPACKED} | no-such-operator"));
         assert_eq!(error.kind, ErrorKind::Syntax);
+    }
+
+    #[test]
+    fn created_names_near_known_columns_warn() {
+        let bound = check(&format!("{UNPACKED} | project DeviceNmae, Status")).expect("binds");
+        assert_eq!(bound.warnings.len(), 1, "{:?}", bound.warnings);
+        assert!(bound.warnings[0].contains("`DeviceNmae`"));
+        assert!(bound.warnings[0].contains("did you mean the column `DeviceName`?"));
+        let bound = check(&format!("{UNPACKED} | project DeviceName, Status")).expect("binds");
+        assert!(bound.warnings.is_empty(), "{:?}", bound.warnings);
+    }
+
+    #[test]
+    fn pass_limit_names_the_plugin() {
+        let names: Vec<String> = (0..MAX_PASSES + 1).map(|i| format!("Field{i}")).collect();
+        let error = check_error(&format!("{UNPACKED} | project {}", names.join(", ")));
+        assert_eq!(error.kind, ErrorKind::Unsupported);
+        assert!(error.message.contains("`bag_unpack`"), "{}", error.message);
     }
 
     #[test]

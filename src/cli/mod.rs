@@ -485,7 +485,10 @@ fn check(args: CheckArgs) -> u8 {
             }
         };
         match engine::check_catalog(prelude.as_ref(), &query, &schemas, args.product) {
-            Ok(_) => {
+            Ok(bound) => {
+                for warning in &bound.warnings {
+                    eprintln!("kql: warning: {origin}: {warning}");
+                }
                 if !args.quiet {
                     println!("{origin}: ok");
                 }
