@@ -422,7 +422,7 @@ mod tests {
     #[test]
     fn builtin_catalog_has_all_tables() {
         let names: Vec<&str> = builtin_names().collect();
-        assert_eq!(names.len(), 96);
+        assert_eq!(names.len(), 97);
         let mut sorted = names.clone();
         sorted.sort_unstable();
         assert_eq!(names, sorted);
@@ -566,8 +566,9 @@ mod tests {
 
     // Columns and types from
     // https://learn.microsoft.com/azure/azure-monitor/reference/tables/azurediagnostics,
-    // https://learn.microsoft.com/azure/azure-monitor/reference/tables/operation and
-    // https://learn.microsoft.com/azure/azure-monitor/reference/tables/azkvauditlogs.
+    // https://learn.microsoft.com/azure/azure-monitor/reference/tables/operation,
+    // https://learn.microsoft.com/azure/azure-monitor/reference/tables/azkvauditlogs and
+    // https://learn.microsoft.com/azure/azure-monitor/reference/tables/aadmanagedidentitysigninlogs.
     #[test]
     fn log_analytics_tables_match_docs() {
         let diagnostics = builtin_table("AzureDiagnostics");
@@ -598,7 +599,19 @@ mod tests {
         assert_eq!(key_vault_type("IsRbacAuthorized"), Some(Type::Bool));
         assert_eq!(key_vault_type("Tlsversion"), Some(Type::String));
 
-        for table in [diagnostics, operation, key_vault] {
+        let managed_identity = builtin_table("AADManagedIdentitySignInLogs");
+        let managed_identity_type = |name: &str| managed_identity.column(name).map(|c| c.ty);
+        assert_eq!(managed_identity_type("DurationMs"), Some(Type::Long));
+        assert_eq!(
+            managed_identity_type("ServicePrincipalName"),
+            Some(Type::String)
+        );
+        assert_eq!(
+            managed_identity_type("CreatedDateTime"),
+            Some(Type::DateTime)
+        );
+
+        for table in [diagnostics, operation, key_vault, managed_identity] {
             assert!(
                 table
                     .columns
