@@ -278,6 +278,36 @@ fn check_new_tables_follow_product() {
         .stderr(predicate::str::contains("`CopilotActivity` not found"));
 }
 
+// OAuthAppInfo has TimeGenerated only in its Sentinel copy
+// (https://learn.microsoft.com/azure/azure-monitor/reference/tables/oauthappinfo), and
+// Timestamp only in advanced hunting
+// (https://learn.microsoft.com/defender-xdr/advanced-hunting-oauthappinfo-table).
+#[test]
+fn check_oauth_app_info_time_by_product() {
+    let sentinel = "OAuthAppInfo | summarize arg_max(TimeGenerated, *) by OAuthAppId\n";
+    let xdr = "OAuthAppInfo | summarize arg_max(Timestamp, *) by OAuthAppId\n";
+    check_query(sentinel, &[]).success();
+    check_query(sentinel, &["--product", "sentinel"]).success();
+    check_query(sentinel, &["--product", "xdr"])
+        .code(1)
+        .stderr(predicate::str::contains("`TimeGenerated` does not refer"));
+    check_query(xdr, &["--product", "xdr"]).success();
+    check_query(xdr, &["--product", "sentinel"])
+        .code(1)
+        .stderr(predicate::str::contains("`Timestamp` does not refer"));
+}
+
+// AzureDiagnostics is a Log Analytics table
+// (https://learn.microsoft.com/azure/azure-monitor/reference/tables/azurediagnostics).
+#[test]
+fn check_azure_diagnostics_is_sentinel_only() {
+    let query = "AzureDiagnostics\n| where ResourceProvider == 'MICROSOFT.LOGIC' and status_s == 'Failed'\n| project TimeGenerated, resource_workflowName_s, resource_runId_s\n";
+    check_query(query, &["--product", "sentinel"]).success();
+    check_query(query, &["--product", "xdr"])
+        .code(1)
+        .stderr(predicate::str::contains("`AzureDiagnostics` not found"));
+}
+
 // The advanced hunting reference spells the table GraphApiAuditEvents
 // (https://learn.microsoft.com/defender-xdr/advanced-hunting-graphapiauditevents-table), and
 // table names are case-sensitive, so another spelling is rejected with a suggestion.

@@ -422,7 +422,7 @@ mod tests {
     #[test]
     fn builtin_catalog_has_all_tables() {
         let names: Vec<&str> = builtin_names().collect();
-        assert_eq!(names.len(), 93);
+        assert_eq!(names.len(), 97);
         let mut sorted = names.clone();
         sorted.sort_unstable();
         assert_eq!(names, sorted);
@@ -557,6 +557,130 @@ mod tests {
             .columns
             .iter()
             .all(|column| column.availability == Availability::Sentinel));
+    }
+
+    /// Returns the built-in table `name`, failing the test when the catalog lacks it.
+    fn builtin_table(name: &str) -> &'static TableSchema {
+        builtin(name).unwrap_or_else(|| panic!("{name} is missing from the catalog"))
+    }
+
+    // Columns and types from
+    // https://learn.microsoft.com/azure/azure-monitor/reference/tables/azurediagnostics,
+    // https://learn.microsoft.com/azure/azure-monitor/reference/tables/operation,
+    // https://learn.microsoft.com/azure/azure-monitor/reference/tables/azkvauditlogs and
+    // https://learn.microsoft.com/azure/azure-monitor/reference/tables/aadmanagedidentitysigninlogs.
+    #[test]
+    fn log_analytics_tables_match_docs() {
+        let diagnostics = builtin_table("AzureDiagnostics");
+        let diagnostics_type = |name: &str| diagnostics.column(name).map(|c| c.ty);
+        assert_eq!(diagnostics_type("ResourceProvider"), Some(Type::String));
+        assert_eq!(diagnostics_type("JobId_g"), Some(Type::Guid));
+        assert_eq!(diagnostics_type("clientPort_d"), Some(Type::Real));
+        assert_eq!(diagnostics_type("DurationMs"), Some(Type::Long));
+        assert_eq!(diagnostics_type("isAccessPolicyMatch_b"), Some(Type::Bool));
+        assert_eq!(diagnostics_type("endTime_t"), Some(Type::DateTime));
+        assert_eq!(diagnostics_type("AdditionalFields"), Some(Type::Dynamic));
+        assert_eq!(diagnostics_type("SubscriptionId"), Some(Type::String));
+        assert_eq!(diagnostics_type("status_s"), Some(Type::String));
+        assert_eq!(diagnostics_type("Status_s"), Some(Type::String));
+        assert_eq!(diagnostics_type("workflowId_s"), Some(Type::String));
+        assert_eq!(diagnostics_type("Timestamp"), None);
+
+        let operation = builtin_table("Operation");
+        let operation_type = |name: &str| operation.column(name).map(|c| c.ty);
+        assert_eq!(operation_type("Detail"), Some(Type::String));
+        assert_eq!(operation_type("OperationKey"), Some(Type::String));
+        assert_eq!(operation_type("TimeGenerated"), Some(Type::DateTime));
+
+        let key_vault = builtin_table("AZKVAuditLogs");
+        let key_vault_type = |name: &str| key_vault.column(name).map(|c| c.ty);
+        assert_eq!(key_vault_type("DurationMs"), Some(Type::Int));
+        assert_eq!(key_vault_type("Identity"), Some(Type::Dynamic));
+        assert_eq!(key_vault_type("IsRbacAuthorized"), Some(Type::Bool));
+        assert_eq!(key_vault_type("Tlsversion"), Some(Type::String));
+
+        let managed_identity = builtin_table("AADManagedIdentitySignInLogs");
+        let managed_identity_type = |name: &str| managed_identity.column(name).map(|c| c.ty);
+        assert_eq!(managed_identity_type("DurationMs"), Some(Type::Long));
+        assert_eq!(
+            managed_identity_type("ServicePrincipalName"),
+            Some(Type::String)
+        );
+        assert_eq!(
+            managed_identity_type("CreatedDateTime"),
+            Some(Type::DateTime)
+        );
+
+        for table in [diagnostics, operation, key_vault, managed_identity] {
+            assert!(
+                table
+                    .columns
+                    .iter()
+                    .all(|column| column.availability == Availability::Sentinel),
+                "{} has a column outside Sentinel",
+                table.name
+            );
+        }
+    }
+
+    // The Sentinel copies documented at
+    // https://learn.microsoft.com/azure/azure-monitor/reference/tables/oauthappinfo,
+    // https://learn.microsoft.com/azure/azure-monitor/reference/tables/identityaccountinfo and
+    // https://learn.microsoft.com/azure/azure-monitor/reference/tables/behaviorinfo add
+    // TimeGenerated to the advanced hunting tables of the same name.
+    #[test]
+    fn xdr_tables_with_sentinel_copies() {
+        for name in ["OAuthAppInfo", "IdentityAccountInfo", "BehaviorInfo"] {
+            let table = builtin_table(name);
+            let availability = |column: &str| table.column(column).map(|c| c.availability);
+            assert_eq!(
+                availability("TimeGenerated"),
+                Some(Availability::Sentinel),
+                "{name}.TimeGenerated"
+            );
+            assert_eq!(
+                availability("SourceSystem"),
+                Some(Availability::Sentinel),
+                "{name}.SourceSystem"
+            );
+            assert!(table.column("TenantId").is_some(), "{name}.TenantId");
+        }
+
+        let apps = builtin_table("OAuthAppInfo");
+        let app_column = |name: &str| apps.column(name).map(|c| (c.ty, c.availability));
+        assert_eq!(
+            app_column("Timestamp"),
+            Some((Type::DateTime, Availability::Xdr))
+        );
+        assert_eq!(
+            app_column("ConsentedUsersCount"),
+            Some((Type::Int, Availability::XdrAndSentinel))
+        );
+        assert_eq!(
+            app_column("RiskScore"),
+            Some((Type::Long, Availability::Xdr))
+        );
+
+        let accounts = builtin_table("IdentityAccountInfo");
+        let account_availability = |name: &str| accounts.column(name).map(|c| c.availability);
+        assert_eq!(
+            account_availability("Timestamp"),
+            Some(Availability::XdrAndSentinel)
+        );
+        assert_eq!(
+            account_availability("SourceProvderRiskLevel"),
+            Some(Availability::Xdr)
+        );
+        assert_eq!(
+            account_availability("SourceProviderRiskLevel"),
+            Some(Availability::Sentinel)
+        );
+
+        let behaviors = builtin_table("BehaviorInfo");
+        assert_eq!(
+            behaviors.column("Title").map(|c| c.availability),
+            Some(Availability::Xdr)
+        );
     }
 
     // Columns from https://learn.microsoft.com/defender-xdr/advanced-hunting-identityinfo-table
