@@ -709,3 +709,37 @@ fn bracket_after_dot_selects_element() {
     assert_eq!(column_text(&table, "b"), ["p1"]);
     assert_eq!(column_text(&table, "c"), ["p1"]);
 }
+
+// learn.microsoft.com/kusto/query/numerical-operators: "If one of the operands is of type
+// real, the result will be of type real." A column has one type, so every row of a
+// conditional that mixes long and real branches is a real.
+#[test]
+fn conditionals_widen_numbers() {
+    let table = run("datatable(x:long)[1, 2] \
+         | extend y = iff(x == 1, x, 0.5) \
+         | extend half = y / 2, kind = gettype(y)");
+    assert_eq!(column_text(&table, "half"), ["0.5", "0.25"]);
+    assert_eq!(column_text(&table, "kind"), ["real", "real"]);
+    assert_eq!(scalar("coalesce(3, 2.5) / 2"), Value::Real(1.5));
+    assert_eq!(scalar("case(true, 1, 2.5) / 2"), Value::Real(0.5));
+    assert_eq!(scalar("gettype(iif(true, int(1), 2))"), Value::from("long"));
+}
+
+// learn.microsoft.com/kusto/query/scalar-data-types/dynamic: a dynamic value holds a typed
+// number, so 1.5 stays 1.5 when compared with the long 1 (the reference does not state
+// the comparison rule; truncating the real first would make `> 1` and `> 1.0` disagree).
+#[test]
+fn dynamic_real_compared_with_long() {
+    let bag = r#"parse_json('{"r": 1.5, "s": "1.5", "n": 2}')"#;
+    assert_eq!(flag(&format!("{bag}.r > 1")), Value::Bool(true));
+    assert_eq!(flag(&format!("1 < {bag}.r")), Value::Bool(true));
+    assert_eq!(flag(&format!("{bag}.r == 1")), Value::Bool(false));
+    assert_eq!(flag(&format!("{bag}.r in (1)")), Value::Bool(false));
+    assert_eq!(
+        flag(&format!("{bag}.r between (1 .. 1)")),
+        Value::Bool(false)
+    );
+    assert_eq!(flag(&format!("{bag}.s == 1")), Value::Bool(false));
+    assert_eq!(flag(&format!("{bag}.n == 2")), Value::Bool(true));
+    assert_eq!(flag(&format!("{bag}.n > 1.5")), Value::Bool(true));
+}
