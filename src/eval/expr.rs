@@ -477,10 +477,19 @@ fn canonical_integer(text: &str) -> Option<i64> {
 }
 
 /// Orders two non-null values of comparable types; numbers compare across int, long and
-/// real; a dynamic value is converted to the other side's type first.
+/// real. A dynamic value is converted to the other side's type first, except that against a
+/// number it keeps its own numeric value, so `dynamic(1.5) > 1` is true.
+// NOTE: the reference does not say how Kusto compares a dynamic number with a number of
+// another type. Comparing by value avoids truncating 1.5 to 1 as `tolong()` would.
 pub fn order(left: &Value, right: &Value) -> Option<Ordering> {
     use Value::*;
     match (left, right) {
+        (Dynamic(json), Int(_) | Long(_) | Real(_)) if json.is_number() || json.is_string() => {
+            order(&dynamic_number(json)?, right)
+        }
+        (Int(_) | Long(_) | Real(_), Dynamic(json)) if json.is_number() || json.is_string() => {
+            order(left, &dynamic_number(json)?)
+        }
         (Int(_) | Long(_), Int(_) | Long(_)) => Some(left.as_i64()?.cmp(&right.as_i64()?)),
         (Int(_) | Long(_) | Real(_), Int(_) | Long(_) | Real(_)) => {
             left.as_f64()?.partial_cmp(&right.as_f64()?)
@@ -525,6 +534,22 @@ pub fn order(left: &Value, right: &Value) -> Option<Ordering> {
             }
             order(other, &converted)
         }
+        _ => None,
+    }
+}
+
+/// Returns the number a dynamic value holds: a long for a JSON integer that fits, else a
+/// real, parsing a string such as "1.5" as a real. `None` for other values.
+fn dynamic_number(json: &serde_json::Value) -> Option<Value> {
+    if let Some(integer) = json.as_i64() {
+        return Some(Value::Long(integer));
+    }
+    if let Some(real) = json.as_f64() {
+        return Some(Value::Real(real));
+    }
+    let text = json.as_str()?;
+    match convert(&Value::from(text), Type::Real)? {
+        Value::Real(real) => Some(Value::Real(real)),
         _ => None,
     }
 }
