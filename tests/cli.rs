@@ -905,6 +905,27 @@ fn run_warns_once_for_ingestion_time() {
     );
 }
 
+// A misspelt `set query_now` leaves `ago()` on the wall clock, so the run warns.
+#[test]
+fn run_warns_on_misspelt_query_now() {
+    kql_command()
+        .args(["run", "--format", "csv", "-q"])
+        .arg("set quer_now = datetime(2025-01-01); print x = 1")
+        .assert()
+        .success()
+        .stdout("x\n1\n")
+        .stderr(predicate::str::contains(
+            "kql: warning: `set quer_now` has no effect",
+        ))
+        .stderr(predicate::str::contains("did you mean `set query_now`?"));
+    kql_command()
+        .args(["run", "--format", "csv", "-q"])
+        .arg("set notruncation; print x = 1")
+        .assert()
+        .success()
+        .stderr(predicate::str::is_empty());
+}
+
 #[test]
 fn run_without_ingestion_time_no_warning() {
     kql_command()

@@ -208,6 +208,13 @@ impl<'a> Binder<'a> {
                 Statement::Set { name, value } => {
                     if name.name == "query_now" {
                         now = Some(self.bind_query_now(name, value.as_ref())?);
+                    } else if crate::error::closest(&name.name, ["query_now"]).is_some() {
+                        // A typo here would silently leave `ago()` on the wall clock.
+                        self.warn(&format!(
+                            "`set {}` has no effect, so the query's clock is not pinned; \
+                             did you mean `set query_now`?",
+                            name.name
+                        ));
                     } else {
                         log::debug!(
                             "ignoring `set {}`: it does not change results here",
