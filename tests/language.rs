@@ -741,3 +741,17 @@ fn in_tilde_list_of_other_type_is_error() {
     let error = run_error("datatable(b:bool)[true] | where b in~ ('x')");
     assert_eq!(error.kind, ErrorKind::TypeMismatch);
 }
+
+// `*` as "every column" works in `search`. Elsewhere it is reported as not supported,
+// because a syntax error would call a query wrong that Kusto may accept.
+#[test]
+fn star_predicate_outside_search_unsupported() {
+    let error = run_error(r#"datatable(a:string)["needle"] | where * has "needle""#);
+    assert_eq!(error.kind, ErrorKind::Unsupported);
+    assert!(error.message.contains("`where * has"), "{}", error.message);
+    assert!(
+        error.hints.iter().any(|hint| hint.contains("search")),
+        "{:?}",
+        error.hints
+    );
+}

@@ -156,10 +156,12 @@ pub fn bind(binder: &mut Binder<'_>, expr: &Expr, schema: &Schema) -> Result<Bou
                 Type::Dynamic,
             ))
         }
-        ExprKind::Star => Err(Error::syntax(
+        ExprKind::Star => Err(Error::unsupported(
             span,
-            "`*` is only allowed as a function argument such as count(*)",
-        )),
+            "`*` for every column, as in `where * has \"x\"`, is supported only in `search` \
+             and as a function argument such as count(*)",
+        )
+        .with_hint("to find a term in any column, use `search`, as in `DeviceEvents | search \"x\"`")),
         ExprKind::NamedArgument { name, .. } => Err(Error::syntax(
             span,
             format!(
