@@ -248,7 +248,8 @@ fn update_writes_expected_file() {
 
 /// Local tables have no ingestion-time policy, so `ingestion_time()` is null and a filter
 /// on it drops every row (learn.microsoft.com/kusto/management/ingestion-time-policy).
-/// The test output must say so, or an `expect.empty` case passes for that reason alone.
+/// The test output must show the warning, or an `expect.empty` case passes for that
+/// reason alone.
 #[test]
 fn query_warnings_shown_per_case() {
     let dir = tempfile::tempdir().expect("temporary directory");
@@ -352,4 +353,46 @@ fn externaldata_url_reads_mapped_fixture() {
         .assert()
         .success()
         .stdout(predicates::str::contains("1 passed, 0 failed"));
+}
+
+/// A failed case whose rule reads the clock without a pinned `now` gets a note naming the
+/// missing clock, the likely cause. A passing case gets no such note.
+#[test]
+fn unpinned_clock_noted_on_failure() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let rule = "Logons | where TimeGenerated > ago(1d) | project Account";
+    fs::write(dir.path().join("recent.kql"), rule).expect("write rule");
+    let test = r#"
+rule = "recent.kql"
+
+[tables.Logons]
+columns = { TimeGenerated = "datetime", Account = "string" }
+rows = [{ TimeGenerated = 2025-08-29T12:00:00Z, Account = "alice" }]
+
+[[case]]
+name = "yesterday's logon is recent"
+expect.count = 1
+
+[[case]]
+name = "old logons are not"
+expect.empty = true
+"#;
+    fs::write(dir.path().join("recent.test.toml"), test).expect("write test");
+    let output = kql_command()
+        .arg("test")
+        .arg(dir.path())
+        .output()
+        .expect("kql runs");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(1), "{stdout}");
+    let note = "no `now` is set";
+    assert_eq!(stdout.matches(note).count(), 1, "{stdout}");
+    let failed = stdout.find("FAIL").expect("a failed case");
+    let passed = stdout.find("PASS").expect("a passed case");
+    let noted = stdout.find(note).expect("the note");
+    assert!(failed < noted, "the note follows the failed case: {stdout}");
+    assert!(
+        noted < passed,
+        "the note precedes the passed case: {stdout}"
+    );
 }

@@ -26,6 +26,11 @@ pub struct RunOptions {
     pub geo: GeoSource,
 }
 
+/// The note on a failed case whose rule reads the clock without a pinned `now`.
+const UNPINNED_CLOCK_WARNING: &str = "the rule calls ago() or now() and no `now` is set, so \
+     they read the current time; pin the clock with `now = 2025-01-01T00:00:00Z` in the test \
+     file or the case";
+
 /// The outcome of one case.
 #[derive(Debug, Clone)]
 pub struct CaseOutcome {
@@ -163,6 +168,9 @@ impl<'a> FileSetup<'a> {
             // Only with --update: the expected file is missing or unreadable.
             None => Some(Mismatch::default()),
         };
+        if mismatch.is_some() && self.reads_unpinned_clock(case) {
+            warnings.push(UNPINNED_CLOCK_WARNING.to_string());
+        }
         match (mismatch, &case.expect.exact) {
             (None, _) => Status::Passed,
             (Some(_), Some(ExactRows::File(path))) if options.update => {
@@ -181,6 +189,14 @@ impl<'a> FileSetup<'a> {
             }
             (Some(mismatch), _) => Status::Failed(mismatch),
         }
+    }
+
+    /// Tells whether the rule calls `ago()` or `now()` (by its text, so a call in a comment
+    /// counts too) while neither the case, the test file nor the rule pins the clock.
+    fn reads_unpinned_clock(&self, case: &Case) -> bool {
+        let query = &self.rule.query;
+        let pinned = case.now.or(self.test_file.now).is_some() || query.contains("query_now");
+        !pinned && (query.contains("ago(") || query.contains("now("))
     }
 
     /// Runs the rule with this case's clock, tables and stubs. Returns the result and the
