@@ -65,7 +65,7 @@ pub fn bind_summarize(
             return Err(Error::at(
                 ErrorKind::TypeMismatch,
                 assignment.expr.span.clone(),
-                "summarize cannot group by a dynamic value; convert it with tostring() first",
+                "rows cannot be grouped by a dynamic value; convert it with tostring() first",
             ));
         }
         if let BoundKind::Column(index) = key.kind {

@@ -26,9 +26,18 @@ use kql::schema::SchemaCatalog;
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let verbosity = if cli.verbose { "debug" } else { "warn" };
+    // Log lines read like the other diagnostics: `kql: warning: …`.
     env_logger::Builder::from_env(env_logger::Env::default().default_filter_or(verbosity))
-        .format_target(false)
-        .format_timestamp(None)
+        .format(|out, record| {
+            let level = match record.level() {
+                log::Level::Error => "error",
+                log::Level::Warn => "warning",
+                log::Level::Info => "info",
+                log::Level::Debug => "debug",
+                log::Level::Trace => "trace",
+            };
+            writeln!(out, "kql: {level}: {}", record.args())
+        })
         .init();
 
     let code = match cli.command {

@@ -121,11 +121,13 @@ fn datetime_local_to_utc(args: &[Value], _: &EvalContext) -> Result<Value, Strin
             offset_ticks_at(zone, instant)
         }
         LocalResult::Ambiguous(_, _) => {
+            let text = crate::value::format_datetime(ticks);
+            let local_text = text.strip_suffix('Z').unwrap_or(&text);
             return Err(format!(
-            "the local time {} occurs twice in `{}`; converting such a time is not supported yet",
-            crate::value::format_datetime(ticks),
-            zone.name()
-        ))
+                "the local time {local_text} occurs twice in `{}` because the clocks go back \
+                 then; converting such a time is not supported yet",
+                zone.name()
+            ));
         }
     };
     let utc = ticks.checked_sub(offset);
