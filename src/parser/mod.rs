@@ -174,10 +174,23 @@ fn describe_found(rest: &str) -> String {
         None => "end of query".to_string(),
         Some(first) => {
             let text = &rest[first.span.clone()];
+            if let Some(invisible) = text.chars().next().filter(|c| is_invisible(*c)) {
+                return format!(
+                    "the character U+{:04X}, which looks like a space but is not one; \
+                     replace it with a plain space",
+                    u32::from(invisible)
+                );
+            }
             let shown: String = text.chars().take(30).collect();
             format!("`{shown}`")
         }
     }
+}
+
+/// Tells whether `c` prints as blank space without being the ASCII whitespace that KQL
+/// separates tokens with, such as the no-break spaces that web pages put in pasted queries.
+fn is_invisible(c: char) -> bool {
+    !c.is_ascii() && (c.is_whitespace() || matches!(c, '\u{200B}' | '\u{2060}' | '\u{FEFF}'))
 }
 
 fn script(input: Input<'_>) -> PResult<'_, Script> {

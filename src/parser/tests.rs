@@ -436,3 +436,15 @@ fn scan_invalid_output_value() {
         error.message
     );
 }
+
+#[test]
+fn no_break_space_named_in_errors() {
+    // A narrow no-break space (U+202F) where a space belongs, as pasted from a web page.
+    let error = error("datatable(a:string)\n\u{202F}[\"x\"]");
+    assert!(error.message.contains("U+202F"), "{}", error.message);
+    assert!(
+        error.message.contains("replace it with a plain space"),
+        "{}",
+        error.message
+    );
+}
