@@ -31,6 +31,15 @@ pub(crate) fn read_csv(reader: impl Read, origin: &str, raw: &mut RawTable) -> R
     let header_line = records.get_mut().line_at(record_offset(&record));
     let mut multiline_record_line = has_line_break(&record).then_some(header_line);
     let names = header_names(&record, origin, header_line)?;
+    if let [only] = names.as_slice() {
+        if let Some(separator) = [';', '\t'].into_iter().find(|c| only.contains(*c)) {
+            let shown = if separator == '\t' { "a tab" } else { "`;`" };
+            return Err(Error::data(format!(
+                "{origin}:{header_line}: the header is one column, `{only}`, split by {shown}; \
+                 kql reads comma-separated files, so save the file with commas between fields"
+            )));
+        }
+    }
     let columns: Vec<Option<usize>> = names
         .iter()
         .map(|name| raw.kept_column_index(name))

@@ -180,6 +180,19 @@ fn csv_wrong_field_count_is_error() {
 }
 
 #[test]
+fn csv_semicolon_separated_is_error() {
+    let csv = "Name;Count\nalpha;1\n";
+    let message = load_error("Inventory", "Inventory.csv", csv, &LoadOptions::default());
+    assert!(message.starts_with("Inventory.csv:1: "), "{message}");
+    assert!(message.contains("`Name;Count`, split by `;`"), "{message}");
+    assert!(message.contains("save the file with commas"), "{message}");
+
+    let tabs = "Name\tCount\nalpha\t1\n";
+    let message = load_error("Inventory", "Inventory.csv", tabs, &LoadOptions::default());
+    assert!(message.contains("split by a tab"), "{message}");
+}
+
+#[test]
 fn csv_field_count_counts_quoted_lines() {
     // The second record spans lines 2 and 3, so the short record starts on line 4.
     let csv = "Name,Note\nalpha,\"two\nlines\"\nbeta\n";
