@@ -413,6 +413,20 @@ fn union_columns_of_different_types() {
     assert_eq!(column_text(&table, "v_string"), ["", "x"]);
 }
 
+#[test]
+fn union_split_column_named_in_hint() {
+    let error = run_error("union (print v=1), (print v=2.5) | extend h = v / 2");
+    assert_eq!(error.kind, ErrorKind::UnknownName);
+    assert!(
+        error
+            .hints
+            .iter()
+            .any(|hint| hint.contains("split into `v_long` and `v_real`")),
+        "{:?}",
+        error.hints
+    );
+}
+
 // learn.microsoft.com/kusto/query/render-operator: the plan reports the requested chart.
 #[test]
 fn render_chart_is_reported() {

@@ -13,8 +13,29 @@ pub fn unknown_column(name: &str, span: Span, schema: &Schema, variables: &[Stri
         format!("`{name}` does not refer to any known column, table, variable or function"),
     )
     .with_unknown_column(name);
+    // `union` keeps a column whose type differs between its inputs once per type, as
+    // `v_long` and `v_real`, and those names are closer to the intent than any typo fix.
+    let prefix = format!("{name}_");
+    let split: Vec<&str> = schema
+        .names()
+        .filter(|column| {
+            column
+                .strip_prefix(&prefix)
+                .is_some_and(|suffix| crate::value::Type::from_name(suffix).is_some())
+        })
+        .collect();
     let candidates = schema.names().chain(variables.iter().map(String::as_str));
-    if let Some(suggestion) = closest(name, candidates) {
+    if split.len() > 1 {
+        error = error.with_hint(format!(
+            "the inputs of `union` give `{name}` different types, so it is split into {}; \
+             use one of them, or convert `{name}` to one type in each input",
+            split
+                .iter()
+                .map(|column| format!("`{column}`"))
+                .collect::<Vec<_>>()
+                .join(" and ")
+        ));
+    } else if let Some(suggestion) = closest(name, candidates) {
         error = error.with_hint(format!("did you mean `{suggestion}`?"));
     } else if !schema.is_empty() {
         let listed: Vec<&str> = schema.names().take(20).collect();
