@@ -68,6 +68,22 @@ fn summarize_empty_input_defaults() {
     assert_eq!(grouped.row_count, 0);
 }
 
+// learn.microsoft.com/kusto/query/take-any-aggregation-function: the deprecated alias
+// `any()` prefixes `any_` to every column it returns, and `take_any()` keeps the names.
+#[test]
+fn any_alias_prefixes_every_column() {
+    let data = r#"datatable(Name:string, Day:long)["John", 9]"#;
+    let two = run(&format!("{data} | summarize any(Name, Day)"));
+    assert_eq!(column_text(&two, "any_Name"), ["John"]);
+    assert_eq!(column_text(&two, "any_Day"), ["9"]);
+    let star = run(&format!("{data} | summarize any(*) by Name"));
+    assert_eq!(column_text(&star, "Name"), ["John"]);
+    assert_eq!(column_text(&star, "any_Day"), ["9"]);
+    let take = run(&format!("{data} | summarize take_any(Name, Day)"));
+    assert_eq!(column_text(&take, "Name"), ["John"]);
+    assert_eq!(column_text(&take, "Day"), ["9"]);
+}
+
 // learn.microsoft.com/kusto/query/bin-function: bin rounds down to the bin size; the key
 // column keeps the name of the binned column.
 #[test]
