@@ -316,6 +316,19 @@ fn mv_expand_zipped_columns() {
     assert_eq!(column_text(&table, "c"), ["5", "4", "3"]);
 }
 
+// learn.microsoft.com/kusto/query/mv-expand-operator: with `to typeof()`, an element that
+// does not fit the type becomes null, and learn.microsoft.com/kusto/query/scalar-data-types/null-values:
+// a string is never null, so a missing or JSON null element is the empty string.
+#[test]
+fn mv_expand_to_string_null_is_empty() {
+    let table = run(
+        r#"print a = dynamic(["x", null]), b = dynamic([1, 2, 3]) | mv-expand a to typeof(string), b"#,
+    );
+    let values: Vec<kql::value::Value> = table.column("a").expect("column a").to_vec();
+    let empty = kql::value::Value::from("");
+    assert_eq!(values, [kql::value::Value::from("x"), empty.clone(), empty]);
+}
+
 // learn.microsoft.com/kusto/query/mv-expand-operator, "Single column - bag expansion" with
 // bagexpansion=array, with_itemindex, `to typeof()` and `limit`.
 #[test]
