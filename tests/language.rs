@@ -355,6 +355,21 @@ fn between_timespan_range() {
     assert_eq!(column_text(&table, "short"), ["true", "false"]);
 }
 
+// learn.microsoft.com/kusto/query/between-operator: `between` operates on numeric,
+// datetime and timespan expressions, as in `x between (50 .. 55)`, so strings are an error.
+#[test]
+fn between_rejects_strings() {
+    let table = run("range x from 1 to 100 step 1 | where x between (50 .. 55)");
+    assert_eq!(
+        column_text(&table, "x"),
+        ["50", "51", "52", "53", "54", "55"]
+    );
+    let error = run_error(r#"print "abc" between ("a" .. "b")"#);
+    assert_eq!(error.kind, ErrorKind::TypeMismatch);
+    let error = run_error(r#"print 5 between ("1" .. "9")"#);
+    assert_eq!(error.kind, ErrorKind::TypeMismatch);
+}
+
 // learn.microsoft.com/kusto/query/column-ifexists-function: the column when it exists,
 // else the default.
 #[test]
