@@ -644,9 +644,18 @@ fn to_i64(value: &Value) -> Option<i64> {
             serde_json::Value::Bool(flag) => Some(i64::from(*flag)),
             _ => None,
         },
-        Value::DateTime(ticks) | Value::Timespan(ticks) => Some(*ticks),
+        Value::DateTime(ticks) => Some(ticks_since_year_one(*ticks)),
+        Value::Timespan(ticks) => Some(*ticks),
         Value::Null | Value::Guid(_) => None,
     }
+}
+
+/// Counts a datetime's ticks from 0001-01-01, the origin Kusto's datetime type uses: its
+/// reference gives 31241376000000000 ticks for 0100-01-01
+/// (learn.microsoft.com/kusto/query/scalar-data-types/datetime). Stored ticks count from
+/// the Unix epoch and lie in range, so the subtraction cannot overflow.
+fn ticks_since_year_one(ticks: i64) -> i64 {
+    ticks - MIN_DATETIME_TICKS
 }
 
 /// Truncates a real toward zero, as Kusto's `tolong(1.9)` gives 1.
@@ -676,7 +685,8 @@ fn to_f64(value: &Value) -> Option<f64> {
             serde_json::Value::Bool(flag) => Some(f64::from(u8::from(*flag))),
             _ => None,
         },
-        Value::DateTime(ticks) | Value::Timespan(ticks) => Some(*ticks as f64),
+        Value::DateTime(ticks) => Some(ticks_since_year_one(*ticks) as f64),
+        Value::Timespan(ticks) => Some(*ticks as f64),
         Value::Null | Value::Guid(_) => None,
     }
 }

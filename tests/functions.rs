@@ -319,3 +319,21 @@ fn ingestion_time_takes_no_arguments() {
     let error = run_error("print ingestion_time(1)");
     assert_eq!(error.kind, ErrorKind::TypeMismatch);
 }
+
+// learn.microsoft.com/kusto/query/scalar-data-types/datetime: a datetime is the number of
+// ticks since 0001-01-01, and 31241376000000000 ticks is 0100-01-01. tolong() and toreal()
+// return that count, and a timespan converts to its own ticks.
+#[test]
+fn tolong_datetime_counts_from_year_one() {
+    assert_eq!(
+        scalar("tolong(datetime(0100-01-01))"),
+        Value::Long(31_241_376_000_000_000)
+    );
+    assert_eq!(
+        scalar("toreal(datetime(0100-01-01))"),
+        Value::Real(31_241_376_000_000_000.0)
+    );
+    assert_eq!(scalar("tolong(datetime(0001-01-01))"), Value::Long(0));
+    assert_eq!(scalar("tolong(1s)"), Value::Long(10_000_000));
+    assert_eq!(scalar("toint(datetime(0100-01-01))"), Value::Null);
+}
