@@ -200,9 +200,10 @@ pub fn evaluate(
                 Some(call) => (call.0)(&values, context),
                 None => (function.eval)(&values, context),
             };
-            result.map_err(|message| {
+            let value = result.map_err(|message| {
                 evaluation_error(&expr.span, format!("{}: {message}", function.name))
-            })?
+            })?;
+            widen_number(value, expr.ty)
         }
         BoundKind::ToScalar(subquery) => context
             .subquery_column(subquery)?
@@ -296,6 +297,19 @@ pub fn element(value: &Value, key: &Value) -> Value {
         _ => None,
     };
     found.cloned().map(Value::dynamic).unwrap_or(Value::Null)
+}
+
+/// Widens an integer to the bound result type of a call, so that a function choosing
+/// among arguments of mixed numeric types, such as `iff(c, 1, 2.5)` of type real, returns
+/// 1.0 rather than the long 1, which later arithmetic would divide as an integer.
+fn widen_number(value: Value, ty: Type) -> Value {
+    match (ty, &value) {
+        (Type::Long, Value::Int(n)) => Value::Long(i64::from(*n)),
+        (Type::Real | Type::Decimal, Value::Int(_) | Value::Long(_)) => {
+            value.as_f64().map_or(Value::Null, Value::Real)
+        }
+        _ => value,
+    }
 }
 
 /// Integer arithmetic on two `long`-widened operands, or real arithmetic when either is
