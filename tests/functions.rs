@@ -341,15 +341,17 @@ fn tolong_datetime_counts_from_year_one() {
 // learn.microsoft.com/kusto/query/iff-function returns the value of the chosen branch, and
 // learn.microsoft.com/kusto/query/numerical-operators divides a real by a long as reals.
 // When the branches are long and real, the result column is real, so the long branch
-// becomes a real before the division.
+// becomes a real before the division. max_of() of two ints stays an int.
 #[test]
 fn mixed_number_branches_widen() {
     let table = run(
         "print a = iff(true, 1, 2.5) / 2, b = case(true, 1, 2.5) / 2, \
-                     c = coalesce(int(null), 1, 2.5) / 2, d = gettype(iff(true, int(1), 2))",
+                     c = coalesce(int(null), 1, 2.5) / 2, d = gettype(iff(true, int(1), 2)), \
+                     e = gettype(max_of(int(1), int(2)))",
     );
     assert_eq!(table.columns[0][0], Value::Real(0.5));
     assert_eq!(table.columns[1][0], Value::Real(0.5));
     assert_eq!(table.columns[2][0], Value::Real(0.5));
     assert_eq!(table.columns[3][0], Value::from("long"));
+    assert_eq!(table.columns[4][0], Value::from("int"));
 }
