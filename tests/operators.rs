@@ -362,6 +362,47 @@ fn mv_expand_empty_and_null() {
 
 // --- parse ---------------------------------------------------------------------------
 
+/// One row of the `Traces` table in the parse reference's examples.
+const TRACE_EVENT: &str = "datatable(EventText: string)[\"Event: NotifySliceRelease (resourceName=PipelineScheduler, totalSlices=27, sliceNumber=23, lockTime=02/17/2016 08:40:01, releaseTime=02/17/2016 08:40:01, previousLockTime=02/17/2016 08:39:01)\"]";
+
+// learn.microsoft.com/kusto/query/parse-operator, "Regex mode": the pattern's own groups
+// do not shift the columns, and string columns are greedy, so lockTime keeps its ", ".
+#[test]
+fn parse_regex_reference_example() {
+    let table = run(&format!(
+        r#"{TRACE_EVENT} | parse kind=regex EventText with "(.*?)[a-zA-Z]*=" resourceName @", totalSlices=\s*\d+\s*.*?sliceNumber=" sliceNumber: long ".*?(previous)?lockTime=" lockTime ".*?releaseTime=" releaseTime ".*?previousLockTime=" previousLockTime: date "\\)""#
+    ));
+    assert_eq!(column_text(&table, "resourceName"), ["PipelineScheduler"]);
+    assert_eq!(column_text(&table, "sliceNumber"), ["23"]);
+    assert_eq!(column_text(&table, "lockTime"), ["02/17/2016 08:40:01, "]);
+    assert_eq!(
+        column_text(&table, "releaseTime"),
+        ["02/17/2016 08:40:01, "]
+    );
+    assert_eq!(
+        column_text(&table, "previousLockTime"),
+        ["2016-02-17T08:39:01.0000000Z"]
+    );
+}
+
+// learn.microsoft.com/kusto/query/parse-operator, "Regex mode with regex flags": greedy by
+// default, so resourceName runs to the last comma. flags=Ui makes it lazy and
+// case-insensitive.
+#[test]
+fn parse_regex_greedy_and_flags() {
+    let greedy = run(&format!(
+        "{TRACE_EVENT} | parse kind=regex EventText with * \"resourceName=\" resourceName ',' *"
+    ));
+    assert_eq!(
+        column_text(&greedy, "resourceName"),
+        ["PipelineScheduler, totalSlices=27, sliceNumber=23, lockTime=02/17/2016 08:40:01, releaseTime=02/17/2016 08:40:01"]
+    );
+    let lazy = run(&format!(
+        "{TRACE_EVENT} | parse kind=regex flags=Ui EventText with * \"RESOURCENAME=\" resourceName ',' *"
+    ));
+    assert_eq!(column_text(&lazy, "resourceName"), ["PipelineScheduler"]);
+}
+
 // learn.microsoft.com/kusto/query/parse-operator: `*` skips text, typed columns convert,
 // a row that does not match gets empty values; parse-where drops it.
 #[test]
