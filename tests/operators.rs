@@ -403,6 +403,26 @@ fn parse_regex_greedy_and_flags() {
     assert_eq!(column_text(&lazy, "resourceName"), ["PipelineScheduler"]);
 }
 
+// learn.microsoft.com/kusto/query/parse-operator, "Relaxed mode": a value that is not a
+// number or a date becomes null and the other columns keep theirs; with kind=simple the
+// same row gets null in every extended column.
+#[test]
+fn parse_relaxed_reference_example() {
+    let source = r#"datatable(EventText: string)["Event: NotifySliceRelease (resourceName=PipelineScheduler, totalSlices=27, sliceNumber=23, lockTime=02/17/2016 08:40:01, releaseTime=nonValidDateTime 08:40:01, previousLockTime=02/17/2016 08:39:01)", "Event: NotifySliceRelease (resourceName=PipelineScheduler, totalSlices=nonValidLongValue, sliceNumber=20, lockTime=02/17/2016 08:40:01, releaseTime=nonValidDateTime 08:40:01, previousLockTime=02/17/2016 08:39:01)"]"#;
+    let pattern = r#"EventText with * "resourceName=" resourceName ", totalSlices=" totalSlices: long ", sliceNumber=" sliceNumber: long * "lockTime=" lockTime ", releaseTime=" releaseTime: date "," * "previousLockTime=" previousLockTime: date ")" *"#;
+    let relaxed = run(&format!("{source} | parse kind=relaxed {pattern}"));
+    assert_eq!(column_text(&relaxed, "totalSlices"), ["27", ""]);
+    assert_eq!(column_text(&relaxed, "sliceNumber"), ["23", "20"]);
+    assert_eq!(
+        column_text(&relaxed, "lockTime"),
+        ["02/17/2016 08:40:01", "02/17/2016 08:40:01"]
+    );
+    assert_eq!(column_text(&relaxed, "releaseTime"), ["", ""]);
+    let simple = run(&format!("{source} | parse kind=simple {pattern}"));
+    assert_eq!(column_text(&simple, "sliceNumber"), ["", ""]);
+    assert_eq!(column_text(&simple, "resourceName"), ["", ""]);
+}
+
 // learn.microsoft.com/kusto/query/parse-operator: `*` skips text, typed columns convert,
 // a row that does not match gets empty values; parse-where drops it.
 #[test]

@@ -104,8 +104,8 @@ pub fn bind_mv_expand(
 /// and string columns match `.*?`. In `regex` mode they match the greedy `.*`, which the
 /// `U` flag makes lazy: the reference's regex examples extract `PipelineScheduler, …,
 /// releaseTime=…` for `* "resourceName=" resourceName ',' *` and only `PipelineScheduler`
-/// with `flags=Ui`. Numeric columns match digits in `simple` and `regex` mode, and in
-/// `relaxed` mode every column matches `.*?` and a value that does not convert becomes null.
+/// with `flags=Ui`. Numeric columns match digits. In `relaxed` mode a numeric column falls
+/// back to `.*?` where no number fits, and a value that does not convert becomes null.
 pub fn bind_parse(binder: &mut Binder<'_>, input: Plan, parse: &Parse, span: Span) -> Result<Plan> {
     let text = binder.bind_scalar(&parse.source, &input.schema)?;
     let mut fields = input.schema.fields.clone();
@@ -160,11 +160,17 @@ pub fn bind_parse(binder: &mut Binder<'_>, input: Plan, parse: &Parse, span: Spa
             }
             ParseSegment::Column { name, ty } => {
                 let ty = ty.unwrap_or(Type::String);
-                let group = match (parse.kind, ty) {
-                    (ParseKind::Relaxed, _) => any_text,
-                    (_, Type::Int | Type::Long) => r"-?\d+",
-                    (_, Type::Real | Type::Decimal) => r"-?\d+(?:\.\d*)?(?:[eE][+-]?\d+)?",
-                    _ => any_text,
+                let number = match ty {
+                    Type::Int | Type::Long => Some(r"-?\d+"),
+                    Type::Real | Type::Decimal => Some(r"-?\d+(?:\.\d*)?(?:[eE][+-]?\d+)?"),
+                    _ => None,
+                };
+                // A relaxed numeric column takes the number when there is one and any text
+                // otherwise, which then converts to null.
+                let group = match (parse.kind, number) {
+                    (ParseKind::Relaxed, Some(number)) => format!("{number}|{any_text}"),
+                    (_, Some(number)) => number.to_string(),
+                    (_, None) => any_text.to_string(),
                 };
                 pattern.push_str(&format!("(?P<{}>{group})", capture_name(captures.len())));
                 previous_was_string_column = ty == Type::String;
