@@ -355,3 +355,18 @@ fn mixed_number_branches_widen() {
     assert_eq!(table.columns[3][0], Value::from("long"));
     assert_eq!(table.columns[4][0], Value::from("int"));
 }
+
+// learn.microsoft.com/kusto/query/totimespan-function takes a string, as in
+// `totimespan("0.00:01:00") == time(1min)`. A number has no documented unit, so it is a
+// type error.
+#[test]
+fn totimespan_rejects_numbers() {
+    assert_eq!(
+        scalar(r#"totimespan("0.00:01:00") == time(1min)"#),
+        Value::Bool(true)
+    );
+    for argument in ["1", "int(1)", "1.5"] {
+        let error = run_error(&format!("print totimespan({argument})"));
+        assert_eq!(error.kind, ErrorKind::TypeMismatch, "{argument}");
+    }
+}
