@@ -101,6 +101,29 @@ fn summarize_by_bin() {
     assert_eq!(column_text(&table, "total"), ["3", "4"]);
 }
 
+// learn.microsoft.com/kusto/query/arg-min-aggregation-function and
+// arg-max-aggregation-function, null handling examples: when Version is null on every row
+// of a group, one row of the group is picked (Banana, Yellow).
+#[test]
+fn arg_extreme_all_null_picks_a_row() {
+    let source = r#"datatable(Fruit: string, Color: string, Version: int) [
+        "Apple", "Red", 1, "Apple", "Green", int(null),
+        "Banana", "Yellow", int(null), "Banana", "Green", int(null),
+        "Pear", "Brown", 1, "Pear", "Green", 2,
+    ]"#;
+    let min = run(&format!(
+        "{source} | summarize arg_min(Version, *) by Fruit"
+    ));
+    assert_eq!(column_text(&min, "Fruit"), ["Apple", "Banana", "Pear"]);
+    assert_eq!(column_text(&min, "Version"), ["1", "", "1"]);
+    assert_eq!(column_text(&min, "Color"), ["Red", "Yellow", "Brown"]);
+    let max = run(&format!(
+        "{source} | summarize arg_max(Version, *) by Fruit"
+    ));
+    assert_eq!(column_text(&max, "Version"), ["1", "", "2"]);
+    assert_eq!(column_text(&max, "Color"), ["Red", "Yellow", "Green"]);
+}
+
 // learn.microsoft.com/kusto/query/arg-max-aggregation-function: `arg_max(ExprToMaximize,
 // *)` returns the row with the maximum; the by columns are not repeated.
 #[test]
