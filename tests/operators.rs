@@ -101,6 +101,19 @@ fn summarize_by_bin() {
     assert_eq!(column_text(&table, "total"), ["3", "4"]);
 }
 
+// learn.microsoft.com/kusto/query/countif-aggregation-function and
+// sumif-aggregation-function: the birthday examples, with their generated column names.
+#[test]
+fn countif_and_sumif_reference_examples() {
+    let source = r#"datatable(name:string, day_of_birth:long)["John", 9, "Paul", 18, "George", 25, "Ringo", 7]"#;
+    let counted = run(&format!("{source} | summarize countif(strlen(name) > 4)"));
+    assert_eq!(column_text(&counted, "countif_"), ["2"]);
+    let summed = run(&format!(
+        "{source} | summarize sumif(day_of_birth, strlen(name) > 4)"
+    ));
+    assert_eq!(column_text(&summed, "sumif_day_of_birth"), ["32"]);
+}
+
 // learn.microsoft.com/kusto/query/arg-min-aggregation-function and
 // arg-max-aggregation-function, null handling examples: when Version is null on every row
 // of a group, one row of the group is picked (Banana, Yellow).
