@@ -14,6 +14,8 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, NaiveTime, Timelike};
 
+mod rfc_text;
+
 /// Ticks (100 ns) in one second.
 pub const TICKS_PER_SECOND: i64 = 10_000_000;
 /// Ticks in one day.
@@ -371,8 +373,9 @@ pub fn parse_guid(text: &str) -> Option<u128> {
 /// Parses datetime text in the forms Kusto accepts and exports write: ISO 8601 with `T` or
 /// a space, an optional fraction and an optional `Z` or offset (`2025-08-29T10:15:00.123Z`,
 /// `2025-08-29 10:15`), a bare date (`2025-08-29`), RFC 2822 (`Fri, 29 Aug 2025 10:15:00
-/// GMT`), the Azure portal's export form (`8/29/2025, 10:15:00.123 AM`), and the form Excel
-/// saves in CSV (`7/8/2019 16:08`, without seconds). Text without a
+/// GMT`), the other RFC 822 and RFC 850 forms of Kusto's datetime reference
+/// (`Saturday, 08-Nov-14 15:05:02 GMT`, see [`rfc_text`]), the Azure portal's export form
+/// (`8/29/2025, 10:15:00.123 AM`), and the form Excel saves in CSV (`7/8/2019 16:08`, without seconds). Text without a
 /// zone is UTC, as in Kusto. Text naming an instant outside Kusto's datetime range, such
 /// as `0001-01-01T00:00:00+01:00`, gives `None`.
 pub fn parse_datetime(text: &str) -> Option<i64> {
@@ -393,6 +396,9 @@ fn parse_datetime_unchecked(text: &str) -> Option<i64> {
     if let Ok(with_zone) = DateTime::parse_from_rfc2822(text) {
         return naive_to_ticks(with_zone.naive_utc());
     }
+    // The reference's sortable forms may end in a zone name: `2014-11-08 15:05:25 GMT`.
+    let full_text = text;
+    let text = rfc_text::strip_utc_zone(text);
     let without_z = text
         .strip_suffix('Z')
         .or_else(|| text.strip_suffix('z'))
@@ -418,7 +424,8 @@ fn parse_datetime_unchecked(text: &str) -> Option<i64> {
             return naive_to_ticks(date.and_time(NaiveTime::MIN));
         }
     }
-    None
+    // The RFC forms come last, so that the common forms above stay fast.
+    rfc_text::parse_rfc_822_or_850(full_text).and_then(naive_to_ticks)
 }
 
 /// Parses `2025-08-29T10:15:00Z` with an optional fraction of up to nine digits, the form
@@ -644,9 +651,18 @@ fn to_i64(value: &Value) -> Option<i64> {
             serde_json::Value::Bool(flag) => Some(i64::from(*flag)),
             _ => None,
         },
-        Value::DateTime(ticks) | Value::Timespan(ticks) => Some(*ticks),
+        Value::DateTime(ticks) => Some(ticks_since_year_one(*ticks)),
+        Value::Timespan(ticks) => Some(*ticks),
         Value::Null | Value::Guid(_) => None,
     }
+}
+
+/// Counts a datetime's ticks from 0001-01-01, the origin Kusto's datetime type uses: its
+/// reference gives 31241376000000000 ticks for 0100-01-01
+/// (learn.microsoft.com/kusto/query/scalar-data-types/datetime). Stored ticks count from
+/// the Unix epoch and lie in range, so the subtraction cannot overflow.
+fn ticks_since_year_one(ticks: i64) -> i64 {
+    ticks - MIN_DATETIME_TICKS
 }
 
 /// Truncates a real toward zero, as Kusto's `tolong(1.9)` gives 1.
@@ -676,7 +692,8 @@ fn to_f64(value: &Value) -> Option<f64> {
             serde_json::Value::Bool(flag) => Some(f64::from(u8::from(*flag))),
             _ => None,
         },
-        Value::DateTime(ticks) | Value::Timespan(ticks) => Some(*ticks as f64),
+        Value::DateTime(ticks) => Some(ticks_since_year_one(*ticks) as f64),
+        Value::Timespan(ticks) => Some(*ticks as f64),
         Value::Null | Value::Guid(_) => None,
     }
 }
@@ -765,6 +782,44 @@ mod tests {
             format_datetime(ticks("2023-04-18T12:59:27.4855445Z")),
             "2023-04-18T12:59:27.4855445Z"
         );
+    }
+
+    // learn.microsoft.com/kusto/query/scalar-data-types/datetime, "Supported formats": every
+    // RFC 822, RFC 850 and sortable example names 2014-11-08 at 15:05 with the seconds shown.
+    #[test]
+    fn datetime_parses_reference_formats() {
+        let cases = [
+            ("Sat, 8 Nov 14 15:05:02 GMT", "2014-11-08T15:05:02Z"),
+            ("Sat, 8 Nov 14 15:05:02", "2014-11-08T15:05:02Z"),
+            ("Sat, 8 Nov 14 15:05", "2014-11-08T15:05:00Z"),
+            ("Sat, 8 Nov 14 15:05 GMT", "2014-11-08T15:05:00Z"),
+            ("8 Nov 14 15:05:02 GMT", "2014-11-08T15:05:02Z"),
+            ("8 Nov 14 15:05:02", "2014-11-08T15:05:02Z"),
+            ("8 Nov 14 15:05", "2014-11-08T15:05:00Z"),
+            ("8 Nov 14 15:05 GMT", "2014-11-08T15:05:00Z"),
+            ("Saturday, 08-Nov-14 15:05:02 GMT", "2014-11-08T15:05:02Z"),
+            ("Saturday, 08-Nov-14 15:05:02", "2014-11-08T15:05:02Z"),
+            ("Saturday, 08-Nov-14 15:05 GMT", "2014-11-08T15:05:00Z"),
+            ("Saturday, 08-Nov-14 15:05", "2014-11-08T15:05:00Z"),
+            ("08-Nov-14 15:05:02 GMT", "2014-11-08T15:05:02Z"),
+            ("08-Nov-14 15:05:02", "2014-11-08T15:05:02Z"),
+            ("08-Nov-14 15:05 GMT", "2014-11-08T15:05:00Z"),
+            ("08-Nov-14 15:05", "2014-11-08T15:05:00Z"),
+            ("2014-11-08 15:05:25 GMT", "2014-11-08T15:05:25Z"),
+            ("2014-11-08 15:05 GMT", "2014-11-08T15:05:00Z"),
+            ("2014-11-08T15:05:25 GMT", "2014-11-08T15:05:25Z"),
+            ("2014-11-08T15:05 GMT", "2014-11-08T15:05:00Z"),
+        ];
+        for (text, expected) in cases {
+            assert_eq!(parse_datetime(text), Some(ticks(expected)), "{text}");
+        }
+    }
+
+    #[test]
+    fn datetime_rejects_invalid_rfc_forms() {
+        assert_eq!(parse_datetime("Sunday, 08-Nov-14 15:05"), None);
+        assert_eq!(parse_datetime("Sat, 8 Nov 14 25:05"), None);
+        assert_eq!(parse_datetime("08-Nov-14"), None);
     }
 
     #[test]

@@ -319,3 +319,54 @@ fn ingestion_time_takes_no_arguments() {
     let error = run_error("print ingestion_time(1)");
     assert_eq!(error.kind, ErrorKind::TypeMismatch);
 }
+
+// learn.microsoft.com/kusto/query/scalar-data-types/datetime: a datetime is the number of
+// ticks since 0001-01-01, and 31241376000000000 ticks is 0100-01-01. tolong() and toreal()
+// return that count, and a timespan converts to its own ticks.
+#[test]
+fn tolong_datetime_counts_from_year_one() {
+    assert_eq!(
+        scalar("tolong(datetime(0100-01-01))"),
+        Value::Long(31_241_376_000_000_000)
+    );
+    assert_eq!(
+        scalar("toreal(datetime(0100-01-01))"),
+        Value::Real(31_241_376_000_000_000.0)
+    );
+    assert_eq!(scalar("tolong(datetime(0001-01-01))"), Value::Long(0));
+    assert_eq!(scalar("tolong(1s)"), Value::Long(10_000_000));
+    assert_eq!(scalar("toint(datetime(0100-01-01))"), Value::Null);
+}
+
+// learn.microsoft.com/kusto/query/iff-function returns the value of the chosen branch, and
+// learn.microsoft.com/kusto/query/numerical-operators divides a real by a long as reals.
+// When the branches are long and real, the result column is real, so the long branch
+// becomes a real before the division. max_of() of two ints stays an int.
+#[test]
+fn mixed_number_branches_widen() {
+    let table = run(
+        "print a = iff(true, 1, 2.5) / 2, b = case(true, 1, 2.5) / 2, \
+                     c = coalesce(int(null), 1, 2.5) / 2, d = gettype(iff(true, int(1), 2)), \
+                     e = gettype(max_of(int(1), int(2)))",
+    );
+    assert_eq!(table.columns[0][0], Value::Real(0.5));
+    assert_eq!(table.columns[1][0], Value::Real(0.5));
+    assert_eq!(table.columns[2][0], Value::Real(0.5));
+    assert_eq!(table.columns[3][0], Value::from("long"));
+    assert_eq!(table.columns[4][0], Value::from("int"));
+}
+
+// learn.microsoft.com/kusto/query/totimespan-function takes a string, as in
+// `totimespan("0.00:01:00") == time(1min)`. A number has no documented unit, so it is a
+// type error.
+#[test]
+fn totimespan_rejects_numbers() {
+    assert_eq!(
+        scalar(r#"totimespan("0.00:01:00") == time(1min)"#),
+        Value::Bool(true)
+    );
+    for argument in ["1", "int(1)", "1.5"] {
+        let error = run_error(&format!("print totimespan({argument})"));
+        assert_eq!(error.kind, ErrorKind::TypeMismatch, "{argument}");
+    }
+}

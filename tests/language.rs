@@ -355,6 +355,51 @@ fn between_timespan_range() {
     assert_eq!(column_text(&table, "short"), ["true", "false"]);
 }
 
+// learn.microsoft.com/kusto/query/scalar-data-types/timespan: the literal forms table,
+// including `time(15 seconds)` and `time(2)` for 2 days, and the page's example that
+// computes the seconds in a day three ways.
+#[test]
+fn timespan_literal_forms() {
+    let cases = [
+        ("2d", "2.00:00:00"),
+        ("1.5h", "01:30:00"),
+        ("30m", "00:30:00"),
+        ("10s", "00:00:10"),
+        ("0.1s", "00:00:00.1000000"),
+        ("100ms", "00:00:00.1000000"),
+        ("10microsecond", "00:00:00.0000100"),
+        ("1tick", "00:00:00.0000001"),
+        ("time(15 seconds)", "00:00:15"),
+        ("time(2)", "2.00:00:00"),
+        ("time(0.12:34:56.7)", "12:34:56.7000000"),
+    ];
+    for (literal, expected) in cases {
+        assert_eq!(scalar(literal).to_kusto_string(), expected, "{literal}");
+    }
+    let table = run("print result1 = 1d / 1s, result2 = time(1d) / time(1s), \
+                     result3 = 24 * 60 * time(00:01:00) / time(1s)");
+    for column in ["result1", "result2", "result3"] {
+        assert_eq!(column_text(&table, column), ["86400"], "{column}");
+    }
+    let error = run_error("print time(1 2d)");
+    assert_eq!(error.kind, ErrorKind::Syntax);
+}
+
+// learn.microsoft.com/kusto/query/between-operator: `between` operates on numeric,
+// datetime and timespan expressions, as in `x between (50 .. 55)`, so strings are an error.
+#[test]
+fn between_rejects_strings() {
+    let table = run("range x from 1 to 100 step 1 | where x between (50 .. 55)");
+    assert_eq!(
+        column_text(&table, "x"),
+        ["50", "51", "52", "53", "54", "55"]
+    );
+    let error = run_error(r#"print "abc" between ("a" .. "b")"#);
+    assert_eq!(error.kind, ErrorKind::TypeMismatch);
+    let error = run_error(r#"print 5 between ("1" .. "9")"#);
+    assert_eq!(error.kind, ErrorKind::TypeMismatch);
+}
+
 // learn.microsoft.com/kusto/query/column-ifexists-function: the column when it exists,
 // else the default.
 #[test]

@@ -68,6 +68,22 @@ fn summarize_empty_input_defaults() {
     assert_eq!(grouped.row_count, 0);
 }
 
+// learn.microsoft.com/kusto/query/take-any-aggregation-function: the deprecated alias
+// `any()` prefixes `any_` to every column it returns, and `take_any()` keeps the names.
+#[test]
+fn any_alias_prefixes_every_column() {
+    let data = r#"datatable(Name:string, Day:long)["John", 9]"#;
+    let two = run(&format!("{data} | summarize any(Name, Day)"));
+    assert_eq!(column_text(&two, "any_Name"), ["John"]);
+    assert_eq!(column_text(&two, "any_Day"), ["9"]);
+    let star = run(&format!("{data} | summarize any(*) by Name"));
+    assert_eq!(column_text(&star, "Name"), ["John"]);
+    assert_eq!(column_text(&star, "any_Day"), ["9"]);
+    let take = run(&format!("{data} | summarize take_any(Name, Day)"));
+    assert_eq!(column_text(&take, "Name"), ["John"]);
+    assert_eq!(column_text(&take, "Day"), ["9"]);
+}
+
 // learn.microsoft.com/kusto/query/bin-function: bin rounds down to the bin size; the key
 // column keeps the name of the binned column.
 #[test]
@@ -83,6 +99,42 @@ fn summarize_by_bin() {
         ]
     );
     assert_eq!(column_text(&table, "total"), ["3", "4"]);
+}
+
+// learn.microsoft.com/kusto/query/countif-aggregation-function and
+// sumif-aggregation-function: the birthday examples, with their generated column names.
+#[test]
+fn countif_and_sumif_reference_examples() {
+    let source = r#"datatable(name:string, day_of_birth:long)["John", 9, "Paul", 18, "George", 25, "Ringo", 7]"#;
+    let counted = run(&format!("{source} | summarize countif(strlen(name) > 4)"));
+    assert_eq!(column_text(&counted, "countif_"), ["2"]);
+    let summed = run(&format!(
+        "{source} | summarize sumif(day_of_birth, strlen(name) > 4)"
+    ));
+    assert_eq!(column_text(&summed, "sumif_day_of_birth"), ["32"]);
+}
+
+// learn.microsoft.com/kusto/query/arg-min-aggregation-function and
+// arg-max-aggregation-function, null handling examples: when Version is null on every row
+// of a group, one row of the group is picked (Banana, Yellow).
+#[test]
+fn arg_extreme_all_null_picks_a_row() {
+    let source = r#"datatable(Fruit: string, Color: string, Version: int) [
+        "Apple", "Red", 1, "Apple", "Green", int(null),
+        "Banana", "Yellow", int(null), "Banana", "Green", int(null),
+        "Pear", "Brown", 1, "Pear", "Green", 2,
+    ]"#;
+    let min = run(&format!(
+        "{source} | summarize arg_min(Version, *) by Fruit"
+    ));
+    assert_eq!(column_text(&min, "Fruit"), ["Apple", "Banana", "Pear"]);
+    assert_eq!(column_text(&min, "Version"), ["1", "", "1"]);
+    assert_eq!(column_text(&min, "Color"), ["Red", "Yellow", "Brown"]);
+    let max = run(&format!(
+        "{source} | summarize arg_max(Version, *) by Fruit"
+    ));
+    assert_eq!(column_text(&max, "Version"), ["1", "", "2"]);
+    assert_eq!(column_text(&max, "Color"), ["Red", "Yellow", "Green"]);
 }
 
 // learn.microsoft.com/kusto/query/arg-max-aggregation-function: `arg_max(ExprToMaximize,
@@ -300,6 +352,19 @@ fn mv_expand_zipped_columns() {
     assert_eq!(column_text(&table, "c"), ["5", "4", "3"]);
 }
 
+// learn.microsoft.com/kusto/query/mv-expand-operator: with `to typeof()`, an element that
+// does not fit the type becomes null, and learn.microsoft.com/kusto/query/scalar-data-types/null-values:
+// a string is never null, so a missing or JSON null element is the empty string.
+#[test]
+fn mv_expand_to_string_null_is_empty() {
+    let table = run(
+        r#"print a = dynamic(["x", null]), b = dynamic([1, 2, 3]) | mv-expand a to typeof(string), b"#,
+    );
+    let values: Vec<kql::value::Value> = table.column("a").expect("column a").to_vec();
+    let empty = kql::value::Value::from("");
+    assert_eq!(values, [kql::value::Value::from("x"), empty.clone(), empty]);
+}
+
 // learn.microsoft.com/kusto/query/mv-expand-operator, "Single column - bag expansion" with
 // bagexpansion=array, with_itemindex, `to typeof()` and `limit`.
 #[test]
@@ -332,6 +397,67 @@ fn mv_expand_empty_and_null() {
 }
 
 // --- parse ---------------------------------------------------------------------------
+
+/// One row of the `Traces` table in the parse reference's examples.
+const TRACE_EVENT: &str = "datatable(EventText: string)[\"Event: NotifySliceRelease (resourceName=PipelineScheduler, totalSlices=27, sliceNumber=23, lockTime=02/17/2016 08:40:01, releaseTime=02/17/2016 08:40:01, previousLockTime=02/17/2016 08:39:01)\"]";
+
+// learn.microsoft.com/kusto/query/parse-operator, "Regex mode": the pattern's own groups
+// do not shift the columns, and string columns are greedy, so lockTime keeps its ", ".
+#[test]
+fn parse_regex_reference_example() {
+    let table = run(&format!(
+        r#"{TRACE_EVENT} | parse kind=regex EventText with "(.*?)[a-zA-Z]*=" resourceName @", totalSlices=\s*\d+\s*.*?sliceNumber=" sliceNumber: long ".*?(previous)?lockTime=" lockTime ".*?releaseTime=" releaseTime ".*?previousLockTime=" previousLockTime: date "\\)""#
+    ));
+    assert_eq!(column_text(&table, "resourceName"), ["PipelineScheduler"]);
+    assert_eq!(column_text(&table, "sliceNumber"), ["23"]);
+    assert_eq!(column_text(&table, "lockTime"), ["02/17/2016 08:40:01, "]);
+    assert_eq!(
+        column_text(&table, "releaseTime"),
+        ["02/17/2016 08:40:01, "]
+    );
+    assert_eq!(
+        column_text(&table, "previousLockTime"),
+        ["2016-02-17T08:39:01.0000000Z"]
+    );
+}
+
+// learn.microsoft.com/kusto/query/parse-operator, "Regex mode with regex flags": greedy by
+// default, so resourceName runs to the last comma. flags=Ui makes it lazy and
+// case-insensitive.
+#[test]
+fn parse_regex_greedy_and_flags() {
+    let greedy = run(&format!(
+        "{TRACE_EVENT} | parse kind=regex EventText with * \"resourceName=\" resourceName ',' *"
+    ));
+    assert_eq!(
+        column_text(&greedy, "resourceName"),
+        ["PipelineScheduler, totalSlices=27, sliceNumber=23, lockTime=02/17/2016 08:40:01, releaseTime=02/17/2016 08:40:01"]
+    );
+    let lazy = run(&format!(
+        "{TRACE_EVENT} | parse kind=regex flags=Ui EventText with * \"RESOURCENAME=\" resourceName ',' *"
+    ));
+    assert_eq!(column_text(&lazy, "resourceName"), ["PipelineScheduler"]);
+}
+
+// learn.microsoft.com/kusto/query/parse-operator, "Relaxed mode": a value that is not a
+// number or a date becomes null and the other columns keep theirs; with kind=simple the
+// same row gets null in every extended column.
+#[test]
+fn parse_relaxed_reference_example() {
+    let source = r#"datatable(EventText: string)["Event: NotifySliceRelease (resourceName=PipelineScheduler, totalSlices=27, sliceNumber=23, lockTime=02/17/2016 08:40:01, releaseTime=nonValidDateTime 08:40:01, previousLockTime=02/17/2016 08:39:01)", "Event: NotifySliceRelease (resourceName=PipelineScheduler, totalSlices=nonValidLongValue, sliceNumber=20, lockTime=02/17/2016 08:40:01, releaseTime=nonValidDateTime 08:40:01, previousLockTime=02/17/2016 08:39:01)"]"#;
+    let pattern = r#"EventText with * "resourceName=" resourceName ", totalSlices=" totalSlices: long ", sliceNumber=" sliceNumber: long * "lockTime=" lockTime ", releaseTime=" releaseTime: date "," * "previousLockTime=" previousLockTime: date ")" *"#;
+    let relaxed = run(&format!("{source} | parse kind=relaxed {pattern}"));
+    assert_eq!(column_text(&relaxed, "totalSlices"), ["27", ""]);
+    assert_eq!(column_text(&relaxed, "sliceNumber"), ["23", "20"]);
+    assert_eq!(
+        column_text(&relaxed, "lockTime"),
+        ["02/17/2016 08:40:01", "02/17/2016 08:40:01"]
+    );
+    assert_eq!(column_text(&relaxed, "releaseTime"), ["", ""]);
+    let simple = run(&format!("{source} | parse kind=simple {pattern}"));
+    assert_eq!(column_text(&simple, "sliceNumber"), ["", ""]);
+    assert_eq!(column_text(&simple, "resourceName"), ["", ""]);
+}
 
 // learn.microsoft.com/kusto/query/parse-operator: `*` skips text, typed columns convert,
 // a row that does not match gets empty values; parse-where drops it.

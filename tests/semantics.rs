@@ -390,10 +390,21 @@ fn extend_several_and_replace() {
     assert_eq!(table.schema.fields[0].ty.name(), "string");
 }
 
+/// An unnamed call takes its function's result name, as in `summarize`: `strlen(x)` is
+/// `strlen_x`, `strlen('ab')` is `strlen_`, and `tostring(d.Id)` is `d_Id` (Kusto's own
+/// language service, github.com/microsoft/Kusto-Query-Language, `Binder_Projection.cs`).
+/// Other expressions get `ColumnN`.
 #[test]
 fn extend_unnamed_expression_gets_column_name() {
     let table = run("datatable(a:long)[1] | extend a + 1, strlen('ab')");
-    assert_eq!(names(&table), ["a", "Column1", "Column2"]);
+    assert_eq!(names(&table), ["a", "Column1", "strlen_"]);
+    let table = run(
+        r#"datatable(x:string, d:dynamic)["ab", dynamic({"Id": "q"})]
+        | extend tostring(d.Id), strlen(x) | project d_Id, strlen_x"#,
+    );
+    assert_eq!(names(&table), ["d_Id", "strlen_x"]);
+    assert_eq!(column_text(&table, "d_Id"), ["q"]);
+    assert_eq!(column_text(&table, "strlen_x"), ["2"]);
 }
 
 // learn.microsoft.com/kusto/query/project-operator

@@ -98,10 +98,14 @@ pub fn bind_mv_expand(
     })
 }
 
-/// `parse`: the pattern becomes one anchored regular expression with a capture group per
-/// column (learn.microsoft.com/kusto/query/parse-operator): `*` and string columns match
-/// `.*?`, numeric columns match digits in `simple` and `regex` mode, and in `relaxed`
-/// mode every column matches `.*?` and a value that does not convert becomes null.
+/// `parse`: the pattern becomes one anchored regular expression with a named capture group
+/// per column, so that groups inside a `kind=regex` pattern do not shift the columns
+/// (learn.microsoft.com/kusto/query/parse-operator). In `simple` and `relaxed` mode `*`
+/// and string columns match `.*?`. In `regex` mode they match the greedy `.*`, which the
+/// `U` flag makes lazy: the reference's regex examples extract `PipelineScheduler, …,
+/// releaseTime=…` for `* "resourceName=" resourceName ',' *` and only `PipelineScheduler`
+/// with `flags=Ui`. Numeric columns match digits. In `relaxed` mode a numeric column falls
+/// back to `.*?` where no number fits, and a value that does not convert becomes null.
 pub fn bind_parse(binder: &mut Binder<'_>, input: Plan, parse: &Parse, span: Span) -> Result<Plan> {
     let text = binder.bind_scalar(&parse.source, &input.schema)?;
     let mut fields = input.schema.fields.clone();
@@ -127,6 +131,11 @@ pub fn bind_parse(binder: &mut Binder<'_>, input: Plan, parse: &Parse, span: Spa
         (None, _) => pattern.push_str("(?s)"),
     }
     pattern.push('^');
+    let any_text = if parse.kind == ParseKind::Regex {
+        ".*"
+    } else {
+        ".*?"
+    };
     let mut captures = Vec::new();
     let mut previous_was_string_column = false;
     for segment in &parse.pattern {
@@ -147,17 +156,23 @@ pub fn bind_parse(binder: &mut Binder<'_>, input: Plan, parse: &Parse, span: Spa
                         "a `*` cannot follow a string column in a parse pattern",
                     ));
                 }
-                pattern.push_str(".*?");
+                pattern.push_str(any_text);
             }
             ParseSegment::Column { name, ty } => {
                 let ty = ty.unwrap_or(Type::String);
-                let group = match (parse.kind, ty) {
-                    (ParseKind::Relaxed, _) => "(.*?)",
-                    (_, Type::Int | Type::Long) => r"(-?\d+)",
-                    (_, Type::Real | Type::Decimal) => r"(-?\d+(?:\.\d*)?(?:[eE][+-]?\d+)?)",
-                    _ => "(.*?)",
+                let number = match ty {
+                    Type::Int | Type::Long => Some(r"-?\d+"),
+                    Type::Real | Type::Decimal => Some(r"-?\d+(?:\.\d*)?(?:[eE][+-]?\d+)?"),
+                    _ => None,
                 };
-                pattern.push_str(group);
+                // A relaxed numeric column takes the number when there is one and any text
+                // otherwise, which then converts to null.
+                let group = match (parse.kind, number) {
+                    (ParseKind::Relaxed, Some(number)) => format!("{number}|{any_text}"),
+                    (_, Some(number)) => number.to_string(),
+                    (_, None) => any_text.to_string(),
+                };
+                pattern.push_str(&format!("(?P<{}>{group})", capture_name(captures.len())));
                 previous_was_string_column = ty == Type::String;
                 let field = Field::new(name.name.clone(), ty);
                 let position = match fields.iter().position(|f| f.name == name.name) {
@@ -182,6 +197,15 @@ pub fn bind_parse(binder: &mut Binder<'_>, input: Plan, parse: &Parse, span: Spa
             format!("the parse pattern is not a valid regular expression: {error}"),
         )
     })?;
+    let groups = (0..captures.len())
+        .map(|column| {
+            let name = capture_name(column);
+            regex
+                .capture_names()
+                .position(|group| group == Some(name.as_str()))
+                .unwrap_or(0)
+        })
+        .collect();
     Ok(Plan {
         schema: Schema::new(fields),
         kind: PlanKind::Parse(Box::new(ParsePlan {
@@ -189,9 +213,16 @@ pub fn bind_parse(binder: &mut Binder<'_>, input: Plan, parse: &Parse, span: Spa
             text,
             regex: Arc::new(regex),
             captures,
+            groups,
             filter: parse.filter,
             relaxed: parse.kind == ParseKind::Relaxed,
         })),
         span,
     })
+}
+
+/// Names the capture group of the parse column at `index`, in a form that a user's own
+/// groups in a `kind=regex` pattern are unlikely to use.
+fn capture_name(index: usize) -> String {
+    format!("kql_parse_column_{index}")
 }

@@ -86,6 +86,22 @@ pub fn bind(binder: &mut Binder<'_>, expr: &Expr, schema: &Schema) -> Result<Bou
             let value = bind(binder, value, schema)?;
             let low = bind(binder, low, schema)?;
             let mut high = bind(binder, high, schema)?;
+            // `between` operates on numeric, datetime and timespan values only
+            // (learn.microsoft.com/kusto/query/between-operator), so a string range is an
+            // error instead of an ordinal string comparison.
+            for bound in [&value, &low, &high] {
+                let ranged = bound.ty.is_numeric()
+                    || matches!(bound.ty, Type::DateTime | Type::Timespan | Type::Dynamic);
+                if !ranged {
+                    return Err(type_error(
+                        &bound.span,
+                        format!(
+                            "`between` needs a numeric, datetime or timespan value, not {}",
+                            bound.ty
+                        ),
+                    ));
+                }
+            }
             // `datetime between (start .. 3d)` means up to start + 3d: the right end may
             // be a timespan when the value and the left end are datetimes
             // (learn.microsoft.com/kusto/query/between-operator).

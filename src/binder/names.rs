@@ -1,6 +1,7 @@
 //! Name errors with suggestions, and the names Kusto gives to unnamed columns.
 
-use crate::ast::{Expr, ExprKind, Span};
+use super::result_names::result_name;
+use crate::ast::{Expr, Span};
 use crate::error::{closest, Error, ErrorKind};
 use crate::table::Schema;
 
@@ -72,11 +73,13 @@ pub fn unknown_table(name: &str, span: Span, tables: &[String]) -> Error {
     error
 }
 
-/// The column name Kusto derives for an unnamed `extend`/`project` expression: the
-/// column's own name, `a_b` for `a.b`, or the first free `ColumnN`.
-pub fn derived_column_name(expr: &Expr, taken: &Schema) -> String {
-    if let Some(path) = member_path(expr) {
-        return path;
+/// Returns the column name Kusto derives for an unnamed `extend`/`project` expression: the name
+/// that [`result_name`] gives (`x` for `tostring(x)`, `a_b` for `a.b`, `strlen_s` for
+/// `strlen(s)`), or else the first `ColumnN` not in `taken`. `input` is the operator's input,
+/// which `column_ifexists` names depend on.
+pub fn derived_column_name(expr: &Expr, input: &Schema, taken: &Schema) -> String {
+    if let Some(name) = result_name(expr, input) {
+        return name;
     }
     let mut number = 1;
     loop {
@@ -85,14 +88,6 @@ pub fn derived_column_name(expr: &Expr, taken: &Schema) -> String {
             return candidate;
         }
         number += 1;
-    }
-}
-
-fn member_path(expr: &Expr) -> Option<String> {
-    match &expr.kind {
-        ExprKind::Name(name) => Some(name.clone()),
-        ExprKind::Member { expr, name } => Some(format!("{}_{}", member_path(expr)?, name.name)),
-        _ => None,
     }
 }
 

@@ -327,8 +327,10 @@ pub struct ParsePlan {
     pub input: Plan,
     pub text: BoundExpr,
     pub regex: Arc<Regex>,
-    /// For each capture group: its output position and type.
+    /// For each extracted column: its output position and type.
     pub captures: Vec<(usize, Type)>,
+    /// For each extracted column: the index of its capture group in `regex`.
+    pub groups: Vec<usize>,
     /// `parse-where` drops rows that do not match; `parse` keeps them with empty values.
     pub filter: bool,
     /// `kind=relaxed`: a value that does not convert to its column type becomes null

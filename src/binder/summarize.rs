@@ -496,10 +496,14 @@ fn bind_aggregate(
                         }
                     },
                 };
-                let column_name = if aggregate.name == "any" && args.len() == 1 && !any_star {
-                    format!("any_{}", first_name.clone().unwrap_or_default())
-                } else {
-                    column_name
+                // The deprecated alias `any()` prefixes every column it returns with `any_`
+                // (learn.microsoft.com/kusto/query/take-any-aggregation-function).
+                let column_name = match aggregate.name {
+                    "any" if args.len() == 1 && !any_star => {
+                        format!("any_{}", first_name.clone().unwrap_or_default())
+                    }
+                    "any" => format!("any_{column_name}"),
+                    _ => column_name,
                 };
                 columns.add(&column_name, arg.ty);
                 kept_args.push(arg);

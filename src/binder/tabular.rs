@@ -329,7 +329,7 @@ pub(super) fn bind_extend_one(
     let bound = binder.bind_scalar(&assignment.expr, &input.schema)?;
     let name = match &assignment.name {
         Some(name) => name.name.clone(),
-        None => derived_column_name(&assignment.expr, &input.schema),
+        None => derived_column_name(&assignment.expr, &input.schema, &input.schema),
     };
     let mut fields = input.schema.fields.clone();
     let mut columns: Vec<ProjectColumn> = (0..fields.len()).map(ProjectColumn::Input).collect();
@@ -380,7 +380,11 @@ fn bind_project(
                 let bound = binder.bind_scalar(&assignment.expr, &input.schema)?;
                 let name = match &assignment.name {
                     Some(name) => name.name.clone(),
-                    None => derived_column_name(&assignment.expr, &Schema::new(fields.clone())),
+                    None => derived_column_name(
+                        &assignment.expr,
+                        &input.schema,
+                        &Schema::new(fields.clone()),
+                    ),
                 };
                 let ty = bound.ty;
                 (name, ProjectColumn::Computed(bound), ty)

@@ -200,9 +200,10 @@ pub fn evaluate(
                 Some(call) => (call.0)(&values, context),
                 None => (function.eval)(&values, context),
             };
-            result.map_err(|message| {
+            let value = result.map_err(|message| {
                 evaluation_error(&expr.span, format!("{}: {message}", function.name))
-            })?
+            })?;
+            fit_number(value, expr.ty)
         }
         BoundKind::ToScalar(subquery) => context
             .subquery_column(subquery)?
@@ -296,6 +297,21 @@ pub fn element(value: &Value, key: &Value) -> Value {
         _ => None,
     };
     found.cloned().map(Value::dynamic).unwrap_or(Value::Null)
+}
+
+/// Converts an integer result to the bound numeric type of its call. A function that
+/// chooses among arguments of mixed numeric types, such as `iff(c, 1, 2.5)` of type real,
+/// must return 1.0 rather than the long 1, which later arithmetic would divide as an
+/// integer, and `max_of()` of two ints computes in longs but is typed int.
+fn fit_number(value: Value, ty: Type) -> Value {
+    match (ty, &value) {
+        (Type::Long, Value::Int(n)) => Value::Long(i64::from(*n)),
+        (Type::Int, Value::Long(n)) => i32::try_from(*n).map_or(value, Value::Int),
+        (Type::Real | Type::Decimal, Value::Int(_) | Value::Long(_)) => {
+            value.as_f64().map_or(Value::Null, Value::Real)
+        }
+        _ => value,
+    }
 }
 
 /// Integer arithmetic on two `long`-widened operands, or real arithmetic when either is

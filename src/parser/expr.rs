@@ -650,7 +650,7 @@ fn typed_literal<'a>(input: Input<'a>, start: usize, word: &str, ty: Type) -> PR
             Type::DateTime => parse_datetime(unquoted)
                 .map(Value::DateTime)
                 .ok_or_else(|| bad("expected a date such as 2025-08-29 or 2025-08-29T10:15:00Z"))?,
-            Type::Timespan => parse_timespan(unquoted)
+            Type::Timespan => parse_timespan_literal(unquoted)
                 .map(Value::Timespan)
                 .ok_or_else(|| bad("expected a timespan such as 1d, 30m or 01:30:00"))?,
             Type::Guid => parse_guid(unquoted).map(Value::Guid).ok_or_else(|| {
@@ -670,6 +670,25 @@ fn typed_literal<'a>(input: Input<'a>, start: usize, word: &str, ty: Type) -> PR
         value
     };
     Ok((after, make_expr(ExprKind::Literal(value, ty), span)))
+}
+
+/// Reads the value of a `timespan(…)` or `time(…)` literal: the forms [`parse_timespan`]
+/// reads, plus a bare number of days (`time(2)`) and a number and unit apart
+/// (`time(15 seconds)`), which learn.microsoft.com/kusto/query/scalar-data-types/timespan
+/// lists among the literal forms.
+fn parse_timespan_literal(text: &str) -> Option<i64> {
+    let text = text.trim();
+    if text.parse::<f64>().is_ok() {
+        return parse_timespan(&format!("{text}d"));
+    }
+    match text.split_whitespace().collect::<Vec<_>>().as_slice() {
+        [number, unit]
+            if number.parse::<f64>().is_ok() && unit.chars().all(|c| c.is_ascii_alphabetic()) =>
+        {
+            parse_timespan(&format!("{number}{unit}"))
+        }
+        _ => parse_timespan(text),
+    }
 }
 
 /// `dynamic(json)`: JSON with KQL extensions (single-quoted strings, `datetime(…)` and

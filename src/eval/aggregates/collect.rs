@@ -376,7 +376,9 @@ fn take_anyif(group: &Group<'_>) -> Result<Vec<Value>> {
 }
 
 /// Finds the first row whose argument 0 is the extreme non-null value, and returns that
-/// value followed by the other arguments evaluated on the same row.
+/// value followed by the other arguments evaluated on the same row. When argument 0 is null
+/// on every row, the group's first row is picked
+/// (learn.microsoft.com/kusto/query/arg-min-aggregation-function, "Null handling").
 fn arg_extreme(group: &Group<'_>, wanted: Ordering) -> Result<Vec<Value>> {
     let mut best: Option<(Value, usize)> = None;
     for &row in group.rows {
@@ -392,11 +394,11 @@ fn arg_extreme(group: &Group<'_>, wanted: Ordering) -> Result<Vec<Value>> {
             best = Some((value, row));
         }
     }
+    let picked = best.map(|(_, row)| row).or(group.rows.first().copied());
     let mut values = Vec::with_capacity(group.args.len());
-    match best {
-        Some((value, row)) => {
-            values.push(value);
-            for index in 1..group.args.len() {
+    match picked {
+        Some(row) => {
+            for index in 0..group.args.len() {
                 values.push(group.value(index, row)?);
             }
         }

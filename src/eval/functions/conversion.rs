@@ -32,7 +32,17 @@ fn any_to_datetime(_: &[Type]) -> Result<Type, String> {
     scalar_to(Type::DateTime)
 }
 
-fn any_to_timespan(_: &[Type]) -> Result<Type, String> {
+/// Rejects a number. learn.microsoft.com/kusto/query/totimespan-function documents only
+/// text such as `"0.00:01:00"`, and a bare number means days in a `time(2)` literal but
+/// could as well be ticks here, so the engine does not guess.
+fn any_to_timespan(args: &[Type]) -> Result<Type, String> {
+    if args.first().is_some_and(|ty| ty.is_numeric()) {
+        return Err(format!(
+            "converting a {} to a timespan is not supported, because the unit is not \
+             documented; multiply by a unit instead, as in value * 1d or value * 1s",
+            args[0]
+        ));
+    }
     scalar_to(Type::Timespan)
 }
 

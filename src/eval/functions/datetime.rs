@@ -625,21 +625,33 @@ fn number_to_datetime(args: &[Type]) -> Result<Type, String> {
 }
 
 fn from_unix(value: &Value, ticks_per_unit: f64) -> Value {
-    let ticks = match value {
-        Value::Int(_) | Value::Long(_) => value
-            .as_i64()
-            .and_then(|units| i128::from(units).checked_mul(ticks_per_unit as i128))
-            .and_then(|ticks| i64::try_from(ticks).ok()),
-        Value::Dynamic(json) if json.is_i64() => json
-            .as_i64()
-            .and_then(|units| i128::from(units).checked_mul(ticks_per_unit as i128))
-            .and_then(|ticks| i64::try_from(ticks).ok()),
-        other => number_arg(other).and_then(|units| {
+    let integer = match value {
+        Value::Int(_) | Value::Long(_) => value.as_i64(),
+        Value::Dynamic(json) if json.is_i64() => json.as_i64(),
+        _ => None,
+    };
+    let ticks = match integer {
+        Some(units) => integer_units_to_ticks(units, ticks_per_unit),
+        None => number_arg(value).and_then(|units| {
             let ticks = units * ticks_per_unit;
             (ticks.is_finite() && ticks.abs() < 9.2e18).then(|| ticks.round() as i64)
         }),
     };
     ticks.map_or(Value::Null, Value::datetime)
+}
+
+/// Converts a whole number of units to ticks exactly. A unit shorter than a tick (a
+/// nanosecond is 0.01 tick) divides, rounding half away from zero as the real path does.
+fn integer_units_to_ticks(units: i64, ticks_per_unit: f64) -> Option<i64> {
+    let units = i128::from(units);
+    let ticks = if ticks_per_unit >= 1.0 {
+        units.checked_mul(ticks_per_unit as i128)?
+    } else {
+        let units_per_tick = (1.0 / ticks_per_unit).round() as i128;
+        let half = units_per_tick / 2 * units.signum();
+        (units + half) / units_per_tick
+    };
+    i64::try_from(ticks).ok()
 }
 
 /// `unixtime_seconds_todatetime(seconds)`
@@ -1283,6 +1295,24 @@ mod tests {
             call(unixtime_seconds_todatetime, &[Value::Real(1e300)]),
             Value::Null
         );
+    }
+
+    // learn.microsoft.com/kusto/query/unixtime-nanoseconds-todatetime-function: the
+    // example 1546300800000000000 is 2019-01-01. Long arguments divide exactly, and the
+    // last two digits round to whole ticks.
+    #[test]
+    fn unixtime_nanoseconds_from_long() {
+        let nanoseconds = |n: i64| call(unixtime_nanoseconds_todatetime, &[Value::Long(n)]);
+        assert_eq!(nanoseconds(1546300800000000000), date("2019-01-01"));
+        assert_eq!(
+            nanoseconds(1546300800123456700),
+            date("2019-01-01 00:00:00.1234567")
+        );
+        assert_eq!(
+            nanoseconds(1546300800123456750),
+            date("2019-01-01 00:00:00.1234568")
+        );
+        assert_eq!(nanoseconds(-150), date("1969-12-31 23:59:59.9999998"));
     }
 
     // learn.microsoft.com/kusto/query/make-datetime-function

@@ -124,11 +124,11 @@ fn elements_of(value: &Value, bag_as_array: bool) -> Vec<Value> {
 }
 
 /// `to typeof(T)` casts without parsing: an element whose JSON kind does not fit the type
-/// becomes null. Datetimes, timespans and GUIDs are JSON strings inside a dynamic value,
-/// so those convert from strings.
+/// becomes null, which is `""` for a string. Datetimes, timespans and GUIDs are JSON
+/// strings inside a dynamic value, so those convert from strings.
 fn cast_element(element: &Value, ty: Type) -> Value {
     let Value::Dynamic(json) = element else {
-        return Value::Null;
+        return ty.empty_value();
     };
     match (ty, &**json) {
         (Type::Dynamic, _) => element.clone(),

@@ -64,8 +64,8 @@ pub fn run(
 /// convert fails the whole match; in relaxed mode it becomes null.
 fn convert_captures(captures: &regex::Captures<'_>, plan: &ParsePlan) -> Option<Vec<Value>> {
     let mut values = Vec::with_capacity(plan.captures.len());
-    for (group, (_, ty)) in plan.captures.iter().enumerate() {
-        let text = captures.get(group + 1).map(|m| m.as_str()).unwrap_or("");
+    for (&group, (_, ty)) in plan.groups.iter().zip(&plan.captures) {
+        let text = captures.get(group).map(|m| m.as_str()).unwrap_or("");
         let value = if *ty == Type::String {
             Some(Value::from(text))
         } else {
