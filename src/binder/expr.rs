@@ -648,12 +648,6 @@ fn bind_call(
     let mut ty = (function.result_type)(&types).map_err(|message| {
         type_error(&expr.span, format!("{}: {message}", function.name)).with_hint(signature_hint())
     })?;
-    if RETURNS_AN_ARGUMENT.contains(&function.name) {
-        bound_args = bound_args
-            .into_iter()
-            .map(|arg| widen_number(arg, ty))
-            .collect();
-    }
     let mut prepared = None;
     if let Some(prepare) = function.prepare {
         let arguments: Vec<functions::Argument<'_>> = bound_args
@@ -682,38 +676,6 @@ fn bind_call(
         ty,
         span: expr.span.clone(),
     })
-}
-
-/// Functions whose result is one of their arguments, typed as the arguments' common type.
-const RETURNS_AN_ARGUMENT: &[&str] = &["iff", "iif", "case", "coalesce"];
-
-/// Converts a numeric `arg` to the wider numeric type `ty`, so that `iff(c, 1, 0.5)` gives
-/// a `real` on every row: a column has one type, and "if one of the operands is of type
-/// real, the result will be of type real"
-/// (learn.microsoft.com/kusto/query/numerical-operators). Other arguments are unchanged.
-fn widen_number(arg: BoundExpr, ty: Type) -> BoundExpr {
-    let is_number = |ty: Type| matches!(ty, Type::Int | Type::Long | Type::Real);
-    if arg.ty == ty || !is_number(arg.ty) || !is_number(ty) {
-        return arg;
-    }
-    let name = match ty {
-        Type::Real => "toreal",
-        Type::Long => "tolong",
-        _ => "toint",
-    };
-    let Some(function) = functions::lookup(name) else {
-        return arg;
-    };
-    let span = arg.span.clone();
-    BoundExpr {
-        kind: BoundKind::Call {
-            function,
-            args: vec![arg],
-            prepared: None,
-        },
-        ty,
-        span,
-    }
 }
 
 /// Binds `typeof(T)` as the constant string naming `T`; `None` when `arg` is not a
