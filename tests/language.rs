@@ -385,6 +385,17 @@ fn timespan_literal_forms() {
     assert_eq!(error.kind, ErrorKind::Syntax);
 }
 
+// learn.microsoft.com/kusto/query/scalar-data-types/datetime: `datetime()` "returns the
+// current time", the clock that `now()` reads, and `datetime(null)` is null.
+#[test]
+fn empty_datetime_literal_is_now() {
+    let table = run("set query_now = datetime(2025-01-02 03:04:05); \
+                     print a = datetime(), same = datetime() == now(), n = isnull(datetime(null))");
+    assert_eq!(column_text(&table, "a"), ["2025-01-02T03:04:05.0000000Z"]);
+    assert_eq!(column_text(&table, "same"), ["true"]);
+    assert_eq!(column_text(&table, "n"), ["true"]);
+}
+
 // learn.microsoft.com/kusto/query/between-operator: `between` operates on numeric,
 // datetime and timespan expressions, as in `x between (50 .. 55)`, so strings are an error.
 #[test]

@@ -621,6 +621,16 @@ fn typed_literal<'a>(input: Input<'a>, start: usize, word: &str, ty: Type) -> PR
         .and_then(|s| s.strip_suffix('"'))
         .or_else(|| raw.strip_prefix('\'').and_then(|s| s.strip_suffix('\'')))
         .unwrap_or(raw);
+    if ty == Type::DateTime && raw.is_empty() {
+        // `datetime()` is the current time, as `now()` gives it
+        // (learn.microsoft.com/kusto/query/scalar-data-types/datetime).
+        let name = Ident {
+            name: "now".to_string(),
+            span: span.clone(),
+        };
+        let args = Vec::new();
+        return Ok((after, make_expr(ExprKind::Call { name, args }, span)));
+    }
     let value = if raw == "null" {
         Value::Null
     } else {
