@@ -439,6 +439,19 @@ fn parse_regex_greedy_and_flags() {
     assert_eq!(column_text(&lazy, "resourceName"), ["PipelineScheduler"]);
 }
 
+// learn.microsoft.com/kusto/query/parse-operator, "Regex mode": `*` is converted to `.*?`,
+// so a leading `*` stops at the first "user=" while the string column stays greedy. A `|`
+// in a literal alternates within that literal only.
+#[test]
+fn parse_regex_star_is_lazy() {
+    let table =
+        run(r#"print s = "x user=a y user=b z" | parse kind=regex s with * "user=" u " " *"#);
+    assert_eq!(column_text(&table, "u"), ["a y user=b"]);
+    let table =
+        run(r#"datatable(s:string)["x=5", "y=6"] | parse kind=regex s with "x=|y=" v:long"#);
+    assert_eq!(column_text(&table, "v"), ["5", "6"]);
+}
+
 // learn.microsoft.com/kusto/query/parse-operator, "Relaxed mode": a value that is not a
 // number or a date becomes null and the other columns keep theirs; with kind=simple the
 // same row gets null in every extended column.

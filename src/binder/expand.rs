@@ -101,10 +101,12 @@ pub fn bind_mv_expand(
 /// `parse`: the pattern becomes one anchored regular expression with a named capture group
 /// per column, so that groups inside a `kind=regex` pattern do not shift the columns
 /// (learn.microsoft.com/kusto/query/parse-operator). In `simple` and `relaxed` mode `*`
-/// and string columns match `.*?`. In `regex` mode they match the greedy `.*`, which the
-/// `U` flag makes lazy: the reference's regex examples extract `PipelineScheduler, …,
-/// releaseTime=…` for `* "resourceName=" resourceName ',' *` and only `PipelineScheduler`
-/// with `flags=Ui`. Numeric columns match digits. In `relaxed` mode a numeric column falls
+/// and string columns match `.*?`. In `regex` mode `*` matches `.*?`, as the reference
+/// states, and string columns the greedy `.*`, which the `U` flag makes lazy: the
+/// reference's regex examples extract `PipelineScheduler, …, releaseTime=…` for
+/// `* "resourceName=" resourceName ',' *` and only `PipelineScheduler` with `flags=Ui`.
+/// Each regex-mode literal is a group of its own, so a `|` in it stays local. Numeric
+/// columns match digits. In `relaxed` mode a numeric column falls
 /// back to `.*?` where no number fits, and a value that does not convert becomes null.
 pub fn bind_parse(binder: &mut Binder<'_>, input: Plan, parse: &Parse, span: Span) -> Result<Plan> {
     let text = binder.bind_scalar(&parse.source, &input.schema)?;
@@ -131,10 +133,11 @@ pub fn bind_parse(binder: &mut Binder<'_>, input: Plan, parse: &Parse, span: Spa
         (None, _) => pattern.push_str("(?s)"),
     }
     pattern.push('^');
-    let any_text = if parse.kind == ParseKind::Regex {
+    let any_text = ".*?";
+    let column_text = if parse.kind == ParseKind::Regex {
         ".*"
     } else {
-        ".*?"
+        any_text
     };
     let mut captures = Vec::new();
     let mut previous_was_string_column = false;
@@ -142,7 +145,7 @@ pub fn bind_parse(binder: &mut Binder<'_>, input: Plan, parse: &Parse, span: Spa
         match segment {
             ParseSegment::Literal(literal) => {
                 if parse.kind == ParseKind::Regex {
-                    pattern.push_str(literal);
+                    pattern.push_str(&format!("(?:{literal})"));
                 } else {
                     pattern.push_str(&regex::escape(literal));
                 }
@@ -170,7 +173,7 @@ pub fn bind_parse(binder: &mut Binder<'_>, input: Plan, parse: &Parse, span: Spa
                 let group = match (parse.kind, number) {
                     (ParseKind::Relaxed, Some(number)) => format!("{number}|{any_text}"),
                     (_, Some(number)) => number.to_string(),
-                    (_, None) => any_text.to_string(),
+                    (_, None) => column_text.to_string(),
                 };
                 pattern.push_str(&format!("(?P<{}>{group})", capture_name(captures.len())));
                 previous_was_string_column = ty == Type::String;
