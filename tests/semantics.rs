@@ -753,4 +753,14 @@ fn dynamic_real_compared_with_long() {
     assert_eq!(flag(&format!("{bag}.s == 1")), Value::Bool(false));
     assert_eq!(flag(&format!("{bag}.n == 2")), Value::Bool(true));
     assert_eq!(flag(&format!("{bag}.n > 1.5")), Value::Bool(true));
+    // Integer strings compare as longs, without rounding through a real.
+    let big = r#"parse_json('{"n": "9007199254740993"}')"#;
+    assert_eq!(
+        flag(&format!("{big}.n == 9007199254740992")),
+        Value::Bool(false)
+    );
+    assert_eq!(
+        flag(&format!("{big}.n == 9007199254740993")),
+        Value::Bool(true)
+    );
 }

@@ -554,8 +554,9 @@ pub fn order(left: &Value, right: &Value) -> Option<Ordering> {
     }
 }
 
-/// Returns the number a dynamic value holds: a long for a JSON integer that fits, else a
-/// real, parsing a string such as "1.5" as a real. `None` for other values.
+/// Returns the number a dynamic value holds: a long for a JSON integer, or a string of
+/// one, that fits, else a real, parsing a string such as "1.5" as a real. `None` for other
+/// values.
 fn dynamic_number(json: &serde_json::Value) -> Option<Value> {
     if let Some(integer) = json.as_i64() {
         return Some(Value::Long(integer));
@@ -564,6 +565,10 @@ fn dynamic_number(json: &serde_json::Value) -> Option<Value> {
         return Some(Value::Real(real));
     }
     let text = json.as_str()?;
+    // An integer string keeps every digit: as a real, 9007199254740993 would equal ...992.
+    if let Ok(integer) = text.trim().parse::<i64>() {
+        return Some(Value::Long(integer));
+    }
     match convert(&Value::from(text), Type::Real)? {
         Value::Real(real) => Some(Value::Real(real)),
         _ => None,
