@@ -407,6 +407,20 @@ fn extend_unnamed_expression_gets_column_name() {
     assert_eq!(column_text(&table, "strlen_x"), ["2"]);
 }
 
+/// A derived name that an earlier `project` column already has gets a number, as the
+/// language service's `ProjectionBuilder` numbers it; a name the query writes out twice
+/// stays an error.
+#[test]
+fn project_numbers_repeated_derived_names() {
+    let table = run(r#"datatable(x:long, s:string)[1, "ab"] | project strlen(s), strlen(s)"#);
+    assert_eq!(names(&table), ["strlen_s", "strlen_s1"]);
+    let table = run(r#"datatable(x:long, s:string)[1, "ab"] | project x, tostring(x)"#);
+    assert_eq!(names(&table), ["x", "x1"]);
+    assert_eq!(column_text(&table, "x1"), ["1"]);
+    let error = run_error(r#"datatable(x:long, s:string)[1, "ab"] | project y = x, y = s"#);
+    assert!(error.message.contains("appears twice"), "{}", error.message);
+}
+
 // learn.microsoft.com/kusto/query/project-operator
 #[test]
 fn project_orders_renames_and_computes() {

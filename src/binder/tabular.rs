@@ -380,11 +380,13 @@ fn bind_project(
                 let bound = binder.bind_scalar(&assignment.expr, &input.schema)?;
                 let name = match &assignment.name {
                     Some(name) => name.name.clone(),
-                    None => derived_column_name(
-                        &assignment.expr,
-                        &input.schema,
-                        &Schema::new(fields.clone()),
-                    ),
+                    // A derived name that an earlier column has gets a number, as Kusto's
+                    // language service numbers it (`strlen_s`, then `strlen_s1`).
+                    None => {
+                        let taken = Schema::new(fields.clone());
+                        let derived = derived_column_name(&assignment.expr, &input.schema, &taken);
+                        super::names::unique_name(&derived, &taken)
+                    }
                 };
                 let ty = bound.ty;
                 (name, ProjectColumn::Computed(bound), ty)
