@@ -31,15 +31,12 @@ pub(crate) fn read_csv(reader: impl Read, origin: &str, raw: &mut RawTable) -> R
     let header_line = records.get_mut().line_at(record_offset(&record));
     let mut multiline_record_line = has_line_break(&record).then_some(header_line);
     let names = header_names(&record, origin, header_line)?;
-    if let [only] = names.as_slice() {
-        if let Some(separator) = [';', '\t'].into_iter().find(|c| only.contains(*c)) {
-            let shown = if separator == '\t' { "a tab" } else { "`;`" };
-            return Err(Error::data(format!(
-                "{origin}:{header_line}: the header is one column, `{only}`, split by {shown}; \
-                 kql reads comma-separated files, so save the file with commas between fields"
-            )));
-        }
-    }
+    // A header of one field with a `;` or a tab is taken as a file split by that character
+    // once the first row has it too, since a quoted header may hold it.
+    let mut other_separator = match names.as_slice() {
+        [only] => [';', '\t'].into_iter().find(|c| only.contains(*c)),
+        _ => None,
+    };
     let columns: Vec<Option<usize>> = names
         .iter()
         .map(|name| raw.kept_column_index(name))
@@ -51,6 +48,18 @@ pub(crate) fn read_csv(reader: impl Read, origin: &str, raw: &mut RawTable) -> R
     {
         let line = records.get_mut().line_at(record_offset(&record));
         multiline_record_line = has_line_break(&record).then_some(line);
+        if let Some(separator) = other_separator.take() {
+            let split = record.len() == 1 && record[0].contains(&(separator as u8));
+            if split {
+                let shown = if separator == '\t' { "a tab" } else { "`;`" };
+                return Err(Error::data(format!(
+                    "{origin}:{header_line}: the header is one column, `{}`, and its rows \
+                     are split by {shown} too; kql reads comma-separated files, so save the \
+                     file with commas between fields",
+                    names[0]
+                )));
+            }
+        }
         if record.len() != columns.len() {
             return Err(Error::data(format!(
                 "{origin}:{line}: row has {} fields but the header has {}; \

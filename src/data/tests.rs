@@ -184,12 +184,23 @@ fn csv_semicolon_separated_is_error() {
     let csv = "Name;Count\nalpha;1\n";
     let message = load_error("Inventory", "Inventory.csv", csv, &LoadOptions::default());
     assert!(message.starts_with("Inventory.csv:1: "), "{message}");
-    assert!(message.contains("`Name;Count`, split by `;`"), "{message}");
+    assert!(
+        message.contains("`Name;Count`, and its rows are split by `;`"),
+        "{message}"
+    );
     assert!(message.contains("save the file with commas"), "{message}");
 
     let tabs = "Name\tCount\nalpha\t1\n";
     let message = load_error("Inventory", "Inventory.csv", tabs, &LoadOptions::default());
     assert!(message.contains("split by a tab"), "{message}");
+}
+
+#[test]
+fn csv_quoted_semicolon_header_loads() {
+    let csv = "\"a;b\"\n1\n";
+    let table = load_ok("T", "T.csv", csv).table;
+    assert_eq!(table.schema.names().collect::<Vec<_>>(), ["a;b"]);
+    assert_eq!(table.row_count, 1);
 }
 
 #[test]
