@@ -143,10 +143,22 @@ pub fn expect<'a, T>(
     }
 }
 
-/// Skips whitespace and `//` comments.
+/// The byte order mark that Windows editors put at the start of a UTF-8 file.
+const BYTE_ORDER_MARK: char = '\u{FEFF}';
+
+/// Tells whether `input` starts with a byte order mark at the very start of the query text.
+fn at_byte_order_mark(input: &Input<'_>) -> bool {
+    input.location_offset() == 0 && input.fragment().starts_with(BYTE_ORDER_MARK)
+}
+
+/// Skips whitespace and `//` comments, and a byte order mark that starts the query text.
 pub fn trivia(input: Input<'_>) -> PResult<'_, ()> {
     let mut rest = input;
     loop {
+        if at_byte_order_mark(&rest) {
+            rest = rest.take_split(BYTE_ORDER_MARK.len_utf8()).0;
+            continue;
+        }
         if let Ok((after, _)) = multispace1::<_, SyntaxError>(rest) {
             rest = after;
             continue;
@@ -473,6 +485,12 @@ pub fn tokenize(text: &str) -> Vec<Token> {
 
 fn next_token(input: Input<'_>) -> (TokenKind, Input<'_>) {
     let text = *input.fragment();
+    if at_byte_order_mark(&input) {
+        return (
+            TokenKind::Whitespace,
+            input.take_split(BYTE_ORDER_MARK.len_utf8()).0,
+        );
+    }
     if let Ok((rest, _)) = multispace1::<_, SyntaxError>(input) {
         return (TokenKind::Whitespace, rest);
     }

@@ -448,3 +448,12 @@ fn no_break_space_named_in_errors() {
         error.message
     );
 }
+
+#[test]
+fn leading_byte_order_mark_skipped() {
+    // Windows editors start UTF-8 files with U+FEFF.
+    let script = parse("\u{FEFF}print x = 1").expect("a leading byte order mark is skipped");
+    assert_eq!(script.statements.len(), 1);
+    let error = error("print x = 1 | \u{FEFF}take 1");
+    assert!(error.message.contains("U+FEFF"), "{}", error.message);
+}
