@@ -175,9 +175,9 @@ pub fn bind(binder: &mut Binder<'_>, expr: &Expr, schema: &Schema) -> Result<Bou
         ExprKind::Star => Err(Error::unsupported(
             span,
             "`*` for every column, as in `where * has \"x\"`, is supported only in `search` \
-             and as a function argument such as count(*)",
+             and in the arguments of take_any(*), arg_max(…, *) and arg_min(…, *)",
         )
-        .with_hint("to find a term in any column, use `search`, as in `DeviceEvents | search \"x\"`")),
+        .with_hint("to find a term in any column of a table, use `search`, as in `search in (DeviceEvents) \"x\"`")),
         ExprKind::NamedArgument { name, .. } => Err(Error::syntax(
             span,
             format!(

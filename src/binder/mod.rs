@@ -211,8 +211,7 @@ impl<'a> Binder<'a> {
                     } else if crate::error::closest(&name.name, ["query_now"]).is_some() {
                         // A typo here would silently leave `ago()` on the wall clock.
                         self.warn(&format!(
-                            "`set {}` has no effect, so the query's clock is not pinned; \
-                             did you mean `set query_now`?",
+                            "`set {}` has no effect; did you mean `set query_now`?",
                             name.name
                         ));
                     } else {

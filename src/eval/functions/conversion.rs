@@ -38,8 +38,8 @@ fn any_to_datetime(_: &[Type]) -> Result<Type, String> {
 fn any_to_timespan(args: &[Type]) -> Result<Type, String> {
     if args.first().is_some_and(|ty| ty.is_numeric()) {
         return Err(format!(
-            "converting a {} to a timespan is not supported, because the unit is not \
-             documented; multiply by a unit instead, as in value * 1d or value * 1s",
+            "converting a number ({}) to a timespan is not supported, because the unit is \
+             not documented; multiply by a unit instead, as in value * 1d or value * 1s",
             args[0]
         ));
     }
