@@ -299,10 +299,9 @@ pub fn element(value: &Value, key: &Value) -> Value {
     found.cloned().map(Value::dynamic).unwrap_or(Value::Null)
 }
 
-/// Converts an integer result to the bound numeric type of its call. A function that
-/// chooses among arguments of mixed numeric types, such as `iff(c, 1, 2.5)` of type real,
-/// must return 1.0 rather than the long 1, which later arithmetic would divide as an
-/// integer, and `max_of()` of two ints computes in longs but is typed int.
+/// Converts an integer result to the bound numeric type of its call. `iff(c, 1, 2.5)` is
+/// typed real, so it must return 1.0 rather than the long 1, which later arithmetic would
+/// divide as an integer. `max_of()` of two ints computes in longs but is typed int.
 fn fit_number(value: Value, ty: Type) -> Value {
     match (ty, &value) {
         (Type::Long, Value::Int(n)) => Value::Long(i64::from(*n)),
