@@ -777,4 +777,17 @@ fn dynamic_real_compared_with_long() {
         flag(&format!("{big}.n == 9007199254740993")),
         Value::Bool(true)
     );
+    // An array on the right of `in` is flattened into its elements, which compare the same
+    // way (learn.microsoft.com/kusto/query/in-operator).
+    let text = r#"parse_json('{"n": "2"}')"#;
+    assert_eq!(flag(&format!("{text}.n in (2)")), Value::Bool(true));
+    assert_eq!(
+        flag(&format!("{text}.n in (dynamic([2]))")),
+        Value::Bool(true)
+    );
+    let long = r#"parse_json('{"n": 9007199254740993}')"#;
+    assert_eq!(
+        flag(&format!("{long}.n == dynamic(9007199254740992)")),
+        Value::Bool(false)
+    );
 }

@@ -526,13 +526,15 @@ pub fn order(left: &Value, right: &Value) -> Option<Ordering> {
         }
         (Dynamic(a), Dynamic(b)) => {
             if a == b {
-                Some(Ordering::Equal)
-            } else {
-                match (a.as_f64(), b.as_f64(), a.as_str(), b.as_str()) {
-                    (Some(x), Some(y), _, _) => x.partial_cmp(&y),
-                    (_, _, Some(x), Some(y)) => Some(x.cmp(y)),
-                    _ => None,
-                }
+                return Some(Ordering::Equal);
+            }
+            let scalar = |json: &serde_json::Value| json.is_number() || json.is_string();
+            match (a.as_str(), b.as_str()) {
+                (Some(x), Some(y)) => Some(x.cmp(y)),
+                // Numbers, and a number against a numeric string, compare by value as they
+                // do against a typed number, so `in (2)` and `in (dynamic([2]))` agree.
+                _ if scalar(a) && scalar(b) => order(&dynamic_number(a)?, &dynamic_number(b)?),
+                _ => None,
             }
         }
         (Dynamic(_), other) => {
