@@ -1,12 +1,12 @@
 //! `sort`/`order`: a stable sort by each key in turn. Nulls go first or last as the key
-//! sets; values of a dynamic column that do not compare keep their order.
+//! sets. A dynamic key sorts when its values are all numbers, all strings or all bools.
 
 use std::cmp::Ordering;
 
 use crate::binder::plan::SortSpec;
 use crate::error::Result;
 use crate::eval::expr::{evaluate, order};
-use crate::eval::EvalContext;
+use crate::eval::{evaluation_error, EvalContext};
 use crate::table::Table;
 use crate::value::Value;
 
@@ -17,6 +17,13 @@ pub fn run(input: Table, keys: &[SortSpec], context: &EvalContext) -> Result<Tab
         for row in 0..input.row_count {
             values.push(evaluate(&key.expr, &input, row, context)?);
         }
+        let values = typed_dynamic_keys(values).ok_or_else(|| {
+            evaluation_error(
+                &key.expr.span,
+                "sorting by a dynamic value that mixes numbers, strings, bools, arrays or \
+                 property bags is not supported; convert the key with tostring() or toreal()",
+            )
+        })?;
         key_values.push(values);
     }
     let mut rows: Vec<usize> = (0..input.row_count).collect();
@@ -66,4 +73,40 @@ fn compare_for_sort(a: &Value, b: &Value, key: &SortSpec) -> Ordering {
     } else {
         ordering
     }
+}
+
+/// Replaces the dynamic values of a sort key with plain ones of a single type, so that the
+/// sort compares them by one total order: longs when every value is an integer that fits,
+/// reals when every value is a number, and strings or bools when every value is one.
+/// Returns `None` when the values mix those kinds or hold arrays or bags, whose order the
+/// reference does not define (learn.microsoft.com/kusto/query/order-by-operator takes
+/// numeric, date, time or string keys). A key without dynamic values is returned unchanged.
+fn typed_dynamic_keys(values: Vec<Value>) -> Option<Vec<Value>> {
+    let dynamic = |value: &Value| match value {
+        Value::Dynamic(json) => Some(json.clone()),
+        _ => None,
+    };
+    if !values.iter().any(|value| dynamic(value).is_some()) {
+        return Some(values);
+    }
+    let jsons: Vec<_> = values.iter().filter_map(dynamic).collect();
+    let all = |test: fn(&serde_json::Value) -> bool| jsons.iter().all(|json| test(json));
+    let convert: fn(&serde_json::Value) -> Option<Value> = if all(|json| json.as_i64().is_some()) {
+        |json| json.as_i64().map(Value::Long)
+    } else if all(serde_json::Value::is_number) {
+        |json| json.as_f64().map(Value::Real)
+    } else if all(serde_json::Value::is_string) {
+        |json| json.as_str().map(Value::from)
+    } else if all(serde_json::Value::is_boolean) {
+        |json| json.as_bool().map(Value::Bool)
+    } else {
+        return None;
+    };
+    values
+        .into_iter()
+        .map(|value| match &value {
+            Value::Dynamic(json) => convert(json),
+            _ => Some(value),
+        })
+        .collect()
 }
