@@ -105,8 +105,9 @@ pub fn bind_mv_expand(
 /// states, and string columns the greedy `.*`, which the `U` flag makes lazy: the
 /// reference's regex examples extract `PipelineScheduler, …, releaseTime=…` for
 /// `* "resourceName=" resourceName ',' *` and only `PipelineScheduler` with `flags=Ui`.
-/// Each regex-mode literal is a group of its own, so a `|` in it stays local. Numeric
-/// columns match digits. In `relaxed` mode a numeric column falls
+/// Regex-mode literals are joined as they are, as the reference shows the generated
+/// regular expression, so an inline flag such as `(?i)` in one reaches the rest of the
+/// pattern. Numeric columns match digits. In `relaxed` mode a numeric column falls
 /// back to `.*?` where no number fits, and a value that does not convert becomes null.
 pub fn bind_parse(binder: &mut Binder<'_>, input: Plan, parse: &Parse, span: Span) -> Result<Plan> {
     let text = binder.bind_scalar(&parse.source, &input.schema)?;
@@ -145,7 +146,7 @@ pub fn bind_parse(binder: &mut Binder<'_>, input: Plan, parse: &Parse, span: Spa
         match segment {
             ParseSegment::Literal(literal) => {
                 if parse.kind == ParseKind::Regex {
-                    pattern.push_str(&format!("(?:{literal})"));
+                    pattern.push_str(literal);
                 } else {
                     pattern.push_str(&regex::escape(literal));
                 }
