@@ -419,6 +419,11 @@ fn project_numbers_repeated_derived_names() {
     assert_eq!(column_text(&table, "x1"), ["1"]);
     let error = run_error(r#"datatable(x:long, s:string)[1, "ab"] | project y = x, y = s"#);
     assert!(error.message.contains("appears twice"), "{}", error.message);
+    // A derived name also skips names written later in the same `project`.
+    let table = run(r#"datatable(x:long, s:string)[1, "ab"] | project tostring(x), x"#);
+    assert_eq!(names(&table), ["x1", "x"]);
+    let table = run(r#"datatable(s:string)["ab"] | project strlen(s), strlen(s), strlen_s1 = 5"#);
+    assert_eq!(names(&table), ["strlen_s", "strlen_s2", "strlen_s1"]);
 }
 
 // learn.microsoft.com/kusto/query/project-operator

@@ -362,6 +362,21 @@ fn bind_project(
 ) -> Result<Plan> {
     let mut fields: Vec<Field> = Vec::new();
     let mut columns = Vec::new();
+    // Names the query writes out, as `Name = …` or a bare column, which a derived name
+    // must not take even when they come later in the list.
+    let written: Vec<Field> = assignments
+        .iter()
+        .filter_map(
+            |assignment| match (&assignment.name, &assignment.expr.kind) {
+                (Some(name), _) => Some(name.name.clone()),
+                (None, ExprKind::Name(name)) if input.schema.index_of(name).is_some() => {
+                    Some(name.clone())
+                }
+                _ => None,
+            },
+        )
+        .map(|name| Field::new(name, Type::Dynamic))
+        .collect();
     for assignment in assignments {
         let bare_column = match (&assignment.name, &assignment.expr.kind) {
             (None, ExprKind::Name(name)) => input
@@ -385,7 +400,8 @@ fn bind_project(
                     None => {
                         let taken = Schema::new(fields.clone());
                         let derived = derived_column_name(&assignment.expr, &input.schema, &taken);
-                        super::names::unique_name(&derived, &taken)
+                        let reserved = fields.iter().chain(&written).cloned().collect();
+                        super::names::unique_name(&derived, &Schema::new(reserved))
                     }
                 };
                 let ty = bound.ty;
