@@ -187,6 +187,17 @@ fn summarize_percentiles_names() {
     assert_eq!(column_text(&table, "percentile_x_10"), ["1"]);
 }
 
+// NaN among the values ranks below every number, as `sort` places it, so the percentile
+// order is total and many NaN values do not stop the query.
+#[test]
+fn summarize_percentiles_with_nan() {
+    let table = run("range i from 1 to 2000 step 1 \
+         | extend x = iff(i % 7 == 0, real(nan), toreal(i)) \
+         | summarize percentiles(x, 5, 100)");
+    assert_eq!(column_text(&table, "percentile_x_5"), ["NaN"]);
+    assert_eq!(column_text(&table, "percentile_x_100"), ["2000"]);
+}
+
 #[test]
 fn summarize_rejects_non_aggregate() {
     let error = run_error("datatable(x:long)[1] | summarize x");

@@ -128,7 +128,18 @@ fn percentiles(group: &Group<'_>) -> Result<Vec<Value>> {
         .into_iter()
         .filter(|value| !value.is_null())
         .collect();
-    values.sort_by(|a, b| order(a, b).unwrap_or(Ordering::Equal));
+    // NaN sorts below every number, as in `sort`, so that the order is total: a NaN that
+    // compared equal to everything could make the sort panic.
+    // NOTE: the reference does not say whether Kusto's percentiles count NaN values.
+    values.sort_by(|a, b| match (a, b) {
+        (Value::Real(x), Value::Real(y)) => match (x.is_nan(), y.is_nan()) {
+            (true, true) => Ordering::Equal,
+            (true, false) => Ordering::Less,
+            (false, true) => Ordering::Greater,
+            (false, false) => x.total_cmp(y),
+        },
+        _ => order(a, b).unwrap_or(Ordering::Equal),
+    });
     let widen = |value: &Value| match value {
         Value::Int(n) => Value::Long(i64::from(*n)),
         other => other.clone(),
