@@ -395,7 +395,7 @@ fn bind_project(
                 let bound = binder.bind_scalar(&assignment.expr, &input.schema)?;
                 let name = match &assignment.name {
                     Some(name) => name.name.clone(),
-                    // A derived name that an earlier column has gets a number, as Kusto's
+                    // A derived name that another column has gets a number, as Kusto's
                     // language service numbers it (`strlen_s`, then `strlen_s1`).
                     None => {
                         let taken = Schema::new(fields.clone());

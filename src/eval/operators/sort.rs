@@ -75,9 +75,9 @@ fn compare_for_sort(a: &Value, b: &Value, key: &SortSpec) -> Ordering {
     }
 }
 
-/// Replaces the dynamic values of a sort key with plain ones of a single type, so that the
-/// sort compares them by one total order: longs when every value is an integer that fits,
-/// reals when every value is a number, and strings or bools when every value is one.
+/// Replaces the dynamic values of a sort key with plain values of one type, so that the
+/// sort compares them by one total order. The type is long when every value is an integer
+/// that fits, real when every value is a number, and string or bool when every value is one.
 /// Returns `None` when the values mix those kinds or hold arrays or bags, whose order the
 /// reference does not define (learn.microsoft.com/kusto/query/order-by-operator takes
 /// numeric, date, time or string keys). A key without dynamic values is returned unchanged.
