@@ -135,11 +135,14 @@ impl Error {
                 "  --> {}:{}:{}\n",
                 origin, location.line, location.column
             ));
-            let line_text = source
+            let mut line_text = source
                 .lines()
                 .nth(location.line - 1)
                 .unwrap_or("")
                 .trim_end_matches('\r');
+            if location.line == 1 {
+                line_text = line_text.strip_prefix(BYTE_ORDER_MARK).unwrap_or(line_text);
+            }
             let gutter = location.line.to_string();
             let pad = " ".repeat(gutter.len());
             let span_chars = source
@@ -220,6 +223,9 @@ fn line_window(line: &str, column: usize) -> (String, usize) {
     (shown, caret_column)
 }
 
+/// The mark that some editors put at the start of a UTF-8 file.
+const BYTE_ORDER_MARK: char = '\u{FEFF}';
+
 /// A 1-based line and column (in characters) of a byte offset in a text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Location {
@@ -236,7 +242,12 @@ impl Location {
         let before = &source[..offset];
         let line = before.matches('\n').count() + 1;
         let line_start = before.rfind('\n').map(|at| at + 1).unwrap_or(0);
-        let column = before[line_start..].chars().count() + 1;
+        let mut line_text = &before[line_start..];
+        if line_start == 0 {
+            // A byte order mark that starts the text is not a column an editor shows.
+            line_text = line_text.strip_prefix(BYTE_ORDER_MARK).unwrap_or(line_text);
+        }
+        let column = line_text.chars().count() + 1;
         Location { line, column }
     }
 }
@@ -268,6 +279,9 @@ mod tests {
         let source = "let x = 1;\nT | whre y";
         assert_eq!(Location::of(source, 15), Location { line: 2, column: 5 });
         assert_eq!(Location::of(source, 0), Location { line: 1, column: 1 });
+        // A leading byte order mark takes no column.
+        let marked = "\u{FEFF}print x";
+        assert_eq!(Location::of(marked, 9), Location { line: 1, column: 7 });
     }
 
     #[test]
