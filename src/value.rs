@@ -698,7 +698,8 @@ fn to_f64(value: &Value) -> Option<f64> {
     }
 }
 
-fn parse_real_text(text: &str) -> Option<f64> {
+/// Reads a real from text as `toreal()` does: trimmed, with `NaN` and `Infinity` spelled out.
+pub(crate) fn parse_real_text(text: &str) -> Option<f64> {
     let text = text.trim();
     match text {
         "NaN" => Some(f64::NAN),

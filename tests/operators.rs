@@ -241,8 +241,8 @@ fn sort_by_several_keys() {
 
 // learn.microsoft.com/kusto/query/top-operator
 // learn.microsoft.com/kusto/query/order-by-operator sorts numeric, date, time and string
-// keys. A dynamic key of one kind sorts by value; one that mixes kinds is an error, where
-// a comparison without a total order used to stop the query on an internal error.
+// keys. A dynamic key of one kind sorts by value. A key that mixes kinds is an error,
+// because it has no total order, and such a comparison made Rust's sort panic.
 #[test]
 fn sort_dynamic_keys_by_kind() {
     let table = run("datatable(d:dynamic)[3, 1.5, 2, 10] | sort by d asc");

@@ -246,6 +246,17 @@ fn update_writes_expected_file() {
         ));
 }
 
+/// Runs `kql test` on `dir` and returns its output with standard output as text.
+fn run_kql_test(dir: &std::path::Path) -> (std::process::Output, String) {
+    let output = kql_command()
+        .arg("test")
+        .arg(dir)
+        .output()
+        .expect("kql runs");
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    (output, stdout)
+}
+
 /// Local tables have no ingestion-time policy, so `ingestion_time()` is null and a filter
 /// on it drops every row (learn.microsoft.com/kusto/management/ingestion-time-policy).
 /// The test output must show the warning, or an `expect.empty` case passes for that
@@ -268,12 +279,7 @@ name = "nothing is recent"
 expect.empty = true
 "#;
     fs::write(dir.path().join("recent.test.toml"), test).expect("write test");
-    let output = kql_command()
-        .arg("test")
-        .arg(dir.path())
-        .output()
-        .expect("kql runs");
-    let stdout = String::from_utf8_lossy(&output.stdout);
+    let (output, stdout) = run_kql_test(dir.path());
     assert!(output.status.success(), "{stdout}");
     assert!(stdout.contains("PASS"), "{stdout}");
     assert!(
@@ -378,12 +384,7 @@ name = "old logons are not"
 expect.empty = true
 "#;
     fs::write(dir.path().join("recent.test.toml"), test).expect("write test");
-    let output = kql_command()
-        .arg("test")
-        .arg(dir.path())
-        .output()
-        .expect("kql runs");
-    let stdout = String::from_utf8_lossy(&output.stdout);
+    let (output, stdout) = run_kql_test(dir.path());
     assert_eq!(output.status.code(), Some(1), "{stdout}");
     let note = "no `now` is set";
     assert_eq!(stdout.matches(note).count(), 1, "{stdout}");

@@ -407,9 +407,9 @@ fn extend_unnamed_expression_gets_column_name() {
     assert_eq!(column_text(&table, "strlen_x"), ["2"]);
 }
 
-/// A derived name that an earlier `project` column already has gets a number, as the
-/// language service's `ProjectionBuilder` numbers it; a name the query writes out twice
-/// stays an error.
+/// A derived name that another `project` column has gets a number, as the language
+/// service's `ProjectionBuilder` numbers it. A name the query writes out twice stays an
+/// error.
 #[test]
 fn project_numbers_repeated_derived_names() {
     let table = run(r#"datatable(x:long, s:string)[1, "ab"] | project strlen(s), strlen(s)"#);
@@ -756,8 +756,8 @@ fn conditionals_widen_numbers() {
 }
 
 // learn.microsoft.com/kusto/query/scalar-data-types/dynamic: a dynamic value holds a typed
-// number, so 1.5 stays 1.5 when compared with the long 1 (the reference does not state
-// the comparison rule; truncating the real first would make `> 1` and `> 1.0` disagree).
+// number, so 1.5 stays 1.5 when compared with the long 1. The reference does not state the
+// comparison rule, but truncating the real first would make `> 1` and `> 1.0` disagree.
 #[test]
 fn dynamic_real_compared_with_long() {
     let bag = r#"parse_json('{"r": 1.5, "s": "1.5", "n": 2}')"#;
@@ -772,6 +772,7 @@ fn dynamic_real_compared_with_long() {
     assert_eq!(flag(&format!("{bag}.s == 1")), Value::Bool(false));
     assert_eq!(flag(&format!("{bag}.n == 2")), Value::Bool(true));
     assert_eq!(flag(&format!("{bag}.n > 1.5")), Value::Bool(true));
+
     // Integer strings compare as longs, without rounding through a real.
     let big = r#"parse_json('{"n": "9007199254740993"}')"#;
     assert_eq!(
@@ -782,6 +783,7 @@ fn dynamic_real_compared_with_long() {
         flag(&format!("{big}.n == 9007199254740993")),
         Value::Bool(true)
     );
+
     // An array on the right of `in` is flattened into its elements, which compare the same
     // way (learn.microsoft.com/kusto/query/in-operator).
     let text = r#"parse_json('{"n": "2"}')"#;
@@ -790,6 +792,7 @@ fn dynamic_real_compared_with_long() {
         flag(&format!("{text}.n in (dynamic([2]))")),
         Value::Bool(true)
     );
+
     let long = r#"parse_json('{"n": 9007199254740993}')"#;
     assert_eq!(
         flag(&format!("{long}.n == dynamic(9007199254740992)")),

@@ -12,7 +12,7 @@
 //! known columns and their types) is checked as `kql run` checks it.
 //!
 //! A created column of `bag_unpack` has the type of its slot's values, which only the data
-//! tells. The script binds with every created column of one type from [`SLOT_TYPES`],
+//! determines. The script binds with every created column of one type from [`SLOT_TYPES`],
 //! and on a type error with the next one, so it passes if data with slots of that type
 //! would let it bind. A created column of `pivot` has the aggregate's type, which is
 //! known.

@@ -398,10 +398,9 @@ fn bind_project(
                     // A derived name that another column has gets a number, as Kusto's
                     // language service numbers it (`strlen_s`, then `strlen_s1`).
                     None => {
-                        let taken = Schema::new(fields.clone());
+                        let taken = Schema::new(fields.iter().chain(&written).cloned().collect());
                         let derived = derived_column_name(&assignment.expr, &input.schema, &taken);
-                        let reserved = fields.iter().chain(&written).cloned().collect();
-                        super::names::unique_name(&derived, &Schema::new(reserved))
+                        super::names::unique_name(&derived, &taken)
                     }
                 };
                 let ty = bound.ty;

@@ -570,10 +570,7 @@ fn dynamic_number(json: &serde_json::Value) -> Option<Value> {
     if let Ok(integer) = text.trim().parse::<i64>() {
         return Some(Value::Long(integer));
     }
-    match convert(&Value::from(text), Type::Real)? {
-        Value::Real(real) => Some(Value::Real(real)),
-        _ => None,
-    }
+    crate::value::parse_real_text(text).map(Value::Real)
 }
 
 /// The result type of an arithmetic operator, or `None` when the operand types do not

@@ -312,9 +312,9 @@ impl<'a> Scanner<'a> {
     }
 }
 
-/// The text of the JSON string contents `inner` with its escapes replaced, if they are
-/// all two-byte escapes such as `\"` and `\n`. `None` leaves `\u` escapes, and anything
-/// else, to serde_json, which also checks surrogate pairs.
+/// Returns the JSON string contents `inner` with its escapes replaced, if they are all
+/// two-byte escapes such as `\"` and `\n`. `None` leaves `\u` escapes, and anything else,
+/// to serde_json, which also checks surrogate pairs.
 fn unescape_short_escapes(inner: &str) -> Option<String> {
     let mut text = String::with_capacity(inner.len());
     let mut rest = inner;

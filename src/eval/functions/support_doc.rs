@@ -58,9 +58,9 @@ pub fn render() -> String {
         ". `bag_unpack` without an output schema and `pivot` have columns that depend on \
          the data: `kql run`, `kql test` and the REPL run their input while binding to \
          find them. `kql check` has no rows, so after these plugins it accepts any \
-         column name that the plugin could create from the data, and checks such a \
-         column's type only as far as the data could give it (any bag slot type; the \
-         aggregate's type for `pivot`). `pivot` supports `count()` and `sum()` \
+         column name that the plugin could create from the data. It checks such a \
+         column's type only as far as the data could give it: any type a bag slot can \
+         have, or the aggregate's type for `pivot`. `pivot` supports `count()` and `sum()` \
          only, no output schema, and no empty or null pivot value. `ipv4_lookup` rejects \
          lookup tables whose ranges overlap. `activity_counts_metrics` takes a datetime \
          timeline and a timespan Step. It rejects what its reference page leaves open: \

@@ -82,14 +82,16 @@ fn compare_for_sort(a: &Value, b: &Value, key: &SortSpec) -> Ordering {
 /// reference does not define (learn.microsoft.com/kusto/query/order-by-operator takes
 /// numeric, date, time or string keys). A key without dynamic values is returned unchanged.
 fn typed_dynamic_keys(values: Vec<Value>) -> Option<Vec<Value>> {
-    let dynamic = |value: &Value| match value {
-        Value::Dynamic(json) => Some(json.clone()),
-        _ => None,
-    };
-    if !values.iter().any(|value| dynamic(value).is_some()) {
+    let jsons: Vec<&serde_json::Value> = values
+        .iter()
+        .filter_map(|value| match value {
+            Value::Dynamic(json) => Some(&**json),
+            _ => None,
+        })
+        .collect();
+    if jsons.is_empty() {
         return Some(values);
     }
-    let jsons: Vec<_> = values.iter().filter_map(dynamic).collect();
     let all = |test: fn(&serde_json::Value) -> bool| jsons.iter().all(|json| test(json));
     let convert: fn(&serde_json::Value) -> Option<Value> = if all(|json| json.as_i64().is_some()) {
         |json| json.as_i64().map(Value::Long)
@@ -103,10 +105,10 @@ fn typed_dynamic_keys(values: Vec<Value>) -> Option<Vec<Value>> {
         return None;
     };
     values
-        .into_iter()
-        .map(|value| match &value {
+        .iter()
+        .map(|value| match value {
             Value::Dynamic(json) => convert(json),
-            _ => Some(value),
+            _ => Some(value.clone()),
         })
         .collect()
 }
