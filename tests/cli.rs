@@ -754,6 +754,10 @@ fn extra_column_survives_name_dependent_operators() {
             "c\nalpha\nbeta\n",
         ),
         (
+            "DeviceNetworkEvents | extend c = columnifexists('MyColumn', 'none') | project c",
+            "c\nalpha\nbeta\n",
+        ),
+        (
             "DeviceNetworkEvents | project-away Timestamp, TimeGenerated | project-keep My*",
             "MyColumn\nalpha\nbeta\n",
         ),

@@ -420,6 +420,12 @@ fn column_ifexists_present_and_missing() {
     );
     assert_eq!(column_text(&table, "b"), ["x"]);
     assert_eq!(column_text(&table, "c"), ["none"]);
+    // The same page lists `columnifexists()` as a deprecated alias.
+    let table = run(
+        "datatable(a:string)['x'] | extend b = columnifexists('a', 'none'), c = columnifexists('zz', 'none')",
+    );
+    assert_eq!(column_text(&table, "b"), ["x"]);
+    assert_eq!(column_text(&table, "c"), ["none"]);
 }
 
 // --- Cloud-only functions and the prelude --------------------------------------------

@@ -226,7 +226,10 @@ fn assigned(items: &[Assignment]) -> Vec<&Expr> {
 /// columns by position or by a name in a string, and a user-defined function's body is
 /// not visible here.
 fn reads_named_columns_only(name: &str) -> bool {
-    if matches!(name, "pack_all" | "column_ifexists" | "bag_pack_columns") {
+    if matches!(
+        name,
+        "pack_all" | "column_ifexists" | "columnifexists" | "bag_pack_columns"
+    ) {
         return false;
     }
     crate::eval::functions::lookup(name).is_some()

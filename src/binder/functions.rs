@@ -429,7 +429,9 @@ pub fn bind_special_call(
     match name.name.as_str() {
         "toscalar" => Some(bind_toscalar(binder, args, expr)),
         "pack_all" => Some(bind_pack_all(binder, args, expr, schema)),
-        "column_ifexists" => Some(bind_column_ifexists(binder, args, expr, schema)),
+        "column_ifexists" | "columnifexists" => {
+            Some(bind_column_ifexists(binder, args, expr, schema))
+        }
         "bag_pack_columns" => Some(bind_bag_pack_columns(binder, args, expr, schema)),
         "materialize" => Some(Err(Error::at(
             ErrorKind::TypeMismatch,
@@ -549,7 +551,8 @@ pub fn first_column_type(plan: &Plan, user: &str) -> Result<Type> {
     }
 }
 
-/// `column_ifexists(name, default)`: the column when the input has it, else the default
+/// `column_ifexists(name, default)`, or its deprecated alias `columnifexists`: the column
+/// when the input has it, else the default
 /// (learn.microsoft.com/kusto/query/column-ifexists-function).
 fn bind_column_ifexists(
     binder: &mut Binder<'_>,

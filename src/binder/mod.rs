@@ -123,6 +123,7 @@ pub const BINDER_FUNCTIONS: &[(&str, &str)] = &[
         "column_ifexists",
         "column_ifexists(columnName, defaultValue)",
     ),
+    ("columnifexists", "columnifexists(columnName, defaultValue)"),
     ("next", "next(column [, offset [, default_value]])"),
     ("pack_all", "pack_all([ignore_null_empty])"),
     ("prev", "prev(column [, offset [, default_value]])"),

@@ -282,8 +282,9 @@ fn load_and_run(
 /// catalog binding cannot see: a file column missing from the built-in schema would be
 /// pruned, and `column_ifexists` would then take its default or `project-away` would drop
 /// it. The check is on text, so a mention in a comment only costs speed.
-const NAME_DEPENDENT: [&str; 8] = [
+const NAME_DEPENDENT: [&str; 9] = [
     "column_ifexists",
+    "columnifexists",
     "project-away",
     "project-keep",
     "project-reorder",

@@ -267,7 +267,6 @@ pub const KNOWN_UNSUPPORTED: &[&str] = &[
     "gzip_decompress_from_base64_string",
     "base64_encode_fromguid",
     "base64_decode_toguid",
-    "base64_decode_toarray",
     "base64_encode_fromarray",
     "ago_if",
     "FileProfile",
