@@ -267,6 +267,8 @@ pub enum OperatorKind {
     Project(Vec<Assignment>),
     /// `take N` / `limit N`
     Take(Expr),
+    /// `sample N`: up to N rows chosen at random
+    Sample(Expr),
     /// `count`
     Count,
     /// `lookup [kind=leftouter|inner] Right on Key, $left.A == $right.B, …`

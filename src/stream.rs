@@ -75,6 +75,7 @@ fn row_local_table(plan: &Plan) -> Option<&str> {
         PlanKind::Constant(_)
         | PlanKind::Print { .. }
         | PlanKind::Take { .. }
+        | PlanKind::Sample { .. }
         | PlanKind::Count { .. }
         | PlanKind::ExternalData(_)
         | PlanKind::Summarize(_)
@@ -113,6 +114,7 @@ fn scans(plan: &Plan, table: &str) -> bool {
         PlanKind::Lookup(lookup) => scans(&lookup.left, table) || scans(&lookup.right, table),
         // Not followed: assume the table is read, which only stops streaming.
         PlanKind::ExternalData(_)
+        | PlanKind::Sample { .. }
         | PlanKind::Summarize(_)
         | PlanKind::Sort { .. }
         | PlanKind::Join(_)

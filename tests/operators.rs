@@ -270,6 +270,29 @@ fn top_rows() {
     assert_eq!(column_text(&table, "x"), ["1", "2", "4"]);
 }
 
+// learn.microsoft.com/kusto/query/sample-operator: up to the given number of rows,
+// chosen at random, so the test checks the count and that the rows are distinct input
+// rows.
+#[test]
+fn sample_returns_distinct_input_rows() {
+    for _ in 0..20 {
+        let table = run("range x from 1 to 100 step 1 | sample 5");
+        let mut values: Vec<i64> = column_text(&table, "x")
+            .iter()
+            .map(|text| text.parse().expect("a number"))
+            .collect();
+        assert_eq!(values.len(), 5);
+        assert!(values.iter().all(|x| (1..=100).contains(x)), "{values:?}");
+        values.sort_unstable();
+        values.dedup();
+        assert_eq!(values.len(), 5, "a row was returned twice");
+    }
+    let table = run("range x from 1 to 3 step 1 | sample 10 | sort by x asc");
+    assert_eq!(column_text(&table, "x"), ["1", "2", "3"]);
+    let error = run_error("range x from 1 to 3 step 1 | sample -1");
+    assert_eq!(error.kind, ErrorKind::TypeMismatch);
+}
+
 // --- join ----------------------------------------------------------------------------
 
 // learn.microsoft.com/kusto/query/join-operator, the X and Y examples of each kind.

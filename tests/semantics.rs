@@ -549,9 +549,13 @@ fn unknown_function_suggests_name() {
 
 #[test]
 fn unsupported_function_is_named() {
-    let error = run_error("print rand()");
+    let error = run_error("print series_seasonal(dynamic([1, 2]))");
     assert_eq!(error.kind, ErrorKind::Unsupported);
-    assert!(error.message.contains("`rand`"), "{}", error.message);
+    assert!(
+        error.message.contains("`series_seasonal`"),
+        "{}",
+        error.message
+    );
 }
 
 /// "An overflow occurs when the result of a computation is too large for the destination

@@ -101,7 +101,9 @@ fn collect(plan: &Plan, needed: &BTreeSet<usize>, used: &mut UsedColumns) -> boo
             }
             followed && collect(input, &input_needed, used)
         }
-        PlanKind::Take { input, .. } => collect(input, needed, used),
+        PlanKind::Take { input, .. } | PlanKind::Sample { input, .. } => {
+            collect(input, needed, used)
+        }
         PlanKind::Count { input } => collect(input, &BTreeSet::new(), used),
         PlanKind::Lookup(lookup) => {
             let left: BTreeSet<usize> = (0..lookup.left.schema.len()).collect();

@@ -150,6 +150,7 @@ fn allowed_in_native(kind: &OperatorKind) -> bool {
             | OperatorKind::Sort(_)
             | OperatorKind::Summarize { .. }
             | OperatorKind::Take(_)
+            | OperatorKind::Sample(_)
             | OperatorKind::Top { .. }
             | OperatorKind::Where(_)
     )

@@ -61,6 +61,11 @@ pub enum PlanKind {
         input: Box<Plan>,
         count: usize,
     },
+    /// `sample N`: up to `count` rows of the input, chosen at random.
+    Sample {
+        input: Box<Plan>,
+        count: usize,
+    },
     Count {
         input: Box<Plan>,
     },

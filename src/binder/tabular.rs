@@ -221,17 +221,17 @@ fn bind_operator_kind(binder: &mut Binder<'_>, input: Plan, operator: &Operator)
             Ok(plan)
         }
         OperatorKind::Project(assignments) => bind_project(binder, input, assignments, span),
-        OperatorKind::Take(count) => {
-            let rows = row_count(binder, count, "take")?;
+        OperatorKind::Take(count) | OperatorKind::Sample(count) => {
+            let sample = matches!(operator.kind, OperatorKind::Sample(_));
+            let rows = row_count(binder, count, if sample { "sample" } else { "take" })?;
             let schema = input.schema.clone();
-            Ok(Plan {
-                kind: PlanKind::Take {
-                    input: Box::new(input),
-                    count: rows,
-                },
-                schema,
-                span,
-            })
+            let input = Box::new(input);
+            let kind = if sample {
+                PlanKind::Sample { input, count: rows }
+            } else {
+                PlanKind::Take { input, count: rows }
+            };
+            Ok(Plan { kind, schema, span })
         }
         OperatorKind::Count => Ok(Plan {
             kind: PlanKind::Count {

@@ -25,13 +25,14 @@ pub use search::search_source;
 pub use union::union_source;
 
 /// The operators this parser implements.
-pub const SUPPORTED_OPERATORS: [&str; 37] = [
+pub const SUPPORTED_OPERATORS: [&str; 38] = [
     "where",
     "filter",
     "extend",
     "project",
     "take",
     "limit",
+    "sample",
     "count",
     "lookup",
     "summarize",
@@ -67,8 +68,7 @@ pub const SUPPORTED_OPERATORS: [&str; 37] = [
 
 /// KQL operators that exist but that this engine does not run yet. Naming them gives a
 /// "not supported yet" error instead of a syntax error.
-pub const KNOWN_UNSUPPORTED_OPERATORS: [&str; 12] = [
-    "sample",
+pub const KNOWN_UNSUPPORTED_OPERATORS: [&str; 11] = [
     "sample-distinct",
     "top-nested",
     "top-hitters",
@@ -104,6 +104,10 @@ pub fn operator(input: Input<'_>) -> PResult<'_, Operator> {
         "take" | "limit" => {
             let (rest, count) = expression(rest).map_err(cut)?;
             (rest, OperatorKind::Take(count))
+        }
+        "sample" => {
+            let (rest, count) = expression(rest).map_err(cut)?;
+            (rest, OperatorKind::Sample(count))
         }
         "count" => (rest, OperatorKind::Count),
         "lookup" => lookup(rest).map_err(cut)?,

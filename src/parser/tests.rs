@@ -228,8 +228,12 @@ fn unsupported_operator_is_named() {
     let found = error("T | reduce by x");
     assert_eq!(found.kind, ErrorKind::Unsupported);
     assert!(found.message.contains("`reduce`"), "{}", found.message);
-    let found = error("T | sample 3");
-    assert!(found.message.contains("`sample`"), "{}", found.message);
+    let found = error("T | sample-distinct 3 of x");
+    assert!(
+        found.message.contains("`sample-distinct`"),
+        "{}",
+        found.message
+    );
 }
 
 #[test]

@@ -257,6 +257,28 @@ fn min_of(args: &[Value], _: &EvalContext) -> Result<Value, String> {
     Ok(extreme(&widened(args), std::cmp::Ordering::Less))
 }
 
+fn rand_type(args: &[Type]) -> Result<Type, String> {
+    expect_arg(args, 0, INTEGER, "the range of rand()")?;
+    Ok(Type::Real)
+}
+
+/// `rand()`: a real drawn uniformly from [0.0, 1.0); `rand(N)`: a real drawn uniformly
+/// from {0.0, 1.0, …, N - 1} (learn.microsoft.com/kusto/query/rand-function). The
+/// reference does not say what a range below 1 gives, so it is an error.
+fn rand(args: &[Value], _: &EvalContext) -> Result<Value, String> {
+    let Some(range) = args.first() else {
+        return Ok(Value::Real(fastrand::f64()));
+    };
+    match integer_arg(range) {
+        Some(range) if range >= 1 => Ok(Value::Real(fastrand::i64(0..range) as f64)),
+        None if range.is_null() => Ok(Value::Null),
+        _ => Err(format!(
+            "rand({}): the range must be a whole number of at least 1",
+            range.to_kusto_string()
+        )),
+    }
+}
+
 pub(super) const FUNCTIONS: &[Function] = &[
     Function::new(
         "round",
@@ -266,6 +288,13 @@ pub(super) const FUNCTIONS: &[Function] = &[
         round,
     ),
     Function::new("abs", "abs(x) -> type of x", (1, 1), abs_type, abs),
+    Function::new(
+        "rand",
+        "rand([range: long]) -> real",
+        (0, 1),
+        rand_type,
+        rand,
+    ),
     Function::new(
         "ceiling",
         "ceiling(number) -> type of number",
@@ -373,6 +402,24 @@ mod tests {
 
     fn call(function: super::super::Implementation, args: &[Value]) -> Value {
         function(args, &EvalContext::for_tests()).expect("call succeeds")
+    }
+
+    // learn.microsoft.com/kusto/query/rand-function: [0.0, 1.0) without an argument, a
+    // whole real below N with one.
+    #[test]
+    fn rand_ranges() {
+        for _ in 0..200 {
+            let Value::Real(x) = call(rand, &[]) else {
+                panic!("rand() is not a real");
+            };
+            assert!((0.0..1.0).contains(&x), "{x}");
+            let Value::Real(n) = call(rand, &[Value::Long(3)]) else {
+                panic!("rand(3) is not a real");
+            };
+            assert!([0.0, 1.0, 2.0].contains(&n), "{n}");
+        }
+        assert_eq!(call(rand, &[Value::Long(1)]), Value::Real(0.0));
+        assert!(rand(&[Value::Long(0)], &EvalContext::for_tests()).is_err());
     }
 
     // learn.microsoft.com/kusto/query/round-function

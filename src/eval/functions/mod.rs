@@ -257,7 +257,6 @@ pub const KNOWN_UNSUPPORTED: &[&str] = &[
     "geo_distance_2points",
     "isutf8",
     "new_guid",
-    "rand",
     "todecimal",
     "welch_test",
     "bitset_count_ones",

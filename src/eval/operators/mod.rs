@@ -20,6 +20,7 @@ mod pivot;
 mod print;
 pub(crate) mod project;
 mod range;
+mod sample;
 mod scan_operator;
 mod search;
 mod sort;
@@ -104,6 +105,10 @@ fn run_operator(plan: &Plan, tables: &dyn TableSource, context: &EvalContext) ->
         PlanKind::Take { input, count } => {
             let input = run(input, tables, context)?;
             Ok(take::run(input, *count))
+        }
+        PlanKind::Sample { input, count } => {
+            let input = run(input, tables, context)?;
+            Ok(sample::run(input, *count))
         }
         PlanKind::Count { input } => {
             let input = run(input, tables, context)?;
