@@ -422,7 +422,7 @@ mod tests {
     #[test]
     fn builtin_catalog_has_all_tables() {
         let names: Vec<&str> = builtin_names().collect();
-        assert_eq!(names.len(), 97);
+        assert_eq!(names.len(), 98);
         let mut sorted = names.clone();
         sorted.sort_unstable();
         assert_eq!(names, sorted);
@@ -488,7 +488,7 @@ mod tests {
 
     /// Tables added from the Defender XDR advanced hunting reference and the Azure Monitor
     /// Logs table reference.
-    const ADDED_TABLES: [&str; 22] = [
+    const ADDED_TABLES: [&str; 23] = [
         "AADCustomSecurityAttributeAuditLogs",
         "AADServicePrincipalRiskEvents",
         "AADServicePrincipalSignInLogs",
@@ -509,6 +509,7 @@ mod tests {
         "MessageEvents",
         "MessagePostDeliveryEvents",
         "MessageUrlInfo",
+        "SQLSecurityAuditEvents",
         "UCClient",
         "VMConnection",
     ];
@@ -621,6 +622,27 @@ mod tests {
                 table.name
             );
         }
+    }
+
+    // Columns and types from
+    // https://learn.microsoft.com/azure/azure-monitor/reference/tables/sqlsecurityauditevents.
+    #[test]
+    fn sql_security_audit_events_match_docs() {
+        let audit = builtin_table("SQLSecurityAuditEvents");
+        let audit_type = |name: &str| audit.column(name).map(|c| c.ty);
+        assert_eq!(audit_type("ClientTlsVersion"), Some(Type::Int));
+        assert_eq!(audit_type("AffectedRows"), Some(Type::Long));
+        assert_eq!(audit_type("EventTime"), Some(Type::DateTime));
+        assert_eq!(audit_type("Succeeded"), Some(Type::Bool));
+        assert_eq!(audit_type("Statement"), Some(Type::String));
+        assert_eq!(audit_type("TimeGenerated"), Some(Type::DateTime));
+        assert_eq!(audit_type("Timestamp"), None);
+        // 50 columns of its own plus the 7 Log Analytics standard columns.
+        assert_eq!(audit.columns.len(), 57);
+        assert!(audit
+            .columns
+            .iter()
+            .all(|column| column.availability == Availability::Sentinel));
     }
 
     // The Sentinel copies documented at
