@@ -177,6 +177,7 @@ fn catalog() -> &'static Catalog {
         let mut tables = parse_schema_file(BUILTIN_TABLES, "built-in tables.txt")
             .unwrap_or_else(|error| panic!("the built-in table catalog is invalid: {error}"));
         tables.iter_mut().for_each(add_standard_columns);
+        add_second_spellings(&mut tables);
         let by_name = tables
             .iter()
             .enumerate()
@@ -184,6 +185,32 @@ fn catalog() -> &'static Catalog {
             .collect();
         Catalog { tables, by_name }
     })
+}
+
+/// Tables that Microsoft's references spell in two ways: the second spelling, then the
+/// catalog's. Kusto names are case-sensitive, so only one can be the table's real name;
+/// the catalog accepts both until the references agree.
+///
+/// GraphApiAuditEvents is the spelling of the table's own page,
+/// https://learn.microsoft.com/defender-xdr/advanced-hunting-graphapiauditevents-table
+/// (February 2026); the schema index,
+/// https://learn.microsoft.com/defender-xdr/advanced-hunting-schema-tables (July 2026),
+/// and published hunting queries spell it GraphAPIAuditEvents.
+const SECOND_SPELLINGS: [(&str, &str); 1] = [("GraphAPIAuditEvents", "GraphApiAuditEvents")];
+
+/// Adds a copy of each table in [`SECOND_SPELLINGS`] under its second name, keeping the
+/// catalog in alphabetical order.
+fn add_second_spellings(tables: &mut Vec<TableSchema>) {
+    for (second, name) in SECOND_SPELLINGS {
+        if let Some(table) = tables.iter().find(|table| table.name == name) {
+            let copy = TableSchema {
+                name: second.to_string(),
+                columns: table.columns.clone(),
+            };
+            tables.push(copy);
+        }
+    }
+    tables.sort_by(|a, b| a.name.cmp(&b.name));
 }
 
 /// The standard columns of Azure Monitor Logs, described for all tables by the "Standard
@@ -422,7 +449,7 @@ mod tests {
     #[test]
     fn builtin_catalog_has_all_tables() {
         let names: Vec<&str> = builtin_names().collect();
-        assert_eq!(names.len(), 98);
+        assert_eq!(names.len(), 99);
         let mut sorted = names.clone();
         sorted.sort_unstable();
         assert_eq!(names, sorted);
@@ -825,6 +852,18 @@ mod tests {
         assert!(!xdr.table_names().iter().any(|name| name == "SigninLogs"));
         assert!(catalog.schema("SigninLogs").is_some());
         assert!(catalog.schema("MessageEvents").is_some());
+    }
+
+    #[test]
+    fn second_spelling_has_the_same_columns() {
+        let (Some(second), Some(first)) = (
+            builtin("GraphAPIAuditEvents"),
+            builtin("GraphApiAuditEvents"),
+        ) else {
+            panic!("a spelling of the Graph API audit table is missing");
+        };
+        assert_eq!(second.columns, first.columns);
+        assert!(builtin("GraphapiAuditEvents").is_none());
     }
 
     #[test]
