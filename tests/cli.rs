@@ -352,16 +352,16 @@ fn check_default_reports_first_type_error() {
 
 #[test]
 fn check_names_cross_service_scopes() {
+    // `arg("")` binds to the local Azure Resource Graph tables (tests/arg_tables.rs).
     let cases = [
-        ("arg(\"\").Resources | take 1\n", "Azure Resource Graph"),
         (
             "union workspace('ws').SigninLogs, SigninLogs\n",
             "another Log Analytics workspace",
         ),
         ("app('ai').requests | take 1\n", "Application Insights"),
         (
-            "SigninLogs | join (arg('').resources) on $left.Id == $right.id\n",
-            "`arg(…).resources`",
+            "SigninLogs | join (app('ai').requests) on $left.Id == $right.id\n",
+            "`app(…).requests`",
         ),
     ];
     for (query, expected) in cases {

@@ -1,6 +1,7 @@
 //! Integration tests, compiled as one binary so the suite builds and runs fast.
 
 mod activity;
+mod arg_tables;
 mod cli;
 mod datetime_range;
 mod extraction;

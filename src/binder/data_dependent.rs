@@ -1,6 +1,7 @@
 //! Binding without rows for `kql check`: `bag_unpack` without an output schema and
 //! `pivot` create columns whose names come from the data, so a catalog of schemas cannot
-//! list them.
+//! list them. A custom `_CL` table that the catalog does not describe is bound the same
+//! way: its columns are whatever names the query uses.
 //!
 //! [`bind_without_data`] binds the script in passes. Such a plugin's output contains the
 //! columns known without the data (the input columns but the bag, or the pivot keys),
@@ -52,14 +53,38 @@ pub(super) enum CreatedNames {
     /// `pivot`: the text of a pivot value. An `int` or `long` pivot column gives the
     /// decimal text of an integer, and an empty string is rejected when the query runs.
     PivotValues { integers: bool },
+    /// A custom log table without a schema: any column name. Its columns have the type
+    /// of a bag slot in each pass, as `bag_unpack` columns do.
+    CustomColumns { table: String },
 }
 
 impl CreatedNames {
-    fn plugin(&self) -> &'static str {
+    /// Returns what creates the columns, for messages: "`bag_unpack`", "`pivot`" or
+    /// "the custom table `Fw_CL`".
+    fn plugin(&self) -> String {
         match self {
-            CreatedNames::Slots { .. } => "bag_unpack",
-            CreatedNames::PivotValues { .. } => "pivot",
+            CreatedNames::Slots { .. } => "`bag_unpack`".to_string(),
+            CreatedNames::PivotValues { .. } => "`pivot`".to_string(),
+            CreatedNames::CustomColumns { table } => format!("the custom table `{table}`"),
         }
+    }
+
+    /// Returns what a created column is, for the warning on a name near a known column.
+    fn column_phrase(&self) -> String {
+        match self {
+            CreatedNames::CustomColumns { table } => format!(
+                "a column of the custom table `{table}`, whose columns are not known without its data"
+            ),
+            _ => format!("a column that {} creates from the data", self.plugin()),
+        }
+    }
+
+    /// True when the created columns take this pass's slot type.
+    fn takes_slot_type(&self) -> bool {
+        matches!(
+            self,
+            CreatedNames::Slots { .. } | CreatedNames::CustomColumns { .. }
+        )
     }
 
     fn can_create(&self, name: &str) -> bool {
@@ -71,6 +96,7 @@ impl CreatedNames {
                 .parse::<i64>()
                 .is_ok_and(|number| number.to_string() == name),
             CreatedNames::PivotValues { integers: false } => !name.is_empty(),
+            CreatedNames::CustomColumns { .. } => !name.is_empty(),
         }
     }
 }
@@ -109,9 +135,8 @@ impl DataDependentColumns {
                 let known = plugin.known.iter().map(String::as_str);
                 if let Some(close) = crate::error::closest(name, known) {
                     warnings.push(format!(
-                        "`{name}` is taken to be a column that {} creates from the data; \
-                         did you mean the column `{close}`?",
-                        plugin.creates.plugin()
+                        "`{name}` is taken to be {}; did you mean the column `{close}`?",
+                        plugin.creates.column_phrase()
                     ));
                 }
             }
@@ -121,17 +146,13 @@ impl DataDependentColumns {
 
     /// Returns the names of this pass's plugins, such as "`bag_unpack`".
     fn plugin_names(&self) -> String {
-        let mut names: Vec<&str> = self
+        let mut names: Vec<String> = self
             .plugins
             .iter()
             .map(|plugin| plugin.creates.plugin())
             .collect();
         names.dedup();
-        names
-            .iter()
-            .map(|name| format!("`{name}`"))
-            .collect::<Vec<_>>()
-            .join(" and ")
+        names.join(" and ")
     }
 
     /// Adds `name` to every plugin of this pass that can create it and lacks it. Returns
@@ -193,7 +214,7 @@ fn bind_in_passes(
         let binds_slots = state
             .plugins
             .iter()
-            .any(|plugin| matches!(plugin.creates, CreatedNames::Slots { .. }));
+            .any(|plugin| plugin.creates.takes_slot_type());
         let error = match result {
             Ok(mut bound) => {
                 bound.warnings.extend(state.near_known_names());
@@ -253,10 +274,53 @@ pub(super) fn bind_columns_from_data(
         schema: Schema::new(fields),
         kind: PlanKind::ColumnsFromData(Box::new(ColumnsFromDataPlan {
             input,
-            plugin: plugin_name,
+            source: plugin_name,
         })),
         span,
     })
+}
+
+/// Binds a custom `_CL` table that the catalog does not describe, when binding without
+/// rows: its `TimeGenerated` column, which every Log Analytics table has
+/// (learn.microsoft.com/azure/azure-monitor/logs/create-custom-table), the standard
+/// columns, and every other column name that the query uses. Returns `None` outside
+/// this mode, as in `kql run`, where the table must be loaded.
+pub(super) fn bind_custom_table_without_data(
+    binder: &mut Binder<'_>,
+    table: &Ident,
+) -> Option<Plan> {
+    binder.data_dependent.as_ref()?;
+    let mut known = vec![Field::new("TimeGenerated", Type::DateTime)];
+    known.extend(
+        crate::schema::STANDARD_COLUMNS
+            .iter()
+            .map(|(name, ty)| Field::new(*name, *ty)),
+    );
+    let input = Plan {
+        kind: PlanKind::Scan {
+            table: table.name.clone(),
+        },
+        schema: Schema::default(),
+        span: table.span.clone(),
+    };
+    let creates = CreatedNames::CustomColumns {
+        table: table.name.clone(),
+    };
+    binder.warn(&format!(
+        "`{0}` is a custom table that the catalog does not describe, so its columns were not \
+         checked; describe them with --schema FILE, or run the query on its data with \
+         --table {0}=FILE",
+        table.name
+    ));
+    bind_columns_from_data(
+        binder,
+        input,
+        known,
+        None,
+        creates,
+        table,
+        table.span.clone(),
+    )
 }
 
 #[cfg(test)]
@@ -418,6 +482,33 @@ mod tests {
             Err(error) => error,
         };
         assert_eq!(error.kind, ErrorKind::Unsupported);
+    }
+
+    // Custom tables end in `_CL` and have `TimeGenerated`:
+    // https://learn.microsoft.com/azure/azure-monitor/logs/create-custom-table.
+    #[test]
+    fn custom_table_columns_from_query() {
+        let bound =
+            check("Fw_CL | where TimeGenerated > ago(1h) | project SrcIp, Port").expect("binds");
+        let names: Vec<&str> = bound.plan.schema.names().collect();
+        assert_eq!(names, ["SrcIp", "Port"]);
+        assert_eq!(bound.warnings.len(), 1, "{:?}", bound.warnings);
+        assert!(bound.warnings[0].contains("`Fw_CL` is a custom table"));
+        let error = check_error("Fw_CL | where TimeGenerated > 5");
+        assert_eq!(error.kind, ErrorKind::TypeMismatch);
+        // Only names ending in `_CL` are custom tables.
+        let error = check_error("Fw_cl | take 1");
+        assert_eq!(error.kind, ErrorKind::UnknownName);
+    }
+
+    #[test]
+    fn custom_table_unbound_in_run_mode() {
+        let script = crate::parser::parse("Fw_CL | take 1").expect("parses");
+        let error = match super::super::bind(&script, &BuiltinSchemas::new()) {
+            Ok(_) => panic!("bound a custom table without its schema"),
+            Err(error) => error,
+        };
+        assert!(error.message.contains("is not loaded"), "{}", error.message);
     }
 
     #[test]

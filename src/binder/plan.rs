@@ -376,8 +376,9 @@ pub struct BagUnpackPlan {
 #[derive(Debug, Clone)]
 pub struct ColumnsFromDataPlan {
     pub input: Plan,
-    /// The plugin's name, for the error that running the plan returns.
-    pub plugin: &'static str,
+    /// What creates the columns, such as "`bag_unpack`" or "the custom table `Fw_CL`",
+    /// for the error that running the plan returns.
+    pub source: String,
 }
 
 /// The slots of the unpacked bags that the binder found by running the input, from

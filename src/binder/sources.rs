@@ -4,6 +4,7 @@
 
 use std::sync::Arc;
 
+use super::data_dependent::bind_custom_table_without_data;
 use super::functions::{bind_user_call, cloud_only, BoundValue};
 use super::names::unknown_table;
 use super::plan::{BoundKind, ExternalDataPlan, Plan, PlanKind};
@@ -11,6 +12,7 @@ use super::{Binder, Binding};
 use crate::ast::{Expr, ExprKind, Ident, Span};
 use crate::data::external::ExternalFormat;
 use crate::error::{Error, ErrorKind, Result};
+use crate::schema::arg as arg_tables;
 use crate::table::{Field, Schema};
 use crate::value::{Type, Value};
 
@@ -33,11 +35,20 @@ pub fn bind_source(binder: &mut Binder<'_>, expr: &Expr) -> Result<Plan> {
             properties,
         } => bind_externaldata(binder, columns, uris, properties, expr),
         ExprKind::Member { expr: scope, name } => match cross_service_scope(scope) {
+            Some(CrossService {
+                function: "arg", ..
+            }) => bind_arg_table(binder, scope, name, expr),
             Some(service) => Err(cross_service_error(service, &name.name, expr)),
             None => Err(not_tabular(expr)),
         },
         _ => Err(not_tabular(expr)),
     }
+}
+
+/// True for the name of a Log Analytics custom table, which ends in `_CL`
+/// (learn.microsoft.com/azure/azure-monitor/logs/create-custom-table).
+pub(super) fn is_custom_table(name: &str) -> bool {
+    name.len() > 3 && name.ends_with("_CL")
 }
 
 fn not_tabular(expr: &Expr) -> Error {
@@ -86,6 +97,93 @@ fn cross_service_error(scope: CrossService, table: &str, expr: &Expr) -> Error {
     ))
 }
 
+/// Binds `arg("").Table`, a Log Analytics query of the Azure Resource Graph table `Table`
+/// (learn.microsoft.com/azure/azure-monitor/logs/azure-monitor-data-explorer-proxy), to
+/// the local table of that name, which loads as any other table does.
+///
+/// NOTE: Azure returns at most the first 1,000 records of the Resource Graph part and
+/// rejects some operators and aggregates on it (`mv-apply`, `avg()`, `arg_max()`, …);
+/// the local table has no such limits.
+fn bind_arg_table(
+    binder: &mut Binder<'_>,
+    scope: &Expr,
+    table: &Ident,
+    expr: &Expr,
+) -> Result<Plan> {
+    let ExprKind::Call { args, .. } = &scope.kind else {
+        return Err(not_tabular(expr));
+    };
+    let empty_scope = matches!(
+        args.as_slice(),
+        [Expr { kind: ExprKind::Literal(Value::String(text), _), .. }] if text.is_empty()
+    );
+    if !empty_scope {
+        return Err(Error::unsupported(
+            scope.span.clone(),
+            "`arg()` takes one argument, the empty string: `arg(\"\").Resources`",
+        ));
+    }
+    if arg_tables::canonical_name(&table.name).is_none() {
+        let candidates: Vec<String> = arg_tables::ARG_TABLES
+            .iter()
+            .map(|name| (*name).to_string())
+            .collect();
+        let mut error = Error::at(
+            ErrorKind::UnknownName,
+            table.span.clone(),
+            format!("`{}` is not an Azure Resource Graph table", table.name),
+        );
+        if let Some(close) =
+            crate::error::closest(&table.name, candidates.iter().map(String::as_str))
+        {
+            error = error.with_hint(format!("did you mean `{close}`?"));
+        }
+        return Err(error);
+    }
+    match resolve_table(binder, &table.name) {
+        Some((loaded, schema)) => Ok(scan(loaded, schema, expr)),
+        None => Err(not_loaded(
+            &table.name,
+            "the Azure Resource Graph table",
+            expr,
+        )),
+    }
+}
+
+/// Returns the name and schema of the table that `name` refers to: a table of exactly that
+/// name, or else an Azure Resource Graph table loaded under its other documented spelling
+/// (`Resources` for `resources`, and the reverse).
+fn resolve_table(binder: &Binder<'_>, name: &str) -> Option<(String, Schema)> {
+    arg_tables::spellings(name)
+        .into_iter()
+        .find_map(|spelling| {
+            let schema = binder.tables.schema(&spelling)?;
+            Some((spelling, schema))
+        })
+}
+
+fn scan(table: String, schema: Schema, expr: &Expr) -> Plan {
+    Plan {
+        kind: PlanKind::Scan { table },
+        schema,
+        span: expr.span.clone(),
+    }
+}
+
+/// "table not loaded" for a table that only a user's export can supply: an Azure Resource
+/// Graph table or a custom `_CL` table.
+fn not_loaded(name: &str, what: &str, expr: &Expr) -> Error {
+    Error::at(
+        ErrorKind::UnknownName,
+        expr.span.clone(),
+        format!("{what} `{name}` is not loaded"),
+    )
+    .with_hint(format!(
+        "export it and load it with --table {name}=FILE, or put {name}.json in a folder \
+         given with --data DIR"
+    ))
+}
+
 fn bind_name(binder: &mut Binder<'_>, name: &str, expr: &Expr) -> Result<Plan> {
     match binder.lookup_binding(name) {
         Some(Binding::Tabular(plan)) => return Ok(plan.clone()),
@@ -114,17 +212,24 @@ fn bind_name(binder: &mut Binder<'_>, name: &str, expr: &Expr) -> Result<Plan> {
         }
         None => {}
     }
-    if let Some(schema) = binder.tables.schema(name) {
-        return Ok(Plan {
-            kind: PlanKind::Scan {
-                table: name.to_string(),
-            },
-            schema,
-            span: expr.span.clone(),
-        });
+    if let Some((table, schema)) = resolve_table(binder, name) {
+        return Ok(scan(table, schema, expr));
     }
     if let Some(function) = cloud_only(name) {
         return Err(function.error(expr.span.clone()));
+    }
+    if arg_tables::canonical_name(name).is_some() && binder.tables.lists_database() {
+        return Err(not_loaded(name, "the Azure Resource Graph table", expr));
+    }
+    if is_custom_table(name) {
+        let ident = Ident {
+            name: name.to_string(),
+            span: expr.span.clone(),
+        };
+        if let Some(plan) = bind_custom_table_without_data(binder, &ident) {
+            return Ok(plan);
+        }
+        return Err(not_loaded(name, "the custom table", expr));
     }
     let mut candidates = binder.tables.table_names();
     candidates.extend(binder.tabular_binding_names());
@@ -221,14 +326,8 @@ fn bind_table_function(binder: &mut Binder<'_>, args: &[Expr], expr: &Expr) -> R
         )
         .with_hint("pass the table name as a string literal: table('DeviceEvents')"));
     };
-    if let Some(schema) = binder.tables.schema(table) {
-        return Ok(Plan {
-            kind: PlanKind::Scan {
-                table: table.to_string(),
-            },
-            schema,
-            span: expr.span.clone(),
-        });
+    if let Some((table, schema)) = resolve_table(binder, table) {
+        return Ok(scan(table, schema, expr));
     }
     if binder.lookup_binding(table).is_some() {
         return Err(Error::unsupported(

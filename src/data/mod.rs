@@ -92,12 +92,15 @@ pub struct LoadOptions {
 }
 
 impl LoadOptions {
-    /// Returns the schema for a table: a user schema first, then the built-in catalog.
+    /// Returns the schema for a table: a user schema first, then the built-in catalog. A
+    /// table named `resources` gets the catalog's `Resources` schema, because Learn spells
+    /// the Azure Resource Graph tables both ways (see [`schema::arg`]).
     pub fn schema_for(&self, name: &str) -> Option<&TableSchema> {
         self.schemas
             .iter()
             .find(|table| table.name == name)
             .or_else(|| schema::builtin(name))
+            .or_else(|| schema::arg::canonical_name(name).and_then(schema::builtin))
     }
 }
 

@@ -2,7 +2,8 @@
 //! tables, built in, plus tables that users describe in a schema file.
 //!
 //! The built-in catalog is the text file `tables.txt`, embedded at compile time and parsed
-//! on first use. User schema files use the same format (see [`parse_schema_file`]).
+//! on first use. User schema files use the same format (see [`parse_schema_file`]). The
+//! Azure Resource Graph tables, which all share one set of columns, come from [`arg`].
 //!
 //! Each column has two types because some columns differ between the products: Defender
 //! XDR advanced hunting stores `AdditionalFields` as JSON text (`string`), while the copy
@@ -13,6 +14,8 @@
 //! (`TenantId`, `Type`, `_TimeReceived`, `_ResourceId`, `_SubscriptionId`, `_IsBillable`,
 //! `_BilledSize`) when loaded, so `tables.txt` lists only a table's own columns. User
 //! schema files get no such columns added: they list every column themselves.
+
+pub mod arg;
 
 use std::collections::{HashMap, HashSet};
 use std::fmt;
@@ -177,6 +180,7 @@ fn catalog() -> &'static Catalog {
         let mut tables = parse_schema_file(BUILTIN_TABLES, "built-in tables.txt")
             .unwrap_or_else(|error| panic!("the built-in table catalog is invalid: {error}"));
         tables.iter_mut().for_each(add_standard_columns);
+        tables.extend(arg::tables());
         add_second_spellings(&mut tables);
         let by_name = tables
             .iter()
@@ -218,7 +222,7 @@ fn add_second_spellings(tables: &mut Vec<TableSchema>) {
 /// give. That page gives no type for `_TimeReceived`, only that it is the date and time
 /// the record was received, so it is `datetime` here. `_ItemId` is left out because no
 /// page gives its type.
-const STANDARD_COLUMNS: [(&str, Type); 7] = [
+pub(crate) const STANDARD_COLUMNS: [(&str, Type); 7] = [
     ("TenantId", Type::String),
     ("Type", Type::String),
     ("_TimeReceived", Type::DateTime),
@@ -250,7 +254,8 @@ fn add_standard_columns(table: &mut TableSchema) {
     }
 }
 
-/// Returns the built-in table with this exact (case-sensitive) name.
+/// Returns the built-in table with this exact (case-sensitive) name. The lower-case
+/// spelling of an Azure Resource Graph table is not found here; see [`arg::canonical_name`].
 pub fn builtin(name: &str) -> Option<&'static TableSchema> {
     let catalog = catalog();
     catalog
@@ -449,7 +454,7 @@ mod tests {
     #[test]
     fn builtin_catalog_has_all_tables() {
         let names: Vec<&str> = builtin_names().collect();
-        assert_eq!(names.len(), 99);
+        assert_eq!(names.len(), 99 + arg::ARG_TABLES.len());
         let mut sorted = names.clone();
         sorted.sort_unstable();
         assert_eq!(names, sorted);

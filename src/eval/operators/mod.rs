@@ -166,8 +166,8 @@ fn run_operator(plan: &Plan, tables: &dyn TableSource, context: &EvalContext) ->
             ErrorKind::Unsupported,
             plan.span.clone(),
             format!(
-                "`{}` was bound without the data, so its columns are not known and it cannot run",
-                unbound.plugin
+                "{} was bound without the data, so its columns are not known and it cannot run",
+                unbound.source
             ),
         )),
         PlanKind::ParseKv(parse) => {
