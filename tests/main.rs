@@ -3,6 +3,7 @@
 mod activity;
 mod cli;
 mod datetime_range;
+mod defender;
 mod extraction;
 mod functions;
 mod golden;

@@ -92,12 +92,15 @@ pub struct LoadOptions {
 }
 
 impl LoadOptions {
-    /// Returns the schema for a table: a user schema first, then the built-in catalog.
+    /// Returns the schema for a table: a user schema first, then the built-in catalog, then
+    /// the documented columns of a table that stands in for a Defender XDR function
+    /// (`FileProfile`).
     pub fn schema_for(&self, name: &str) -> Option<&TableSchema> {
         self.schemas
             .iter()
             .find(|table| table.name == name)
             .or_else(|| schema::builtin(name))
+            .or_else(|| crate::binder::defender::enrichment_table(name))
     }
 }
 

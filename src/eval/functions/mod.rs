@@ -270,8 +270,6 @@ pub const KNOWN_UNSUPPORTED: &[&str] = &[
     "base64_decode_toarray",
     "base64_encode_fromarray",
     "ago_if",
-    "FileProfile",
-    "DeviceFromIP",
     "SeenBy",
     "AssignedIPAddresses",
     "_GetWatchlist",
