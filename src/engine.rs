@@ -48,7 +48,7 @@ pub struct Session {
 }
 
 /// A file of `let` statements that every query can use, such as local definitions of
-/// the functions that exist only in the cloud (`_GetWatchlist`, `FileProfile`).
+/// the functions that exist only in the cloud (`_GetWatchlist`, `SeenBy`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Prelude {
     pub text: String,

@@ -97,7 +97,9 @@ fn row_local_table(plan: &Plan) -> Option<&str> {
         | PlanKind::Search(_)
         | PlanKind::Ipv4Lookup(_)
         | PlanKind::ActivityCountsMetrics(_)
-        | PlanKind::ScanOperator(_) => None,
+        | PlanKind::ScanOperator(_)
+        | PlanKind::FileProfile(_)
+        | PlanKind::DeviceFromIp(_) => None,
     }
 }
 
@@ -134,7 +136,9 @@ fn scans(plan: &Plan, table: &str) -> bool {
         | PlanKind::Search(_)
         | PlanKind::Ipv4Lookup(_)
         | PlanKind::ActivityCountsMetrics(_)
-        | PlanKind::ScanOperator(_) => true,
+        | PlanKind::ScanOperator(_)
+        | PlanKind::FileProfile(_)
+        | PlanKind::DeviceFromIp(_) => true,
     }
 }
 

@@ -308,20 +308,25 @@ fn check_azure_diagnostics_is_sentinel_only() {
         .stderr(predicate::str::contains("`AzureDiagnostics` not found"));
 }
 
-// The advanced hunting reference spells the table GraphApiAuditEvents
-// (https://learn.microsoft.com/defender-xdr/advanced-hunting-graphapiauditevents-table), and
-// table names are case-sensitive, so another spelling is rejected with a suggestion.
+// The advanced hunting table page spells the table GraphApiAuditEvents
+// (https://learn.microsoft.com/defender-xdr/advanced-hunting-graphapiauditevents-table) and
+// the schema index GraphAPIAuditEvents
+// (https://learn.microsoft.com/defender-xdr/advanced-hunting-schema-tables), so both are
+// accepted; table names are case-sensitive, so a third spelling is rejected with a
+// suggestion.
 #[test]
 fn check_graph_api_audit_events_spelling() {
-    check_query(
-        "GraphApiAuditEvents | where ResponseSize > 0\n",
-        &["--product", "xdr"],
-    )
-    .success();
-    check_query("GraphAPIAuditEvents | take 1\n", &[])
+    for table in ["GraphApiAuditEvents", "GraphAPIAuditEvents"] {
+        check_query(
+            &format!("{table} | where ResponseSize > 0\n"),
+            &["--product", "xdr"],
+        )
+        .success();
+    }
+    check_query("GraphApiauditEvents | take 1\n", &[])
         .code(1)
         .stderr(predicate::str::contains(
-            "did you mean `GraphApiAuditEvents`?",
+            "did you mean `GraphAPIAuditEvents`?",
         ));
 }
 

@@ -4,6 +4,7 @@ mod activity;
 mod arg_tables;
 mod cli;
 mod datetime_range;
+mod defender;
 mod extraction;
 mod functions;
 mod golden;

@@ -175,7 +175,10 @@ fn collect(plan: &Plan, needed: &BTreeSet<usize>, used: &mut UsedColumns) -> boo
         | PlanKind::Search(_)
         | PlanKind::Ipv4Lookup(_)
         | PlanKind::ActivityCountsMetrics(_)
-        | PlanKind::ScanOperator(_) => false,
+        | PlanKind::ScanOperator(_)
+        // Both read a loaded table that no Scan node names.
+        | PlanKind::FileProfile(_)
+        | PlanKind::DeviceFromIp(_) => false,
     }
 }
 

@@ -740,11 +740,20 @@ fn unknown_function(name: &str, span: std::ops::Range<usize>) -> Error {
     let candidates = supported
         .iter()
         .map(|function| function.name)
-        .chain(KNOWN_UNSUPPORTED.iter().copied());
+        .chain(KNOWN_UNSUPPORTED.iter().copied())
+        .chain(
+            super::defender::DEFENDER_FUNCTIONS
+                .iter()
+                .map(|(name, _)| *name),
+        );
     if let Some(suggestion) = closest(name, candidates) {
-        let note = match functions::lookup(suggestion) {
-            Some(function) => format!("did you mean `{}`?", function.signature),
-            None => format!("did you mean `{suggestion}` (not supported yet)?"),
+        let defender = super::defender::DEFENDER_FUNCTIONS
+            .iter()
+            .find(|(name, _)| *name == suggestion);
+        let note = match (functions::lookup(suggestion), defender) {
+            (Some(function), _) => format!("did you mean `{}`?", function.signature),
+            (None, Some((_, signature))) => format!("did you mean `{signature}`?"),
+            (None, None) => format!("did you mean `{suggestion}` (not supported yet)?"),
         };
         error = error.with_hint(note);
     }

@@ -128,7 +128,10 @@ pub fn is_tabular(binder: &Binder<'_>, expr: &Expr, local: &HashMap<String, bool
                 None => match name.name.as_str() {
                     "materialize" => args.iter().all(|arg| is_tabular(binder, arg, local)),
                     "table" => true,
-                    other => cloud_only(other).is_some_and(|function| function.tabular),
+                    other => {
+                        super::defender::is_tabular_function(other)
+                            || cloud_only(other).is_some_and(|function| function.tabular)
+                    }
                 },
             }
         }
@@ -438,7 +441,9 @@ pub fn bind_special_call(
             expr.span.clone(),
             "materialize() takes and returns a table; a scalar is expected here",
         ))),
-        other => cloud_only(other).map(|function| Err(function.error(name.span.clone()))),
+        other => super::defender::misuse_error(other, name.span.clone())
+            .map(Err)
+            .or_else(|| cloud_only(other).map(|function| Err(function.error(name.span.clone())))),
     }
 }
 
@@ -674,9 +679,7 @@ impl CloudFunction {
 /// reader and the ASIM parsers (`_Im_…`, `_ASim_…`, `im…`, `ASim…`).
 pub fn cloud_only(name: &str) -> Option<CloudFunction> {
     let (tabular, product) = match name {
-        "FileProfile" | "DeviceFromIP" | "SeenBy" | "AssignedIPAddresses" => {
-            (true, "Microsoft Defender XDR")
-        }
+        "SeenBy" | "AssignedIPAddresses" => (true, "Microsoft Defender XDR"),
         "_GetWatchlist" => (true, "Microsoft Sentinel"),
         _ if is_asim_parser(name) => (true, "Microsoft Sentinel (an ASIM parser)"),
         _ => return None,

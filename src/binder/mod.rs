@@ -10,6 +10,7 @@ mod apply;
 pub mod columns;
 mod combine;
 mod data_dependent;
+pub mod defender;
 pub use data_dependent::bind_without_data;
 mod expand;
 mod expr;

@@ -115,6 +115,12 @@ pub enum PlanKind {
     ActivityCountsMetrics(Box<ActivityCountsMetricsPlan>),
     /// The `scan` operator: one output row for each match of an input row to a step.
     ScanOperator(Box<ScanOperatorPlan>),
+    /// `invoke FileProfile(…)`: each row extended with the file profile of its hash, read
+    /// from the loaded `FileProfile` table.
+    FileProfile(Box<FileProfilePlan>),
+    /// `invoke DeviceFromIP(…)`: the devices that the loaded `DeviceFromIP` table assigns
+    /// to each IP address of the input.
+    DeviceFromIp(Box<DeviceFromIpPlan>),
     /// `render`: the rows pass through; `chart` is the requested visualization.
     Render {
         input: Box<Plan>,
@@ -147,6 +153,34 @@ pub struct ScanStepPlan {
     pub condition: BoundExpr,
     /// The index of each assigned declared column, with its value.
     pub assignments: Vec<(usize, BoundExpr)>,
+}
+
+/// The hash that a `FileProfile()` key column holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileHash {
+    Sha1,
+    Sha256,
+}
+
+/// `invoke FileProfile(Key, Limit)`. The output has every input column, then the profile
+/// columns at the positions `added` of `binder::defender::FILE_PROFILE_COLUMNS`.
+#[derive(Debug, Clone)]
+pub struct FileProfilePlan {
+    pub input: Plan,
+    /// The input column with the hash to look up.
+    pub key: usize,
+    pub hash: FileHash,
+    /// The number of records to enrich, as the query gives it.
+    pub limit: i64,
+    pub added: Vec<usize>,
+}
+
+/// `invoke DeviceFromIP(Key)`: the output columns are IP and DeviceId.
+#[derive(Debug, Clone)]
+pub struct DeviceFromIpPlan {
+    pub input: Plan,
+    /// The input column with the IP address.
+    pub key: usize,
 }
 
 /// `search`: the input is a table read by name or a `union` of tables with a `$table`

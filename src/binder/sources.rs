@@ -215,6 +215,9 @@ fn bind_name(binder: &mut Binder<'_>, name: &str, expr: &Expr) -> Result<Plan> {
     if let Some((table, schema)) = resolve_table(binder, name) {
         return Ok(scan(table, schema, expr));
     }
+    if let Some(error) = super::defender::misuse_error(name, expr.span.clone()) {
+        return Err(error);
+    }
     if let Some(function) = cloud_only(name) {
         return Err(function.error(expr.span.clone()));
     }
@@ -281,6 +284,9 @@ fn bind_call(
     if name.name == "table" && piped.is_none() {
         return bind_table_function(binder, args, expr);
     }
+    if let Some(bound) = super::defender::bind_call(binder, name, args, piped.clone(), expr) {
+        return bound;
+    }
     if let Some(function) = cloud_only(&name.name) {
         return Err(function.error(name.span.clone()));
     }
@@ -301,11 +307,15 @@ fn bind_call(
             name.name, name.name
         )
     };
-    Err(Error::at(
-        ErrorKind::UnknownName,
-        name.span.clone(),
-        message,
-    ))
+    let mut error = Error::at(ErrorKind::UnknownName, name.span.clone(), message);
+    if !known_function {
+        let defender = super::defender::DEFENDER_FUNCTIONS.iter();
+        if let Some(suggestion) = crate::error::closest(&name.name, defender.map(|(name, _)| *name))
+        {
+            error = error.with_hint(format!("did you mean `{suggestion}`?"));
+        }
+    }
+    Err(error)
 }
 
 /// Binds `table(Name)` to the loaded or catalog table whose name is a constant string, such

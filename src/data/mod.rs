@@ -92,15 +92,17 @@ pub struct LoadOptions {
 }
 
 impl LoadOptions {
-    /// Returns the schema for a table: a user schema first, then the built-in catalog. A
-    /// table named `resources` gets the catalog's `Resources` schema, because Learn spells
-    /// the Azure Resource Graph tables both ways (see [`schema::arg`]).
+    /// Returns the schema for a table: a user schema first, then the built-in catalog, then
+    /// the documented columns of a table that stands in for a Defender XDR function
+    /// (`FileProfile`). A table named `resources` gets the catalog's `Resources` schema,
+    /// because Learn spells the Azure Resource Graph tables both ways (see [`schema::arg`]).
     pub fn schema_for(&self, name: &str) -> Option<&TableSchema> {
         self.schemas
             .iter()
             .find(|table| table.name == name)
             .or_else(|| schema::builtin(name))
             .or_else(|| schema::arg::canonical_name(name).and_then(schema::builtin))
+            .or_else(|| crate::binder::defender::enrichment_table(name))
     }
 }
 

@@ -268,8 +268,6 @@ pub const KNOWN_UNSUPPORTED: &[&str] = &[
     "base64_decode_toguid",
     "base64_encode_fromarray",
     "ago_if",
-    "FileProfile",
-    "DeviceFromIP",
     "SeenBy",
     "AssignedIPAddresses",
     "_GetWatchlist",

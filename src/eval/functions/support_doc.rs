@@ -8,6 +8,7 @@
 use std::fmt::Write;
 
 use super::{all, KNOWN_UNSUPPORTED};
+use crate::binder::defender::DEFENDER_FUNCTIONS;
 use crate::binder::{BINDER_FUNCTIONS, KNOWN_UNSUPPORTED_PLUGINS, SUPPORTED_PLUGINS};
 use crate::parser::{KNOWN_UNSUPPORTED_OPERATORS, SUPPORTED_OPERATORS};
 
@@ -76,6 +77,23 @@ pub fn render() -> String {
     ));
     out.push_str(&code_list(&unsupported_plugins));
     out.push_str("\n\n");
+
+    out.push_str("## Defender XDR functions\n\n");
+    out.push_str(&format!("Supported ({}): ", DEFENDER_FUNCTIONS.len()));
+    let defender_signatures: Vec<&str> = DEFENDER_FUNCTIONS
+        .iter()
+        .map(|(_, signature)| *signature)
+        .collect();
+    out.push_str(&code_list(&defender_signatures));
+    out.push_str(
+        ". They read their results from a loaded table of the same name with the \
+         documented output columns (`FileProfile.csv`, `DeviceFromIP.csv`); `kql check` \
+         needs no such table. `FileProfile` rejects more input rows than its record limit \
+         (at most 1000), input columns named like a profile column other than the key, \
+         and upper-case hashes. `DeviceFromIP` rejects a time argument and an address in \
+         more than one input row. `SeenBy` and `AssignedIPAddresses` are not supported \
+         yet, because their reference pages leave the output undefined.\n\n",
+    );
 
     let mut functions: Vec<(&str, &str)> = all()
         .iter()

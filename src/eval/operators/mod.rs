@@ -4,6 +4,7 @@
 mod activity_counts_metrics;
 pub(crate) mod bag_unpack;
 mod count;
+mod defender;
 mod externaldata;
 mod filter;
 mod ipv4_lookup;
@@ -191,6 +192,14 @@ fn run_operator(plan: &Plan, tables: &dyn TableSource, context: &EvalContext) ->
         PlanKind::ScanOperator(scan_plan) => {
             let input = run(&scan_plan.input, tables, context)?;
             scan_operator::run(&input, scan_plan, &plan.schema, context)
+        }
+        PlanKind::FileProfile(profile) => {
+            let input = run(&profile.input, tables, context)?;
+            defender::file_profile(&input, tables, profile, &plan.schema, &plan.span)
+        }
+        PlanKind::DeviceFromIp(devices) => {
+            let input = run(&devices.input, tables, context)?;
+            defender::device_from_ip(&input, tables, devices, &plan.schema, &plan.span)
         }
         PlanKind::Render { input, .. } | PlanKind::Serialize { input } => {
             run(input, tables, context)

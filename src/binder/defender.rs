@@ -1,0 +1,456 @@
+//! Binding of the Microsoft Defender XDR advanced hunting functions that `kql` runs from
+//! a table the user supplies: `invoke FileProfile(…)` and `invoke DeviceFromIP(…)`.
+//!
+//! In Defender XDR these functions query Microsoft's own services. Offline, a loaded
+//! table with the function's name and its documented output columns stands in for that
+//! service (`FileProfile.csv`, `DeviceFromIP.csv`). Binding needs only the documented
+//! schema, so `kql check` type-checks queries that call them without any data. The
+//! evaluator (`eval::operators::defender`) reads the table when the query runs.
+//!
+//! `SeenBy()` and `AssignedIPAddresses()` are rejected with the reason: their reference
+//! pages leave the output undefined (see [`undocumented`]).
+
+use std::sync::OnceLock;
+
+use super::plan::{DeviceFromIpPlan, FileHash, FileProfilePlan, Plan, PlanKind};
+use super::Binder;
+use crate::ast::{Expr, ExprKind, Ident, Span};
+use crate::error::{Error, ErrorKind, Result};
+use crate::schema::{Availability, ColumnSchema, TableSchema};
+use crate::table::{Field, Schema};
+use crate::value::{Type, Value};
+
+/// The functions this module binds, with their signatures, for the support page and for
+/// "did you mean" hints.
+pub const DEFENDER_FUNCTIONS: &[(&str, &str)] = &[
+    ("DeviceFromIP", "T | invoke DeviceFromIP([IPColumn])"),
+    (
+        "FileProfile",
+        "T | invoke FileProfile([FileIdColumn [, MaxRecords]])",
+    ),
+];
+
+/// The output columns that `FileProfile()` adds, in the order of its reference page
+/// (learn.microsoft.com/defender-xdr/advanced-hunting-fileprofile-function).
+pub const FILE_PROFILE_COLUMNS: [(&str, Type); 18] = [
+    ("SHA1", Type::String),
+    ("SHA256", Type::String),
+    ("MD5", Type::String),
+    ("FileSize", Type::Int),
+    ("GlobalPrevalence", Type::Int),
+    ("GlobalFirstSeen", Type::DateTime),
+    ("GlobalLastSeen", Type::DateTime),
+    ("Signer", Type::String),
+    ("Issuer", Type::String),
+    ("SignerHash", Type::String),
+    ("IsCertificateValid", Type::Bool),
+    ("IsRootSignerMicrosoft", Type::Bool),
+    ("SignatureState", Type::String),
+    ("IsExecutable", Type::Bool),
+    ("ThreatName", Type::String),
+    ("Publisher", Type::String),
+    ("SoftwareName", Type::String),
+    ("ProfileAvailability", Type::String),
+];
+
+/// The output columns of `DeviceFromIP()`
+/// (learn.microsoft.com/defender-xdr/advanced-hunting-devicefromip-function).
+pub const DEVICE_FROM_IP_COLUMNS: [(&str, Type); 2] =
+    [("IP", Type::String), ("DeviceId", Type::String)];
+
+/// The largest record limit that the FileProfile() reference allows.
+pub const FILE_PROFILE_MAX_LIMIT: i64 = 1000;
+
+/// The record limit of `FileProfile()` without a second argument.
+const FILE_PROFILE_DEFAULT_LIMIT: i64 = 100;
+
+/// Returns the documented schema of the table that stands in for a Defender function,
+/// so that loading a file with that name gives its columns the documented types.
+pub fn enrichment_table(name: &str) -> Option<&'static TableSchema> {
+    static TABLES: OnceLock<[TableSchema; 2]> = OnceLock::new();
+    let tables = TABLES.get_or_init(|| {
+        [
+            table_schema("FileProfile", &FILE_PROFILE_COLUMNS),
+            table_schema("DeviceFromIP", &DEVICE_FROM_IP_COLUMNS),
+        ]
+    });
+    tables.iter().find(|table| table.name == name)
+}
+
+fn table_schema(name: &str, columns: &[(&str, Type)]) -> TableSchema {
+    TableSchema {
+        name: name.to_string(),
+        columns: columns
+            .iter()
+            .map(|(column, ty)| ColumnSchema {
+                name: (*column).to_string(),
+                ty: *ty,
+                availability: Availability::Xdr,
+                sentinel_ty: None,
+            })
+            .collect(),
+    }
+}
+
+/// True for a Defender function that returns a table, so that `let x = f(…)` binds a
+/// tabular value.
+pub fn is_tabular_function(name: &str) -> bool {
+    DEFENDER_FUNCTIONS.iter().any(|(known, _)| *known == name)
+}
+
+/// Returns the error for a Defender function used where a scalar or a table name is
+/// expected: it only runs with `invoke` on a table.
+pub fn misuse_error(name: &str, span: Span) -> Option<Error> {
+    if !is_tabular_function(name) {
+        return None;
+    }
+    Some(
+        Error::at(
+            ErrorKind::TypeMismatch,
+            span,
+            format!(
+                "`{name}()` takes a table and returns one; call it with `invoke` after a table"
+            ),
+        )
+        .with_hint(match name {
+            "DeviceFromIP" => "DeviceNetworkEvents | distinct IP = LocalIP | invoke DeviceFromIP()",
+            _ => "DeviceFileEvents | distinct SHA1 | invoke FileProfile()",
+        }),
+    )
+}
+
+/// Binds `piped | invoke name(args)` for a Defender function, or returns `None` when
+/// `name` is not one.
+pub fn bind_call(
+    binder: &mut Binder<'_>,
+    name: &Ident,
+    args: &[Expr],
+    piped: Option<Plan>,
+    expr: &Expr,
+) -> Option<Result<Plan>> {
+    if let Some(reason) = undocumented(&name.name) {
+        return Some(Err(Error::unsupported(
+            name.span.clone(),
+            format!("`{}()` is not supported yet: {reason}", name.name),
+        )
+        .with_hint(format!(
+            "define it yourself in a file of `let` statements passed with --prelude, such as: {}",
+            prelude_example(&name.name)
+        ))));
+    }
+    if !is_tabular_function(&name.name) {
+        return None;
+    }
+    let Some(input) = piped else {
+        return Some(Err(misuse_error(&name.name, name.span.clone())?));
+    };
+    let bound = match name.name.as_str() {
+        "FileProfile" => bind_file_profile(binder, input, name, args, expr),
+        _ => bind_device_from_ip(binder, input, name, args),
+    };
+    Some(bound)
+}
+
+/// A `let` statement that defines a stand-in for an unsupported Defender function.
+fn prelude_example(name: &str) -> String {
+    if name == "AssignedIPAddresses" {
+        return "let AssignedIPAddresses = (x:string, y:datetime = datetime(null)) { externaldata(Timestamp:datetime, IPAddress:string)['addresses.csv'] with (format='csv', ignoreFirstRecord=true) };".to_string();
+    }
+    format!("let {name} = (T:(*)) {{ T }};")
+}
+
+/// The reason a Defender function whose reference page leaves its output undefined is
+/// not run.
+fn undocumented(name: &str) -> Option<&'static str> {
+    match name {
+        // learn.microsoft.com/defender-xdr/advanced-hunting-seenby-function lists one output
+        // column, DeviceId, but not whether the input rows are kept or how an output row
+        // relates to them, and published queries read a `SeenBy` column it does not list.
+        "SeenBy" => Some(
+            "its reference page lists one output column, DeviceId, but does not say how the output rows relate to the input rows",
+        ),
+        // learn.microsoft.com/defender-xdr/advanced-hunting-assignedipaddresses-function
+        // types ConnectedNetworks as int while describing JSON arrays, and its own example
+        // reads a DeviceName column that the output list lacks.
+        "AssignedIPAddresses" => Some(
+            "its reference page does not define which addresses count as the latest, and its output columns contradict its example",
+        ),
+        _ => None,
+    }
+}
+
+/// `T | invoke FileProfile([x [, y]])`: T's columns, then the profile columns that T
+/// lacks (learn.microsoft.com/defender-xdr/advanced-hunting-fileprofile-function).
+fn bind_file_profile(
+    binder: &mut Binder<'_>,
+    input: Plan,
+    name: &Ident,
+    args: &[Expr],
+    expr: &Expr,
+) -> Result<Plan> {
+    let (key_arg, limit_arg) = match args {
+        [] => (None, None),
+        [key] => (Some(key), None),
+        [key, limit] => (Some(key), Some(limit)),
+        _ => {
+            return Err(Error::at(
+                ErrorKind::TypeMismatch,
+                expr.span.clone(),
+                super::names::argument_count_message("FileProfile", "0 to 2", args.len()),
+            ))
+        }
+    };
+
+    let (key_name, key_span) = match key_arg {
+        Some(arg) => column_argument(binder, arg, &input.schema, "FileProfile")?,
+        None => ("SHA1".to_string(), name.span.clone()),
+    };
+    let hash = match key_name.as_str() {
+        "SHA1" | "InitiatingProcessSHA1" => FileHash::Sha1,
+        "SHA256" | "InitiatingProcessSHA256" => FileHash::Sha256,
+        _ => {
+            return Err(Error::unsupported(
+                key_span,
+                format!(
+                    "FileProfile() on the column `{key_name}` is not supported yet: its reference page lists only SHA1, SHA256, InitiatingProcessSHA1 and InitiatingProcessSHA256"
+                ),
+            )
+            .with_hint(format!(
+                "if `{key_name}` holds SHA-256 hashes, rename it first: `| project-rename SHA256 = {key_name}`"
+            )))
+        }
+    };
+    let key = string_column(&input.schema, &key_name, &key_span, "FileProfile")?;
+
+    let limit = match limit_arg {
+        Some(arg) => record_limit(binder, arg)?,
+        None => FILE_PROFILE_DEFAULT_LIMIT,
+    };
+
+    let mut fields = input.schema.fields.clone();
+    let mut added = Vec::new();
+    for (position, (column, ty)) in FILE_PROFILE_COLUMNS.iter().enumerate() {
+        if *column == key_name {
+            // The key column stays as the input has it; a profile found for it has the
+            // same hash.
+            continue;
+        }
+        if input.schema.index_of(column).is_some() {
+            // NOTE: the reference page does not say how FileProfile() names a profile
+            // column whose name the input already has, so that case is rejected.
+            return Err(Error::unsupported(
+                name.span.clone(),
+                format!(
+                    "FileProfile() on a table that already has a `{column}` column is not supported yet: its reference page does not say how the added `{column}` is named"
+                ),
+            )
+            .with_hint(format!(
+                "remove or rename the column before `invoke`: `| project-away {column}` or `| project-rename File{column} = {column}`"
+            )));
+        }
+        fields.push(Field::new(*column, *ty));
+        added.push(position);
+    }
+
+    Ok(Plan {
+        kind: PlanKind::FileProfile(Box::new(FileProfilePlan {
+            input,
+            key,
+            hash,
+            limit,
+            added,
+        })),
+        schema: Schema::new(fields),
+        span: name.span.clone(),
+    })
+}
+
+/// Reads FileProfile's record limit, a constant from 1 up. Values above the documented
+/// maximum of 1000 are accepted, because published queries pass 10000.
+fn record_limit(binder: &mut Binder<'_>, arg: &Expr) -> Result<i64> {
+    let value = super::plugins::constant(binder, arg, "FileProfile")?;
+    let limit = match value {
+        Value::Int(_) | Value::Long(_) => value.as_i64(),
+        _ => None,
+    };
+    match limit {
+        Some(limit) if limit >= 1 => Ok(limit),
+        _ => Err(Error::at(
+            ErrorKind::TypeMismatch,
+            arg.span.clone(),
+            format!(
+                "the record limit of FileProfile() must be a whole number from 1 to {FILE_PROFILE_MAX_LIMIT}, not `{}`",
+                value.to_kusto_string()
+            ),
+        )),
+    }
+}
+
+/// `T | invoke DeviceFromIP([x])`: one row per device assigned to an IP address of T, with
+/// the columns IP and DeviceId
+/// (learn.microsoft.com/defender-xdr/advanced-hunting-devicefromip-function).
+fn bind_device_from_ip(
+    binder: &mut Binder<'_>,
+    input: Plan,
+    name: &Ident,
+    args: &[Expr],
+) -> Result<Plan> {
+    let (key_name, key_span) = match args {
+        [] => ("IP".to_string(), name.span.clone()),
+        [key] => column_argument(binder, key, &input.schema, "DeviceFromIP")?,
+        // NOTE: the reference page calls the second argument "the Timestamp" without
+        // saying whether it is a column or a value, or how the time selects devices.
+        [_, time, ..] => {
+            return Err(Error::unsupported(
+                time.span.clone(),
+                "DeviceFromIP() with a time argument is not supported yet: its reference page does not say whether it is a column or a value, or how it selects devices",
+            )
+            .with_hint("call it with the IP column only; the DeviceFromIP table then stands for the latest assignments"))
+        }
+    };
+    let key = string_column(&input.schema, &key_name, &key_span, "DeviceFromIP")?;
+    let fields = DEVICE_FROM_IP_COLUMNS
+        .iter()
+        .map(|(column, ty)| Field::new(*column, *ty))
+        .collect();
+    Ok(Plan {
+        kind: PlanKind::DeviceFromIp(Box::new(DeviceFromIpPlan { input, key })),
+        schema: Schema::new(fields),
+        span: name.span.clone(),
+    })
+}
+
+/// Reads a column argument: a column name, or a string constant that names a column (the
+/// reference pages show both `FileProfile(SHA1)` and `FileProfile("SHA1")`).
+fn column_argument(
+    binder: &mut Binder<'_>,
+    arg: &Expr,
+    schema: &Schema,
+    function: &str,
+) -> Result<(String, Span)> {
+    if let ExprKind::Name(name) = &arg.kind {
+        if schema.index_of(name).is_some() || binder.lookup_binding(name).is_none() {
+            return Ok((name.clone(), arg.span.clone()));
+        }
+    }
+    match super::plugins::constant(binder, arg, function)? {
+        Value::String(text) => Ok((text.to_string(), arg.span.clone())),
+        other => Err(Error::at(
+            ErrorKind::TypeMismatch,
+            arg.span.clone(),
+            format!(
+                "the first argument of {function}() must name a column, not `{}`",
+                other.to_kusto_string()
+            ),
+        )),
+    }
+}
+
+/// Returns the position of a string column of the input, or an error naming it.
+fn string_column(schema: &Schema, name: &str, span: &Span, function: &str) -> Result<usize> {
+    let Some(position) = schema.index_of(name) else {
+        let mut error = Error::at(
+            ErrorKind::UnknownName,
+            span.clone(),
+            format!("{function}() reads the column `{name}`, which its input does not have"),
+        );
+        if let Some(suggestion) = crate::error::closest(name, schema.names()) {
+            error = error.with_hint(format!("did you mean `{suggestion}`?"));
+        }
+        return Err(error);
+    };
+    let ty = schema.fields.get(position).map(|field| field.ty);
+    if ty != Some(Type::String) {
+        return Err(Error::at(
+            ErrorKind::TypeMismatch,
+            span.clone(),
+            format!("{function}() needs `{name}` to be a string column"),
+        )
+        .with_hint(format!(
+            "convert it first: `| extend {name} = tostring({name})`"
+        )));
+    }
+    Ok(position)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::engine;
+    use crate::table::Table;
+
+    /// Binds `query` against one empty table `T(SHA1:string, N:long)`, without data for
+    /// the Defender functions.
+    fn bind(query: &str) -> crate::error::Result<Schema> {
+        let schema = Schema::new(vec![
+            Field::new("SHA1", Type::String),
+            Field::new("N", Type::Long),
+        ]);
+        let mut tables = HashMap::new();
+        tables.insert("T".to_string(), Arc::new(Table::empty(schema)));
+        engine::check(query, &tables).map(|bound| bound.plan.schema)
+    }
+
+    // The added columns and types are those of the reference page's table
+    // (learn.microsoft.com/defender-xdr/advanced-hunting-fileprofile-function).
+    #[test]
+    fn file_profile_schema_appends_documented_columns() {
+        let schema = bind("T | invoke FileProfile()").expect("binds");
+        let names: Vec<&str> = schema.names().collect();
+        assert_eq!(names[..3], ["SHA1", "N", "SHA256"]);
+        assert_eq!(names.len(), 2 + FILE_PROFILE_COLUMNS.len() - 1);
+        assert_eq!(
+            schema.field("FileSize").map(|field| field.ty),
+            Some(Type::Int)
+        );
+        assert_eq!(
+            schema.field("IsRootSignerMicrosoft").map(|field| field.ty),
+            Some(Type::Bool)
+        );
+    }
+
+    #[test]
+    fn file_profile_argument_forms() {
+        assert!(bind("T | invoke FileProfile(SHA1, 1000)").is_ok());
+        assert!(bind("T | invoke FileProfile('SHA1', 10000)").is_ok());
+        assert!(bind("let n = 500; T | invoke FileProfile(\"SHA1\", n)").is_ok());
+        let zero = bind("T | invoke FileProfile(SHA1, 0)").expect_err("limit 0");
+        assert_eq!(zero.kind, ErrorKind::TypeMismatch);
+        let other = bind("T | extend x = SHA1 | invoke FileProfile(x)").expect_err("column x");
+        assert_eq!(other.kind, ErrorKind::Unsupported);
+        let missing = bind("T | invoke FileProfile(SHA256)").expect_err("no SHA256");
+        assert_eq!(missing.kind, ErrorKind::UnknownName);
+        let number = bind("T | invoke FileProfile(N)").expect_err("long column");
+        assert_eq!(number.kind, ErrorKind::Unsupported);
+    }
+
+    // DeviceFromIP() returns exactly the columns IP and DeviceId
+    // (learn.microsoft.com/defender-xdr/advanced-hunting-devicefromip-function).
+    #[test]
+    fn device_from_ip_schema() {
+        let schema = bind("T | project IP = SHA1 | invoke DeviceFromIP()").expect("binds");
+        assert_eq!(schema.names().collect::<Vec<_>>(), ["IP", "DeviceId"]);
+        let timed = bind("T | project IP = SHA1, Time = now() | invoke DeviceFromIP(IP, Time)")
+            .expect_err("time argument");
+        assert_eq!(timed.kind, ErrorKind::Unsupported);
+    }
+
+    #[test]
+    fn misuse_outside_invoke() {
+        let scalar = bind("T | extend x = FileProfile(SHA1)").expect_err("scalar use");
+        assert_eq!(scalar.kind, ErrorKind::TypeMismatch);
+        let source = bind("FileProfile | take 1").expect_err("table name");
+        assert_eq!(source.kind, ErrorKind::TypeMismatch);
+    }
+
+    #[test]
+    fn enrichment_tables_have_documented_names() {
+        let profile = enrichment_table("FileProfile").expect("FileProfile");
+        assert_eq!(profile.columns.len(), FILE_PROFILE_COLUMNS.len());
+        assert!(enrichment_table("DeviceFromIP").is_some());
+        assert!(enrichment_table("SeenBy").is_none());
+    }
+}

@@ -1,0 +1,292 @@
+//! Defender XDR functions answered from a loaded table: `FileProfile()` and
+//! `DeviceFromIP()`, run through the binary with the tables in `examples/enrichment`.
+//!
+//! Expected values follow the functions' reference pages:
+//! learn.microsoft.com/defender-xdr/advanced-hunting-fileprofile-function and
+//! learn.microsoft.com/defender-xdr/advanced-hunting-devicefromip-function.
+
+use std::fs;
+
+use predicates::prelude::*;
+use serde_json::Value as Json;
+
+use crate::support::{kql_command, project_root};
+
+const KNOWN_SHA1: &str = "89e6c98d92887913cadf06b2adb97f26cde4849b";
+const KNOWN_SHA256: &str = "0263829989b6fd954f72baaf2fc64bc2e2f01d692d4de72986ea808f6e99813f";
+const UNKNOWN_SHA1: &str = "0000000000000000000000000000000000000001";
+
+/// Runs `query` with the example enrichment tables loaded and returns the JSON result.
+fn run_with_enrichment(query: &str) -> Json {
+    let output = kql_command()
+        .current_dir(project_root())
+        .args([
+            "run",
+            "--data",
+            "examples/enrichment",
+            "--format",
+            "json",
+            "-q",
+        ])
+        .arg(query)
+        .output()
+        .expect("run kql");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    serde_json::from_slice(&output.stdout).expect("JSON result")
+}
+
+/// Runs `query` with the example enrichment tables loaded; it must fail with `code`.
+fn run_failing(query: &str, code: i32) -> assert_cmd::assert::Assert {
+    kql_command()
+        .current_dir(project_root())
+        .args(["run", "--data", "examples/enrichment", "-q"])
+        .arg(query)
+        .assert()
+        .code(code)
+}
+
+fn column_names(result: &Json) -> Vec<String> {
+    result["columns"]
+        .as_array()
+        .expect("columns")
+        .iter()
+        .map(|column| column["name"].as_str().unwrap_or_default().to_string())
+        .collect()
+}
+
+/// The value in `column` of every row.
+fn column(result: &Json, column: &str) -> Vec<Json> {
+    let position = column_names(result)
+        .iter()
+        .position(|name| name == column)
+        .unwrap_or_else(|| panic!("no column {column}"));
+    result["rows"]
+        .as_array()
+        .expect("rows")
+        .iter()
+        .map(|row| row[position].clone())
+        .collect()
+}
+
+// FileProfile() keeps every input row and adds the profile columns. A hash the table has
+// gets its profile, a well-formed hash it lacks gets ProfileAvailability "Missing" (the
+// profile was queried but no file found), and an empty or invalid file ID gets an empty
+// ProfileAvailability (learn.microsoft.com/defender-xdr/advanced-hunting-fileprofile-function).
+#[test]
+fn file_profile_enriches_by_sha1() {
+    let result = run_with_enrichment(&format!(
+        "datatable(SHA1:string, Row:long)['{KNOWN_SHA1}', 1, '{UNKNOWN_SHA1}', 2, '', 3, 'not-a-hash', 4] \
+         | invoke FileProfile()"
+    ));
+    assert_eq!(column(&result, "Row"), [1, 2, 3, 4]);
+    assert_eq!(
+        column(&result, "ProfileAvailability"),
+        ["Available", "Missing", "", ""]
+    );
+    assert_eq!(
+        column(&result, "GlobalPrevalence"),
+        [json(3), Json::Null, Json::Null, Json::Null]
+    );
+    assert_eq!(
+        column(&result, "ThreatName")[0],
+        "Trojan:Win32/Example.A!ml"
+    );
+    assert_eq!(column(&result, "IsExecutable")[0], true);
+    assert_eq!(
+        column(&result, "GlobalFirstSeen")[0],
+        "2025-08-27T14:02:11.0000000Z"
+    );
+    assert_eq!(column(&result, "SHA1")[1], UNKNOWN_SHA1);
+}
+
+fn json(value: i64) -> Json {
+    Json::from(value)
+}
+
+// The added columns follow the input's, in the order and with the types of the
+// reference page's table; the key column keeps its place in the input.
+#[test]
+fn file_profile_output_columns_and_types() {
+    let result = run_with_enrichment(&format!(
+        "datatable(Row:long, SHA1:string)[1, '{KNOWN_SHA1}'] | invoke FileProfile(SHA1, 10)"
+    ));
+    let names = column_names(&result);
+    assert_eq!(names[..3], ["Row", "SHA1", "SHA256"]);
+    assert_eq!(
+        names.last().map(String::as_str),
+        Some("ProfileAvailability")
+    );
+    assert_eq!(names.len(), 2 + 17);
+    let types: Vec<&str> = result["columns"]
+        .as_array()
+        .expect("columns")
+        .iter()
+        .map(|column| column["type"].as_str().unwrap_or_default())
+        .collect();
+    assert_eq!(types[4], "int", "FileSize");
+    assert_eq!(types[6], "datetime", "GlobalFirstSeen");
+    assert_eq!(types[11], "bool", "IsCertificateValid");
+}
+
+// The first argument names the file ID column, as a column or as a string; SHA256 and
+// InitiatingProcess columns look the profile up by their hash kind.
+#[test]
+fn file_profile_key_column_forms() {
+    let by_sha256 = run_with_enrichment(&format!(
+        "datatable(InitiatingProcessSHA256:string)['{KNOWN_SHA256}'] \
+         | invoke FileProfile('InitiatingProcessSHA256', 1000) | project SHA1, Publisher"
+    ));
+    assert_eq!(
+        column(&by_sha256, "SHA1"),
+        ["3f786850e387550fdab836ed7e6dc881de23001b"]
+    );
+    assert_eq!(column(&by_sha256, "Publisher"), ["Microsoft Corporation"]);
+
+    let by_name = run_with_enrichment(&format!(
+        "datatable(InitiatingProcessSHA1:string)['{KNOWN_SHA1}'] \
+         | invoke FileProfile(InitiatingProcessSHA1) | project SignatureState"
+    ));
+    assert_eq!(column(&by_name, "SignatureState"), ["Unsigned"]);
+}
+
+#[test]
+fn file_profile_without_table_names_file() {
+    kql_command()
+        .args(["run", "-q"])
+        .arg(format!(
+            "datatable(SHA1:string)['{KNOWN_SHA1}'] | invoke FileProfile()"
+        ))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("FileProfile.csv"))
+        .stderr(predicate::str::contains("GlobalPrevalence:int"));
+}
+
+// Past its record limit (default 100) FileProfile leaves rows without a profile, but the
+// reference page does not say which rows, so more input rows than the limit are rejected.
+#[test]
+fn file_profile_over_limit_is_rejected() {
+    run_failing(
+        "range i from 1 to 101 step 1 | extend SHA1 = '' | invoke FileProfile()",
+        1,
+    )
+    .stderr(predicate::str::contains("at most 100 records"));
+    let result = run_with_enrichment(
+        "range i from 1 to 101 step 1 | extend SHA1 = '' | invoke FileProfile(SHA1, 101) | count",
+    );
+    assert_eq!(result["rows"][0][0], 101);
+    run_failing(
+        "range i from 1 to 1001 step 1 | extend SHA1 = '' | invoke FileProfile(SHA1, 10000)",
+        1,
+    )
+    .stderr(predicate::str::contains("at most 1000 records"));
+}
+
+#[test]
+fn file_profile_rejects_undocumented_cases() {
+    run_failing(
+        "datatable(SHA1:string)['89E6C98D92887913CADF06B2ADB97F26CDE4849B'] | invoke FileProfile()",
+        1,
+    )
+    .stderr(predicate::str::contains("tolower(SHA1)"));
+    run_failing(
+        &format!("datatable(SHA1:string, MD5:string)['{KNOWN_SHA1}', ''] | invoke FileProfile()"),
+        1,
+    )
+    .stderr(predicate::str::contains("project-away MD5"));
+}
+
+#[test]
+fn file_profile_table_with_repeated_hash() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let table = dir.path().join("FileProfile.csv");
+    fs::write(
+        &table,
+        format!("SHA1,GlobalPrevalence\n{KNOWN_SHA1},1\n{KNOWN_SHA1},2\n"),
+    )
+    .expect("write table");
+    kql_command()
+        .args(["run", "--table"])
+        .arg(format!("FileProfile={}", table.display()))
+        .arg("-q")
+        .arg(format!(
+            "datatable(SHA1:string)['{KNOWN_SHA1}'] | invoke FileProfile()"
+        ))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("rows 1 and 2"));
+}
+
+// `kql check` needs no table: the output columns are documented, so they are
+// type-checked, and a misspelled one is an unknown name.
+#[test]
+fn file_profile_check_without_data() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let good = dir.path().join("good.kql");
+    fs::write(
+        &good,
+        "DeviceNetworkEvents\n| invoke FileProfile(InitiatingProcessSHA1, 1000)\n\
+         | where GlobalPrevalence < 50 and IsExecutable and GlobalFirstSeen > ago(7d)\n",
+    )
+    .expect("write query");
+    kql_command().arg("check").arg(&good).assert().success();
+
+    let typo = dir.path().join("typo.kql");
+    fs::write(
+        &typo,
+        "DeviceNetworkEvents | invoke FileProfile(InitiatingProcessSHA1) | where GlobalPrevalance < 5\n",
+    )
+    .expect("write query");
+    kql_command()
+        .arg("check")
+        .arg(&typo)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("did you mean `GlobalPrevalence`?"));
+
+    let conflict = dir.path().join("conflict.kql");
+    fs::write(&conflict, "DeviceFileEvents | invoke FileProfile()\n").expect("write query");
+    kql_command()
+        .arg("check")
+        .arg(&conflict)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("already has a `SHA256` column"));
+}
+
+// DeviceFromIP() returns the columns IP and DeviceId: one row per device assigned to an
+// address, none for an address without devices
+// (learn.microsoft.com/defender-xdr/advanced-hunting-devicefromip-function).
+#[test]
+fn device_from_ip_lists_assigned_devices() {
+    let result = run_with_enrichment(
+        "datatable(LocalIP:string)['10.1.4.21', '192.0.2.1', '10.1.4.20'] \
+         | project IP = LocalIP | invoke DeviceFromIP() | order by DeviceId asc",
+    );
+    assert_eq!(column_names(&result), ["IP", "DeviceId"]);
+    assert_eq!(
+        column(&result, "IP"),
+        ["10.1.4.21", "10.1.4.20", "10.1.4.21"]
+    );
+    assert_eq!(
+        column(&result, "DeviceId"),
+        [
+            "1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b",
+            "4b6f2e8a0c1d3e5f7a9b0c2d4e6f8a0b1c3d5e7f",
+            "9e8d7c6b5a4f3e2d1c0b9a8f7e6d5c4b3a2f1e0d",
+        ]
+    );
+}
+
+#[test]
+fn device_from_ip_rejects_repeated_address() {
+    run_failing(
+        "datatable(Address:string)['10.1.4.21', '10.1.4.21'] | invoke DeviceFromIP(Address)",
+        1,
+    )
+    .stderr(predicate::str::contains("distinct Address"));
+}
