@@ -274,7 +274,6 @@ pub const KNOWN_UNSUPPORTED: &[&str] = &[
     "DeviceFromIP",
     "SeenBy",
     "AssignedIPAddresses",
-    "_GetWatchlist",
     "regex_quote",
 ];
 
