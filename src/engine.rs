@@ -17,6 +17,7 @@ use crate::eval::{self, EvalContext, GeoLoader};
 use crate::parser;
 use crate::schema::{Product, SchemaCatalog, SchemaView};
 use crate::table::Table;
+use crate::watchlist::Watchlists;
 
 /// The database that `geo_info_from_ip_address` reads.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -40,6 +41,8 @@ pub struct Session {
     pub prelude: Option<Prelude>,
     /// Local files that `externaldata` reads in place of these URLs.
     pub externaldata: HashMap<String, PathBuf>,
+    /// The Sentinel watchlists that `_GetWatchlist(alias)` returns, by alias.
+    pub watchlists: Watchlists,
     /// The maximum row count of any table a query produces (`--max-rows`), or no limit.
     pub max_rows: Option<usize>,
     /// When set, queries stop with an error soon after it becomes true (Ctrl-C in the
@@ -48,7 +51,7 @@ pub struct Session {
 }
 
 /// A file of `let` statements that every query can use, such as local definitions of
-/// the functions that exist only in the cloud (`_GetWatchlist`, `SeenBy`).
+/// the functions that exist only in the cloud (`SeenBy`, ASIM parsers).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Prelude {
     pub text: String,
@@ -241,6 +244,39 @@ impl SchemaSource for LoadedTables<'_> {
             .context(Some(query_now.unwrap_or(self.fallback_now)));
         Some(eval::execute(plan, &self.session.tables, &context))
     }
+
+    fn watchlist(&self, alias: &str) -> Option<Arc<Table>> {
+        self.session.watchlists.get(alias).cloned()
+    }
+}
+
+/// Table schemas without rows, plus the watchlists the user loaded, for binding without
+/// data: `kql check`, and the catalog binding that picks the columns `kql run` loads.
+pub struct WithWatchlists<'a> {
+    pub schemas: &'a (dyn SchemaSource + Sync),
+    pub watchlists: &'a Watchlists,
+}
+
+impl SchemaSource for WithWatchlists<'_> {
+    fn schema(&self, name: &str) -> Option<crate::table::Schema> {
+        self.schemas.schema(name)
+    }
+
+    fn table_names(&self) -> Vec<String> {
+        self.schemas.table_names()
+    }
+
+    fn lists_database(&self) -> bool {
+        self.schemas.lists_database()
+    }
+
+    fn evaluate(&self, plan: &binder::plan::Plan, query_now: Option<i64>) -> Option<Result<Table>> {
+        self.schemas.evaluate(plan, query_now)
+    }
+
+    fn watchlist(&self, alias: &str) -> Option<Arc<Table>> {
+        self.watchlists.get(alias).cloned()
+    }
 }
 
 /// Parses and binds a query against table schemas alone. Unlike [`check_catalog`], which
@@ -270,21 +306,37 @@ pub fn check_with_prelude(
 /// otherwise the first binding's error is returned. Plugins whose columns depend on the
 /// data are accepted, as [`binder::bind_without_data`] describes, so the returned plan
 /// may not run.
+///
+/// `_GetWatchlist(alias)` binds to the columns of a watchlist in `watchlists`, and without
+/// one to the columns that the query names (see [`binder::bind_without_data`]).
 pub fn check_catalog(
     prelude: Option<&Prelude>,
     query: &str,
     catalog: &SchemaCatalog,
     product: Option<Product>,
+    watchlists: &Watchlists,
 ) -> Result<BoundQuery> {
     if let Some(product) = product {
         let view = catalog.with_view(SchemaView::Product(product));
-        return check_without_data(prelude, query, &view);
+        let schemas = WithWatchlists {
+            schemas: &view,
+            watchlists,
+        };
+        return check_without_data(prelude, query, &schemas);
     }
-    let first = check_without_data(prelude, query, catalog);
+    let schemas = WithWatchlists {
+        schemas: catalog,
+        watchlists,
+    };
+    let first = check_without_data(prelude, query, &schemas);
     match first {
         Err(error) if error.kind == ErrorKind::TypeMismatch => {
             let sentinel_types = catalog.with_view(SchemaView::UnionSentinelTypes);
-            check_without_data(prelude, query, &sentinel_types).or(Err(error))
+            let schemas = WithWatchlists {
+                schemas: &sentinel_types,
+                watchlists,
+            };
+            check_without_data(prelude, query, &schemas).or(Err(error))
         }
         result => result,
     }

@@ -19,3 +19,4 @@ pub mod schema;
 pub mod stream;
 pub mod table;
 pub mod value;
+pub mod watchlist;

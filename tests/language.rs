@@ -434,15 +434,32 @@ fn column_ifexists_present_and_missing() {
 fn cloud_only_functions_name_prelude() {
     for query in [
         "print DeviceId = 'a' | invoke SeenBy()",
-        "_GetWatchlist('IPs') | take 1",
         "imNetworkSession | take 1",
         "_Im_Dns() | take 1",
-        "print x = 1 | where x in (_GetWatchlist('a') | project SearchKey)",
     ] {
         let error = run_error(query);
         assert_eq!(error.kind, ErrorKind::Unsupported, "{query}");
         assert!(
             error.hints.iter().any(|hint| hint.contains("--prelude")),
+            "{query}: {:?}",
+            error.hints
+        );
+    }
+}
+
+#[test]
+fn unloaded_watchlist_names_option() {
+    for query in [
+        "_GetWatchlist('IPs') | take 1",
+        "print x = 1 | where x in (_GetWatchlist('IPs') | project SearchKey)",
+    ] {
+        let error = run_error(query);
+        assert_eq!(error.kind, ErrorKind::Usage, "{query}");
+        assert!(
+            error
+                .hints
+                .iter()
+                .any(|hint| hint.contains("--watchlist IPs=FILE.csv")),
             "{query}: {:?}",
             error.hints
         );

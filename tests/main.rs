@@ -16,4 +16,5 @@ mod ruletest;
 mod search;
 mod semantics;
 mod support;
+mod watchlist;
 mod window;

@@ -647,11 +647,21 @@ fn union_of_function_calls() {
     assert_eq!(column_text(&piped, "v"), ["1"]);
 }
 
+// learn.microsoft.com/kusto/query/union-operator: the inputs' rows one after another.
 #[test]
-fn union_of_watchlist_is_unsupported() {
-    let error = run_error("union _GetWatchlist('a'), _GetWatchlist('b')");
-    assert_eq!(error.kind, ErrorKind::Unsupported);
-    assert!(error.message.contains("Sentinel"), "{}", error.message);
+fn union_of_watchlists() {
+    let mut session = kql::engine::Session::new();
+    for (alias, text) in [("a", "Host\nweb01\n"), ("b", "Host\ndb01\ndb02\n")] {
+        let table = kql::watchlist::parse_csv(alias, text.as_bytes(), alias, None, None)
+            .expect("watchlist parses");
+        session
+            .watchlists
+            .insert(alias.to_string(), std::sync::Arc::new(table));
+    }
+    let table = session
+        .run("union _GetWatchlist('a'), _GetWatchlist('b') | project SearchKey")
+        .expect("query runs");
+    assert_eq!(column_text(&table, "SearchKey"), ["web01", "db01", "db02"]);
 }
 
 // A named argument of arg_min/arg_max names that result column

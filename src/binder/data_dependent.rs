@@ -1,7 +1,8 @@
 //! Binding without rows for `kql check`: `bag_unpack` without an output schema and
-//! `pivot` create columns whose names come from the data, so a catalog of schemas cannot
-//! list them. A custom `_CL` table that the catalog does not describe is bound the same
-//! way: its columns are whatever names the query uses.
+//! `pivot` create columns whose names come from the data, and `_GetWatchlist('alias')`
+//! without a loaded watchlist has the columns of a CSV file that `kql check` has not
+//! seen, so a catalog of schemas cannot list them. A custom `_CL` table that the catalog
+//! does not describe is bound the same way: its columns are whatever names the query uses.
 //!
 //! [`bind_without_data`] binds the script in passes. Such a plugin's output contains the
 //! columns known without the data (the input columns but the bag, or the pivot keys),
@@ -16,7 +17,7 @@
 //! determines. The script binds with every created column of one type from [`SLOT_TYPES`],
 //! and on a type error with the next one, so it passes if data with slots of that type
 //! would let it bind. A created column of `pivot` has the aggregate's type, which is
-//! known.
+//! known, and a watchlist column is a `string` (see `crate::watchlist`).
 
 use std::collections::HashMap;
 
@@ -56,6 +57,9 @@ pub(super) enum CreatedNames {
     /// A custom log table without a schema: any column name. Its columns have the type
     /// of a bag slot in each pass, as `bag_unpack` columns do.
     CustomColumns { table: String },
+    /// `_GetWatchlist(alias)`: a column of the watchlist's CSV file, any name but the
+    /// columns that every watchlist has.
+    WatchlistColumns { alias: String },
 }
 
 impl CreatedNames {
@@ -66,6 +70,7 @@ impl CreatedNames {
             CreatedNames::Slots { .. } => "`bag_unpack`".to_string(),
             CreatedNames::PivotValues { .. } => "`pivot`".to_string(),
             CreatedNames::CustomColumns { table } => format!("the custom table `{table}`"),
+            CreatedNames::WatchlistColumns { .. } => "`_GetWatchlist`".to_string(),
         }
     }
 
@@ -75,6 +80,9 @@ impl CreatedNames {
             CreatedNames::CustomColumns { table } => format!(
                 "a column of the custom table `{table}`, whose columns are not known without its data"
             ),
+            CreatedNames::WatchlistColumns { alias } => {
+                format!("a column that the CSV file of watchlist `{alias}` provides")
+            }
             _ => format!("a column that {} creates from the data", self.plugin()),
         }
     }
@@ -97,6 +105,12 @@ impl CreatedNames {
                 .is_ok_and(|number| number.to_string() == name),
             CreatedNames::PivotValues { integers: false } => !name.is_empty(),
             CreatedNames::CustomColumns { .. } => !name.is_empty(),
+            CreatedNames::WatchlistColumns { .. } => {
+                !name.is_empty()
+                    && !crate::watchlist::FIXED_COLUMNS
+                        .iter()
+                        .any(|(fixed, _)| *fixed == name)
+            }
         }
     }
 }
@@ -509,6 +523,54 @@ mod tests {
             Err(error) => error,
         };
         assert!(error.message.contains("is not loaded"), "{}", error.message);
+    }
+
+    // learn.microsoft.com/azure/sentinel/watchlists-queries: SearchKey and the CSV's
+    // columns, which `kql check` has not seen, are columns of the result.
+    #[test]
+    fn watchlist_columns_without_file() {
+        let bound = check(
+            "_GetWatchlist('servers') | where Owner == 'ops' | project SearchKey, Owner, \
+             LastUpdatedTimeUTC",
+        )
+        .expect("binds");
+        let types: Vec<Type> = bound
+            .plan
+            .schema
+            .fields
+            .iter()
+            .map(|field| field.ty)
+            .collect();
+        assert_eq!(types, [Type::String, Type::String, Type::DateTime]);
+        assert!(bound.warnings.is_empty(), "{:?}", bound.warnings);
+        // A CSV column is a string, so a number comparison is a type error.
+        let error = check_error("_GetWatchlist('servers') | where Port > 5");
+        assert_eq!(error.kind, ErrorKind::TypeMismatch);
+        // A typo outside the watchlist stays an error.
+        let error = check_error(
+            "_GetWatchlist('servers') | join (DeviceInfo | where Typo == 1) \
+             on $left.SearchKey == $right.DeviceName",
+        );
+        assert_eq!(error.unknown_column.as_deref(), Some("Typo"));
+    }
+
+    #[test]
+    fn watchlist_name_near_fixed_column_warns() {
+        let bound = check("_GetWatchlist('servers') | project Searchkey").expect("binds");
+        assert_eq!(bound.warnings.len(), 1, "{:?}", bound.warnings);
+        assert!(bound.warnings[0].contains("the CSV file of watchlist `servers`"));
+        assert!(bound.warnings[0].contains("did you mean the column `SearchKey`?"));
+    }
+
+    #[test]
+    fn watchlist_without_rows_needs_file() {
+        let script = crate::parser::parse("_GetWatchlist('servers')").expect("parses");
+        let error = match super::super::bind(&script, &BuiltinSchemas::new()) {
+            Ok(_) => panic!("bound without the watchlist"),
+            Err(error) => error,
+        };
+        assert_eq!(error.kind, ErrorKind::Usage);
+        assert!(error.hints[0].contains("--watchlist servers=FILE.csv"));
     }
 
     #[test]

@@ -127,7 +127,7 @@ pub fn is_tabular(binder: &Binder<'_>, expr: &Expr, local: &HashMap<String, bool
                 Some(_) => false,
                 None => match name.name.as_str() {
                     "materialize" => args.iter().all(|arg| is_tabular(binder, arg, local)),
-                    "table" => true,
+                    "table" | super::watchlist::GET_WATCHLIST => true,
                     other => {
                         super::defender::is_tabular_function(other)
                             || cloud_only(other).is_some_and(|function| function.tabular)
@@ -441,6 +441,9 @@ pub fn bind_special_call(
             expr.span.clone(),
             "materialize() takes and returns a table; a scalar is expected here",
         ))),
+        super::watchlist::GET_WATCHLIST => {
+            Some(Err(super::watchlist::misuse_error(name.span.clone(), true)))
+        }
         other => super::defender::misuse_error(other, name.span.clone())
             .map(Err)
             .or_else(|| cloud_only(other).map(|function| Err(function.error(name.span.clone())))),
@@ -657,11 +660,7 @@ pub struct CloudFunction {
 impl CloudFunction {
     pub fn error(&self, span: Span) -> Error {
         let name = &self.name;
-        let example = if name == "_GetWatchlist" {
-            "let _GetWatchlist = (alias:string) { externaldata(SearchKey:string)['watchlist.csv'] with (format='csv', ignoreFirstRecord=true) };".to_string()
-        } else {
-            format!("let {name} = (T:(*)) {{ T }}; for `| invoke {name}()`, or let {name} = () {{ externaldata(…)['file.csv'] }}; for use as a table")
-        };
+        let example = format!("let {name} = (T:(*)) {{ T }}; for `| invoke {name}()`, or let {name} = () {{ externaldata(…)['file.csv'] }}; for use as a table");
         Error::unsupported(
             span,
             format!(
@@ -675,12 +674,12 @@ impl CloudFunction {
     }
 }
 
-/// Known cloud-only functions by name: the Defender XDR helpers, Sentinel's watchlist
-/// reader and the ASIM parsers (`_Im_…`, `_ASim_…`, `im…`, `ASim…`).
+/// Known cloud-only functions by name: the Defender XDR helpers and the ASIM parsers
+/// (`_Im_…`, `_ASim_…`, `im…`, `ASim…`). Sentinel's `_GetWatchlist` reads local files
+/// instead (see `watchlist.rs`).
 pub fn cloud_only(name: &str) -> Option<CloudFunction> {
     let (tabular, product) = match name {
         "SeenBy" | "AssignedIPAddresses" => (true, "Microsoft Defender XDR"),
-        "_GetWatchlist" => (true, "Microsoft Sentinel"),
         _ if is_asim_parser(name) => (true, "Microsoft Sentinel (an ASIM parser)"),
         _ => return None,
     };

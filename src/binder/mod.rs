@@ -34,6 +34,7 @@ mod sources;
 mod summarize;
 mod tabular;
 mod unpack;
+mod watchlist;
 mod window;
 
 use std::collections::HashMap;
@@ -65,6 +66,11 @@ pub trait SchemaSource {
     /// with the clock and tables that the query runs with later, so that the discovered
     /// columns are the ones the run produces.
     fn evaluate(&self, _plan: &Plan, _query_now: Option<i64>) -> Option<Result<Table>> {
+        None
+    }
+    /// Returns the loaded watchlist that `_GetWatchlist(alias)` reads, or `None` when the
+    /// user supplied none of that alias.
+    fn watchlist(&self, _alias: &str) -> Option<Arc<Table>> {
         None
     }
 }

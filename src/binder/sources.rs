@@ -1,6 +1,6 @@
 //! Binding of tabular sources that are names or calls: tables, `let`-bound tables,
-//! tabular user-defined functions (`f(T)`, `T | invoke f()`), `materialize(T)` and
-//! `externaldata`.
+//! tabular user-defined functions (`f(T)`, `T | invoke f()`), `materialize(T)`,
+//! `externaldata` and `_GetWatchlist(alias)`.
 
 use std::sync::Arc;
 
@@ -218,6 +218,9 @@ fn bind_name(binder: &mut Binder<'_>, name: &str, expr: &Expr) -> Result<Plan> {
     if let Some(error) = super::defender::misuse_error(name, expr.span.clone()) {
         return Err(error);
     }
+    if name == super::watchlist::GET_WATCHLIST {
+        return Err(super::watchlist::misuse_error(expr.span.clone(), false));
+    }
     if let Some(function) = cloud_only(name) {
         return Err(function.error(expr.span.clone()));
     }
@@ -239,8 +242,8 @@ fn bind_name(binder: &mut Binder<'_>, name: &str, expr: &Expr) -> Result<Plan> {
     Err(unknown_table(name, expr.span.clone(), &candidates))
 }
 
-/// A call used as a table: a tabular user function, `materialize(T)` or a cloud-only
-/// function (an error). `piped` is the input of `| invoke`.
+/// A call used as a table: a tabular user function, `materialize(T)`, `table(name)`,
+/// `_GetWatchlist(alias)` or a cloud-only function (an error). `piped` is the input of `| invoke`.
 fn bind_call(
     binder: &mut Binder<'_>,
     name: &Ident,
@@ -283,6 +286,15 @@ fn bind_call(
     }
     if name.name == "table" && piped.is_none() {
         return bind_table_function(binder, args, expr);
+    }
+    if name.name == super::watchlist::GET_WATCHLIST {
+        return super::watchlist::bind_get_watchlist(
+            binder,
+            name,
+            args,
+            piped.as_ref(),
+            &expr.span,
+        );
     }
     if let Some(bound) = super::defender::bind_call(binder, name, args, piped.clone(), expr) {
         return bound;

@@ -89,13 +89,30 @@ pub struct RunArgs {
 #[derive(Debug, Args)]
 pub struct DefinitionArgs {
     /// File of `let` statements bound before the query, such as local definitions of
-    /// _GetWatchlist or FileProfile.
+    /// SeenBy or ASIM parsers.
     #[arg(long, value_name = "FILE")]
     pub prelude: Option<PathBuf>,
 
     /// Read the externaldata URL from a local file: URL=PATH. Repeatable.
     #[arg(long, value_name = "URL=PATH")]
     pub externaldata: Vec<String>,
+
+    #[command(flatten)]
+    pub watchlists: WatchlistArgs,
+}
+
+/// Local CSV files for Microsoft Sentinel's `_GetWatchlist(alias)`.
+#[derive(Debug, Default, Args)]
+pub struct WatchlistArgs {
+    /// Load the Sentinel watchlist that _GetWatchlist('ALIAS') returns from a CSV file
+    /// with a header row: ALIAS=PATH. Repeatable.
+    #[arg(long, value_name = "ALIAS=PATH")]
+    pub watchlist: Vec<String>,
+
+    /// The watchlist's SearchKey column: ALIAS=COLUMN. Needed when the file has more than
+    /// one column. Repeatable.
+    #[arg(long, value_name = "ALIAS=COLUMN")]
+    pub watchlist_key: Vec<String>,
 }
 
 #[derive(Debug, Args)]
@@ -145,6 +162,9 @@ pub struct ReplArgs {
     /// Fail on a value that does not fit its column's type instead of storing null.
     #[arg(long)]
     pub strict: bool,
+
+    #[command(flatten)]
+    pub watchlists: WatchlistArgs,
 }
 
 #[derive(Debug, Args)]

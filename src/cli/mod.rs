@@ -9,6 +9,7 @@ mod args;
 mod repl;
 mod tables;
 mod test;
+mod watchlists;
 
 use std::collections::HashMap;
 use std::io::{self, IsTerminal, Read, Write};
@@ -159,6 +160,10 @@ fn run(args: RunArgs) -> u8 {
         }
         Err(error) => return report(&error, "", ""),
     }
+    match watchlists::load(&args.definitions.watchlists, &args.data) {
+        Ok(loaded) => session.watchlists = loaded,
+        Err(error) => return report(&error, "", ""),
+    }
     match parse_now_option(args.now.as_deref()) {
         Ok(now) => session.now = now,
         Err(error) => return report(&error, "", ""),
@@ -240,6 +245,10 @@ fn load_and_run(
         None
     } else {
         let catalog = SchemaCatalog::new(schemas.to_vec());
+        let catalog = engine::WithWatchlists {
+            schemas: &catalog,
+            watchlists: &session.watchlists,
+        };
         engine::check_with_prelude(session.prelude.as_ref(), query, &catalog).ok()
     };
     let columns = catalog_plan
@@ -484,6 +493,10 @@ fn check(args: CheckArgs) -> u8 {
         Ok((prelude, _)) => prelude,
         Err(error) => return report(&error, "", ""),
     };
+    let watchlists = match watchlists::load(&args.definitions.watchlists, &[]) {
+        Ok(loaded) => loaded,
+        Err(error) => return report(&error, "", ""),
+    };
     let mut worst = 0;
     for path in &args.files {
         let origin = path.display().to_string();
@@ -494,7 +507,13 @@ fn check(args: CheckArgs) -> u8 {
                 continue;
             }
         };
-        match engine::check_catalog(prelude.as_ref(), &query, &schemas, args.product) {
+        match engine::check_catalog(
+            prelude.as_ref(),
+            &query,
+            &schemas,
+            args.product,
+            &watchlists,
+        ) {
             Ok(bound) => {
                 for warning in &bound.warnings {
                     eprintln!("kql: warning: {origin}: {warning}");

@@ -61,6 +61,10 @@ pub fn run(args: ReplArgs) -> u8 {
         Ok(now) => session.now = now,
         Err(error) => return report(&error, "", ""),
     }
+    match super::watchlists::load(&args.watchlists, &args.data) {
+        Ok(loaded) => session.watchlists = loaded,
+        Err(error) => return report(&error, "", ""),
+    }
     let options = LoadOptions {
         strict: args.strict,
         ..LoadOptions::default()

@@ -210,6 +210,18 @@ impl<'a> FileSetup<'a> {
         session.geo = options.geo.clone();
         // `externaldata` reads each mapped URL from its fixture file instead of the network.
         session.externaldata = self.test_file.external_data.iter().cloned().collect();
+        for source in &self.test_file.watchlists {
+            let table =
+                crate::watchlist::load_csv(&source.alias, &source.path, source.key.as_deref())
+                    .map_err(|error| {
+                        let hints: String =
+                            error.hints.iter().map(|hint| format!("; {hint}")).collect();
+                        format!("{}{hints}", error.message)
+                    })?;
+            session
+                .watchlists
+                .insert(source.alias.clone(), std::sync::Arc::new(table));
+        }
         let mut tables: HashMap<&str, Table> = HashMap::new();
         for (name, table) in &self.tables {
             if case.tables.iter().any(|source| &source.name == name) {

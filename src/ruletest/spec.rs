@@ -25,6 +25,8 @@ pub struct TestFile {
     pub stubs: Vec<Stub>,
     /// `externaldata` URLs and the fixture files that stand in for them.
     pub external_data: Vec<(String, PathBuf)>,
+    /// The watchlists that `_GetWatchlist(alias)` returns.
+    pub watchlists: Vec<WatchlistSource>,
     pub cases: Vec<Case>,
 }
 
@@ -99,6 +101,23 @@ pub enum ExactRows {
     Rows(Vec<JsonRow>),
 }
 
+/// A `[watchlists]` entry: `ALIAS = "file.csv"` or
+/// `ALIAS = { file = "file.csv", key = "COLUMN" }`.
+#[derive(Debug, Clone)]
+pub struct WatchlistSource {
+    pub alias: String,
+    pub path: PathBuf,
+    /// The SearchKey column; required when the file has more than one column.
+    pub key: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawWatchlist {
+    file: String,
+    key: Option<String>,
+}
+
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawFile {
@@ -111,6 +130,8 @@ struct RawFile {
     stubs: toml::Table,
     #[serde(default)]
     externaldata: toml::Table,
+    #[serde(default)]
+    watchlists: toml::Table,
     #[serde(default, rename = "case")]
     cases: Vec<RawCase>,
 }
@@ -189,6 +210,11 @@ pub fn parse_test_file(text: &str, path: &Path) -> Result<TestFile, Error> {
             ))),
         })
         .collect::<Result<_, _>>()?;
+    let watchlists = raw
+        .watchlists
+        .into_iter()
+        .map(|(alias, entry)| context.watchlist(alias, entry))
+        .collect::<Result<_, _>>()?;
 
     Ok(TestFile {
         path: path.to_path_buf(),
@@ -198,6 +224,7 @@ pub fn parse_test_file(text: &str, path: &Path) -> Result<TestFile, Error> {
         tables: context.tables("tables", raw.tables)?,
         stubs: context.stubs("stubs", raw.stubs)?,
         external_data,
+        watchlists,
         cases,
     })
 }
@@ -211,6 +238,31 @@ struct Context<'a> {
 impl Context<'_> {
     fn error(&self, message: impl std::fmt::Display) -> Error {
         Error::data(format!("{}: {message}", self.origin))
+    }
+
+    /// Reads one `[watchlists]` entry.
+    fn watchlist(&self, alias: String, entry: toml::Value) -> Result<WatchlistSource, Error> {
+        let (file, key) = match entry {
+            toml::Value::String(file) => (file, None),
+            toml::Value::Table(table) => {
+                let raw: RawWatchlist = table
+                    .try_into()
+                    .map_err(|error| self.error(format!("watchlists.\"{alias}\": {error}")))?;
+                (raw.file, raw.key)
+            }
+            other => {
+                return Err(self.error(format!(
+                    "watchlists.\"{alias}\" must be a CSV file path or \
+                     {{ file = \"….csv\", key = \"COLUMN\" }}, not {}",
+                    other.type_str()
+                )))
+            }
+        };
+        Ok(WatchlistSource {
+            alias,
+            path: self.base.join(file),
+            key,
+        })
     }
 
     fn case(&self, raw: RawCase) -> Result<Case, Error> {

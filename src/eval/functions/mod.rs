@@ -270,7 +270,6 @@ pub const KNOWN_UNSUPPORTED: &[&str] = &[
     "ago_if",
     "SeenBy",
     "AssignedIPAddresses",
-    "_GetWatchlist",
     "regex_quote",
 ];
 

@@ -49,7 +49,9 @@ pub fn render() -> String {
     out.push_str(
         "Query sources, which start a query instead of following `|`: `datatable`, `print`, \
          `externaldata` (local files, and URLs mapped to local files), `range`, `union`, \
-         `search`, `table()`, `materialize()`, user-defined functions and `invoke`.\n\n",
+         `search`, `table()`, `materialize()`, user-defined functions and `invoke`, and \
+         Microsoft Sentinel's `_GetWatchlist('alias')` over a CSV file given with \
+         `--watchlist`.\n\n",
     );
 
     out.push_str("## Plugins of `evaluate`\n\n");

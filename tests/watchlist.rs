@@ -1,0 +1,313 @@
+//! `_GetWatchlist('alias')` over local CSV files, run the way a user runs it.
+//!
+//! The expected values follow learn.microsoft.com/azure/sentinel/watchlists-queries: the
+//! watchlist is a table to join or look up on its `SearchKey` column, the CSV columns are
+//! extracted into their own columns, and SearchKey is a column of its own. The column
+//! order and types follow `evaluate bag_unpack` over the item bags
+//! (learn.microsoft.com/kusto/query/bag-unpack-plugin): sorted by name, and `string`
+//! because every item property is the text of a CSV cell.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use predicates::prelude::*;
+
+use crate::support::kql_command;
+
+/// A watchlist of servers whose SearchKey is the `IP Address` column.
+const SERVERS: &str = "\
+Name,IP Address,Tier
+web01,10.0.0.1,1
+db01,10.0.0.2,2
+";
+
+/// Events with a remote address, some of them on the watchlist.
+const EVENTS: &str = "datatable(RemoteIP:string, Port:long)\
+    ['10.0.0.2', 1433, '10.0.0.9', 22, '10.0.0.1', 443]";
+
+/// Writes `text` to `rule.kql` in `dir` and returns its path.
+fn write_query(dir: &Path, text: &str) -> PathBuf {
+    let path = dir.join("rule.kql");
+    fs::write(&path, text).expect("write query");
+    path
+}
+
+fn write_servers(dir: &Path) -> String {
+    let path = dir.join("servers.csv");
+    fs::write(&path, SERVERS).expect("write watchlist");
+    path.display().to_string()
+}
+
+/// Runs `query` with the servers watchlist and returns the CSV output.
+fn run_with_servers(query: &str) -> String {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let file = write_servers(dir.path());
+    let output = kql_command()
+        .args(["run", "-q", query, "--format", "csv"])
+        .args(["--watchlist", &format!("servers={file}")])
+        .args(["--watchlist-key", "servers=IP Address"])
+        .output()
+        .expect("runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "kql failed: {stderr}");
+    String::from_utf8(output.stdout).expect("UTF-8 output")
+}
+
+// learn.microsoft.com/azure/sentinel/watchlists-queries: `lookup kind=leftouter
+// _GetWatchlist('…') on $left.X == $right.SearchKey`.
+#[test]
+fn lookup_on_search_key() {
+    let stdout = run_with_servers(&format!(
+        "{EVENTS} | lookup kind=leftouter _GetWatchlist('servers') \
+         on $left.RemoteIP == $right.SearchKey | project RemoteIP, Port, Name, Tier"
+    ));
+    assert_eq!(
+        stdout,
+        "RemoteIP,Port,Name,Tier\n10.0.0.2,1433,db01,2\n10.0.0.9,22,,\n10.0.0.1,443,web01,1\n"
+    );
+}
+
+// learn.microsoft.com/azure/sentinel/watchlists-queries: join on SearchKey.
+#[test]
+fn inner_join_on_search_key() {
+    let stdout = run_with_servers(&format!(
+        "{EVENTS} | join kind=inner (_GetWatchlist('servers')) \
+         on $left.RemoteIP == $right.SearchKey | project Name, Port | sort by Port asc"
+    ));
+    assert_eq!(stdout, "Name,Port\nweb01,443\ndb01,1433\n");
+}
+
+// learn.microsoft.com/kusto/query/in-operator: the right side may be a tabular
+// expression whose first column supplies the values.
+#[test]
+fn in_subquery_of_search_keys() {
+    let stdout = run_with_servers(&format!(
+        "{EVENTS} | where RemoteIP in (_GetWatchlist('servers') | project SearchKey) \
+         | project Port"
+    ));
+    assert_eq!(stdout, "Port\n1433\n443\n");
+    let stdout = run_with_servers(&format!(
+        "{EVENTS} | where RemoteIP !in (_GetWatchlist('servers') | project SearchKey) \
+         | project Port"
+    ));
+    assert_eq!(stdout, "Port\n22\n");
+}
+
+// The columns: the fixed ones, then the CSV columns sorted by name, all `string`.
+#[test]
+fn result_columns_and_types() {
+    let stdout =
+        run_with_servers("_GetWatchlist('servers') | getschema | project ColumnName, ColumnType");
+    assert_eq!(
+        stdout,
+        "ColumnName,ColumnType\n_DTItemId,string\nLastUpdatedTimeUTC,datetime\n\
+         SearchKey,string\nWatchlistItem,dynamic\nIP Address,string\nName,string\n\
+         Tier,string\n"
+    );
+    let stdout = run_with_servers(
+        "_GetWatchlist('servers') | where Name == 'db01' \
+         | project SearchKey, Item = tostring(WatchlistItem.Name)",
+    );
+    assert_eq!(stdout, "SearchKey,Item\n10.0.0.2,db01\n");
+}
+
+#[test]
+fn check_without_file_accepts_columns() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let query = write_query(
+        dir.path(),
+        "SigninLogs | where IPAddress in (_GetWatchlist('servers') | project SearchKey)\n\
+         | lookup kind=inner (_GetWatchlist('servers') | project SearchKey, Owner) \
+         on $left.IPAddress == $right.SearchKey | project UserPrincipalName, Owner\n",
+    );
+    kql_command()
+        .args(["check", "--quiet"])
+        .arg(&query)
+        .assert()
+        .success()
+        .stderr("");
+}
+
+#[test]
+fn check_warns_near_fixed_column() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let query = write_query(dir.path(), "_GetWatchlist('servers') | project Searchkey\n");
+    kql_command()
+        .args(["check", "--quiet"])
+        .arg(&query)
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(
+            "`Searchkey` is taken to be a column that the CSV file of watchlist `servers` \
+             provides; did you mean the column `SearchKey`?",
+        ));
+}
+
+#[test]
+fn check_with_file_rejects_typo() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let file = write_servers(dir.path());
+    let query = write_query(
+        dir.path(),
+        "_GetWatchlist('servers') | project SearchKey, Nmae\n",
+    );
+    kql_command()
+        .args(["check"])
+        .arg(&query)
+        .args(["--watchlist", &format!("servers={file}")])
+        .args(["--watchlist-key", "servers=IP Address"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("`Nmae` does not refer"))
+        .stderr(predicate::str::contains("did you mean `Name`?"));
+}
+
+#[test]
+fn run_without_file_names_option() {
+    kql_command()
+        .args(["run", "-q", "_GetWatchlist('servers') | project SearchKey"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "watchlist `servers` is not loaded",
+        ))
+        .stderr(predicate::str::contains("--watchlist servers=FILE.csv"));
+}
+
+#[test]
+fn alias_must_be_constant() {
+    kql_command()
+        .args([
+            "run",
+            "-q",
+            "datatable(a:string)['servers'] | where a in (_GetWatchlist(a) | project SearchKey)",
+        ])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "the alias of `_GetWatchlist` must be a constant string",
+        ));
+    // A `let` bound to a string literal is a constant.
+    let stdout = run_with_servers("let alias = 'servers'; _GetWatchlist(alias) | count");
+    assert_eq!(stdout, "Count\n2\n");
+}
+
+#[test]
+fn bad_csv_names_file_and_line() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let file = dir.path().join("servers.csv");
+    fs::write(&file, "Name,IP Address\nweb01,10.0.0.1\ndb01\n").expect("write watchlist");
+    kql_command()
+        .args(["run", "-q", "_GetWatchlist('servers')"])
+        .args(["--watchlist", &format!("servers={}", file.display())])
+        .args(["--watchlist-key", "servers=Name"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(format!(
+            "{}:3: row has 1 fields but the header has 2",
+            file.display()
+        )));
+}
+
+#[test]
+fn several_columns_need_key_option() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let file = write_servers(dir.path());
+    kql_command()
+        .args(["run", "-q", "_GetWatchlist('servers')"])
+        .args(["--watchlist", &format!("servers={file}")])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("SearchKey column must be named"))
+        .stderr(predicate::str::contains("--watchlist-key servers=COLUMN"));
+}
+
+#[test]
+fn data_folder_supplies_watchlists() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    fs::create_dir(dir.path().join("watchlists")).expect("create folder");
+    fs::write(
+        dir.path().join("watchlists").join("blocked-ips.csv"),
+        "Address\n10.0.0.9\n",
+    )
+    .expect("write watchlist");
+    kql_command()
+        .args(["run", "-q"])
+        .arg(format!(
+            "{EVENTS} | where RemoteIP in (_GetWatchlist('blocked-ips') | project SearchKey) \
+             | project Port"
+        ))
+        .args(["--format", "csv", "--data"])
+        .arg(dir.path())
+        .assert()
+        .success()
+        .stdout("Port\n22\n");
+}
+
+#[test]
+fn rule_test_reads_watchlists() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    write_servers(dir.path());
+    fs::write(
+        dir.path().join("rule.kql"),
+        "Connections | lookup kind=inner _GetWatchlist('servers') \
+         on $left.RemoteIP == $right.SearchKey | project RemoteIP, Name\n",
+    )
+    .expect("write rule");
+    fs::write(
+        dir.path().join("rule.test.toml"),
+        r#"
+rule = "rule.kql"
+
+[tables.Connections]
+columns = { RemoteIP = "string" }
+rows = [{ RemoteIP = "10.0.0.1" }, { RemoteIP = "10.0.0.7" }]
+
+[watchlists]
+servers = { file = "servers.csv", key = "IP Address" }
+
+[[case]]
+name = "watchlisted server is reported"
+expect.rows = [{ RemoteIP = "10.0.0.1", Name = "web01" }]
+"#,
+    )
+    .expect("write test");
+    kql_command()
+        .current_dir(dir.path())
+        .args(["test", "rule.test.toml"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("1 passed"));
+}
+
+#[test]
+fn repl_reads_watchlist() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let file = write_servers(dir.path());
+    kql_command()
+        .args(["repl", "--watchlist", &format!("servers={file}")])
+        .args(["--watchlist-key", "servers=IP Address"])
+        .write_stdin("_GetWatchlist('servers') | where Tier == '2' | project Name\n.quit\n")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("db01"))
+        .stdout(predicate::str::contains("web01").not());
+}
+
+// The Learn pages document the alias as the only argument.
+#[test]
+fn extra_argument_unsupported() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let query = write_query(
+        dir.path(),
+        "_GetWatchlist('servers', dynamic(['10.0.0.1']))\n",
+    );
+    kql_command()
+        .arg("check")
+        .arg(&query)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "`_GetWatchlist` with arguments after the alias is not supported yet",
+        ));
+}
