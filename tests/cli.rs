@@ -308,6 +308,24 @@ fn check_azure_diagnostics_is_sentinel_only() {
         .stderr(predicate::str::contains("`AzureDiagnostics` not found"));
 }
 
+// EntraUsers is a Sentinel data lake asset table with camel-case columns
+// (https://learn.microsoft.com/azure/sentinel/datalake/asset-data-tables), so it is absent
+// from advanced hunting and has `tenantId`, not the Log Analytics `TenantId`.
+#[test]
+fn check_entra_users_data_lake_table() {
+    let query = "EntraUsers\n\
+        | where accountEnabled and isnotnull(employeeLeaveDateTime)\n\
+        | summarize arg_max(_SnapshotTime, *) by id\n\
+        | project userPrincipalName, department, otherMails\n";
+    check_query(query, &["--product", "sentinel"]).success();
+    check_query(query, &["--product", "xdr"])
+        .code(1)
+        .stderr(predicate::str::contains("`EntraUsers` not found"));
+    check_query("EntraUsers | where TenantId != ''\n", &[])
+        .code(1)
+        .stderr(predicate::str::contains("did you mean `tenantId`?"));
+}
+
 // The advanced hunting table page spells the table GraphApiAuditEvents
 // (https://learn.microsoft.com/defender-xdr/advanced-hunting-graphapiauditevents-table) and
 // the schema index GraphAPIAuditEvents

@@ -12,7 +12,8 @@
 //!
 //! Every built-in table that Sentinel has also gets the Log Analytics standard columns
 //! (`TenantId`, `Type`, `_TimeReceived`, `_ResourceId`, `_SubscriptionId`, `_IsBillable`,
-//! `_BilledSize`) when loaded, so `tables.txt` lists only a table's own columns. User
+//! `_BilledSize`) when loaded, so `tables.txt` lists only a table's own columns. The
+//! Sentinel data lake tables are the exception: they are not Log Analytics tables. User
 //! schema files get no such columns added: they list every column themselves.
 
 pub mod arg;
@@ -232,14 +233,31 @@ pub(crate) const STANDARD_COLUMNS: [(&str, Type); 7] = [
     ("_BilledSize", Type::Real),
 ];
 
+/// Sentinel tables that live only in the Microsoft Sentinel data lake tier, not in a Log
+/// Analytics workspace, so they have only the columns that their page lists. The asset
+/// tables are listed at https://learn.microsoft.com/azure/sentinel/datalake/asset-data-tables,
+/// and https://learn.microsoft.com/azure/sentinel/datalake/enable-data-connectors states that
+/// asset data is ingested into the data lake tier only, not the analytics tier.
+const DATA_LAKE_TABLES: [&str; 8] = [
+    "EntraApplications",
+    "EntraGroupMemberships",
+    "EntraGroups",
+    "EntraMembers",
+    "EntraOrganizations",
+    "EntraServicePrincipals",
+    "EntraUsers",
+    "SharePointSitesAndLists",
+];
+
 /// Appends the Log Analytics standard columns that a built-in table with Sentinel columns
-/// does not list, as Sentinel-only columns. Defender XDR-only tables get none.
+/// does not list, as Sentinel-only columns. Defender XDR-only tables and the data lake
+/// tables in [`DATA_LAKE_TABLES`] get none.
 fn add_standard_columns(table: &mut TableSchema) {
     let in_sentinel = table
         .columns
         .iter()
         .any(|column| column.availability.in_sentinel());
-    if !in_sentinel {
+    if !in_sentinel || DATA_LAKE_TABLES.contains(&table.name.as_str()) {
         return;
     }
     for (name, ty) in STANDARD_COLUMNS {
@@ -454,7 +472,7 @@ mod tests {
     #[test]
     fn builtin_catalog_has_all_tables() {
         let names: Vec<&str> = builtin_names().collect();
-        assert_eq!(names.len(), 99 + arg::ARG_TABLES.len());
+        assert_eq!(names.len(), 107 + arg::ARG_TABLES.len());
         let mut sorted = names.clone();
         sorted.sort_unstable();
         assert_eq!(names, sorted);
@@ -675,6 +693,161 @@ mod tests {
             .columns
             .iter()
             .all(|column| column.availability == Availability::Sentinel));
+    }
+
+    /// Asserts that every column of a data lake table is Sentinel-only and that no Log
+    /// Analytics standard column was added to it.
+    fn assert_data_lake_table(table: &TableSchema) {
+        for column in &table.columns {
+            assert_eq!(
+                column.availability,
+                Availability::Sentinel,
+                "{}.{}",
+                table.name,
+                column.name
+            );
+        }
+        for standard in ["Type", "_TimeReceived", "_ResourceId", "_BilledSize"] {
+            assert!(
+                table.column(standard).is_none(),
+                "{}.{standard} should not exist",
+                table.name
+            );
+        }
+    }
+
+    // Columns and Kusto types from the "Microsoft Entra ID asset data tables" section of
+    // https://learn.microsoft.com/azure/sentinel/datalake/asset-data-tables.
+    #[test]
+    fn entra_users_and_groups_match_docs() {
+        let users = builtin_table("EntraUsers");
+        let user_type = |name: &str| users.column(name).map(|c| c.ty);
+        assert_eq!(user_type("accountEnabled"), Some(Type::Bool));
+        assert_eq!(user_type("employeeHireDate"), Some(Type::DateTime));
+        assert_eq!(user_type("otherMails"), Some(Type::Dynamic));
+        assert_eq!(user_type("businessPhones"), Some(Type::String));
+        assert_eq!(user_type("userPrincipalName"), Some(Type::String));
+        assert_eq!(user_type("_SnapshotTime"), Some(Type::DateTime));
+        assert_eq!(user_type("tenantId"), Some(Type::String));
+        assert_eq!(user_type("TenantId"), None);
+        assert_eq!(user_type("UserPrincipalName"), None);
+        assert_eq!(users.columns.len(), 57);
+
+        let groups = builtin_table("EntraGroups");
+        let group_type = |name: &str| groups.column(name).map(|c| c.ty);
+        assert_eq!(group_type("groupTypes"), Some(Type::Dynamic));
+        assert_eq!(group_type("securityEnabled"), Some(Type::Bool));
+        assert_eq!(group_type("renewedDateTime"), Some(Type::DateTime));
+        assert_eq!(group_type("membershipRule"), Some(Type::String));
+        assert_eq!(groups.columns.len(), 33);
+
+        let memberships = builtin_table("EntraGroupMemberships");
+        let names: Vec<&str> = memberships
+            .columns
+            .iter()
+            .map(|c| c.name.as_str())
+            .collect();
+        assert_eq!(
+            names,
+            [
+                "tenantId",
+                "organizationId",
+                "sourceId",
+                "targetId",
+                "_SnapshotTime",
+                "_ReceivedTime",
+                "TimeGenerated"
+            ]
+        );
+        assert_eq!(
+            memberships.column("TimeGenerated").map(|c| c.ty),
+            Some(Type::DateTime)
+        );
+
+        for table in [users, groups, memberships] {
+            assert_data_lake_table(table);
+        }
+    }
+
+    // Columns and Kusto types from
+    // https://learn.microsoft.com/azure/sentinel/datalake/asset-data-tables.
+    #[test]
+    fn other_data_lake_asset_tables_match_docs() {
+        let applications = builtin_table("EntraApplications");
+        let application_type = |name: &str| applications.column(name).map(|c| c.ty);
+        assert_eq!(application_type("identifierUris"), Some(Type::Dynamic));
+        assert_eq!(
+            application_type("isDeviceOnlyAuthSupported"),
+            Some(Type::Bool)
+        );
+        assert_eq!(application_type("deletedDateTime"), Some(Type::DateTime));
+        assert_eq!(applications.columns.len(), 19);
+
+        // The page spells this table's object ID `ID`, not `id`.
+        let principals = builtin_table("EntraServicePrincipals");
+        let principal_type = |name: &str| principals.column(name).map(|c| c.ty);
+        assert_eq!(principal_type("ID"), Some(Type::String));
+        assert_eq!(principal_type("id"), None);
+        assert_eq!(principal_type("servicePrincipalNames"), Some(Type::Dynamic));
+        assert_eq!(
+            principal_type("appRoleAssignmentRequired"),
+            Some(Type::Bool)
+        );
+        assert_eq!(principals.columns.len(), 24);
+
+        let members = builtin_table("EntraMembers");
+        assert_eq!(
+            members.column("targetType").map(|c| c.ty),
+            Some(Type::String)
+        );
+        assert_eq!(members.columns.len(), 9);
+
+        let organizations = builtin_table("EntraOrganizations");
+        let organization_type = |name: &str| organizations.column(name).map(|c| c.ty);
+        assert_eq!(
+            organization_type("technicalNotificationMails"),
+            Some(Type::Dynamic)
+        );
+        assert_eq!(organization_type("onPremisesSyncEnabled"), Some(Type::Bool));
+        assert_eq!(organization_type("deletedDateTime"), None);
+        assert_eq!(organizations.columns.len(), 23);
+
+        // The Microsoft 365 asset table spells its tenant column `TenantId`.
+        let sites = builtin_table("SharePointSitesAndLists");
+        let site_type = |name: &str| sites.column(name).map(|c| c.ty);
+        assert_eq!(site_type("ReceivedTimeWindow"), Some(Type::DateTime));
+        assert_eq!(site_type("TenantId"), Some(Type::String));
+        assert_eq!(site_type("WebUrl"), Some(Type::String));
+        assert_eq!(sites.columns.len(), 13);
+
+        for name in DATA_LAKE_TABLES {
+            assert_data_lake_table(builtin_table(name));
+        }
+    }
+
+    // Columns and types from the July 2026 revision of
+    // https://learn.microsoft.com/defender-xdr/advanced-hunting-entraidsigninevents-table.
+    #[test]
+    fn entra_id_sign_in_events_match_docs() {
+        let events = builtin_table("EntraIdSignInEvents");
+        let event_type = |name: &str| events.column(name).map(|c| c.ty);
+        assert_eq!(event_type("TokenIssuerType"), Some(Type::String));
+        assert_eq!(event_type("RiskLevelDuringSignIn"), Some(Type::Int));
+        assert_eq!(event_type("RiskEventTypes"), Some(Type::String));
+        assert_eq!(event_type("GatewayJA4"), Some(Type::String));
+        assert_eq!(
+            event_type("IsSignInThroughGlobalSecureAccess"),
+            Some(Type::Bool)
+        );
+        assert_eq!(event_type("TimeGenerated"), Some(Type::DateTime));
+        assert_eq!(event_type("Timestamp"), Some(Type::DateTime));
+        assert_eq!(event_type("IsThroughGlobalSecureAccess"), None);
+        assert_eq!(event_type("RiskDetails"), None);
+        assert_eq!(events.columns.len(), 52);
+        assert!(events
+            .columns
+            .iter()
+            .all(|column| column.availability == Availability::Xdr));
     }
 
     // The Sentinel copies documented at
