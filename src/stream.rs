@@ -76,6 +76,7 @@ fn row_local_table(plan: &Plan) -> Option<&str> {
         | PlanKind::Print { .. }
         | PlanKind::Take { .. }
         | PlanKind::Sample { .. }
+        | PlanKind::Materialized { .. }
         | PlanKind::Count { .. }
         | PlanKind::ExternalData(_)
         | PlanKind::Summarize(_)
@@ -106,7 +107,7 @@ fn row_local_table(plan: &Plan) -> Option<&str> {
 /// True when `plan` reads `table` anywhere.
 fn scans(plan: &Plan, table: &str) -> bool {
     match &plan.kind {
-        PlanKind::Shared(inner) => scans(inner, table),
+        PlanKind::Shared(inner) | PlanKind::Materialized { plan: inner, .. } => scans(inner, table),
         PlanKind::Scan { table: name } => name == table,
         PlanKind::Constant(_) | PlanKind::Print { .. } => false,
         PlanKind::Where { input, .. }

@@ -293,6 +293,26 @@ fn sample_returns_distinct_input_rows() {
     assert_eq!(error.kind, ErrorKind::TypeMismatch);
 }
 
+// learn.microsoft.com/kusto/query/sample-operator: a materialized sample is computed once,
+// so both references to it give the same row; learn.microsoft.com/kusto/query/materialize-function
+// says the cached result is reused "without recalculation".
+#[test]
+fn materialize_keeps_random_results() {
+    for _ in 0..10 {
+        let table = run("let _data = range x from 1 to 100 step 1;\n\
+             let _sample = materialize(_data | sample 1);\n\
+             union (_sample), (_sample)");
+        let rows = column_text(&table, "x");
+        assert_eq!(rows.len(), 2);
+        assert_eq!(rows[0], rows[1], "a materialized sample gave two rows");
+    }
+    let table = run(
+        "let m = materialize(range x from 1 to 50 step 1 | extend r = rand());\n\
+         m | join kind=inner m on x | where r != r1 | count",
+    );
+    assert_eq!(column_text(&table, "Count"), ["0"]);
+}
+
 // --- join ----------------------------------------------------------------------------
 
 // learn.microsoft.com/kusto/query/join-operator, the X and Y examples of each kind.

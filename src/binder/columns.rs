@@ -53,7 +53,11 @@ const EVERY_COLUMN: &str = "*";
 /// follow.
 fn collect(plan: &Plan, needed: &BTreeSet<usize>, used: &mut UsedColumns) -> bool {
     match &plan.kind {
-        PlanKind::Shared(inner) => collect(inner, needed, used),
+        // Every use of a materialized result records its columns, so the one run that
+        // all uses share loads the union of them.
+        PlanKind::Shared(inner) | PlanKind::Materialized { plan: inner, .. } => {
+            collect(inner, needed, used)
+        }
         PlanKind::Scan { table } => {
             let entry = used.entry(table.clone()).or_default();
             if needed.len() >= plan.schema.len() {

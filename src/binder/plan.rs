@@ -38,6 +38,13 @@ pub enum PlanKind {
     /// A `let`-bound tabular expression, shared by every use of its name, so that a
     /// chain of lets each built on the last costs memory in proportion to its length.
     Shared(Arc<Plan>),
+    /// `materialize(T)`: `plan` runs once per query and every use reads that result, so
+    /// that `sample` and `rand()` in it give the same rows each time
+    /// (learn.microsoft.com/kusto/query/materialize-function). `id` keys the cached result.
+    Materialized {
+        id: usize,
+        plan: Arc<Plan>,
+    },
     /// A table supplied by the caller (a loaded file), read by name.
     Scan {
         table: String,

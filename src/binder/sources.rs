@@ -271,10 +271,9 @@ fn bind_call(
     }
     if name.name == "materialize" && piped.is_none() && binder.lookup_binding(&name.name).is_none()
     {
-        // materialize() caches a result for reuse within one query. Here the expression is
-        // evaluated again where it is used, which gives the same rows because evaluation
-        // is deterministic within a query (one clock, same tables).
-        // NOTE: a materialized result used several times is computed several times.
+        // materialize() caches a result for reuse within one query. Inside an mv-apply or
+        // partition subquery the expression may read the current row or partition, so
+        // there it runs again for each, as the subquery around it does.
         let [arg] = args else {
             return Err(Error::at(
                 ErrorKind::TypeMismatch,
@@ -282,7 +281,19 @@ fn bind_call(
                 super::names::argument_count_message("materialize", "1", args.len()),
             ));
         };
-        return binder.bind_tabular(arg);
+        let plan = binder.bind_tabular(arg)?;
+        if binder.mv_apply_depth > 0 || binder.partition_depth > 0 {
+            return Ok(plan);
+        }
+        let schema = plan.schema.clone();
+        return Ok(Plan {
+            kind: PlanKind::Materialized {
+                id: binder.new_subquery_id(),
+                plan: Arc::new(plan),
+            },
+            schema,
+            span: expr.span.clone(),
+        });
     }
     if name.name == "table" && piped.is_none() {
         return bind_table_function(binder, args, expr);

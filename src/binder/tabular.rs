@@ -178,7 +178,9 @@ pub(super) fn bind_operator(
 pub(super) fn is_serialized(plan: &Plan) -> bool {
     match &plan.kind {
         PlanKind::Sort { .. } | PlanKind::Serialize { .. } | PlanKind::Range(_) => true,
-        PlanKind::Shared(inner) => is_serialized(inner),
+        PlanKind::Shared(inner) | PlanKind::Materialized { plan: inner, .. } => {
+            is_serialized(inner)
+        }
         PlanKind::Where { input, .. }
         | PlanKind::Project { input, .. }
         | PlanKind::Take { input, .. }

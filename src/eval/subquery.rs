@@ -1,6 +1,7 @@
 //! Subqueries inside scalar expressions (`toscalar(T)`, `x in (T | project c)`,
 //! `x has_any (T)`): each runs at most once per query, on first use, and its first column
-//! is cached in the [`EvalContext`] by the number the binder gave it.
+//! is cached in the [`EvalContext`] by the number the binder gave it. `materialize(T)`
+//! results are cached the same way, whole.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -9,6 +10,7 @@ use super::text::Needle;
 use super::{EvalContext, TableSource};
 use crate::binder::plan::Subquery;
 use crate::error::{Error, ErrorKind, Result};
+use crate::table::Table;
 use crate::value::Value;
 
 /// The tables subqueries read, and their cached results.
@@ -17,6 +19,9 @@ pub struct Subqueries {
     tables: Option<Arc<dyn TableSource + Send + Sync>>,
     columns: Mutex<HashMap<usize, Arc<Vec<Value>>>>,
     needles: Mutex<HashMap<usize, Arc<Vec<Needle>>>>,
+    /// One slot per `materialize(T)`, filled by the first use. A use on another thread
+    /// waits on the slot's lock, so every use reads the same result.
+    materialized: Mutex<HashMap<usize, Arc<Mutex<Option<Table>>>>>,
 }
 
 impl Subqueries {
@@ -48,6 +53,22 @@ impl EvalContext {
         let column = table.columns.first().cloned().unwrap_or_default();
         lock(cache).insert(subquery.id, Arc::clone(&column));
         Ok(column)
+    }
+
+    /// Returns the result of `materialize(T)` number `id`, running `compute` on first use.
+    pub fn materialized(
+        &self,
+        id: usize,
+        compute: impl FnOnce() -> Result<Table>,
+    ) -> Result<Table> {
+        let slot = Arc::clone(lock(&self.subqueries.materialized).entry(id).or_default());
+        let mut result = lock(&slot);
+        if let Some(table) = result.as_ref() {
+            return Ok(table.clone());
+        }
+        let table = compute()?;
+        *result = Some(table.clone());
+        Ok(table)
     }
 
     /// Returns the `has_any` needles of a subquery: the text of each first-column value.

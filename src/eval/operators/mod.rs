@@ -92,6 +92,9 @@ pub(crate) fn too_many_rows(
 fn run_operator(plan: &Plan, tables: &dyn TableSource, context: &EvalContext) -> Result<Table> {
     match &plan.kind {
         PlanKind::Shared(inner) => run(inner, tables, context),
+        PlanKind::Materialized { id, plan } => {
+            context.materialized(*id, || run(plan, tables, context))
+        }
         PlanKind::Scan { table } => scan(plan, table, tables),
         PlanKind::Constant(table) => Ok(Table::clone(table)),
         PlanKind::Print { exprs } => print::run(&plan.schema, exprs, context),
