@@ -248,3 +248,24 @@ fn custom_table_without_file_fails_run() {
         ))
         .stderr(predicate::str::contains("--table Firewall_CL=FILE"));
 }
+
+// Learn spells the Resource Graph tables both `Resources` and `resources`
+// (https://learn.microsoft.com/azure/governance/resource-graph/concepts/query-language), so
+// files loaded under both spellings would split one table; that is a usage error.
+#[test]
+fn both_spellings_loaded_is_error() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let upper = format!("Resources={}", write(dir.path(), "a.jsonl", RESOURCES));
+    let lower = format!("resources={}", write(dir.path(), "b.jsonl", CONTAINERS));
+    for query in [
+        "Resources | count",
+        "resources | count",
+        "arg(\"\").Resources | count",
+    ] {
+        kql_command()
+            .args(["run", "-q", query, "--table", &upper, "--table", &lower])
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains("is loaded twice"));
+    }
+}

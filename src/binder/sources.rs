@@ -140,7 +140,7 @@ fn bind_arg_table(
         }
         return Err(error);
     }
-    match resolve_table(binder, &table.name) {
+    match resolve_table(binder, &table.name, expr)? {
         Some((loaded, schema)) => Ok(scan(loaded, schema, expr)),
         None => Err(not_loaded(
             &table.name,
@@ -153,13 +153,32 @@ fn bind_arg_table(
 /// Returns the name and schema of the table that `name` refers to: a table of exactly that
 /// name, or else an Azure Resource Graph table loaded under its other documented spelling
 /// (`Resources` for `resources`, and the reverse).
-fn resolve_table(binder: &Binder<'_>, name: &str) -> Option<(String, Schema)> {
-    arg_tables::spellings(name)
-        .into_iter()
-        .find_map(|spelling| {
-            let schema = binder.tables.schema(&spelling)?;
-            Some((spelling, schema))
-        })
+/// Two files loaded under both spellings would split one table in two, so that is an
+/// error.
+fn resolve_table(binder: &Binder<'_>, name: &str, expr: &Expr) -> Result<Option<(String, Schema)>> {
+    let spellings = arg_tables::spellings(name);
+    if spellings.len() > 1 {
+        let names = binder.tables.table_names();
+        let loaded: Vec<&String> = spellings
+            .iter()
+            .filter(|spelling| names.contains(spelling))
+            .collect();
+        if let [first, second, ..] = loaded.as_slice() {
+            return Err(Error::at(
+                ErrorKind::Usage,
+                expr.span.clone(),
+                format!(
+                    "the Azure Resource Graph table `{name}` is loaded twice, as `{first}` and \
+                     `{second}`, which name the same table"
+                ),
+            )
+            .with_hint("put its rows in one file, or load only one of the two"));
+        }
+    }
+    Ok(spellings.into_iter().find_map(|spelling| {
+        let schema = binder.tables.schema(&spelling)?;
+        Some((spelling, schema))
+    }))
 }
 
 fn scan(table: String, schema: Schema, expr: &Expr) -> Plan {
@@ -212,7 +231,7 @@ fn bind_name(binder: &mut Binder<'_>, name: &str, expr: &Expr) -> Result<Plan> {
         }
         None => {}
     }
-    if let Some((table, schema)) = resolve_table(binder, name) {
+    if let Some((table, schema)) = resolve_table(binder, name, expr)? {
         return Ok(scan(table, schema, expr));
     }
     if let Some(error) = super::defender::misuse_error(name, expr.span.clone()) {
@@ -359,7 +378,7 @@ fn bind_table_function(binder: &mut Binder<'_>, args: &[Expr], expr: &Expr) -> R
         )
         .with_hint("pass the table name as a string literal: table('DeviceEvents')"));
     };
-    if let Some((table, schema)) = resolve_table(binder, table) {
+    if let Some((table, schema)) = resolve_table(binder, table, expr)? {
         return Ok(scan(table, schema, expr));
     }
     if binder.lookup_binding(table).is_some() {
