@@ -291,6 +291,18 @@ fn sample_returns_distinct_input_rows() {
     assert_eq!(column_text(&table, "x"), ["1", "2", "3"]);
     let error = run_error("range x from 1 to 3 step 1 | sample -1");
     assert_eq!(error.kind, ErrorKind::TypeMismatch);
+    // The reference allows "any numeric expression"; computed and real counts are named
+    // as not supported instead of being called invalid.
+    for query in [
+        "range x from 1 to 3 step 1 | sample 1 + 1",
+        "range x from 1 to 3 step 1 | sample 2.5",
+        "range x from 1 to 3 step 1 | take 1 + 1",
+    ] {
+        let error = run_error(query);
+        assert_eq!(error.kind, ErrorKind::Unsupported, "{query}");
+    }
+    let table = run("let n = 2; range x from 1 to 3 step 1 | sample n");
+    assert_eq!(column_text(&table, "x").len(), 2);
 }
 
 // learn.microsoft.com/kusto/query/sample-operator: a materialized sample is computed once,

@@ -433,7 +433,7 @@ pub fn bind_special_call(
         "toscalar" => Some(bind_toscalar(binder, args, expr)),
         "pack_all" => Some(bind_pack_all(binder, args, expr, schema)),
         "column_ifexists" | "columnifexists" => {
-            Some(bind_column_ifexists(binder, args, expr, schema))
+            Some(bind_column_ifexists(binder, &name.name, args, expr, schema))
         }
         "bag_pack_columns" => Some(bind_bag_pack_columns(binder, args, expr, schema)),
         "materialize" => Some(Err(Error::at(
@@ -564,6 +564,7 @@ pub fn first_column_type(plan: &Plan, user: &str) -> Result<Type> {
 /// (learn.microsoft.com/kusto/query/column-ifexists-function).
 fn bind_column_ifexists(
     binder: &mut Binder<'_>,
+    function: &str,
     args: &[Expr],
     expr: &Expr,
     schema: &Schema,
@@ -572,9 +573,9 @@ fn bind_column_ifexists(
         return Err(Error::at(
             ErrorKind::TypeMismatch,
             expr.span.clone(),
-            super::names::argument_count_message("column_ifexists", "2", args.len()),
+            super::names::argument_count_message(function, "2", args.len()),
         )
-        .with_hint("signature: column_ifexists(columnName, defaultValue)"));
+        .with_hint(format!("signature: {function}(columnName, defaultValue)")));
     };
     let name = match binder.bind_scalar(column, &Schema::default()) {
         Ok(BoundExpr {
@@ -585,7 +586,7 @@ fn bind_column_ifexists(
             return Err(Error::at(
                 ErrorKind::TypeMismatch,
                 column.span.clone(),
-                "the column name of `column_ifexists` must be a string literal",
+                format!("the column name of `{function}` must be a string literal"),
             ))
         }
     };

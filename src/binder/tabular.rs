@@ -307,8 +307,25 @@ fn bind_operator_kind(binder: &mut Binder<'_>, input: Plan, operator: &Operator)
 /// Reads the row count of `take`, `top` or a `limit`: a non-negative whole constant.
 pub(super) fn row_count(binder: &mut Binder<'_>, count: &Expr, operator: &str) -> Result<usize> {
     let bound = binder.bind_scalar(count, &Schema::default())?;
-    match constant_value(&bound).and_then(|value| value.as_i64()) {
-        Some(rows) if rows >= 0 => Ok(usize::try_from(rows).unwrap_or(usize::MAX)),
+    let Some(value) = constant_value(&bound) else {
+        return Err(Error::unsupported(
+            count.span.clone(),
+            format!("a row count of `{operator}` computed from an expression is not supported yet"),
+        )
+        .with_hint("write the count as a number, or as a `let` bound to a number"));
+    };
+    match value.as_i64() {
+        Some(rows) if rows >= 0 && matches!(value, Value::Int(_) | Value::Long(_)) => {
+            Ok(usize::try_from(rows).unwrap_or(usize::MAX))
+        }
+        _ if matches!(value, Value::Real(_)) => Err(Error::unsupported(
+            count.span.clone(),
+            format!(
+                "a real row count of `{operator}` is not supported yet, because the KQL \
+                 reference does not say how it is rounded"
+            ),
+        )
+        .with_hint("write a whole number, or convert with toint()")),
         _ => Err(Error::at(
             ErrorKind::TypeMismatch,
             count.span.clone(),

@@ -666,9 +666,10 @@ fn base64_decode_toarray(args: &[Value], _: &EvalContext) -> Result<Value, Strin
         .decode(source.trim())
         .map_err(|_| {
             format!(
-                "base64_decode_toarray: {source:?} is not base64, and the KQL reference does \
-                 not say what Kusto returns then; filter such values out first, for example \
-                 with `where Text matches regex \"^[A-Za-z0-9+/]*=*$\"`"
+                "{source:?} is not padded base64, and the KQL \
+                 reference does not say what Kusto returns then; filter such values out \
+                 first, for example with `where Text matches regex \
+                 @\"^([A-Za-z0-9+/]{{4}})*([A-Za-z0-9+/]{{2}}==|[A-Za-z0-9+/]{{3}}=)?$\"`"
             )
         })?;
     let array = bytes.into_iter().map(serde_json::Value::from).collect();
