@@ -153,11 +153,15 @@ fn bind_arg_table(
 /// Returns the name and schema of the table that `name` refers to: a table of exactly that
 /// name, or else an Azure Resource Graph table loaded under its other documented spelling
 /// (`Resources` for `resources`, and the reverse).
-/// Two files loaded under both spellings would split one table in two, so that is an
-/// error.
+/// A table with a second spelling in the catalog (`GraphAPIAuditEvents`) resolves the
+/// same way. Two files loaded under both spellings would split one table in two, so that
+/// is an error.
 fn resolve_table(binder: &Binder<'_>, name: &str, expr: &Expr) -> Result<Option<(String, Schema)>> {
-    let spellings = arg_tables::spellings(name);
-    if spellings.len() > 1 {
+    let mut spellings = arg_tables::spellings(name);
+    spellings.extend(crate::schema::second_spelling(name).map(str::to_string));
+    // Only loaded tables can be loaded twice; the catalog of `kql check` has both
+    // spellings of a table with a second spelling.
+    if spellings.len() > 1 && binder.tables.lists_database() {
         let names = binder.tables.table_names();
         let loaded: Vec<&String> = spellings
             .iter()
@@ -168,7 +172,7 @@ fn resolve_table(binder: &Binder<'_>, name: &str, expr: &Expr) -> Result<Option<
                 ErrorKind::Usage,
                 expr.span.clone(),
                 format!(
-                    "the Azure Resource Graph table `{name}` is loaded twice, as `{first}` and \
+                    "the table `{name}` is loaded twice, as `{first}` and \
                      `{second}`, which name the same table"
                 ),
             )

@@ -203,6 +203,20 @@ fn catalog() -> &'static Catalog {
 /// and published hunting queries spell it GraphAPIAuditEvents.
 const SECOND_SPELLINGS: [(&str, &str); 1] = [("GraphAPIAuditEvents", "GraphApiAuditEvents")];
 
+/// Returns the other spelling of a table that [`SECOND_SPELLINGS`] lists, so that a file
+/// loaded under one spelling answers to the other.
+pub fn second_spelling(name: &str) -> Option<&'static str> {
+    SECOND_SPELLINGS.iter().find_map(|&(second, first)| {
+        if name == second {
+            Some(first)
+        } else if name == first {
+            Some(second)
+        } else {
+            None
+        }
+    })
+}
+
 /// Adds a copy of each table in [`SECOND_SPELLINGS`] under its second name, keeping the
 /// catalog in alphabetical order.
 fn add_second_spellings(tables: &mut Vec<TableSchema>) {
