@@ -186,6 +186,17 @@ fn file_profile_over_limit_is_rejected() {
     .stderr(predicate::str::contains("at most 1000 records"));
 }
 
+// The reference page allows a limit of 1 to 1000. A larger limit is accepted, because
+// published queries pass 10000, and counts as 1000, the engine's own choice:
+// `file_profile_over_limit_is_rejected` shows 1001 rows failing under a limit of 10000.
+#[test]
+fn file_profile_limit_above_1000_counts_as_1000() {
+    let result = run_with_enrichment(
+        "range i from 1 to 1000 step 1 | extend SHA1 = '' | invoke FileProfile(SHA1, 5000) | count",
+    );
+    assert_eq!(result["rows"][0][0], 1000);
+}
+
 #[test]
 fn file_profile_rejects_undocumented_cases() {
     run_failing(
@@ -219,6 +230,92 @@ fn file_profile_table_with_repeated_hash() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains("rows 1 and 2"));
+}
+
+/// Runs `query` with `csv` loaded as the FileProfile table.
+fn run_with_profile_table(csv: &str, query: &str) -> assert_cmd::assert::Assert {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let table = dir.path().join("profiles.csv");
+    fs::write(&table, csv).expect("write table");
+    kql_command()
+        .args(["run", "--format", "json", "--table"])
+        .arg(format!("FileProfile={}", table.display()))
+        .arg("-q")
+        .arg(query)
+        .assert()
+}
+
+// The lookup takes only lower-case hashes of the right length, so a hash of another form
+// in the supplied table could never match. It is an input error that names the row and
+// column, instead of a silent "Missing".
+#[test]
+fn file_profile_table_with_unmatchable_hash() {
+    let upper = KNOWN_SHA1.to_uppercase();
+    run_with_profile_table(
+        &format!("SHA1,GlobalPrevalence\n{UNKNOWN_SHA1},1\n{upper},2\n"),
+        &format!("datatable(SHA1:string)['{KNOWN_SHA1}'] | invoke FileProfile()"),
+    )
+    .code(2)
+    .stderr(predicate::str::contains(format!(
+        "`{upper}` in column `SHA1` on row 2"
+    )))
+    .stderr(predicate::str::contains("lower-case the `SHA1` values"));
+
+    run_with_profile_table(
+        "SHA1,SHA256\n,0263829989b6fd954f72\n",
+        &format!("datatable(SHA256:string)['{KNOWN_SHA256}'] | invoke FileProfile(SHA256)"),
+    )
+    .code(2)
+    .stderr(predicate::str::contains("column `SHA256` on row 1"))
+    .stderr(predicate::str::contains("64 hexadecimal digits"));
+}
+
+// Available means "profile was successfully queried and file data returned", so a found
+// row whose table leaves ProfileAvailability empty gets it, and a value the table gives
+// is kept (learn.microsoft.com/defender-xdr/advanced-hunting-fileprofile-function).
+#[test]
+fn file_profile_availability_of_found_rows() {
+    let query = format!(
+        "datatable(SHA1:string)['{KNOWN_SHA1}', '{UNKNOWN_SHA1}'] \
+         | invoke FileProfile() | project ProfileAvailability"
+    );
+    let cases = [
+        (format!("SHA1\n{KNOWN_SHA1}\n"), "Available"),
+        (
+            format!("SHA1,ProfileAvailability\n{KNOWN_SHA1},\n"),
+            "Available",
+        ),
+        (
+            format!("SHA1,ProfileAvailability\n{KNOWN_SHA1},Error\n"),
+            "Error",
+        ),
+    ];
+    for (csv, expected) in cases {
+        let output = run_with_profile_table(&csv, &query).success();
+        let result: Json =
+            serde_json::from_slice(&output.get_output().stdout).expect("JSON result");
+        assert_eq!(
+            column(&result, "ProfileAvailability"),
+            [expected, "Missing"],
+            "table:\n{csv}"
+        );
+    }
+}
+
+// FileProfile() returns only the columns of its reference page, so other columns of the
+// supplied table are left out, with a warning that names them.
+#[test]
+fn file_profile_table_extra_columns_warn() {
+    run_with_profile_table(
+        &format!("SHA1,GlobalPrevalance,Notes\n{KNOWN_SHA1},3,seen twice\n"),
+        &format!("datatable(SHA1:string)['{KNOWN_SHA1}'] | invoke FileProfile() | project GlobalPrevalence"),
+    )
+    .success()
+    .stdout(predicate::str::contains("[null]"))
+    .stderr(predicate::str::contains("kql: warning:"))
+    .stderr(predicate::str::contains(
+        "`GlobalPrevalance` (did you mean `GlobalPrevalence`?), `Notes`",
+    ));
 }
 
 // `kql check` needs no table: the output columns are documented, so they are

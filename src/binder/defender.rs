@@ -126,7 +126,6 @@ pub fn bind_call(
     name: &Ident,
     args: &[Expr],
     piped: Option<Plan>,
-    expr: &Expr,
 ) -> Option<Result<Plan>> {
     if let Some(reason) = undocumented(&name.name) {
         return Some(Err(Error::unsupported(
@@ -145,7 +144,7 @@ pub fn bind_call(
         return Some(Err(misuse_error(&name.name, name.span.clone())?));
     };
     let bound = match name.name.as_str() {
-        "FileProfile" => bind_file_profile(binder, input, name, args, expr),
+        "FileProfile" => bind_file_profile(binder, input, name, args),
         _ => bind_device_from_ip(binder, input, name, args),
     };
     Some(bound)
@@ -186,16 +185,15 @@ fn bind_file_profile(
     input: Plan,
     name: &Ident,
     args: &[Expr],
-    expr: &Expr,
 ) -> Result<Plan> {
     let (key_arg, limit_arg) = match args {
         [] => (None, None),
         [key] => (Some(key), None),
         [key, limit] => (Some(key), Some(limit)),
-        _ => {
+        [.., last] => {
             return Err(Error::at(
                 ErrorKind::TypeMismatch,
-                expr.span.clone(),
+                name.span.start..last.span.end,
                 super::names::argument_count_message("FileProfile", "0 to 2", args.len()),
             ))
         }
@@ -226,6 +224,7 @@ fn bind_file_profile(
         Some(arg) => record_limit(binder, arg)?,
         None => FILE_PROFILE_DEFAULT_LIMIT,
     };
+    warn_about_extra_columns(binder);
 
     let mut fields = input.schema.fields.clone();
     let mut added = Vec::new();
@@ -265,8 +264,41 @@ fn bind_file_profile(
     })
 }
 
-/// Reads FileProfile's record limit, a constant from 1 up. Values above the documented
-/// maximum of 1000 are accepted, because published queries pass 10000.
+/// Warns about the columns of the loaded `FileProfile` table that are not output columns
+/// of `FileProfile()`. Other loaded tables keep columns beyond their schema, but this
+/// function's output columns are fixed by its reference page, so such a column is left out
+/// of the result, and a misspelled profile column would otherwise go unnoticed.
+fn warn_about_extra_columns(binder: &mut Binder<'_>) {
+    let Some(supplied) = binder.tables.schema("FileProfile") else {
+        return;
+    };
+    let documented = FILE_PROFILE_COLUMNS.iter().map(|(column, _)| *column);
+    let extra: Vec<String> = supplied
+        .names()
+        .filter(|column| !documented.clone().any(|known| known == *column))
+        .map(
+            |column| match crate::error::closest(column, documented.clone()) {
+                Some(known) => format!("`{column}` (did you mean `{known}`?)"),
+                None => format!("`{column}`"),
+            },
+        )
+        .collect();
+    if extra.is_empty() {
+        return;
+    }
+    binder.warn(&format!(
+        "the loaded `FileProfile` table has columns that FileProfile() does not return, so they are ignored: {}",
+        extra.join(", ")
+    ));
+}
+
+/// Reads FileProfile's record limit, a constant from 1 up. The reference page
+/// (learn.microsoft.com/defender-xdr/advanced-hunting-fileprofile-function) allows 1 to
+/// 1000 records. A larger limit is accepted and counts as 1000, because published
+/// queries pass one: Bert-JanP/Hunting-Queries-Detection-Rules, file
+/// "Defender For Endpoint/RareISOFile.md", calls `invoke FileProfile("SHA1", 10000)`.
+/// NOTE: the page does not say what Defender XDR does with such a limit, so counting it
+/// as 1000 is the engine's choice.
 fn record_limit(binder: &mut Binder<'_>, arg: &Expr) -> Result<i64> {
     let value = super::plugins::constant(binder, arg, "FileProfile")?;
     let limit = match value {
@@ -274,7 +306,7 @@ fn record_limit(binder: &mut Binder<'_>, arg: &Expr) -> Result<i64> {
         _ => None,
     };
     match limit {
-        Some(limit) if limit >= 1 => Ok(limit),
+        Some(limit) if limit >= 1 => Ok(limit.min(FILE_PROFILE_MAX_LIMIT)),
         _ => Err(Error::at(
             ErrorKind::TypeMismatch,
             arg.span.clone(),
@@ -385,13 +417,89 @@ mod tests {
     /// Binds `query` against one empty table `T(SHA1:string, N:long)`, without data for
     /// the Defender functions.
     fn bind(query: &str) -> crate::error::Result<Schema> {
+        bind_with_tables(query, HashMap::new()).map(|bound| bound.plan.schema)
+    }
+
+    /// Binds `query` against the empty table `T(SHA1:string, N:long)` and `tables`.
+    fn bind_with_tables(
+        query: &str,
+        mut tables: HashMap<String, Arc<Table>>,
+    ) -> crate::error::Result<crate::binder::BoundQuery> {
         let schema = Schema::new(vec![
             Field::new("SHA1", Type::String),
             Field::new("N", Type::Long),
         ]);
-        let mut tables = HashMap::new();
         tables.insert("T".to_string(), Arc::new(Table::empty(schema)));
-        engine::check(query, &tables).map(|bound| bound.plan.schema)
+        engine::check(query, &tables)
+    }
+
+    /// Binds `query`, a FileProfile() call on T, and returns the plan's record limit.
+    fn bound_limit(query: &str) -> i64 {
+        let bound = bind_with_tables(query, HashMap::new()).expect("binds");
+        match bound.plan.kind {
+            PlanKind::FileProfile(profile) => profile.limit,
+            other => panic!("expected a FileProfile plan, got {other:?}"),
+        }
+    }
+
+    // The reference page allows 1 to 1000 records and uses 100 without a limit
+    // (learn.microsoft.com/defender-xdr/advanced-hunting-fileprofile-function). A larger
+    // limit is the engine's choice: it counts as 1000.
+    #[test]
+    fn file_profile_limit_above_1000_counts_as_1000() {
+        assert_eq!(bound_limit("T | invoke FileProfile()"), 100);
+        assert_eq!(bound_limit("T | invoke FileProfile(SHA1, 1)"), 1);
+        assert_eq!(bound_limit("T | invoke FileProfile(SHA1, 1000)"), 1000);
+        assert_eq!(bound_limit("T | invoke FileProfile(SHA1, 1001)"), 1000);
+        assert_eq!(bound_limit("T | invoke FileProfile(SHA1, 10000)"), 1000);
+    }
+
+    #[test]
+    fn file_profile_argument_count_points_at_call() {
+        let query = "T | invoke FileProfile(SHA1, 10, 2)";
+        let error = bind(query).expect_err("three arguments");
+        assert_eq!(error.kind, ErrorKind::TypeMismatch);
+        let span = error.span.expect("span");
+        assert_eq!(&query[span], "FileProfile(SHA1, 10, 2");
+    }
+
+    // Columns beyond the reference page's output columns cannot reach the result, so
+    // they are named in a warning, with a hint for a near miss.
+    #[test]
+    fn file_profile_warns_about_extra_table_columns() {
+        let supplied = Schema::new(vec![
+            Field::new("SHA1", Type::String),
+            Field::new("GlobalPrevalance", Type::Long),
+            Field::new("Comment", Type::String),
+        ]);
+        let mut tables = HashMap::new();
+        tables.insert("FileProfile".to_string(), Arc::new(Table::empty(supplied)));
+        let bound = bind_with_tables("T | invoke FileProfile()", tables).expect("binds");
+        assert_eq!(bound.warnings.len(), 1, "{:?}", bound.warnings);
+        assert!(
+            bound.warnings[0].contains("`Comment`"),
+            "{}",
+            bound.warnings[0]
+        );
+        assert!(
+            bound.warnings[0].contains("`GlobalPrevalance` (did you mean `GlobalPrevalence`?)"),
+            "{}",
+            bound.warnings[0]
+        );
+        assert!(
+            !bound.warnings[0].contains("`SHA1`"),
+            "{}",
+            bound.warnings[0]
+        );
+
+        let documented = Schema::new(vec![Field::new("SHA1", Type::String)]);
+        let mut tables = HashMap::new();
+        tables.insert(
+            "FileProfile".to_string(),
+            Arc::new(Table::empty(documented)),
+        );
+        let bound = bind_with_tables("T | invoke FileProfile()", tables).expect("binds");
+        assert!(bound.warnings.is_empty(), "{:?}", bound.warnings);
     }
 
     // The added columns and types are those of the reference page's table

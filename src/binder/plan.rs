@@ -177,7 +177,8 @@ pub struct FileProfilePlan {
     /// The input column with the hash to look up.
     pub key: usize,
     pub hash: FileHash,
-    /// The number of records to enrich, as the query gives it.
+    /// The number of records to enrich: the query's limit, or 100 without one, at most
+    /// 1000.
     pub limit: i64,
     pub added: Vec<usize>,
 }

@@ -330,7 +330,7 @@ fn bind_call(
             &expr.span,
         );
     }
-    if let Some(bound) = super::defender::bind_call(binder, name, args, piped.clone(), expr) {
+    if let Some(bound) = super::defender::bind_call(binder, name, args, piped.clone()) {
         return bound;
     }
     if let Some(function) = cloud_only(&name.name) {

@@ -90,9 +90,12 @@ pub fn render() -> String {
     out.push_str(
         ". They read their results from a loaded table of the same name with the \
          documented output columns (`FileProfile.csv`, `DeviceFromIP.csv`); `kql check` \
-         needs no such table. `FileProfile` rejects more input rows than its record limit \
-         (at most 1000), input columns named like a profile column other than the key, \
-         and upper-case hashes. `DeviceFromIP` rejects a time argument and an address in \
+         needs no such table. `FileProfile` rejects more input rows than its record limit. \
+         The limit is 100 by default, and a limit above the documented maximum of 1000 \
+         counts as 1000. It also rejects input columns named like a profile column other \
+         than the key and upper-case hashes in its input. In the `FileProfile` table, a \
+         value of the looked-up hash column that is not a lower-case hash is an error. A \
+         found row with an empty `ProfileAvailability` gets `Available`. `DeviceFromIP` rejects a time argument and an address in \
          more than one input row. `SeenBy` and `AssignedIPAddresses` are not supported \
          yet, because their reference pages leave the output undefined.\n\n",
     );

@@ -7,7 +7,9 @@
 //! row is kept. A row whose hash the table has gets that profile row. A well-formed hash
 //! that the table lacks gets `ProfileAvailability` "Missing", because the page defines
 //! Missing as a profile query that found no file. An empty or malformed hash gets empty
-//! profile columns, as the page gives for an invalid file ID.
+//! profile columns, as the page gives for an invalid file ID. A found row whose
+//! `ProfileAvailability` the table leaves empty gets "Available", which the page defines
+//! as a profile query that returned file data.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
@@ -43,10 +45,10 @@ pub fn file_profile(
     schema: &Schema,
     span: &Span,
 ) -> Result<Table> {
-    // NOTE: the reference page allows 1 to 1000 records. A larger limit, which published
-    // queries use, counts as 1000 here, and past the limit the page only says that rows
-    // get no profile, not which rows those are, so more rows than that are rejected.
-    let limit = plan.limit.min(FILE_PROFILE_MAX_LIMIT);
+    // NOTE: past the limit the reference page only says that rows get no profile, not
+    // which rows those are, so more rows than that are rejected. The binder has already
+    // counted a limit above 1000 as 1000.
+    let limit = plan.limit;
     let too_many = i64::try_from(input.row_count).map_or(true, |rows| rows > limit);
     if too_many {
         return Err(Error::unsupported(
@@ -56,10 +58,7 @@ pub fn file_profile(
                 input.row_count
             ),
         )
-        .with_hint(format!(
-            "reduce the input before `invoke`, for example with `| distinct {}`, or raise the limit (at most {FILE_PROFILE_MAX_LIMIT}) with the second argument",
-            input.schema.fields[plan.key].name
-        )));
+        .with_hint(limit_hint(&input.schema.fields[plan.key].name, limit)));
     }
 
     let profiles = supplied_table(tables, "FileProfile", &FILE_PROFILE_COLUMNS, span)?;
@@ -67,11 +66,11 @@ pub fn file_profile(
         FileHash::Sha1 => 0,
         FileHash::Sha256 => 1,
     };
-    let index = unique_index(&profiles, profile_key, span)?;
     let hash_length = match plan.hash {
         FileHash::Sha1 => 40,
         FileHash::Sha256 => 64,
     };
+    let index = unique_index(&profiles, profile_key, hash_length, span)?;
 
     let mut picks = Vec::with_capacity(input.row_count);
     for value in input.columns[plan.key].iter() {
@@ -105,6 +104,12 @@ pub fn file_profile(
         let values = picks
             .iter()
             .map(|pick| match pick {
+                Profile::Found(row) if position == PROFILE_AVAILABILITY => {
+                    match source[*row].as_str() {
+                        Some(text) if !text.is_empty() => source[*row].clone(),
+                        _ => Value::from("Available"),
+                    }
+                }
                 Profile::Found(row) => source[*row].clone(),
                 Profile::Missing if position == PROFILE_AVAILABILITY => Value::from("Missing"),
                 Profile::Missing | Profile::Invalid => empty.clone(),
@@ -113,6 +118,17 @@ pub fn file_profile(
         columns.push(Arc::new(values));
     }
     Ok(Table::new(schema.clone(), columns, input.row_count))
+}
+
+/// The fix for an input with more rows than the record limit: fewer rows, or a higher
+/// limit while the limit is below 1000.
+fn limit_hint(key: &str, limit: i64) -> String {
+    let reduce = format!("reduce the input before `invoke`, for example with `| distinct {key}`");
+    if limit < FILE_PROFILE_MAX_LIMIT {
+        format!("{reduce}, or raise the limit (a limit above {FILE_PROFILE_MAX_LIMIT} counts as {FILE_PROFILE_MAX_LIMIT}) with the second argument")
+    } else {
+        reduce
+    }
 }
 
 /// True for a hash of `length` hexadecimal digits.
@@ -225,14 +241,22 @@ fn supplied_table(
     Ok(Table::new(Schema::new(fields), columns, table.row_count))
 }
 
-/// Maps each non-empty value of the key column to its row; a value in two rows is an
-/// error, because the function would have two profiles to choose from.
-fn unique_index<'t>(table: &'t Table, key: usize, span: &Span) -> Result<HashMap<&'t str, usize>> {
+/// Maps each non-empty value of the key column to its row. A value in two rows is an
+/// error, because the function would have two profiles to choose from. So is a value that
+/// is not a lower-case hash of `hash_length` hexadecimal digits, because no input row
+/// could find it: the lookup takes only such hashes.
+fn unique_index<'t>(
+    table: &'t Table,
+    key: usize,
+    hash_length: usize,
+    span: &Span,
+) -> Result<HashMap<&'t str, usize>> {
     let mut index = HashMap::new();
     for (row, value) in table.columns[key].iter().enumerate() {
         let Some(text) = value.as_str().filter(|text| !text.is_empty()) else {
             continue;
         };
+        check_supplied_hash(table, key, row, text, hash_length, span)?;
         if let Some(first) = index.insert(text, row) {
             return Err(Error::at(
                 ErrorKind::Data,
@@ -248,6 +272,40 @@ fn unique_index<'t>(table: &'t Table, key: usize, span: &Span) -> Result<HashMap
     }
     require_keys(table, key, index.is_empty(), "FileProfile", span)?;
     Ok(index)
+}
+
+/// Rejects a hash in the key column of the FileProfile table that no input row could
+/// match: upper-case letters, another length, or other characters.
+fn check_supplied_hash(
+    table: &Table,
+    key: usize,
+    row: usize,
+    text: &str,
+    hash_length: usize,
+    span: &Span,
+) -> Result<()> {
+    let is_lower_case = !text.bytes().any(|byte| byte.is_ascii_uppercase());
+    if is_hex_hash(text, hash_length) && is_lower_case {
+        return Ok(());
+    }
+    let column = &table.schema.fields[key].name;
+    let error = Error::at(
+        ErrorKind::Data,
+        span.clone(),
+        format!(
+            "the `FileProfile` table has `{text}` in column `{column}` on row {}, which is not a lower-case hash of {hash_length} hexadecimal digits, so no input row could match it",
+            row + 1
+        ),
+    );
+    if is_hex_hash(text, hash_length) {
+        Err(error.with_hint(format!(
+            "lower-case the `{column}` values in the file loaded as the FileProfile table; FileProfile() looks up lower-case hashes only"
+        )))
+    } else {
+        Err(error.with_hint(format!(
+            "correct the value, or leave the `{column}` cell empty for a file without a {column}"
+        )))
+    }
 }
 
 /// Rejects a table with rows but no value in its key column, which usually means the file
