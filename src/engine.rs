@@ -245,8 +245,9 @@ impl SchemaSource for LoadedTables<'_> {
         Some(eval::execute(plan, &self.session.tables, &context))
     }
 
-    fn watchlist(&self, alias: &str) -> Option<Arc<Table>> {
-        self.session.watchlists.get(alias).cloned()
+    fn watchlist(&self, alias: &str) -> Option<Result<Arc<Table>>> {
+        let watchlist = self.session.watchlists.get(alias)?;
+        Some(watchlist.table.clone())
     }
 }
 
@@ -274,8 +275,9 @@ impl SchemaSource for WithWatchlists<'_> {
         self.schemas.evaluate(plan, query_now)
     }
 
-    fn watchlist(&self, alias: &str) -> Option<Arc<Table>> {
-        self.watchlists.get(alias).cloned()
+    fn watchlist(&self, alias: &str) -> Option<Result<Arc<Table>>> {
+        let watchlist = self.watchlists.get(alias)?;
+        Some(watchlist.table.clone())
     }
 }
 

@@ -19,7 +19,7 @@
 //! is text (so no CSV column is a number) are inferred, not documented.
 
 use std::collections::HashMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use md5::{Digest, Md5};
@@ -39,7 +39,21 @@ pub const FIXED_COLUMNS: [(&str, Type); 4] = [
 ];
 
 /// The watchlists of a session by alias. Aliases match exactly, letter case included.
-pub type Watchlists = HashMap<String, Arc<Table>>;
+pub type Watchlists = HashMap<String, Watchlist>;
+
+/// The folder under a data directory whose CSV files are watchlists.
+pub const FOLDER: &str = "watchlists";
+
+/// A watchlist read from a CSV file.
+#[derive(Debug, Clone)]
+pub struct Watchlist {
+    /// The file's path, for listings.
+    pub source: String,
+    /// The `_GetWatchlist` result, or the error that a call raises. A file of several
+    /// columns without a named SearchKey is an error only for a query that reads it, so
+    /// that one such file under a data folder does not break unrelated queries.
+    pub table: Result<Arc<Table>>,
+}
 
 /// Returns the schema of [`FIXED_COLUMNS`].
 pub fn fixed_fields() -> Vec<Field> {
@@ -49,9 +63,51 @@ pub fn fixed_fields() -> Vec<Field> {
         .collect()
 }
 
+/// Lists the watchlist files of a data directory: each `.csv` file in `dir/watchlists/`.
+/// The alias is the file name up to its first dot, as a table is named after its file,
+/// so an alias with a dot needs `--watchlist ALIAS=PATH`. A missing folder lists nothing. Two files that give one alias, such as `VIP.csv` and
+/// `VIP.part2.csv`, are an error, because a watchlist is one uploaded file.
+pub fn list_folder(dir: &Path) -> Result<Vec<(String, PathBuf)>> {
+    let folder = dir.join(FOLDER);
+    if !folder.is_dir() {
+        return Ok(Vec::new());
+    }
+    let read_error = |error: std::io::Error| {
+        Error::data(format!(
+            "failed to read directory {}: {error}",
+            folder.display()
+        ))
+    };
+    let mut found: Vec<(String, PathBuf)> = Vec::new();
+    for entry in std::fs::read_dir(&folder).map_err(read_error)? {
+        let path = entry.map_err(read_error)?.path();
+        let is_csv = path.extension().is_some_and(|extension| extension == "csv");
+        match crate::data::table_name_of(&path) {
+            Some(alias) if is_csv && path.is_file() => found.push((alias, path)),
+            _ => log::debug!("skipping {}: not a .csv watchlist", path.display()),
+        }
+    }
+    found.sort();
+    for pair in found.windows(2) {
+        if let [(alias, first), (next, second)] = pair {
+            if alias == next {
+                return Err(Error::usage(format!(
+                    "watchlist `{alias}` is given twice, by {} and {}; a watchlist is one \
+                     file, named after its alias up to the first dot: keep one file per alias",
+                    first.display(),
+                    second.display()
+                )));
+            }
+        }
+    }
+    Ok(found)
+}
+
 /// Reads the watchlist `alias` from the CSV file at `path`. `key` names the SearchKey
-/// column; without it the file must have exactly one column, which becomes the key.
-pub fn load_csv(alias: &str, path: &Path, key: Option<&str>) -> Result<Table> {
+/// column. Without it, a file of one column uses that column, and a file of several
+/// columns loads with an error in place of its table. An unreadable or malformed file is
+/// an error here.
+pub fn load_csv(alias: &str, path: &Path, key: Option<&str>) -> Result<Watchlist> {
     let origin = path.display().to_string();
     let bytes = std::fs::read(path)
         .map_err(|error| Error::data(format!("failed to read watchlist file {origin}: {error}")))?;
@@ -62,18 +118,23 @@ pub fn load_csv(alias: &str, path: &Path, key: Option<&str>) -> Result<Table> {
         .map(|since| {
             since.as_secs() as i64 * TICKS_PER_SECOND + i64::from(since.subsec_nanos() / 100)
         });
-    parse_csv(alias, &bytes, &origin, key, updated)
+    let table = parse_csv(alias, &bytes, &origin, key, updated)?;
+    Ok(Watchlist {
+        source: origin,
+        table: table.map(Arc::new),
+    })
 }
 
 /// Builds the watchlist `alias` from CSV text. `updated` is the `LastUpdatedTimeUTC` of
-/// every item, in ticks, or null when unknown.
+/// every item, in ticks, or null when unknown. The outer error is a malformed file, the
+/// inner one a SearchKey that `key` does not settle.
 pub fn parse_csv(
     alias: &str,
     bytes: &[u8],
     origin: &str,
     key: Option<&str>,
     updated: Option<i64>,
-) -> Result<Table> {
+) -> Result<Result<Table>> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let text = std::str::from_utf8(bytes).map_err(|error| {
         let line = line_at(bytes, error.valid_up_to());
@@ -96,14 +157,24 @@ pub fn parse_csv(
         }
     };
     let names = header_names(&header, origin)?;
-    let key_index = search_key_index(alias, &names, key, origin)?;
+    // A named key that is not a column is an error now; a missing key only for a query
+    // that reads the watchlist.
+    let key_index = match key {
+        Some(_) => Ok(search_key_index(alias, &names, key, origin)?),
+        None => search_key_index(alias, &names, key, origin),
+    };
 
     let mut rows = Vec::new();
+    let mut next_line = after_record(bytes, &header);
     for record in records {
         let record = record.map_err(|error| csv_error(origin, bytes, &error))?;
         let line = record
             .position()
             .map_or(0, |position| line_at(bytes, position.byte() as usize));
+        if let (_, Some(blank)) = record_start(bytes, &record) {
+            return Err(blank_line_error(origin, blank));
+        }
+        next_line = after_record(bytes, &record);
         if record.len() != names.len() {
             return Err(Error::data(format!(
                 "{origin}:{line}: row has {} fields but the header has {}; quote fields that \
@@ -120,7 +191,62 @@ pub fn parse_csv(
                 .collect::<Vec<_>>(),
         );
     }
-    Ok(build_table(alias, &names, key_index, rows, updated))
+    if lines_in(text) >= next_line {
+        return Err(blank_line_error(origin, next_line));
+    }
+    Ok(key_index.map(|index| build_table(alias, &names, index, rows, updated)))
+}
+
+/// Returns the line on which `record`'s text starts, and the line of a blank line before
+/// it. The csv crate skips blank lines and puts the record's position at the first one it
+/// skipped, or at the `\n` of the `\r\n` that ended the line before.
+fn record_start(bytes: &[u8], record: &::csv::StringRecord) -> (u64, Option<u64>) {
+    let mut position = record
+        .position()
+        .map_or(0, |position| position.byte() as usize);
+    if position > 0 && bytes.get(position - 1..=position) == Some(b"\r\n") {
+        position += 1;
+    }
+    let rest = bytes.get(position..).unwrap_or_default();
+    let skipped = rest
+        .iter()
+        .take_while(|byte| matches!(byte, b'\r' | b'\n'))
+        .count();
+    let line_of = |offset: usize| {
+        let before = bytes.get(..offset).unwrap_or_default();
+        1 + memchr::memchr_iter(b'\n', before).count() as u64
+    };
+    let blank = (skipped > 0).then(|| line_of(position));
+    (line_of(position + skipped), blank)
+}
+
+/// Returns the line after `record`, counting the line breaks inside its quoted fields.
+fn after_record(bytes: &[u8], record: &::csv::StringRecord) -> u64 {
+    let breaks: usize = record
+        .iter()
+        .map(|field| memchr::memchr_iter(b'\n', field.as_bytes()).count())
+        .sum();
+    record_start(bytes, record).0 + breaks as u64 + 1
+}
+
+/// Returns the number of lines of `text`, not counting the empty rest after a final
+/// line break.
+fn lines_in(text: &str) -> u64 {
+    let breaks = memchr::memchr_iter(b'\n', text.as_bytes()).count() as u64;
+    if text.ends_with('\n') {
+        breaks
+    } else {
+        breaks + 1
+    }
+}
+
+/// Returns the error for a blank line. In a file of one column it could be an item that
+/// is an empty string or a stray line, so it must be written out either way.
+fn blank_line_error(origin: &str, line: u64) -> Error {
+    Error::data(format!(
+        "{origin}:{line}: blank line in the watchlist file; remove it, or write \"\" for \
+         an item whose only cell is an empty string"
+    ))
 }
 
 /// Checks the header's column names: none empty, none repeated, none named like a fixed
@@ -271,7 +397,7 @@ mod tests {
     use crate::error::ErrorKind;
 
     fn parse(text: &str, key: Option<&str>) -> Result<Table> {
-        parse_csv("Hosts", text.as_bytes(), "hosts.csv", key, Some(0))
+        parse_csv("Hosts", text.as_bytes(), "hosts.csv", key, Some(0))?
     }
 
     fn names(table: &Table) -> Vec<&str> {
@@ -331,6 +457,40 @@ mod tests {
         assert_eq!(table.row(1)[2], Value::from("10.0.0.2"));
     }
 
+    // A blank line is neither dropped nor guessed to be an empty item; `""` is one.
+    #[test]
+    fn blank_line_names_line() {
+        for (text, line) in [
+            ("Address\n10.0.0.1\n\n10.0.0.2\n", 3),
+            ("Address\r\n\r\n10.0.0.1\r\n", 2),
+            ("Address\n10.0.0.1\n\n", 3),
+            ("Name,Note\nweb01,\"two\nlines\"\n\nweb02,x\n", 4),
+        ] {
+            let error = parse(
+                text,
+                Some(if text.starts_with("Name") {
+                    "Name"
+                } else {
+                    "Address"
+                }),
+            )
+            .expect_err("blank line rejected");
+            assert!(
+                error
+                    .message
+                    .starts_with(&format!("hosts.csv:{line}: blank line")),
+                "{text:?}: {}",
+                error.message
+            );
+        }
+        let table = parse("Address\n10.0.0.1\n\"\"\n", None).expect("parses");
+        assert_eq!(table.row_count, 2);
+        assert_eq!(table.row(1)[2], Value::from(""));
+        let table = parse("Name,Note\nweb01,\"two\n\nlines\"\nweb02,x", Some("Name"))
+            .expect("a blank line inside quotes is text");
+        assert_eq!(table.row_count, 2);
+    }
+
     #[test]
     fn several_columns_need_key() {
         let error = parse("Name,Address\nweb01,10.0.0.1\n", None).expect_err("rejected");
@@ -371,6 +531,45 @@ mod tests {
         assert!(error.message.contains("`SearchKey`"), "{}", error.message);
         let error = parse("", None).expect_err("empty file");
         assert!(error.message.contains("empty"), "{}", error.message);
+    }
+
+    #[test]
+    fn missing_key_only_fails_call() {
+        let parsed = parse_csv(
+            "Hosts",
+            b"Name,Address\nweb01,10.0.0.1\n",
+            "h.csv",
+            None,
+            None,
+        );
+        let inner = parsed.expect("the file itself is valid");
+        assert_eq!(inner.expect_err("no key").kind, ErrorKind::Usage);
+        // A malformed file stays an error of the file.
+        let parsed = parse_csv("Hosts", b"Name,Address\nweb01\n", "h.csv", None, None);
+        assert!(parsed.is_err());
+    }
+
+    #[test]
+    fn folder_aliases_end_at_first_dot() {
+        let dir = tempfile::tempdir().expect("temporary directory");
+        let folder = dir.path().join(FOLDER);
+        std::fs::create_dir(&folder).expect("create folder");
+        std::fs::write(folder.join("VIP.2025.csv"), "Name\n").expect("write");
+        std::fs::write(folder.join("blocked-ips.csv"), "Address\n").expect("write");
+        std::fs::write(folder.join("notes.txt"), "").expect("write");
+        let aliases: Vec<String> = list_folder(dir.path())
+            .expect("lists")
+            .into_iter()
+            .map(|(alias, _)| alias)
+            .collect();
+        assert_eq!(aliases, ["VIP", "blocked-ips"]);
+        std::fs::write(folder.join("VIP.csv"), "Name\n").expect("write");
+        let error = list_folder(dir.path()).expect_err("two files for one alias");
+        assert!(
+            error.message.contains("`VIP` is given twice"),
+            "{}",
+            error.message
+        );
     }
 
     #[test]

@@ -686,9 +686,11 @@ fn union_of_watchlists() {
     for (alias, text) in [("a", "Host\nweb01\n"), ("b", "Host\ndb01\ndb02\n")] {
         let table = kql::watchlist::parse_csv(alias, text.as_bytes(), alias, None, None)
             .expect("watchlist parses");
-        session
-            .watchlists
-            .insert(alias.to_string(), std::sync::Arc::new(table));
+        let watchlist = kql::watchlist::Watchlist {
+            source: alias.to_string(),
+            table: table.map(std::sync::Arc::new),
+        };
+        session.watchlists.insert(alias.to_string(), watchlist);
     }
     let table = session
         .run("union _GetWatchlist('a'), _GetWatchlist('b') | project SearchKey")

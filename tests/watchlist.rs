@@ -311,3 +311,159 @@ fn extra_argument_unsupported() {
             "`_GetWatchlist` with arguments after the alias is not supported yet",
         ));
 }
+
+/// Makes a `--data` folder whose `watchlists/` holds `files` (name, text), and returns it.
+fn data_folder(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let folder = dir.path().join("watchlists");
+    fs::create_dir(&folder).expect("create folder");
+    for (name, text) in files {
+        fs::write(folder.join(name), text).expect("write watchlist");
+    }
+    dir
+}
+
+/// Runs `print 1`, which reads no watchlist, on the `--data` folder `dir`.
+fn print_on_folder(dir: &Path) -> assert_cmd::Command {
+    let mut command = kql_command();
+    command.args(["run", "-q", "print 1", "--data"]).arg(dir);
+    command
+}
+
+// A watchlist without a SearchKey breaks only the queries that read it.
+#[test]
+fn missing_key_fails_only_its_call() {
+    let dir = data_folder(&[("VIP.csv", SERVERS)]);
+    kql_command()
+        .args(["run", "-q", "print x = 1", "--format", "csv", "--data"])
+        .arg(dir.path())
+        .assert()
+        .success()
+        .stdout("x\n1\n");
+    kql_command()
+        .args(["run", "-q", "_GetWatchlist('VIP') | count", "--data"])
+        .arg(dir.path())
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("SearchKey column must be named"))
+        .stderr(predicate::str::contains("--watchlist-key VIP=COLUMN"))
+        .stderr(predicate::str::contains("under [watchlists]"))
+        .stderr(predicate::str::contains("1 | _GetWatchlist('VIP') | count"));
+
+    let file = dir.path().join("watchlists").join("VIP.csv");
+    let query = write_query(dir.path(), "print x = 1\n");
+    kql_command()
+        .args(["check", "--quiet"])
+        .arg(&query)
+        .args(["--watchlist", &format!("VIP={}", file.display())])
+        .assert()
+        .success();
+    let query = write_query(dir.path(), "_GetWatchlist('VIP') | project SearchKey\n");
+    kql_command()
+        .args(["check", "--quiet"])
+        .arg(&query)
+        .args(["--watchlist", &format!("VIP={}", file.display())])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--watchlist-key VIP=COLUMN"));
+
+    kql_command()
+        .arg("repl")
+        .arg("--data")
+        .arg(dir.path())
+        .write_stdin("print x = 40 + 2\n_GetWatchlist('VIP') | count\n.quit\n")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("42"))
+        .stdout(predicate::str::contains("--watchlist-key VIP=COLUMN"));
+}
+
+// Watchlist files are named as table files under --data: up to the first dot.
+#[test]
+fn alias_ends_at_first_dot() {
+    let dir = data_folder(&[("blocked.2025-08.csv", "Address\n10.0.0.9\n")]);
+    kql_command()
+        .args(["run", "-q", "_GetWatchlist('blocked') | project SearchKey"])
+        .args(["--format", "csv", "--data"])
+        .arg(dir.path())
+        .assert()
+        .success()
+        .stdout("SearchKey\n10.0.0.9\n");
+    let dir = data_folder(&[
+        ("blocked.csv", "Address\n10.0.0.9\n"),
+        ("blocked.part2.csv", "Address\n10.0.0.8\n"),
+    ]);
+    print_on_folder(dir.path())
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "watchlist `blocked` is given twice",
+        ));
+}
+
+#[test]
+fn repl_loads_watchlist_folder() {
+    let dir = data_folder(&[("blocked.csv", "Address\n10.0.0.9\n10.0.0.8\n")]);
+    let input = "_GetWatchlist('blocked') | count\n.tables\n.quit\n";
+    let output = kql_command()
+        .arg("repl")
+        .arg("--data")
+        .arg(dir.path())
+        .write_stdin(input)
+        .output()
+        .expect("runs");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{stdout}");
+    assert!(
+        stdout.contains("_GetWatchlist('blocked'): 2 rows"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("│ 2 "), "{stdout}");
+    assert!(stdout.contains("_GetWatchlist('blocked') ┆ 2 "), "{stdout}");
+    assert!(stdout.contains("blocked.csv"), "{stdout}");
+
+    // `.load DIR` reads the folder's watchlists too.
+    let input = format!(
+        ".load {}\n_GetWatchlist('blocked') | count\n.quit\n",
+        dir.path().display()
+    );
+    kql_command()
+        .arg("repl")
+        .write_stdin(input)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "as _GetWatchlist('blocked')… done: 2 rows",
+        ))
+        .stdout(predicate::str::contains("│ 2 "));
+}
+
+#[test]
+fn blank_line_names_file_and_line() {
+    let dir = data_folder(&[("blocked.csv", "Address\n10.0.0.9\n\n10.0.0.8\n")]);
+    print_on_folder(dir.path())
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("blocked.csv:3: blank line"));
+}
+
+// The suggestion for an unknown SearchKey comes from the watchlist's own columns.
+#[test]
+fn unknown_key_suggests_own_column() {
+    let dir = data_folder(&[
+        ("A.csv", "Name,Note\nx,y\n"),
+        ("B.csv", "Owner,Address\nx,y\n"),
+    ]);
+    print_on_folder(dir.path())
+        .args(["--watchlist-key", "A=Nope", "--watchlist-key", "B=Name"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("no column `Nope`"))
+        .stderr(predicate::str::contains("did you mean `Note`?"));
+    print_on_folder(dir.path())
+        .args(["--watchlist-key", "A=Name", "--watchlist-key", "B=Nope"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("no column `Nope`"))
+        .stderr(predicate::str::contains("did you mean").not());
+}

@@ -136,11 +136,10 @@ pub(super) struct DataDependentColumns {
 }
 
 impl DataDependentColumns {
-    /// Returns a warning for each created name that is one typo away from a column known
-    /// without the data, such as `DeviceNmae` after `bag_unpack`: the query may mean the
-    /// known column, and only the data can tell.
-    fn near_known_names(&self) -> Vec<String> {
-        let mut warnings = Vec::new();
+    /// Returns, per plugin, each created name that is one typo away from a column known
+    /// without the data, such as `DeviceNmae` after `bag_unpack`, with that column.
+    fn near_known_names(&self) -> Vec<(&BoundPlugin, &str, &str)> {
+        let mut found = Vec::new();
         for plugin in &self.plugins {
             let Some(created) = self.created.get(&plugin.key) else {
                 continue;
@@ -148,14 +147,11 @@ impl DataDependentColumns {
             for name in created {
                 let known = plugin.known.iter().map(String::as_str);
                 if let Some(close) = crate::error::closest(name, known) {
-                    warnings.push(format!(
-                        "`{name}` is taken to be {}; did you mean the column `{close}`?",
-                        plugin.creates.column_phrase()
-                    ));
+                    found.push((plugin, name.as_str(), close));
                 }
             }
         }
-        warnings
+        found
     }
 
     /// Returns the names of this pass's plugins, such as "`bag_unpack`".
@@ -204,6 +200,56 @@ pub fn bind_without_data(script: &Script, tables: &dyn SchemaSource) -> Result<B
     Err(error)
 }
 
+/// Binds the script once with the created names in `created`. Returns the result and
+/// the pass's state, which is `None` only if the binder dropped it.
+fn bind_pass(
+    script: &Script,
+    tables: &dyn SchemaSource,
+    created: HashMap<Span, Vec<String>>,
+    slot_type: Type,
+) -> (Result<BoundQuery>, Option<DataDependentColumns>) {
+    let mut binder = Binder::new(tables);
+    binder.data_dependent = Some(DataDependentColumns {
+        created,
+        plugins: Vec::new(),
+        slot_type,
+    });
+    let result = binder.bind_script(script);
+    (result, binder.data_dependent.take())
+}
+
+/// Returns a warning for each created name near a known column that the query needs from
+/// that plugin: the query may mean the known column, and only the data can tell.
+///
+/// A pass adds a missing name to every plugin that could create it, so a name that one
+/// watchlist must provide is also recorded for another watchlist bound in the same pass.
+/// A name whose removal from one plugin still lets the script bind is not needed from
+/// that plugin and gets no warning there.
+fn near_known_warnings(
+    script: &Script,
+    tables: &dyn SchemaSource,
+    state: &DataDependentColumns,
+) -> Vec<String> {
+    let mut warnings = Vec::new();
+    for (plugin, name, close) in state.near_known_names() {
+        let mut without = state.created.clone();
+        if let Some(names) = without.get_mut(&plugin.key) {
+            names.retain(|created| created != name);
+        }
+        if bind_pass(script, tables, without, state.slot_type)
+            .0
+            .is_ok()
+        {
+            continue;
+        }
+        warnings.push(format!(
+            "`{name}` is taken to be {}; did you mean the column `{close}`?",
+            plugin.creates.column_phrase()
+        ));
+    }
+    warnings
+}
+
 /// Binds the script in passes, each with the created names the errors of the passes
 /// before it found. Also returns whether the last pass bound a `bag_unpack` that
 /// creates columns.
@@ -215,14 +261,8 @@ fn bind_in_passes(
     let mut created = HashMap::new();
     let mut passes = 0;
     loop {
-        let mut binder = Binder::new(tables);
-        binder.data_dependent = Some(DataDependentColumns {
-            created,
-            plugins: Vec::new(),
-            slot_type,
-        });
-        let result = binder.bind_script(script);
-        let Some(mut state) = binder.data_dependent.take() else {
+        let (result, state) = bind_pass(script, tables, created, slot_type);
+        let Some(mut state) = state else {
             return (result, false);
         };
         let binds_slots = state
@@ -231,7 +271,9 @@ fn bind_in_passes(
             .any(|plugin| plugin.creates.takes_slot_type());
         let error = match result {
             Ok(mut bound) => {
-                bound.warnings.extend(state.near_known_names());
+                bound
+                    .warnings
+                    .extend(near_known_warnings(script, tables, &state));
                 return (Ok(bound), binds_slots);
             }
             Err(error) => error,
@@ -560,6 +602,33 @@ mod tests {
         assert_eq!(bound.warnings.len(), 1, "{:?}", bound.warnings);
         assert!(bound.warnings[0].contains("the CSV file of watchlist `servers`"));
         assert!(bound.warnings[0].contains("did you mean the column `SearchKey`?"));
+    }
+
+    // Each watchlist's columns come from its own CSV file
+    // (learn.microsoft.com/azure/sentinel/watchlists-queries), so a name that only the
+    // second watchlist must provide is no near-typo of the first one.
+    #[test]
+    fn watchlist_warning_names_its_watchlist() {
+        let bound = check(
+            "let a = _GetWatchlist('A') | project SearchKey;\n\
+             let b = _GetWatchlist('B') | project LastUpdatedTimeUtc;\n\
+             union a, b",
+        )
+        .expect("binds");
+        assert_eq!(bound.warnings.len(), 1, "{:?}", bound.warnings);
+        assert!(
+            bound.warnings[0].contains("watchlist `B`"),
+            "{:?}",
+            bound.warnings
+        );
+        assert!(bound.warnings[0].contains("`LastUpdatedTimeUTC`?"));
+        // A name that both watchlists must provide warns for both.
+        let bound = check(
+            "union (_GetWatchlist('A') | project Searchkey), \
+             (_GetWatchlist('B') | project Searchkey)",
+        )
+        .expect("binds");
+        assert_eq!(bound.warnings.len(), 2, "{:?}", bound.warnings);
     }
 
     #[test]

@@ -69,8 +69,9 @@ pub trait SchemaSource {
         None
     }
     /// Returns the loaded watchlist that `_GetWatchlist(alias)` reads, or `None` when the
-    /// user supplied none of that alias.
-    fn watchlist(&self, _alias: &str) -> Option<Arc<Table>> {
+    /// user supplied none of that alias. An error is the one the call raises, such as a
+    /// file of several columns without a named SearchKey.
+    fn watchlist(&self, _alias: &str) -> Option<Result<Arc<Table>>> {
         None
     }
 }

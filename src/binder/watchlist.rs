@@ -56,6 +56,7 @@ pub(super) fn bind_get_watchlist(
     let alias = constant_alias(binder, argument)?;
 
     if let Some(table) = binder.tables.watchlist(&alias) {
+        let table = table.map_err(|error| error.or_span(span.clone()))?;
         return Ok(Plan {
             schema: table.schema.clone(),
             kind: PlanKind::Constant(table),

@@ -61,7 +61,12 @@ pub fn run(args: ReplArgs) -> u8 {
         Ok(now) => session.now = now,
         Err(error) => return report(&error, "", ""),
     }
-    match super::watchlists::load(&args.watchlists, &args.data) {
+    // The watchlists of `--data` folders load with the tables, as `.load` loads them.
+    let keys = match super::watchlists::parse_keys(&args.watchlists) {
+        Ok(keys) => keys,
+        Err(error) => return report(&error, "", ""),
+    };
+    match super::watchlists::load_files(&args.watchlists, Vec::new(), &keys) {
         Ok(loaded) => session.watchlists = loaded,
         Err(error) => return report(&error, "", ""),
     }
@@ -70,12 +75,16 @@ pub fn run(args: ReplArgs) -> u8 {
         ..LoadOptions::default()
     };
     let mut repl = Repl::new(session, options);
+    repl.set_watchlist_keys(keys.clone());
 
     let mut out = io::stdout();
     match load_startup_tables(&mut repl, &args, &mut out) {
         Ok(true) => {}
         Ok(false) => return 2,
         Err(error) => return report_io(&error),
+    }
+    if let Err(error) = super::watchlists::check_keys_used(&keys, &repl.session().watchlists) {
+        return report(&error, "", "");
     }
     if let Err(error) = repl.write_banner(&mut out) {
         return report_io(&error);

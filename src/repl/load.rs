@@ -12,16 +12,25 @@ use super::{display::format_elapsed, plural, Repl};
 
 impl Repl {
     /// Loads `path` as table `name` (default: the file name before its first `.`), or
-    /// every data file in a folder, writing a progress line per table. Errors are
-    /// written to `out` too, because a failed load must not end the session. Returns
-    /// true when every table loaded.
+    /// every data file and every watchlist (`watchlists/ALIAS.csv`) in a folder, as
+    /// `kql run --data` does, writing a progress line per table. Errors are written to
+    /// `out` too, because a failed load must not end the session. Returns true when
+    /// every table loaded.
     pub fn load(
         &mut self,
         path: &Path,
         name: Option<&str>,
         out: &mut dyn Write,
     ) -> io::Result<bool> {
-        let groups = match load_groups(path, name) {
+        let watchlists = match path.is_dir() && name.is_none() {
+            true => crate::watchlist::list_folder(path),
+            false => Ok(Vec::new()),
+        };
+        let groups = watchlists.and_then(|watchlists| {
+            let groups = load_groups(path, name, !watchlists.is_empty())?;
+            Ok((groups, watchlists))
+        });
+        let (groups, watchlists) = match groups {
             Ok(groups) => groups,
             Err(error) => {
                 write!(out, "{}", error.render("", ""))?;
@@ -43,8 +52,60 @@ impl Repl {
                 }
             }
         }
+        for (alias, file) in watchlists {
+            all_loaded &= self.load_watchlist(&alias, &file, out)?;
+        }
         self.refresh_names();
         Ok(all_loaded)
+    }
+
+    /// Loads one watchlist file, with a progress line. A file of several columns without
+    /// a SearchKey loads with a warning, and `_GetWatchlist` on it fails as in `kql run`.
+    fn load_watchlist(
+        &mut self,
+        alias: &str,
+        file: &Path,
+        out: &mut dyn Write,
+    ) -> io::Result<bool> {
+        write!(
+            out,
+            "loading {} as _GetWatchlist('{alias}')… ",
+            file.display()
+        )?;
+        out.flush()?;
+        let started = Instant::now();
+        let key = self.watchlist_keys.get(alias).map(String::as_str);
+        let watchlist = match crate::watchlist::load_csv(alias, file, key) {
+            Ok(watchlist) => watchlist,
+            Err(error) => {
+                writeln!(out, "failed")?;
+                write!(out, "{}", error.render("", ""))?;
+                return Ok(false);
+            }
+        };
+        let replaced = self.session.watchlists.contains_key(alias);
+        let note = if replaced {
+            " (replaced the earlier watchlist)"
+        } else {
+            ""
+        };
+        match &watchlist.table {
+            Ok(table) => {
+                let rows = table.row_count;
+                let elapsed = format_elapsed(started.elapsed());
+                let unit = plural(rows, "row", "rows");
+                writeln!(out, "done: {rows} {unit} in {elapsed}{note}")?;
+            }
+            Err(error) => {
+                writeln!(out, "done{note}")?;
+                writeln!(out, "warning: {}", error.message)?;
+                for hint in &error.hints {
+                    writeln!(out, "  = help: {hint}")?;
+                }
+            }
+        }
+        self.session.watchlists.insert(alias.to_string(), watchlist);
+        Ok(true)
     }
 
     fn add_loaded(
@@ -77,8 +138,13 @@ impl Repl {
 }
 
 /// Returns the tables to load from `path`: one for a file, one per table name for a
-/// folder (files such as `T.part1.csv` and `T.part2.csv` make one table).
-fn load_groups(path: &Path, name: Option<&str>) -> Result<Vec<(String, Vec<PathBuf>)>, Error> {
+/// folder (files such as `T.part1.csv` and `T.part2.csv` make one table). A folder
+/// without data files is an error unless it `has_watchlists`.
+fn load_groups(
+    path: &Path,
+    name: Option<&str>,
+    has_watchlists: bool,
+) -> Result<Vec<(String, Vec<PathBuf>)>, Error> {
     if path.is_dir() {
         if name.is_some() {
             return Err(Error::usage(format!(
@@ -93,9 +159,10 @@ fn load_groups(path: &Path, name: Option<&str>) -> Result<Vec<(String, Vec<PathB
                 _ => groups.push((table_name, vec![file])),
             }
         }
-        if groups.is_empty() {
+        if groups.is_empty() && !has_watchlists {
             return Err(Error::usage(format!(
-                "no .json, .jsonl, .ndjson or .csv files in {}",
+                "no .json, .jsonl, .ndjson or .csv files, and no watchlists/ folder of .csv \
+                 files, in {}",
                 path.display()
             )));
         }

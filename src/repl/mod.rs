@@ -108,6 +108,9 @@ pub struct Repl {
     timer: bool,
     last_result: Option<Table>,
     load_options: LoadOptions,
+    /// The SearchKey columns by watchlist alias, for watchlists that `.load` reads from a
+    /// folder's `watchlists/`.
+    watchlist_keys: std::collections::HashMap<String, String>,
     names: KnownNames,
 }
 
@@ -128,6 +131,7 @@ impl Repl {
             timer: false,
             last_result: None,
             load_options,
+            watchlist_keys: std::collections::HashMap::new(),
             names: KnownNames::default(),
         };
         repl.refresh_names();
@@ -136,6 +140,11 @@ impl Repl {
 
     pub fn session(&self) -> &Session {
         &self.session
+    }
+
+    /// Sets the SearchKey columns, by alias, of the watchlists that `.load` reads.
+    pub fn set_watchlist_keys(&mut self, keys: std::collections::HashMap<String, String>) {
+        self.watchlist_keys = keys;
     }
 
     /// Sets the terminal width that result tables are fitted to.
@@ -152,12 +161,22 @@ impl Repl {
     pub fn write_banner(&self, out: &mut dyn Write) -> io::Result<()> {
         writeln!(out, "kql {} interactive shell", env!("CARGO_PKG_VERSION"))?;
         let names = self.session.table_names();
-        if names.is_empty() {
+        if names.is_empty() && self.session.watchlists.is_empty() {
             writeln!(out, "No tables loaded; load one with .load PATH [as Name].")?;
         }
         for name in &names {
             let rows = self.session.table(name).map_or(0, |table| table.row_count);
             writeln!(out, "  {name}: {rows} {}", plural(rows, "row", "rows"))?;
+        }
+        for (alias, watchlist) in self.sorted_watchlists() {
+            match &watchlist.table {
+                Ok(table) => {
+                    let rows = table.row_count;
+                    let plural = plural(rows, "row", "rows");
+                    writeln!(out, "  _GetWatchlist('{alias}'): {rows} {plural}")?
+                }
+                Err(_) => writeln!(out, "  _GetWatchlist('{alias}'): SearchKey not named")?,
+            }
         }
         writeln!(
             out,
@@ -347,12 +366,21 @@ impl Repl {
         error.with_hint("list the loaded tables with .tables")
     }
 
+    /// Returns the loaded watchlists in alias order.
+    fn sorted_watchlists(&self) -> Vec<(&String, &crate::watchlist::Watchlist)> {
+        let mut watchlists: Vec<_> = self.session.watchlists.iter().collect();
+        watchlists.sort_by(|a, b| a.0.cmp(b.0));
+        watchlists
+    }
+
+    /// Lists the loaded tables, then the watchlists as the `_GetWatchlist` call that
+    /// reads each. A watchlist whose SearchKey is not named has no row or column count.
     fn write_tables(&self, out: &mut dyn Write) -> io::Result<()> {
         let names = self.session.table_names();
-        if names.is_empty() {
+        if names.is_empty() && self.session.watchlists.is_empty() {
             return writeln!(out, "No tables loaded; load one with .load PATH [as Name].");
         }
-        let rows = names
+        let mut rows: Vec<Vec<crate::value::Value>> = names
             .iter()
             .map(|name| {
                 let table = self.session.table(name);
@@ -366,6 +394,21 @@ impl Repl {
                 ]
             })
             .collect();
+        for (alias, watchlist) in self.sorted_watchlists() {
+            let (rows_count, columns) = match &watchlist.table {
+                Ok(table) => (
+                    crate::value::Value::Long(table.row_count as i64),
+                    crate::value::Value::Long(table.schema.len() as i64),
+                ),
+                Err(_) => (crate::value::Value::Null, crate::value::Value::Null),
+            };
+            rows.push(vec![
+                format!("_GetWatchlist('{alias}')").as_str().into(),
+                rows_count,
+                columns,
+                watchlist.source.as_str().into(),
+            ]);
+        }
         let listing = listing_table(
             &[
                 ("Table", crate::value::Type::String),

@@ -211,16 +211,14 @@ impl<'a> FileSetup<'a> {
         // `externaldata` reads each mapped URL from its fixture file instead of the network.
         session.externaldata = self.test_file.external_data.iter().cloned().collect();
         for source in &self.test_file.watchlists {
-            let table =
+            let watchlist =
                 crate::watchlist::load_csv(&source.alias, &source.path, source.key.as_deref())
                     .map_err(|error| {
                         let hints: String =
                             error.hints.iter().map(|hint| format!("; {hint}")).collect();
                         format!("{}{hints}", error.message)
                     })?;
-            session
-                .watchlists
-                .insert(source.alias.clone(), std::sync::Arc::new(table));
+            session.watchlists.insert(source.alias.clone(), watchlist);
         }
         let mut tables: HashMap<&str, Table> = HashMap::new();
         for (name, table) in &self.tables {
