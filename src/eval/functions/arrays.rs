@@ -112,6 +112,23 @@ fn array_rotate_right(args: &[Value], _: &EvalContext) -> Result<Value, String> 
     Ok(rotated(args, -1))
 }
 
+fn array_type(args: &[Type]) -> Result<Type, String> {
+    expect_arg(args, 0, &[Type::Dynamic], "the array")?;
+    Ok(Type::Dynamic)
+}
+
+/// `array_reverse(array)`: the elements in reverse order; a value that is not an array
+/// gives null, as the other array functions here do
+/// (learn.microsoft.com/kusto/query/array-reverse-function).
+fn array_reverse(args: &[Value], _: &EvalContext) -> Result<Value, String> {
+    let Some(items) = array_of(&args[0]) else {
+        return Ok(Value::Null);
+    };
+    Ok(Value::dynamic(Json::Array(
+        items.iter().rev().cloned().collect(),
+    )))
+}
+
 fn array_to_real(args: &[Type]) -> Result<Type, String> {
     expect_arg(args, 0, &[Type::Dynamic], "the array")?;
     Ok(Type::Real)
@@ -313,6 +330,13 @@ pub(super) const FUNCTIONS: &[Function] = &[
         array_shift_right,
     ),
     Function::new(
+        "array_reverse",
+        "array_reverse(array: dynamic) -> dynamic",
+        (1, 1),
+        array_type,
+        array_reverse,
+    ),
+    Function::new(
         "array_rotate_left",
         "array_rotate_left(array: dynamic, rotate_count: int) -> dynamic",
         (2, 2),
@@ -410,6 +434,20 @@ mod tests {
 
     // learn.microsoft.com/kusto/query/array-rotate-left-function and
     // array-rotate-right-function
+    #[test]
+    fn reverse_reference_example() {
+        // learn.microsoft.com/kusto/query/array-reverse-function
+        assert_eq!(
+            call(
+                array_reverse,
+                &[array(r#"["this", "is", "an", "example"]"#)]
+            ),
+            r#"["example","an","is","this"]"#
+        );
+        assert_eq!(call(array_reverse, &[array("[]")]), "[]");
+        assert_eq!(call(array_reverse, &[Value::from("text")]), "");
+    }
+
     #[test]
     fn rotate_reference_examples() {
         let numbers = array("[1,2,3,4,5]");

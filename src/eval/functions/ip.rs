@@ -335,10 +335,20 @@ fn ipv6_of(value: &Value) -> Option<(u128, u8)> {
         return Some((u128::from(address.to_ipv6_mapped()), prefix + 96));
     }
     let (address, prefix) = match text.split_once('/') {
-        Some((address, prefix)) => (address, prefix.parse::<u8>().ok().filter(|p| *p <= 128)?),
-        None => (text, 128),
+        Some((address, prefix)) => (address, Some(prefix.parse::<u8>().ok()?)),
+        None => (text, None),
     };
-    Some((u128::from(Ipv6Addr::from_str(address).ok()?), prefix))
+    let parsed = Ipv6Addr::from_str(address).ok()?;
+    // `::a.b.c.d` is an IPv4 address: the reference's parse_ipv6_mask example gives
+    // `::192.168.255.255/24` the canonical form `…:ffff:c0a8:ff00`, mapped as
+    // `::ffff:a.b.c.d` with its prefix counted from bit 96.
+    if address.contains('.') && parsed.segments()[..6] == [0; 6] {
+        let ipv4 = std::net::Ipv4Addr::from((u128::from(parsed) & 0xffff_ffff) as u32);
+        let prefix = prefix.unwrap_or(32);
+        return (prefix <= 32).then(|| (u128::from(ipv4.to_ipv6_mapped()), prefix + 96));
+    }
+    let prefix = prefix.unwrap_or(128);
+    (prefix <= 128).then_some((u128::from(parsed), prefix))
 }
 
 fn mask128(prefix: u8) -> u128 {
@@ -363,12 +373,30 @@ fn parse_ipv6(args: &[Value], _: &EvalContext) -> Result<Value, String> {
     let Some((address, prefix)) = ipv6_of(&args[0]) else {
         return Ok(Value::from(""));
     };
+    Ok(Value::from(canonical_ipv6(address, prefix)))
+}
+
+/// `parse_ipv6_mask(ip, prefix)`: as `parse_ipv6`, masked by the smaller of the address's
+/// own prefix and `prefix` (an IPv4 address's own prefix counts 96 more bits); `""` when
+/// the address or the prefix, which must be from 0 to 128, is invalid
+/// (learn.microsoft.com/kusto/query/parse-ipv6-mask-function).
+fn parse_ipv6_mask(args: &[Value], _: &EvalContext) -> Result<Value, String> {
+    let (Some((address, own)), Some(Some(explicit))) =
+        (ipv6_of(&args[0]), prefix_arg(args, 1, 128))
+    else {
+        return Ok(Value::from(""));
+    };
+    Ok(Value::from(canonical_ipv6(address, own.min(explicit))))
+}
+
+/// Eight four-digit lowercase groups of `address` masked to `prefix` bits.
+fn canonical_ipv6(address: u128, prefix: u8) -> String {
     let masked = address & mask128(prefix);
     let groups: Vec<String> = (0..8)
         .rev()
         .map(|group| format!("{:04x}", (masked >> (group * 16)) & 0xffff))
         .collect();
-    Ok(Value::from(groups.join(":")))
+    groups.join(":")
 }
 
 /// `ipv6_compare(a, b [, prefix])` (learn.microsoft.com/kusto/query/ipv6-compare-function).
@@ -430,6 +458,12 @@ fn mask_to_long(args: &[Type]) -> Result<Type, String> {
     expect_arg(args, 0, TEXT, "the IP address")?;
     expect_arg(args, 1, INTEGER, "the prefix")?;
     Ok(Type::Long)
+}
+
+fn text_and_prefix_to_string(args: &[Type]) -> Result<Type, String> {
+    expect_arg(args, 0, TEXT, "the IP address")?;
+    expect_arg(args, 1, INTEGER, "the prefix")?;
+    Ok(Type::String)
 }
 
 fn format_type(args: &[Type]) -> Result<Type, String> {
@@ -563,6 +597,13 @@ pub(super) const FUNCTIONS: &[Function] = &[
         (1, 1),
         text_to_string,
         parse_ipv6,
+    ),
+    Function::new(
+        "parse_ipv6_mask",
+        "parse_ipv6_mask(ip: string, prefix: int) -> string",
+        (2, 2),
+        text_and_prefix_to_string,
+        parse_ipv6_mask,
     ),
     Function::new(
         "ipv6_compare",
@@ -809,6 +850,65 @@ mod tests {
     }
 
     // learn.microsoft.com/kusto/query/ipv6-compare-function
+    // learn.microsoft.com/kusto/query/parse-ipv6-mask-function: the reference example,
+    // including `::a.b.c.d`, which is read as the IPv4 address a.b.c.d.
+    #[test]
+    fn parse_ipv6_mask_reference_example() {
+        let cases = [
+            (
+                "192.168.255.255",
+                120,
+                "0000:0000:0000:0000:0000:ffff:c0a8:ff00",
+            ),
+            (
+                "192.168.255.255/24",
+                124,
+                "0000:0000:0000:0000:0000:ffff:c0a8:ff00",
+            ),
+            (
+                "255.255.255.255",
+                128,
+                "0000:0000:0000:0000:0000:ffff:ffff:ffff",
+            ),
+            (
+                "fe80::85d:e82c:9446:7994",
+                128,
+                "fe80:0000:0000:0000:085d:e82c:9446:7994",
+            ),
+            (
+                "fe80::85d:e82c:9446:7994/120",
+                124,
+                "fe80:0000:0000:0000:085d:e82c:9446:7900",
+            ),
+            (
+                "::192.168.255.255",
+                128,
+                "0000:0000:0000:0000:0000:ffff:c0a8:ffff",
+            ),
+            (
+                "::192.168.255.255/24",
+                128,
+                "0000:0000:0000:0000:0000:ffff:c0a8:ff00",
+            ),
+        ];
+        for (ip, prefix, expected) in cases {
+            assert_eq!(
+                call(parse_ipv6_mask, &[s(ip), Value::Long(prefix)]),
+                s(expected),
+                "{ip} {prefix}"
+            );
+        }
+        assert_eq!(
+            call(parse_ipv6_mask, &[s("fe80::1"), Value::Long(129)]),
+            s("")
+        );
+        assert_eq!(
+            call(parse_ipv6_mask, &[s("fe80::1/129"), Value::Long(64)]),
+            s("")
+        );
+        assert_eq!(call(parse_ipv6_mask, &[s("junk"), Value::Long(64)]), s(""));
+    }
+
     #[test]
     fn ipv6_compare_reference_examples() {
         let compare = |a: &str, b: &str| call(ipv6_compare, &[s(a), s(b)]);
