@@ -486,7 +486,7 @@ mod tests {
     #[test]
     fn builtin_catalog_has_all_tables() {
         let names: Vec<&str> = builtin_names().collect();
-        assert_eq!(names.len(), 107 + arg::ARG_TABLES.len());
+        assert_eq!(names.len(), 124 + arg::ARG_TABLES.len());
         let mut sorted = names.clone();
         sorted.sort_unstable();
         assert_eq!(names, sorted);
@@ -552,17 +552,28 @@ mod tests {
 
     /// Tables added from the Defender XDR advanced hunting reference and the Azure Monitor
     /// Logs table reference.
-    const ADDED_TABLES: [&str; 23] = [
+    const ADDED_TABLES: [&str; 40] = [
         "AADCustomSecurityAttributeAuditLogs",
         "AADServicePrincipalRiskEvents",
         "AADServicePrincipalSignInLogs",
         "AADSpnSignInEventsBeta",
         "ADFSSignInLogs",
+        "AKSAudit",
+        "AKSAuditAdmin",
+        "AKSControlPlane",
+        "AZFWApplicationRule",
+        "AZFWDnsQuery",
+        "AZFWIdpsSignature",
+        "AZFWNetworkRule",
+        "AZFWThreatIntel",
         "AgentsInfo",
         "ApiManagementGatewayLogs",
+        "AppServiceAuditLogs",
         "AppServiceHTTPLogs",
+        "AppServiceIPSecAuditLogs",
         "AppTraces",
         "BehaviorInfo",
+        "ContainerLog",
         "DeviceBaselineComplianceAssessment",
         "DeviceTvmHardwareFirmware",
         "DeviceTvmSecureConfigurationAssessmentKB",
@@ -573,7 +584,13 @@ mod tests {
         "MessageEvents",
         "MessagePostDeliveryEvents",
         "MessageUrlInfo",
+        "PowerAppsActivity",
+        "PowerPlatformConnectorActivity",
         "SQLSecurityAuditEvents",
+        "StorageBlobLogs",
+        "StorageFileLogs",
+        "StorageQueueLogs",
+        "StorageTableLogs",
         "UCClient",
         "VMConnection",
     ];
@@ -622,6 +639,48 @@ mod tests {
             .columns
             .iter()
             .all(|column| column.availability == Availability::Sentinel));
+    }
+
+    // Types from the Azure Monitor Logs reference pages of these tables, each at
+    // https://learn.microsoft.com/azure/azure-monitor/reference/tables/<lower-case name>,
+    // for example https://learn.microsoft.com/azure/azure-monitor/reference/tables/storagebloblogs.
+    #[test]
+    fn azure_resource_log_tables_match_docs() {
+        let cases = [
+            ("StorageBlobLogs", "DurationMs", Type::Real),
+            ("StorageBlobLogs", "OperationCount", Type::Int),
+            ("StorageBlobLogs", "ContentLengthHeader", Type::Long),
+            ("StorageBlobLogs", "AuthorizationDetails", Type::Dynamic),
+            ("StorageBlobLogs", "LastModifiedTime", Type::DateTime),
+            ("StorageFileLogs", "SmbCommandMajor", Type::Int),
+            ("StorageFileLogs", "SmbPrimarySID", Type::String),
+            ("AZFWApplicationRule", "DestinationPort", Type::Int),
+            ("AZFWApplicationRule", "IsTlsInspected", Type::Bool),
+            ("AZFWDnsQuery", "RequestDurationSecs", Type::Real),
+            ("AKSAudit", "User", Type::Dynamic),
+            ("AKSAudit", "StageReceivedTime", Type::DateTime),
+            ("PowerAppsActivity", "AdditionalInfo", Type::Dynamic),
+            ("ContainerLog", "TimeOfCommand", Type::DateTime),
+            ("AppServiceIPSecAuditLogs", "CIp", Type::String),
+        ];
+        for (table, column, ty) in cases {
+            let found = builtin_table(table).column(column);
+            assert_eq!(found.map(|c| c.ty), Some(ty), "{table}.{column}");
+            assert_eq!(
+                found.map(|c| c.availability),
+                Some(Availability::Sentinel),
+                "{table}.{column}"
+            );
+        }
+
+        // The pages list the standard columns too, and the catalog adds them on load.
+        let blob = builtin_table("StorageBlobLogs");
+        assert_eq!(blob.column("_BilledSize").map(|c| c.ty), Some(Type::Real));
+        assert_eq!(
+            blob.column("_SubscriptionId").map(|c| c.ty),
+            Some(Type::String)
+        );
+        assert!(blob.column("Timestamp").is_none());
     }
 
     /// Returns the built-in table `name`, failing the test when the catalog lacks it.
