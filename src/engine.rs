@@ -384,3 +384,31 @@ fn geo_loader(source: GeoSource) -> GeoLoader {
         Ok(Arc::new(geo) as Arc<dyn eval::GeoLookup>)
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::table::{Field, Schema};
+    use crate::value::Type;
+
+    fn table(column: &str) -> Table {
+        Table::empty(Schema::new(vec![Field::new(column, Type::String)]))
+    }
+
+    /// The tables a query names are found through `let`, subqueries and `invoke`, and a
+    /// loaded table that the query does not name is left out.
+    #[test]
+    fn bound_query_lists_named_tables() {
+        let mut session = Session::new();
+        for name in ["A", "B", "C", "Unused"] {
+            session.add_table(name, table("x"), "test");
+        }
+        session.add_table("FileProfile", table("SHA1"), "test");
+        let query = "let a = A;\n\
+            a | where x in (B | project x) | extend n = toscalar(C | count)\n\
+            | project SHA1 = x | invoke FileProfile(SHA1)";
+        let bound = session.prepare(query).expect("query binds");
+        let names: Vec<&str> = bound.tables.iter().map(String::as_str).collect();
+        assert_eq!(names, ["A", "B", "C", "FileProfile"]);
+    }
+}

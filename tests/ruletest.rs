@@ -397,3 +397,175 @@ expect.empty = true
         "the note precedes the passed case: {stdout}"
     );
 }
+
+/// Writes `files` (name, text) into a new directory and runs `kql test` there.
+fn run_project(files: &[(&str, &str)]) -> (std::process::Output, String) {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    for (name, text) in files {
+        fs::write(dir.path().join(name), text).expect("write project file");
+    }
+    run_kql_test(dir.path())
+}
+
+const SIGNIN_RULE: &str = "SigninLogs | where ResultType == \"0\" | project UserPrincipalName";
+
+/// A misspelt case table would leave the file's table in place, so a case could pass on
+/// rows it meant to replace; the case must fail and name the table the rule reads.
+#[test]
+fn misspelt_case_table_fails() {
+    let test = r#"
+rule = "rule.kql"
+
+[tables.SigninLogs]
+rows = [{ UserPrincipalName = "a@contoso.example", ResultType = "0" }]
+
+[[case]]
+name = "replacement table is misspelt"
+tables.SiginLogs.rows = [{ UserPrincipalName = "b@contoso.example", ResultType = "50126" }]
+expect.count = 1
+
+[[case]]
+name = "file table is read"
+expect.count = 1
+"#;
+    let (output, stdout) = run_project(&[("rule.kql", SIGNIN_RULE), ("rule.test.toml", test)]);
+    assert_eq!(output.status.code(), Some(1), "{stdout}");
+    assert!(
+        stdout.contains("rule.test.toml › replacement table is misspelt"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("table `SiginLogs`, which the rule never reads"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("did you mean `SigninLogs`?"), "{stdout}");
+    assert!(
+        stdout.contains("rule.test.toml › file table is read"),
+        "{stdout}"
+    );
+}
+
+/// A test file tests one rule, so a `[tables]` entry that no case's run reads is an
+/// error of the file. With a filter that skips cases, no such error is possible.
+#[test]
+fn unread_file_table_is_an_error() {
+    let test = r#"
+rule = "rule.kql"
+
+[tables]
+SigninLogs = { rows = [{ UserPrincipalName = "a@contoso.example", ResultType = "0" }] }
+SigninLog = { rows = [{ UserPrincipalName = "b@contoso.example", ResultType = "0" }] }
+
+[[case]]
+name = "success is reported"
+expect.count = 1
+
+[[case]]
+name = "other case"
+expect.count = 1
+"#;
+    let (output, stdout) = run_project(&[("rule.kql", SIGNIN_RULE), ("rule.test.toml", test)]);
+    assert_eq!(output.status.code(), Some(1), "{stdout}");
+    assert!(stdout.contains("rule.test.toml › (test file)"), "{stdout}");
+    assert!(
+        stdout.contains("table `SigninLog`, which the rule never reads"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("did you mean `SigninLogs`?"), "{stdout}");
+
+    let dir = tempfile::tempdir().expect("temporary directory");
+    fs::write(dir.path().join("rule.kql"), SIGNIN_RULE).expect("write rule");
+    fs::write(dir.path().join("rule.test.toml"), test).expect("write test");
+    kql_command()
+        .current_dir(dir.path())
+        .args(["test", "--filter", "success"])
+        .assert()
+        .success();
+}
+
+/// A case's table replaces the file's table with its `columns`, so a case without
+/// `columns` and without rows has no columns; the help names the case key, not the
+/// `--schema` option that `kql test` does not have.
+#[test]
+fn case_table_without_columns_names_case_key() {
+    let rule = "Firewall_CL | where Port == 3389";
+    let test = r#"
+rule = "rule.kql"
+
+[tables.Firewall_CL]
+columns = { TimeGenerated = "datetime", SourceIP = "string", Port = "int" }
+rows = [{ TimeGenerated = 2025-08-30T11:00:00Z, SourceIP = "198.51.100.7", Port = 3389 }]
+
+[[case]]
+name = "no traffic"
+tables.Firewall_CL.rows = []
+expect.empty = true
+"#;
+    let (output, stdout) = run_project(&[("rule.kql", rule), ("rule.test.toml", test)]);
+    assert_eq!(output.status.code(), Some(1), "{stdout}");
+    assert!(stdout.contains("tables.Firewall_CL.columns"), "{stdout}");
+    assert!(stdout.contains("`columns` included"), "{stdout}");
+    assert!(!stdout.contains("--schema"), "{stdout}");
+}
+
+/// `_GetWatchlist` with an alias that the test file does not load points at
+/// `[watchlists]` and at the loaded alias the name is close to. Watchlist queries:
+/// learn.microsoft.com/azure/sentinel/watchlists-queries
+#[test]
+fn unloaded_watchlist_names_test_file_key() {
+    let rule = "_GetWatchlist('BadIP') | project SearchKey";
+    let test = r#"
+rule = "rule.kql"
+
+[watchlists]
+BadIPs = "BadIPs.csv"
+
+[[case]]
+name = "listed addresses"
+expect.count = 1
+"#;
+    let (output, stdout) = run_project(&[
+        ("rule.kql", rule),
+        ("rule.test.toml", test),
+        ("BadIPs.csv", "IP\n198.51.100.7\n"),
+    ]);
+    assert_eq!(output.status.code(), Some(1), "{stdout}");
+    assert!(stdout.contains("did you mean `BadIPs`?"), "{stdout}");
+    assert!(stdout.contains("[watchlists] BadIP = "), "{stdout}");
+    assert!(!stdout.contains("--watchlist"), "{stdout}");
+    assert!(!stdout.contains("--data"), "{stdout}");
+}
+
+/// `lookback` filters log tables by TimeGenerated, but FileProfile stands for the
+/// Defender XDR service behind `invoke FileProfile()`, which has no such column, so the
+/// window leaves it alone. FileProfile():
+/// learn.microsoft.com/defender-xdr/advanced-hunting-fileprofile-function
+#[test]
+fn lookback_skips_file_profile_table() {
+    let rule = "DeviceFileEvents\n\
+        | project FileName, SHA1\n\
+        | invoke FileProfile(SHA1, 1000)\n\
+        | where GlobalPrevalence < 10\n\
+        | project FileName, GlobalPrevalence";
+    let test = r#"
+rule = "rule.kql"
+now = 2025-08-30T12:00:00Z
+lookback = "1d"
+
+[tables.DeviceFileEvents]
+rows = [
+    { TimeGenerated = 2025-08-30T11:00:00Z, FileName = "rare.exe", SHA1 = "89e6c98d92887913cadf06b2adb97f26cde4849b" },
+    { TimeGenerated = 2025-08-20T11:00:00Z, FileName = "old.exe", SHA1 = "89e6c98d92887913cadf06b2adb97f26cde4849b" },
+]
+
+[tables.FileProfile]
+rows = [{ SHA1 = "89e6c98d92887913cadf06b2adb97f26cde4849b", GlobalPrevalence = 3 }]
+
+[[case]]
+name = "rare file inside the window is reported"
+expect.rows = [{ FileName = "rare.exe", GlobalPrevalence = 3 }]
+"#;
+    let (output, stdout) = run_project(&[("rule.kql", rule), ("rule.test.toml", test)]);
+    assert!(output.status.success(), "{stdout}");
+    assert!(stdout.contains("1 passed, 0 failed"), "{stdout}");
+}

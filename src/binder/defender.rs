@@ -143,6 +143,8 @@ pub fn bind_call(
     let Some(input) = piped else {
         return Some(Err(misuse_error(&name.name, name.span.clone())?));
     };
+    // The function reads the supplied table of its own name when the query runs.
+    binder.tables_named.insert(name.name.clone());
     let bound = match name.name.as_str() {
         "FileProfile" => bind_file_profile(binder, input, name, args),
         _ => bind_device_from_ip(binder, input, name, args),

@@ -12,6 +12,7 @@ mod combine;
 mod data_dependent;
 pub mod defender;
 pub use data_dependent::bind_without_data;
+pub use watchlist::unloaded_alias;
 mod expand;
 mod expr;
 mod functions;
@@ -37,7 +38,7 @@ mod unpack;
 mod watchlist;
 mod window;
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 
 use crate::ast::{Expr, Ident, Script, Statement};
@@ -102,6 +103,11 @@ pub struct BoundQuery {
     /// Warnings for the person running the query, each once, such as the one for
     /// `ingestion_time()`, which is null for local tables.
     pub warnings: Vec<String>,
+    /// The supplied tables that the query names, by the name they are loaded under:
+    /// tables read by name (in the query, a `let` statement or a subquery, even a `let`
+    /// the query never uses), and `FileProfile` or `DeviceFromIP` for an `invoke` of
+    /// that function.
+    pub tables: BTreeSet<String>,
 }
 
 /// The meaning of a `let` name or a function parameter.
@@ -168,6 +174,8 @@ pub struct Binder<'a> {
     data_dependent: Option<data_dependent::DataDependentColumns>,
     /// The warnings for [`BoundQuery::warnings`].
     warnings: Vec<String>,
+    /// The tables for [`BoundQuery::tables`].
+    tables_named: BTreeSet<String>,
 }
 
 impl<'a> Binder<'a> {
@@ -186,6 +194,7 @@ impl<'a> Binder<'a> {
             query_now: None,
             data_dependent: None,
             warnings: Vec::new(),
+            tables_named: BTreeSet::new(),
         }
     }
 
@@ -254,6 +263,7 @@ impl<'a> Binder<'a> {
             plan,
             now,
             warnings: std::mem::take(&mut self.warnings),
+            tables: std::mem::take(&mut self.tables_named),
         })
     }
 

@@ -156,7 +156,11 @@ fn bind_arg_table(
 /// A table with a second spelling in the catalog (`GraphAPIAuditEvents`) resolves the
 /// same way. Two files loaded under both spellings would split one table in two, so that
 /// is an error.
-fn resolve_table(binder: &Binder<'_>, name: &str, expr: &Expr) -> Result<Option<(String, Schema)>> {
+fn resolve_table(
+    binder: &mut Binder<'_>,
+    name: &str,
+    expr: &Expr,
+) -> Result<Option<(String, Schema)>> {
     let mut spellings = arg_tables::spellings(name);
     spellings.extend(crate::schema::second_spelling(name).map(str::to_string));
     // Only loaded tables can be loaded twice; the catalog of `kql check` has both
@@ -179,10 +183,14 @@ fn resolve_table(binder: &Binder<'_>, name: &str, expr: &Expr) -> Result<Option<
             .with_hint("put its rows in one file, or load only one of the two"));
         }
     }
-    Ok(spellings.into_iter().find_map(|spelling| {
+    let resolved = spellings.into_iter().find_map(|spelling| {
         let schema = binder.tables.schema(&spelling)?;
         Some((spelling, schema))
-    }))
+    });
+    if let Some((loaded, _)) = &resolved {
+        binder.tables_named.insert(loaded.clone());
+    }
+    Ok(resolved)
 }
 
 fn scan(table: String, schema: Schema, expr: &Expr) -> Plan {

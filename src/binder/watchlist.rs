@@ -81,13 +81,25 @@ pub(super) fn bind_get_watchlist(
     Err(Error::at(
         ErrorKind::Usage,
         span.clone(),
-        format!("watchlist `{alias}` is not loaded, so `_GetWatchlist('{alias}')` has no rows"),
+        format!("{NOT_LOADED_START}{alias}{NOT_LOADED_END}{alias}')` has no rows"),
     )
     .with_hint(format!(
         "supply the watchlist's CSV file with --watchlist {alias}=FILE.csv, and name its \
          SearchKey column with --watchlist-key {alias}=COLUMN when the file has several \
          columns; or put the file at DIR/watchlists/{alias}.csv under a --data DIR"
     )))
+}
+
+/// The text of the "watchlist not loaded" message around its first alias.
+const NOT_LOADED_START: &str = "watchlist `";
+const NOT_LOADED_END: &str = "` is not loaded, so `_GetWatchlist('";
+
+/// Returns the alias of a "watchlist not loaded" error, so that `kql test` can replace
+/// the error's command-line hints with the test file's `[watchlists]`.
+pub fn unloaded_alias(error: &Error) -> Option<&str> {
+    let rest = error.message.strip_prefix(NOT_LOADED_START)?;
+    let (alias, _) = rest.split_once(NOT_LOADED_END)?;
+    Some(alias)
 }
 
 /// Returns the alias, which must be a constant string: a literal or a `let` bound to one.
@@ -126,5 +138,20 @@ pub(super) fn misuse_error(span: Span, scalar: bool) -> Error {
         )
     } else {
         error
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::engine::Session;
+
+    #[test]
+    fn unloaded_alias_read_from_error() {
+        let error = Session::new()
+            .prepare("_GetWatchlist('BadIP')")
+            .expect_err("no watchlist is loaded");
+        assert_eq!(super::unloaded_alias(&error), Some("BadIP"));
+        let other = Session::new().prepare("Nope").expect_err("unknown table");
+        assert_eq!(super::unloaded_alias(&other), None);
     }
 }

@@ -39,7 +39,7 @@ use raw::RawTable;
 
 pub use batches::{expected_schema, for_each_batch, Batch, DeferredColumns};
 pub use raw::MAX_COLUMNS;
-pub(crate) use typing::NOT_STRICT_HINT;
+pub(crate) use typing::{NOT_STRICT_HINT, NO_COLUMNS_ADVICE};
 
 /// The layout of an input.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -31,6 +31,11 @@ use crate::value::{convert, json_to_kusto_string, Type, Value};
 /// choice (`--strict`).
 pub(crate) const NOT_STRICT_HINT: &str = "load without --strict to set such values to null";
 
+/// The advice that ends the error for a table whose input gives no columns. `kql test`
+/// replaces it, because a test file describes columns itself.
+pub(crate) const NO_COLUMNS_ADVICE: &str =
+    "; add rows or a header row, or describe the table in a --schema file";
+
 const XDR_TIME: &str = "Timestamp";
 const SENTINEL_TIME: &str = "TimeGenerated";
 
@@ -98,9 +103,10 @@ pub(crate) fn build_table_deferring(
         } else {
             "have"
         };
+        // The advice stays in the message: `kql run` prints an input error on one line.
         return Err(Error::data(format!(
             "{origins} {verb} no rows and no CSV header, so the columns of table `{name}` are \
-             unknown; add rows or a header row, or describe the table in a --schema file"
+             unknown{NO_COLUMNS_ADVICE}"
         )));
     }
 

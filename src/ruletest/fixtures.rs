@@ -16,9 +16,10 @@ use super::spec::{TableData, TableSource};
 
 const TIME_COLUMN: &str = "TimeGenerated";
 
-/// Loads one input table. Inline rows are typed like a JSON lines export of the table:
-/// by the built-in catalog (or the test's `columns`), with omitted columns null.
-pub fn load_table(source: &TableSource) -> Result<Table, Error> {
+/// Loads one input table, of the test file or, with `in_case`, of a case. Inline rows are
+/// typed like a JSON lines export of the table: by the built-in catalog (or the test's
+/// `columns`), with omitted columns null.
+pub fn load_table(source: &TableSource, in_case: bool) -> Result<Table, Error> {
     let mut options = LoadOptions {
         strict: true,
         ..LoadOptions::default()
@@ -26,16 +27,21 @@ pub fn load_table(source: &TableSource) -> Result<Table, Error> {
     if !source.columns.is_empty() {
         options.schemas.push(user_schema(source));
     }
-    // Fixtures always load strictly, so the hint to drop `--strict` does not apply.
-    let without_strict_hint = |mut error: Error| {
+    // The loader's hints name command-line options; a test file has its own keys.
+    let test_file_hints = |mut error: Error| {
+        // Fixtures always load strictly, so the hint to drop `--strict` does not apply.
         error
             .hints
             .retain(|hint| hint != crate::data::NOT_STRICT_HINT);
+        if let Some(message) = error.message.strip_suffix(crate::data::NO_COLUMNS_ADVICE) {
+            error.message = message.to_string();
+            error.hints.push(no_columns_hint(&source.name, in_case));
+        }
         error
     };
     let loaded = match &source.data {
         TableData::Files(paths) => {
-            data::load_files(&source.name, paths, &options).map_err(without_strict_hint)?
+            data::load_files(&source.name, paths, &options).map_err(test_file_hints)?
         }
         TableData::Rows(rows) => {
             let mut lines = String::new();
@@ -57,10 +63,22 @@ pub fn load_table(source: &TableSource) -> Result<Table, Error> {
                 Cursor::new(lines.into_bytes()),
                 &options,
             )
-            .map_err(without_strict_hint)?
+            .map_err(test_file_hints)?
         }
     };
     Ok(loaded.table)
+}
+
+/// The hint for a table whose rows or files give no columns.
+fn no_columns_hint(name: &str, in_case: bool) -> String {
+    if in_case {
+        format!(
+            "give the columns in the case, as `tables.{name}.columns = {{ Name = \"type\", … }}`: \
+             a case's table replaces the test file's table of that name, `columns` included"
+        )
+    } else {
+        format!("give the columns in the test file, as `columns = {{ Name = \"type\", … }}` under `[tables.{name}]`")
+    }
 }
 
 fn user_schema(source: &TableSource) -> TableSchema {
@@ -148,11 +166,14 @@ mod tests {
 
     #[test]
     fn inline_rows_take_catalog_types() {
-        let table = load_table(&rows(vec![json!({
-            "TimeGenerated": "2025-08-29T10:00:00Z",
-            "UserPrincipalName": "a@contoso.example",
-            "DurationMs": 12
-        })]))
+        let table = load_table(
+            &rows(vec![json!({
+                "TimeGenerated": "2025-08-29T10:00:00Z",
+                "UserPrincipalName": "a@contoso.example",
+                "DurationMs": 12
+            })]),
+            false,
+        )
         .expect("rows load");
         let field = |name: &str| table.schema.field(name).map(|field| field.ty);
         assert_eq!(field("TimeGenerated"), Some(Type::DateTime));
@@ -171,8 +192,8 @@ mod tests {
 
     #[test]
     fn value_of_wrong_type_is_an_error() {
-        let error =
-            load_table(&rows(vec![json!({"DurationMs": "fast"})])).expect_err("strict loading");
+        let error = load_table(&rows(vec![json!({"DurationMs": "fast"})]), false)
+            .expect_err("strict loading");
         assert!(error.message.contains("DurationMs"), "{}", error.message);
         // Fixtures always load strictly, so no hint may suggest turning that off.
         let texts = std::iter::once(&error.message).chain(&error.hints);
@@ -190,7 +211,7 @@ mod tests {
             ("Port".to_string(), Type::Int),
             ("Note".to_string(), Type::String),
         ];
-        let table = load_table(&source).expect("rows load");
+        let table = load_table(&source, false).expect("rows load");
         assert_eq!(
             table.column("Port").and_then(|c| c.first().cloned()),
             Some(Value::Int(8080))
@@ -200,14 +221,17 @@ mod tests {
 
     #[test]
     fn lookback_keeps_rows_inside_window() {
-        let table = load_table(&rows(vec![
-            json!({"TimeGenerated": "2025-08-29T22:59:59Z", "Location": "too old"}),
-            json!({"TimeGenerated": "2025-08-29T23:00:00Z", "Location": "start"}),
-            json!({"TimeGenerated": "2025-08-29T23:30:00Z", "Location": "inside"}),
-            json!({"TimeGenerated": "2025-08-30T00:00:00Z", "Location": "end"}),
-            json!({"TimeGenerated": "2025-08-30T00:00:01Z", "Location": "future"}),
-            json!({"Location": "no time"}),
-        ]))
+        let table = load_table(
+            &rows(vec![
+                json!({"TimeGenerated": "2025-08-29T22:59:59Z", "Location": "too old"}),
+                json!({"TimeGenerated": "2025-08-29T23:00:00Z", "Location": "start"}),
+                json!({"TimeGenerated": "2025-08-29T23:30:00Z", "Location": "inside"}),
+                json!({"TimeGenerated": "2025-08-30T00:00:00Z", "Location": "end"}),
+                json!({"TimeGenerated": "2025-08-30T00:00:01Z", "Location": "future"}),
+                json!({"Location": "no time"}),
+            ]),
+            false,
+        )
         .expect("rows load");
         let hour = 3_600 * crate::value::TICKS_PER_SECOND;
         let kept = apply_lookback("SigninLogs", &table, ticks("2025-08-30T00:00:00Z"), hour)
@@ -223,7 +247,7 @@ mod tests {
     fn lookback_needs_time_column() {
         let mut source = rows(vec![json!({"Port": 1})]);
         source.name = "Custom_CL".to_string();
-        let table = load_table(&source).expect("rows load");
+        let table = load_table(&source, false).expect("rows load");
         let error = apply_lookback("Custom_CL", &table, 0, 1).expect_err("no TimeGenerated");
         assert!(
             error.message.contains("no TimeGenerated column"),

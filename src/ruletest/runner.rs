@@ -1,10 +1,11 @@
 //! Running the cases of one test file: building each case's session (clock, tables,
 //! look-back window, stubs), running the rule, and checking or updating the result.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+use crate::binder::defender::is_tabular_function;
 use crate::engine::{GeoSource, Session};
 use crate::error::{Error, ErrorKind};
 use crate::output::{self, Format, TableOptions};
@@ -96,14 +97,22 @@ pub fn run_test_file(
     }
 
     let setup = FileSetup::new(&test_file);
+    let runs_every_case = selected.len() == test_file.cases.len();
     let mut outcomes = Vec::with_capacity(selected.len());
+    // The tables that the cases' rule runs read; `None` once a case's rule did not bind.
+    let mut read_by_cases = Some(BTreeSet::new());
     for case in selected {
         let case_started = Instant::now();
         let mut warnings = Vec::new();
+        let mut read = None;
         let status = match &setup {
-            Ok(setup) => setup.run_case(case, options, &mut warnings),
+            Ok(setup) => setup.run_case(case, options, &mut warnings, &mut read),
             Err(message) => Status::Error(message.clone()),
         };
+        read_by_cases = read_by_cases.zip(read).map(|(mut all, read)| {
+            all.extend(read);
+            all
+        });
         let outcome = CaseOutcome {
             file: path.to_path_buf(),
             name: case.name.clone(),
@@ -114,7 +123,46 @@ pub fn run_test_file(
         on_case(&outcome);
         outcomes.push(outcome);
     }
+
+    // Only a run of every case shows that no case reads a table.
+    if let (true, Some(read)) = (runs_every_case, read_by_cases) {
+        if let Some(message) = unread_file_table(&test_file, &read) {
+            let outcome = file_error(message);
+            on_case(&outcome);
+            outcomes.push(outcome);
+        }
+    }
     outcomes
+}
+
+/// Returns the error for a table in the test file's `[tables]` that no case's rule run
+/// reads. A test file tests one rule, so such a table is a misspelt name or a leftover.
+fn unread_file_table(test_file: &TestFile, read: &BTreeSet<String>) -> Option<String> {
+    let unread = test_file
+        .tables
+        .iter()
+        .find(|source| !read.contains(&source.name))?;
+    Some(unread_table_message(
+        &format!("the test file's [tables] gives table `{}`", unread.name),
+        &unread.name,
+        read,
+    ))
+}
+
+/// Returns the error for a table that a test file gives and the rule never reads, with a
+/// "did you mean" when the name is close to a table the rule reads.
+fn unread_table_message(given: &str, name: &str, read: &BTreeSet<String>) -> String {
+    let mut message =
+        format!("{given}, which the rule never reads, so its rows cannot change the result");
+    match crate::error::closest(name, read.iter().map(String::as_str)) {
+        Some(known) => message.push_str(&format!("; did you mean `{known}`?")),
+        None if read.is_empty() => message.push_str("; the rule reads no table"),
+        None => {
+            let names: Vec<String> = read.iter().map(|name| format!("`{name}`")).collect();
+            message.push_str(&format!("; the rule reads {}", names.join(", ")));
+        }
+    }
+    message
 }
 
 /// True when `name` contains `filter`, ignoring letter case, or there is no filter.
@@ -139,7 +187,7 @@ impl<'a> FileSetup<'a> {
             .tables
             .iter()
             .map(|source| {
-                let table = fixtures::load_table(source).map_err(|error| error.message);
+                let table = fixtures::load_table(source, false).map_err(|error| with_hints(&error));
                 (source.name.clone(), table)
             })
             .collect();
@@ -150,9 +198,16 @@ impl<'a> FileSetup<'a> {
         })
     }
 
-    /// Runs one case and returns its status, adding the query's warnings to `warnings`.
-    fn run_case(&self, case: &Case, options: &RunOptions, warnings: &mut Vec<String>) -> Status {
-        let result = match self.run_rule(case, options) {
+    /// Runs one case and returns its status, adding the query's warnings to `warnings`
+    /// and setting `read` to the tables that the rule read, if it bound.
+    fn run_case(
+        &self,
+        case: &Case,
+        options: &RunOptions,
+        warnings: &mut Vec<String>,
+        read: &mut Option<BTreeSet<String>>,
+    ) -> Status {
+        let result = match self.run_rule(case, options, read) {
             Ok((result, query_warnings)) => {
                 warnings.extend(query_warnings);
                 result
@@ -200,8 +255,13 @@ impl<'a> FileSetup<'a> {
     }
 
     /// Runs the rule with this case's clock, tables and stubs. Returns the result and the
-    /// query's warnings.
-    fn run_rule(&self, case: &Case, options: &RunOptions) -> Result<(Table, Vec<String>), String> {
+    /// query's warnings, and sets `read` to the tables that the rule reads once it binds.
+    fn run_rule(
+        &self,
+        case: &Case,
+        options: &RunOptions,
+        read: &mut Option<BTreeSet<String>>,
+    ) -> Result<(Table, Vec<String>), String> {
         let now = case.now.or(self.test_file.now);
         let period = self.lookback_period(case, now)?;
 
@@ -213,11 +273,7 @@ impl<'a> FileSetup<'a> {
         for source in &self.test_file.watchlists {
             let watchlist =
                 crate::watchlist::load_csv(&source.alias, &source.path, source.key.as_deref())
-                    .map_err(|error| {
-                        let hints: String =
-                            error.hints.iter().map(|hint| format!("; {hint}")).collect();
-                        format!("{}{hints}", error.message)
-                    })?;
+                    .map_err(|error| with_hints(&error))?;
             session.watchlists.insert(source.alias.clone(), watchlist);
         }
         let mut tables: HashMap<&str, Table> = HashMap::new();
@@ -229,13 +285,17 @@ impl<'a> FileSetup<'a> {
             tables.insert(name, table.clone());
         }
         for source in &case.tables {
-            let table = fixtures::load_table(source).map_err(|error| error.message)?;
+            let table = fixtures::load_table(source, true).map_err(|error| with_hints(&error))?;
             tables.insert(&source.name, table);
         }
         for (name, table) in tables {
             let table = match (period, now) {
-                (Some(period), Some(now)) => fixtures::apply_lookback(name, &table, now, period)
-                    .map_err(|error| error.message)?,
+                // `FileProfile` and `DeviceFromIP` hold a service's answers, not logged
+                // events, so no time window applies to them.
+                (Some(period), Some(now)) if !is_tabular_function(name) => {
+                    fixtures::apply_lookback(name, &table, now, period)
+                        .map_err(|error| error.message)?
+                }
                 _ => table,
             };
             session.add_table(name, table, "test fixture");
@@ -244,9 +304,48 @@ impl<'a> FileSetup<'a> {
         let stubs = merged_stubs(&self.test_file.stubs, &case.stubs);
         let prelude = stub_prelude(&stubs);
         let query = format!("{prelude}{}", self.rule.query);
+        let render = |error: &Error| self.render_query_error(error, &prelude, &stubs, case);
+
+        // Binding first tells which tables the rule reads, so that a case table it never
+        // reads (a misspelt name) fails the case instead of leaving the file's table in
+        // place. A binding error comes again from the run below.
+        if let Ok(bound) = session.prepare(&query) {
+            if let Some(unread) = case
+                .tables
+                .iter()
+                .find(|source| !bound.tables.contains(&source.name))
+            {
+                return Err(unread_table_message(
+                    &format!("the case gives table `{}`", unread.name),
+                    &unread.name,
+                    &bound.tables,
+                ));
+            }
+            *read = Some(bound.tables);
+        }
         session
             .run_with_warnings(&query)
-            .map_err(|error| self.render_query_error(&error, &prelude, &stubs, case))
+            .map_err(|error| render(&self.with_test_file_hints(error)))
+    }
+
+    /// Replaces the command-line advice in a query error with the test file's keys that
+    /// do the same.
+    fn with_test_file_hints(&self, mut error: Error) -> Error {
+        if let Some(alias) = crate::binder::unloaded_alias(&error).map(str::to_string) {
+            let aliases = self
+                .test_file
+                .watchlists
+                .iter()
+                .map(|source| source.alias.as_str());
+            error.hints = crate::error::closest(&alias, aliases)
+                .map(|known| format!("did you mean `{known}`?"))
+                .into_iter()
+                .collect();
+            error.hints.push(format!(
+                "give the watchlist's CSV file in the test file: `[watchlists] {alias} = \"FILE.csv\"`"
+            ));
+        }
+        error
     }
 
     /// Returns the look-back period in ticks, or `None` when every row reaches the rule.
@@ -342,6 +441,12 @@ impl<'a> FileSetup<'a> {
             ignore: expect.ignore.clone(),
         }))
     }
+}
+
+/// Returns the error's message followed by its hints, for a status line.
+fn with_hints(error: &Error) -> String {
+    let hints: String = error.hints.iter().map(|hint| format!("; {hint}")).collect();
+    format!("{}{hints}", error.message)
 }
 
 fn is_yaml(path: &Path) -> bool {
