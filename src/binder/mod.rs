@@ -57,6 +57,12 @@ pub trait SchemaSource {
     fn lists_database(&self) -> bool {
         false
     }
+    /// Returns the product that this source checks against when it knows the table `name`
+    /// but hides it because that product lacks it (`kql check --product xdr` on a
+    /// Sentinel table), and `None` otherwise.
+    fn product_lacking(&self, _name: &str) -> Option<crate::schema::Product> {
+        None
+    }
     /// Runs a bound plan over the tables and returns its result, or `None` when this
     /// source has schemas but no rows, as the catalog of `kql check` has. `query_now` is
     /// the clock that `set query_now` pinned, if any.
