@@ -35,6 +35,7 @@ mod summarize;
 mod tabular;
 mod unpack;
 mod watchlist;
+pub use watchlist::GET_WATCHLIST;
 mod window;
 
 use std::collections::HashMap;
@@ -57,8 +58,8 @@ pub trait SchemaSource {
     fn lists_database(&self) -> bool {
         false
     }
-    /// Returns the product that this source checks against when it knows the table `name`
-    /// but hides it because that product lacks it (`kql check --product xdr` on a
+    /// Returns the product that this source checks against when its catalog has the table
+    /// `name` but hides it because that product lacks it (`kql check --product xdr` on a
     /// Sentinel table), and `None` otherwise.
     fn product_lacking(&self, _name: &str) -> Option<crate::schema::Product> {
         None

@@ -86,7 +86,7 @@ fn cross_service_scope(scope: &Expr) -> Option<CrossService> {
     Some(CrossService { function, service })
 }
 
-/// The error for a cross-service scope. `checking` is true in `kql check`, whose hint
+/// Builds the error for a cross-service scope. `checking` is true in `kql check`, whose hint
 /// names `kql run`, because `kql check` loads no tables.
 fn cross_service_error(scope: CrossService, table: &str, expr: &Expr, checking: bool) -> Error {
     let CrossService { function, service } = scope;
@@ -165,7 +165,7 @@ fn bind_arg_table(
     }
 }
 
-/// The error for a catalog table that `kql check --product` hides because `product`
+/// Builds the error for a catalog table that `kql check --product` hides because `product`
 /// lacks it. The Azure Resource Graph tables count as Microsoft Sentinel tables, because
 /// `arg("")` is a Log Analytics feature
 /// (learn.microsoft.com/azure/azure-monitor/logs/azure-monitor-data-explorer-proxy).

@@ -92,12 +92,12 @@ fn read_query(args: &RunArgs) -> Result<(String, String), Error> {
 /// `query` runs, and other keys such as `queryPeriod` are ignored.
 fn read_query_source(path: &Path) -> Result<(String, String), Error> {
     let text = read_query_file(path)?;
-    let shown = path.display().to_string();
+    let shown_path = path.display().to_string();
     if !kql::ruletest::is_analytic_rule(path) {
-        return Ok((text, shown));
+        return Ok((text, shown_path));
     }
     let rule = kql::ruletest::parse_analytic_rule(&text, path)?;
-    Ok((rule.query, kql::ruletest::query_origin(path, &shown)))
+    Ok((rule.query, kql::ruletest::query_origin(path, &shown_path)))
 }
 
 fn read_query_file(path: &Path) -> Result<String, Error> {
@@ -527,12 +527,12 @@ fn check(args: CheckArgs) -> u8 {
             &watchlists,
         ) {
             Ok(bound) => {
-                let shown = path.display();
+                let shown_path = path.display();
                 for warning in &bound.warnings {
-                    eprintln!("kql: warning: {shown}: {warning}");
+                    eprintln!("kql: warning: {shown_path}: {warning}");
                 }
                 if !args.quiet {
-                    println!("{shown}: ok");
+                    println!("{shown_path}: ok");
                 }
             }
             Err(error) => {
