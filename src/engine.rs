@@ -271,6 +271,10 @@ impl SchemaSource for WithWatchlists<'_> {
         self.schemas.lists_database()
     }
 
+    fn product_lacking(&self, name: &str) -> Option<Product> {
+        self.schemas.product_lacking(name)
+    }
+
     fn evaluate(&self, plan: &binder::plan::Plan, query_now: Option<i64>) -> Option<Result<Table>> {
         self.schemas.evaluate(plan, query_now)
     }

@@ -311,11 +311,28 @@ fn search_key_index(
             names.len(),
             listed()
         ))
-        .with_hint(format!(
-            "add --watchlist-key {alias}=COLUMN, or in a test file \
-             `{alias} = {{ file = \"…\", key = \"COLUMN\" }}` under [watchlists]"
-        ))),
+        .with_hint(key_hint(alias))),
     }
+}
+
+/// The start of [`key_hint`], which [`alias_of_key_hint`] looks for.
+const KEY_HINT_START: &str = "add --watchlist-key ";
+
+/// Returns the hint of the error for a watchlist of several columns whose SearchKey
+/// column is not named.
+fn key_hint(alias: &str) -> String {
+    format!(
+        "{KEY_HINT_START}{alias}=COLUMN, or in a test file \
+         `{alias} = {{ file = \"…\", key = \"COLUMN\" }}` under [watchlists]"
+    )
+}
+
+/// Returns the alias that a hint from [`key_hint`] names, so that the shell can replace
+/// the hint with its own command, or `None` for any other hint.
+pub fn alias_of_key_hint(hint: &str) -> Option<&str> {
+    let rest = hint.strip_prefix(KEY_HINT_START)?;
+    let (alias, _) = rest.split_once("=COLUMN, or in a test file")?;
+    Some(alias)
 }
 
 /// Builds the `_GetWatchlist` result: the fixed columns, then the CSV columns sorted by
@@ -497,6 +514,8 @@ mod tests {
         assert_eq!(error.kind, ErrorKind::Usage);
         assert!(error.message.contains("must be named"), "{}", error.message);
         assert!(error.hints[0].contains("--watchlist-key Hosts=COLUMN"));
+        assert_eq!(alias_of_key_hint(&error.hints[0]), Some("Hosts"));
+        assert_eq!(alias_of_key_hint("add --watchlist FILE"), None);
     }
 
     #[test]

@@ -256,8 +256,96 @@ fn check_product_sentinel_omits_xdr_columns() {
 fn check_product_xdr_lacks_sentinel_tables() {
     check_query("SigninLogs | take 1\n", &["--product", "xdr"])
         .code(1)
-        .stderr(predicate::str::contains("`SigninLogs` not found"));
+        .stderr(predicate::str::contains(
+            "table `SigninLogs` is not available with --product xdr: it is a Microsoft \
+             Sentinel table",
+        ))
+        .stderr(predicate::str::contains("check it with --product sentinel"));
     check_query("SigninLogs | take 1\n", &["--product", "sentinel"]).success();
+}
+
+// Log Analytics queries Azure Resource Graph with `arg("")`
+// (https://learn.microsoft.com/azure/azure-monitor/logs/azure-monitor-data-explorer-proxy),
+// so its tables are Sentinel tables, and `kql check`, which loads no tables, must not
+// suggest --table.
+#[test]
+fn check_product_xdr_explains_resource_graph() {
+    for query in ["arg(\"\").Resources | take 1\n", "Resources | take 1\n"] {
+        check_query(query, &["--product", "xdr"])
+            .code(1)
+            .stderr(predicate::str::contains(
+                "the Azure Resource Graph table `Resources` is not available with --product \
+                 xdr: Azure Resource Graph is queried from Log Analytics",
+            ))
+            .stderr(predicate::str::contains("--table").not());
+        check_query(query, &["--product", "sentinel"]).success();
+    }
+}
+
+// Custom tables are Log Analytics tables
+// (https://learn.microsoft.com/azure/azure-monitor/logs/create-custom-table); the warning
+// of `kql check` names `kql run` for loading one.
+#[test]
+fn check_custom_table_hint_names_run() {
+    check_query("Firewall_CL | take 1\n", &["--product", "xdr"])
+        .success()
+        .stderr(predicate::str::contains(
+            "run the query on its data with `kql run --table Firewall_CL=FILE`",
+        ));
+}
+
+/// A Sentinel analytic rule whose `query` (line 4 of the file) has an unknown column on
+/// its third line.
+const ANALYTIC_RULE: &str = "id: 0d7f3c4e\nname: Demo rule\nqueryPeriod: 1h\nquery: |\n  \
+    print Level = 3\n  | extend Doubled = Level * 2\n  | where Levle > 1\nseverity: Low\n";
+
+#[test]
+fn check_reads_analytic_rule_query() {
+    let dir = temp_dir();
+    let path = dir.path().join("rule.yaml");
+    fs::write(&path, ANALYTIC_RULE.replace("Levle", "Level")).expect("write rule");
+    kql_command()
+        .arg("check")
+        .arg(&path)
+        .assert()
+        .success()
+        .stdout(format!("{}: ok\n", path.display()));
+
+    // Positions count from the start of the `query` text, as `kql test` gives them.
+    fs::write(&path, ANALYTIC_RULE).expect("write rule");
+    kql_command()
+        .arg("check")
+        .arg(&path)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(format!(
+            "--> {}, query:3:9",
+            path.display()
+        )))
+        .stderr(predicate::str::contains("3 | | where Levle > 1"))
+        .stderr(predicate::str::contains("did you mean `Level`?"));
+}
+
+#[test]
+fn run_reads_analytic_rule_query() {
+    let dir = temp_dir();
+    let path = dir.path().join("rule.yml");
+    fs::write(&path, ANALYTIC_RULE.replace("Levle", "Level")).expect("write rule");
+    kql_command()
+        .arg("run")
+        .arg(&path)
+        .args(["--format", "csv"])
+        .assert()
+        .success()
+        .stdout("Level,Doubled\n3,6\n");
+
+    fs::write(&path, "name: Demo rule\nseverity: Low\n").expect("write rule");
+    kql_command()
+        .arg("run")
+        .arg(&path)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("the analytic rule has no `query`"));
 }
 
 // BehaviorEntities is an advanced hunting table
@@ -271,11 +359,15 @@ fn check_new_tables_follow_product() {
     check_query(entities, &["--product", "xdr"]).success();
     check_query(entities, &["--product", "sentinel"])
         .code(1)
-        .stderr(predicate::str::contains("`BehaviorEntities` not found"));
+        .stderr(predicate::str::contains(
+            "`BehaviorEntities` is not available with --product sentinel",
+        ));
     check_query(copilot, &["--product", "sentinel"]).success();
     check_query(copilot, &["--product", "xdr"])
         .code(1)
-        .stderr(predicate::str::contains("`CopilotActivity` not found"));
+        .stderr(predicate::str::contains(
+            "`CopilotActivity` is not available with --product xdr",
+        ));
 }
 
 // OAuthAppInfo has TimeGenerated only in its Sentinel copy
@@ -305,7 +397,9 @@ fn check_azure_diagnostics_is_sentinel_only() {
     check_query(query, &["--product", "sentinel"]).success();
     check_query(query, &["--product", "xdr"])
         .code(1)
-        .stderr(predicate::str::contains("`AzureDiagnostics` not found"));
+        .stderr(predicate::str::contains(
+            "`AzureDiagnostics` is not available with --product xdr",
+        ));
 }
 
 // EntraUsers is a Sentinel data lake asset table with camel-case columns
@@ -320,7 +414,9 @@ fn check_entra_users_data_lake_table() {
     check_query(query, &["--product", "sentinel"]).success();
     check_query(query, &["--product", "xdr"])
         .code(1)
-        .stderr(predicate::str::contains("`EntraUsers` not found"));
+        .stderr(predicate::str::contains(
+            "`EntraUsers` is not available with --product xdr",
+        ));
     check_query("EntraUsers | where TenantId != ''\n", &[])
         .code(1)
         .stderr(predicate::str::contains("did you mean `tenantId`?"));

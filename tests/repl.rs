@@ -299,6 +299,29 @@ fn no_arguments_without_terminal_prints_usage() {
         .stderr(predicates::str::contains("Usage: kql"));
 }
 
+// Piped input that ends inside a query never runs it, so the shell reports it.
+#[test]
+fn piped_unfinished_query_is_error() {
+    crate::support::kql_command()
+        .arg("repl")
+        .write_stdin("print x = 41 + 1\nprint y = (1 +\n")
+        .assert()
+        .code(1)
+        .stdout(predicates::str::contains("42"))
+        .stderr(predicates::str::contains(
+            "the input ended inside an unfinished query, which was not run",
+        ))
+        .stderr(predicates::str::contains("--> <stdin>:1:15"));
+    // An empty line runs an unfinished query as it is, as Enter does on a terminal.
+    crate::support::kql_command()
+        .arg("repl")
+        .write_stdin("print y = (1 +\n2)\n\nprint z = 'a' |\n\n")
+        .assert()
+        .success()
+        .stdout(predicates::str::contains("│ 3 │"))
+        .stdout(predicates::str::contains("syntax error"));
+}
+
 /// Builds a shell over the example data, driven through the library without a terminal.
 fn example_repl() -> kql::repl::Repl {
     let mut session = kql::engine::Session::new();

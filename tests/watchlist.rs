@@ -375,7 +375,105 @@ fn missing_key_fails_only_its_call() {
         .assert()
         .success()
         .stdout(predicate::str::contains("42"))
-        .stdout(predicate::str::contains("--watchlist-key VIP=COLUMN"));
+        .stdout(predicate::str::contains(
+            "name the SearchKey column with .watchlist-key VIP COLUMN",
+        ))
+        .stdout(predicate::str::contains("--watchlist-key").not());
+}
+
+/// Runs `kql repl` with `arguments` on the piped `input`, checks that it exits with
+/// status 0, and returns its standard output.
+fn repl_stdout(arguments: &[&std::ffi::OsStr], input: &str) -> String {
+    let output = kql_command()
+        .arg("repl")
+        .args(arguments)
+        .write_stdin(input)
+        .output()
+        .expect("runs");
+    let stdout = String::from_utf8_lossy(&output.stdout).to_string();
+    assert!(output.status.success(), "{stdout}");
+    stdout
+}
+
+// The shell names a SearchKey with `.watchlist-key`, which reloads the watchlist.
+#[test]
+fn repl_dot_command_names_key() {
+    let dir = data_folder(&[("VIP.csv", SERVERS)]);
+    let input = format!(
+        ".load {}\n_GetWatchlist('VIP') | count\n.watchlist-key VIP Nmae\n\
+         .watchlist-key VIP Name\n_GetWatchlist('VIP') | project SearchKey, Tier\n.quit\n",
+        dir.path().display()
+    );
+    let stdout = repl_stdout(&[], &input);
+    assert!(
+        stdout.contains("name the SearchKey column with .watchlist-key VIP COLUMN"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("no column `Nmae` for its SearchKey"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("reloaded _GetWatchlist('VIP') with SearchKey `Name`: 2 rows"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("│ web01     ┆ 1    │"), "{stdout}");
+    assert!(stdout.contains("│ db01      ┆ 2    │"), "{stdout}");
+}
+
+// Unlike `kql run`, the shell accepts a key for a watchlist that a later `.load` brings.
+#[test]
+fn repl_key_option_applies_to_later_load() {
+    let dir = data_folder(&[("VIP.csv", SERVERS)]);
+    let input = format!(
+        ".load {}\n_GetWatchlist('VIP') | project SearchKey\n.quit\n",
+        dir.path().display()
+    );
+    kql_command()
+        .args(["repl", "--watchlist-key", "VIP=Name"])
+        .write_stdin(input)
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(
+            "--watchlist-key names watchlist `VIP`, which no --watchlist option or --data \
+             folder loads; the key applies when .load reads a watchlist of that alias",
+        ))
+        .stdout(predicate::str::contains(
+            "as _GetWatchlist('VIP')… done: 2 rows",
+        ))
+        .stdout(predicate::str::contains("│ db01      │"));
+    kql_command()
+        .args(["run", "-q", "print 1", "--watchlist-key", "VIP=Name"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("which no --watchlist option"));
+}
+
+// `.tables` lists a watchlist as `_GetWatchlist('ALIAS')`, and `.schema` and `.drop`
+// take that name.
+#[test]
+fn repl_schema_and_drop_watchlist() {
+    let dir = data_folder(&[("blocked.csv", "Address\n10.0.0.9\n")]);
+    let input = "\
+        .schema _GetWatchlist('blocked')\n\
+        .drop _GetWatchlist('blocked')\n\
+        .tables\n\
+        .quit\n";
+    let stdout = repl_stdout(&["--data".as_ref(), dir.path().as_os_str()], input);
+    assert!(
+        stdout.contains("│ _GetWatchlist('blocked') ┆ SearchKey          ┆ string   │"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("│ _GetWatchlist('blocked') ┆ Address            ┆ string   │"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("dropped _GetWatchlist('blocked')"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("No tables loaded"), "{stdout}");
+    assert!(!stdout.contains("no table named"), "{stdout}");
 }
 
 // Watchlist files are named as table files under --data: up to the first dot.

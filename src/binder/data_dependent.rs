@@ -365,7 +365,7 @@ pub(super) fn bind_custom_table_without_data(
     binder.warn(&format!(
         "`{0}` is a custom table that the catalog does not describe, so its columns were not \
          checked; describe them with --schema FILE, or run the query on its data with \
-         --table {0}=FILE",
+         `kql run --table {0}=FILE`",
         table.name
     ));
     bind_columns_from_data(

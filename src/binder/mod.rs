@@ -36,6 +36,7 @@ mod summarize;
 mod tabular;
 mod unpack;
 mod watchlist;
+pub use watchlist::GET_WATCHLIST;
 mod window;
 
 use std::collections::{BTreeSet, HashMap};
@@ -57,6 +58,12 @@ pub trait SchemaSource {
     /// catalog of known schemas is not a database and keeps the default, false.
     fn lists_database(&self) -> bool {
         false
+    }
+    /// Returns the product that this source checks against when its catalog has the table
+    /// `name` but hides it because that product lacks it (`kql check --product xdr` on a
+    /// Sentinel table), and `None` otherwise.
+    fn product_lacking(&self, _name: &str) -> Option<crate::schema::Product> {
+        None
     }
     /// Runs a bound plan over the tables and returns its result, or `None` when this
     /// source has schemas but no rows, as the catalog of `kql check` has. `query_now` is

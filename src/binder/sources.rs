@@ -13,6 +13,7 @@ use crate::ast::{Expr, ExprKind, Ident, Span};
 use crate::data::external::ExternalFormat;
 use crate::error::{Error, ErrorKind, Result};
 use crate::schema::arg as arg_tables;
+use crate::schema::Product;
 use crate::table::{Field, Schema};
 use crate::value::{Type, Value};
 
@@ -38,7 +39,10 @@ pub fn bind_source(binder: &mut Binder<'_>, expr: &Expr) -> Result<Plan> {
             Some(CrossService {
                 function: "arg", ..
             }) => bind_arg_table(binder, scope, name, expr),
-            Some(service) => Err(cross_service_error(service, &name.name, expr)),
+            Some(service) => {
+                let checking = binder.data_dependent.is_some();
+                Err(cross_service_error(service, &name.name, expr, checking))
+            }
             None => Err(not_tabular(expr)),
         },
         _ => Err(not_tabular(expr)),
@@ -82,8 +86,16 @@ fn cross_service_scope(scope: &Expr) -> Option<CrossService> {
     Some(CrossService { function, service })
 }
 
-fn cross_service_error(scope: CrossService, table: &str, expr: &Expr) -> Error {
+/// Builds the error for a cross-service scope. `checking` is true in `kql check`, whose hint
+/// names `kql run`, because `kql check` loads no tables.
+fn cross_service_error(scope: CrossService, table: &str, expr: &Expr, checking: bool) -> Error {
     let CrossService { function, service } = scope;
+    let rename = format!("name it `{table}` without the `{function}(…).` prefix");
+    let hint = if checking {
+        format!("export the table, {rename}, and run the query with `kql run --table {table}=FILE`")
+    } else {
+        format!("export the table and load it with --table {table}=FILE, then {rename}")
+    };
     Error::unsupported(
         expr.span.clone(),
         format!(
@@ -91,10 +103,7 @@ fn cross_service_error(scope: CrossService, table: &str, expr: &Expr) -> Error {
              so it is not available offline"
         ),
     )
-    .with_hint(format!(
-        "export the table and load it with --table {table}=FILE, then name it `{table}` \
-         without the `{function}(…).` prefix"
-    ))
+    .with_hint(hint)
 }
 
 /// Binds `arg("").Table`, a Log Analytics query of the Azure Resource Graph table `Table`
@@ -140,14 +149,50 @@ fn bind_arg_table(
         }
         return Err(error);
     }
-    match resolve_table(binder, &table.name, expr)? {
-        Some((loaded, schema)) => Ok(scan(loaded, schema, expr)),
+    if let Some((loaded, schema)) = resolve_table(binder, &table.name, expr)? {
+        return Ok(scan(loaded, schema, expr));
+    }
+    let hidden = arg_tables::spellings(&table.name)
+        .iter()
+        .find_map(|spelling| binder.tables.product_lacking(spelling));
+    match hidden {
+        Some(product) => Err(not_in_product(&table.name, product, expr)),
         None => Err(not_loaded(
             &table.name,
             "the Azure Resource Graph table",
             expr,
         )),
     }
+}
+
+/// Builds the error for a catalog table that `kql check --product` hides because `product`
+/// lacks it. The Azure Resource Graph tables count as Microsoft Sentinel tables, because
+/// `arg("")` is a Log Analytics feature
+/// (learn.microsoft.com/azure/azure-monitor/logs/azure-monitor-data-explorer-proxy).
+fn not_in_product(name: &str, product: Product, expr: &Expr) -> Error {
+    let option = product.option_value();
+    let other = match product {
+        Product::Xdr => Product::Sentinel,
+        Product::Sentinel => Product::Xdr,
+    };
+    let message = if arg_tables::canonical_name(name).is_some() {
+        format!(
+            "the Azure Resource Graph table `{name}` is not available with --product {option}: \
+             Azure Resource Graph is queried from Log Analytics, so its tables count as {} \
+             tables",
+            Product::Sentinel.display_name()
+        )
+    } else {
+        format!(
+            "table `{name}` is not available with --product {option}: it is a {} table",
+            other.display_name()
+        )
+    };
+    Error::at(ErrorKind::UnknownName, expr.span.clone(), message).with_hint(format!(
+        "check it with --product {}, or without --product to accept a query that is valid \
+         in either product",
+        other.option_value()
+    ))
 }
 
 /// Returns the name and schema of the table that `name` refers to: a table of exactly that
@@ -254,6 +299,9 @@ fn bind_name(binder: &mut Binder<'_>, name: &str, expr: &Expr) -> Result<Plan> {
     }
     if let Some(function) = cloud_only(name) {
         return Err(function.error(expr.span.clone()));
+    }
+    if let Some(product) = binder.tables.product_lacking(name) {
+        return Err(not_in_product(name, product, expr));
     }
     if arg_tables::canonical_name(name).is_some() && binder.tables.lists_database() {
         return Err(not_loaded(name, "the Azure Resource Graph table", expr));

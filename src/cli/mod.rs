@@ -77,7 +77,7 @@ fn read_query(args: &RunArgs) -> Result<(String, String), Error> {
             })?;
             Ok((text, "<stdin>".to_string()))
         }
-        (None, Some(path)) => read_query_file(path).map(|text| (text, path.display().to_string())),
+        (None, Some(path)) => read_query_source(path),
         (Some(_), Some(_)) => Err(Error::usage(
             "give either a query file or -q QUERY, not both",
         )),
@@ -85,6 +85,19 @@ fn read_query(args: &RunArgs) -> Result<(String, String), Error> {
             "no query given; pass a .kql file, `-` for standard input, or -q 'QUERY'",
         )),
     }
+}
+
+/// Reads the query of a query file and returns it with its origin for error messages. A
+/// `.yaml` or `.yml` file is a Sentinel analytic rule, read as `kql test` reads it: its
+/// `query` runs, and other keys such as `queryPeriod` are ignored.
+fn read_query_source(path: &Path) -> Result<(String, String), Error> {
+    let text = read_query_file(path)?;
+    let shown_path = path.display().to_string();
+    if !kql::ruletest::is_analytic_rule(path) {
+        return Ok((text, shown_path));
+    }
+    let rule = kql::ruletest::parse_analytic_rule(&text, path)?;
+    Ok((rule.query, kql::ruletest::query_origin(path, &shown_path)))
 }
 
 fn read_query_file(path: &Path) -> Result<String, Error> {
@@ -499,9 +512,8 @@ fn check(args: CheckArgs) -> u8 {
     };
     let mut worst = 0;
     for path in &args.files {
-        let origin = path.display().to_string();
-        let query = match read_query_file(path) {
-            Ok(text) => text,
+        let (query, origin) = match read_query_source(path) {
+            Ok(found) => found,
             Err(error) => {
                 worst = worst.max(report(&error, "", ""));
                 continue;
@@ -515,11 +527,12 @@ fn check(args: CheckArgs) -> u8 {
             &watchlists,
         ) {
             Ok(bound) => {
+                let shown_path = path.display();
                 for warning in &bound.warnings {
-                    eprintln!("kql: warning: {origin}: {warning}");
+                    eprintln!("kql: warning: {shown_path}: {warning}");
                 }
                 if !args.quiet {
-                    println!("{origin}: ok");
+                    println!("{shown_path}: ok");
                 }
             }
             Err(error) => {

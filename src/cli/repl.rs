@@ -8,7 +8,7 @@
 
 use std::borrow::Cow;
 use std::cell::RefCell;
-use std::io::{self, Write};
+use std::io::{self, BufRead, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -30,7 +30,7 @@ use super::args::ReplArgs;
 use super::{geo_source, parse_now_option, report, tables};
 use kql::data::LoadOptions;
 use kql::engine::Session;
-use kql::error::Error;
+use kql::error::{Error, ErrorKind};
 use kql::repl::{complete, highlight, input, Outcome, QueryJob, Repl, Step};
 
 /// Set by the SIGINT handler while a query runs.
@@ -83,14 +83,28 @@ pub fn run(args: ReplArgs) -> u8 {
         Ok(false) => return 2,
         Err(error) => return report_io(&error),
     }
-    if let Err(error) = super::watchlists::check_keys_used(&keys, &repl.session().watchlists) {
-        return report(&error, "", "");
+    // A key for a watchlist that nothing loaded yet applies to a later `.load`, so unlike
+    // `kql run` the shell only warns.
+    let mut unused: Vec<&String> = keys
+        .keys()
+        .filter(|alias| !repl.session().watchlists.contains_key(*alias))
+        .collect();
+    unused.sort();
+    for alias in unused {
+        log::warn!(
+            "--watchlist-key names watchlist `{alias}`, which no --watchlist option or --data \
+             folder loads; the key applies when .load reads a watchlist of that alias"
+        );
     }
     if let Err(error) = repl.write_banner(&mut out) {
         return report_io(&error);
     }
 
     let repl = Rc::new(RefCell::new(repl));
+    if !io::stdin().is_terminal() {
+        install_interrupt_handler();
+        return read_piped(&repl, &mut out);
+    }
     let mut editor = match new_editor(&repl) {
         Ok(editor) => editor,
         Err(error) => {
@@ -101,9 +115,7 @@ pub fn run(args: ReplArgs) -> u8 {
     // rustyline installs its own SIGINT handler when the editor starts and keeps it
     // until the editor is dropped, so ours must come after it. The editor does not need
     // its handler: it reads keys in raw mode, where Ctrl-C raises no signal.
-    if let Err(error) = ctrlc::set_handler(|| INTERRUPTED.store(true, Ordering::SeqCst)) {
-        log::warn!("Ctrl-C cannot cancel queries: failed to install the SIGINT handler: {error}");
-    }
+    install_interrupt_handler();
     let history = history_path();
     if let Some(path) = &history {
         // A missing history file is normal on the first start.
@@ -118,6 +130,68 @@ pub fn run(args: ReplArgs) -> u8 {
         }
     }
     status
+}
+
+fn install_interrupt_handler() {
+    if let Err(error) = ctrlc::set_handler(|| INTERRUPTED.store(true, Ordering::SeqCst)) {
+        log::warn!("Ctrl-C cannot cancel queries: failed to install the SIGINT handler: {error}");
+    }
+}
+
+/// Runs the inputs of piped standard input, split into inputs as the line editor splits
+/// typed lines. Input that ends inside an unfinished query is an error, because that
+/// query was never run. Piped lines are not added to the history.
+fn read_piped(repl: &Rc<RefCell<Repl>>, out: &mut io::Stdout) -> u8 {
+    let mut pending = String::new();
+    for line in io::stdin().lock().lines() {
+        let line = match line {
+            Ok(line) => line,
+            Err(error) => {
+                let error = Error::usage(format!("failed to read input: {error}"));
+                return report(&error, "", "");
+            }
+        };
+        if !pending.is_empty() {
+            pending.push('\n');
+        }
+        pending.push_str(line.strip_suffix('\r').unwrap_or(&line));
+        if !input::is_complete(&pending) {
+            continue;
+        }
+        let submitted = std::mem::take(&mut pending);
+        if let Some(status) = submit(&submitted, repl, out) {
+            return status;
+        }
+    }
+    if pending.trim().is_empty() {
+        return 0;
+    }
+    let end = pending.len();
+    let error = Error::at(
+        ErrorKind::Syntax,
+        end..end,
+        "the input ended inside an unfinished query, which was not run",
+    )
+    .with_hint(
+        "close its brackets and ``` strings and complete a trailing `|` or `,`, or end it \
+         with an empty line to run it as it is",
+    );
+    report(&error, &pending, "<stdin>")
+}
+
+/// Handles one submitted input; returns the exit status when the shell should stop.
+fn submit(input: &str, repl: &Rc<RefCell<Repl>>, out: &mut io::Stdout) -> Option<u8> {
+    let step = repl.borrow_mut().begin(input, out);
+    let handled = match step {
+        Ok(Step::Done(Outcome::Quit)) => return Some(0),
+        Ok(Step::Done(Outcome::Continue)) => Ok(()),
+        Ok(Step::Query(job)) => run_query(job, repl, out),
+        Err(error) => Err(error),
+    };
+    match handled.and_then(|_| out.flush()) {
+        Ok(()) => None,
+        Err(error) => Some(report_io(&error)),
+    }
 }
 
 fn read_loop(
@@ -146,15 +220,8 @@ fn read_loop(
             let _ = editor.add_history_entry(line.as_str());
         }
 
-        let step = repl.borrow_mut().begin(&line, out);
-        let handled = match step {
-            Ok(Step::Done(Outcome::Quit)) => return 0,
-            Ok(Step::Done(Outcome::Continue)) => Ok(()),
-            Ok(Step::Query(job)) => run_query(job, repl, out),
-            Err(error) => Err(error),
-        };
-        if let Err(error) = handled.and_then(|_| out.flush()) {
-            return report_io(&error);
+        if let Some(status) = submit(&line, repl, out) {
+            return status;
         }
     }
 }

@@ -72,7 +72,7 @@ pub fn parse_keys(args: &WatchlistArgs) -> Result<HashMap<String, String>, Error
 }
 
 /// Rejects a `--watchlist-key` for an alias that nothing loaded.
-pub fn check_keys_used(keys: &HashMap<String, String>, loaded: &Watchlists) -> Result<(), Error> {
+fn check_keys_used(keys: &HashMap<String, String>, loaded: &Watchlists) -> Result<(), Error> {
     match keys.keys().find(|alias| !loaded.contains_key(*alias)) {
         Some(alias) => Err(Error::usage(format!(
             "--watchlist-key names watchlist `{alias}`, which no --watchlist option or \

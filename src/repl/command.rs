@@ -30,6 +30,8 @@ pub enum DotCommand {
     Limit(Option<usize>),
     /// `.save PATH`
     Save(PathBuf),
+    /// `.watchlist-key ALIAS COLUMN` names a watchlist's SearchKey column.
+    WatchlistKey { alias: String, column: String },
     /// `.quit` or `.exit`
     Quit,
 }
@@ -70,6 +72,11 @@ pub const COMMANDS: &[(&str, &str, &str)] = &[
         ".save",
         "PATH",
         "write the last result to a file (.json, .jsonl, .ndjson or .csv)",
+    ),
+    (
+        ".watchlist-key",
+        "ALIAS COLUMN",
+        "name the SearchKey column of _GetWatchlist('ALIAS'), now or for a later .load",
     ),
     (".quit", "", "leave the shell (also .exit and Ctrl-D)"),
 ];
@@ -135,6 +142,13 @@ pub fn parse(line: &str) -> Result<DotCommand, Error> {
             [path] => Ok(DotCommand::Save(PathBuf::from(path))),
             _ => Err(usage(name)),
         },
+        ".watchlist-key" => match arguments.as_slice() {
+            [alias, column] => Ok(DotCommand::WatchlistKey {
+                alias: alias.to_string(),
+                column: column.to_string(),
+            }),
+            _ => Err(usage(name)),
+        },
         other => {
             let names = COMMANDS.iter().map(|(name, _, _)| *name);
             let mut error = Error::usage(format!("unknown command `{other}`"));
@@ -194,6 +208,20 @@ fn usage(name: &str) -> Error {
             .trim_end()
             .to_string(),
     )
+}
+
+/// Returns `word` as a command argument: in quotes when it contains whitespace or a
+/// quote, so that [`split_words`] reads it back as one word.
+pub fn quote_word(word: &str) -> String {
+    let plain = !word.is_empty()
+        && !word
+            .chars()
+            .any(|c| c.is_whitespace() || c == '\'' || c == '"');
+    match (plain, word.contains('\'')) {
+        (true, _) => word.to_string(),
+        (false, false) => format!("'{word}'"),
+        (false, true) => format!("\"{word}\""),
+    }
 }
 
 /// Splits a command line into words at whitespace. A word in `'…'` or `"…"` may contain
@@ -312,6 +340,26 @@ mod tests {
             DotCommand::Save(PathBuf::from("out.csv"))
         );
         assert!(parse(".save").is_err());
+    }
+
+    #[test]
+    fn watchlist_key_takes_alias_and_column() {
+        assert_eq!(
+            parsed(".watchlist-key VIPUsers UserPrincipalName"),
+            DotCommand::WatchlistKey {
+                alias: "VIPUsers".to_string(),
+                column: "UserPrincipalName".to_string()
+            }
+        );
+        assert_eq!(
+            parsed(".watchlist-key 'High Value' 'Asset Name'"),
+            DotCommand::WatchlistKey {
+                alias: "High Value".to_string(),
+                column: "Asset Name".to_string()
+            }
+        );
+        assert!(parse(".watchlist-key VIPUsers").is_err());
+        assert!(parse(".watchlist-key VIPUsers=UserPrincipalName").is_err());
     }
 
     #[test]

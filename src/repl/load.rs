@@ -98,14 +98,53 @@ impl Repl {
             }
             Err(error) => {
                 writeln!(out, "done{note}")?;
-                writeln!(out, "warning: {}", error.message)?;
-                for hint in &error.hints {
-                    writeln!(out, "  = help: {hint}")?;
-                }
+                write_warning(error, out)?;
             }
         }
         self.session.watchlists.insert(alias.to_string(), watchlist);
         Ok(true)
+    }
+
+    /// Names the SearchKey column of watchlist `alias` for later `.load`s, and reloads the
+    /// watchlist from its file if one is loaded. A column the file lacks is an error that
+    /// leaves the watchlist and the earlier key as they were.
+    pub fn set_watchlist_key(
+        &mut self,
+        alias: &str,
+        column: &str,
+        out: &mut dyn Write,
+    ) -> io::Result<()> {
+        let Some(loaded) = self.session.watchlists.get(alias) else {
+            self.watchlist_keys
+                .insert(alias.to_string(), column.to_string());
+            return writeln!(
+                out,
+                "SearchKey of watchlist `{alias}` set to `{column}`; it applies when .load \
+                 reads the watchlist"
+            );
+        };
+        // NOTE: the file is read again from the path shown in `.tables`, which is the
+        // path itself unless it is not valid UTF-8.
+        let path = PathBuf::from(&loaded.source);
+        let watchlist = match crate::watchlist::load_csv(alias, &path, Some(column)) {
+            Ok(watchlist) => watchlist,
+            Err(error) => return write!(out, "{}", error.render("", "")),
+        };
+        match &watchlist.table {
+            Ok(table) => {
+                let rows = table.row_count;
+                let unit = plural(rows, "row", "rows");
+                writeln!(
+                    out,
+                    "reloaded _GetWatchlist('{alias}') with SearchKey `{column}`: {rows} {unit}"
+                )?;
+            }
+            Err(error) => return write!(out, "{}", error.render("", "")),
+        }
+        self.watchlist_keys
+            .insert(alias.to_string(), column.to_string());
+        self.session.watchlists.insert(alias.to_string(), watchlist);
+        Ok(())
     }
 
     fn add_loaded(
@@ -184,6 +223,15 @@ fn load_groups(
         )));
     }
     Ok(vec![(table_name, vec![path.to_path_buf()])])
+}
+
+/// Writes an error that does not stop a load as a warning, with the shell's hints.
+fn write_warning(error: &Error, out: &mut dyn Write) -> io::Result<()> {
+    writeln!(out, "warning: {}", error.message)?;
+    for hint in &super::with_repl_hints(error).hints {
+        writeln!(out, "  = help: {hint}")?;
+    }
+    Ok(())
 }
 
 fn path_list(paths: &[PathBuf]) -> String {

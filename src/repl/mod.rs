@@ -312,7 +312,12 @@ impl Repl {
                 self.refresh_definitions(out)?;
             }
             DotCommand::Drop(name) => {
-                if self.session.remove_table(&name) {
+                let alias = watchlist_alias(&name);
+                let dropped = match alias {
+                    Some(alias) => self.session.watchlists.remove(alias).is_some(),
+                    None => self.session.remove_table(&name),
+                };
+                if dropped {
                     writeln!(out, "dropped {name}")?;
                     self.refresh_names();
                     self.refresh_definitions(out)?;
@@ -352,13 +357,23 @@ impl Repl {
                 }
             }
             DotCommand::Save(path) => self.save(&path, out)?,
+            DotCommand::WatchlistKey { alias, column } => {
+                self.set_watchlist_key(&alias, &column, out)?;
+                self.refresh_definitions(out)?;
+            }
             DotCommand::Quit => return Ok(Outcome::Quit),
         }
         Ok(Outcome::Continue)
     }
 
     fn no_such_table(&self, name: &str) -> Error {
-        let names = self.session.table_names();
+        let mut names = self.session.table_names();
+        names.extend(
+            self.session
+                .watchlists
+                .keys()
+                .map(|alias| format!("_GetWatchlist('{alias}')")),
+        );
         let mut error = Error::usage(format!("no table named `{name}`"));
         if let Some(suggestion) = crate::error::closest(name, names.iter().map(String::as_str)) {
             error = error.with_hint(format!("did you mean `{suggestion}`?"));
@@ -433,7 +448,7 @@ impl Repl {
         for table in &tables {
             let fields = match self.schema_of(table) {
                 Ok(fields) => fields,
-                Err(error) => return write!(out, "{}", error.render("", "")),
+                Err(error) => return write!(out, "{}", with_repl_hints(&error).render("", "")),
             };
             for field in fields {
                 rows.push(vec![
@@ -454,8 +469,19 @@ impl Repl {
         self.write_listing(&listing, out)
     }
 
-    /// Returns the columns of a loaded table or of a tabular `let`.
+    /// Returns the columns of a loaded table, of a watchlist named as `.tables` lists it
+    /// (`_GetWatchlist('ALIAS')`), or of a tabular `let`.
     fn schema_of(&self, name: &str) -> Result<Vec<Field>> {
+        if let Some(alias) = watchlist_alias(name) {
+            return match self.session.watchlists.get(alias) {
+                Some(watchlist) => watchlist
+                    .table
+                    .as_ref()
+                    .map(|table| table.schema.fields.clone())
+                    .map_err(Clone::clone),
+                None => Err(self.no_such_table(name)),
+            };
+        }
         if let Some(table) = self.session.table(name) {
             return Ok(table.schema.fields.clone());
         }
@@ -583,11 +609,24 @@ impl CompletionSource for Repl {
 fn with_repl_hints(error: &Error) -> Error {
     let mut error = error.clone();
     for hint in &mut error.hints {
-        if hint == crate::binder::NO_TABLES_HINT {
-            *hint = "no tables are loaded; load one with .load PATH [as Name]".to_string();
-        }
+        *hint = repl_hint(hint);
     }
     error
+}
+
+/// Returns `hint` with a command-line option replaced by the shell command that does the
+/// same.
+fn repl_hint(hint: &str) -> String {
+    if hint == crate::binder::NO_TABLES_HINT {
+        return "no tables are loaded; load one with .load PATH [as Name]".to_string();
+    }
+    match crate::watchlist::alias_of_key_hint(hint) {
+        Some(alias) => format!(
+            "name the SearchKey column with .watchlist-key {} COLUMN",
+            command::quote_word(alias)
+        ),
+        None => hint.to_string(),
+    }
 }
 
 /// Renders an error against the text it points into: the user's input, or the earlier
@@ -650,6 +689,21 @@ fn plural<'a>(count: usize, one: &'a str, many: &'a str) -> &'a str {
     } else {
         many
     }
+}
+
+/// Returns the alias of a watchlist named as `.tables` lists it, `_GetWatchlist('ALIAS')`
+/// (or with `"…"`), or `None` for any other name.
+fn watchlist_alias(name: &str) -> Option<&str> {
+    let argument = name
+        .strip_prefix(crate::binder::GET_WATCHLIST)?
+        .strip_prefix('(')?
+        .strip_suffix(')')?;
+    ['\'', '"'].into_iter().find_map(|quote| {
+        argument
+            .strip_prefix(quote)?
+            .strip_suffix(quote)
+            .filter(|alias| !alias.contains(quote))
+    })
 }
 
 /// Returns a name as a query writes it: plain, or in `['…']`.

@@ -24,6 +24,8 @@ pub use compare::{Difference, Mismatch, NearMatch, RowText};
 pub use discover::{discover, TEST_FILE_SUFFIX};
 pub use junit::{build_report, write_report};
 pub use report::{plain, write_case, write_summary, Summary};
-pub use rule::{parse_analytic_rule, parse_period, read_rule, Rule};
+pub use rule::{
+    is_analytic_rule, parse_analytic_rule, parse_period, query_origin, read_rule, Rule,
+};
 pub use runner::{run_test_file, CaseOutcome, RunOptions, Status, FILE_CASE_NAME};
 pub use spec::{parse_test_file, read_test_file, TestFile};

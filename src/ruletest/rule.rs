@@ -33,13 +33,7 @@ struct AnalyticRule {
 pub fn read_rule(path: &Path) -> Result<Rule, Error> {
     let text = std::fs::read_to_string(path)
         .map_err(|error| Error::data(format!("failed to read rule {}: {error}", path.display())))?;
-    let is_yaml = path
-        .extension()
-        .and_then(|extension| extension.to_str())
-        .is_some_and(|extension| {
-            extension.eq_ignore_ascii_case("yaml") || extension.eq_ignore_ascii_case("yml")
-        });
-    if is_yaml {
+    if is_analytic_rule(path) {
         parse_analytic_rule(&text, path)
     } else {
         Ok(Rule {
@@ -47,6 +41,27 @@ pub fn read_rule(path: &Path) -> Result<Rule, Error> {
             query: text,
             query_period: None,
         })
+    }
+}
+
+/// True for a `.yaml` or `.yml` file, which `kql test`, `kql check` and `kql run` read as a
+/// Sentinel analytic rule.
+pub fn is_analytic_rule(path: &Path) -> bool {
+    path.extension()
+        .and_then(|extension| extension.to_str())
+        .is_some_and(|extension| {
+            extension.eq_ignore_ascii_case("yaml") || extension.eq_ignore_ascii_case("yml")
+        })
+}
+
+/// Returns the origin that error messages give for a position in the query of the rule at
+/// `path`, shown as `shown_path`. A YAML rule's query gets `FILE, query`, because its
+/// lines and columns count from the start of the `query` text, not of the file.
+pub fn query_origin(path: &Path, shown_path: &str) -> String {
+    if is_analytic_rule(path) {
+        format!("{shown_path}, query")
+    } else {
+        shown_path.to_string()
     }
 }
 

@@ -387,11 +387,7 @@ impl<'a> FileSetup<'a> {
                 let mut shifted = error.clone();
                 shifted.span =
                     Some(span.start - prelude.len()..span.end.saturating_sub(prelude.len()));
-                let origin = if self.rule.query_period.is_some() || is_yaml(&self.rule.path) {
-                    format!("{rule_origin}, query")
-                } else {
-                    rule_origin
-                };
+                let origin = rule::query_origin(&self.rule.path, &rule_origin);
                 shifted.render(&self.rule.query, &origin)
             }
             Some(span) => {
@@ -447,12 +443,6 @@ impl<'a> FileSetup<'a> {
 fn with_hints(error: &Error) -> String {
     let hints: String = error.hints.iter().map(|hint| format!("; {hint}")).collect();
     format!("{}{hints}", error.message)
-}
-
-fn is_yaml(path: &Path) -> bool {
-    path.extension()
-        .and_then(|extension| extension.to_str())
-        .is_some_and(|extension| matches!(extension.to_ascii_lowercase().as_str(), "yaml" | "yml"))
 }
 
 /// Returns the file's stubs with the case's stubs applied: a case stub replaces the file

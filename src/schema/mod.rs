@@ -87,6 +87,24 @@ pub enum Product {
     Sentinel,
 }
 
+impl Product {
+    /// Returns the value of `--product` that selects this product.
+    pub fn option_value(self) -> &'static str {
+        match self {
+            Product::Xdr => "xdr",
+            Product::Sentinel => "sentinel",
+        }
+    }
+
+    /// Returns the product's name as Microsoft writes it.
+    pub fn display_name(self) -> &'static str {
+        match self {
+            Product::Xdr => "Defender XDR",
+            Product::Sentinel => "Microsoft Sentinel",
+        }
+    }
+}
+
 /// The selection and typing of a catalog table's columns in a binding schema.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum SchemaView {
@@ -1469,6 +1487,14 @@ impl crate::binder::SchemaSource for SchemaCatalog {
             .filter(|table| self.visible_table(&table.name).is_some())
             .map(|table| table.name.clone())
             .collect()
+    }
+
+    fn product_lacking(&self, name: &str) -> Option<Product> {
+        let table = self.table(name)?;
+        match self.view {
+            SchemaView::Product(product) if !table.in_product(product) => Some(product),
+            _ => None,
+        }
     }
 }
 
