@@ -311,15 +311,33 @@ fn piped_unfinished_query_is_error() {
         .stderr(predicates::str::contains(
             "the input ended inside an unfinished query, which was not run",
         ))
-        .stderr(predicates::str::contains("--> <stdin>:1:15"));
-    // An empty line runs an unfinished query as it is, as Enter does on a terminal.
+        .stderr(predicates::str::contains("--> <stdin>:2:15"));
+    // An empty line runs an unfinished query as it is, as Enter does on a terminal; the
+    // syntax error it gets makes the piped session fail.
     crate::support::kql_command()
         .arg("repl")
         .write_stdin("print y = (1 +\n2)\n\nprint z = 'a' |\n\n")
         .assert()
-        .success()
+        .code(1)
         .stdout(predicates::str::contains("│ 3 │"))
         .stdout(predicates::str::contains("syntax error"));
+}
+
+// Queries in files and in the reference put each operator on its own line after `|`
+// (learn.microsoft.com/kusto/query/tutorials/learn-common-operators), so piped input
+// joins such a line to the query before it.
+#[test]
+fn piped_pipe_lines_continue_query() {
+    crate::support::kql_command()
+        .arg("repl")
+        .write_stdin("range x from 1 to 10 step 1\n| where x > 7\n| count\nprint done = 1\n")
+        .assert()
+        .success()
+        .stdout(predicates::str::contains("│ 3     │"))
+        .stdout(predicates::str::contains("done"))
+        .stdout(predicates::prelude::PredicateBooleanExt::not(
+            predicates::str::contains("10 rows"),
+        ));
 }
 
 /// Builds a shell over the example data, driven through the library without a terminal.

@@ -139,10 +139,15 @@ fn install_interrupt_handler() {
 }
 
 /// Runs the inputs of piped standard input, split into inputs as the line editor splits
-/// typed lines. Input that ends inside an unfinished query is an error, because that
+/// typed lines, except that a line starting with `|` continues the query before it, as in
+/// a query file. Input that ends inside an unfinished query is an error, because that
 /// query was never run. Piped lines are not added to the history.
 fn read_piped(repl: &Rc<RefCell<Repl>>, out: &mut io::Stdout) -> u8 {
     let mut pending = String::new();
+    // A complete query, held until the next line shows whether a `|` line continues it.
+    let mut held: Option<String> = None;
+    // Every line read, so that an error at the end of the input names its real line.
+    let mut all = String::new();
     for line in io::stdin().lock().lines() {
         let line = match line {
             Ok(line) => line,
@@ -151,22 +156,45 @@ fn read_piped(repl: &Rc<RefCell<Repl>>, out: &mut io::Stdout) -> u8 {
                 return report(&error, "", "");
             }
         };
+        let line = line.strip_suffix('\r').unwrap_or(&line);
+        if !all.is_empty() {
+            all.push('\n');
+        }
+        all.push_str(line);
+        if let Some(query) = held.take() {
+            if line.trim_start().starts_with('|') {
+                pending = query;
+            } else if let Some(status) = submit(&query, repl, out) {
+                return status;
+            }
+        }
         if !pending.is_empty() {
             pending.push('\n');
         }
-        pending.push_str(line.strip_suffix('\r').unwrap_or(&line));
+        pending.push_str(line);
         if !input::is_complete(&pending) {
             continue;
         }
         let submitted = std::mem::take(&mut pending);
-        if let Some(status) = submit(&submitted, repl, out) {
+        let trimmed = submitted.trim_start();
+        if trimmed.is_empty() || trimmed.starts_with('.') {
+            if let Some(status) = submit(&submitted, repl, out) {
+                return status;
+            }
+        } else {
+            held = Some(submitted);
+        }
+    }
+    if let Some(query) = held {
+        if let Some(status) = submit(&query, repl, out) {
             return status;
         }
     }
+    let failed = u8::from(repl.borrow().error_count() > 0);
     if pending.trim().is_empty() {
-        return 0;
+        return failed;
     }
-    let end = pending.len();
+    let end = all.len();
     let error = Error::at(
         ErrorKind::Syntax,
         end..end,
@@ -176,7 +204,7 @@ fn read_piped(repl: &Rc<RefCell<Repl>>, out: &mut io::Stdout) -> u8 {
         "close its brackets and ``` strings and complete a trailing `|` or `,`, or end it \
          with an empty line to run it as it is",
     );
-    report(&error, &pending, "<stdin>")
+    report(&error, &all, "<stdin>")
 }
 
 /// Handles one submitted input; returns the exit status when the shell should stop.

@@ -33,7 +33,7 @@ impl Repl {
         let (groups, watchlists) = match groups {
             Ok(groups) => groups,
             Err(error) => {
-                write!(out, "{}", error.render("", ""))?;
+                self.write_error(out, &error.render("", ""))?;
                 return Ok(false);
             }
         };
@@ -48,7 +48,7 @@ impl Repl {
                 Err(error) => {
                     all_loaded = false;
                     writeln!(out, "failed")?;
-                    write!(out, "{}", error.render("", ""))?;
+                    self.write_error(out, &error.render("", ""))?;
                 }
             }
         }
@@ -79,7 +79,7 @@ impl Repl {
             Ok(watchlist) => watchlist,
             Err(error) => {
                 writeln!(out, "failed")?;
-                write!(out, "{}", error.render("", ""))?;
+                self.write_error(out, &error.render("", ""))?;
                 return Ok(false);
             }
         };
@@ -128,7 +128,7 @@ impl Repl {
         let path = PathBuf::from(&loaded.source);
         let watchlist = match crate::watchlist::load_csv(alias, &path, Some(column)) {
             Ok(watchlist) => watchlist,
-            Err(error) => return write!(out, "{}", error.render("", "")),
+            Err(error) => return self.write_error(out, &error.render("", "")),
         };
         match &watchlist.table {
             Ok(table) => {
@@ -139,7 +139,7 @@ impl Repl {
                     "reloaded _GetWatchlist('{alias}') with SearchKey `{column}`: {rows} {unit}"
                 )?;
             }
-            Err(error) => return write!(out, "{}", error.render("", "")),
+            Err(error) => return self.write_error(out, &error.render("", "")),
         }
         self.watchlist_keys
             .insert(alias.to_string(), column.to_string());

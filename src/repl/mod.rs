@@ -112,6 +112,9 @@ pub struct Repl {
     /// folder's `watchlists/`.
     watchlist_keys: std::collections::HashMap<String, String>,
     names: KnownNames,
+    /// How many errors the shell has shown, so that piped input can end with a failure
+    /// status.
+    errors: std::cell::Cell<usize>,
 }
 
 /// Rows shown per result until `.limit` changes it.
@@ -133,9 +136,21 @@ impl Repl {
             load_options,
             watchlist_keys: std::collections::HashMap::new(),
             names: KnownNames::default(),
+            errors: std::cell::Cell::new(0),
         };
         repl.refresh_names();
         repl
+    }
+
+    /// Returns how many errors the shell has shown so far.
+    pub fn error_count(&self) -> usize {
+        self.errors.get()
+    }
+
+    /// Writes a rendered error and counts it.
+    fn write_error(&self, out: &mut dyn Write, rendered: &str) -> io::Result<()> {
+        self.errors.set(self.errors.get() + 1);
+        write!(out, "{rendered}")
     }
 
     pub fn session(&self) -> &Session {
@@ -205,7 +220,7 @@ impl Repl {
             return match command::parse(input) {
                 Ok(command) => self.execute(command, out).map(Step::Done),
                 Err(error) => {
-                    write!(out, "{}", error.render("", ""))?;
+                    self.write_error(out, &error.render("", ""))?;
                     Ok(Step::Done(Outcome::Continue))
                 }
             };
@@ -255,7 +270,7 @@ impl Repl {
                 self.definitions.extend(done.run.new_definitions);
                 self.last_result = Some(table);
             }
-            Err(error) => write!(out, "{}", render_error(&error, &done.run))?,
+            Err(error) => self.write_error(out, &render_error(&error, &done.run))?,
         }
         Ok(())
     }
@@ -287,7 +302,7 @@ impl Repl {
         // definitions without touching any table.
         run.text.push_str("\n;\nprint defined = true");
         if let Err(error) = self.session.prepare(&run.text) {
-            return write!(out, "{}", render_error(&error, &run));
+            return self.write_error(out, &render_error(&error, &run));
         }
         for definition in &run.new_definitions {
             writeln!(out, "defined {}", definition.name)?;
@@ -323,7 +338,7 @@ impl Repl {
                     self.refresh_definitions(out)?;
                 } else {
                     let error = self.no_such_table(&name);
-                    write!(out, "{}", error.render("", ""))?;
+                    self.write_error(out, &error.render("", ""))?;
                 }
             }
             DotCommand::Format(format) => {
@@ -448,7 +463,9 @@ impl Repl {
         for table in &tables {
             let fields = match self.schema_of(table) {
                 Ok(fields) => fields,
-                Err(error) => return write!(out, "{}", with_repl_hints(&error).render("", "")),
+                Err(error) => {
+                    return self.write_error(out, &with_repl_hints(&error).render("", ""))
+                }
             };
             for field in fields {
                 rows.push(vec![
@@ -513,11 +530,11 @@ impl Repl {
     fn save(&self, path: &std::path::Path, out: &mut dyn Write) -> io::Result<()> {
         let Some(table) = &self.last_result else {
             let error = Error::usage("no result to save yet; run a query first");
-            return write!(out, "{}", error.render("", ""));
+            return self.write_error(out, &error.render("", ""));
         };
         let format = match save_format(path) {
             Ok(format) => format,
-            Err(error) => return write!(out, "{}", error.render("", "")),
+            Err(error) => return self.write_error(out, &error.render("", "")),
         };
         let written = std::fs::File::create(path).and_then(|file| {
             let mut writer = io::BufWriter::new(file);
@@ -534,7 +551,7 @@ impl Repl {
             ),
             Err(error) => {
                 let error = Error::output(format!("failed to write {}: {error}", path.display()));
-                write!(out, "{}", error.render("", ""))
+                self.write_error(out, &error.render("", ""))
             }
         }
     }
