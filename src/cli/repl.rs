@@ -144,8 +144,8 @@ fn install_interrupt_handler() {
 /// query was never run. Piped lines are not added to the history.
 fn read_piped(repl: &Rc<RefCell<Repl>>, out: &mut io::Stdout) -> u8 {
     let mut pending = String::new();
-    // A complete query, held until the next line shows whether a `|` line continues it.
-    let mut held: Option<String> = None;
+    // A complete query, waiting until the next line shows whether a `|` line continues it.
+    let mut waiting: Option<String> = None;
     // Every line read, so that an error at the end of the input names its real line.
     let mut all = String::new();
     for line in io::stdin().lock().lines() {
@@ -161,7 +161,8 @@ fn read_piped(repl: &Rc<RefCell<Repl>>, out: &mut io::Stdout) -> u8 {
             all.push('\n');
         }
         all.push_str(line);
-        if let Some(query) = held.take() {
+
+        if let Some(query) = waiting.take() {
             if line.trim_start().starts_with('|') {
                 pending = query;
             } else if let Some(status) = submit(&query, repl, out) {
@@ -175,6 +176,7 @@ fn read_piped(repl: &Rc<RefCell<Repl>>, out: &mut io::Stdout) -> u8 {
         if !input::is_complete(&pending) {
             continue;
         }
+
         let submitted = std::mem::take(&mut pending);
         let trimmed = submitted.trim_start();
         if trimmed.is_empty() || trimmed.starts_with('.') {
@@ -182,10 +184,11 @@ fn read_piped(repl: &Rc<RefCell<Repl>>, out: &mut io::Stdout) -> u8 {
                 return status;
             }
         } else {
-            held = Some(submitted);
+            waiting = Some(submitted);
         }
     }
-    if let Some(query) = held {
+
+    if let Some(query) = waiting {
         if let Some(status) = submit(&query, repl, out) {
             return status;
         }
