@@ -68,6 +68,9 @@ pub fn query_origin(path: &Path, shown_path: &str) -> String {
 /// Parses a Sentinel analytic rule in YAML; `path` names it in messages.
 pub fn parse_analytic_rule(text: &str, path: &Path) -> Result<Rule, Error> {
     let origin = path.display();
+    // YAML allows a byte order mark at the start of a stream, and Windows editors write
+    // one; the parser would read it as the start of a second document.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let rule: AnalyticRule = yaml_serde::from_str(text).map_err(|error| {
         Error::data(format!(
             "{origin}: invalid Sentinel analytic rule YAML: {error}"
@@ -192,6 +195,14 @@ mod tests {
         let rule = parse_analytic_rule(yaml, Path::new("demo.yaml")).expect("valid rule");
         assert_eq!(rule.query, "SigninLogs\n| where TimeGenerated > ago(1h)\n");
         assert_eq!(rule.query_period, Some(2 * HOUR));
+    }
+
+    // YAML 1.2, section 5.2: a stream may begin with a byte order mark.
+    #[test]
+    fn analytic_rule_with_byte_order_mark() {
+        let yaml = "\u{feff}name: Demo\nquery: |\n  SigninLogs | take 1\n";
+        let rule = parse_analytic_rule(yaml, Path::new("demo.yaml")).expect("valid rule");
+        assert_eq!(rule.query, "SigninLogs | take 1\n");
     }
 
     #[test]
