@@ -266,8 +266,8 @@ fn check_product_xdr_lacks_sentinel_tables() {
 
 // Log Analytics queries Azure Resource Graph with `arg("")`
 // (https://learn.microsoft.com/azure/azure-monitor/logs/azure-monitor-data-explorer-proxy),
-// so its tables are Sentinel tables, and `kql check`, which loads no tables, must not
-// suggest --table.
+// so its tables belong to --product sentinel, which covers Log Analytics, and `kql check`,
+// which loads no tables, must not suggest --table.
 #[test]
 fn check_product_xdr_explains_resource_graph() {
     for query in ["arg(\"\").Resources | take 1\n", "Resources | take 1\n"] {
@@ -275,7 +275,7 @@ fn check_product_xdr_explains_resource_graph() {
             .code(1)
             .stderr(predicate::str::contains(
                 "the Azure Resource Graph table `Resources` is not available with --product \
-                 xdr: Azure Resource Graph is queried from Log Analytics",
+                 xdr: Azure Resource Graph is queried from a Log Analytics workspace",
             ))
             .stderr(predicate::str::contains("--table").not());
         check_query(query, &["--product", "sentinel"]).success();

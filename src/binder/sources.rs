@@ -166,8 +166,8 @@ fn bind_arg_table(
 }
 
 /// Builds the error for a catalog table that `kql check --product` hides because `product`
-/// lacks it. The Azure Resource Graph tables count as Microsoft Sentinel tables, because
-/// `arg("")` is a Log Analytics feature
+/// lacks it. The Azure Resource Graph tables belong to `--product sentinel`, which covers
+/// Log Analytics, because `arg("")` is a Log Analytics feature
 /// (learn.microsoft.com/azure/azure-monitor/logs/azure-monitor-data-explorer-proxy).
 fn not_in_product(name: &str, product: Product, expr: &Expr) -> Error {
     let option = product.option_value();
@@ -178,9 +178,9 @@ fn not_in_product(name: &str, product: Product, expr: &Expr) -> Error {
     let message = if arg_tables::canonical_name(name).is_some() {
         format!(
             "the Azure Resource Graph table `{name}` is not available with --product {option}: \
-             Azure Resource Graph is queried from Log Analytics, so its tables count as {} \
-             tables",
-            Product::Sentinel.display_name()
+             Azure Resource Graph is queried from a Log Analytics workspace, which \
+             --product {} covers",
+            Product::Sentinel.option_value()
         )
     } else {
         format!(
