@@ -138,6 +138,25 @@ fn invoke_passes_input_first() {
     assert_eq!(column_text(&table, "y"), ["18", "20"]);
 }
 
+// An extra argument to `| invoke` is reported at the call, with the piped table counted
+// as the first argument, not at the start of the pipeline.
+#[test]
+fn invoke_argument_count_points_at_call() {
+    let query = "let F = (T:(x:long)) { T };\nprint x = 1\n| invoke F(5)";
+    let error = run_error(query);
+    assert_eq!(error.kind, ErrorKind::TypeMismatch);
+    let span = error.span.expect("a position");
+    assert_eq!(&query[span], "F(5)");
+    assert!(
+        error
+            .hints
+            .iter()
+            .any(|hint| hint.contains("first argument")),
+        "{:?}",
+        error.hints
+    );
+}
+
 #[test]
 fn invoke_of_scalar_parameter_is_error() {
     let error = run_error("let f = (a:long) { datatable(x:long)[a] };\nprint x = 1 | invoke f()");

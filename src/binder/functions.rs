@@ -153,7 +153,7 @@ pub fn bind_user_call(
     let parameters = &function.definition.parameters;
     let given = args.len() + usize::from(piped.is_some());
     if given > parameters.len() {
-        return Err(Error::at(
+        let mut error = Error::at(
             ErrorKind::TypeMismatch,
             call_span.clone(),
             super::names::argument_count_message(
@@ -162,7 +162,12 @@ pub fn bind_user_call(
                 given,
             ),
         )
-        .with_hint(format!("signature: {}", function.signature())));
+        .with_hint(format!("signature: {}", function.signature()));
+        if piped.is_some() {
+            error =
+                error.with_hint("with `| invoke`, the table before `invoke` is the first argument");
+        }
+        return Err(error);
     }
 
     let mut scope = Scope {

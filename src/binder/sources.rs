@@ -332,10 +332,17 @@ fn bind_call(
 ) -> Result<Plan> {
     if let Some(Binding::Function(function)) = binder.lookup_binding(&name.name) {
         let function = Arc::clone(function);
+        // The span of `| invoke F(…)` starts at the pipeline's source; errors point at
+        // the call instead.
+        let call_span = if piped.is_some() {
+            name.span.start..expr.span.end
+        } else {
+            expr.span.clone()
+        };
         return match bind_user_call(
             binder,
             &function,
-            &expr.span,
+            &call_span,
             args,
             piped,
             &Schema::default(),
