@@ -569,3 +569,33 @@ expect.rows = [{ FileName = "rare.exe", GlobalPrevalence = 3 }]
     assert!(output.status.success(), "{stdout}");
     assert!(stdout.contains("1 passed, 0 failed"), "{stdout}");
 }
+
+/// The rule's own `let` comes after the stub's and replaces it (a later `let` of the same
+/// name applies: learn.microsoft.com/azure/kusto/query/letstatement), so a stub of that
+/// name would silently do nothing; the case fails and names both.
+#[test]
+fn stub_shadowed_by_rule_let_fails() {
+    let rule = "let Allowed = dynamic([\"a@contoso.example\"]);\n\
+        SigninLogs | where UserPrincipalName !in (Allowed) | project UserPrincipalName";
+    let test = r#"
+rule = "rule.kql"
+
+[tables.SigninLogs]
+rows = [{ UserPrincipalName = "b@contoso.example" }]
+
+[stubs]
+Allowed = 'dynamic(["b@contoso.example"])'
+
+[[case]]
+name = "allowed user is not reported"
+expect.empty = true
+"#;
+    let (output, stdout) = run_project(&[("rule.kql", rule), ("rule.test.toml", test)]);
+    assert_eq!(output.status.code(), Some(1), "{stdout}");
+    assert!(stdout.contains("stub `Allowed`"), "{stdout}");
+    assert!(
+        stdout.contains("`let Allowed` (") && stdout.contains("rule.kql, line 1)"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("such as a workspace function"), "{stdout}");
+}

@@ -5,6 +5,7 @@ use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+use crate::ast::Statement;
 use crate::binder::defender::is_tabular_function;
 use crate::engine::{GeoSource, Session};
 use crate::error::{Error, ErrorKind};
@@ -175,6 +176,9 @@ pub fn is_selected(name: &str, filter: Option<&str>) -> bool {
 struct FileSetup<'a> {
     test_file: &'a TestFile,
     rule: Rule,
+    /// The names that the rule's top-level `let` statements define, with the 1-based line
+    /// of each name in the rule's query; empty when the rule does not parse.
+    rule_lets: Vec<(String, usize)>,
     /// File-level tables; a table that failed to load keeps its error for the cases
     /// that use it.
     tables: Vec<(String, Result<Table, String>)>,
@@ -191,9 +195,11 @@ impl<'a> FileSetup<'a> {
                 (source.name.clone(), table)
             })
             .collect();
+        let rule_lets = top_level_lets(&rule.query);
         Ok(FileSetup {
             test_file,
             rule,
+            rule_lets,
             tables,
         })
     }
@@ -302,6 +308,7 @@ impl<'a> FileSetup<'a> {
         }
 
         let stubs = merged_stubs(&self.test_file.stubs, &case.stubs);
+        self.check_stubs_not_defined_by_rule(&stubs, case)?;
         let prelude = stub_prelude(&stubs);
         let query = format!("{prelude}{}", self.rule.query);
         let render = |error: &Error| self.render_query_error(error, &prelude, &stubs, case);
@@ -326,6 +333,31 @@ impl<'a> FileSetup<'a> {
         session
             .run_with_warnings(&query)
             .map_err(|error| render(&self.with_test_file_hints(error)))
+    }
+
+    /// Rejects a stub whose name the rule defines with its own `let`: the rule's `let`
+    /// comes after the stub and replaces it, so the stub would have no effect.
+    fn check_stubs_not_defined_by_rule(&self, stubs: &[&Stub], case: &Case) -> Result<(), String> {
+        for stub in stubs {
+            let Some((_, line)) = self.rule_lets.iter().find(|(name, _)| *name == stub.name) else {
+                continue;
+            };
+            let from_case = case.stubs.iter().any(|own| std::ptr::eq(own, *stub));
+            let stub_origin = if from_case {
+                format!("stub `{}` of case \"{}\"", stub.name, case.name)
+            } else {
+                format!("stub `{}` in the test file's [stubs]", stub.name)
+            };
+            let rule_origin = rule::query_origin(&self.rule.path, &display_path(&self.rule.path));
+            return Err(format!(
+                "{stub_origin} has no effect, because the rule defines `{name}` itself with \
+                 `let {name}` ({rule_origin}, line {line}), which replaces the stub; remove \
+                 the stub. A stub stands in for a name that the rule uses but does not \
+                 define, such as a workspace function",
+                name = stub.name
+            ));
+        }
+        Ok(())
     }
 
     /// Replaces the command-line advice in a query error with the test file's keys that
@@ -443,6 +475,29 @@ impl<'a> FileSetup<'a> {
 fn with_hints(error: &Error) -> String {
     let hints: String = error.hints.iter().map(|hint| format!("; {hint}")).collect();
     format!("{}{hints}", error.message)
+}
+
+/// Returns the names that the top-level `let` statements of `query` define, each with the
+/// 1-based line of the name. A query that does not parse gives none: its run reports the
+/// syntax error.
+fn top_level_lets(query: &str) -> Vec<(String, usize)> {
+    let Ok(script) = crate::parser::parse(query) else {
+        return Vec::new();
+    };
+    script
+        .statements
+        .iter()
+        .filter_map(|statement| match statement {
+            Statement::Let { name, .. } | Statement::LetFunction { name, .. } => {
+                let line = query[..name.span.start.min(query.len())]
+                    .matches('\n')
+                    .count()
+                    + 1;
+                Some((name.name.clone(), line))
+            }
+            _ => None,
+        })
+        .collect()
 }
 
 /// Returns the file's stubs with the case's stubs applied: a case stub replaces the file
