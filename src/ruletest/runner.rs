@@ -100,8 +100,9 @@ pub fn run_test_file(
     let setup = FileSetup::new(&test_file);
     let runs_every_case = selected.len() == test_file.cases.len();
     let mut outcomes = Vec::with_capacity(selected.len());
-    // The tables that the cases' rule runs read; `None` once a case's rule did not bind.
-    let mut read_by_cases = Some(BTreeSet::new());
+    // The tables and watchlists that the cases' rule runs read; `None` once a case's rule
+    // did not bind.
+    let mut read_by_cases = Some(ReadNames::default());
     for case in selected {
         let case_started = Instant::now();
         let mut warnings = Vec::new();
@@ -111,7 +112,8 @@ pub fn run_test_file(
             Err(message) => Status::Error(message.clone()),
         };
         read_by_cases = read_by_cases.zip(read).map(|(mut all, read)| {
-            all.extend(read);
+            all.tables.extend(read.tables);
+            all.watchlists.extend(read.watchlists);
             all
         });
         let outcome = CaseOutcome {
@@ -125,9 +127,11 @@ pub fn run_test_file(
         outcomes.push(outcome);
     }
 
-    // Only a run of every case shows that no case reads a table.
+    // Only a run of every case shows that no case reads a table or calls a watchlist.
     if let (true, Some(read)) = (runs_every_case, read_by_cases) {
-        if let Some(message) = unread_file_table(&test_file, &read) {
+        let unread = unread_file_table(&test_file, &read.tables)
+            .or_else(|| uncalled_watchlist(&test_file, &read.watchlists));
+        if let Some(message) = unread {
             let outcome = file_error(message);
             on_case(&outcome);
             outcomes.push(outcome);
@@ -150,6 +154,29 @@ fn unread_file_table(test_file: &TestFile, read: &BTreeSet<String>) -> Option<St
     ))
 }
 
+/// Returns the error for a watchlist in the test file's `[watchlists]` that no case's rule
+/// run calls with `_GetWatchlist`: a misspelt alias or a leftover, as for `[tables]`.
+fn uncalled_watchlist(test_file: &TestFile, called: &BTreeSet<String>) -> Option<String> {
+    let uncalled = test_file
+        .watchlists
+        .iter()
+        .find(|source| !called.contains(&source.alias))?;
+    let alias = &uncalled.alias;
+    let mut message = format!(
+        "the test file's [watchlists] gives watchlist `{alias}`, which the rule never calls \
+         with `_GetWatchlist('{alias}')`, so its items cannot change the result"
+    );
+    match crate::error::closest(alias, called.iter().map(String::as_str)) {
+        Some(known) => message.push_str(&format!("; did you mean `{known}`?")),
+        None if called.is_empty() => message.push_str("; the rule calls no watchlist"),
+        None => {
+            let aliases: Vec<String> = called.iter().map(|alias| format!("`{alias}`")).collect();
+            message.push_str(&format!("; the rule calls {}", aliases.join(", ")));
+        }
+    }
+    Some(message)
+}
+
 /// Returns the error for a table that a test file gives and the rule never reads, with a
 /// "did you mean" when the name is close to a table the rule reads.
 fn unread_table_message(given: &str, name: &str, read: &BTreeSet<String>) -> String {
@@ -169,6 +196,15 @@ fn unread_table_message(given: &str, name: &str, read: &BTreeSet<String>) -> Str
 /// True when `name` contains `filter`, ignoring letter case, or there is no filter.
 pub fn is_selected(name: &str, filter: Option<&str>) -> bool {
     filter.is_none_or(|filter| name.to_lowercase().contains(&filter.to_lowercase()))
+}
+
+/// The names that a rule run reads, learnt by binding it.
+#[derive(Debug, Default)]
+struct ReadNames {
+    /// The supplied tables that the rule reads, as [`crate::binder::BoundQuery::tables`].
+    tables: BTreeSet<String>,
+    /// The aliases that the rule calls `_GetWatchlist` with.
+    watchlists: BTreeSet<String>,
 }
 
 /// The state that all cases of a file share: the rule and the file-level tables, loaded
@@ -205,13 +241,13 @@ impl<'a> FileSetup<'a> {
     }
 
     /// Runs one case and returns its status, adding the query's warnings to `warnings`
-    /// and setting `read` to the tables that the rule read, if it bound.
+    /// and setting `read` to the tables and watchlists that the rule read, if it bound.
     fn run_case(
         &self,
         case: &Case,
         options: &RunOptions,
         warnings: &mut Vec<String>,
-        read: &mut Option<BTreeSet<String>>,
+        read: &mut Option<ReadNames>,
     ) -> Status {
         let result = match self.run_rule(case, options, read) {
             Ok((result, query_warnings)) => {
@@ -261,12 +297,13 @@ impl<'a> FileSetup<'a> {
     }
 
     /// Runs the rule with this case's clock, tables and stubs. Returns the result and the
-    /// query's warnings, and sets `read` to the tables that the rule reads once it binds.
+    /// query's warnings, and sets `read` to the tables and watchlists that the rule reads
+    /// once it binds.
     fn run_rule(
         &self,
         case: &Case,
         options: &RunOptions,
-        read: &mut Option<BTreeSet<String>>,
+        read: &mut Option<ReadNames>,
     ) -> Result<(Table, Vec<String>), String> {
         let now = case.now.or(self.test_file.now);
         let period = self.lookback_period(case, now)?;
@@ -282,17 +319,37 @@ impl<'a> FileSetup<'a> {
                     .map_err(|error| with_hints(&error))?;
             session.watchlists.insert(source.alias.clone(), watchlist);
         }
+        // A table that failed to load stays out of the session until binding shows whether
+        // the rule reads it: an unread one is a misspelt name, which that error names
+        // better than the load error does.
         let mut tables: HashMap<&str, Table> = HashMap::new();
+        let mut failed: Vec<(String, &str, String)> = Vec::new();
         for (name, table) in &self.tables {
             if case.tables.iter().any(|source| &source.name == name) {
                 continue;
             }
-            let table = table.as_ref().map_err(Clone::clone)?;
-            tables.insert(name, table.clone());
+            match table {
+                Ok(table) => {
+                    tables.insert(name, table.clone());
+                }
+                Err(message) => failed.push((
+                    format!("the test file's [tables] gives table `{name}`"),
+                    name,
+                    message.clone(),
+                )),
+            }
         }
         for source in &case.tables {
-            let table = fixtures::load_table(source, true).map_err(|error| with_hints(&error))?;
-            tables.insert(&source.name, table);
+            match fixtures::load_table(source, true) {
+                Ok(table) => {
+                    tables.insert(&source.name, table);
+                }
+                Err(error) => failed.push((
+                    format!("the case gives table `{}`", source.name),
+                    &source.name,
+                    with_hints(&error),
+                )),
+            }
         }
         for (name, table) in tables {
             let table = match (period, now) {
@@ -317,6 +374,12 @@ impl<'a> FileSetup<'a> {
         // reads (a misspelt name) fails the case instead of leaving the file's table in
         // place. A binding error comes again from the run below.
         if let Ok(bound) = session.prepare(&query) {
+            if let Some((given, name, _)) = failed
+                .iter()
+                .find(|(_, name, _)| !bound.tables.contains(*name))
+            {
+                return Err(unread_table_message(given, name, &bound.tables));
+            }
             if let Some(unread) = case
                 .tables
                 .iter()
@@ -328,7 +391,15 @@ impl<'a> FileSetup<'a> {
                     &bound.tables,
                 ));
             }
-            *read = Some(bound.tables);
+            if failed.is_empty() {
+                *read = Some(ReadNames {
+                    tables: bound.tables,
+                    watchlists: bound.watchlists,
+                });
+            }
+        }
+        if let Some((_, _, message)) = failed.into_iter().next() {
+            return Err(message);
         }
         session
             .run_with_warnings(&query)
@@ -376,6 +447,15 @@ impl<'a> FileSetup<'a> {
             error.hints.push(format!(
                 "give the watchlist's CSV file in the test file: `[watchlists] {alias} = \"FILE.csv\"`"
             ));
+        }
+        // `kql test` has no --watchlist-key option, only the test file's `key`.
+        for hint in &mut error.hints {
+            if let Some(alias) = crate::watchlist::alias_of_key_hint(hint).map(str::to_string) {
+                *hint = format!(
+                    "name the SearchKey column in the test file: \
+                     `[watchlists] {alias} = {{ file = \"…\", key = \"COLUMN\" }}`"
+                );
+            }
         }
         error
     }
