@@ -682,6 +682,26 @@ expect.empty = true
         "{stdout}"
     );
     assert!(!stdout.contains("give the columns"), "{stdout}");
+
+    // The same when the misspelt table is the only one, so the rule does not bind.
+    let test = r#"
+rule = "rule.kql"
+
+[tables.SigninLog]
+rows = []
+
+[[case]]
+name = "no sign-ins"
+expect.empty = true
+"#;
+    let (output, stdout) = run_project(&[("rule.kql", SIGNIN_RULE), ("rule.test.toml", test)]);
+    assert_eq!(output.status.code(), Some(1), "{stdout}");
+    assert!(
+        stdout.contains("but the rule reads table `SigninLogs`"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("did you mean `SigninLogs`?"), "{stdout}");
+    assert!(!stdout.contains("give the columns"), "{stdout}");
 }
 
 /// `kql test` has no `--watchlist-key` option, so a watchlist of several columns without

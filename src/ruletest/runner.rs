@@ -370,32 +370,50 @@ impl<'a> FileSetup<'a> {
         let query = format!("{prelude}{}", self.rule.query);
         let render = |error: &Error| self.render_query_error(error, &prelude, &stubs, case);
 
-        // Binding first tells which tables the rule reads, so that a case table it never
-        // reads (a misspelt name) fails the case instead of leaving the file's table in
-        // place. A binding error comes again from the run below.
-        if let Ok(bound) = session.prepare(&query) {
-            if let Some((given, name, _)) = failed
-                .iter()
-                .find(|(_, name, _)| !bound.tables.contains(*name))
-            {
-                return Err(unread_table_message(given, name, &bound.tables));
+        // Binding first tells which tables the rule reads, so that a table it never reads
+        // (a misspelt name) fails the case with a "did you mean", instead of leaving the
+        // file's table in place or failing on the misspelt table's own load error. A
+        // binding error comes again from the run below.
+        match session.prepare(&query) {
+            Ok(bound) => {
+                if let Some((given, name, _)) = failed
+                    .iter()
+                    .find(|(_, name, _)| !bound.tables.contains(*name))
+                {
+                    return Err(unread_table_message(given, name, &bound.tables));
+                }
+                if let Some(unread) = case
+                    .tables
+                    .iter()
+                    .find(|source| !bound.tables.contains(&source.name))
+                {
+                    return Err(unread_table_message(
+                        &format!("the case gives table `{}`", unread.name),
+                        &unread.name,
+                        &bound.tables,
+                    ));
+                }
+                if failed.is_empty() {
+                    *read = Some(ReadNames {
+                        tables: bound.tables,
+                        watchlists: bound.watchlists,
+                    });
+                }
             }
-            if let Some(unread) = case
-                .tables
-                .iter()
-                .find(|source| !bound.tables.contains(&source.name))
-            {
-                return Err(unread_table_message(
-                    &format!("the case gives table `{}`", unread.name),
-                    &unread.name,
-                    &bound.tables,
-                ));
-            }
-            if failed.is_empty() {
-                *read = Some(ReadNames {
-                    tables: bound.tables,
-                    watchlists: bound.watchlists,
-                });
+            // The rule reads a table that the test file does not give, and its name is close
+            // to a table that failed to load, so that table is most likely misspelt.
+            Err(error) => {
+                if let Some(missing) = crate::binder::unknown_table_name(&error) {
+                    let failed_names = failed.iter().map(|(_, name, _)| *name);
+                    let close = crate::error::closest(missing, failed_names);
+                    let misspelt = failed.iter().find(|(_, name, _)| Some(*name) == close);
+                    if let Some((given, _, _)) = misspelt {
+                        return Err(format!(
+                            "{given}, but the rule reads table `{missing}`, which the test \
+                             file does not give; did you mean `{missing}`?"
+                        ));
+                    }
+                }
             }
         }
         if let Some((_, _, message)) = failed.into_iter().next() {
