@@ -194,6 +194,30 @@ fn check_accepts_published_query() {
         ));
 }
 
+/// `-` reads the query from standard input, as for `kql run -`; errors name `<stdin>`.
+#[test]
+fn check_reads_query_from_stdin() {
+    kql_command()
+        .args(["check", "-"])
+        .write_stdin("DeviceNetworkEvents | where RemoteIP == '1.2.3.4'\n")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("<stdin>: ok"));
+    kql_command()
+        .args(["check", "-"])
+        .write_stdin("DeviceNetworkEvents | where RemoteIp == '1.2.3.4'\n")
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("<stdin>:1:"))
+        .stderr(predicate::str::contains("did you mean `RemoteIP`?"));
+    kql_command()
+        .args(["check", "-", "-"])
+        .write_stdin("DeviceNetworkEvents\n")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("given more than once"));
+}
+
 #[test]
 fn check_rejects_unknown_column() {
     let dir = temp_dir();

@@ -569,3 +569,169 @@ expect.rows = [{ FileName = "rare.exe", GlobalPrevalence = 3 }]
     assert!(output.status.success(), "{stdout}");
     assert!(stdout.contains("1 passed, 0 failed"), "{stdout}");
 }
+
+/// The rule's own `let` comes after the stub's and replaces it (a later `let` of the same
+/// name applies: learn.microsoft.com/azure/kusto/query/letstatement), so a stub of that
+/// name would silently do nothing; the case fails and names both.
+#[test]
+fn stub_shadowed_by_rule_let_fails() {
+    let rule = "let Allowed = dynamic([\"a@contoso.example\"]);\n\
+        SigninLogs | where UserPrincipalName !in (Allowed) | project UserPrincipalName";
+    let test = r#"
+rule = "rule.kql"
+
+[tables.SigninLogs]
+rows = [{ UserPrincipalName = "b@contoso.example" }]
+
+[stubs]
+Allowed = 'dynamic(["b@contoso.example"])'
+
+[[case]]
+name = "allowed user is not reported"
+expect.empty = true
+"#;
+    let (output, stdout) = run_project(&[("rule.kql", rule), ("rule.test.toml", test)]);
+    assert_eq!(output.status.code(), Some(1), "{stdout}");
+    assert!(stdout.contains("stub `Allowed`"), "{stdout}");
+    assert!(
+        stdout.contains("`let Allowed` (") && stdout.contains("rule.kql, line 1)"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("such as a workspace function"), "{stdout}");
+}
+
+/// A `[watchlists]` alias that no case's rule calls with `_GetWatchlist` is a misspelt
+/// alias or a leftover, as for `[tables]`. Watchlist queries:
+/// learn.microsoft.com/azure/sentinel/watchlists-queries
+#[test]
+fn uncalled_file_watchlist_is_an_error() {
+    let rule = "SigninLogs\n\
+        | where UserPrincipalName in (_GetWatchlist('VIPUsers') | project SearchKey)\n\
+        | project UserPrincipalName";
+    let test = r#"
+rule = "rule.kql"
+
+[tables.SigninLogs]
+rows = [{ UserPrincipalName = "a@contoso.example" }]
+
+[watchlists]
+VIPUsers = "vip.csv"
+VIPUser = "vip.csv"
+
+[[case]]
+name = "VIP sign-in is reported"
+expect.count = 1
+"#;
+    let (output, stdout) = run_project(&[
+        ("rule.kql", rule),
+        ("rule.test.toml", test),
+        ("vip.csv", "UserPrincipalName\na@contoso.example\n"),
+    ]);
+    assert_eq!(output.status.code(), Some(1), "{stdout}");
+    assert!(stdout.contains("rule.test.toml › (test file)"), "{stdout}");
+    assert!(
+        stdout.contains("watchlist `VIPUser`, which the rule never calls"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("did you mean `VIPUsers`?"), "{stdout}");
+    assert!(stdout.contains("1 passed, 1 failed"), "{stdout}");
+}
+
+/// A misspelt file table with no rows and no columns gets the "never reads" error with a
+/// "did you mean", not the advice to give its columns.
+#[test]
+fn empty_misspelt_table_names_read_table() {
+    let test = r#"
+rule = "rule.kql"
+
+[tables.SigninLogs]
+rows = [{ UserPrincipalName = "a@contoso.example", ResultType = "0" }]
+
+[tables.SigninLog]
+rows = []
+
+[[case]]
+name = "success is reported"
+expect.count = 1
+"#;
+    let (output, stdout) = run_project(&[("rule.kql", SIGNIN_RULE), ("rule.test.toml", test)]);
+    assert_eq!(output.status.code(), Some(1), "{stdout}");
+    assert!(
+        stdout.contains("table `SigninLog`, which the rule never reads"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("did you mean `SigninLogs`?"), "{stdout}");
+    assert!(!stdout.contains("give the columns"), "{stdout}");
+
+    // The same for a case's table.
+    let test = r#"
+rule = "rule.kql"
+
+[tables.SigninLogs]
+rows = [{ UserPrincipalName = "a@contoso.example", ResultType = "0" }]
+
+[[case]]
+name = "no sign-ins"
+tables.SigninLog.rows = []
+expect.empty = true
+"#;
+    let (output, stdout) = run_project(&[("rule.kql", SIGNIN_RULE), ("rule.test.toml", test)]);
+    assert_eq!(output.status.code(), Some(1), "{stdout}");
+    assert!(
+        stdout.contains("the case gives table `SigninLog`, which the rule never reads"),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("give the columns"), "{stdout}");
+
+    // The same when the misspelt table is the only one, so the rule does not bind.
+    let test = r#"
+rule = "rule.kql"
+
+[tables.SigninLog]
+rows = []
+
+[[case]]
+name = "no sign-ins"
+expect.empty = true
+"#;
+    let (output, stdout) = run_project(&[("rule.kql", SIGNIN_RULE), ("rule.test.toml", test)]);
+    assert_eq!(output.status.code(), Some(1), "{stdout}");
+    assert!(
+        stdout.contains("but the rule reads table `SigninLogs`"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("did you mean `SigninLogs`?"), "{stdout}");
+    assert!(!stdout.contains("give the columns"), "{stdout}");
+}
+
+/// `kql test` has no `--watchlist-key` option, so a watchlist of several columns without
+/// a `key` gets the test file's form only. The SearchKey column:
+/// learn.microsoft.com/azure/sentinel/watchlists-queries
+#[test]
+fn watchlist_without_key_names_test_file_key() {
+    let rule = "_GetWatchlist('VIPUsers') | project SearchKey";
+    let test = r#"
+rule = "rule.kql"
+
+[watchlists]
+VIPUsers = "vip.csv"
+
+[[case]]
+name = "VIP list is read"
+expect.count = 1
+"#;
+    let (output, stdout) = run_project(&[
+        ("rule.kql", rule),
+        ("rule.test.toml", test),
+        (
+            "vip.csv",
+            "UserPrincipalName,Department\na@contoso.example,Finance\n",
+        ),
+    ]);
+    assert_eq!(output.status.code(), Some(1), "{stdout}");
+    assert!(
+        stdout.contains("[watchlists] VIPUsers = { file = \"…\", key = \"COLUMN\" }"),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("--watchlist-key"), "{stdout}");
+}

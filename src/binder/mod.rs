@@ -20,7 +20,7 @@ mod ipv4_lookup;
 mod json_keys;
 mod keyvalue;
 mod names;
-pub use names::NO_TABLES_HINT;
+pub use names::{unknown_table_name, NO_TABLES_HINT};
 mod partition;
 mod pivot;
 pub mod plan;
@@ -115,6 +115,9 @@ pub struct BoundQuery {
     /// the query never uses), and `FileProfile` or `DeviceFromIP` for an `invoke` of
     /// that function.
     pub tables: BTreeSet<String>,
+    /// The watchlist aliases of the `_GetWatchlist('alias')` calls that the query binds,
+    /// loaded or not.
+    pub watchlists: BTreeSet<String>,
 }
 
 /// The meaning of a `let` name or a function parameter.
@@ -183,6 +186,8 @@ pub struct Binder<'a> {
     warnings: Vec<String>,
     /// The tables for [`BoundQuery::tables`].
     tables_named: BTreeSet<String>,
+    /// The aliases for [`BoundQuery::watchlists`].
+    watchlists_called: BTreeSet<String>,
 }
 
 impl<'a> Binder<'a> {
@@ -202,6 +207,7 @@ impl<'a> Binder<'a> {
             data_dependent: None,
             warnings: Vec::new(),
             tables_named: BTreeSet::new(),
+            watchlists_called: BTreeSet::new(),
         }
     }
 
@@ -271,6 +277,7 @@ impl<'a> Binder<'a> {
             now,
             warnings: std::mem::take(&mut self.warnings),
             tables: std::mem::take(&mut self.tables_named),
+            watchlists: std::mem::take(&mut self.watchlists_called),
         })
     }
 

@@ -73,6 +73,18 @@ pub fn unknown_table(name: &str, span: Span, tables: &[String]) -> Error {
     error
 }
 
+/// Returns the table name of an error from [`unknown_table`], so that `kql test` can
+/// match it against the tables that failed to load.
+pub fn unknown_table_name(error: &Error) -> Option<&str> {
+    if error.kind != ErrorKind::UnknownName {
+        return None;
+    }
+    error
+        .message
+        .strip_prefix("table `")?
+        .strip_suffix("` not found")
+}
+
 /// Returns the column name Kusto derives for an unnamed `extend`/`project` expression: the name
 /// that [`result_name`] gives (`x` for `tostring(x)`, `a_b` for `a.b`, `strlen_s` for
 /// `strlen(s)`), or else the first `ColumnN` not in `taken`. `input` is the operator's input,

@@ -54,6 +54,7 @@ pub(super) fn bind_get_watchlist(
         }
     };
     let alias = constant_alias(binder, argument)?;
+    binder.watchlists_called.insert(alias.clone());
 
     if let Some(table) = binder.tables.watchlist(&alias) {
         let table = table.map_err(|error| error.or_span(span.clone()))?;

@@ -117,7 +117,7 @@ pub struct WatchlistArgs {
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
-    /// Query files to check.
+    /// Query files to check; `-` reads a query from standard input.
     #[arg(required = true)]
     pub files: Vec<PathBuf>,
 

@@ -68,15 +68,6 @@ fn report(error: &Error, source: &str, origin: &str) -> u8 {
 fn read_query(args: &RunArgs) -> Result<(String, String), Error> {
     match (&args.query, &args.file) {
         (Some(text), None) => Ok((text.clone(), "<query>".to_string())),
-        (None, Some(path)) if path.as_os_str() == "-" => {
-            let mut text = String::new();
-            io::stdin().read_to_string(&mut text).map_err(|error| {
-                Error::usage(format!(
-                    "cannot read the query from standard input: {error}"
-                ))
-            })?;
-            Ok((text, "<stdin>".to_string()))
-        }
         (None, Some(path)) => read_query_source(path),
         (Some(_), Some(_)) => Err(Error::usage(
             "give either a query file or -q QUERY, not both",
@@ -90,7 +81,17 @@ fn read_query(args: &RunArgs) -> Result<(String, String), Error> {
 /// Reads the query of a query file and returns it with its origin for error messages. A
 /// `.yaml` or `.yml` file is a Sentinel analytic rule, read as `kql test` reads it: its
 /// `query` runs, and other keys such as `queryPeriod` are ignored.
+/// The path `-` reads the query from standard input, with the origin `<stdin>`.
 fn read_query_source(path: &Path) -> Result<(String, String), Error> {
+    if path.as_os_str() == "-" {
+        let mut text = String::new();
+        io::stdin().read_to_string(&mut text).map_err(|error| {
+            Error::usage(format!(
+                "cannot read the query from standard input: {error}"
+            ))
+        })?;
+        return Ok((text, "<stdin>".to_string()));
+    }
     let text = read_query_file(path)?;
     let shown_path = path.display().to_string();
     if !kql::ruletest::is_analytic_rule(path) {
@@ -510,6 +511,17 @@ fn check(args: CheckArgs) -> u8 {
         Ok(loaded) => loaded,
         Err(error) => return report(&error, "", ""),
     };
+    // Standard input can be read only once.
+    if args
+        .files
+        .iter()
+        .filter(|path| path.as_os_str() == "-")
+        .count()
+        > 1
+    {
+        let error = Error::usage("`-` (standard input) is given more than once; give it once");
+        return report(&error, "", "");
+    }
     let mut worst = 0;
     for path in &args.files {
         let (query, origin) = match read_query_source(path) {
@@ -527,7 +539,11 @@ fn check(args: CheckArgs) -> u8 {
             &watchlists,
         ) {
             Ok(bound) => {
-                let shown_path = path.display();
+                let shown_path = if path.as_os_str() == "-" {
+                    "<stdin>".to_string()
+                } else {
+                    path.display().to_string()
+                };
                 for warning in &bound.warnings {
                     eprintln!("kql: warning: {shown_path}: {warning}");
                 }

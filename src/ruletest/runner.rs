@@ -5,6 +5,7 @@ use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+use crate::ast::Statement;
 use crate::binder::defender::is_tabular_function;
 use crate::engine::{GeoSource, Session};
 use crate::error::{Error, ErrorKind};
@@ -99,8 +100,9 @@ pub fn run_test_file(
     let setup = FileSetup::new(&test_file);
     let runs_every_case = selected.len() == test_file.cases.len();
     let mut outcomes = Vec::with_capacity(selected.len());
-    // The tables that the cases' rule runs read; `None` once a case's rule did not bind.
-    let mut read_by_cases = Some(BTreeSet::new());
+    // The tables and watchlists that the cases' rule runs read; `None` once a case's rule
+    // did not bind.
+    let mut read_by_cases = Some(ReadNames::default());
     for case in selected {
         let case_started = Instant::now();
         let mut warnings = Vec::new();
@@ -110,7 +112,8 @@ pub fn run_test_file(
             Err(message) => Status::Error(message.clone()),
         };
         read_by_cases = read_by_cases.zip(read).map(|(mut all, read)| {
-            all.extend(read);
+            all.tables.extend(read.tables);
+            all.watchlists.extend(read.watchlists);
             all
         });
         let outcome = CaseOutcome {
@@ -124,9 +127,11 @@ pub fn run_test_file(
         outcomes.push(outcome);
     }
 
-    // Only a run of every case shows that no case reads a table.
+    // Only a run of every case shows that no case reads a table or calls a watchlist.
     if let (true, Some(read)) = (runs_every_case, read_by_cases) {
-        if let Some(message) = unread_file_table(&test_file, &read) {
+        let unread = unread_file_table(&test_file, &read.tables)
+            .or_else(|| uncalled_watchlist(&test_file, &read.watchlists));
+        if let Some(message) = unread {
             let outcome = file_error(message);
             on_case(&outcome);
             outcomes.push(outcome);
@@ -147,6 +152,29 @@ fn unread_file_table(test_file: &TestFile, read: &BTreeSet<String>) -> Option<St
         &unread.name,
         read,
     ))
+}
+
+/// Returns the error for a watchlist in the test file's `[watchlists]` that no case's rule
+/// run calls with `_GetWatchlist`: a misspelt alias or a leftover, as for `[tables]`.
+fn uncalled_watchlist(test_file: &TestFile, called: &BTreeSet<String>) -> Option<String> {
+    let uncalled = test_file
+        .watchlists
+        .iter()
+        .find(|source| !called.contains(&source.alias))?;
+    let alias = &uncalled.alias;
+    let mut message = format!(
+        "the test file's [watchlists] gives watchlist `{alias}`, which the rule never calls \
+         with `_GetWatchlist('{alias}')`, so its items cannot change the result"
+    );
+    match crate::error::closest(alias, called.iter().map(String::as_str)) {
+        Some(known) => message.push_str(&format!("; did you mean `{known}`?")),
+        None if called.is_empty() => message.push_str("; the rule calls no watchlist"),
+        None => {
+            let aliases: Vec<String> = called.iter().map(|alias| format!("`{alias}`")).collect();
+            message.push_str(&format!("; the rule calls {}", aliases.join(", ")));
+        }
+    }
+    Some(message)
 }
 
 /// Returns the error for a table that a test file gives and the rule never reads, with a
@@ -170,11 +198,23 @@ pub fn is_selected(name: &str, filter: Option<&str>) -> bool {
     filter.is_none_or(|filter| name.to_lowercase().contains(&filter.to_lowercase()))
 }
 
+/// The names that a rule run reads, learnt by binding it.
+#[derive(Debug, Default)]
+struct ReadNames {
+    /// The supplied tables that the rule reads, as [`crate::binder::BoundQuery::tables`].
+    tables: BTreeSet<String>,
+    /// The aliases that the rule calls `_GetWatchlist` with.
+    watchlists: BTreeSet<String>,
+}
+
 /// The state that all cases of a file share: the rule and the file-level tables, loaded
 /// once.
 struct FileSetup<'a> {
     test_file: &'a TestFile,
     rule: Rule,
+    /// The names that the rule's top-level `let` statements define, with the 1-based line
+    /// of each name in the rule's query; empty when the rule does not parse.
+    rule_lets: Vec<(String, usize)>,
     /// File-level tables; a table that failed to load keeps its error for the cases
     /// that use it.
     tables: Vec<(String, Result<Table, String>)>,
@@ -191,21 +231,23 @@ impl<'a> FileSetup<'a> {
                 (source.name.clone(), table)
             })
             .collect();
+        let rule_lets = top_level_lets(&rule.query);
         Ok(FileSetup {
             test_file,
             rule,
+            rule_lets,
             tables,
         })
     }
 
     /// Runs one case and returns its status, adding the query's warnings to `warnings`
-    /// and setting `read` to the tables that the rule read, if it bound.
+    /// and setting `read` to the tables and watchlists that the rule read, if it bound.
     fn run_case(
         &self,
         case: &Case,
         options: &RunOptions,
         warnings: &mut Vec<String>,
-        read: &mut Option<BTreeSet<String>>,
+        read: &mut Option<ReadNames>,
     ) -> Status {
         let result = match self.run_rule(case, options, read) {
             Ok((result, query_warnings)) => {
@@ -255,12 +297,13 @@ impl<'a> FileSetup<'a> {
     }
 
     /// Runs the rule with this case's clock, tables and stubs. Returns the result and the
-    /// query's warnings, and sets `read` to the tables that the rule reads once it binds.
+    /// query's warnings, and sets `read` to the tables and watchlists that the rule reads
+    /// once it binds.
     fn run_rule(
         &self,
         case: &Case,
         options: &RunOptions,
-        read: &mut Option<BTreeSet<String>>,
+        read: &mut Option<ReadNames>,
     ) -> Result<(Table, Vec<String>), String> {
         let now = case.now.or(self.test_file.now);
         let period = self.lookback_period(case, now)?;
@@ -276,17 +319,37 @@ impl<'a> FileSetup<'a> {
                     .map_err(|error| with_hints(&error))?;
             session.watchlists.insert(source.alias.clone(), watchlist);
         }
+        // A table that failed to load stays out of the session until binding shows whether
+        // the rule reads it: an unread one is a misspelt name, which that error names
+        // better than the load error does.
         let mut tables: HashMap<&str, Table> = HashMap::new();
+        let mut failed: Vec<(String, &str, String)> = Vec::new();
         for (name, table) in &self.tables {
             if case.tables.iter().any(|source| &source.name == name) {
                 continue;
             }
-            let table = table.as_ref().map_err(Clone::clone)?;
-            tables.insert(name, table.clone());
+            match table {
+                Ok(table) => {
+                    tables.insert(name, table.clone());
+                }
+                Err(message) => failed.push((
+                    format!("the test file's [tables] gives table `{name}`"),
+                    name,
+                    message.clone(),
+                )),
+            }
         }
         for source in &case.tables {
-            let table = fixtures::load_table(source, true).map_err(|error| with_hints(&error))?;
-            tables.insert(&source.name, table);
+            match fixtures::load_table(source, true) {
+                Ok(table) => {
+                    tables.insert(&source.name, table);
+                }
+                Err(error) => failed.push((
+                    format!("the case gives table `{}`", source.name),
+                    &source.name,
+                    with_hints(&error),
+                )),
+            }
         }
         for (name, table) in tables {
             let table = match (period, now) {
@@ -302,30 +365,88 @@ impl<'a> FileSetup<'a> {
         }
 
         let stubs = merged_stubs(&self.test_file.stubs, &case.stubs);
+        self.check_stubs_not_defined_by_rule(&stubs, case)?;
         let prelude = stub_prelude(&stubs);
         let query = format!("{prelude}{}", self.rule.query);
         let render = |error: &Error| self.render_query_error(error, &prelude, &stubs, case);
 
-        // Binding first tells which tables the rule reads, so that a case table it never
-        // reads (a misspelt name) fails the case instead of leaving the file's table in
-        // place. A binding error comes again from the run below.
-        if let Ok(bound) = session.prepare(&query) {
-            if let Some(unread) = case
-                .tables
-                .iter()
-                .find(|source| !bound.tables.contains(&source.name))
-            {
-                return Err(unread_table_message(
-                    &format!("the case gives table `{}`", unread.name),
-                    &unread.name,
-                    &bound.tables,
-                ));
+        // Binding first tells which tables the rule reads, so that a table it never reads
+        // (a misspelt name) fails the case with a "did you mean", instead of leaving the
+        // file's table in place or failing on the misspelt table's own load error. A
+        // binding error comes again from the run below.
+        match session.prepare(&query) {
+            Ok(bound) => {
+                if let Some((given, name, _)) = failed
+                    .iter()
+                    .find(|(_, name, _)| !bound.tables.contains(*name))
+                {
+                    return Err(unread_table_message(given, name, &bound.tables));
+                }
+                if let Some(unread) = case
+                    .tables
+                    .iter()
+                    .find(|source| !bound.tables.contains(&source.name))
+                {
+                    return Err(unread_table_message(
+                        &format!("the case gives table `{}`", unread.name),
+                        &unread.name,
+                        &bound.tables,
+                    ));
+                }
+                if failed.is_empty() {
+                    *read = Some(ReadNames {
+                        tables: bound.tables,
+                        watchlists: bound.watchlists,
+                    });
+                }
             }
-            *read = Some(bound.tables);
+            // The rule reads a table that the test file does not give, and its name is close
+            // to a table that failed to load, so that table is most likely misspelt.
+            Err(error) => {
+                if let Some(missing) = crate::binder::unknown_table_name(&error) {
+                    let failed_names = failed.iter().map(|(_, name, _)| *name);
+                    let close = crate::error::closest(missing, failed_names);
+                    let misspelt = failed.iter().find(|(_, name, _)| Some(*name) == close);
+                    if let Some((given, _, _)) = misspelt {
+                        return Err(format!(
+                            "{given}, but the rule reads table `{missing}`, which the test \
+                             file does not give; did you mean `{missing}`?"
+                        ));
+                    }
+                }
+            }
+        }
+        if let Some((_, _, message)) = failed.into_iter().next() {
+            return Err(message);
         }
         session
             .run_with_warnings(&query)
             .map_err(|error| render(&self.with_test_file_hints(error)))
+    }
+
+    /// Rejects a stub whose name the rule defines with its own `let`: the rule's `let`
+    /// comes after the stub and replaces it, so the stub would have no effect.
+    fn check_stubs_not_defined_by_rule(&self, stubs: &[&Stub], case: &Case) -> Result<(), String> {
+        for stub in stubs {
+            let Some((_, line)) = self.rule_lets.iter().find(|(name, _)| *name == stub.name) else {
+                continue;
+            };
+            let from_case = case.stubs.iter().any(|own| std::ptr::eq(own, *stub));
+            let stub_origin = if from_case {
+                format!("stub `{}` of case \"{}\"", stub.name, case.name)
+            } else {
+                format!("stub `{}` in the test file's [stubs]", stub.name)
+            };
+            let rule_origin = rule::query_origin(&self.rule.path, &display_path(&self.rule.path));
+            return Err(format!(
+                "{stub_origin} has no effect, because the rule defines `{name}` itself with \
+                 `let {name}` ({rule_origin}, line {line}), which replaces the stub; remove \
+                 the stub. A stub stands in for a name that the rule uses but does not \
+                 define, such as a workspace function",
+                name = stub.name
+            ));
+        }
+        Ok(())
     }
 
     /// Replaces the command-line advice in a query error with the test file's keys that
@@ -344,6 +465,15 @@ impl<'a> FileSetup<'a> {
             error.hints.push(format!(
                 "give the watchlist's CSV file in the test file: `[watchlists] {alias} = \"FILE.csv\"`"
             ));
+        }
+        // `kql test` has no --watchlist-key option, only the test file's `key`.
+        for hint in &mut error.hints {
+            if let Some(alias) = crate::watchlist::alias_of_key_hint(hint).map(str::to_string) {
+                *hint = format!(
+                    "name the SearchKey column in the test file: \
+                     `[watchlists] {alias} = {{ file = \"…\", key = \"COLUMN\" }}`"
+                );
+            }
         }
         error
     }
@@ -443,6 +573,29 @@ impl<'a> FileSetup<'a> {
 fn with_hints(error: &Error) -> String {
     let hints: String = error.hints.iter().map(|hint| format!("; {hint}")).collect();
     format!("{}{hints}", error.message)
+}
+
+/// Returns the names that the top-level `let` statements of `query` define, each with the
+/// 1-based line of the name. A query that does not parse gives none: its run reports the
+/// syntax error.
+fn top_level_lets(query: &str) -> Vec<(String, usize)> {
+    let Ok(script) = crate::parser::parse(query) else {
+        return Vec::new();
+    };
+    script
+        .statements
+        .iter()
+        .filter_map(|statement| match statement {
+            Statement::Let { name, .. } | Statement::LetFunction { name, .. } => {
+                let line = query[..name.span.start.min(query.len())]
+                    .matches('\n')
+                    .count()
+                    + 1;
+                Some((name.name.clone(), line))
+            }
+            _ => None,
+        })
+        .collect()
 }
 
 /// Returns the file's stubs with the case's stubs applied: a case stub replaces the file
