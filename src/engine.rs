@@ -275,6 +275,10 @@ impl SchemaSource for WithWatchlists<'_> {
         self.schemas.product_lacking(name)
     }
 
+    fn product(&self) -> Option<Product> {
+        self.schemas.product()
+    }
+
     fn evaluate(&self, plan: &binder::plan::Plan, query_now: Option<i64>) -> Option<Result<Table>> {
         self.schemas.evaluate(plan, query_now)
     }

@@ -288,6 +288,27 @@ fn check_product_xdr_lacks_sentinel_tables() {
     check_query("SigninLogs | take 1\n", &["--product", "sentinel"]).success();
 }
 
+// Defender XDR tables carry `Timestamp`, and their copies in Log Analytics `TimeGenerated`
+// (https://learn.microsoft.com/defender-xdr/advanced-hunting-microsoft-defender), so a
+// query written for the other product gets a hint that names the right column.
+#[test]
+fn check_product_names_other_time_column() {
+    check_query(
+        "DeviceNetworkEvents | where Timestamp > ago(1d)\n",
+        &["--product", "sentinel"],
+    )
+    .code(1)
+    .stderr(predicate::str::contains(
+        "Sentinel copies have TimeGenerated",
+    ));
+    check_query(
+        "DeviceNetworkEvents | where TimeGenerated > ago(1d)\n",
+        &["--product", "xdr"],
+    )
+    .code(1)
+    .stderr(predicate::str::contains("advanced hunting has Timestamp"));
+}
+
 // Log Analytics queries Azure Resource Graph with `arg("")`
 // (https://learn.microsoft.com/azure/azure-monitor/logs/azure-monitor-data-explorer-proxy),
 // so its tables belong to --product sentinel, which covers Log Analytics, and `kql check`,

@@ -11,6 +11,7 @@ use crate::error::{closest, Error, ErrorKind, Result};
 use crate::eval::expr::arithmetic_type;
 use crate::eval::functions::{self, pattern, KNOWN_UNSUPPORTED};
 use crate::eval::text::Needle;
+use crate::schema::Product;
 use crate::table::Schema;
 use crate::value::{Type, Value};
 
@@ -256,12 +257,21 @@ fn bind_name(
             format!("`{name}` is a table; a scalar is expected here"),
         ));
     }
-    Err(unknown_column(
-        name,
-        expr.span.clone(),
-        schema,
-        &binder.binding_names(),
-    ))
+    let error = unknown_column(name, expr.span.clone(), schema, &binder.binding_names());
+    Err(match (binder.tables.product(), name) {
+        // Defender XDR's tables carry the event time in `Timestamp`, and their copies in
+        // Log Analytics in `TimeGenerated`
+        // (learn.microsoft.com/defender-xdr/advanced-hunting-microsoft-defender).
+        (Some(Product::Sentinel), "Timestamp") => error.with_hint(
+            "`Timestamp` is the time column of Defender XDR's tables; their Microsoft \
+             Sentinel copies have TimeGenerated",
+        ),
+        (Some(Product::Xdr), "TimeGenerated") => error.with_hint(
+            "`TimeGenerated` is the time column of the Microsoft Sentinel copies of Defender \
+             XDR's tables; advanced hunting has Timestamp",
+        ),
+        _ => error,
+    })
 }
 
 /// The text side of a string predicate: string or dynamic (converted with `tostring`).

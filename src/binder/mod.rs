@@ -65,6 +65,11 @@ pub trait SchemaSource {
     fn product_lacking(&self, _name: &str) -> Option<crate::schema::Product> {
         None
     }
+    /// Returns the product whose tables and columns this source shows, for `kql check
+    /// --product`, and `None` when it shows every product's.
+    fn product(&self) -> Option<crate::schema::Product> {
+        None
+    }
     /// Runs a bound plan over the tables and returns its result, or `None` when this
     /// source has schemas but no rows, as the catalog of `kql check` has. `query_now` is
     /// the clock that `set query_now` pinned, if any.

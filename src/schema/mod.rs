@@ -1489,6 +1489,13 @@ impl crate::binder::SchemaSource for SchemaCatalog {
             .collect()
     }
 
+    fn product(&self) -> Option<Product> {
+        match self.view {
+            SchemaView::Product(product) => Some(product),
+            _ => None,
+        }
+    }
+
     fn product_lacking(&self, name: &str) -> Option<Product> {
         let table = self.table(name)?;
         match self.view {
