@@ -223,12 +223,16 @@ fn search_unknown_column_term() {
     assert_eq!(error.kind, ErrorKind::UnknownName);
 }
 
-// Checking against the built-in catalog cannot list the database's tables.
+// `kql check` takes its catalog as the database, as it does for `union *`, so `search`
+// without `in (…)` reads every catalog table; its result has the `$table` column
+// (learn.microsoft.com/kusto/query/search-operator).
 #[test]
-fn check_search_every_table_unsupported() {
-    let error = kql::engine::check("search \"x\"", &BuiltinSchemas::new())
-        .expect_err("search without in (…) must be rejected by check");
-    assert_eq!(error.kind, ErrorKind::Unsupported);
+fn check_search_every_catalog_table() {
+    let bound = kql::engine::check("search \"x\"", &BuiltinSchemas::new())
+        .expect("search without in (…) binds over the catalog");
+    let names: Vec<&str> = bound.plan.schema.names().collect();
+    assert_eq!(names.first(), Some(&"$table"), "{names:?}");
+    assert!(names.contains(&"DeviceName"), "{names:?}");
     let named = kql::engine::check(
         "search in (DeviceNetworkEvents) \"tcp\" and \"connectionsuccess\" and \"public\"",
         &BuiltinSchemas::new(),

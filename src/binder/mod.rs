@@ -54,8 +54,8 @@ pub trait SchemaSource {
     /// Every table name, for "did you mean" hints.
     fn table_names(&self) -> Vec<String>;
     /// True when [`SchemaSource::table_names`] lists exactly the tables of the database
-    /// the query runs against, so that `search` without `in (…)` may read them all. A
-    /// catalog of known schemas is not a database and keeps the default, false.
+    /// the query runs against, the loaded tables, so that two files can be loaded under
+    /// two spellings of one table. A catalog of known schemas keeps the default, false.
     fn lists_database(&self) -> bool {
         false
     }

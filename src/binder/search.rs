@@ -114,16 +114,10 @@ fn check_table_name(binder: &mut Binder<'_>, table: &UnionTable) -> Result<()> {
     ))
 }
 
-/// Lists the tables that `search` without `in (…)` reads: every table of the database,
-/// which only the loaded tables of `kql run`, `kql test` and the REPL can list.
+/// Lists the tables that `search` without `in (…)` reads: every table of the database.
+/// For `kql run`, `kql test` and the REPL that is every loaded table; `kql check` takes
+/// its catalog as the database, as it does for `union *`.
 fn every_table(binder: &Binder<'_>, span: &Span) -> Result<Vec<UnionTable>> {
-    if !binder.tables.lists_database() {
-        return Err(Error::unsupported(
-            span.clone(),
-            "`search` without `in (…)` reads every table of the database, which is known only when the query runs over loaded tables",
-        )
-        .with_hint("name the tables to search: `search in (DeviceEvents, DeviceFileEvents) \"x\"`"));
-    }
     let names = binder.tables.table_names();
     if names.is_empty() {
         return Err(Error::at(
