@@ -133,17 +133,13 @@ fn bind_arg_table(
         ));
     }
     if arg_tables::canonical_name(&table.name).is_none() {
-        let candidates: Vec<String> = arg_tables::ARG_TABLES
-            .iter()
-            .map(|name| (*name).to_string())
-            .collect();
         let mut error = Error::at(
             ErrorKind::UnknownName,
             table.span.clone(),
             format!("`{}` is not an Azure Resource Graph table", table.name),
         );
         if let Some(close) =
-            crate::error::closest(&table.name, candidates.iter().map(String::as_str))
+            crate::error::closest(&table.name, arg_tables::ARG_TABLES.iter().copied())
         {
             error = error.with_hint(format!("did you mean `{close}`?"));
         }
@@ -196,11 +192,12 @@ fn not_in_product(name: &str, product: Product, expr: &Expr) -> Error {
 }
 
 /// Returns the name and schema of the table that `name` refers to: a table of exactly that
-/// name, or else an Azure Resource Graph table loaded under its other documented spelling
-/// (`Resources` for `resources`, and the reverse).
-/// A table with a second spelling in the catalog (`GraphAPIAuditEvents`) resolves the
-/// same way. Two files loaded under both spellings would split one table in two, so that
-/// is an error.
+/// name, or else the same table loaded under its other spelling. Azure Resource Graph
+/// tables have a lower-case spelling (`resources`), and the catalog lists a second spelling
+/// of one table (`GraphAPIAuditEvents`).
+///
+/// Files loaded under both spellings would split one table in two, so that is an error.
+/// The resolved name is recorded as a table the query reads.
 fn resolve_table(
     binder: &mut Binder<'_>,
     name: &str,

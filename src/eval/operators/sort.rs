@@ -105,10 +105,10 @@ fn typed_dynamic_keys(values: Vec<Value>) -> Option<Vec<Value>> {
         return None;
     };
     values
-        .iter()
+        .into_iter()
         .map(|value| match value {
-            Value::Dynamic(json) => convert(json),
-            _ => Some(value.clone()),
+            Value::Dynamic(json) => convert(&json),
+            other => Some(other),
         })
         .collect()
 }
