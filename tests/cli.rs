@@ -489,7 +489,7 @@ fn check_graph_api_audit_events_spelling() {
         ));
 }
 
-// A file loaded under one spelling of the Graph API audit table answers to the other,
+// A file loaded under one spelling of the Graph API audit table is found under the other,
 // because Microsoft's references use both (see check_graph_api_audit_events_spelling).
 #[test]
 fn graph_api_audit_events_file_under_either_spelling() {

@@ -115,10 +115,10 @@ pub struct BoundQuery {
     /// Warnings for the person running the query, each once, such as the one for
     /// `ingestion_time()`, which is null for local tables.
     pub warnings: Vec<String>,
-    /// The supplied tables that the query names, by the name they are loaded under:
-    /// tables read by name (in the query, a `let` statement or a subquery, even a `let`
-    /// the query never uses), and `FileProfile` or `DeviceFromIP` for an `invoke` of
-    /// that function.
+    /// The supplied tables that the query names, by the name they are loaded under. These
+    /// are the tables read by name in the query, a `let` statement or a subquery, even a
+    /// `let` the query never uses. An `invoke` of `FileProfile` or `DeviceFromIP` adds that
+    /// function's table.
     pub tables: BTreeSet<String>,
     /// The watchlist aliases of the `_GetWatchlist('alias')` calls that the query binds,
     /// loaded or not.

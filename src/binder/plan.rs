@@ -418,8 +418,8 @@ pub struct BagUnpackPlan {
 #[derive(Debug, Clone)]
 pub struct ColumnsFromDataPlan {
     pub input: Plan,
-    /// What creates the columns, such as "`bag_unpack`" or "the custom table `Fw_CL`",
-    /// for the error that running the plan returns.
+    /// The name of the construct that creates the columns, such as "`bag_unpack`" or "the
+    /// custom table `Fw_CL`", for the error that running the plan returns.
     pub source: String,
 }
 

@@ -110,9 +110,8 @@ fn cross_service_error(scope: CrossService, table: &str, expr: &Expr, checking: 
 /// (learn.microsoft.com/azure/azure-monitor/logs/azure-monitor-data-explorer-proxy), to
 /// the local table of that name, which loads as any other table does.
 ///
-/// NOTE: Azure returns at most the first 1,000 records of the Resource Graph part and
-/// rejects some operators and aggregates on it (`mv-apply`, `avg()`, `arg_max()`, …);
-/// the local table has no such limits.
+/// NOTE: Azure caps the records of the Resource Graph part and rejects some operators and
+/// aggregates on it (`mv-apply`, `avg()`, `arg_max()`, …). The local table has no such limits.
 fn bind_arg_table(
     binder: &mut Binder<'_>,
     scope: &Expr,

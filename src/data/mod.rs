@@ -93,7 +93,7 @@ pub struct LoadOptions {
 
 impl LoadOptions {
     /// Returns the schema for a table: a user schema first, then the built-in catalog, then
-    /// the documented columns of a table that stands in for a Defender XDR function
+    /// the documented columns of a table that replaces a Defender XDR function
     /// (`FileProfile`). A table named `resources` gets the catalog's `Resources` schema,
     /// because Learn spells the Azure Resource Graph tables both ways (see [`schema::arg`]).
     pub fn schema_for(&self, name: &str) -> Option<&TableSchema> {

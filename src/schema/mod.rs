@@ -222,7 +222,7 @@ fn catalog() -> &'static Catalog {
 const SECOND_SPELLINGS: [(&str, &str); 1] = [("GraphAPIAuditEvents", "GraphApiAuditEvents")];
 
 /// Returns the other spelling of a table that [`SECOND_SPELLINGS`] lists, so that a file
-/// loaded under one spelling answers to the other.
+/// loaded under one spelling is found under the other.
 pub fn second_spelling(name: &str) -> Option<&'static str> {
     SECOND_SPELLINGS.iter().find_map(|&(second, first)| {
         if name == second {

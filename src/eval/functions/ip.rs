@@ -377,8 +377,8 @@ fn parse_ipv6(args: &[Value], _: &EvalContext) -> Result<Value, String> {
 }
 
 /// `parse_ipv6_mask(ip, prefix)`: as `parse_ipv6`, masked by the smaller of the address's
-/// own prefix and `prefix` (an IPv4 address's own prefix counts 96 more bits); `""` when
-/// the address or the prefix, which must be from 0 to 128, is invalid
+/// own prefix and `prefix`. An IPv4 address's own prefix counts 96 more bits. The result is
+/// `""` when the address is invalid or the prefix is outside 0 to 128
 /// (learn.microsoft.com/kusto/query/parse-ipv6-mask-function).
 fn parse_ipv6_mask(args: &[Value], _: &EvalContext) -> Result<Value, String> {
     let (Some((address, own)), Some(Some(explicit))) =
