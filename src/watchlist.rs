@@ -9,10 +9,11 @@
 //! (learn.microsoft.com/azure/sentinel/watchlists-queries).
 //!
 //! A watchlist loaded here has the columns [`FIXED_COLUMNS`], then one `string` column per
-//! CSV column, sorted by name, as `evaluate bag_unpack` over the item bags gives them
-//! (learn.microsoft.com/kusto/query/bag-unpack-plugin, as `eval::operators::bag_unpack`
-//! implements it): the new columns come sorted by name, and a property whose values are
-//! all strings becomes a `string` column. An empty cell is an empty string.
+//! CSV column, sorted by name. These are the columns that `evaluate bag_unpack` returns for
+//! the item bags (learn.microsoft.com/kusto/query/bag-unpack-plugin, as
+//! `eval::operators::bag_unpack` implements it). It sorts the new columns by name, and a
+//! property whose values are all strings becomes a `string` column. An empty cell is an
+//! empty string.
 //!
 //! NOTE: the Learn pages do not spell out `_GetWatchlist`'s body. That the extraction is
 //! `bag_unpack`, that `WatchlistItem` stays in the result and that every item property
@@ -65,8 +66,9 @@ pub fn fixed_fields() -> Vec<Field> {
 
 /// Lists the watchlist files of a data directory: each `.csv` file in `dir/watchlists/`.
 /// The alias is the file name up to its first dot, as a table is named after its file,
-/// so an alias with a dot needs `--watchlist ALIAS=PATH`. A missing folder lists nothing. Two files that give one alias, such as `VIP.csv` and
-/// `VIP.part2.csv`, are an error, because a watchlist is one uploaded file.
+/// so an alias with a dot needs `--watchlist ALIAS=PATH`. A missing folder lists nothing.
+/// Two files that give one alias, such as `VIP.csv` and `VIP.part2.csv`, are an error,
+/// because a watchlist is one uploaded file.
 pub fn list_folder(dir: &Path) -> Result<Vec<(String, PathBuf)>> {
     let folder = dir.join(FOLDER);
     if !folder.is_dir() {
@@ -92,7 +94,7 @@ pub fn list_folder(dir: &Path) -> Result<Vec<(String, PathBuf)>> {
         if let [(alias, first), (next, second)] = pair {
             if alias == next {
                 return Err(Error::usage(format!(
-                    "watchlist `{alias}` is given twice, by {} and {}; a watchlist is one \
+                    "watchlist `{alias}` is given twice, by {} and {}, but a watchlist is one \
                      file, named after its alias up to the first dot: keep one file per alias",
                     first.display(),
                     second.display()
@@ -139,7 +141,7 @@ pub fn parse_csv(
     let text = std::str::from_utf8(bytes).map_err(|error| {
         let line = line_at(bytes, error.valid_up_to());
         Error::data(format!(
-            "{origin}:{line}: the watchlist file is not valid UTF-8; save it as UTF-8"
+            "{origin}:{line}: the watchlist file is not valid UTF-8, so save it as UTF-8"
         ))
     })?;
     let mut reader = ::csv::ReaderBuilder::new()
@@ -152,13 +154,13 @@ pub fn parse_csv(
         Some(record) => record.map_err(|error| csv_error(origin, bytes, &error))?,
         None => {
             return Err(Error::data(format!(
-                "{origin}: the watchlist file is empty; it needs a header row of column names"
+                "{origin}: the watchlist file is empty, but it needs a header row of column names"
             )))
         }
     };
     let names = header_names(&header, origin)?;
-    // A named key that is not a column is an error now; a missing key only for a query
-    // that reads the watchlist.
+    // A named key that is not a column is an error here. A missing key is an error only
+    // for a query that reads the watchlist.
     let key_index = match key {
         Some(_) => Ok(search_key_index(alias, &names, key, origin)?),
         None => search_key_index(alias, &names, key, origin),
@@ -244,7 +246,7 @@ fn lines_in(text: &str) -> u64 {
 /// is an empty string or a stray line, so it must be written out either way.
 fn blank_line_error(origin: &str, line: u64) -> Error {
     Error::data(format!(
-        "{origin}:{line}: blank line in the watchlist file; remove it, or write \"\" for \
+        "{origin}:{line}: blank line in the watchlist file. Remove it, or write \"\" for \
          an item whose only cell is an empty string"
     ))
 }
@@ -256,13 +258,13 @@ fn header_names(header: &::csv::StringRecord, origin: &str) -> Result<Vec<String
     for (position, name) in header.iter().enumerate() {
         if name.trim().is_empty() {
             return Err(Error::data(format!(
-                "{origin}:1: column {} of the watchlist header has no name; name every column",
+                "{origin}:1: column {} of the watchlist header has no name, so name every column",
                 position + 1
             )));
         }
         if names.iter().any(|known| known == name) {
             return Err(Error::data(format!(
-                "{origin}:1: the watchlist header names the column `{name}` twice; \
+                "{origin}:1: the watchlist header names the column `{name}` twice, but \
                  column names must be unique"
             )));
         }
@@ -270,7 +272,7 @@ fn header_names(header: &::csv::StringRecord, origin: &str) -> Result<Vec<String
         if FIXED_COLUMNS.iter().any(|(fixed, _)| *fixed == name) {
             return Err(Error::data(format!(
                 "{origin}:1: the watchlist column `{name}` has the name of a column that \
-                 _GetWatchlist adds itself; rename it"
+                 _GetWatchlist adds itself, so rename it"
             )));
         }
         names.push(name.to_string());
@@ -295,7 +297,7 @@ fn search_key_index(
     match key {
         Some(key) => names.iter().position(|name| name == key).ok_or_else(|| {
             let error = Error::data(format!(
-                "{origin}: the watchlist has no column `{key}` for its SearchKey; its \
+                "{origin}: the watchlist has no column `{key}` for its SearchKey. Its \
                  columns are {}",
                 listed()
             ));
@@ -382,7 +384,7 @@ fn build_table(
 }
 
 /// Returns a GUID for item `number` of a watchlist. Sentinel gives each item its own
-/// GUID; this one is derived from the alias and the row number, so repeated runs agree.
+/// GUID. This one is derived from the alias and the row number, so repeated runs agree.
 fn item_id(alias: &str, number: usize) -> String {
     let digest = Md5::digest(format!("{alias}\n{number}").as_bytes());
     let bits = digest
@@ -453,7 +455,7 @@ mod tests {
     }
 
     #[test]
-    fn item_bag_holds_cell_texts() {
+    fn item_bag_contains_cell_texts() {
         let table = parse("Name,Port\nweb01,443\n", Some("Name")).expect("parses");
         let Value::Dynamic(item) = &table.row(0)[3] else {
             panic!("WatchlistItem is not dynamic");
@@ -474,7 +476,7 @@ mod tests {
         assert_eq!(table.row(1)[2], Value::from("10.0.0.2"));
     }
 
-    // A blank line is neither dropped nor guessed to be an empty item; `""` is one.
+    // A blank line is neither dropped nor guessed to be an empty item, but `""` is one.
     #[test]
     fn blank_line_names_line() {
         for (text, line) in [

@@ -154,7 +154,7 @@ fn check(query: &str, extra: &[&str]) -> assert_cmd::assert::Assert {
 }
 
 #[test]
-fn check_knows_arg_columns() {
+fn check_resolves_arg_columns() {
     check(
         "arg('').securityresources | where type == 'microsoft.security/assessments' | project id, properties.status",
         &[],
@@ -188,7 +188,7 @@ fn check_accepts_custom_table_columns() {
 }
 
 #[test]
-fn check_still_rejects_typos_in_known_tables() {
+fn check_rejects_known_table_typos() {
     check("DeviceEvents | where Typo == 1", &[])
         .code(1)
         .stderr(predicate::str::contains("`Typo` does not refer"));
@@ -251,7 +251,7 @@ fn custom_table_without_file_fails_run() {
 
 // Learn spells the Resource Graph tables both `Resources` and `resources`
 // (https://learn.microsoft.com/azure/governance/resource-graph/concepts/query-language), so
-// files loaded under both spellings would split one table; that is a usage error.
+// files loaded under both spellings would split one table. That is a usage error.
 #[test]
 fn both_spellings_loaded_is_error() {
     let dir = tempfile::tempdir().expect("temporary directory");

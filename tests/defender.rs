@@ -1,4 +1,4 @@
-//! Defender XDR functions answered from a loaded table: `FileProfile()` and
+//! Defender XDR functions computed from a loaded table: `FileProfile()` and
 //! `DeviceFromIP()`, run through the binary with the tables in `examples/enrichment`.
 //!
 //! Expected values follow the functions' reference pages:
@@ -39,7 +39,7 @@ fn run_with_enrichment(query: &str) -> Json {
     serde_json::from_slice(&output.stdout).expect("JSON result")
 }
 
-/// Runs `query` with the example enrichment tables loaded; it must fail with `code`.
+/// Runs `query` with the example enrichment tables loaded and expects it to fail with `code`.
 fn run_failing(query: &str, code: i32) -> assert_cmd::assert::Assert {
     kql_command()
         .current_dir(project_root())
@@ -58,7 +58,7 @@ fn column_names(result: &Json) -> Vec<String> {
         .collect()
 }
 
-/// The value in `column` of every row.
+/// Returns the value in `column` of every row.
 fn column(result: &Json, column: &str) -> Vec<Json> {
     let position = column_names(result)
         .iter()
@@ -108,7 +108,7 @@ fn json(value: i64) -> Json {
 }
 
 // The added columns follow the input's, in the order and with the types of the
-// reference page's table; the key column keeps its place in the input.
+// reference page's table. The key column keeps its place in the input.
 #[test]
 fn file_profile_output_columns_and_types() {
     let result = run_with_enrichment(&format!(
@@ -132,7 +132,7 @@ fn file_profile_output_columns_and_types() {
     assert_eq!(types[11], "bool", "IsCertificateValid");
 }
 
-// The first argument names the file ID column, as a column or as a string; SHA256 and
+// The first argument names the file ID column, as a column or as a string. SHA256 and
 // InitiatingProcess columns look the profile up by their hash kind.
 #[test]
 fn file_profile_key_column_forms() {
@@ -167,7 +167,7 @@ fn file_profile_without_table_names_file() {
 }
 
 // Past its record limit (default 100) FileProfile leaves rows without a profile, but the
-// reference page does not say which rows, so more input rows than the limit are rejected.
+// reference page does not state which rows, so more input rows than the limit are rejected.
 #[test]
 fn file_profile_over_limit_is_rejected() {
     run_failing(
@@ -190,7 +190,7 @@ fn file_profile_over_limit_is_rejected() {
 // published queries pass 10000, and counts as 1000, the engine's own choice:
 // `file_profile_over_limit_is_rejected` shows 1001 rows failing under a limit of 10000.
 #[test]
-fn file_profile_limit_above_1000_counts_as_1000() {
+fn file_profile_limit_capped_at_1000() {
     let result = run_with_enrichment(
         "range i from 1 to 1000 step 1 | extend SHA1 = '' | invoke FileProfile(SHA1, 5000) | count",
     );

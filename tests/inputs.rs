@@ -781,10 +781,10 @@ fn file_access_only_in_known_places() {
         "TcpStream",
         "UdpSocket",
     ];
-    // Each entry reads or writes only a path the user named: a query, table, schema or
-    // GeoIP file; an `externaldata` path in the query; a rule test file, its rule or its
-    // JUnit report; a REPL `.load` folder being completed or a `.save` file; a watchlist
-    // CSV file or the `watchlists` folder of a `--data` or `.load` folder.
+    // Each entry reads or writes only a path that the user named. These are a query, table,
+    // schema or GeoIP file, an `externaldata` path in the query, a rule test file, its rule
+    // or its JUnit report, a REPL `.load` folder being completed or a `.save` file, and a
+    // watchlist CSV file or the `watchlists` folder of a `--data` or `.load` folder.
     const ALLOWED: [(&str, &str); 21] = [
         ("src/watchlist.rs", "std::fs::read(path)"),
         ("src/watchlist.rs", "std::fs::metadata(path)"),

@@ -118,7 +118,7 @@ fn countif_and_sumif_reference_examples() {
 // arg-max-aggregation-function, null handling examples: when Version is null on every row
 // of a group, one row of the group is picked (Banana, Yellow).
 #[test]
-fn arg_extreme_all_null_picks_a_row() {
+fn arg_extreme_all_null_picks_row() {
     let source = r#"datatable(Fruit: string, Color: string, Version: int) [
         "Apple", "Red", 1, "Apple", "Green", int(null),
         "Banana", "Yellow", int(null), "Banana", "Green", int(null),
@@ -291,8 +291,8 @@ fn sample_returns_distinct_input_rows() {
     assert_eq!(column_text(&table, "x"), ["1", "2", "3"]);
     let error = run_error("range x from 1 to 3 step 1 | sample -1");
     assert_eq!(error.kind, ErrorKind::TypeMismatch);
-    // The reference allows "any numeric expression"; computed and real counts are named
-    // as not supported instead of being called invalid.
+    // The reference allows "any numeric expression", so computed and real counts are
+    // named as not supported instead of being called invalid.
     for query in [
         "range x from 1 to 3 step 1 | sample 1 + 1",
         "range x from 1 to 3 step 1 | sample 2.5",
@@ -306,8 +306,9 @@ fn sample_returns_distinct_input_rows() {
 }
 
 // learn.microsoft.com/kusto/query/sample-operator: a materialized sample is computed once,
-// so both references to it give the same row; learn.microsoft.com/kusto/query/materialize-function
-// says the cached result is reused "without recalculation".
+// so both references to it give the same row.
+// learn.microsoft.com/kusto/query/materialize-function states that the cached result is
+// reused "without recalculation".
 #[test]
 fn materialize_keeps_random_results() {
     for _ in 0..10 {
@@ -540,7 +541,7 @@ fn parse_regex_star_is_lazy() {
 }
 
 // learn.microsoft.com/kusto/query/parse-operator, "Relaxed mode": a value that is not a
-// number or a date becomes null and the other columns keep theirs; with kind=simple the
+// number or a date becomes null and the other columns keep theirs. With kind=simple the
 // same row gets null in every extended column.
 #[test]
 fn parse_relaxed_reference_example() {

@@ -312,7 +312,7 @@ fn piped_unfinished_query_is_error() {
             "the input ended inside an unfinished query, which was not run",
         ))
         .stderr(predicates::str::contains("--> <stdin>:2:15"));
-    // An empty line runs an unfinished query as it is, as Enter does on a terminal; the
+    // An empty line runs an unfinished query as it is, as Enter does on a terminal. The
     // syntax error it gets makes the piped session fail.
     crate::support::kql_command()
         .arg("repl")

@@ -410,7 +410,7 @@ fn run_project(files: &[(&str, &str)]) -> (std::process::Output, String) {
 const SIGNIN_RULE: &str = "SigninLogs | where ResultType == \"0\" | project UserPrincipalName";
 
 /// A misspelt case table would leave the file's table in place, so a case could pass on
-/// rows it meant to replace; the case must fail and name the table the rule reads.
+/// rows it meant to replace. The case must fail and name the table the rule reads.
 #[test]
 fn misspelt_case_table_fails() {
     let test = r#"
@@ -484,10 +484,10 @@ expect.count = 1
 }
 
 /// A case's table replaces the file's table with its `columns`, so a case without
-/// `columns` and without rows has no columns; the help names the case key, not the
+/// `columns` and without rows has no columns. The help names the case key, not the
 /// `--schema` option that `kql test` does not have.
 #[test]
-fn case_table_without_columns_names_case_key() {
+fn columnless_case_table_names_key() {
     let rule = "Firewall_CL | where Port == 3389";
     let test = r#"
 rule = "rule.kql"
@@ -536,7 +536,7 @@ expect.count = 1
     assert!(!stdout.contains("--data"), "{stdout}");
 }
 
-/// `lookback` filters log tables by TimeGenerated, but FileProfile stands for the
+/// `lookback` filters log tables by TimeGenerated, but FileProfile substitutes for the
 /// Defender XDR service behind `invoke FileProfile()`, which has no such column, so the
 /// window leaves it alone. FileProfile():
 /// learn.microsoft.com/defender-xdr/advanced-hunting-fileprofile-function
@@ -572,7 +572,7 @@ expect.rows = [{ FileName = "rare.exe", GlobalPrevalence = 3 }]
 
 /// The rule's own `let` comes after the stub's and replaces it (a later `let` of the same
 /// name applies: learn.microsoft.com/azure/kusto/query/letstatement), so a stub of that
-/// name would silently do nothing; the case fails and names both.
+/// name would silently do nothing. The case fails and names both.
 #[test]
 fn stub_shadowed_by_rule_let_fails() {
     let rule = "let Allowed = dynamic([\"a@contoso.example\"]);\n\
@@ -708,7 +708,7 @@ expect.empty = true
 /// a `key` gets the test file's form only. The SearchKey column:
 /// learn.microsoft.com/azure/sentinel/watchlists-queries
 #[test]
-fn watchlist_without_key_names_test_file_key() {
+fn keyless_watchlist_names_test_key() {
     let rule = "_GetWatchlist('VIPUsers') | project SearchKey";
     let test = r#"
 rule = "rule.kql"

@@ -224,7 +224,7 @@ fn search_unknown_column_term() {
 }
 
 // `kql check` takes its catalog as the database, as it does for `union *`, so `search`
-// without `in (…)` reads every catalog table; its result has the `$table` column
+// without `in (…)` reads every catalog table. Its result has the `$table` column
 // (learn.microsoft.com/kusto/query/search-operator).
 #[test]
 fn check_search_every_catalog_table() {

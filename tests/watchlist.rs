@@ -312,7 +312,7 @@ fn extra_argument_unsupported() {
         ));
 }
 
-/// Makes a `--data` folder whose `watchlists/` holds `files` (name, text), and returns it.
+/// Makes a `--data` folder whose `watchlists/` contains `files` (name, text), and returns it.
 fn data_folder(files: &[(&str, &str)]) -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("temporary directory");
     let folder = dir.path().join("watchlists");
@@ -423,7 +423,7 @@ fn repl_dot_command_names_key() {
 
 // Unlike `kql run`, the shell accepts a key for a watchlist that a later `.load` brings.
 #[test]
-fn repl_key_option_applies_to_later_load() {
+fn repl_key_applies_to_later_load() {
     let dir = data_folder(&[("VIP.csv", SERVERS)]);
     let input = format!(
         ".load {}\n_GetWatchlist('VIP') | project SearchKey\n.quit\n",

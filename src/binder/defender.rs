@@ -2,7 +2,7 @@
 //! a table the user supplies: `invoke FileProfile(…)` and `invoke DeviceFromIP(…)`.
 //!
 //! In Defender XDR these functions query Microsoft's own services. Offline, a loaded
-//! table with the function's name and its documented output columns stands in for that
+//! table with the function's name and its documented output columns substitutes for that
 //! service (`FileProfile.csv`, `DeviceFromIP.csv`). Binding needs only the documented
 //! schema, so `kql check` type-checks queries that call them without any data. The
 //! evaluator (`eval::operators::defender`) reads the table when the query runs.
@@ -64,7 +64,7 @@ pub const FILE_PROFILE_MAX_LIMIT: i64 = 1000;
 /// The record limit of `FileProfile()` without a second argument.
 const FILE_PROFILE_DEFAULT_LIMIT: i64 = 100;
 
-/// Returns the documented schema of the table that stands in for a Defender function,
+/// Returns the documented schema of the table that substitutes for a Defender function,
 /// so that loading a file with that name gives its columns the documented types.
 pub fn enrichment_table(name: &str) -> Option<&'static TableSchema> {
     static TABLES: OnceLock<[TableSchema; 2]> = OnceLock::new();
@@ -92,7 +92,7 @@ fn table_schema(name: &str, columns: &[(&str, Type)]) -> TableSchema {
     }
 }
 
-/// True for a Defender function that returns a table, so that `let x = f(…)` binds a
+/// Returns true for a Defender function that returns a table, so that `let x = f(…)` binds a
 /// tabular value.
 pub fn is_tabular_function(name: &str) -> bool {
     DEFENDER_FUNCTIONS.iter().any(|(known, _)| *known == name)
@@ -109,7 +109,7 @@ pub fn misuse_error(name: &str, span: Span) -> Option<Error> {
             ErrorKind::TypeMismatch,
             span,
             format!(
-                "`{name}()` takes a table and returns one; call it with `invoke` after a table"
+                "`{name}()` takes a table and returns one, so call it with `invoke` after a table"
             ),
         )
         .with_hint(match name {
@@ -152,7 +152,7 @@ pub fn bind_call(
     Some(bound)
 }
 
-/// A `let` statement that defines a stand-in for an unsupported Defender function.
+/// A `let` statement that defines a replacement for an unsupported Defender function.
 fn prelude_example(name: &str) -> String {
     if name == "AssignedIPAddresses" {
         return "let AssignedIPAddresses = (x:string, y:datetime = datetime(null)) { externaldata(Timestamp:datetime, IPAddress:string)['addresses.csv'] with (format='csv', ignoreFirstRecord=true) };".to_string();
@@ -160,15 +160,15 @@ fn prelude_example(name: &str) -> String {
     format!("let {name} = (T:(*)) {{ T }};")
 }
 
-/// The reason a Defender function whose reference page leaves its output undefined is
-/// not run.
+/// Returns the reason why a Defender function whose reference page leaves its output
+/// undefined is not run.
 fn undocumented(name: &str) -> Option<&'static str> {
     match name {
         // learn.microsoft.com/defender-xdr/advanced-hunting-seenby-function lists one output
         // column, DeviceId, but not whether the input rows are kept or how an output row
         // relates to them, and published queries read a `SeenBy` column it does not list.
         "SeenBy" => Some(
-            "its reference page lists one output column, DeviceId, but does not say how the output rows relate to the input rows",
+            "its reference page lists one output column, DeviceId, but does not state how the output rows relate to the input rows",
         ),
         // learn.microsoft.com/defender-xdr/advanced-hunting-assignedipaddresses-function
         // types ConnectedNetworks as int while describing JSON arrays, and its own example
@@ -216,7 +216,7 @@ fn bind_file_profile(
                 ),
             )
             .with_hint(format!(
-                "if `{key_name}` holds SHA-256 hashes, rename it first: `| project-rename SHA256 = {key_name}`"
+                "if `{key_name}` contains SHA-256 hashes, rename it first: `| project-rename SHA256 = {key_name}`"
             )))
         }
     };
@@ -232,17 +232,17 @@ fn bind_file_profile(
     let mut added = Vec::new();
     for (position, (column, ty)) in FILE_PROFILE_COLUMNS.iter().enumerate() {
         if *column == key_name {
-            // The key column stays as the input has it; a profile found for it has the
-            // same hash.
+            // The key column stays as the input has it, because a profile found for it has
+            // the same hash.
             continue;
         }
         if input.schema.index_of(column).is_some() {
-            // NOTE: the reference page does not say how FileProfile() names a profile
+            // NOTE: the reference page does not state how FileProfile() names a profile
             // column whose name the input already has, so that case is rejected.
             return Err(Error::unsupported(
                 name.span.clone(),
                 format!(
-                    "FileProfile() on a table that already has a `{column}` column is not supported yet: its reference page does not say how the added `{column}` is named"
+                    "FileProfile() on a table that already has a `{column}` column is not supported yet: its reference page does not state how the added `{column}` is named"
                 ),
             )
             .with_hint(format!(
@@ -299,7 +299,7 @@ fn warn_about_extra_columns(binder: &mut Binder<'_>) {
 /// 1000 records. A larger limit is accepted and counts as 1000, because published
 /// queries pass one: Bert-JanP/Hunting-Queries-Detection-Rules, file
 /// "Defender For Endpoint/RareISOFile.md", calls `invoke FileProfile("SHA1", 10000)`.
-/// NOTE: the page does not say what Defender XDR does with such a limit, so counting it
+/// NOTE: the page does not state what Defender XDR does with such a limit, so counting it
 /// as 1000 is the engine's choice.
 fn record_limit(binder: &mut Binder<'_>, arg: &Expr) -> Result<i64> {
     let value = super::plugins::constant(binder, arg, "FileProfile")?;
@@ -337,9 +337,9 @@ fn bind_device_from_ip(
         [_, time, ..] => {
             return Err(Error::unsupported(
                 time.span.clone(),
-                "DeviceFromIP() with a time argument is not supported yet: its reference page does not say whether it is a column or a value, or how it selects devices",
+                "DeviceFromIP() with a time argument is not supported yet: its reference page does not state whether it is a column or a value, or how it selects devices",
             )
-            .with_hint("call it with the IP column only; the DeviceFromIP table then stands for the latest assignments"))
+            .with_hint("call it with the IP column only, and supply the latest assignments in the DeviceFromIP table"))
         }
     };
     let key = string_column(&input.schema, &key_name, &key_span, "DeviceFromIP")?;
@@ -448,7 +448,7 @@ mod tests {
     // (learn.microsoft.com/defender-xdr/advanced-hunting-fileprofile-function). A larger
     // limit is the engine's choice: it counts as 1000.
     #[test]
-    fn file_profile_limit_above_1000_counts_as_1000() {
+    fn file_profile_limit_capped_at_1000() {
         assert_eq!(bound_limit("T | invoke FileProfile()"), 100);
         assert_eq!(bound_limit("T | invoke FileProfile(SHA1, 1)"), 1);
         assert_eq!(bound_limit("T | invoke FileProfile(SHA1, 1000)"), 1000);
@@ -457,7 +457,7 @@ mod tests {
     }
 
     #[test]
-    fn file_profile_argument_count_points_at_call() {
+    fn file_profile_argument_count_span() {
         let query = "T | invoke FileProfile(SHA1, 10, 2)";
         let error = bind(query).expect_err("three arguments");
         assert_eq!(error.kind, ErrorKind::TypeMismatch);
@@ -468,7 +468,7 @@ mod tests {
     // Columns beyond the reference page's output columns cannot reach the result, so
     // they are named in a warning, with a hint for a near miss.
     #[test]
-    fn file_profile_warns_about_extra_table_columns() {
+    fn file_profile_extra_columns_warn() {
         let supplied = Schema::new(vec![
             Field::new("SHA1", Type::String),
             Field::new("GlobalPrevalance", Type::Long),

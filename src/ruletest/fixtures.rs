@@ -27,7 +27,7 @@ pub fn load_table(source: &TableSource, in_case: bool) -> Result<Table, Error> {
     if !source.columns.is_empty() {
         options.schemas.push(user_schema(source));
     }
-    // The loader's hints name command-line options; a test file has its own keys.
+    // The loader's hints name command-line options, but a test file has its own keys.
     let test_file_hints = |mut error: Error| {
         // Fixtures always load strictly, so the hint to drop `--strict` does not apply.
         error
@@ -69,7 +69,7 @@ pub fn load_table(source: &TableSource, in_case: bool) -> Result<Table, Error> {
     Ok(loaded.table)
 }
 
-/// The hint for a table whose rows or files give no columns.
+/// Returns the hint for a table whose rows or files give no columns.
 fn no_columns_hint(name: &str, in_case: bool) -> String {
     if in_case {
         format!(

@@ -69,7 +69,7 @@ pub fn query_origin(path: &Path, shown_path: &str) -> String {
 pub fn parse_analytic_rule(text: &str, path: &Path) -> Result<Rule, Error> {
     let origin = path.display();
     // YAML allows a byte order mark at the start of a stream, and Windows editors write
-    // one; the parser would read it as the start of a second document.
+    // one. The parser would read it as the start of a second document.
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let rule: AnalyticRule = yaml_serde::from_str(text).map_err(|error| {
         Error::data(format!(

@@ -100,8 +100,8 @@ pub fn run_test_file(
     let setup = FileSetup::new(&test_file);
     let runs_every_case = selected.len() == test_file.cases.len();
     let mut outcomes = Vec::with_capacity(selected.len());
-    // The tables and watchlists that the cases' rule runs read; `None` once a case's rule
-    // did not bind.
+    // The tables and watchlists that the cases' rule runs read. It is `None` once a case's
+    // rule did not bind.
     let mut read_by_cases = Some(ReadNames::default());
     for case in selected {
         let case_started = Instant::now();
@@ -213,7 +213,7 @@ struct FileSetup<'a> {
     test_file: &'a TestFile,
     rule: Rule,
     /// The names that the rule's top-level `let` statements define, with the 1-based line
-    /// of each name in the rule's query; empty when the rule does not parse.
+    /// of each name in the rule's query. It is empty when the rule does not parse.
     rule_lets: Vec<(String, usize)>,
     /// File-level tables; a table that failed to load keeps its error for the cases
     /// that use it.
@@ -288,7 +288,7 @@ impl<'a> FileSetup<'a> {
         }
     }
 
-    /// Tells whether the rule calls `ago()` or `now()` (by its text, so a call in a comment
+    /// Returns whether the rule calls `ago()` or `now()` (by its text, so a call in a comment
     /// counts too) while neither the case, the test file nor the rule pins the clock.
     fn reads_unpinned_clock(&self, case: &Case) -> bool {
         let query = &self.rule.query;
@@ -353,7 +353,7 @@ impl<'a> FileSetup<'a> {
         }
         for (name, table) in tables {
             let table = match (period, now) {
-                // `FileProfile` and `DeviceFromIP` hold a service's answers, not logged
+                // `FileProfile` and `DeviceFromIP` contain a service's results, not logged
                 // events, so no time window applies to them.
                 (Some(period), Some(now)) if !is_tabular_function(name) => {
                     fixtures::apply_lookback(name, &table, now, period)
@@ -370,7 +370,7 @@ impl<'a> FileSetup<'a> {
         let query = format!("{prelude}{}", self.rule.query);
         let render = |error: &Error| self.render_query_error(error, &prelude, &stubs, case);
 
-        // Binding first tells which tables the rule reads, so that a table it never reads
+        // Binding first determines which tables the rule reads, so that a table it never reads
         // (a misspelt name) fails the case with a "did you mean", instead of leaving the
         // file's table in place or failing on the misspelt table's own load error. A
         // binding error comes again from the run below.
@@ -441,7 +441,7 @@ impl<'a> FileSetup<'a> {
             return Err(format!(
                 "{stub_origin} has no effect, because the rule defines `{name}` itself with \
                  `let {name}` ({rule_origin}, line {line}), which replaces the stub; remove \
-                 the stub. A stub stands in for a name that the rule uses but does not \
+                 the stub. A stub substitutes for a name that the rule uses but does not \
                  define, such as a workspace function",
                 name = stub.name
             ));
@@ -576,8 +576,8 @@ fn with_hints(error: &Error) -> String {
 }
 
 /// Returns the names that the top-level `let` statements of `query` define, each with the
-/// 1-based line of the name. A query that does not parse gives none: its run reports the
-/// syntax error.
+/// 1-based line of the name. A query that does not parse gives none, because its run
+/// reports the syntax error.
 fn top_level_lets(query: &str) -> Vec<(String, usize)> {
     let Ok(script) = crate::parser::parse(query) else {
         return Vec::new();

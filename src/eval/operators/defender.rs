@@ -1,5 +1,5 @@
-//! `invoke FileProfile(…)` and `invoke DeviceFromIP(…)`, answered from the loaded table of
-//! the same name, which stands in for the Defender XDR service behind each function
+//! `invoke FileProfile(…)` and `invoke DeviceFromIP(…)`, computed from the loaded table of
+//! the same name, which substitutes for the Defender XDR service behind each function
 //! (`binder::defender` binds them).
 //!
 //! FileProfile follows its reference page
@@ -45,7 +45,7 @@ pub fn file_profile(
     schema: &Schema,
     span: &Span,
 ) -> Result<Table> {
-    // NOTE: past the limit the reference page only says that rows get no profile, not
+    // NOTE: past the limit the reference page only states that rows get no profile, not
     // which rows those are, so more rows than that are rejected. The binder has already
     // counted a limit above 1000 as 1000.
     let limit = plan.limit;
@@ -54,7 +54,7 @@ pub fn file_profile(
         return Err(Error::unsupported(
             span.clone(),
             format!(
-                "FileProfile() enriches at most {limit} records, and its input has {} rows; which rows Kusto leaves without a profile past the limit is not documented, so this is not supported yet",
+                "FileProfile() enriches at most {limit} records, and its input has {} rows. Which rows Kusto leaves without a profile past the limit is not documented, so this is not supported yet",
                 input.row_count
             ),
         )
@@ -78,11 +78,11 @@ pub fn file_profile(
         if !is_hex_hash(text, hash_length) {
             picks.push(Profile::Invalid);
         } else if text.bytes().any(|byte| byte.is_ascii_uppercase()) {
-            // NOTE: Defender XDR tables hold lower-case hashes, and the reference page
-            // does not say whether an upper-case hash finds the same profile.
+            // NOTE: Defender XDR tables contain lower-case hashes, and the reference page
+            // does not state whether an upper-case hash finds the same profile.
             return Err(Error::unsupported(
                 span.clone(),
-                format!("FileProfile() of the upper-case hash `{text}` is not supported yet: its reference page does not say whether hashes match without regard to case"),
+                format!("FileProfile() of the upper-case hash `{text}` is not supported yet: its reference page does not state whether hashes match without regard to case"),
             )
             .with_hint(format!(
                 "convert the hashes first: `| extend {0} = tolower({0})`",
@@ -120,8 +120,8 @@ pub fn file_profile(
     Ok(Table::new(schema.clone(), columns, input.row_count))
 }
 
-/// The fix for an input with more rows than the record limit: fewer rows, or a higher
-/// limit while the limit is below 1000.
+/// Returns the fix for an input with more rows than the record limit: fewer rows, or a
+/// higher limit while the limit is below 1000.
 fn limit_hint(key: &str, limit: i64) -> String {
     let reduce = format!("reduce the input before `invoke`, for example with `| distinct {key}`");
     if limit < FILE_PROFILE_MAX_LIMIT {
@@ -131,7 +131,7 @@ fn limit_hint(key: &str, limit: i64) -> String {
     }
 }
 
-/// True for a hash of `length` hexadecimal digits.
+/// Returns true for a hash of `length` hexadecimal digits.
 fn is_hex_hash(text: &str, length: usize) -> bool {
     text.len() == length && text.bytes().all(|byte| byte.is_ascii_hexdigit())
 }
@@ -160,11 +160,11 @@ pub fn device_from_ip(
             continue;
         };
         if !seen.insert(ip) {
-            // NOTE: the reference page does not say whether an address in several input
+            // NOTE: the reference page does not state whether an address in several input
             // rows lists its devices once or once per row.
             return Err(Error::unsupported(
                 span.clone(),
-                format!("DeviceFromIP() on an input with the address `{ip}` in more than one row is not supported yet: its reference page does not say whether its devices are listed once or once per row"),
+                format!("DeviceFromIP() on an input with the address `{ip}` in more than one row is not supported yet: its reference page does not state whether its devices are listed once or once per row"),
             )
             .with_hint(format!(
                 "keep one row per address before `invoke`: `| distinct {}`",
@@ -178,7 +178,7 @@ pub fn device_from_ip(
     Ok(Table::from_rows(schema.clone(), rows))
 }
 
-/// Reads the loaded table that stands in for a Defender function, with its documented
+/// Reads the loaded table that substitutes for a Defender function, with its documented
 /// columns in documented order and types. A column the table lacks is null.
 fn supplied_table(
     tables: &dyn TableSource,
@@ -262,7 +262,7 @@ fn unique_index<'t>(
                 ErrorKind::Data,
                 span.clone(),
                 format!(
-                    "the `FileProfile` table has the {} `{text}` on rows {} and {}; keep one profile per file",
+                    "the `FileProfile` table has the {} `{text}` on rows {} and {}. Keep one profile per file",
                     table.schema.fields[key].name,
                     first + 1,
                     row + 1
@@ -299,7 +299,7 @@ fn check_supplied_hash(
     );
     if is_hex_hash(text, hash_length) {
         Err(error.with_hint(format!(
-            "lower-case the `{column}` values in the file loaded as the FileProfile table; FileProfile() looks up lower-case hashes only"
+            "lower-case the `{column}` values in the file loaded as the FileProfile table, because FileProfile() looks up lower-case hashes only"
         )))
     } else {
         Err(error.with_hint(format!(
@@ -322,5 +322,5 @@ fn require_keys(table: &Table, key: usize, no_keys: bool, name: &str, span: &Spa
             table.row_count, table.schema.fields[key].name
         ),
     )
-    .with_hint("check the column name in the file's header; it is case-sensitive"))
+    .with_hint("check the column name in the file's header, because it is case-sensitive"))
 }
