@@ -24,8 +24,9 @@ use crate::eval::TableSource;
 use crate::table::{Schema, Table};
 use crate::value::{convert, Type, Value};
 
-/// The position of ProfileAvailability in [`FILE_PROFILE_COLUMNS`].
-const PROFILE_AVAILABILITY: usize = 17;
+/// The position of ProfileAvailability, the reference page's last column, in
+/// [`FILE_PROFILE_COLUMNS`].
+const PROFILE_AVAILABILITY: usize = FILE_PROFILE_COLUMNS.len() - 1;
 
 /// The profile that one input row gets.
 #[derive(Clone, Copy)]
@@ -323,4 +324,17 @@ fn require_keys(table: &Table, key: usize, no_keys: bool, name: &str, span: &Spa
         ),
     )
     .with_hint("check the column name in the file's header, because it is case-sensitive"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn profile_availability_position() {
+        assert_eq!(
+            FILE_PROFILE_COLUMNS[PROFILE_AVAILABILITY].0,
+            "ProfileAvailability"
+        );
+    }
 }
