@@ -15,7 +15,7 @@
 
 use nom::branch::alt;
 use nom::bytes::complete::{tag, take_till, take_while, take_while1};
-use nom::character::complete::{char, multispace1};
+use nom::character::complete::char;
 use nom::combinator::{opt, recognize};
 use nom::error::ErrorKind as NomErrorKind;
 use nom::sequence::pair;
@@ -143,23 +143,29 @@ pub fn expect<'a, T>(
     }
 }
 
-/// The byte order mark that Windows editors put at the start of a UTF-8 file.
-const BYTE_ORDER_MARK: char = '\u{FEFF}';
-
-/// Tells whether `input` starts with a byte order mark at the very start of the query text.
-fn at_byte_order_mark(input: &Input<'_>) -> bool {
-    input.location_offset() == 0 && input.fragment().starts_with(BYTE_ORDER_MARK)
+/// Tells whether KQL treats `c` as whitespace between tokens: ASCII space, tab, CR, LF
+/// and form feed, and Unicode spaces. Queries pasted from web pages and Windows editors
+/// contain some of these, such as the no-break spaces U+00A0 and U+202F and the byte order
+/// mark U+FEFF. The set is the one in Kusto's language service (github.com/microsoft/
+/// Kusto-Query-Language, src/Kusto.Language/Parser/TextFacts.cs, `IsWhitespace`).
+pub fn is_kql_whitespace(c: char) -> bool {
+    matches!(
+        c,
+        '\t' | ' ' | '\r' | '\n' | '\u{000C}' | '\u{00A0}' | '\u{1680}' | '\u{180E}' | '\u{2000}'
+            ..='\u{200B}' | '\u{202F}' | '\u{205F}' | '\u{3000}' | '\u{FEFF}'
+    )
 }
 
-/// Skips whitespace and `//` comments, and a byte order mark that starts the query text.
+/// Returns `text` without the KQL whitespace it starts with.
+pub fn trim_kql_whitespace(text: &str) -> &str {
+    text.trim_start_matches(is_kql_whitespace)
+}
+
+/// Skips whitespace and `//` comments.
 pub fn trivia(input: Input<'_>) -> PResult<'_, ()> {
     let mut rest = input;
     loop {
-        if at_byte_order_mark(&rest) {
-            rest = rest.take_split(BYTE_ORDER_MARK.len_utf8()).0;
-            continue;
-        }
-        if let Ok((after, _)) = multispace1::<_, SyntaxError>(rest) {
+        if let Ok((after, _)) = take_while1::<_, _, SyntaxError>(is_kql_whitespace)(rest) {
             rest = after;
             continue;
         }
@@ -485,13 +491,7 @@ pub fn tokenize(text: &str) -> Vec<Token> {
 
 fn next_token(input: Input<'_>) -> (TokenKind, Input<'_>) {
     let text = *input.fragment();
-    if at_byte_order_mark(&input) {
-        return (
-            TokenKind::Whitespace,
-            input.take_split(BYTE_ORDER_MARK.len_utf8()).0,
-        );
-    }
-    if let Ok((rest, _)) = multispace1::<_, SyntaxError>(input) {
+    if let Ok((rest, _)) = take_while1::<_, _, SyntaxError>(is_kql_whitespace)(input) {
         return (TokenKind::Whitespace, rest);
     }
     if text.starts_with("//") {

@@ -12,8 +12,8 @@ use super::operators::operator;
 use super::{cut, keyword, make_expr, paren_list, DepthGuard};
 use crate::ast::{BinaryOp, Expr, ExprKind, Ident, Operator, StringOp, StringTest};
 use crate::lexer::{
-    fail_expected, name, number_literal, raw_identifier, string_literal, symbol, trivia, Input,
-    PResult, SyntaxError,
+    fail_expected, name, number_literal, raw_identifier, string_literal, symbol,
+    trim_kql_whitespace, trivia, Input, PResult, SyntaxError,
 };
 use crate::value::{parse_datetime, parse_guid, parse_timespan, Type, Value};
 
@@ -81,31 +81,31 @@ fn pipeline_source(input: Input<'_>) -> PResult<'_, Expr> {
         return Ok((rest, make_expr(ExprKind::Print(assignments), span)));
     }
     if let Ok((rest, span)) = keyword("externaldata")(input) {
-        if rest.fragment().trim_start().starts_with('(') {
+        if trim_kql_whitespace(rest.fragment()).starts_with('(') {
             return super::definitions::externaldata(rest, span.start).map_err(cut);
         }
     }
     if let Ok((rest, span)) = keyword("union")(input) {
-        if !rest.fragment().trim_start().starts_with(['=', '.']) {
+        if !trim_kql_whitespace(rest.fragment()).starts_with(['=', '.']) {
             return super::operators::union_source(rest, span.start);
         }
     }
     if let Ok((rest, span)) = keyword("range")(input) {
         // `range(a, b, s)` is the scalar function, and `range = 5` or `range.x` are names.
-        if !rest.fragment().trim_start().starts_with(['=', '.', '(']) {
+        if !trim_kql_whitespace(rest.fragment()).starts_with(['=', '.', '(']) {
             return range_source(rest, span.start).map_err(cut);
         }
     }
     if let Ok((rest, span)) = keyword("search")(input) {
         // `search = 5` or `search.x` would be names, not the start of an operator.
-        if !rest.fragment().trim_start().starts_with(['=', '.']) {
+        if !trim_kql_whitespace(rest.fragment()).starts_with(['=', '.']) {
             return super::operators::search_source(rest, span.start);
         }
     }
     for source_keyword in ["evaluate", "find"] {
         if let Ok((rest, span)) = keyword(source_keyword)(input) {
             // `evaluate = 5` or `find.x` would be names, not the start of an operator.
-            if !rest.fragment().trim_start().starts_with(['=', '.']) {
+            if !trim_kql_whitespace(rest.fragment()).starts_with(['=', '.']) {
                 return Err(NomErr::Failure(SyntaxError::unsupported(
                     span.start,
                     span.end,
@@ -550,7 +550,7 @@ fn primary(input: Input<'_>) -> PResult<'_, Expr> {
         }
         _ => {}
     }
-    let opens_call = after_word.fragment().trim_start().starts_with('(');
+    let opens_call = trim_kql_whitespace(after_word.fragment()).starts_with('(');
     if opens_call {
         if word == "dynamic" {
             return dynamic_literal(after_word, start).map_err(cut);

@@ -18,7 +18,10 @@ use nom::Err as NomErr;
 
 use crate::ast::{Expr, ExprKind, Ident, Operator, OperatorKind, Script, Statement};
 use crate::error::{Error, ErrorKind};
-use crate::lexer::{name, symbol, token, trivia, Input, PResult, SyntaxError};
+use crate::lexer::{
+    is_kql_whitespace, name, symbol, token, trim_kql_whitespace, trivia, Input, PResult,
+    SyntaxError,
+};
 
 pub use expr::expression;
 pub use operators::{KNOWN_UNSUPPORTED_OPERATORS, SUPPORTED_OPERATORS};
@@ -187,10 +190,10 @@ fn describe_found(rest: &str) -> String {
     }
 }
 
-/// Tells whether `c` prints as blank space without being the ASCII whitespace that KQL
-/// separates tokens with, such as the no-break spaces that web pages put in pasted queries.
+/// Tells whether `c` prints as blank space without being whitespace that KQL separates
+/// tokens with, such as the line separator U+2028 or the word joiner U+2060.
 fn is_invisible(c: char) -> bool {
-    !c.is_ascii() && (c.is_whitespace() || matches!(c, '\u{200B}' | '\u{2060}' | '\u{FEFF}'))
+    !c.is_ascii() && !is_kql_whitespace(c) && (c.is_whitespace() || c == '\u{2060}')
 }
 
 fn script(input: Input<'_>) -> PResult<'_, Script> {
@@ -244,7 +247,7 @@ fn statement(input: Input<'_>) -> PResult<'_, Statement> {
     for keyword in ["declare", "alias", "pattern", "restrict"] {
         if let Ok((rest, _)) = symbol(keyword)(input) {
             let offset = input.location_offset()
-                + (input.fragment().len() - input.fragment().trim_start().len());
+                + (input.fragment().len() - trim_kql_whitespace(input.fragment()).len());
             return Err(NomErr::Failure(SyntaxError::unsupported(
                 offset,
                 rest.location_offset(),

@@ -7,7 +7,9 @@ use super::expr::{expression, pipeline};
 use super::{cut, keyword};
 use crate::ast::{Assignment, Ident, JoinKey, LookupKind, Operator, OperatorKind};
 use crate::error::closest;
-use crate::lexer::{name, raw_identifier, symbol, trivia, Input, PResult, SyntaxError};
+use crate::lexer::{
+    name, raw_identifier, symbol, trim_kql_whitespace, trivia, Input, PResult, SyntaxError,
+};
 
 mod grouping;
 mod join;
@@ -367,7 +369,7 @@ pub(super) fn lookup_right(input: Input<'_>) -> PResult<'_, crate::ast::Expr> {
         return Ok((rest, inner));
     }
     let (rest, (text, span)) = name(input)?;
-    if rest.fragment().trim_start().starts_with('(') {
+    if trim_kql_whitespace(rest.fragment()).starts_with('(') {
         // A call to a tabular function, such as `join (…) on K` written `join f(x) on K`.
         return expression(input);
     }
