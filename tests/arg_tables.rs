@@ -187,6 +187,24 @@ fn check_accepts_custom_table_columns() {
         ));
 }
 
+// Sentinel keeps functions saved in the workspace, which queries call like their own
+// (learn.microsoft.com/azure/azure-monitor/logs/functions, "Workspace functions"); `kql run` needs the definition.
+#[test]
+fn check_accepts_workspace_function_calls() {
+    check(
+        "AWSCloudTrail | invoke AwsRole() | where RoleName has 'admin' | project RoleName",
+        &[],
+    )
+    .success()
+    .stderr(predicate::str::contains(
+        "`AwsRole` is not defined in the query, so kql check took it to be a function saved in the workspace",
+    ));
+    // A call one typo away from a known table is a typo, not a workspace function.
+    check("AWSCloudTrai(1d) | take 1", &[])
+        .code(1)
+        .stderr(predicate::str::contains("did you mean `AWSCloudTrail`?"));
+}
+
 #[test]
 fn check_rejects_known_table_typos() {
     check("DeviceEvents | where Typo == 1", &[])

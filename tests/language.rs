@@ -726,6 +726,52 @@ fn cli_prelude_for_run_and_check() {
 }
 
 #[test]
+fn cli_workspace_function_needs_prelude_to_run() {
+    let dir = temp_dir();
+    let prelude = dir.path().join("functions.kql");
+    fs::write(
+        &prelude,
+        "let Tag = (T:(*)) { T | extend Tag = strcat('host-', Name) };\n",
+    )
+    .expect("write");
+    let query = dir.path().join("rule.kql");
+    fs::write(&query, "print Name = 'a' | invoke Tag() | project Tag").expect("write");
+    kql_command()
+        .arg("run")
+        .arg(&query)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("no function `Tag` is defined"))
+        .stderr(predicate::str::contains("--prelude FILE"));
+    kql_command()
+        .arg("run")
+        .arg(&query)
+        .arg("--prelude")
+        .arg(&prelude)
+        .args(["--format", "csv"])
+        .assert()
+        .success()
+        .stdout("Tag\nhost-a\n");
+    // Without the definition, check takes `Tag` to be saved in the workspace and warns.
+    kql_command()
+        .arg("check")
+        .arg(&query)
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(
+            "`Tag` is not defined in the query",
+        ));
+    kql_command()
+        .arg("check")
+        .arg(&query)
+        .arg("--prelude")
+        .arg(&prelude)
+        .assert()
+        .success()
+        .stderr(predicate::str::is_empty());
+}
+
+#[test]
 fn cli_prelude_error_names_prelude_file() {
     let dir = temp_dir();
     let prelude = dir.path().join("defs.kql");

@@ -23,7 +23,7 @@ use std::collections::HashMap;
 
 use super::plan::{ColumnsFromDataPlan, Plan, PlanKind};
 use super::{Binder, BoundQuery, SchemaSource};
-use crate::ast::{Ident, Script, Span};
+use crate::ast::{Expr, Ident, Script, Span};
 use crate::error::{ErrorKind, Result};
 use crate::table::{Field, Schema};
 use crate::value::Type;
@@ -60,6 +60,9 @@ pub(super) enum CreatedNames {
     /// `_GetWatchlist(alias)`: a column of the watchlist's CSV file, any name but the
     /// columns that every watchlist has.
     WatchlistColumns { alias: String },
+    /// A call of a function that the query does not define, taken to be saved in the
+    /// workspace: any column name, typed as a bag slot in each pass.
+    WorkspaceFunctionColumns { function: String },
 }
 
 impl CreatedNames {
@@ -71,6 +74,9 @@ impl CreatedNames {
             CreatedNames::PivotValues { .. } => "`pivot`".to_string(),
             CreatedNames::CustomColumns { table } => format!("the custom table `{table}`"),
             CreatedNames::WatchlistColumns { .. } => "`_GetWatchlist`".to_string(),
+            CreatedNames::WorkspaceFunctionColumns { function } => {
+                format!("the workspace function `{function}`")
+            }
         }
     }
 
@@ -83,6 +89,9 @@ impl CreatedNames {
             CreatedNames::WatchlistColumns { alias } => {
                 format!("a column that the CSV file of watchlist `{alias}` provides")
             }
+            CreatedNames::WorkspaceFunctionColumns { function } => format!(
+                "a column that the workspace function `{function}` returns, whose columns are not known without its definition"
+            ),
             _ => format!("a column that {} creates from the data", self.plugin()),
         }
     }
@@ -91,7 +100,9 @@ impl CreatedNames {
     fn takes_slot_type(&self) -> bool {
         matches!(
             self,
-            CreatedNames::Slots { .. } | CreatedNames::CustomColumns { .. }
+            CreatedNames::Slots { .. }
+                | CreatedNames::CustomColumns { .. }
+                | CreatedNames::WorkspaceFunctionColumns { .. }
         )
     }
 
@@ -104,7 +115,9 @@ impl CreatedNames {
                 .parse::<i64>()
                 .is_ok_and(|number| number.to_string() == name),
             CreatedNames::PivotValues { integers: false } => !name.is_empty(),
-            CreatedNames::CustomColumns { .. } => !name.is_empty(),
+            CreatedNames::CustomColumns { .. } | CreatedNames::WorkspaceFunctionColumns { .. } => {
+                !name.is_empty()
+            }
             CreatedNames::WatchlistColumns { .. } => {
                 !name.is_empty()
                     && !crate::watchlist::FIXED_COLUMNS
@@ -379,6 +392,62 @@ pub(super) fn bind_custom_table_without_data(
     )
 }
 
+/// Binds a call of a function that the query does not define, `T | invoke F(…)` or `F(…)`
+/// as a source, when binding without rows. Sentinel and Log Analytics keep functions saved
+/// in the workspace, which a query calls like its own, so `kql check` takes such a call to
+/// be one and checks the rest of the query: the arguments as usual, and every column name
+/// the query reads after the call as a column of the function's result. Returns `None`
+/// outside this mode, as in `kql run`, where the definition must come with --prelude.
+pub(super) fn bind_workspace_function_without_data(
+    binder: &mut Binder<'_>,
+    function: &Ident,
+    args: &[Expr],
+    piped: Option<Plan>,
+    expr: &Expr,
+) -> Option<Result<Plan>> {
+    binder.data_dependent.as_ref()?;
+    let row = piped
+        .as_ref()
+        .map(|plan| plan.schema.clone())
+        .unwrap_or_default();
+    for arg in args {
+        let bound = if binder.is_tabular(arg) {
+            binder.bind_tabular(arg).map(drop)
+        } else {
+            binder.bind_scalar(arg, &row).map(drop)
+        };
+        if let Err(error) = bound {
+            return Some(Err(error));
+        }
+    }
+    let input = piped.unwrap_or_else(|| Plan {
+        kind: PlanKind::Scan {
+            table: function.name.clone(),
+        },
+        schema: Schema::default(),
+        span: function.span.clone(),
+    });
+    binder.warn(&format!(
+        "`{0}` is not defined in the query, so kql check took it to be a function saved in \
+         the workspace and did not check the columns it returns; pass its definition with \
+         --prelude FILE to check them, as `kql run` needs it",
+        function.name
+    ));
+    let creates = CreatedNames::WorkspaceFunctionColumns {
+        function: function.name.clone(),
+    };
+    let plan = bind_columns_from_data(
+        binder,
+        input,
+        Vec::new(),
+        None,
+        creates,
+        function,
+        expr.span.clone(),
+    )?;
+    Some(Ok(plan))
+}
+
 #[cfg(test)]
 mod tests {
     use std::collections::HashMap;
@@ -565,6 +634,87 @@ mod tests {
             Err(error) => error,
         };
         assert!(error.message.contains("is not loaded"), "{}", error.message);
+    }
+
+    // Sentinel keeps functions saved in the workspace, which queries call like their own
+    // (learn.microsoft.com/azure/azure-monitor/logs/functions, "Workspace functions").
+    #[test]
+    fn workspace_function_columns_from_query() {
+        let bound = check(
+            "SigninLogs | where TimeGenerated > ago(1d) | invoke Enrich(UserPrincipalName, 5) \
+             | where RoleName == 'admin' | project UserPrincipalName, RoleName",
+        )
+        .expect("binds");
+        let names: Vec<&str> = bound.plan.schema.names().collect();
+        assert_eq!(names, ["UserPrincipalName", "RoleName"]);
+        assert_eq!(bound.warnings.len(), 1, "{:?}", bound.warnings);
+        assert!(bound.warnings[0].contains("`Enrich` is not defined in the query"));
+
+        // A column takes precedence over the Resource Graph table `Resources`.
+        let bound = check("AWSCloudTrail | invoke Enrich() | project Resources").expect("binds");
+        assert_eq!(bound.plan.schema.names().collect::<Vec<_>>(), ["Resources"]);
+        let error = check_error("AWSCloudTrail | project Resources = Resources + 1");
+        assert_eq!(error.kind, ErrorKind::TypeMismatch);
+
+        let bound = check("Roles(7d) | summarize count() by Name").expect("binds");
+        assert_eq!(
+            bound.plan.schema.names().collect::<Vec<_>>(),
+            ["Name", "count_"]
+        );
+    }
+
+    #[test]
+    fn workspace_function_arguments_checked() {
+        let error = check_error("SigninLogs | invoke Enrich(UserPrincipalNme)");
+        assert_eq!(error.kind, ErrorKind::UnknownName);
+        assert!(
+            error.message.contains("UserPrincipalNme"),
+            "{}",
+            error.message
+        );
+        let error = check_error("Roles(1d + 'x')");
+        assert_eq!(error.kind, ErrorKind::TypeMismatch);
+    }
+
+    #[test]
+    fn misspelled_function_not_workspace_function() {
+        // One typo away from a `let` function, a built-in function or a table.
+        let error = check_error("let Enrich = (T:(*)) { T }; SigninLogs | invoke Enrch()");
+        assert!(
+            error.message.contains("no function `Enrch`"),
+            "{}",
+            error.message
+        );
+        assert_eq!(error.hints, ["did you mean `Enrich`?"]);
+        let error = check_error("SigninLog(1d)");
+        assert_eq!(error.hints, ["did you mean `SigninLogs`?"]);
+        let error = check_error("DeviceInfo | invoke FileProfil()");
+        assert_eq!(error.hints, ["did you mean `FileProfile`?"]);
+        let error = check_error("SigninLogs | invoke tolower()");
+        assert!(
+            error.message.contains("scalar function"),
+            "{}",
+            error.message
+        );
+    }
+
+    #[test]
+    fn workspace_function_unbound_in_run_mode() {
+        let script = crate::parser::parse("SigninLogs | invoke Enrich()").expect("parses");
+        let error = match super::super::bind(&script, &BuiltinSchemas::new()) {
+            Ok(_) => panic!("bound a call of an undefined function"),
+            Err(error) => error,
+        };
+        assert!(
+            error.message.contains("no function `Enrich`"),
+            "{}",
+            error.message
+        );
+        assert!(
+            error.hints.iter().any(|hint| hint.contains("--prelude")),
+            "{:?}",
+            error.hints
+        );
     }
 
     // learn.microsoft.com/azure/sentinel/watchlists-queries: SearchKey and the CSV's

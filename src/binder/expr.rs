@@ -252,10 +252,16 @@ fn bind_name(
         None => {}
     }
     if binder.tables.schema(name).is_some() {
-        return Err(type_error(
+        // A column takes precedence over a table of the same name, so when binding without
+        // rows, a column that a plugin or an open schema could create may be meant here.
+        let error = type_error(
             &expr.span,
             format!("`{name}` is a table; a scalar is expected here"),
-        ));
+        );
+        return Err(match binder.data_dependent {
+            Some(_) => error.with_unknown_column(name),
+            None => error,
+        });
     }
     let error = unknown_column(name, expr.span.clone(), schema, &binder.binding_names());
     Err(match (binder.tables.product(), name) {

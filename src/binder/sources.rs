@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use super::data_dependent::bind_custom_table_without_data;
+use super::data_dependent::{bind_custom_table_without_data, bind_workspace_function_without_data};
 use super::functions::{bind_user_call, cloud_only, BoundValue};
 use super::names::unknown_table;
 use super::plan::{BoundKind, ExternalDataPlan, Plan, PlanKind};
@@ -400,27 +400,51 @@ fn bind_call(
     } else {
         format!("`{}(…)` as a tabular source", name.name)
     };
-    let known_function = crate::eval::functions::lookup(&name.name).is_some();
-    let message = if known_function {
-        format!(
-            "{what}: `{}` is a scalar function, not a tabular one",
-            name.name
-        )
-    } else {
-        format!(
-            "{what}: no function `{}` is defined; define it with `let {} = (…) {{ … }};`",
-            name.name, name.name
-        )
-    };
-    let mut error = Error::at(ErrorKind::UnknownName, name.span.clone(), message);
-    if !known_function {
-        let defender = super::defender::DEFENDER_FUNCTIONS.iter();
-        if let Some(suggestion) = crate::error::closest(&name.name, defender.map(|(name, _)| *name))
-        {
-            error = error.with_hint(format!("did you mean `{suggestion}`?"));
+    if crate::eval::functions::lookup(&name.name).is_some() {
+        return Err(Error::at(
+            ErrorKind::UnknownName,
+            name.span.clone(),
+            format!(
+                "{what}: `{}` is a scalar function, not a tabular one",
+                name.name
+            ),
+        ));
+    }
+    let suggestion = similar_function_name(binder, &name.name);
+    if suggestion.is_none() {
+        if let Some(bound) = bind_workspace_function_without_data(binder, name, args, piped, expr) {
+            return bound;
         }
     }
-    Err(error)
+    let message = format!(
+        "{what}: no function `{}` is defined; define it with `let {} = (…) {{ … }};`",
+        name.name, name.name
+    );
+    let error = Error::at(ErrorKind::UnknownName, name.span.clone(), message);
+    Err(match suggestion {
+        Some(suggestion) => error.with_hint(format!("did you mean `{suggestion}`?")),
+        None => error.with_hint(
+            "a function saved in a Sentinel or Log Analytics workspace can be defined in a file of `let` statements passed with --prelude FILE",
+        ),
+    })
+}
+
+/// Returns the name of a function, `let` binding or table that `name` is one typo away
+/// from, so that a misspelled call is not taken for a workspace function.
+fn similar_function_name(binder: &Binder<'_>, name: &str) -> Option<String> {
+    let mut candidates: Vec<String> = binder.binding_names();
+    candidates.extend(binder.tables.table_names());
+    candidates.extend(
+        crate::eval::functions::all()
+            .into_iter()
+            .map(|function| function.name.to_string()),
+    );
+    candidates.extend(
+        super::defender::DEFENDER_FUNCTIONS
+            .iter()
+            .map(|(function, _)| (*function).to_string()),
+    );
+    crate::error::closest(name, candidates.iter().map(String::as_str)).map(str::to_string)
 }
 
 /// Binds `table(Name)` to the loaded or catalog table whose name is a constant string, such
