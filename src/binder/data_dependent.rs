@@ -690,6 +690,8 @@ mod tests {
         assert_eq!(error.hints, ["did you mean `SigninLogs`?"]);
         let error = check_error("DeviceInfo | invoke FileProfil()");
         assert_eq!(error.hints, ["did you mean `FileProfile`?"]);
+        // Further from every known name, a call is taken for a workspace function.
+        assert!(check("UnifySignInLogs(1d) | project UserPrincipalName").is_ok());
         let error = check_error("SigninLogs | invoke tolower()");
         assert!(
             error.message.contains("scalar function"),

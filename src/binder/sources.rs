@@ -429,8 +429,11 @@ fn bind_call(
     })
 }
 
-/// Returns the name of a function, `let` binding or table that `name` is one typo away
-/// from, so that a misspelled call is not taken for a workspace function.
+/// Returns the name of a function, `let` binding or table that `name` is a typo of, so
+/// that a misspelled call is not taken for a workspace function. A typo here is one edit,
+/// or two in a name of 8 or more characters (ignoring case), which is stricter than the
+/// "did you mean" hints: `UnifySignInLogs` is a workspace function, not a misspelled
+/// `SigninLogs`.
 fn similar_function_name(binder: &Binder<'_>, name: &str) -> Option<String> {
     let mut candidates: Vec<String> = binder.binding_names();
     candidates.extend(binder.tables.table_names());
@@ -444,7 +447,17 @@ fn similar_function_name(binder: &Binder<'_>, name: &str) -> Option<String> {
             .iter()
             .map(|(function, _)| (*function).to_string()),
     );
-    crate::error::closest(name, candidates.iter().map(String::as_str)).map(str::to_string)
+    let limit = if name.chars().count() >= 8 { 2 } else { 1 };
+    let lowered = name.to_lowercase();
+    candidates
+        .into_iter()
+        .map(|candidate| {
+            let distance = strsim::damerau_levenshtein(&lowered, &candidate.to_lowercase());
+            (distance, candidate)
+        })
+        .filter(|(distance, _)| *distance <= limit)
+        .min_by_key(|(distance, _)| *distance)
+        .map(|(_, candidate)| candidate)
 }
 
 /// Binds `table(Name)` to the loaded or catalog table whose name is a constant string, such

@@ -504,7 +504,7 @@ mod tests {
     #[test]
     fn builtin_catalog_has_all_tables() {
         let names: Vec<&str> = builtin_names().collect();
-        assert_eq!(names.len(), 124 + arg::ARG_TABLES.len());
+        assert_eq!(names.len(), 125 + arg::ARG_TABLES.len());
         let mut sorted = names.clone();
         sorted.sort_unstable();
         assert_eq!(names, sorted);
@@ -570,7 +570,7 @@ mod tests {
 
     /// Tables added from the Defender XDR advanced hunting reference and the Azure Monitor
     /// Logs table reference.
-    const ADDED_TABLES: [&str; 40] = [
+    const ADDED_TABLES: [&str; 41] = [
         "AADCustomSecurityAttributeAuditLogs",
         "AADServicePrincipalRiskEvents",
         "AADServicePrincipalSignInLogs",
@@ -592,6 +592,7 @@ mod tests {
         "AppTraces",
         "BehaviorInfo",
         "ContainerLog",
+        "ContainerRegistryLoginEvents",
         "DeviceBaselineComplianceAssessment",
         "DeviceTvmHardwareFirmware",
         "DeviceTvmSecureConfigurationAssessmentKB",
