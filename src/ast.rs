@@ -119,8 +119,9 @@ pub enum ExprKind {
     Index { expr: Box<Expr>, index: Box<Expr> },
     /// `*`, as in `count(*)`-style arguments
     Star,
-    /// `Name = expr` as a call argument, as in `arg_max(Time, LastSeen = Col)`: names
-    /// the output column of an aggregate argument. Valid only inside `summarize`.
+    /// `Name = expr` as a call argument, as in `arg_max(Time, LastSeen = Col)` or
+    /// `toint(Total = x)`. Built-in functions and aggregates take the value by position,
+    /// and the name only names the result column.
     NamedArgument { name: Ident, value: Box<Expr> },
     /// `source | operator | …`: a tabular expression.
     Pipe {

@@ -1127,3 +1127,38 @@ fn run_without_ingestion_time_no_warning() {
         .success()
         .stderr("");
 }
+
+// A named argument of a built-in function passes its value by position, because
+// `Signature.AllowsNamedArguments` is false for built-in functions. It also names the
+// column of `toint(…)`, because `GetExpressionResultName` returns the declared name of a
+// `SimpleNamedExpression` (Kusto-Query-Language, `Signature.cs`, `Binder_Projection.cs`).
+#[test]
+fn run_summarize_named_argument_columns() {
+    let dir = temp_dir();
+    fs::write(
+        dir.path().join("Checks.csv"),
+        "DeviceId,Result,Setting\n\
+         d1,GOOD,Firewall\n\
+         d2,BAD,Firewall\n\
+         d2,GOOD,Firewall\n\
+         d3,BAD,Firewall\n\
+         d3,BAD,Firewall\n\
+         d1,GOOD,BitLocker\n",
+    )
+    .expect("write fixture");
+    let query = "Checks\n\
+        | summarize toint(Compliant = dcountif(DeviceId, Result == 'GOOD')),\n\
+                    toint(NonCompliant = dcountif(DeviceId, Result == 'BAD')) by Setting\n\
+        | extend Total = Compliant + NonCompliant\n\
+        | sort by Setting asc";
+    kql_command()
+        .args(["run", "--format", "csv", "-q", query, "--data"])
+        .arg(dir.path())
+        .assert()
+        .success()
+        .stdout(
+            "Setting,Compliant,NonCompliant,Total\n\
+             BitLocker,1,0,1\n\
+             Firewall,2,2,4\n",
+        );
+}

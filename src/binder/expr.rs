@@ -1,6 +1,7 @@
 //! Binding of scalar expressions: resolves columns, `let` values and functions, checks
 //! operand types, and prepares constants (needle lists, regular expressions) once.
 
+use std::borrow::Cow;
 use std::sync::Arc;
 
 use super::names::unknown_column;
@@ -179,13 +180,16 @@ pub fn bind(binder: &mut Binder<'_>, expr: &Expr, schema: &Schema) -> Result<Bou
              and in the arguments of take_any(*), arg_max(…, *) and arg_min(…, *)",
         )
         .with_hint("to find a term in any column of a table, use `search`, as in `search in (DeviceEvents) \"x\"`")),
-        ExprKind::NamedArgument { name, .. } => Err(Error::syntax(
+        // Calls of built-in functions and aggregates take the value of a named argument
+        // before binding it, so a name that reaches here is in a call that takes none.
+        ExprKind::NamedArgument { name, .. } => Err(Error::unsupported(
             span,
             format!(
-                "a named argument `{} = …` is only allowed in an aggregate call inside summarize, such as arg_max(Time, {} = Col)",
-                name.name, name.name
+                "a named argument `{} = …` is not supported in this call yet",
+                name.name
             ),
-        )),
+        )
+        .with_hint("pass the value by position, without `Name =`")),
         ExprKind::Pipe { .. }
         | ExprKind::DataTable { .. }
         | ExprKind::Print(_)
@@ -628,6 +632,13 @@ fn bind_call(
     expr: &Expr,
     schema: &Schema,
 ) -> Result<BoundExpr> {
+    let positional;
+    let args = if binder.lookup_binding(&name.name).is_none() {
+        positional = positional_arguments(args);
+        positional.as_ref()
+    } else {
+        args
+    };
     if let Some(bound) = super::functions::bind_special_call(binder, name, args, expr, schema) {
         return bound;
     }
@@ -692,6 +703,29 @@ fn bind_call(
         ty,
         span: expr.span.clone(),
     })
+}
+
+/// Returns the arguments of a built-in function call with each `Name = value` replaced
+/// by its value. Kusto lays out the arguments of a built-in function by position even
+/// when they are named. The name chooses no parameter and only names the result column
+/// (see `result_names`). Source: Kusto-Query-Language,
+/// `src/Kusto.Language/Symbols/Signature.cs` (`AllowsNamedArguments` is false for
+/// built-in functions) and `ParameterLayouts.cs` (`NonRepeatingParameterLayout`).
+pub(super) fn positional_arguments(args: &[Expr]) -> Cow<'_, [Expr]> {
+    if !args
+        .iter()
+        .any(|arg| matches!(arg.kind, ExprKind::NamedArgument { .. }))
+    {
+        return Cow::Borrowed(args);
+    }
+    let values = args
+        .iter()
+        .map(|arg| match &arg.kind {
+            ExprKind::NamedArgument { value, .. } => (**value).clone(),
+            _ => arg.clone(),
+        })
+        .collect();
+    Cow::Owned(values)
 }
 
 /// Binds `typeof(T)` as the constant string naming `T`; `None` when `arg` is not a
@@ -774,4 +808,63 @@ fn unknown_function(name: &str, span: std::ops::Range<usize>) -> Error {
         error = error.with_hint(note);
     }
     error
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::binder::test_support::{column, error_kind, names, run};
+    use crate::error::ErrorKind;
+
+    const PEOPLE: &str = "datatable(Upn:string, Name:string, Props:string)[\
+        'u1', 'n1', '{\"rawData\": {\"type\": \"A\"}}', '', 'n2', '{}']";
+
+    // Kusto-Query-Language, `ParameterLayouts.cs`: a built-in function takes a named
+    // argument by position, so `account = Upn` passes Upn as the second argument of iff.
+    #[test]
+    fn named_argument_passes_its_value() {
+        let table = run(&format!(
+            "{PEOPLE} | extend account = iff(isnotempty(Upn), account = Upn, Name)"
+        ));
+        assert_eq!(column(&table, "account"), ["u1", "n2"]);
+    }
+
+    // Kusto-Query-Language, `Binder_Projection.cs` `GetExpressionResultName`: an unnamed
+    // `tostring(kind = …)` column is named `kind`, and `strlen(s = …)` is `strlen_s`.
+    #[test]
+    fn named_argument_names_extend_column() {
+        let table = run(&format!(
+            "{PEOPLE} | extend tostring(kind = parse_json(Props).rawData.type), \
+             strlen(s = Name) | project-away Props"
+        ));
+        assert_eq!(names(&table), ["Upn", "Name", "kind", "strlen_s"]);
+        assert_eq!(column(&table, "kind"), ["A", ""]);
+        assert_eq!(column(&table, "strlen_s"), ["2", "2"]);
+    }
+
+    #[test]
+    fn named_argument_names_distinct_column() {
+        let table = run(
+            "datatable(T:datetime)[datetime(2024-01-01 10:17), datetime(2024-01-01 10:44)] \
+             | distinct bin(HalfHour = T, 30m) | sort by HalfHour asc",
+        );
+        assert_eq!(names(&table), ["HalfHour"]);
+        assert_eq!(
+            column(&table, "HalfHour"),
+            [
+                "2024-01-01T10:00:00.0000000Z",
+                "2024-01-01T10:30:00.0000000Z"
+            ]
+        );
+    }
+
+    #[test]
+    fn named_argument_counts_as_argument() {
+        assert_eq!(error_kind("print toint(a = 1, 2)"), ErrorKind::TypeMismatch);
+    }
+
+    #[test]
+    fn user_function_named_argument_rejected() {
+        let query = "let f = (a:long, b:long) { a - b };\nprint f(b = 1, a = 5)";
+        assert_eq!(error_kind(query), ErrorKind::Unsupported);
+    }
 }

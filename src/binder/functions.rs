@@ -150,6 +150,25 @@ pub fn bind_user_call(
     piped: Option<Plan>,
     schema: &Schema,
 ) -> Result<BoundValue> {
+    // NOTE: Kusto matches a named argument of a user-defined function to the parameter
+    // of that name (Kusto-Query-Language, `Signature.AllowsNamedArguments`). This binder
+    // matches by position only, so it rejects names instead of misplacing values.
+    if let Some(named) = args.iter().find_map(|arg| match &arg.kind {
+        ExprKind::NamedArgument { name, .. } => Some(name),
+        _ => None,
+    }) {
+        return Err(Error::unsupported(
+            named.span.clone(),
+            format!(
+                "named arguments of user-defined functions, as in `{}({} = …)`, are not supported yet",
+                function.name, named.name
+            ),
+        )
+        .with_hint(format!(
+            "pass the arguments by position: {}",
+            function.signature()
+        )));
+    }
     let parameters = &function.definition.parameters;
     let given = args.len() + usize::from(piped.is_some());
     if given > parameters.len() {

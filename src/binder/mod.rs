@@ -34,6 +34,8 @@ mod series;
 mod sources;
 mod summarize;
 mod tabular;
+#[cfg(test)]
+mod test_support;
 mod unpack;
 mod watchlist;
 pub use watchlist::GET_WATCHLIST;

@@ -103,6 +103,10 @@ pub fn result_name(expr: &Expr, schema: &Schema) -> Option<String> {
             }
         }
         ExprKind::Call { name, args } => call_result_name(&name.name, args, schema),
+        // `toint(Total = x)` is named `Total` and `strlen(s = x)` is `strlen_s`: a named
+        // argument gives its name in place of the name its value would give
+        // (Kusto-Query-Language, `Binder_Projection.cs`, `GetExpressionResultName`).
+        ExprKind::NamedArgument { name, .. } => Some(name.name.clone()),
         _ => None,
     }
 }
@@ -181,5 +185,38 @@ mod tests {
         assert_eq!(name_of("strlen(Name)").as_deref(), Some("strlen_Name"));
         assert_eq!(name_of("x + 1"), None);
         assert_eq!(name_of("d['key']").as_deref(), Some("d_key"));
+    }
+
+    // Kusto-Query-Language, `Binder_Projection.cs`: `GetExpressionResultName` returns the
+    // declared name of a `SimpleNamedExpression`, and `GetFunctionResultName` uses it in
+    // place of the first argument's name.
+    #[test]
+    fn named_argument_gives_its_name() {
+        assert_eq!(
+            name_of("toint(Compliant = dcountif(DeviceId, Ok))").as_deref(),
+            Some("Compliant")
+        );
+        assert_eq!(
+            name_of("bin(Hour = Timestamp, 1h)").as_deref(),
+            Some("Hour")
+        );
+        assert_eq!(
+            name_of("tostring(kind = parse_json(Props).rawData.kind)").as_deref(),
+            Some("kind")
+        );
+        assert_eq!(name_of("strlen(s = Name)").as_deref(), Some("strlen_s"));
+        assert_eq!(name_of("gettype(v = x)").as_deref(), Some("type_v"));
+        assert_eq!(name_of("dcount(d = DeviceId)").as_deref(), Some("dcount_d"));
+        assert_eq!(
+            name_of("make_set(s = tolower(x))").as_deref(),
+            Some("set_s")
+        );
+    }
+
+    #[test]
+    fn named_later_argument_is_ignored() {
+        assert_eq!(name_of("round(x, digits = 2)").as_deref(), Some("x"));
+        assert_eq!(name_of("iff(c, a = x, y)"), None);
+        assert_eq!(name_of("strcat(a = x, y)"), None);
     }
 }

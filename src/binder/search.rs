@@ -415,6 +415,7 @@ fn case_insensitive_operator(expr: &Expr) -> Option<Span> {
             .into_iter()
             .find_map(|part| case_insensitive_operator(part)),
         ExprKind::Call { args, .. } => args.iter().find_map(case_insensitive_operator),
+        ExprKind::NamedArgument { value, .. } => case_insensitive_operator(value),
         ExprKind::Member { expr: inner, .. } => case_insensitive_operator(inner),
         ExprKind::Index { expr: inner, index } => {
             case_insensitive_operator(inner).or_else(|| case_insensitive_operator(index))

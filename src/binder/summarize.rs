@@ -287,6 +287,10 @@ fn replace_aggregates(expr: &Expr, hidden: &mut Vec<(String, Expr)>) -> Result<E
             expr: boxed(base, hidden)?,
             name: name.clone(),
         },
+        ExprKind::NamedArgument { name, value } => ExprKind::NamedArgument {
+            name: name.clone(),
+            value: boxed(value, hidden)?,
+        },
         ExprKind::Index { expr: base, index } => ExprKind::Index {
             expr: boxed(base, hidden)?,
             index: boxed(index, hidden)?,
@@ -331,7 +335,10 @@ fn bind_aggregate(
 ) -> Result<AggregateCall> {
     let (args, argument_names) = split_named_arguments(aggregate, args)?;
     let args = args.as_slice();
-    if let (Some(declared), Some(Some(given))) = (declared, argument_names.first()) {
+    let names_columns = matches!(aggregate.shape, Shape::ArgExtreme | Shape::AnyRow);
+    if let (true, Some(declared), Some(Some(given))) =
+        (names_columns, declared, argument_names.first())
+    {
         return Err(Error::syntax(
             given.span.clone(),
             format!(
@@ -399,7 +406,10 @@ fn bind_aggregate(
         )
         .with_hint(format!("signature: {}", aggregate.signature))
     })?;
-    let first_name = args.first().and_then(|arg| result_name(arg, schema));
+    let first_name = match argument_names.first() {
+        Some(Some(given)) => Some(given.name.clone()),
+        _ => args.first().and_then(|arg| result_name(arg, schema)),
+    };
 
     let outputs_before = columns.fields.len();
     let mut kept_args = Vec::new();
@@ -521,28 +531,32 @@ fn bind_aggregate(
 
 /// Separates `Name = expr` arguments into the plain arguments and the names given.
 ///
-/// Only the row-selecting aggregates (`arg_max`, `arg_min`, `take_any`) name their
-/// output columns after their arguments, so only they accept names: the name replaces
-/// the column name that the argument would give
-/// (github.com/microsoft/Kusto-Query-Language, doc/arg-max-aggfunction.md, describes
-/// optional names for the *ExprToMaximize* and *ExprToReturn* result columns).
+/// Aggregates are built-in functions, so Kusto takes their arguments by position. The
+/// name only replaces the column name that the argument would give. `dcount(d = x)` is
+/// named `dcount_d`, and `arg_max(Time, Last = x)` returns the x column as `Last`
+/// (Kusto-Query-Language, `ParameterLayouts.cs`, `Binder_Projection.cs`
+/// `GetExpressionResultName`, and `Aggregates.cs` `GetArgMinMaxResult`).
 fn split_named_arguments<'e>(
     aggregate: &Aggregate,
     args: &'e [Expr],
 ) -> Result<(Vec<Expr>, Vec<Option<&'e Ident>>)> {
     let mut plain = Vec::with_capacity(args.len());
     let mut names = Vec::with_capacity(args.len());
-    for arg in args {
+    for (position, arg) in args.iter().enumerate() {
         match &arg.kind {
             ExprKind::NamedArgument { name, value } => {
-                if !matches!(aggregate.shape, Shape::ArgExtreme | Shape::AnyRow) {
+                if aggregate.shape == Shape::Percentiles && position > 0 {
+                    // NOTE: the language service names such a column as if the
+                    // percentage were not a constant. The reference does not say what
+                    // the engine names it, so this is rejected rather than guessed.
                     return Err(Error::unsupported(
                         arg.span.clone(),
                         format!(
-                            "a named argument of `{}` is not supported yet; name the result with `{} = {}(…)` instead",
-                            aggregate.name, name.name, aggregate.name
+                            "a named percentage, `{} = …`, in `{}` is not supported yet",
+                            name.name, aggregate.name
                         ),
-                    ));
+                    )
+                    .with_hint("pass the percentage without a name"));
                 }
                 plain.push((**value).clone());
                 names.push(Some(name));
@@ -613,4 +627,81 @@ fn check_constants(aggregate: &Aggregate, args: &[BoundExpr]) -> Result<()> {
 /// Binds a `by` key.
 fn bind_key(binder: &mut Binder<'_>, expr: &Expr, schema: &Schema) -> Result<BoundExpr> {
     binder.bind_scalar(expr, schema)
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::binder::test_support::{column, error_kind, names, run};
+    use crate::error::ErrorKind;
+    use crate::value::Type;
+
+    const DEVICES: &str = "datatable(DeviceId:string, Result:string, Config:string)[\
+        'd1', 'GOOD', 'c1', 'd2', 'BAD', 'c1', 'd2', 'GOOD', 'c1', 'd3', 'GOOD', 'c2']";
+
+    // Kusto-Query-Language, `Binder_Projection.cs` `GetFunctionResultName`: `toint` is
+    // named after its first argument, and a named argument gives its declared name.
+    #[test]
+    fn aggregate_inside_named_argument() {
+        let table = run(&format!(
+            "{DEVICES} | summarize toint(Compliant = dcountif(DeviceId, Result == 'GOOD')), \
+             toint(NonCompliant = dcountif(DeviceId, Result == 'BAD')) by Config \
+             | sort by Config asc"
+        ));
+        assert_eq!(names(&table), ["Config", "Compliant", "NonCompliant"]);
+        assert_eq!(table.schema.fields[1].ty, Type::Int);
+        assert_eq!(column(&table, "Compliant"), ["2", "1"]);
+        assert_eq!(column(&table, "NonCompliant"), ["1", "0"]);
+    }
+
+    #[test]
+    fn named_argument_without_aggregate_rejected() {
+        let query = format!("{DEVICES} | summarize toint(n = strlen(DeviceId))");
+        assert_eq!(error_kind(&query), ErrorKind::TypeMismatch);
+    }
+
+    // Aggregates are built-in functions, so the name only replaces the argument's name in
+    // the `prefix_X` column name (Kusto-Query-Language, `Signature.AllowsNamedArguments`).
+    #[test]
+    fn named_first_argument_of_aggregate() {
+        let table = run(&format!(
+            "{DEVICES} | summarize dcount(d = DeviceId), make_set(r = tolower(Result)), \
+             Declared = sum(n = strlen(DeviceId))"
+        ));
+        assert_eq!(names(&table), ["dcount_d", "set_r", "Declared"]);
+        assert_eq!(column(&table, "dcount_d"), ["3"]);
+        assert_eq!(column(&table, "set_r"), [r#"["good","bad"]"#]);
+        assert_eq!(column(&table, "Declared"), ["8"]);
+    }
+
+    // Kusto-Query-Language, `Aggregates.cs` `GetArgMinMaxResult`: an unnamed expression
+    // after the first argument is named `max_<first>_argN`, where <first> is the name the
+    // first argument gives, its declared name included.
+    #[test]
+    fn arg_max_named_first_argument() {
+        let table = run(
+            "datatable(x:long)[1, 5, 3] | summarize arg_max(Top = x + 1, x * 2), \
+             arg_min(x, Low = x)",
+        );
+        assert_eq!(names(&table), ["Top", "max_Top_arg1", "x", "Low"]);
+        assert_eq!(column(&table, "Top"), ["6"]);
+        assert_eq!(column(&table, "max_Top_arg1"), ["10"]);
+        assert_eq!(column(&table, "Low"), ["1"]);
+    }
+
+    #[test]
+    fn named_key_names_its_column() {
+        let table = run(&format!(
+            "{DEVICES} | summarize count() by Length = strlen(DeviceId), \
+             tostring(Upper = toupper(Config)) | sort by Upper asc"
+        ));
+        assert_eq!(names(&table), ["Length", "Upper", "count_"]);
+        assert_eq!(column(&table, "Upper"), ["C1", "C2"]);
+        assert_eq!(column(&table, "count_"), ["3", "1"]);
+    }
+
+    #[test]
+    fn named_percentage_rejected() {
+        let query = "datatable(x:long)[1, 2] | summarize percentiles(x, p = 50)";
+        assert_eq!(error_kind(query), ErrorKind::Unsupported);
+    }
 }
