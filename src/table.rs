@@ -7,11 +7,16 @@ use std::sync::Arc;
 
 use crate::value::{Type, Value};
 
-/// A column's name and type.
+/// A column's name and type, and whether the query may show its values.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Field {
     pub name: String,
     pub ty: Type,
+    /// Set on a column whose values, or whose presence, Kusto's documentation leaves
+    /// open, such as a column that `invoke FileProfile()` adds under a name the input
+    /// already has. Operators clone fields, so the mark travels with the column; see
+    /// [`Undetermined`].
+    pub undetermined: Option<Arc<Undetermined>>,
 }
 
 impl Field {
@@ -19,11 +24,55 @@ impl Field {
         Field {
             name: name.into(),
             ty,
+            undetermined: None,
         }
+    }
+
+    /// Builds a column that the query may pass on but never read or show.
+    pub fn undetermined(name: impl Into<String>, ty: Type, undetermined: Undetermined) -> Field {
+        Field {
+            name: name.into(),
+            ty,
+            undetermined: Some(Arc::new(undetermined)),
+        }
+    }
+
+    /// Returns the field under another name, keeping its type and mark.
+    pub fn renamed(&self, name: impl Into<String>) -> Field {
+        Field {
+            name: name.into(),
+            ..self.clone()
+        }
+    }
+
+    pub fn is_undetermined(&self) -> bool {
+        self.undetermined.is_some()
     }
 }
 
+/// The reason that a column's content is not known, with a fix for the query.
+///
+/// The binder lets such a column travel through operators that pass every column on,
+/// and rejects any operator that reads it by name or shows every column (`*`,
+/// `pack_all()`, `getschema`, the query's result). Projections that list their columns
+/// drop it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Undetermined {
+    /// True when a column of this name is known to exist and only its values are open,
+    /// so `project-away` may name it. False for a column that may not exist at all, or
+    /// may have another name.
+    pub name_known: bool,
+    /// The reason, as a clause that errors put after "… is not supported yet: ", such
+    /// as "after FileProfile() on a table with a `SHA256` column, `SHA256` may hold …".
+    pub reason: String,
+    /// The change to the query that avoids the column, shown as a hint.
+    pub hint: String,
+}
+
 /// The ordered columns of a table.
+///
+/// Lookups by name ([`Schema::index_of`], [`Schema::field`]) skip undetermined columns,
+/// so that code which resolves a name cannot read one by mistake.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Schema {
     pub fields: Vec<Field>,
@@ -34,13 +83,34 @@ impl Schema {
         Schema { fields }
     }
 
-    /// Returns the position of the column with this exact (case-sensitive) name.
+    /// Returns the position of the column with this exact (case-sensitive) name, unless
+    /// that column is undetermined.
     pub fn index_of(&self, name: &str) -> Option<usize> {
+        self.index_of_any(name)
+            .filter(|&index| !self.fields[index].is_undetermined())
+    }
+
+    /// Returns the position of the column with this exact name, undetermined or not, for
+    /// code that checks whether a name is taken.
+    pub fn index_of_any(&self, name: &str) -> Option<usize> {
         self.fields.iter().position(|field| field.name == name)
     }
 
+    /// Returns the column with this exact name, unless it is undetermined.
     pub fn field(&self, name: &str) -> Option<&Field> {
-        self.fields.iter().find(|field| field.name == name)
+        self.index_of(name).map(|index| &self.fields[index])
+    }
+
+    /// Returns the undetermined column with this exact name, if there is one.
+    pub fn undetermined(&self, name: &str) -> Option<&Field> {
+        self.fields
+            .iter()
+            .find(|field| field.name == name && field.is_undetermined())
+    }
+
+    /// Returns the first undetermined column, if any.
+    pub fn first_undetermined(&self) -> Option<&Field> {
+        self.fields.iter().find(|field| field.is_undetermined())
     }
 
     pub fn names(&self) -> impl Iterator<Item = &str> {

@@ -352,7 +352,128 @@ fn file_profile_check_without_data() {
         .arg(&conflict)
         .assert()
         .code(1)
-        .stderr(predicate::str::contains("already has a `SHA256` column"));
+        .stderr(predicate::str::contains(
+            "a query result with the column `FileSize` is not supported yet",
+        ));
+}
+
+/// A DeviceFileEvents export whose SHA256, MD5 and FileSize columns clash with the
+/// profile's. Its first two hashes are in examples/enrichment/FileProfile.csv, where the
+/// second belongs to a file that Microsoft signed, and the third is not.
+const FILE_EVENTS_CSV: &str = "\
+Timestamp,DeviceName,FileName,SHA1,SHA256,MD5,FileSize
+2025-08-28T10:00:00Z,pc1,evil.exe,89e6c98d92887913cadf06b2adb97f26cde4849b,1111111111111111111111111111111111111111111111111111111111111111,11111111111111111111111111111111,100
+2025-08-28T11:00:00Z,pc2,notepad.exe,3f786850e387550fdab836ed7e6dc881de23001b,2222222222222222222222222222222222222222222222222222222222222222,22222222222222222222222222222222,200
+2025-08-28T12:00:00Z,pc3,new.exe,0000000000000000000000000000000000000001,3333333333333333333333333333333333333333333333333333333333333333,33333333333333333333333333333333,300
+";
+
+/// Runs `kql COMMAND` on `query` with FILE_EVENTS_CSV loaded as DeviceFileEvents and the
+/// example enrichment tables.
+fn run_on_file_events(command: &str, query: &str) -> assert_cmd::assert::Assert {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let events = dir.path().join("DeviceFileEvents.csv");
+    fs::write(&events, FILE_EVENTS_CSV).expect("write table");
+    let query_file = dir.path().join("query.kql");
+    fs::write(&query_file, query).expect("write query");
+    let mut kql = kql_command();
+    kql.current_dir(project_root()).arg(command);
+    if command == "run" {
+        kql.args([
+            "--format",
+            "json",
+            "--data",
+            "examples/enrichment",
+            "--table",
+        ])
+        .arg(format!("DeviceFileEvents={}", events.display()));
+    }
+    kql.arg(&query_file).assert()
+}
+
+/// Returns the rows of a JSON result.
+fn rows(output: &assert_cmd::assert::Assert) -> Json {
+    let result: Json = serde_json::from_slice(&output.get_output().stdout).expect("JSON result");
+    result["rows"].clone()
+}
+
+// The input's SHA256, MD5 and FileSize clash with the profile's columns, and the
+// reference page does not state which values the output holds under those names
+// (learn.microsoft.com/defender-xdr/advanced-hunting-fileprofile-function). A query
+// that never reads them has one result either way, so it runs.
+#[test]
+fn file_profile_clashing_columns_dropped() {
+    let filtered = "DeviceFileEvents\n\
+        | invoke FileProfile(SHA1, 1000)\n\
+        | where GlobalPrevalence <= 50\n\
+        | join kind=leftouter (DeviceFileEvents | project SHA1, DeviceName) on SHA1\n\
+        | distinct FileName\n";
+    let output = run_on_file_events("run", filtered).success();
+    assert_eq!(rows(&output), serde_json::json!([["evil.exe"]]));
+    run_on_file_events("check", filtered).success();
+
+    let projected = "DeviceFileEvents | invoke FileProfile(SHA1, 1000)\n\
+        | project FileName, GlobalPrevalence, ProfileAvailability, Publisher\n\
+        | order by FileName asc\n";
+    let output = run_on_file_events("run", projected).success();
+    assert_eq!(
+        rows(&output),
+        serde_json::json!([
+            ["evil.exe", 3, "Available", ""],
+            ["new.exe", null, "Missing", ""],
+            ["notepad.exe", 1520000, "Available", "Microsoft Corporation"],
+        ])
+    );
+
+    // Renaming the input's columns first removes the clash, and both values show.
+    let renamed = "DeviceFileEvents\n\
+        | project-rename EventSHA256 = SHA256, EventMD5 = MD5, EventFileSize = FileSize\n\
+        | invoke FileProfile(SHA1, 1000)\n\
+        | where FileName == 'notepad.exe'\n\
+        | project EventFileSize, FileSize, EventSHA256, SHA256\n";
+    let output = run_on_file_events("run", renamed).success();
+    assert_eq!(
+        rows(&output),
+        serde_json::json!([[
+            200,
+            73216,
+            "2222222222222222222222222222222222222222222222222222222222222222",
+            "0263829989b6fd954f72baaf2fc64bc2e2f01d692d4de72986ea808f6e99813f"
+        ]])
+    );
+}
+
+// Reading a clashing column, or showing every column, would pick one of the readings
+// that the reference page leaves open, so `kql run` and `kql check` both reject it.
+#[test]
+fn file_profile_clashing_columns_rejected() {
+    let cases = [
+        (
+            "| where MD5 != '' | distinct FileName",
+            "reading `MD5` is not supported yet",
+        ),
+        (
+            "| summarize count() by MD5",
+            "reading `MD5` is not supported yet",
+        ),
+        (
+            "| where GlobalPrevalence <= 50",
+            "a query result with the column `MD5` is not supported yet",
+        ),
+        (
+            "| project-away MD5",
+            "a query result with the column `MD51` is not supported yet",
+        ),
+        ("| extend Row = pack_all() | project Row", "`pack_all()`"),
+    ];
+    for (operators, message) in cases {
+        let query = format!("DeviceFileEvents | project FileName, SHA1, MD5 | invoke FileProfile(SHA1, 1000) {operators}\n");
+        for command in ["run", "check"] {
+            run_on_file_events(command, &query)
+                .code(1)
+                .stderr(predicate::str::contains(message))
+                .stderr(predicate::str::contains("project-away MD5"));
+        }
+    }
 }
 
 // DeviceFromIP() returns the columns IP and DeviceId: one row per device assigned to an

@@ -1,12 +1,14 @@
 //! Binding of the operators that combine tables: `join` and `union`.
 
+use std::sync::Arc;
+
 use super::names::unknown_table;
 use super::plan::{JoinColumn, JoinPlan, Plan, PlanKind, UnionInput};
 use super::reshape::{matches_pattern, push_unique};
 use super::Binder;
 use crate::ast::{ExprKind, JoinKey, JoinKind, Span, Union, UnionTable};
 use crate::error::{Error, Result};
-use crate::table::{Field, Schema};
+use crate::table::{Field, Schema, Undetermined};
 use crate::value::Type;
 
 /// `join`: the output has the left columns, then the right columns with taken names
@@ -30,13 +32,13 @@ pub fn bind_join(
     let keeps_right = !matches!(kind, JoinKind::LeftAnti | JoinKind::LeftSemi);
     if keeps_left {
         for (index, field) in left.schema.fields.iter().enumerate() {
-            push_unique(&mut fields, &field.name, field.ty);
+            push_unique(&mut fields, field);
             output.push(JoinColumn::Left(index));
         }
     }
     if keeps_right {
         for (index, field) in right.schema.fields.iter().enumerate() {
-            push_unique(&mut fields, &field.name, field.ty);
+            push_unique(&mut fields, field);
             output.push(JoinColumn::Right(index));
         }
     }
@@ -135,6 +137,8 @@ pub fn bind_union(
     // Each output column stands for one (name, type) pair of the inputs. A name that
     // comes with several types gives one column per type, named `Name_type`.
     let mut names: Vec<(String, Vec<Type>)> = Vec::new();
+    // The mark of the first undetermined input column of each name.
+    let mut undetermined: Vec<(String, Arc<Undetermined>)> = Vec::new();
     for (plan, _, _) in &inputs {
         for field in &plan.schema.fields {
             match names.iter_mut().find(|(name, _)| *name == field.name) {
@@ -142,13 +146,18 @@ pub fn bind_union(
                 Some(_) => {}
                 None => names.push((field.name.clone(), vec![field.ty])),
             }
+            if let Some(mark) = &field.undetermined {
+                if !undetermined.iter().any(|(name, _)| *name == field.name) {
+                    undetermined.push((field.name.clone(), Arc::clone(mark)));
+                }
+            }
         }
     }
     if union.inner {
         names.retain(|(name, _)| {
             inputs
                 .iter()
-                .all(|(plan, _, _)| plan.schema.index_of(name).is_some())
+                .all(|(plan, _, _)| plan.schema.index_of_any(name).is_some())
         });
     }
     let mut sources: Vec<Option<(String, Type)>> = vec![None; first_data_column];
@@ -159,7 +168,17 @@ pub fn bind_union(
             } else {
                 format!("{name}_{ty}")
             };
-            push_unique(&mut fields, &output_name, *ty);
+            let mut field = Field::new(output_name, *ty);
+            // A column merged with an undetermined one is undetermined. Its name is not
+            // known either, because the undetermined column's type, which decides
+            // whether the name gets a type suffix, may be the other reading's.
+            if let Some((_, mark)) = undetermined.iter().find(|(known, _)| known == name) {
+                field.undetermined = Some(Arc::new(Undetermined {
+                    name_known: false,
+                    ..Undetermined::clone(mark)
+                }));
+            }
+            push_unique(&mut fields, &field);
             sources.push(Some((name.clone(), *ty)));
         }
     }

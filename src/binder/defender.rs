@@ -10,14 +10,15 @@
 //! `SeenBy()` and `AssignedIPAddresses()` are rejected with the reason: their reference
 //! pages leave the output undefined (see [`undocumented`]).
 
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
+use super::names::unique_name;
 use super::plan::{DeviceFromIpPlan, FileHash, FileProfilePlan, Plan, PlanKind};
 use super::Binder;
 use crate::ast::{Expr, ExprKind, Ident, Span};
 use crate::error::{Error, ErrorKind, Result};
 use crate::schema::{Availability, ColumnSchema, TableSchema};
-use crate::table::{Field, Schema};
+use crate::table::{Field, Schema, Undetermined};
 use crate::value::{Type, Value};
 
 /// The functions this module binds, with their signatures, for the support page and for
@@ -180,8 +181,13 @@ fn undocumented(name: &str) -> Option<&'static str> {
     }
 }
 
-/// `T | invoke FileProfile([x [, y]])`: T's columns, then the profile columns that T
-/// lacks (learn.microsoft.com/defender-xdr/advanced-hunting-fileprofile-function).
+/// `T | invoke FileProfile([x [, y]])`: T's columns, then the profile columns other than
+/// the key (learn.microsoft.com/defender-xdr/advanced-hunting-fileprofile-function).
+///
+/// A profile column whose name T already has is added as an undetermined column, and
+/// T's column of that name becomes undetermined, because the reference page does not
+/// state how the two are combined. A query may pass them on or drop them, but not read
+/// or show them.
 fn bind_file_profile(
     binder: &mut Binder<'_>,
     input: Plan,
@@ -236,20 +242,24 @@ fn bind_file_profile(
             // the same hash.
             continue;
         }
-        if input.schema.index_of(column).is_some() {
-            // NOTE: the reference page does not state how FileProfile() names a profile
-            // column whose name the input already has, so that case is rejected.
-            return Err(Error::unsupported(
-                name.span.clone(),
-                format!(
-                    "FileProfile() on a table that already has a `{column}` column is not supported yet: its reference page does not state how the added `{column}` is named"
-                ),
-            )
-            .with_hint(format!(
-                "remove or rename the column before `invoke`: `| project-away {column}` or `| project-rename File{column} = {column}`"
-            )));
-        }
-        fields.push(Field::new(*column, *ty));
+        let profile_field = match input.schema.index_of_any(column) {
+            Some(clash) => {
+                // NOTE: the reference page does not state whether the profile's column
+                // replaces the input's, is left out, or is added under another name, so
+                // the input's column and the added one are both undetermined.
+                if !fields[clash].is_undetermined() {
+                    fields[clash] = Field {
+                        undetermined: Some(Arc::new(clashing_input_column(column))),
+                        ..fields[clash].clone()
+                    };
+                }
+                let placeholder = unique_name(column, &Schema::new(fields.clone()));
+                let reason = added_profile_column(column, &placeholder);
+                Field::undetermined(placeholder, *ty, reason)
+            }
+            None => Field::new(*column, *ty),
+        };
+        fields.push(profile_field);
         added.push(position);
     }
 
@@ -264,6 +274,36 @@ fn bind_file_profile(
         schema: Schema::new(fields),
         span: name.span.clone(),
     })
+}
+
+/// Describes the input's column `column` after FileProfile() adds a profile column of
+/// the same name.
+fn clashing_input_column(column: &str) -> Undetermined {
+    Undetermined {
+        name_known: true,
+        reason: format!(
+            "after FileProfile() on a table with a `{column}` column, `{column}` may hold the input's value or the profile's, and its reference page does not say which"
+        ),
+        hint: clash_hint(column),
+    }
+}
+
+/// Describes the column `placeholder` that stands for the profile's `column` when the
+/// input already has a column of that name.
+fn added_profile_column(column: &str, placeholder: &str) -> Undetermined {
+    Undetermined {
+        name_known: false,
+        reason: format!(
+            "after FileProfile() on a table with a `{column}` column, the profile's `{column}` may replace it, be left out, or be added as another column such as `{placeholder}`, and its reference page does not say which"
+        ),
+        hint: clash_hint(column),
+    }
+}
+
+fn clash_hint(column: &str) -> String {
+    format!(
+        "remove or rename `{column}` before `invoke`, with `| project-away {column}` or `| project-rename File{column} = {column}`, or keep only the columns you need with `project` after it"
+    )
 }
 
 /// Warns about the columns of the loaded `FileProfile` table that are not output columns
@@ -383,6 +423,9 @@ fn column_argument(
 /// Returns the position of a string column of the input, or an error naming it.
 fn string_column(schema: &Schema, name: &str, span: &Span, function: &str) -> Result<usize> {
     let Some(position) = schema.index_of(name) else {
+        if let Some(error) = super::names::undetermined_reference(name, span.clone(), schema) {
+            return Err(error);
+        }
         let mut error = Error::at(
             ErrorKind::UnknownName,
             span.clone(),
@@ -554,6 +597,166 @@ mod tests {
         assert_eq!(scalar.kind, ErrorKind::TypeMismatch);
         let source = bind("FileProfile | take 1").expect_err("table name");
         assert_eq!(source.kind, ErrorKind::TypeMismatch);
+    }
+
+    /// Binds `query` against the empty tables `T(SHA1:string, N:long)` and
+    /// `Files(FileName:string, SHA1:string, SHA256:string)`, whose SHA256 clashes with the
+    /// profile's.
+    fn bind_files(query: &str) -> crate::error::Result<Schema> {
+        let files = Schema::new(vec![
+            Field::new("FileName", Type::String),
+            Field::new("SHA1", Type::String),
+            Field::new("SHA256", Type::String),
+        ]);
+        let mut tables = HashMap::new();
+        tables.insert("Files".to_string(), Arc::new(Table::empty(files)));
+        bind_with_tables(query, tables).map(|bound| bound.plan.schema)
+    }
+
+    const PROFILED: &str = "Files | invoke FileProfile(SHA1, 1000)";
+
+    /// Asserts that `query` fails as not supported, with a message that contains `text`.
+    fn assert_undetermined(query: &str, text: &str) {
+        let error = bind_files(query).expect_err(query);
+        assert_eq!(error.kind, ErrorKind::Unsupported, "{query}: {error}");
+        assert!(error.message.contains(text), "{query}: {}", error.message);
+        assert!(error.unknown_column.is_none(), "{query}");
+        assert!(
+            error
+                .hints
+                .iter()
+                .any(|hint| hint.contains("project-away SHA256")),
+            "{query}: {:?}",
+            error.hints
+        );
+    }
+
+    // The reference page does not state how FileProfile() names a profile column that the
+    // input already has, so the input's SHA256 and the profile's are both undetermined
+    // (learn.microsoft.com/defender-xdr/advanced-hunting-fileprofile-function).
+    #[test]
+    fn clashing_column_reference_rejected() {
+        let references = [
+            "| where SHA256 == ''",
+            "| extend x = strlen(SHA256)",
+            "| summarize count() by SHA256",
+            "| sort by SHA256",
+            "| project-rename FileSHA256 = SHA256",
+            "| project-keep SHA256",
+            "| project-reorder SHA256",
+            "| extend x = column_ifexists('SHA256', '')",
+            "| join kind=inner (Files) on SHA256",
+            "| lookup (Files) on SHA256",
+            "| extend d = pack_array(SHA256) | mv-expand d",
+            "| mv-expand SHA256 = pack_array(1)",
+            "| extend SHA256 = 'x'",
+            "| project FileName, SHA2561",
+            "| project-away SHA2561",
+            "| invoke FileProfile(SHA256)",
+        ];
+        for reference in references {
+            assert_undetermined(&format!("{PROFILED} {reference}"), "FileProfile()");
+        }
+    }
+
+    #[test]
+    fn clashing_column_dropped_by_projection() {
+        let queries = [
+            "| project FileName, GlobalPrevalence",
+            "| where GlobalPrevalence <= 50 | distinct FileName",
+            "| summarize count() by FileName",
+            "| summarize arg_max(GlobalPrevalence, *) by FileName | project FileName, GlobalPrevalence",
+            "| join kind=leftouter (Files) on SHA1 | distinct FileName",
+            "| project-away SHA256 | project SHA1, GlobalPrevalence",
+            "| project-away SHA2* | project SHA1, GlobalPrevalence",
+        ];
+        for query in queries {
+            let query = format!("{PROFILED} {query}");
+            let schema = bind_files(&query).unwrap_or_else(|error| panic!("{query}: {error}"));
+            assert!(schema.first_undetermined().is_none(), "{query}");
+        }
+    }
+
+    #[test]
+    fn clashing_column_in_result_rejected() {
+        assert_undetermined(PROFILED, "a query result with the column `SHA256`");
+        // The input's SHA256 is gone, but the profile's may still be a column.
+        assert_undetermined(
+            &format!("{PROFILED} | project-away SHA256"),
+            "a query result with the column `SHA2561`",
+        );
+        assert_undetermined(
+            &format!("{PROFILED} | summarize arg_max(GlobalPrevalence, *) by FileName"),
+            "a query result",
+        );
+        assert_undetermined(
+            &format!("{PROFILED} | where GlobalPrevalence < 5 | take 10 | sort by FileName"),
+            "a query result",
+        );
+        assert_undetermined(&format!("union ({PROFILED}), Files"), "a query result");
+    }
+
+    #[test]
+    fn every_column_operations_rejected() {
+        let cases = [
+            ("| extend x = pack_all() | project x", "`pack_all()`"),
+            ("| getschema", "`getschema`"),
+            ("| distinct *", "`distinct *`"),
+            ("| project-keep File*", "a wildcard in `project-keep`"),
+            (
+                "| project-reorder G* | project FileName",
+                "a wildcard in `project-reorder`",
+            ),
+            ("| evaluate bag_unpack(x)", "`bag_unpack`"),
+        ];
+        for (operation, text) in cases {
+            assert_undetermined(&format!("{PROFILED} {operation}"), text);
+        }
+        assert_undetermined(
+            &format!("print x = toscalar({PROFILED} | project-away SHA256)"),
+            "`toscalar`",
+        );
+    }
+
+    // Operators that rebuild their fields keep the mark: a join's right side, a lookup's,
+    // a union's merged columns and the columns that `*` passes through an aggregate.
+    #[test]
+    fn undetermined_mark_survives_operators() {
+        let cases = [
+            "Files | join kind=inner (Files | invoke FileProfile()) on SHA1 | project SHA2561",
+            "Files | lookup (Files | invoke FileProfile()) on SHA1 | project SHA2561",
+            "union (Files | invoke FileProfile()), (T | extend SHA256 = 1) | project SHA256_long",
+            "Files | invoke FileProfile() | summarize take_any(*) | project SHA256",
+            "Files | invoke FileProfile() | project-away SHA256 | union Files | project SHA2561",
+            "Files | invoke FileProfile() | invoke FileProfile() | project SHA2561",
+        ];
+        for query in cases {
+            assert_undetermined(query, "FileProfile()");
+        }
+        // A column that a join numbers after a column of unknown name has an unknown
+        // number too.
+        let renamed = bind_files(&format!(
+            "{PROFILED} | join kind=inner (Files) on SHA1 | project FileName1"
+        ))
+        .expect_err("numbered after SHA2561");
+        assert_eq!(renamed.kind, ErrorKind::Unsupported, "{renamed}");
+        assert!(renamed.message.contains("`SHA2561`"), "{}", renamed.message);
+    }
+
+    #[test]
+    fn clashing_columns_schema() {
+        let schema = bind_files(&format!("{PROFILED} | project-away SHA256 | take 0"))
+            .expect_err("placeholder in the result");
+        assert_eq!(schema.kind, ErrorKind::Unsupported);
+        let bound = bind_files(&format!(
+            "{PROFILED} | project FileName, SHA1, MD5, FileSize"
+        ))
+        .expect("binds");
+        assert_eq!(
+            bound.names().collect::<Vec<_>>(),
+            ["FileName", "SHA1", "MD5", "FileSize"]
+        );
+        assert_eq!(bound.fields[3].ty, Type::Int);
     }
 
     #[test]

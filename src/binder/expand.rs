@@ -53,6 +53,11 @@ pub fn bind_mv_expand(
             })?,
         };
         let ty = item.to_type.unwrap_or(Type::Dynamic);
+        let at = item
+            .name
+            .as_ref()
+            .map_or(item.expr.span.clone(), |name| name.span.clone());
+        super::names::check_assignable(&name, at, &input.schema)?;
         let output = match fields.iter().position(|field| field.name == name) {
             Some(position) => {
                 fields[position] = Field::new(name, ty);
@@ -178,6 +183,11 @@ pub fn bind_parse(binder: &mut Binder<'_>, input: Plan, parse: &Parse, span: Spa
                 };
                 pattern.push_str(&format!("(?P<{}>{group})", capture_name(captures.len())));
                 previous_was_string_column = ty == Type::String;
+                super::names::check_assignable(
+                    &name.name,
+                    name.span.clone(),
+                    &Schema::new(fields.clone()),
+                )?;
                 let field = Field::new(name.name.clone(), ty);
                 let position = match fields.iter().position(|f| f.name == name.name) {
                     Some(position) => {

@@ -325,6 +325,11 @@ fn check_tabular_argument(
 ) -> Result<()> {
     for (column, ty) in columns {
         let Some(field) = plan.schema.field(&column.name) else {
+            if let Some(error) =
+                super::names::undetermined_reference(&column.name, plan.span.clone(), &plan.schema)
+            {
+                return Err(error);
+            }
             return Err(Error::at(
                 ErrorKind::UnknownName,
                 plan.span.clone(),
@@ -510,6 +515,17 @@ fn bind_pack_all(
             ))
         }
     };
+    let packed = Schema::new(
+        schema
+            .fields
+            .iter()
+            .take(binder.input_width)
+            .cloned()
+            .collect(),
+    );
+    super::names::reject_undetermined(&packed, expr.span.clone(), |column| {
+        format!("`pack_all()` of a row with the column `{column}`")
+    })?;
     let mut bound_args = vec![flag];
     for (index, field) in schema.fields.iter().enumerate().take(binder.input_width) {
         bound_args.push(BoundExpr {
@@ -573,6 +589,10 @@ pub fn bind_subquery(binder: &mut Binder<'_>, expr: &Expr) -> Result<Subquery> {
 
 /// Returns the type of a subquery's first column, which `toscalar` and `in` read.
 pub fn first_column_type(plan: &Plan, user: &str) -> Result<Type> {
+    // Which column comes first is not known while any column is undetermined.
+    super::names::reject_undetermined(&plan.schema, plan.span.clone(), |column| {
+        format!("`{user}` of a table with the column `{column}`")
+    })?;
     match plan.schema.fields.first() {
         Some(field) => Ok(field.ty),
         None => Err(Error::at(
@@ -620,6 +640,9 @@ fn bind_column_ifexists(
             ty: schema.fields[index].ty,
             span: expr.span.clone(),
         });
+    }
+    if let Some(error) = super::names::undetermined_reference(&name, column.span.clone(), schema) {
+        return Err(error);
     }
     log::debug!("column_ifexists: no column `{name}`, using the default value");
     binder.bind_scalar(default, schema)

@@ -6,13 +6,13 @@
 //! Kusto's language service names it (`Ipv4_Lookup` in `PlugIns.cs` of
 //! github.com/microsoft/Kusto-Query-Language).
 
-use super::names::unique_name;
+use super::names::unique_field;
 use super::plan::{Ipv4LookupPlan, Plan, PlanKind};
 use super::plugins::constant;
 use super::Binder;
 use crate::ast::{Expr, ExprKind, Ident, JoinKey, Span};
 use crate::error::{Error, ErrorKind, Result};
-use crate::table::{Field, Schema};
+use crate::table::Schema;
 use crate::value::{Type, Value};
 
 pub fn bind_ipv4_lookup(
@@ -58,8 +58,7 @@ pub fn bind_ipv4_lookup(
         if lookup_extra_keys.contains(&position) {
             continue;
         }
-        let name = unique_name(&field.name, &Schema::new(fields.clone()));
-        fields.push(Field::new(name, field.ty));
+        fields.push(unique_field(field, &Schema::new(fields.clone())));
         lookup_output.push(position);
     }
     Ok(Plan {
@@ -88,6 +87,9 @@ fn key_column(schema: &Schema, arg: &Expr, side: &str) -> Result<usize> {
         ));
     };
     let position = schema.index_of(name).ok_or_else(|| {
+        if let Some(error) = super::names::undetermined_reference(name, arg.span.clone(), schema) {
+            return error;
+        }
         let mut error = Error::at(
             ErrorKind::UnknownName,
             arg.span.clone(),

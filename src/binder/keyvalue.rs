@@ -34,6 +34,7 @@ pub fn bind_parse_kv(
                 format!("key `{}` appears twice in parse-kv", name.name),
             ));
         }
+        super::names::check_assignable(&name.name, name.span.clone(), &input.schema)?;
         let field = Field::new(name.name.clone(), *ty);
         let position = match fields.iter().position(|f| f.name == name.name) {
             Some(position) => {

@@ -278,6 +278,10 @@ impl<'a> Binder<'a> {
         }
         let mut plan =
             query.ok_or_else(|| Error::syntax(0..0, "the query has no tabular expression"))?;
+        // Every column of the result is shown, so none may be undetermined.
+        names::reject_undetermined(&plan.schema, plan.span.clone(), |column| {
+            format!("a query result with the column `{column}`")
+        })?;
         json_keys::narrow_parse_json(&mut plan);
         Ok(BoundQuery {
             plan,

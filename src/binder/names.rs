@@ -3,11 +3,17 @@
 use super::result_names::result_name;
 use crate::ast::{Expr, Span};
 use crate::error::{closest, Error, ErrorKind};
-use crate::table::Schema;
+use std::sync::Arc;
+
+use crate::table::{Field, Schema, Undetermined};
 
 /// "unknown column" with the closest column or variable name as a hint, or the list of
-/// available columns when nothing is close.
+/// available columns when nothing is close. A name of an undetermined column gets the
+/// error of [`undetermined_reference`] instead.
 pub fn unknown_column(name: &str, span: Span, schema: &Schema, variables: &[String]) -> Error {
+    if let Some(error) = undetermined_reference(name, span.clone(), schema) {
+        return error;
+    }
     let mut error = Error::at(
         ErrorKind::UnknownName,
         span,
@@ -44,6 +50,46 @@ pub fn unknown_column(name: &str, span: Span, schema: &Schema, variables: &[Stri
         error = error.with_hint(format!("available columns: {}{more}", listed.join(", ")));
     }
     error
+}
+
+/// Returns the error for a query that names an undetermined column of `schema`, or
+/// `None` when `name` is not one. Lookups by name skip such columns, so every place that
+/// reports a name as not found calls this first.
+pub fn undetermined_reference(name: &str, span: Span, schema: &Schema) -> Option<Error> {
+    let field = schema.undetermined(name)?;
+    undetermined_error(field, span, &format!("reading `{name}`"))
+}
+
+/// Returns the error for an operation, such as "reading `SHA256`" or "`pack_all()`",
+/// that would show the values or the name of `field`, or `None` when `field` is not
+/// undetermined. The error is not marked as an unknown column, so `kql check` never takes
+/// it for a column that a plugin could create.
+pub fn undetermined_error(field: &Field, span: Span, operation: &str) -> Option<Error> {
+    let undetermined = field.undetermined.as_ref()?;
+    Some(
+        Error::unsupported(
+            span,
+            format!("{operation} is not supported yet: {}", undetermined.reason),
+        )
+        .with_hint(undetermined.hint.clone()),
+    )
+}
+
+/// Returns an error when `schema` has an undetermined column, for an operation that
+/// shows every column's value or name. `operation` describes the operation for that
+/// column's name, such as "a result with the column `SHA256`".
+pub fn reject_undetermined(
+    schema: &Schema,
+    span: Span,
+    operation: impl Fn(&str) -> String,
+) -> Result<(), Error> {
+    let Some(field) = schema.first_undetermined() else {
+        return Ok(());
+    };
+    match undetermined_error(field, span, &operation(&field.name)) {
+        Some(error) => Err(error),
+        None => Ok(()),
+    }
 }
 
 /// The hint for a query that names a table when none is loaded, as the command line
@@ -96,7 +142,7 @@ pub fn derived_column_name(expr: &Expr, input: &Schema, taken: &Schema) -> Strin
     let mut number = 1;
     loop {
         let candidate = format!("Column{number}");
-        if taken.index_of(&candidate).is_none() {
+        if taken.index_of_any(&candidate).is_none() {
             return candidate;
         }
         number += 1;
@@ -106,16 +152,73 @@ pub fn derived_column_name(expr: &Expr, input: &Schema, taken: &Schema) -> Strin
 /// Makes `name` unique among `taken` by appending 1, 2, … as Kusto does for duplicate
 /// column names in `lookup` and `join` output.
 pub fn unique_name(name: &str, taken: &Schema) -> String {
-    if taken.index_of(name).is_none() {
+    if taken.index_of_any(name).is_none() {
         return name.to_string();
     }
     let mut number = 1;
     loop {
         let candidate = format!("{name}{number}");
-        if taken.index_of(&candidate).is_none() {
+        if taken.index_of_any(&candidate).is_none() {
             return candidate;
         }
         number += 1;
+    }
+}
+
+/// Returns `field` under a name unique among `taken`, numbered as [`unique_name`] does,
+/// with its type and undetermined mark.
+///
+/// When `taken` has a column whose name is not known (see [`Undetermined::name_known`])
+/// and `field` must be numbered, the number Kusto gives depends on that name, so the
+/// numbered column is undetermined too.
+// NOTE: this assumes that a column of unknown name could only clash with a numbered
+// name, as Kusto numbers the columns that `join` and `lookup` rename.
+pub fn unique_field(field: &Field, taken: &Schema) -> Field {
+    let name = unique_name(&field.name, taken);
+    if name == field.name {
+        return field.clone();
+    }
+    let unknown = taken.fields.iter().find(|column| {
+        column
+            .undetermined
+            .as_ref()
+            .is_some_and(|undetermined| !undetermined.name_known)
+    });
+    let mut renamed = field.renamed(name.clone());
+    if let Some(unknown) = unknown {
+        let undetermined = match &field.undetermined {
+            Some(own) => Undetermined {
+                name_known: false,
+                ..Undetermined::clone(own)
+            },
+            None => Undetermined {
+                name_known: false,
+                reason: format!(
+                    "`{}` is renamed because another column has its name, and the number it gets depends on whether the column `{}` exists under that name",
+                    field.name, unknown.name
+                ),
+                hint: unknown
+                    .undetermined
+                    .as_ref()
+                    .map(|undetermined| undetermined.hint.clone())
+                    .unwrap_or_default(),
+            },
+        };
+        renamed.undetermined = Some(Arc::new(undetermined));
+    }
+    renamed
+}
+
+/// Returns an error when an operator that keeps its input's columns would assign
+/// `name`, and `schema` has an undetermined column of that name. Kusto would replace
+/// that column or add one, and which one is not known.
+pub fn check_assignable(name: &str, span: Span, schema: &Schema) -> Result<(), Error> {
+    match schema
+        .undetermined(name)
+        .and_then(|field| undetermined_error(field, span, &format!("assigning `{name}`")))
+    {
+        Some(error) => Err(error),
+        None => Ok(()),
     }
 }
 

@@ -62,7 +62,16 @@ pub fn bind_evaluate(
             output_schema,
             span,
         ),
-        "bag_unpack" => bind_bag_unpack(binder, input, plugin, args, output_schema, span),
+        "bag_unpack" | "pivot" => {
+            // Both name output columns after the input's columns or its values.
+            super::names::reject_undetermined(&input.schema, plugin.span.clone(), |column| {
+                format!("`{}` of a table with the column `{column}`", plugin.name)
+            })?;
+            match plugin.name.as_str() {
+                "bag_unpack" => bind_bag_unpack(binder, input, plugin, args, output_schema, span),
+                _ => super::pivot::bind_pivot(binder, input, plugin, args, output_schema, span),
+            }
+        }
         "ipv4_lookup" => {
             if let Some(schema) = output_schema {
                 return Err(Error::unsupported(
@@ -72,7 +81,6 @@ pub fn bind_evaluate(
             }
             super::ipv4_lookup::bind_ipv4_lookup(binder, input, plugin, args, span)
         }
-        "pivot" => super::pivot::bind_pivot(binder, input, plugin, args, output_schema, span),
         other if KNOWN_UNSUPPORTED_PLUGINS.contains(&other) => Err(Error::unsupported(
             plugin.span.clone(),
             format!("plugin `{other}` of `evaluate` is not supported yet"),
@@ -262,6 +270,9 @@ pub(super) fn input_column(
     plugin: &str,
 ) -> Result<usize> {
     schema.index_of(name).ok_or_else(|| {
+        if let Some(error) = super::names::undetermined_reference(name, span.clone(), schema) {
+            return error;
+        }
         let mut error = Error::at(
             ErrorKind::UnknownName,
             span.clone(),

@@ -4,7 +4,6 @@
 
 use std::sync::Arc;
 
-use super::names::unique_name;
 use super::plan::{Plan, PlanKind, ProjectColumn, SortSpec};
 use super::Binder;
 use crate::ast::{Assignment, ColumnOrder, ExprKind, Ident, SortKey, Span};
@@ -71,6 +70,11 @@ pub fn bind_distinct(
     let star = columns
         .iter()
         .any(|column| matches!(column.expr.kind, ExprKind::Star));
+    if star {
+        super::names::reject_undetermined(&input.schema, span.clone(), |column| {
+            format!("`distinct *` of a table with the column `{column}`")
+        })?;
+    }
     let keys: Vec<Assignment> = if star {
         input
             .schema
@@ -114,14 +118,42 @@ pub fn matches_pattern(pattern: &str, name: &str) -> bool {
 }
 
 /// Finds the input columns a pattern names, in input order. A name without `*` must exist.
-fn matching_columns(schema: &Schema, pattern: &Ident, operator: &str) -> Result<Vec<usize>> {
-    let found: Vec<usize> = schema
-        .fields
-        .iter()
-        .enumerate()
-        .filter(|(_, field)| matches_pattern(&pattern.name, &field.name))
-        .map(|(index, _)| index)
-        .collect();
+///
+/// Only `project-away` (`removes`) may name an undetermined column, and only one whose
+/// name is known to exist. Its wildcards leave a column of unknown name in place, which
+/// then stays undetermined. Other operators reject a wildcard while the input has an
+/// undetermined column, because the pattern may match that column's real name.
+fn matching_columns(
+    schema: &Schema,
+    pattern: &Ident,
+    operator: &str,
+    removes: bool,
+) -> Result<Vec<usize>> {
+    let wildcard = pattern.name.contains('*');
+    if wildcard && !removes {
+        super::names::reject_undetermined(schema, pattern.span.clone(), |column| {
+            format!("a wildcard in `{operator}` over a table with the column `{column}`")
+        })?;
+    }
+    let mut found = Vec::new();
+    for (index, field) in schema.fields.iter().enumerate() {
+        if !matches_pattern(&pattern.name, &field.name) {
+            continue;
+        }
+        match &field.undetermined {
+            None => found.push(index),
+            Some(undetermined) if removes && undetermined.name_known => found.push(index),
+            Some(_) if removes && wildcard => {}
+            Some(_) => {
+                let operation = format!("`{operator}` of `{}`", field.name);
+                if let Some(error) =
+                    super::names::undetermined_error(field, pattern.span.clone(), &operation)
+                {
+                    return Err(error);
+                }
+            }
+        }
+    }
     if found.is_empty() && !pattern.name.contains('*') {
         let mut error = Error::at(
             ErrorKind::UnknownName,
@@ -147,7 +179,7 @@ fn keep_columns(input: Plan, kept: Vec<usize>, names: Option<Vec<String>>, span:
                 .as_ref()
                 .and_then(|names| names.get(position).cloned())
                 .unwrap_or_else(|| field.name.clone());
-            Field::new(name, field.ty)
+            field.renamed(name)
         })
         .collect();
     Plan {
@@ -164,7 +196,12 @@ fn keep_columns(input: Plan, kept: Vec<usize>, names: Option<Vec<String>>, span:
 pub fn bind_project_away(input: Plan, patterns: &[Ident], span: Span) -> Result<Plan> {
     let mut removed = Vec::new();
     for pattern in patterns {
-        removed.extend(matching_columns(&input.schema, pattern, "project-away")?);
+        removed.extend(matching_columns(
+            &input.schema,
+            pattern,
+            "project-away",
+            true,
+        )?);
     }
     let kept = (0..input.schema.len())
         .filter(|index| !removed.contains(index))
@@ -176,7 +213,12 @@ pub fn bind_project_away(input: Plan, patterns: &[Ident], span: Span) -> Result<
 pub fn bind_project_keep(input: Plan, patterns: &[Ident], span: Span) -> Result<Plan> {
     let mut chosen = Vec::new();
     for pattern in patterns {
-        chosen.extend(matching_columns(&input.schema, pattern, "project-keep")?);
+        chosen.extend(matching_columns(
+            &input.schema,
+            pattern,
+            "project-keep",
+            false,
+        )?);
     }
     let kept = (0..input.schema.len())
         .filter(|index| chosen.contains(index))
@@ -188,7 +230,7 @@ pub fn bind_project_keep(input: Plan, patterns: &[Ident], span: Span) -> Result<
 pub fn bind_project_rename(input: Plan, pairs: &[(Ident, Ident)], span: Span) -> Result<Plan> {
     let mut names: Vec<String> = input.schema.names().map(str::to_string).collect();
     for (new_name, old_name) in pairs {
-        let index = matching_columns(&input.schema, old_name, "project-rename")?
+        let index = matching_columns(&input.schema, old_name, "project-rename", false)?
             .first()
             .copied()
             .unwrap_or(0);
@@ -218,7 +260,7 @@ pub fn bind_project_reorder(
 ) -> Result<Plan> {
     let mut order: Vec<usize> = Vec::new();
     for (pattern, column_order) in items {
-        let mut found = matching_columns(&input.schema, pattern, "project-reorder")?;
+        let mut found = matching_columns(&input.schema, pattern, "project-reorder", false)?;
         found.retain(|index| !order.contains(index));
         let name_of = |index: &usize| input.schema.fields[*index].name.to_lowercase();
         match column_order {
@@ -313,10 +355,11 @@ fn system_type_name(ty: Type) -> &'static str {
     }
 }
 
-/// Appends `name` to `fields`, numbered when taken.
-pub fn push_unique(fields: &mut Vec<Field>, name: &str, ty: Type) -> usize {
-    let unique = unique_name(name, &Schema::new(fields.clone()));
-    fields.push(Field::new(unique, ty));
+/// Appends `field` to `fields`, numbered when its name is taken (see
+/// [`super::names::unique_field`]).
+pub fn push_unique(fields: &mut Vec<Field>, field: &Field) -> usize {
+    let unique = super::names::unique_field(field, &Schema::new(fields.clone()));
+    fields.push(unique);
     fields.len() - 1
 }
 

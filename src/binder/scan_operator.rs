@@ -73,7 +73,7 @@ fn bind_declarations(
     let mut declared = Vec::new();
     for (position, declaration) in scan.declarations.iter().enumerate() {
         let name = &declaration.name;
-        if input.index_of(&name.name).is_some() {
+        if input.index_of_any(&name.name).is_some() {
             return Err(Error::unsupported(
                 name.span.clone(),
                 format!(
@@ -212,7 +212,7 @@ impl ScopeNames {
         let mut fields = input.fields.clone();
         for step in self.steps.iter().take(steps) {
             for field in &input.fields {
-                fields.push(Field::new(scoped_name(step, &field.name), field.ty));
+                fields.push(field.renamed(scoped_name(step, &field.name)));
             }
             for (name, (ty, _)) in self.declared.iter().zip(declared) {
                 fields.push(Field::new(scoped_name(step, name), *ty));

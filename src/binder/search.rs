@@ -219,6 +219,7 @@ fn bind_expression(
                 ));
             }
             let text = constant_term(binder, right)?;
+            reject_undetermined_columns(schema, &expr.span)?;
             let case_sensitive = op.case_sensitive || search.case_sensitive;
             return Ok(string_test(
                 op.test,
@@ -243,6 +244,7 @@ fn bind_expression(
     let bound = binder.bind_scalar(expr, schema)?;
     if let BoundKind::Literal(Value::String(text)) = &bound.kind {
         let (test, needle) = wildcard_term(text, &expr.span)?;
+        reject_undetermined_columns(schema, &expr.span)?;
         return Ok(string_test(
             test,
             needle,
@@ -312,8 +314,21 @@ fn constant_term(binder: &mut Binder<'_>, term: &Expr) -> Result<String> {
     }
 }
 
+/// Rejects a term that searches every column when one of them is undetermined, because
+/// its values decide which rows match.
+fn reject_undetermined_columns(schema: &Schema, span: &Span) -> Result<()> {
+    super::names::reject_undetermined(schema, span.clone(), |column| {
+        format!("searching every column of a table with the column `{column}`")
+    })
+}
+
 fn column_position(schema: &Schema, column: &Ident) -> Result<usize> {
     schema.index_of(&column.name).ok_or_else(|| {
+        if let Some(error) =
+            super::names::undetermined_reference(&column.name, column.span.clone(), schema)
+        {
+            return error;
+        }
         let mut error = Error::at(
             ErrorKind::UnknownName,
             column.span.clone(),

@@ -43,8 +43,14 @@ impl Columns {
     }
 
     fn add(&mut self, name: &str, ty: Type) {
-        let unique = super::names::unique_name(name, &Schema::new(self.fields.clone()));
-        self.fields.push(Field::new(unique, ty));
+        self.add_field(&Field::new(name, ty));
+    }
+
+    /// Adds `field`, numbered when its name is taken, with its undetermined mark: `*` in
+    /// `arg_max(x, *)` passes undetermined columns on.
+    fn add_field(&mut self, field: &Field) {
+        let taken = Schema::new(self.fields.clone());
+        self.fields.push(super::names::unique_field(field, &taken));
     }
 }
 
@@ -515,7 +521,12 @@ fn bind_aggregate(
                     "any" => format!("any_{column_name}"),
                     _ => column_name,
                 };
-                columns.add(&column_name, arg.ty);
+                match source.map(|index| &schema.fields[index]) {
+                    Some(field) if field.is_undetermined() => {
+                        columns.add_field(&field.renamed(column_name));
+                    }
+                    _ => columns.add(&column_name, arg.ty),
+                }
                 kept_args.push(arg);
             }
         }

@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use super::names::{derived_column_name, unique_name};
+use super::names::{derived_column_name, unique_field, unique_name};
 use super::plan::{BoundExpr, BoundKind, LookupPlan, Plan, PlanKind, ProjectColumn};
 use super::{reshape, Binder, Binding};
 use crate::ast::{Assignment, Expr, ExprKind, Ident, JoinKey, LookupKind, Operator, OperatorKind};
@@ -145,6 +145,7 @@ pub(super) fn bind_operators(
         }
         binder.unsettled_apply = None;
         plan = bind_operator(binder, plan, operator)?;
+        reject_shadowed_undetermined(&plan.schema, &operator.span)?;
         if let Some(open) = binder.unsettled_apply.take() {
             unsettled = Some(open);
         }
@@ -153,6 +154,31 @@ pub(super) fn bind_operators(
         Some(open) => Err(open.error()),
         None => Ok(plan),
     }
+}
+
+/// Returns an error when an operator added a column under the name of an undetermined
+/// one. Operators that assign a column check this first (`check_assignable`), and this
+/// check catches any that looked the name up with `Schema::index_of`, which skips
+/// undetermined columns.
+fn reject_shadowed_undetermined(schema: &Schema, span: &std::ops::Range<usize>) -> Result<()> {
+    if schema.first_undetermined().is_none() {
+        return Ok(());
+    }
+    for (position, field) in schema.fields.iter().enumerate() {
+        let shadowed = schema.fields[position + 1..]
+            .iter()
+            .chain(&schema.fields[..position])
+            .find(|other| other.name == field.name && other.is_undetermined());
+        if let Some(undetermined) = shadowed {
+            let operation = format!("assigning `{}`", field.name);
+            if let Some(error) =
+                super::names::undetermined_error(undetermined, span.clone(), &operation)
+            {
+                return Err(error);
+            }
+        }
+    }
+    Ok(())
 }
 
 pub(super) fn bind_operator(
@@ -277,7 +303,12 @@ fn bind_operator_kind(binder: &mut Binder<'_>, input: Plan, operator: &Operator)
         OperatorKind::Serialize(assignments) => {
             reshape::bind_serialize(binder, input, assignments, span)
         }
-        OperatorKind::GetSchema => Ok(reshape::bind_getschema(&input, span)),
+        OperatorKind::GetSchema => {
+            super::names::reject_undetermined(&input.schema, span.clone(), |column| {
+                format!("`getschema` of a table with the column `{column}`")
+            })?;
+            Ok(reshape::bind_getschema(&input, span))
+        }
         OperatorKind::Render { chart } => {
             let schema = input.schema.clone();
             Ok(Plan {
@@ -350,6 +381,11 @@ pub(super) fn bind_extend_one(
         Some(name) => name.name.clone(),
         None => derived_column_name(&assignment.expr, &input.schema, &input.schema),
     };
+    let at = assignment
+        .name
+        .as_ref()
+        .map_or(assignment.expr.span.clone(), |name| name.span.clone());
+    super::names::check_assignable(&name, at, &input.schema)?;
     let mut fields = input.schema.fields.clone();
     let mut columns: Vec<ProjectColumn> = (0..fields.len()).map(ProjectColumn::Input).collect();
     let field = Field::new(name.clone(), bound.ty);
@@ -473,8 +509,7 @@ fn bind_lookup(
         if right_keys.contains(&index) {
             continue;
         }
-        let name = unique_name(&field.name, &Schema::new(fields.clone()));
-        fields.push(Field::new(name, field.ty));
+        fields.push(unique_field(field, &Schema::new(fields.clone())));
         right_output.push(index);
     }
     Ok(Plan {
@@ -534,6 +569,11 @@ pub(super) fn resolve_keys(
 
 fn key_column(schema: &Schema, ident: &Ident, side: &str, operator: &str) -> Result<usize> {
     schema.index_of(&ident.name).ok_or_else(|| {
+        if let Some(error) =
+            super::names::undetermined_reference(&ident.name, ident.span.clone(), schema)
+        {
+            return error;
+        }
         let mut error = Error::at(
             ErrorKind::UnknownName,
             ident.span.clone(),

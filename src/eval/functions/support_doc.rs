@@ -92,8 +92,12 @@ pub fn render() -> String {
          documented output columns (`FileProfile.csv`, `DeviceFromIP.csv`); `kql check` \
          needs no such table. `FileProfile` rejects more input rows than its record limit. \
          The limit is 100 by default, and a limit above the documented maximum of 1000 \
-         counts as 1000. It also rejects input columns named like a profile column other \
-         than the key and upper-case hashes in its input. In the `FileProfile` table, a \
+         counts as 1000. It also rejects upper-case hashes in its input. An input column \
+         named like a profile column other than the key, and the profile's column of that \
+         name, are undetermined, because the reference page does not say how the two \
+         combine. A query may drop them with a projection that lists its columns, but \
+         reading one by name or showing every column (the result, `pack_all()`, \
+         `getschema`, `distinct *`) is rejected. In the `FileProfile` table, a \
          value of the looked-up hash column that is not a lower-case hash is an error. A \
          found row with an empty `ProfileAvailability` gets `Available`. `DeviceFromIP` rejects a time argument and an address in \
          more than one input row. `SeenBy` and `AssignedIPAddresses` are not supported \
