@@ -16,10 +16,12 @@
 //! A created column of `bag_unpack` has the type of its slot's values, which only the data
 //! determines. The script binds with every created column of one type from [`SLOT_TYPES`],
 //! and on a type error with the next one, so it passes if data with slots of that type
-//! would let it bind. A created column of `pivot` has the aggregate's type, which is
+//! would let it bind. Columns of custom tables and workspace functions are typed the same
+//! way, and then once more with the catalog's type for names that catalog tables use. A created column of `pivot` has the aggregate's type, which is
 //! known, and a watchlist column is a `string` (see `crate::watchlist`).
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use super::plan::{ColumnsFromDataPlan, Plan, PlanKind};
 use super::{Binder, BoundQuery, SchemaSource};
@@ -144,8 +146,61 @@ pub(super) struct DataDependentColumns {
     /// Per plugin, the created column names that earlier passes found the query to use.
     created: HashMap<Span, Vec<String>>,
     plugins: Vec<BoundPlugin>,
-    /// The type given to the created columns of `bag_unpack` in this pass.
-    slot_type: Type,
+    /// The types given to the created columns of `bag_unpack`, custom tables and
+    /// workspace functions in this pass.
+    slot_types: SlotTypes,
+}
+
+/// The types of created columns whose type only the data determines, in one pass: one
+/// type for every such column, or, in the later passes, the catalog's type for a name
+/// that catalog tables use (`TimeGenerated` is a `datetime`) and one type for the rest.
+#[derive(Debug, Clone)]
+struct SlotTypes {
+    fallback: Type,
+    by_name: Option<Arc<HashMap<String, Type>>>,
+}
+
+impl SlotTypes {
+    fn uniform(fallback: Type) -> SlotTypes {
+        SlotTypes {
+            fallback,
+            by_name: None,
+        }
+    }
+
+    fn type_of(&self, name: &str) -> Type {
+        self.by_name
+            .as_ref()
+            .and_then(|types| types.get(name).copied())
+            .unwrap_or(self.fallback)
+    }
+}
+
+/// Returns, for each column name of the catalog's tables, the type that most tables with
+/// a column of that name give it.
+fn catalog_column_types(tables: &dyn SchemaSource) -> HashMap<String, Type> {
+    let mut counts: HashMap<String, HashMap<Type, usize>> = HashMap::new();
+    for table in tables.table_names() {
+        let Some(schema) = tables.schema(&table) else {
+            continue;
+        };
+        for field in &schema.fields {
+            *counts
+                .entry(field.name.clone())
+                .or_default()
+                .entry(field.ty)
+                .or_default() += 1;
+        }
+    }
+    counts
+        .into_iter()
+        .filter_map(|(name, types)| {
+            let (ty, _) = types.into_iter().max_by_key(|(ty, count)| {
+                (*count, SLOT_TYPES.iter().position(|slot| slot == ty))
+            })?;
+            Some((name, ty))
+        })
+        .collect()
 }
 
 impl DataDependentColumns {
@@ -198,15 +253,31 @@ impl DataDependentColumns {
 
 /// Binds a script against schemas without rows, accepting `bag_unpack` without an output
 /// schema and `pivot`, whose created columns the query may name. See the module notes.
+///
+/// A created column whose type only the data determines gets each type of [`SLOT_TYPES`]
+/// in turn, all such columns the same one. When none of them binds, each column whose
+/// name the catalog's tables use gets the catalog's type instead, and the rest each type
+/// in turn, so that a query reading `TimeGenerated` as a datetime and `Details` as a bag
+/// from one custom table passes.
 pub fn bind_without_data(script: &Script, tables: &dyn SchemaSource) -> Result<BoundQuery> {
     let [first_type, other_types @ ..] = SLOT_TYPES;
-    let (first, binds_slots) = bind_in_passes(script, tables, first_type);
+    let (first, binds_slots) = bind_in_passes(script, tables, SlotTypes::uniform(first_type));
     let error = match first {
         Err(error) if error.kind == ErrorKind::TypeMismatch && binds_slots => error,
         result => return result,
     };
     for slot_type in other_types {
-        if let (Ok(bound), _) = bind_in_passes(script, tables, slot_type) {
+        if let (Ok(bound), _) = bind_in_passes(script, tables, SlotTypes::uniform(slot_type)) {
+            return Ok(bound);
+        }
+    }
+    let by_name = Arc::new(catalog_column_types(tables));
+    for fallback in SLOT_TYPES {
+        let slot_types = SlotTypes {
+            fallback,
+            by_name: Some(Arc::clone(&by_name)),
+        };
+        if let (Ok(bound), _) = bind_in_passes(script, tables, slot_types) {
             return Ok(bound);
         }
     }
@@ -219,13 +290,13 @@ fn bind_pass(
     script: &Script,
     tables: &dyn SchemaSource,
     created: HashMap<Span, Vec<String>>,
-    slot_type: Type,
+    slot_types: SlotTypes,
 ) -> (Result<BoundQuery>, Option<DataDependentColumns>) {
     let mut binder = Binder::new(tables);
     binder.data_dependent = Some(DataDependentColumns {
         created,
         plugins: Vec::new(),
-        slot_type,
+        slot_types,
     });
     let result = binder.bind_script(script);
     (result, binder.data_dependent.take())
@@ -249,7 +320,7 @@ fn near_known_warnings(
         if let Some(names) = without.get_mut(&plugin.key) {
             names.retain(|created| created != name);
         }
-        if bind_pass(script, tables, without, state.slot_type)
+        if bind_pass(script, tables, without, state.slot_types.clone())
             .0
             .is_ok()
         {
@@ -269,12 +340,12 @@ fn near_known_warnings(
 fn bind_in_passes(
     script: &Script,
     tables: &dyn SchemaSource,
-    slot_type: Type,
+    slot_types: SlotTypes,
 ) -> (Result<BoundQuery>, bool) {
     let mut created = HashMap::new();
     let mut passes = 0;
     loop {
-        let (result, state) = bind_pass(script, tables, created, slot_type);
+        let (result, state) = bind_pass(script, tables, created, slot_types.clone());
         let Some(mut state) = state else {
             return (result, false);
         };
@@ -328,7 +399,8 @@ pub(super) fn bind_columns_from_data(
     span: Span,
 ) -> Option<Plan> {
     let state = binder.data_dependent.as_mut()?;
-    let ty = created_type.unwrap_or(state.slot_type);
+    let slot_types = state.slot_types.clone();
+    let type_of = |name: &str| created_type.unwrap_or_else(|| slot_types.type_of(name));
     let created = state.created.get(&plugin.span).cloned().unwrap_or_default();
     let plugin_name = creates.plugin();
     state.plugins.push(BoundPlugin {
@@ -338,7 +410,10 @@ pub(super) fn bind_columns_from_data(
     });
 
     let mut fields = known;
-    fields.extend(created.into_iter().map(|name| Field::new(name, ty)));
+    fields.extend(created.into_iter().map(|name| {
+        let ty = type_of(&name);
+        Field::new(name, ty)
+    }));
     Some(Plan {
         schema: Schema::new(fields),
         kind: PlanKind::ColumnsFromData(Box::new(ColumnsFromDataPlan {
@@ -469,6 +544,16 @@ mod tests {
     fn check(query: &str) -> Result<BoundQuery> {
         let script = crate::parser::parse(query)?;
         bind_without_data(&script, &BuiltinSchemas::new())
+    }
+
+    fn column_types(bound: &BoundQuery) -> Vec<Type> {
+        bound
+            .plan
+            .schema
+            .fields
+            .iter()
+            .map(|field| field.ty)
+            .collect()
     }
 
     fn check_error(query: &str) -> Error {
@@ -664,6 +749,19 @@ mod tests {
     }
 
     #[test]
+    fn catalog_types_for_created_columns() {
+        // No single type suits both columns: `max` needs an ordered type and `[0]` a bag.
+        let query = "Changes() | summarize Last = max(TimeGenerated) by Target = tostring(TargetResources[0])";
+        let bound = check(query).expect("binds");
+        let types = column_types(&bound);
+        assert_eq!(types, [Type::String, Type::DateTime]);
+        // A name the catalog does not use still takes one type for all, so a query that
+        // needs two types for such names stays rejected.
+        let error = check_error("Changes() | summarize max(Stamp) by tostring(Bag[0])");
+        assert_eq!(error.kind, ErrorKind::TypeMismatch);
+    }
+
+    #[test]
     fn workspace_function_arguments_checked() {
         let error = check_error("SigninLogs | invoke Enrich(UserPrincipalNme)");
         assert_eq!(error.kind, ErrorKind::UnknownName);
@@ -728,13 +826,7 @@ mod tests {
              LastUpdatedTimeUTC",
         )
         .expect("binds");
-        let types: Vec<Type> = bound
-            .plan
-            .schema
-            .fields
-            .iter()
-            .map(|field| field.ty)
-            .collect();
+        let types = column_types(&bound);
         assert_eq!(types, [Type::String, Type::String, Type::DateTime]);
         assert!(bound.warnings.is_empty(), "{:?}", bound.warnings);
         // A CSV column is a string, so a number comparison is a type error.
