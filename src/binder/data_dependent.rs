@@ -25,7 +25,7 @@ use std::sync::Arc;
 
 use super::plan::{ColumnsFromDataPlan, Plan, PlanKind};
 use super::{Binder, BoundQuery, SchemaSource};
-use crate::ast::{Expr, Ident, Script, Span};
+use crate::ast::{Expr, ExprKind, Ident, Script, Span};
 use crate::error::{ErrorKind, Result};
 use crate::table::{Field, Schema};
 use crate::value::Type;
@@ -168,10 +168,17 @@ impl SlotTypes {
         }
     }
 
-    fn type_of(&self, name: &str) -> Type {
-        self.by_name
-            .as_ref()
-            .and_then(|types| types.get(name).copied())
+    /// Returns the type of the created column `name` of a plugin whose input is `input`.
+    /// Where types go by name, a column of the input keeps its type, because functions
+    /// such as workspace parsers often pass their input's columns on.
+    fn type_of(&self, name: &str, input: &Schema) -> Type {
+        let Some(types) = &self.by_name else {
+            return self.fallback;
+        };
+        input
+            .field(name)
+            .map(|field| field.ty)
+            .or_else(|| types.get(name).copied())
             .unwrap_or(self.fallback)
     }
 }
@@ -400,7 +407,9 @@ pub(super) fn bind_columns_from_data(
 ) -> Option<Plan> {
     let state = binder.data_dependent.as_mut()?;
     let slot_types = state.slot_types.clone();
-    let type_of = |name: &str| created_type.unwrap_or_else(|| slot_types.type_of(name));
+    let input_schema = input.schema.clone();
+    let type_of =
+        |name: &str| created_type.unwrap_or_else(|| slot_types.type_of(name, &input_schema));
     let created = state.created.get(&plugin.span).cloned().unwrap_or_default();
     let plugin_name = creates.plugin();
     state.plugins.push(BoundPlugin {
@@ -486,6 +495,11 @@ pub(super) fn bind_workspace_function_without_data(
         .map(|plan| plan.schema.clone())
         .unwrap_or_default();
     for arg in args {
+        // A workspace function may take named arguments, which bind like the others.
+        let arg = match &arg.kind {
+            ExprKind::NamedArgument { value, .. } => value.as_ref(),
+            _ => arg,
+        };
         let bound = if binder.is_tabular(arg) {
             binder.bind_tabular(arg).map(drop)
         } else {
@@ -759,6 +773,37 @@ mod tests {
         // needs two types for such names stays rejected.
         let error = check_error("Changes() | summarize max(Stamp) by tostring(Bag[0])");
         assert_eq!(error.kind, ErrorKind::TypeMismatch);
+    }
+
+    #[test]
+    fn workspace_function_keeps_input_types() {
+        // The function's result may keep the input's columns, with their types.
+        let query = "SigninLogs | invoke Enrich() | summarize count() by bin(TimeGenerated, 1h), \
+                     Stamp = bin(CreatedDateTime, 1d), Tag";
+        assert!(check(query).is_ok(), "{:?}", check(query).err());
+        // A Defender function reads its key column from the result.
+        let query = "DeviceFileEvents | invoke Enrich() | invoke FileProfile() | project FileName, GlobalPrevalence";
+        assert!(check(query).is_ok(), "{:?}", check(query).err());
+    }
+
+    #[test]
+    fn workspace_function_name_of_builtin_rejected() {
+        for query in [
+            "_GetWatchlst('x')",
+            "_getwatchlist('x')",
+            "materialze(SigninLogs)",
+            "tabel('SigninLogs')",
+            "count() | take 1",
+            "SigninLogs | invoke where()",
+        ] {
+            let error = check_error(query);
+            assert_eq!(
+                error.kind,
+                ErrorKind::UnknownName,
+                "{query}: {}",
+                error.message
+            );
+        }
     }
 
     #[test]

@@ -426,11 +426,14 @@ fn string_column(schema: &Schema, name: &str, span: &Span, function: &str) -> Re
         if let Some(error) = super::names::undetermined_reference(name, span.clone(), schema) {
             return Err(error);
         }
+        // Marked as a missing column, so that `kql check` may take it from an input whose
+        // columns only data determines, such as a workspace function's result.
         let mut error = Error::at(
             ErrorKind::UnknownName,
             span.clone(),
             format!("{function}() reads the column `{name}`, which its input does not have"),
-        );
+        )
+        .with_unknown_column(name);
         if let Some(suggestion) = crate::error::closest(name, schema.names()) {
             error = error.with_hint(format!("did you mean `{suggestion}`?"));
         }

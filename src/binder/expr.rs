@@ -862,9 +862,47 @@ mod tests {
         assert_eq!(error_kind("print toint(a = 1, 2)"), ErrorKind::TypeMismatch);
     }
 
+    // learn.microsoft.com/kusto/query/functions/user-defined-functions, "Default values":
+    // f(c=7, a=12) and f(12, c=7) both return "12-b.default-7".
     #[test]
-    fn user_function_named_argument_rejected() {
-        let query = "let f = (a:long, b:long) { a - b };\nprint f(b = 1, a = 5)";
-        assert_eq!(error_kind(query), ErrorKind::Unsupported);
+    fn user_function_named_arguments_by_name() {
+        let function =
+            "let f = (a:long, b:string = 'b.default', c:long = 0) { strcat(a, '-', b, '-', c) };";
+        for call in ["f(c = 7, a = 12)", "f(12, c = 7)", "f(a = 12, c = 7)"] {
+            let table = run(&format!("{function}\nprint x = {call}"));
+            assert_eq!(column(&table, "x"), ["12-b.default-7"], "{call}");
+        }
+        let table = run(&format!("{function}\nprint x = f(1, 'b', c = 3)"));
+        assert_eq!(column(&table, "x"), ["1-b-3"]);
+    }
+
+    #[test]
+    fn user_function_named_argument_errors() {
+        let function = "let f = (a:long, b:long = 0) { a - b };\n";
+        // No parameter of that name.
+        assert_eq!(
+            error_kind(&format!("{function}print f(d = 1)")),
+            ErrorKind::UnknownName
+        );
+        // A parameter given by position and by name.
+        assert_eq!(
+            error_kind(&format!("{function}print f(1, a = 2)")),
+            ErrorKind::TypeMismatch
+        );
+        // A required parameter left out.
+        assert_eq!(
+            error_kind(&format!("{function}print f(b = 2)")),
+            ErrorKind::TypeMismatch
+        );
+    }
+
+    #[test]
+    fn invoke_named_argument() {
+        let query = "let top = (T:(*), n:long = 1) { T | take n };\n\
+                     range x from 1 to 5 step 1 | invoke top(n = 3) | count";
+        assert_eq!(column(&run(query), "Count"), ["3"]);
+        let query = "let top = (T:(*), n:long = 1) { T | take n };\n\
+                     range x from 1 to 5 step 1 | invoke top(T = 3)";
+        assert_eq!(error_kind(query), ErrorKind::TypeMismatch);
     }
 }

@@ -150,25 +150,6 @@ pub fn bind_user_call(
     piped: Option<Plan>,
     schema: &Schema,
 ) -> Result<BoundValue> {
-    // NOTE: Kusto matches a named argument of a user-defined function to the parameter
-    // of that name (Kusto-Query-Language, `Signature.AllowsNamedArguments`). This binder
-    // matches by position only, so it rejects names instead of misplacing values.
-    if let Some(named) = args.iter().find_map(|arg| match &arg.kind {
-        ExprKind::NamedArgument { name, .. } => Some(name),
-        _ => None,
-    }) {
-        return Err(Error::unsupported(
-            named.span.clone(),
-            format!(
-                "named arguments of user-defined functions, as in `{}({} = …)`, are not supported yet",
-                function.name, named.name
-            ),
-        )
-        .with_hint(format!(
-            "pass the arguments by position: {}",
-            function.signature()
-        )));
-    }
     let parameters = &function.definition.parameters;
     let given = args.len() + usize::from(piped.is_some());
     if given > parameters.len() {
@@ -188,20 +169,21 @@ pub fn bind_user_call(
         }
         return Err(error);
     }
+    let mut assigned = assign_arguments(function, args, piped.is_some())?.into_iter();
 
     let mut scope = Scope {
         bindings: HashMap::new(),
         row_context: binder.row_context,
     };
     let mut piped = piped;
-    let mut args = args.iter();
     for parameter in parameters {
+        let arg = assigned.next().flatten();
         let binding = match &parameter.kind {
             ParameterKind::Tabular(columns) => {
                 let plan = match piped.take() {
                     Some(plan) => plan,
                     None => {
-                        let Some(arg) = args.next() else {
+                        let Some(arg) = arg else {
                             return Err(missing_argument(function, &parameter.name, call_span));
                         };
                         binder.bind_tabular(arg)?
@@ -223,7 +205,7 @@ pub fn bind_user_call(
                         ),
                     ));
                 }
-                let bound = match (args.next(), &parameter.default) {
+                let bound = match (arg, &parameter.default) {
                     (Some(arg), _) => binder.bind_scalar(arg, schema)?,
                     (None, Some(default)) => bind_default(binder, function, default)?,
                     (None, None) => {
@@ -246,6 +228,57 @@ pub fn bind_user_call(
         ));
     }
     bind_body(binder, function, scope)
+}
+
+/// Matches the arguments of a call to the function's parameters, returning the argument
+/// of each parameter, or `None` where the call leaves it out. An argument written
+/// `name = value` goes to the parameter of that name. Any other argument goes to the
+/// parameter at its own position in the call, where the table before `| invoke` counts as
+/// the first. Callers that pass arguments out of order name them, as in `f(c=7, a=12)`
+/// (learn.microsoft.com/kusto/query/functions/user-defined-functions, "Default values").
+fn assign_arguments<'a>(
+    function: &UserFunction,
+    args: &'a [Expr],
+    piped: bool,
+) -> Result<Vec<Option<&'a Expr>>> {
+    let parameters = &function.definition.parameters;
+    let mut assigned: Vec<Option<&Expr>> = vec![None; parameters.len()];
+    let offset = usize::from(piped);
+    for (position, arg) in args.iter().enumerate() {
+        let (index, value) = match &arg.kind {
+            ExprKind::NamedArgument { name, value } => {
+                let index = parameters
+                    .iter()
+                    .position(|parameter| parameter.name.name == name.name);
+                let Some(index) = index else {
+                    return Err(Error::at(
+                        ErrorKind::UnknownName,
+                        name.span.clone(),
+                        format!("`{}` has no parameter named `{}`", function.name, name.name),
+                    )
+                    .with_hint(format!("signature: {}", function.signature())));
+                };
+                (index, value.as_ref())
+            }
+            _ => (position + offset, arg),
+        };
+        let taken = index < offset || assigned.get(index).is_some_and(Option::is_some);
+        if taken {
+            return Err(Error::at(
+                ErrorKind::TypeMismatch,
+                arg.span.clone(),
+                format!(
+                    "parameter `{}` of `{}` is given more than once",
+                    parameters[index].name.name, function.name
+                ),
+            )
+            .with_hint(format!("signature: {}", function.signature())));
+        }
+        if let Some(slot) = assigned.get_mut(index) {
+            *slot = Some(value);
+        }
+    }
+    Ok(assigned)
 }
 
 /// Binds a default value in the scope where the function was defined.

@@ -400,14 +400,18 @@ fn bind_call(
     } else {
         format!("`{}(…)` as a tabular source", name.name)
     };
-    if crate::eval::functions::lookup(&name.name).is_some() {
+    let kind = if crate::eval::functions::lookup(&name.name).is_some() {
+        Some("a scalar function")
+    } else if crate::eval::aggregates::lookup(&name.name).is_some() {
+        Some("an aggregation function")
+    } else {
+        None
+    };
+    if let Some(kind) = kind {
         return Err(Error::at(
             ErrorKind::UnknownName,
             name.span.clone(),
-            format!(
-                "{what}: `{}` is a scalar function, not a tabular one",
-                name.name
-            ),
+            format!("{what}: `{}` is {kind}, not a tabular one", name.name),
         ));
     }
     let suggestion = similar_function_name(binder, &name.name);
@@ -429,8 +433,9 @@ fn bind_call(
     })
 }
 
-/// Returns the name of a function, `let` binding or table that `name` is a typo of, so
-/// that a misspelled call is not taken for a workspace function. A typo here is one edit,
+/// Returns the name of a function, `let` binding, table, operator or plugin that `name`
+/// is a typo of, or equals, so that a misspelled call is not taken for a workspace
+/// function. A typo here is one edit,
 /// or two in a name of 8 or more characters (ignoring case), which is stricter than the
 /// "did you mean" hints: `UnifySignInLogs` is a workspace function, not a misspelled
 /// `SigninLogs`.
@@ -443,9 +448,36 @@ fn similar_function_name(binder: &Binder<'_>, name: &str) -> Option<String> {
             .map(|function| function.name.to_string()),
     );
     candidates.extend(
-        super::defender::DEFENDER_FUNCTIONS
-            .iter()
-            .map(|(function, _)| (*function).to_string()),
+        crate::eval::aggregates::all()
+            .into_iter()
+            .map(|aggregate| aggregate.name.to_string()),
+    );
+    let defender = super::defender::DEFENDER_FUNCTIONS
+        .iter()
+        .map(|(function, _)| *function);
+    let tabular = [
+        super::watchlist::GET_WATCHLIST,
+        "materialize",
+        "table",
+        "toscalar",
+        "datatable",
+        "externaldata",
+        "range",
+        "print",
+        "view",
+    ];
+    let operators = crate::parser::SUPPORTED_OPERATORS
+        .into_iter()
+        .chain(crate::parser::KNOWN_UNSUPPORTED_OPERATORS);
+    let plugins = super::plugins::SUPPORTED_PLUGINS
+        .into_iter()
+        .chain(super::plugins::KNOWN_UNSUPPORTED_PLUGINS);
+    candidates.extend(
+        defender
+            .chain(tabular)
+            .chain(operators)
+            .chain(plugins)
+            .map(str::to_string),
     );
     let limit = if name.chars().count() >= 8 { 2 } else { 1 };
     let lowered = name.to_lowercase();

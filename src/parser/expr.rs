@@ -61,7 +61,7 @@ fn close_pipe(source: Expr, operators: Vec<Operator>, span: std::ops::Range<usiz
 /// `invoke f(args)` after `|`: the pipeline so far becomes the function's first argument.
 fn invoke(input: Input<'_>, piped: Expr) -> PResult<'_, Expr> {
     let (rest, (function_name, span)) = name(input)?;
-    let (rest, args) = paren_list(pipeline)(rest)?;
+    let (rest, args) = paren_list(call_argument)(rest)?;
     let full = piped.span.start..rest.location_offset();
     let kind = ExprKind::Invoke {
         input: Box::new(piped),
