@@ -17,7 +17,9 @@
 //! determines. The script binds with every created column of one type from [`SLOT_TYPES`],
 //! and on a type error with the next one, so it passes if data with slots of that type
 //! would let it bind. Columns of custom tables and workspace functions are typed the same
-//! way, and then once more with the catalog's type for names that catalog tables use. A created column of `pivot` has the aggregate's type, which is
+//! way, then once more with the catalog's type for names that catalog tables use, and
+//! then [`search_column_types`] changes the types of single columns that a failing
+//! expression reads. A created column of `pivot` has the aggregate's type, which is
 //! known, and a watchlist column is a `string` (see `crate::watchlist`).
 
 use std::collections::HashMap;
@@ -33,6 +35,24 @@ use crate::value::Type;
 /// The maximum number of passes of one binding. Each pass but the last adds a name that the query
 /// text contains, so real queries stay far below it.
 const MAX_PASSES: usize = 256;
+
+/// The start of the error for a binding that reached [`MAX_PASSES`].
+const PASS_LIMIT_MESSAGE: &str = "kql check stopped after";
+
+/// The maximum number of bindings that [`search_column_types`] tries.
+const MAX_TYPE_SEARCH: usize = 32;
+
+/// The column types that a custom table or a workspace function's result may have: the
+/// types of [`SLOT_TYPES`], and `datetime` and `timespan`, which JSON values do not have.
+const OPEN_SCHEMA_TYPES: [Type; 7] = [
+    Type::Dynamic,
+    Type::String,
+    Type::Long,
+    Type::Real,
+    Type::Bool,
+    Type::DateTime,
+    Type::Timespan,
+];
 
 /// The column types that `kql run` gives a bag slot: `bool`, `long`, `real` or `string`
 /// for JSON values of one kind, and `dynamic` for objects, arrays and mixed kinds.
@@ -149,6 +169,21 @@ pub(super) struct DataDependentColumns {
     /// The types given to the created columns of `bag_unpack`, custom tables and
     /// workspace functions in this pass.
     slot_types: SlotTypes,
+    /// The types each such created column may take, by name.
+    slot_columns: HashMap<String, &'static [Type]>,
+    /// Where the query reads such a created column, so that a type error can name the
+    /// columns whose type caused it.
+    references: Vec<(Span, String)>,
+}
+
+impl DataDependentColumns {
+    /// Records that the query reads the column `name` at `span`, if it is a created
+    /// column whose type only the data determines.
+    pub(super) fn note_reference(&mut self, name: &str, span: &Span) {
+        if self.slot_columns.contains_key(name) {
+            self.references.push((span.clone(), name.to_string()));
+        }
+    }
 }
 
 /// The types of created columns whose type only the data determines, in one pass: one
@@ -158,6 +193,8 @@ pub(super) struct DataDependentColumns {
 struct SlotTypes {
     fallback: Type,
     by_name: Option<Arc<HashMap<String, Type>>>,
+    /// Types that a search after a type error chose for single columns, by name.
+    chosen: HashMap<String, Type>,
 }
 
 impl SlotTypes {
@@ -165,6 +202,7 @@ impl SlotTypes {
         SlotTypes {
             fallback,
             by_name: None,
+            chosen: HashMap::new(),
         }
     }
 
@@ -172,6 +210,9 @@ impl SlotTypes {
     /// Where types go by name, a column of the input keeps its type, because functions
     /// such as workspace parsers often pass their input's columns on.
     fn type_of(&self, name: &str, input: &Schema) -> Type {
+        if let Some(ty) = self.chosen.get(name) {
+            return *ty;
+        }
         let Some(types) = &self.by_name else {
             return self.fallback;
         };
@@ -270,7 +311,7 @@ pub fn bind_without_data(script: &Script, tables: &dyn SchemaSource) -> Result<B
     let [first_type, other_types @ ..] = SLOT_TYPES;
     let (first, binds_slots) = bind_in_passes(script, tables, SlotTypes::uniform(first_type));
     let error = match first {
-        Err(error) if error.kind == ErrorKind::TypeMismatch && binds_slots => error,
+        Err(error) if may_depend_on_types(&error) && binds_slots => error,
         result => return result,
     };
     for slot_type in other_types {
@@ -283,12 +324,70 @@ pub fn bind_without_data(script: &Script, tables: &dyn SchemaSource) -> Result<B
         let slot_types = SlotTypes {
             fallback,
             by_name: Some(Arc::clone(&by_name)),
+            chosen: HashMap::new(),
         };
         if let (Ok(bound), _) = bind_in_passes(script, tables, slot_types) {
             return Ok(bound);
         }
     }
-    Err(error)
+    search_column_types(script, tables, by_name).ok_or(error)
+}
+
+/// True for an error that another type of a created column may avoid: a type error, or
+/// a construct not supported for the column's type, such as a `dynamic` make-series axis.
+fn may_depend_on_types(error: &crate::error::Error) -> bool {
+    match error.kind {
+        ErrorKind::TypeMismatch => true,
+        ErrorKind::Unsupported => !error.message.starts_with(PASS_LIMIT_MESSAGE),
+        _ => false,
+    }
+}
+
+/// Searches for types of single created columns that let the script bind: after each
+/// type error, every created column that the failing expression reads takes its next
+/// possible type. Returns `None` when an error names no such column or every column
+/// has had each of its types.
+fn search_column_types(
+    script: &Script,
+    tables: &dyn SchemaSource,
+    by_name: Arc<HashMap<String, Type>>,
+) -> Option<BoundQuery> {
+    let mut slot_types = SlotTypes {
+        fallback: Type::String,
+        by_name: Some(by_name),
+        chosen: HashMap::new(),
+    };
+    let mut tried: HashMap<String, usize> = HashMap::new();
+    for _ in 0..MAX_TYPE_SEARCH {
+        let (result, _, state) = bind_in_passes_with_state(script, tables, slot_types.clone());
+        let error = match result {
+            Ok(bound) => return Some(bound),
+            Err(error) if may_depend_on_types(&error) => error,
+            Err(_) => return None,
+        };
+        let (state, failed) = (state?, error.span?);
+        let mut changed = false;
+        for (span, name) in &state.references {
+            let inside = span.start >= failed.start && span.end <= failed.end;
+            let Some(candidates) = state.slot_columns.get(name) else {
+                continue;
+            };
+            let count = tried.entry(name.clone()).or_insert(0);
+            if !inside || *count + 1 >= candidates.len() {
+                continue;
+            }
+            *count += 1;
+            let current = slot_types.type_of(name, &Schema::default());
+            let start = candidates.iter().position(|ty| *ty == current).unwrap_or(0);
+            let next = candidates[(start + 1) % candidates.len()];
+            slot_types.chosen.insert(name.clone(), next);
+            changed = true;
+        }
+        if !changed {
+            return None;
+        }
+    }
+    None
 }
 
 /// Binds the script once with the created names in `created`. Returns the result and
@@ -304,6 +403,8 @@ fn bind_pass(
         created,
         plugins: Vec::new(),
         slot_types,
+        slot_columns: HashMap::new(),
+        references: Vec::new(),
     });
     let result = binder.bind_script(script);
     (result, binder.data_dependent.take())
@@ -349,12 +450,22 @@ fn bind_in_passes(
     tables: &dyn SchemaSource,
     slot_types: SlotTypes,
 ) -> (Result<BoundQuery>, bool) {
+    let (result, binds_slots, _) = bind_in_passes_with_state(script, tables, slot_types);
+    (result, binds_slots)
+}
+
+/// Like [`bind_in_passes`], and also returns the state of the last pass.
+fn bind_in_passes_with_state(
+    script: &Script,
+    tables: &dyn SchemaSource,
+    slot_types: SlotTypes,
+) -> (Result<BoundQuery>, bool, Option<DataDependentColumns>) {
     let mut created = HashMap::new();
     let mut passes = 0;
     loop {
         let (result, state) = bind_pass(script, tables, created, slot_types.clone());
         let Some(mut state) = state else {
-            return (result, false);
+            return (result, false, None);
         };
         let binds_slots = state
             .plugins
@@ -365,20 +476,21 @@ fn bind_in_passes(
                 bound
                     .warnings
                     .extend(near_known_warnings(script, tables, &state));
-                return (Ok(bound), binds_slots);
+                return (Ok(bound), binds_slots, Some(state));
             }
             Err(error) => error,
         };
         passes += 1;
         if passes >= MAX_PASSES {
             let message = format!(
-                "kql check stopped after {MAX_PASSES} column names that {} could create from \
+                "{PASS_LIMIT_MESSAGE} {MAX_PASSES} column names that {} could create from \
                  the data; run the query with `kql run` on data to check the rest",
                 state.plugin_names()
             );
             return (
                 Err(crate::error::Error::unsupported(0..0, message)),
                 binds_slots,
+                None,
             );
         }
         let added = match error.unknown_column.as_deref() {
@@ -386,7 +498,7 @@ fn bind_in_passes(
             _ => false,
         };
         if !added {
-            return (Err(error), binds_slots);
+            return (Err(error), binds_slots, Some(state));
         }
         created = state.created;
     }
@@ -406,6 +518,15 @@ pub(super) fn bind_columns_from_data(
     span: Span,
 ) -> Option<Plan> {
     let state = binder.data_dependent.as_mut()?;
+    if created_type.is_none() {
+        let candidates: &'static [Type] = match creates {
+            CreatedNames::Slots { .. } => &SLOT_TYPES,
+            _ => &OPEN_SCHEMA_TYPES,
+        };
+        for name in state.created.get(&plugin.span).into_iter().flatten() {
+            state.slot_columns.insert(name.clone(), candidates);
+        }
+    }
     let slot_types = state.slot_types.clone();
     let input_schema = input.schema.clone();
     let type_of =
@@ -769,9 +890,27 @@ mod tests {
         let bound = check(query).expect("binds");
         let types = column_types(&bound);
         assert_eq!(types, [Type::String, Type::DateTime]);
-        // A name the catalog does not use still takes one type for all, so a query that
-        // needs two types for such names stays rejected.
-        let error = check_error("Changes() | summarize max(Stamp) by tostring(Bag[0])");
+    }
+
+    #[test]
+    fn column_types_searched_one_by_one() {
+        // Each custom column needs a type of its own, and the catalog knows none of them.
+        let query = "Fw_CL | where Blocked and Port > 1024 and Host has 'x' \
+                     | summarize count() by bin(EventTime_t, 1h), Wait = Delay + 1h, tostring(Bag[0])";
+        let bound = check(query).unwrap_or_else(|error| panic!("{}", error.message));
+        let types = column_types(&bound);
+        // `Delay + 1h` binds first with a datetime `Delay`.
+        assert_eq!(
+            types,
+            [Type::DateTime, Type::DateTime, Type::String, Type::Long]
+        );
+        let query = "Fw_CL | make-series count() on Stamp from ago(1d) to now() step 1h";
+        assert!(check(query).is_ok());
+        // No type lets a column be both a grouping key and a bag.
+        let error = check_error("Fw_CL | summarize by Port | where Port[0] == 1");
+        assert_eq!(error.kind, ErrorKind::TypeMismatch);
+        // Slots of bag_unpack hold JSON values, never a datetime.
+        let error = check_error(&format!("{UNPACKED} | summarize count() by bin(Seen, 1h)"));
         assert_eq!(error.kind, ErrorKind::TypeMismatch);
     }
 

@@ -214,6 +214,9 @@ fn bind_name(
     schema: &Schema,
 ) -> Result<BoundExpr> {
     if let Some(index) = schema.index_of(name) {
+        if let Some(state) = binder.data_dependent.as_mut() {
+            state.note_reference(name, &expr.span);
+        }
         return Ok(BoundExpr {
             kind: BoundKind::Column(index),
             ty: schema.fields[index].ty,
