@@ -1162,3 +1162,17 @@ fn run_summarize_named_argument_columns() {
              Firewall,2,2,4\n",
         );
 }
+
+// learn.microsoft.com/kusto/query/row-number-function, the `Airport` example.
+#[test]
+fn row_number_restart_from_command_line() {
+    let query = "datatable(Airport:string, Departures:long)\
+                 ['TLV', 1, 'TLV', 100, 'SEA', 1, 'SEA', 2, 'SEA', 0] \
+                 | sort by Airport asc, Departures desc \
+                 | extend Rank = row_number(1, prev(Airport) != Airport)";
+    kql_command()
+        .args(["run", "-q", query, "--format", "csv"])
+        .assert()
+        .success()
+        .stdout("Airport,Departures,Rank\nSEA,2,1\nSEA,1,2\nSEA,0,3\nTLV,100,1\nTLV,1,2\n");
+}

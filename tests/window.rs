@@ -81,9 +81,80 @@ fn window_function_arguments_are_checked() {
         negative.message
     );
     let restart = run_error(&format!(
-        "{SENSOR} | serialize | extend r = row_number(1, t > 2)"
+        "{SENSOR} | serialize | extend r = row_number(1, t)"
     ));
-    assert_eq!(restart.kind, ErrorKind::Unsupported);
+    assert_eq!(restart.kind, ErrorKind::TypeMismatch);
+    assert!(
+        restart.message.contains("restart condition"),
+        "{}",
+        restart.message
+    );
+    let unserialized = run_error(&format!("{SENSOR} | extend r = row_number(1, t > 2)"));
+    assert_eq!(unserialized.kind, ErrorKind::TypeMismatch);
+    assert!(
+        unserialized.message.contains("serialized"),
+        "{}",
+        unserialized.message
+    );
+}
+
+const FLIGHTS: &str = "datatable(Airport:string, Airline:string, Departures:long)\
+    ['TLV', 'LH', 1, 'TLV', 'LY', 100, 'SEA', 'LH', 1, 'SEA', 'BA', 2, 'SEA', 'LY', 0]";
+
+// learn.microsoft.com/kusto/query/row-number-function: the example numbers the rows of
+// each airport from 1. On the first row `prev(Airport)` has no row to read. It is null
+// here and the empty string in Kusto, whose strings are never null, and `!=` against
+// 'SEA' is true in both cases (learn.microsoft.com/kusto/query/scalar-data-types/null-values).
+#[test]
+fn row_number_restarts_per_airport() {
+    let table = run(&format!(
+        "{FLIGHTS} | sort by Airport asc, Departures desc \
+         | extend Rank = row_number(1, prev(Airport) != Airport), \
+           Changed = prev(Airport) != Airport"
+    ));
+    assert_eq!(
+        column_text(&table, "Airport"),
+        ["SEA", "SEA", "SEA", "TLV", "TLV"]
+    );
+    assert_eq!(
+        column_text(&table, "Airline"),
+        ["BA", "LH", "LY", "LY", "LH"]
+    );
+    assert_eq!(column_text(&table, "Rank"), ["1", "2", "3", "1", "2"]);
+    assert_eq!(
+        column_text(&table, "Changed"),
+        ["true", "false", "false", "true", "false"]
+    );
+}
+
+#[test]
+fn row_number_constant_restart() {
+    let table = run(&format!(
+        "{SENSOR} | sort by t asc \
+         | extend never = row_number(10, false), always = row_number(10, true)"
+    ));
+    assert_eq!(column_text(&table, "never"), ["10", "11", "12", "13"]);
+    assert_eq!(column_text(&table, "always"), ["10", "10", "10", "10"]);
+}
+
+// A null restart is not true, so the count goes on. Kusto's row_number() page does not
+// say what a null restart does.
+#[test]
+fn row_number_null_restart_continues() {
+    let table = run(
+        "datatable(k:long, r:bool)[1, bool(null), 2, true, 3, bool(null), 4, false, 5, true] \
+         | serialize | extend n = row_number(1, r)",
+    );
+    assert_eq!(column_text(&table, "n"), ["1", "1", "2", "3", "1"]);
+}
+
+// The restart condition reads the row's columns, and later operators read the numbers.
+#[test]
+fn row_number_restart_reads_columns() {
+    let table = run("range k from 1 to 10 step 1 \
+         | extend n = row_number(0, k % 4 == 0) \
+         | where n == 0");
+    assert_eq!(column_text(&table, "k"), ["1", "4", "8"]);
 }
 
 // learn.microsoft.com/kusto/query/serialize-operator: `range` produces serialized rows.

@@ -158,7 +158,7 @@ pub const BINDER_FUNCTIONS: &[(&str, &str)] = &[
     ("next", "next(column [, offset [, default_value]])"),
     ("pack_all", "pack_all([ignore_null_empty])"),
     ("prev", "prev(column [, offset [, default_value]])"),
-    ("row_number", "row_number([start_index])"),
+    ("row_number", "row_number([start_index [, restart]])"),
     ("toscalar", "toscalar(expression)"),
 ];
 
@@ -172,6 +172,9 @@ pub struct Binder<'a> {
     next_row_context: usize,
     /// The number the next subquery gets; the evaluator caches results by this number.
     next_subquery: usize,
+    /// The number the next `row_number()` with a restart condition gets; the evaluator
+    /// caches its row numbers by this number.
+    next_row_number: usize,
     /// True while binding the expressions of an operator whose input rows are serialized
     /// (ordered), where window functions such as `prev()` are allowed.
     serialized_input: bool,
@@ -205,6 +208,7 @@ impl<'a> Binder<'a> {
             row_context: 0,
             next_row_context: 1,
             next_subquery: 0,
+            next_row_number: 0,
             serialized_input: false,
             mv_apply_depth: 0,
             partition_depth: 0,
@@ -410,6 +414,14 @@ impl<'a> Binder<'a> {
     fn new_subquery_id(&mut self) -> usize {
         let id = self.next_subquery;
         self.next_subquery += 1;
+        id
+    }
+
+    /// Returns a number for a new `row_number()` with a restart condition, unique within
+    /// the query.
+    fn new_row_number_id(&mut self) -> usize {
+        let id = self.next_row_number;
+        self.next_row_number += 1;
         id
     }
 

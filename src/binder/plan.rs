@@ -541,7 +541,9 @@ impl BoundExpr {
     /// subquery, whose rows are not expressions of the current row.
     pub fn children(&self) -> Option<Vec<&BoundExpr>> {
         let children = match &self.kind {
-            BoundKind::Literal(_) | BoundKind::Column(_) | BoundKind::RowNumber { .. } => vec![],
+            BoundKind::Literal(_)
+            | BoundKind::Column(_)
+            | BoundKind::RowNumber { restart: None, .. } => vec![],
             BoundKind::Negate(operand) => vec![operand.as_ref()],
             BoundKind::Arithmetic { left, right, .. }
             | BoundKind::Compare { left, right, .. }
@@ -577,6 +579,10 @@ impl BoundExpr {
                 children.extend(default.as_deref());
                 children
             }
+            BoundKind::RowNumber {
+                restart: Some(restart),
+                ..
+            } => vec![restart.condition.as_ref()],
         };
         Some(children)
     }
@@ -655,10 +661,21 @@ pub enum BoundKind {
         offset: i64,
         default: Option<Box<BoundExpr>>,
     },
-    /// `row_number(start)`: `start` on the first row, one more on each next row.
+    /// `row_number(start [, restart])`: `start` on the first row and on each row where
+    /// `restart` is true, otherwise one more than the previous row's number.
     RowNumber {
         start: i64,
+        restart: Option<RowRestart>,
     },
+}
+
+/// The restart condition of `row_number(start, restart)`.
+#[derive(Debug, Clone)]
+pub struct RowRestart {
+    /// The number, unique within the query, by which the evaluator caches the row numbers
+    /// it computes for this call.
+    pub id: usize,
+    pub condition: Box<BoundExpr>,
 }
 
 /// The pattern of `matches regex`.

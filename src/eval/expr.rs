@@ -226,12 +226,19 @@ pub fn evaluate(
                 (None, None) => Value::Null,
             }
         }
-        BoundKind::RowNumber { start } => Value::Long(
+        BoundKind::RowNumber {
+            start,
+            restart: None,
+        } => Value::Long(
             i64::try_from(row)
                 .ok()
                 .and_then(|row| row.checked_add(*start))
                 .ok_or_else(|| evaluation_error(&expr.span, "row_number() overflowed a long"))?,
         ),
+        BoundKind::RowNumber {
+            start,
+            restart: Some(restart),
+        } => Value::Long(context.restarted_row_number(restart, *start, table, row, &expr.span)?),
         BoundKind::SubqueryColumn(_) => {
             return Err(evaluation_error(
                 &expr.span,

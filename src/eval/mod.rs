@@ -11,11 +11,12 @@ pub mod functions;
 pub mod operators;
 mod subquery;
 pub mod text;
+mod window;
 
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use crate::binder::plan::Plan;
 use crate::error::{Error, Result};
@@ -41,6 +42,7 @@ pub struct EvalContext {
     geo_loader: Option<GeoLoader>,
     geo: OnceLock<std::result::Result<Arc<dyn GeoLookup>, String>>,
     subqueries: subquery::Subqueries,
+    row_numbers: window::RowNumberCache,
     /// Local files for `externaldata` URLs (`--externaldata URL=PATH`).
     pub externaldata: HashMap<String, PathBuf>,
     /// Set by another thread to stop the query, as the REPL does on Ctrl-C.
@@ -55,6 +57,7 @@ impl EvalContext {
             geo_loader: None,
             geo: OnceLock::new(),
             subqueries: subquery::Subqueries::default(),
+            row_numbers: window::RowNumberCache::default(),
             externaldata: HashMap::new(),
             cancel: None,
         }
@@ -126,4 +129,12 @@ pub fn execute(plan: &Plan, tables: &dyn TableSource, context: &EvalContext) -> 
 /// Wraps a function or operator failure as an evaluation error at `span`.
 pub(crate) fn evaluation_error(span: &std::ops::Range<usize>, message: impl Into<String>) -> Error {
     Error::at(crate::error::ErrorKind::Evaluation, span.clone(), message)
+}
+
+/// Locks a cache. A panic while the lock was held leaves only a complete entry or none,
+/// so a poisoned lock is still usable.
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use super::text::Needle;
-use super::{EvalContext, TableSource};
+use super::{lock, EvalContext, TableSource};
 use crate::binder::plan::Subquery;
 use crate::error::{Error, ErrorKind, Result};
 use crate::table::Table;
@@ -86,12 +86,4 @@ impl EvalContext {
         lock(&self.subqueries.needles).insert(subquery.id, Arc::clone(&needles));
         Ok(needles)
     }
-}
-
-/// Locks a cache. A panic while the lock was held leaves only a complete entry or none,
-/// so a poisoned lock is still usable.
-fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    mutex
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }

@@ -54,7 +54,7 @@ impl TableSource for WithTable<'_> {
 }
 
 /// How many rows a long operator processes between two checks for cancellation.
-const CANCEL_CHECK_ROWS: usize = 4096;
+pub(crate) const CANCEL_CHECK_ROWS: usize = 4096;
 
 /// Runs a plan node and everything below it, and checks the result against
 /// [`EvalContext::max_rows`]. Loaded tables and `datatable` literals are exempt, because
