@@ -117,6 +117,15 @@ impl Schema {
         self.fields.iter().map(|field| field.name.as_str())
     }
 
+    /// Returns the names of the columns that are not undetermined, the only ones a query
+    /// may read, for "did you mean" hints and lists of available columns.
+    pub fn determined_names(&self) -> impl Iterator<Item = &str> {
+        self.fields
+            .iter()
+            .filter(|field| !field.is_undetermined())
+            .map(|field| field.name.as_str())
+    }
+
     pub fn len(&self) -> usize {
         self.fields.len()
     }

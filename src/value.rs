@@ -244,6 +244,58 @@ impl Value {
             Value::Dynamic(json) => json_to_kusto_string(json),
         }
     }
+
+    /// Formats the value as a KQL literal, so that an error message shows its type. A
+    /// string is in double quotes, an int is `int(5)` because a bare `5` is a long, and an
+    /// integral real is `real(2)`. Dates, timespans, GUIDs and dynamic values use
+    /// `datetime(…)`, `timespan(…)`, `guid(…)` and `dynamic(…)`. A null, which carries no
+    /// type here, is written `null`.
+    pub fn to_kql_literal(&self) -> String {
+        match self {
+            Value::Null => "null".to_string(),
+            Value::Bool(flag) => flag.to_string(),
+            Value::Int(n) => format!("int({n})"),
+            Value::Long(n) => n.to_string(),
+            Value::Real(x) if x.is_nan() => "real(nan)".to_string(),
+            Value::Real(x) if x.is_infinite() => {
+                if *x > 0.0 { "real(+inf)" } else { "real(-inf)" }.to_string()
+            }
+            Value::Real(x) => {
+                let text = format_real(*x);
+                if text.contains(['.', 'e', 'E']) {
+                    text
+                } else {
+                    format!("real({text})")
+                }
+            }
+            Value::String(text) => string_literal(text),
+            Value::DateTime(ticks) => format!("datetime({})", format_datetime(*ticks)),
+            Value::Timespan(ticks) => format!("timespan({})", format_timespan(*ticks)),
+            Value::Guid(bits) => format!("guid({})", format_guid(*bits)),
+            Value::Dynamic(json) => format!("dynamic({json})"),
+        }
+    }
+}
+
+/// Writes `text` as a double-quoted KQL string literal. It escapes `\`, `"` and control
+/// characters with the escapes that Kusto's parser decodes (Kusto-Query-Language,
+/// src/Kusto.Language/Parser/KustoFacts.cs, `DecodeEscapes`).
+fn string_literal(text: &str) -> String {
+    let mut literal = String::with_capacity(text.len() + 2);
+    literal.push('"');
+    for c in text.chars() {
+        match c {
+            '\\' => literal.push_str("\\\\"),
+            '"' => literal.push_str("\\\""),
+            '\n' => literal.push_str("\\n"),
+            '\r' => literal.push_str("\\r"),
+            '\t' => literal.push_str("\\t"),
+            c if c.is_control() => literal.push_str(&format!("\\u{:04x}", u32::from(c))),
+            c => literal.push(c),
+        }
+    }
+    literal.push('"');
+    literal
 }
 
 /// Converts a JSON value to text as `tostring()` does for a dynamic value.
@@ -718,6 +770,59 @@ pub(crate) fn parse_real_text(text: &str) -> Option<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    // Each literal is the form that Kusto's parser reads back as the same value and type.
+    #[test]
+    fn kql_literal_shows_type() {
+        assert_eq!(Value::from("5").to_kql_literal(), "\"5\"");
+        assert_eq!(
+            Value::from("a\"b\\c\n").to_kql_literal(),
+            "\"a\\\"b\\\\c\\n\""
+        );
+        assert_eq!(Value::from("\u{1}").to_kql_literal(), "\"\\u0001\"");
+        assert_eq!(Value::Long(5).to_kql_literal(), "5");
+        assert_eq!(Value::Int(5).to_kql_literal(), "int(5)");
+        assert_eq!(Value::Real(2.0).to_kql_literal(), "real(2)");
+        assert_eq!(Value::Real(1.5).to_kql_literal(), "1.5");
+        assert_eq!(Value::Real(f64::NAN).to_kql_literal(), "real(nan)");
+        assert_eq!(
+            Value::Real(f64::NEG_INFINITY).to_kql_literal(),
+            "real(-inf)"
+        );
+        assert_eq!(Value::Bool(true).to_kql_literal(), "true");
+        assert_eq!(Value::Null.to_kql_literal(), "null");
+        assert_eq!(
+            Value::Timespan(TICKS_PER_DAY).to_kql_literal(),
+            "timespan(1.00:00:00)"
+        );
+        assert_eq!(
+            Value::DateTime(0).to_kql_literal(),
+            "datetime(1970-01-01T00:00:00.0000000Z)"
+        );
+    }
+
+    #[test]
+    fn kql_literal_parses_back() {
+        let values = [
+            Value::from("a\"b\\c\n\t\u{1}é"),
+            Value::Long(-5),
+            Value::Int(7),
+            Value::Real(2.0),
+            Value::Real(0.1),
+            Value::Real(f64::INFINITY),
+            Value::Bool(false),
+            Value::Timespan(90 * TICKS_PER_SECOND + 1),
+            Value::DateTime(1_700_000_000 * TICKS_PER_SECOND + 1234),
+        ];
+        let session = crate::engine::Session::new();
+        for value in values {
+            let query = format!("print x = {}", value.to_kql_literal());
+            let table = session
+                .run(&query)
+                .unwrap_or_else(|error| panic!("{query}: {error}"));
+            assert_eq!(table.row(0), [value], "{query}");
+        }
+    }
 
     /// The fast path for export timestamps must give chrono's result for every text it
     /// accepts, including impossible dates, leap years and fractions of every length.

@@ -99,6 +99,23 @@ fn unknown_table_names_loaded_tables() {
         .stderr(predicate::str::contains("did you mean `Events`?"));
 }
 
+// DeviceFileEvents is a catalog table, so the likely cause is a missing export, and the
+// error names the options that load one instead of only listing the loaded tables.
+#[test]
+fn unloaded_catalog_table_names_load_options() {
+    kql_command()
+        .current_dir(project_root())
+        .args(["run", "-q", "DeviceFileEvents | take 1", "--data", "examples/data"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("table `DeviceFileEvents` not found"))
+        .stderr(predicate::str::contains(
+            "`DeviceFileEvents` is a Defender XDR and Microsoft Sentinel table, but its export is not loaded",
+        ))
+        .stderr(predicate::str::contains("--table DeviceFileEvents=FILE"))
+        .stderr(predicate::str::contains("known tables: DeviceNetworkEvents"));
+}
+
 #[test]
 fn missing_query_file_is_usage_error() {
     kql_command()

@@ -357,6 +357,61 @@ fn file_profile_check_without_data() {
         ));
 }
 
+/// Splits a shell command line into words, taking text in single quotes as one word, as
+/// POSIX shells do for the commands in README.md.
+fn shell_words(line: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut word = String::new();
+    let mut quoted = false;
+    let mut in_word = false;
+    for c in line.chars() {
+        match c {
+            '\'' => {
+                quoted = !quoted;
+                in_word = true;
+            }
+            ' ' if !quoted => {
+                if in_word {
+                    words.push(std::mem::take(&mut word));
+                }
+                in_word = false;
+            }
+            c => {
+                word.push(c);
+                in_word = true;
+            }
+        }
+    }
+    if in_word {
+        words.push(word);
+    }
+    words
+}
+
+// README.md shows a FileProfile() query over the example DeviceFileEvents.csv. The test
+// runs the command as README.md writes it. Its one low-prevalence file (GlobalPrevalence 3
+// in examples/enrichment/FileProfile.csv) has two names in the events.
+#[test]
+fn readme_file_profile_example_runs() {
+    let readme = fs::read_to_string(project_root().join("README.md")).expect("read README.md");
+    let command = readme
+        .lines()
+        .find(|line| line.starts_with("kql run") && line.contains("invoke FileProfile("))
+        .expect("README.md has a FileProfile command");
+    let words = shell_words(command);
+    assert_eq!(words[..2], ["kql", "run"], "{command}");
+    let output = kql_command()
+        .current_dir(project_root())
+        .args(&words[1..])
+        .args(["--format", "json"])
+        .assert()
+        .success();
+    assert_eq!(
+        rows(&output),
+        serde_json::json!([["invoice_2025.exe"], ["svchelper.exe"]])
+    );
+}
+
 /// A DeviceFileEvents export whose SHA256, MD5 and FileSize columns clash with the
 /// profile's. Its first two hashes are in examples/enrichment/FileProfile.csv, where the
 /// second belongs to a file that Microsoft signed, and the third is not.
@@ -368,7 +423,8 @@ Timestamp,DeviceName,FileName,SHA1,SHA256,MD5,FileSize
 ";
 
 /// Runs `kql COMMAND` on `query` with FILE_EVENTS_CSV loaded as DeviceFileEvents and the
-/// example enrichment tables.
+/// example FileProfile table. The table is loaded alone, because `--data
+/// examples/enrichment` would append that folder's DeviceFileEvents.csv to these rows.
 fn run_on_file_events(command: &str, query: &str) -> assert_cmd::assert::Assert {
     let dir = tempfile::tempdir().expect("temporary directory");
     let events = dir.path().join("DeviceFileEvents.csv");
@@ -381,8 +437,8 @@ fn run_on_file_events(command: &str, query: &str) -> assert_cmd::assert::Assert 
         kql.args([
             "--format",
             "json",
-            "--data",
-            "examples/enrichment",
+            "--table",
+            "FileProfile=examples/enrichment/FileProfile.csv",
             "--table",
         ])
         .arg(format!("DeviceFileEvents={}", events.display()));

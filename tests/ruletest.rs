@@ -536,6 +536,34 @@ expect.count = 1
     assert!(!stdout.contains("--data"), "{stdout}");
 }
 
+/// A rule that reads a catalog table the test file does not give fails with the test
+/// file's keys that give it, not with the options of `kql run`.
+#[test]
+fn ungiven_catalog_table_names_test_file_key() {
+    let test = r#"
+rule = "rule.kql"
+
+[[case]]
+name = "sign-ins"
+expect.count = 1
+"#;
+    let (output, stdout) = run_project(&[("rule.kql", SIGNIN_RULE), ("rule.test.toml", test)]);
+    assert_eq!(output.status.code(), Some(1), "{stdout}");
+    assert!(stdout.contains("table `SigninLogs` not found"), "{stdout}");
+    assert!(
+        stdout.contains(
+            "`SigninLogs` is a table of the built-in catalog that the test file does not give"
+        ),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("`[tables] SigninLogs = \"FILE\"`"),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("--table"), "{stdout}");
+    assert!(!stdout.contains("--data"), "{stdout}");
+}
+
 /// `lookback` filters log tables by TimeGenerated, but FileProfile substitutes for the
 /// Defender XDR service behind `invoke FileProfile()`, which has no such column, so the
 /// window leaves it alone. FileProfile():

@@ -535,7 +535,11 @@ pub(super) fn bind_columns_from_data(
     let plugin_name = creates.plugin();
     state.plugins.push(BoundPlugin {
         key: plugin.span.clone(),
-        known: known.iter().map(|field| field.name.clone()).collect(),
+        known: known
+            .iter()
+            .filter(|field| !field.is_undetermined())
+            .map(|field| field.name.clone())
+            .collect(),
         creates,
     });
 

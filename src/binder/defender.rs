@@ -13,7 +13,7 @@
 use std::sync::{Arc, OnceLock};
 
 use super::names::unique_name;
-use super::plan::{DeviceFromIpPlan, FileHash, FileProfilePlan, Plan, PlanKind};
+use super::plan::{BoundKind, DeviceFromIpPlan, FileHash, FileProfilePlan, Plan, PlanKind};
 use super::Binder;
 use crate::ast::{Expr, ExprKind, Ident, Span};
 use crate::error::{Error, ErrorKind, Result};
@@ -208,7 +208,7 @@ fn bind_file_profile(
     };
 
     let (key_name, key_span) = match key_arg {
-        Some(arg) => column_argument(binder, arg, &input.schema, "FileProfile")?,
+        Some(arg) => column_argument(binder, arg, &input.schema, "FileProfile", "SHA1")?,
         None => ("SHA1".to_string(), name.span.clone()),
     };
     let hash = match key_name.as_str() {
@@ -354,7 +354,7 @@ fn record_limit(binder: &mut Binder<'_>, arg: &Expr) -> Result<i64> {
             arg.span.clone(),
             format!(
                 "the record limit of FileProfile() must be a whole number from 1 to {FILE_PROFILE_MAX_LIMIT}, not `{}`",
-                value.to_kusto_string()
+                value.to_kql_literal()
             ),
         )),
     }
@@ -371,7 +371,7 @@ fn bind_device_from_ip(
 ) -> Result<Plan> {
     let (key_name, key_span) = match args {
         [] => ("IP".to_string(), name.span.clone()),
-        [key] => column_argument(binder, key, &input.schema, "DeviceFromIP")?,
+        [key] => column_argument(binder, key, &input.schema, "DeviceFromIP", "IP")?,
         // NOTE: the reference page calls the second argument "the Timestamp" without
         // saying whether it is a column or a value, or how the time selects devices.
         [_, time, ..] => {
@@ -395,28 +395,45 @@ fn bind_device_from_ip(
 }
 
 /// Reads a column argument: a column name, or a string constant that names a column (the
-/// reference pages show both `FileProfile(SHA1)` and `FileProfile("SHA1")`).
+/// reference pages show both `FileProfile(SHA1)` and `FileProfile("SHA1")`). Any other
+/// expression is an error, because the argument names the column to read and is not a
+/// value ("file ID column to use",
+/// learn.microsoft.com/defender-xdr/advanced-hunting-fileprofile-function).
 fn column_argument(
     binder: &mut Binder<'_>,
     arg: &Expr,
     schema: &Schema,
     function: &str,
+    default_column: &str,
 ) -> Result<(String, Span)> {
     if let ExprKind::Name(name) = &arg.kind {
         if schema.index_of(name).is_some() || binder.lookup_binding(name).is_none() {
             return Ok((name.clone(), arg.span.clone()));
         }
     }
-    match super::plugins::constant(binder, arg, function)? {
-        Value::String(text) => Ok((text.to_string(), arg.span.clone())),
-        other => Err(Error::at(
+    // Binding against the input distinguishes an expression over its columns, such as
+    // `tolower(SHA1)`, from a constant.
+    let bound = binder.bind_scalar(arg, schema)?;
+    match bound.kind {
+        BoundKind::Literal(Value::String(text)) => Ok((text.to_string(), arg.span.clone())),
+        BoundKind::Literal(other) => Err(Error::at(
             ErrorKind::TypeMismatch,
             arg.span.clone(),
             format!(
                 "the first argument of {function}() must name a column, not `{}`",
-                other.to_kusto_string()
+                other.to_kql_literal()
             ),
         )),
+        _ => Err(Error::at(
+            ErrorKind::TypeMismatch,
+            arg.span.clone(),
+            format!(
+                "the first argument of {function}() must be a column name, or a string that names a column, not an expression"
+            ),
+        )
+        .with_hint(format!(
+            "compute the value into a column before `invoke`, as in `| extend {default_column} = … | invoke {function}({default_column})`"
+        ))),
     }
 }
 
@@ -434,7 +451,7 @@ fn string_column(schema: &Schema, name: &str, span: &Span, function: &str) -> Re
             format!("{function}() reads the column `{name}`, which its input does not have"),
         )
         .with_unknown_column(name);
-        if let Some(suggestion) = crate::error::closest(name, schema.names()) {
+        if let Some(suggestion) = crate::error::closest(name, schema.determined_names()) {
             error = error.with_hint(format!("did you mean `{suggestion}`?"));
         }
         return Err(error);
@@ -660,6 +677,63 @@ mod tests {
         for reference in references {
             assert_undetermined(&format!("{PROFILED} {reference}"), "FileProfile()");
         }
+    }
+
+    // Reading an undetermined column is an error, so a "did you mean" hint must not
+    // offer one: not the input's `SHA256`, and not the placeholder `SHA2561`.
+    #[test]
+    fn undetermined_columns_not_suggested() {
+        let queries = [
+            "| project-away SHA256 | project-away SHA256",
+            "| project SHA256x",
+            "| project SHA25611",
+            "| where SHA2561x == ''",
+        ];
+        for query in queries {
+            let query = format!("{PROFILED} {query}");
+            let error = bind_files(&query).expect_err(&query);
+            assert_eq!(error.kind, ErrorKind::UnknownName, "{query}: {error}");
+            for hint in &error.hints {
+                assert!(!hint.contains("SHA256"), "{query}: {hint}");
+            }
+        }
+        // A determined column close to the typo is still offered.
+        let error = bind_files(&format!("{PROFILED} | project FileNam")).expect_err("typo");
+        assert_eq!(error.hints, ["did you mean `FileName`?"]);
+    }
+
+    // The first argument names the file ID column ("file ID column to use" on the
+    // reference page), so an expression over a column is not a column name.
+    #[test]
+    fn file_profile_expression_argument_rejected() {
+        let error = bind("T | invoke FileProfile(tolower(SHA1))").expect_err("expression");
+        assert_eq!(error.kind, ErrorKind::TypeMismatch);
+        assert!(
+            error.message.contains(
+                "must be a column name, or a string that names a column, not an expression"
+            ),
+            "{}",
+            error.message
+        );
+        assert_eq!(
+            error.hints,
+            ["compute the value into a column before `invoke`, as in `| extend SHA1 = … | invoke FileProfile(SHA1)`"]
+        );
+        let typo = bind("T | invoke FileProfile(tolower(SHA))").expect_err("unknown column");
+        assert_eq!(typo.kind, ErrorKind::UnknownName);
+        assert_eq!(typo.hints, ["did you mean `SHA1`?"]);
+    }
+
+    // A string limit fails with the value written as a string literal, so that the message
+    // shows its type.
+    #[test]
+    fn file_profile_argument_values_quoted() {
+        let limit = bind("T | invoke FileProfile(SHA1, '5')").expect_err("string limit");
+        assert!(limit.message.ends_with("not `\"5\"`"), "{}", limit.message);
+        let real = bind("T | invoke FileProfile(SHA1, 2.0)").expect_err("real limit");
+        assert!(real.message.ends_with("not `real(2)`"), "{}", real.message);
+        let column = bind("T | invoke FileProfile(5)").expect_err("number as column");
+        assert!(column.message.ends_with("not `5`"), "{}", column.message);
     }
 
     #[test]

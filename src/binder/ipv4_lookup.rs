@@ -95,7 +95,7 @@ fn key_column(schema: &Schema, arg: &Expr, side: &str) -> Result<usize> {
             arg.span.clone(),
             format!("column `{name}` is not in {side} of ipv4_lookup"),
         );
-        if let Some(suggestion) = crate::error::closest(name, schema.names()) {
+        if let Some(suggestion) = crate::error::closest(name, schema.determined_names()) {
             error = error.with_hint(format!("did you mean `{suggestion}`?"));
         }
         error

@@ -20,7 +20,7 @@ mod ipv4_lookup;
 mod json_keys;
 mod keyvalue;
 mod names;
-pub use names::{unknown_table_name, NO_TABLES_HINT};
+pub use names::{table_of_not_loaded_hint, unknown_table_name, NO_TABLES_HINT};
 mod partition;
 mod pivot;
 pub mod plan;

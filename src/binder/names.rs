@@ -8,8 +8,9 @@ use std::sync::Arc;
 use crate::table::{Field, Schema, Undetermined};
 
 /// "unknown column" with the closest column or variable name as a hint, or the list of
-/// available columns when nothing is close. A name of an undetermined column gets the
-/// error of [`undetermined_reference`] instead.
+/// available columns when nothing is close. Neither hint offers an undetermined column,
+/// because reading one is an error. A name of an undetermined column gets the error of
+/// [`undetermined_reference`] instead.
 pub fn unknown_column(name: &str, span: Span, schema: &Schema, variables: &[String]) -> Error {
     if let Some(error) = undetermined_reference(name, span.clone(), schema) {
         return error;
@@ -31,7 +32,9 @@ pub fn unknown_column(name: &str, span: Span, schema: &Schema, variables: &[Stri
                 .is_some_and(|suffix| crate::value::Type::from_name(suffix).is_some())
         })
         .collect();
-    let candidates = schema.names().chain(variables.iter().map(String::as_str));
+    let candidates = schema
+        .determined_names()
+        .chain(variables.iter().map(String::as_str));
     if split.len() > 1 {
         error = error.with_hint(format!(
             "the inputs of `union` give `{name}` different types, so it is split into {}; \
@@ -44,10 +47,13 @@ pub fn unknown_column(name: &str, span: Span, schema: &Schema, variables: &[Stri
         ));
     } else if let Some(suggestion) = closest(name, candidates) {
         error = error.with_hint(format!("did you mean `{suggestion}`?"));
-    } else if !schema.is_empty() {
-        let listed: Vec<&str> = schema.names().take(20).collect();
-        let more = if schema.len() > 20 { ", …" } else { "" };
-        error = error.with_hint(format!("available columns: {}{more}", listed.join(", ")));
+    } else {
+        let available: Vec<&str> = schema.determined_names().collect();
+        if !available.is_empty() {
+            let more = if available.len() > 20 { ", …" } else { "" };
+            let listed = available[..available.len().min(20)].join(", ");
+            error = error.with_hint(format!("available columns: {listed}{more}"));
+        }
     }
     error
 }
@@ -97,15 +103,22 @@ pub fn reject_undetermined(
 pub const NO_TABLES_HINT: &str =
     "no tables are loaded; load one with --table NAME=PATH or --data DIR";
 
-/// "unknown table" with the closest table or tabular variable as a hint.
+/// "unknown table" with the closest table or tabular variable as a hint. For a table of
+/// the built-in catalog, a first hint names the options that load its export, because the
+/// query is most likely right and the table is only missing from the inputs.
 pub fn unknown_table(name: &str, span: Span, tables: &[String]) -> Error {
     let mut error = Error::at(
         ErrorKind::UnknownName,
         span,
         format!("table `{name}` not found"),
     );
+    let catalog_table = crate::schema::builtin(name);
+    if let Some(catalog_table) = catalog_table {
+        error = error.with_hint(not_loaded_hint(name, catalog_table));
+    }
     match closest(name, tables.iter().map(String::as_str)) {
         Some(suggestion) => error = error.with_hint(format!("did you mean `{suggestion}`?")),
+        None if tables.is_empty() && catalog_table.is_some() => {}
         None if tables.is_empty() => error = error.with_hint(NO_TABLES_HINT),
         None => {
             let listed: Vec<&str> = tables.iter().map(String::as_str).take(20).collect();
@@ -117,6 +130,41 @@ pub fn unknown_table(name: &str, span: Span, tables: &[String]) -> Error {
         }
     }
     error
+}
+
+/// The words that start the hint of [`not_loaded_hint`] after the table's name and
+/// product, up to the command-line options.
+const NOT_LOADED_HINT_MIDDLE: &str = " table, but its export is not loaded; load it with ";
+
+/// Returns the hint for a catalog table that no input supplies, such as "`DeviceFileEvents`
+/// is a Defender XDR table, but its export is not loaded; load it with …".
+fn not_loaded_hint(name: &str, catalog_table: &crate::schema::TableSchema) -> String {
+    use crate::schema::Product;
+    let product = match (
+        catalog_table.in_product(Product::Xdr),
+        catalog_table.in_product(Product::Sentinel),
+    ) {
+        (true, false) => Product::Xdr.display_name().to_string(),
+        (false, true) => Product::Sentinel.display_name().to_string(),
+        _ => format!(
+            "{} and {}",
+            Product::Xdr.display_name(),
+            Product::Sentinel.display_name()
+        ),
+    };
+    format!(
+        "`{name}` is a {product}{NOT_LOADED_HINT_MIDDLE}--table {name}=FILE, or put \
+         {name}.csv, {name}.json or {name}.jsonl in a folder given with --data DIR"
+    )
+}
+
+/// Returns the table that a hint from [`not_loaded_hint`] names, so that the shell can
+/// replace the hint with its own command, or `None` for any other hint.
+pub fn table_of_not_loaded_hint(hint: &str) -> Option<&str> {
+    let (start, _) = hint.split_once(NOT_LOADED_HINT_MIDDLE)?;
+    let rest = start.strip_prefix('`')?;
+    let (name, _) = rest.split_once("` is a ")?;
+    Some(name)
 }
 
 /// Returns the table name of an error from [`unknown_table`], so that `kql test` can
@@ -231,4 +279,52 @@ pub fn argument_count_message(name: &str, expected: &str, actual: usize) -> Stri
         "arguments"
     };
     format!("`{name}` takes {expected} {noun}, but got {actual}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // DeviceFileEvents is in the built-in catalog, so the hint names the options that load
+    // it. The shell and `kql test` find the table in that hint to give their own advice.
+    #[test]
+    fn unknown_catalog_table_hint_names_options() {
+        let loaded = ["DeviceNetworkEvents".to_string()];
+        let error = unknown_table("DeviceFileEvents", 0..16, &loaded);
+        assert_eq!(unknown_table_name(&error), Some("DeviceFileEvents"));
+        assert_eq!(error.hints.len(), 2, "{:?}", error.hints);
+        let load = &error.hints[0];
+        assert!(
+            load.starts_with(
+                "`DeviceFileEvents` is a Defender XDR and Microsoft Sentinel table, but its export is not loaded"
+            ),
+            "{load}"
+        );
+        assert!(load.contains("--table DeviceFileEvents=FILE"), "{load}");
+        assert!(load.contains("DeviceFileEvents.csv"), "{load}");
+        assert_eq!(error.hints[1], "known tables: DeviceNetworkEvents");
+        assert_eq!(table_of_not_loaded_hint(load), Some("DeviceFileEvents"));
+        assert_eq!(table_of_not_loaded_hint(&error.hints[1]), None);
+    }
+
+    #[test]
+    fn unknown_catalog_table_names_product() {
+        let error = unknown_table("AADNonInteractiveUserSignInLogs", 0..1, &[]);
+        assert!(
+            error.hints[0]
+                .starts_with("`AADNonInteractiveUserSignInLogs` is a Microsoft Sentinel table"),
+            "{}",
+            error.hints[0]
+        );
+        // The hint already names the options that load the table, so the general one is left out.
+        assert_eq!(error.hints.len(), 1, "{:?}", error.hints);
+    }
+
+    #[test]
+    fn unknown_other_table_has_no_load_hint() {
+        let error = unknown_table("MyEvents", 0..8, &[]);
+        assert_eq!(error.hints, [NO_TABLES_HINT]);
+        let error = unknown_table("DeviceFileEvent", 0..15, &["DeviceFileEvents".to_string()]);
+        assert_eq!(error.hints, ["did you mean `DeviceFileEvents`?"]);
+    }
 }

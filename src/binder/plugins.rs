@@ -279,7 +279,7 @@ pub(super) fn input_column(
             format!("column `{name}` is not in the input of {plugin}"),
         )
         .with_unknown_column(name);
-        if let Some(suggestion) = crate::error::closest(name, schema.names()) {
+        if let Some(suggestion) = crate::error::closest(name, schema.determined_names()) {
             error = error.with_hint(format!("did you mean `{suggestion}`?"));
         }
         error

@@ -161,7 +161,7 @@ fn matching_columns(
             format!("`{operator}`: column `{}` not found", pattern.name),
         )
         .with_unknown_column(&pattern.name);
-        if let Some(suggestion) = closest(&pattern.name, schema.names()) {
+        if let Some(suggestion) = closest(&pattern.name, schema.determined_names()) {
             error = error.with_hint(format!("did you mean `{suggestion}`?"));
         }
         return Err(error);

@@ -334,7 +334,7 @@ fn column_position(schema: &Schema, column: &Ident) -> Result<usize> {
             column.span.clone(),
             format!("column `{}` is not in the searched tables", column.name),
         );
-        if let Some(suggestion) = crate::error::closest(&column.name, schema.names()) {
+        if let Some(suggestion) = crate::error::closest(&column.name, schema.determined_names()) {
             error = error.with_hint(format!("did you mean `{suggestion}`?"));
         }
         error

@@ -583,7 +583,7 @@ fn key_column(schema: &Schema, ident: &Ident, side: &str, operator: &str) -> Res
             ),
         )
         .with_unknown_column(&ident.name);
-        if let Some(suggestion) = crate::error::closest(&ident.name, schema.names()) {
+        if let Some(suggestion) = crate::error::closest(&ident.name, schema.determined_names()) {
             error = error.with_hint(format!("did you mean `{suggestion}`?"));
         }
         error

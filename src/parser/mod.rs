@@ -10,6 +10,7 @@
 
 mod definitions;
 mod expr;
+mod lookalikes;
 mod operators;
 
 use std::cell::Cell;
@@ -18,10 +19,8 @@ use nom::Err as NomErr;
 
 use crate::ast::{Expr, ExprKind, Ident, Operator, OperatorKind, Script, Statement};
 use crate::error::{Error, ErrorKind};
-use crate::lexer::{
-    is_kql_whitespace, name, symbol, token, trim_kql_whitespace, trivia, Input, PResult,
-    SyntaxError,
-};
+use crate::lexer::{name, symbol, token, trim_kql_whitespace, trivia, Input, PResult, SyntaxError};
+use lookalikes::describe_lookalike;
 
 pub use expr::expression;
 pub use operators::{KNOWN_UNSUPPORTED_OPERATORS, SUPPORTED_OPERATORS};
@@ -177,23 +176,13 @@ fn describe_found(rest: &str) -> String {
         None => "end of query".to_string(),
         Some(first) => {
             let text = &rest[first.span.clone()];
-            if let Some(invisible) = text.chars().next().filter(|c| is_invisible(*c)) {
-                return format!(
-                    "the character U+{:04X}, which looks like a space but is not one; \
-                     replace it with a plain space",
-                    u32::from(invisible)
-                );
+            if let Some(description) = text.chars().next().and_then(describe_lookalike) {
+                return description;
             }
             let shown: String = text.chars().take(30).collect();
             format!("`{shown}`")
         }
     }
-}
-
-/// Tells whether `c` prints as blank space without being whitespace that KQL separates
-/// tokens with, such as the line separator U+2028 or the word joiner U+2060.
-fn is_invisible(c: char) -> bool {
-    !c.is_ascii() && !is_kql_whitespace(c) && (c.is_whitespace() || c == '\u{2060}')
 }
 
 fn script(input: Input<'_>) -> PResult<'_, Script> {

@@ -467,6 +467,50 @@ fn other_blank_characters_named_in_errors() {
     );
 }
 
+// Documents and web pages put invisible characters and typographic punctuation into
+// pasted queries. The error names the character and what to type, since the token itself
+// prints as nothing or as the punctuation the user meant.
+#[test]
+fn pasted_characters_named_in_errors() {
+    let cases = [
+        ("print x=\u{00AD}1", "U+00AD (soft hyphen); delete it"),
+        (
+            "print x=\u{200C}1",
+            "U+200C (zero-width non-joiner); delete it",
+        ),
+        ("print x=\u{200D}1", "U+200D (zero-width joiner); delete it"),
+        (
+            "print x=\u{000B}1",
+            "U+000B (vertical tab), which looks like a space",
+        ),
+        (
+            "print x=\u{201C}a\u{201D}",
+            "U+201C (left double quotation mark); replace it with `\"`",
+        ),
+        (
+            "print x=\u{2018}a\u{2019}",
+            "U+2018 (left single quotation mark); replace it with `'`",
+        ),
+        (
+            "print x = 1 \u{2013} 2",
+            "U+2013 (en dash); replace it with `-`",
+        ),
+        (
+            "print x = 1 \u{2014} 2",
+            "U+2014 (em dash); replace it with `-`",
+        ),
+    ];
+    for (text, expected) in cases {
+        let error = error(text);
+        assert_eq!(error.kind, ErrorKind::Syntax, "{text:?}");
+        assert!(
+            error.message.contains(expected),
+            "{text:?}: {}",
+            error.message
+        );
+    }
+}
+
 #[test]
 fn byte_order_mark_is_whitespace() {
     // Windows editors start UTF-8 files with U+FEFF, and Kusto skips it anywhere.

@@ -513,9 +513,27 @@ impl Repl {
                 .session
                 .prepare(&run.text)
                 .map(|bound| bound.plan.schema.fields)
-                .map_err(|_| Error::usage(format!("`{name}` is a scalar `let`, not a table")));
+                .map_err(|error| self.let_schema_error(&quoted, error));
         }
         Err(self.no_such_table(name))
+    }
+
+    /// Returns the error for `.schema` of a `let` that does not bind as a query: the
+    /// error of `NAME | getschema`. It distinguishes a scalar `let` from a table whose
+    /// columns cannot be shown, such as one with a column that `FileProfile()` leaves
+    /// undetermined. `first` is the error of binding the name alone, kept when
+    /// `getschema` binds.
+    fn let_schema_error(&self, quoted_name: &str, first: Error) -> Error {
+        let run = self.prepare_text(&format!("{quoted_name} | getschema"), Vec::new());
+        let error = match self.session.prepare(&run.text) {
+            Ok(_) => first,
+            Err(error) => error,
+        };
+        // The span points into text that the user did not type.
+        Error {
+            span: None,
+            ..error
+        }
     }
 
     fn write_listing(&self, listing: &Table, out: &mut dyn Write) -> io::Result<()> {
@@ -636,6 +654,12 @@ fn with_repl_hints(error: &Error) -> Error {
 fn repl_hint(hint: &str) -> String {
     if hint == crate::binder::NO_TABLES_HINT {
         return "no tables are loaded; load one with .load PATH [as Name]".to_string();
+    }
+    if let Some(table) = crate::binder::table_of_not_loaded_hint(hint) {
+        return format!(
+            "`{table}` is a table of the built-in catalog, but its export is not loaded; \
+             load it with .load PATH as {table}"
+        );
     }
     match crate::watchlist::alias_of_key_hint(hint) {
         Some(alias) => format!(

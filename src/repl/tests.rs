@@ -136,6 +136,50 @@ fn schema_of_table_and_let() {
     assert!(text.contains("did you mean `Events`?"), "{text}");
 }
 
+// After FileProfile() on a table with an MD5 column, that column is undetermined, so
+// `.schema` cannot list it. The shell reports what `getschema` reports, not that the
+// tabular `let` is scalar.
+#[test]
+fn schema_of_let_with_undetermined_column() {
+    let mut repl = repl();
+    let text = submit(
+        &mut repl,
+        "let profiled = Events | extend SHA1 = '', MD5 = '' | invoke FileProfile(SHA1);",
+    );
+    assert_eq!(text, "defined profiled\n");
+    let text = submit(&mut repl, ".schema profiled");
+    assert!(
+        text.contains("`getschema` of a table with the column `MD5`"),
+        "{text}"
+    );
+    assert!(text.contains("project-away MD5"), "{text}");
+    assert!(!text.contains("scalar"), "{text}");
+    // The span of the error points into text that the user did not type.
+    assert!(!text.contains("-->"), "{text}");
+
+    submit(&mut repl, "let port = 443;");
+    let text = submit(&mut repl, ".schema port");
+    assert!(
+        text.contains("`port` is a scalar `let` value, not a table"),
+        "{text}"
+    );
+}
+
+#[test]
+fn unloaded_catalog_table_hint_names_load() {
+    let mut repl = repl();
+    let text = submit(&mut repl, "DeviceFileEvents | take 1");
+    assert!(
+        text.contains("table `DeviceFileEvents` not found"),
+        "{text}"
+    );
+    assert!(
+        text.contains("load it with .load PATH as DeviceFileEvents"),
+        "{text}"
+    );
+    assert!(!text.contains("--table"), "{text}");
+}
+
 #[test]
 fn drop_removes_table_and_stale_lets() {
     let mut repl = repl();

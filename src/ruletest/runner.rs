@@ -466,12 +466,19 @@ impl<'a> FileSetup<'a> {
                 "give the watchlist's CSV file in the test file: `[watchlists] {alias} = \"FILE.csv\"`"
             ));
         }
-        // `kql test` has no --watchlist-key option, only the test file's `key`.
+        // `kql test` has no --watchlist-key, --table or --data option, only the test
+        // file's keys.
         for hint in &mut error.hints {
             if let Some(alias) = crate::watchlist::alias_of_key_hint(hint).map(str::to_string) {
                 *hint = format!(
                     "name the SearchKey column in the test file: \
                      `[watchlists] {alias} = {{ file = \"…\", key = \"COLUMN\" }}`"
+                );
+            } else if let Some(table) = crate::binder::table_of_not_loaded_hint(hint) {
+                *hint = format!(
+                    "`{table}` is a table of the built-in catalog that the test file does \
+                     not give; give it with `[tables] {table} = \"FILE\"` or with rows \
+                     under `[[case.tables.{table}.rows]]`"
                 );
             }
         }
