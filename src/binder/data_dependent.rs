@@ -174,6 +174,8 @@ pub(super) struct DataDependentColumns {
     /// Where the query reads such a created column, so that a type error can name the
     /// columns whose type caused it.
     references: Vec<(Span, String)>,
+    /// What the first call of each workspace function shows about its first parameter.
+    workspace_calls: HashMap<String, FirstParameter>,
 }
 
 impl DataDependentColumns {
@@ -405,6 +407,7 @@ fn bind_pass(
         slot_types,
         slot_columns: HashMap::new(),
         references: Vec::new(),
+        workspace_calls: HashMap::new(),
     });
     let result = binder.bind_script(script);
     (result, binder.data_dependent.take())
@@ -601,6 +604,54 @@ pub(super) fn bind_custom_table_without_data(
     )
 }
 
+/// What a call of a workspace function shows about its first parameter.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum FirstParameter {
+    /// `T | invoke F(…)` or `F(T, …)`: a table, which has no default
+    /// (learn.microsoft.com/kusto/query/functions/user-defined-functions: "Default values
+    /// may be provided for scalar parameters only").
+    Table,
+    /// `F(1d, …)`: a scalar.
+    Scalar,
+    /// `F()` or a first argument given by name: no table is required.
+    None,
+}
+
+/// Rejects a call of the workspace function `function` that no single definition could
+/// accept together with its earlier calls in the query: one call passes a table as the
+/// first argument, which a definition must then require, and another passes a scalar
+/// there or leaves it out.
+fn check_call_shape(
+    binder: &mut Binder<'_>,
+    function: &Ident,
+    first: FirstParameter,
+) -> Option<crate::error::Error> {
+    let state = binder.data_dependent.as_mut()?;
+    let earlier = *state
+        .workspace_calls
+        .entry(function.name.clone())
+        .or_insert(first);
+    if (earlier == FirstParameter::Table) == (first == FirstParameter::Table) {
+        return None;
+    }
+    let (this_call, other_call) = if first == FirstParameter::Table {
+        ("with a table as its first argument", "without one")
+    } else {
+        ("without a table as its first argument", "with one")
+    };
+    Some(
+        crate::error::Error::at(
+            ErrorKind::TypeMismatch,
+            function.span.clone(),
+            format!(
+                "`{}` is called here {this_call} and elsewhere in the query {other_call}, which no definition accepts",
+                function.name
+            ),
+        )
+        .with_hint("a tabular parameter has no default, so every call must pass the table, as `T | invoke F(…)` or `F(T, …)`"),
+    )
+}
+
 /// Binds a call of a function that the query does not define, `T | invoke F(…)` or `F(…)`
 /// as a source, when binding without rows. Sentinel and Log Analytics keep functions saved
 /// in the workspace, which a query calls like its own, so `kql check` takes such a call to
@@ -619,13 +670,19 @@ pub(super) fn bind_workspace_function_without_data(
         .as_ref()
         .map(|plan| plan.schema.clone())
         .unwrap_or_default();
-    for arg in args {
+    let mut first = if piped.is_some() {
+        FirstParameter::Table
+    } else {
+        FirstParameter::None
+    };
+    for (position, arg) in args.iter().enumerate() {
         // A workspace function may take named arguments, which bind like the others.
-        let arg = match &arg.kind {
-            ExprKind::NamedArgument { value, .. } => value.as_ref(),
-            _ => arg,
+        let (arg, named) = match &arg.kind {
+            ExprKind::NamedArgument { value, .. } => (value.as_ref(), true),
+            _ => (arg, false),
         };
-        let bound = if binder.is_tabular(arg) {
+        let tabular = binder.is_tabular(arg);
+        let bound = if tabular {
             binder.bind_tabular(arg).map(drop)
         } else {
             binder.bind_scalar(arg, &row).map(drop)
@@ -633,6 +690,16 @@ pub(super) fn bind_workspace_function_without_data(
         if let Err(error) = bound {
             return Some(Err(error));
         }
+        if position == 0 && piped.is_none() && !named {
+            first = if tabular {
+                FirstParameter::Table
+            } else {
+                FirstParameter::Scalar
+            };
+        }
+    }
+    if let Some(error) = check_call_shape(binder, function, first) {
+        return Some(Err(error));
     }
     let input = piped.unwrap_or_else(|| Plan {
         kind: PlanKind::Scan {
@@ -916,6 +983,28 @@ mod tests {
         // Slots of bag_unpack hold JSON values, never a datetime.
         let error = check_error(&format!("{UNPACKED} | summarize count() by bin(Seen, 1h)"));
         assert_eq!(error.kind, ErrorKind::TypeMismatch);
+    }
+
+    #[test]
+    fn workspace_function_calls_agree() {
+        // A tabular parameter has no default, so every call passes the table or none does.
+        for query in [
+            "MyParser(1d) | union (SigninLogs | invoke MyParser())",
+            "SigninLogs | invoke Enrich() | union Enrich()",
+        ] {
+            let error = check_error(query);
+            assert_eq!(error.kind, ErrorKind::TypeMismatch, "{query}");
+            assert!(
+                error.message.contains("which no definition accepts"),
+                "{query}"
+            );
+        }
+        for query in [
+            "MyParser() | union MyParser(2d)",
+            "Enrich(SigninLogs) | union (AuditLogs | invoke Enrich())",
+        ] {
+            assert!(check(query).is_ok(), "{query}");
+        }
     }
 
     #[test]
