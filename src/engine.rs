@@ -12,7 +12,7 @@ use std::sync::Arc;
 
 use crate::ast::Statement;
 use crate::binder::{self, BoundQuery, SchemaSource};
-use crate::error::{Error, ErrorKind, Result};
+use crate::error::{Error, ErrorKind, Result, Warning};
 use crate::eval::{self, EvalContext, GeoLoader};
 use crate::parser;
 use crate::schema::{Product, SchemaCatalog, SchemaView};
@@ -97,6 +97,31 @@ pub fn locate<'a>(
     }
 }
 
+/// Renders a warning of a query bound after `prelude` as `origin:line:column: message`,
+/// with the line and column in the prelude's file when the warning is about its text.
+pub fn render_warning(
+    prelude: Option<&Prelude>,
+    warning: &Warning,
+    query: &str,
+    origin: &str,
+) -> String {
+    let Some(span) = warning.span.clone() else {
+        return warning.render(query, origin);
+    };
+    let located = locate(
+        prelude,
+        Error::new(ErrorKind::Usage, "").with_span(span),
+        query,
+        origin,
+    );
+    let (error, source, origin) = located;
+    Warning {
+        message: warning.message.clone(),
+        span: error.span,
+    }
+    .render(source, origin)
+}
+
 /// Parses the prelude and the query together, and checks that the prelude holds only
 /// `let` and `set` statements.
 fn parse_with_prelude(prelude: Option<&Prelude>, query: &str) -> Result<crate::ast::Script> {
@@ -176,7 +201,7 @@ impl Session {
 
     /// Like [`Session::run`], and also returns the query's warnings
     /// ([`BoundQuery::warnings`]).
-    pub fn run_with_warnings(&self, query: &str) -> Result<(Table, Vec<String>)> {
+    pub fn run_with_warnings(&self, query: &str) -> Result<(Table, Vec<Warning>)> {
         let fallback_now = self.now.unwrap_or_else(system_now);
         parser::with_large_stack(|| {
             let bound = self.bind_query(query, fallback_now)?;
@@ -195,6 +220,11 @@ impl Session {
         origin: &'a str,
     ) -> (Error, &'a str, &'a str) {
         locate(self.prelude.as_ref(), error, query, origin)
+    }
+
+    /// Renders a warning of `query` with its place in the query or the prelude.
+    pub fn render_warning(&self, warning: &Warning, query: &str, origin: &str) -> String {
+        render_warning(self.prelude.as_ref(), warning, query, origin)
     }
 
     /// The evaluation context for one query: one clock reading for the whole query
@@ -401,6 +431,41 @@ mod tests {
 
     fn table(column: &str) -> Table {
         Table::empty(Schema::new(vec![Field::new(column, Type::String)]))
+    }
+
+    /// A warning names the file and the line and column of the text it is about: the
+    /// query's, or the prelude's when the warning is about the prelude.
+    #[test]
+    fn warnings_name_their_place() {
+        let prelude = Prelude {
+            text: "let x = 1;\nset quer_now = datetime(2025-01-01);".to_string(),
+            origin: "stubs.kql".to_string(),
+        };
+        let query = "print y = 1\n| extend z = ingestion_time()";
+        let bound =
+            check_with_prelude(Some(&prelude), query, &crate::schema::BuiltinSchemas::new())
+                .expect("binds");
+        let rendered: Vec<String> = bound
+            .warnings
+            .iter()
+            .map(|warning| render_warning(Some(&prelude), warning, query, "rule.kql"))
+            .collect();
+        assert_eq!(rendered.len(), 2, "{rendered:?}");
+        assert!(
+            rendered[0].starts_with("stubs.kql:2:5: `set quer_now`"),
+            "{}",
+            rendered[0]
+        );
+        assert!(
+            rendered[1].starts_with("rule.kql:2:14: `ingestion_time()`"),
+            "{}",
+            rendered[1]
+        );
+        let unplaced = Warning {
+            message: "note".to_string(),
+            span: None,
+        };
+        assert_eq!(unplaced.render(query, "rule.kql"), "rule.kql: note");
     }
 
     /// The tables a query names are found through `let`, subqueries and `invoke`, and a

@@ -223,6 +223,33 @@ fn line_window(line: &str, column: usize) -> (String, usize) {
     (shown, caret_column)
 }
 
+/// A warning for the person running a query, with the query text it is about, if any.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Warning {
+    pub message: String,
+    pub span: Option<Range<usize>>,
+}
+
+impl Warning {
+    /// Renders the warning as `origin:line:column: message`, or `origin: message` when it
+    /// has no place in `source`.
+    pub fn render(&self, source: &str, origin: &str) -> String {
+        match &self.span {
+            Some(span) => {
+                let Location { line, column } = Location::of(source, span.start);
+                format!("{origin}:{line}:{column}: {}", self.message)
+            }
+            None => format!("{origin}: {}", self.message),
+        }
+    }
+}
+
+impl fmt::Display for Warning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
 /// The mark that some editors put at the start of a UTF-8 file.
 const BYTE_ORDER_MARK: char = '\u{FEFF}';
 

@@ -1109,7 +1109,7 @@ fn run_warns_once_for_ingestion_time() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(
         stderr
-            .matches("kql: warning: `ingestion_time()` returns null")
+            .matches("kql: warning: <query>:1:22: `ingestion_time()` returns null")
             .count(),
         1
     );
@@ -1125,7 +1125,7 @@ fn run_warns_on_misspelt_query_now() {
         .success()
         .stdout("x\n1\n")
         .stderr(predicate::str::contains(
-            "kql: warning: `set quer_now` has no effect",
+            "kql: warning: <query>:1:5: `set quer_now` has no effect",
         ))
         .stderr(predicate::str::contains("did you mean `set query_now`?"));
     kql_command()

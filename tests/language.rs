@@ -759,7 +759,7 @@ fn cli_workspace_function_needs_prelude_to_run() {
         .assert()
         .success()
         .stderr(predicate::str::contains(
-            "`Tag` is not defined in the query",
+            "rule.kql:1:27: `Tag` is not defined in the query",
         ));
     kql_command()
         .arg("check")

@@ -28,7 +28,7 @@ use std::sync::Arc;
 use super::plan::{ColumnsFromDataPlan, Plan, PlanKind};
 use super::{Binder, BoundQuery, SchemaSource};
 use crate::ast::{Expr, ExprKind, Ident, Script, Span};
-use crate::error::{ErrorKind, Result};
+use crate::error::{ErrorKind, Result, Warning};
 use crate::table::{Field, Schema};
 use crate::value::Type;
 
@@ -424,8 +424,8 @@ fn near_known_warnings(
     script: &Script,
     tables: &dyn SchemaSource,
     state: &DataDependentColumns,
-) -> Vec<String> {
-    let mut warnings = Vec::new();
+) -> Vec<Warning> {
+    let mut warnings: Vec<Warning> = Vec::new();
     for (plugin, name, close) in state.near_known_names() {
         let mut without = state.created.clone();
         if let Some(names) = without.get_mut(&plugin.key) {
@@ -437,10 +437,18 @@ fn near_known_warnings(
         {
             continue;
         }
-        warnings.push(format!(
-            "`{name}` is taken to be {}; did you mean the column `{close}`?",
-            plugin.creates.column_phrase()
-        ));
+        let span = state
+            .references
+            .iter()
+            .find(|(_, reference)| reference == name)
+            .map(|(span, _)| span.clone());
+        warnings.push(Warning {
+            message: format!(
+                "`{name}` is taken to be {}; did you mean the column `{close}`?",
+                plugin.creates.column_phrase()
+            ),
+            span,
+        });
     }
     warnings
 }
@@ -587,12 +595,15 @@ pub(super) fn bind_custom_table_without_data(
     let creates = CreatedNames::CustomColumns {
         table: table.name.clone(),
     };
-    binder.warn(&format!(
-        "`{0}` is a custom table that the catalog does not describe, so its columns were not \
+    binder.warn(
+        &table.span,
+        &format!(
+            "`{0}` is a custom table that the catalog does not describe, so its columns were not \
          checked; describe them with --schema FILE, or run the query on its data with \
          `kql run --table {0}=FILE`",
-        table.name
-    ));
+            table.name
+        ),
+    );
     bind_columns_from_data(
         binder,
         input,
@@ -708,12 +719,15 @@ pub(super) fn bind_workspace_function_without_data(
         schema: Schema::default(),
         span: function.span.clone(),
     });
-    binder.warn(&format!(
-        "`{0}` is not defined in the query, so kql check took it to be a function saved in \
+    binder.warn(
+        &function.span,
+        &format!(
+            "`{0}` is not defined in the query, so kql check took it to be a function saved in \
          the workspace and did not check the columns it returns; pass its definition with \
          --prelude FILE to check them, as `kql run` needs it",
-        function.name
-    ));
+            function.name
+        ),
+    );
     let creates = CreatedNames::WorkspaceFunctionColumns {
         function: function.name.clone(),
     };
@@ -855,8 +869,10 @@ mod tests {
     fn created_names_near_known_columns_warn() {
         let bound = check(&format!("{UNPACKED} | project DeviceNmae, Status")).expect("binds");
         assert_eq!(bound.warnings.len(), 1, "{:?}", bound.warnings);
-        assert!(bound.warnings[0].contains("`DeviceNmae`"));
-        assert!(bound.warnings[0].contains("did you mean the column `DeviceName`?"));
+        assert!(bound.warnings[0].message.contains("`DeviceNmae`"));
+        assert!(bound.warnings[0]
+            .message
+            .contains("did you mean the column `DeviceName`?"));
         let bound = check(&format!("{UNPACKED} | project DeviceName, Status")).expect("binds");
         assert!(bound.warnings.is_empty(), "{:?}", bound.warnings);
     }
@@ -909,7 +925,9 @@ mod tests {
         let names: Vec<&str> = bound.plan.schema.names().collect();
         assert_eq!(names, ["SrcIp", "Port"]);
         assert_eq!(bound.warnings.len(), 1, "{:?}", bound.warnings);
-        assert!(bound.warnings[0].contains("`Fw_CL` is a custom table"));
+        assert!(bound.warnings[0]
+            .message
+            .contains("`Fw_CL` is a custom table"));
         let error = check_error("Fw_CL | where TimeGenerated > 5");
         assert_eq!(error.kind, ErrorKind::TypeMismatch);
         // Only names ending in `_CL` are custom tables.
@@ -939,7 +957,9 @@ mod tests {
         let names: Vec<&str> = bound.plan.schema.names().collect();
         assert_eq!(names, ["UserPrincipalName", "RoleName"]);
         assert_eq!(bound.warnings.len(), 1, "{:?}", bound.warnings);
-        assert!(bound.warnings[0].contains("`Enrich` is not defined in the query"));
+        assert!(bound.warnings[0]
+            .message
+            .contains("`Enrich` is not defined in the query"));
 
         // A column takes precedence over the Resource Graph table `Resources`.
         let bound = check("AWSCloudTrail | invoke Enrich() | project Resources").expect("binds");
@@ -1121,8 +1141,12 @@ mod tests {
     fn watchlist_name_near_fixed_column_warns() {
         let bound = check("_GetWatchlist('servers') | project Searchkey").expect("binds");
         assert_eq!(bound.warnings.len(), 1, "{:?}", bound.warnings);
-        assert!(bound.warnings[0].contains("the CSV file of watchlist `servers`"));
-        assert!(bound.warnings[0].contains("did you mean the column `SearchKey`?"));
+        assert!(bound.warnings[0]
+            .message
+            .contains("the CSV file of watchlist `servers`"));
+        assert!(bound.warnings[0]
+            .message
+            .contains("did you mean the column `SearchKey`?"));
     }
 
     // Each watchlist's columns come from its own CSV file
@@ -1138,11 +1162,11 @@ mod tests {
         .expect("binds");
         assert_eq!(bound.warnings.len(), 1, "{:?}", bound.warnings);
         assert!(
-            bound.warnings[0].contains("watchlist `B`"),
+            bound.warnings[0].message.contains("watchlist `B`"),
             "{:?}",
             bound.warnings
         );
-        assert!(bound.warnings[0].contains("`LastUpdatedTimeUTC`?"));
+        assert!(bound.warnings[0].message.contains("`LastUpdatedTimeUTC`?"));
         // A name that both watchlists must provide warns for both.
         let bound = check(
             "union (_GetWatchlist('A') | project Searchkey), \

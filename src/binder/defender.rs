@@ -232,7 +232,7 @@ fn bind_file_profile(
         Some(arg) => record_limit(binder, arg)?,
         None => FILE_PROFILE_DEFAULT_LIMIT,
     };
-    warn_about_extra_columns(binder);
+    warn_about_extra_columns(binder, &name.span);
 
     let mut fields = input.schema.fields.clone();
     let mut added = Vec::new();
@@ -310,7 +310,7 @@ fn clash_hint(column: &str) -> String {
 /// of `FileProfile()`. Other loaded tables keep columns beyond their schema, but this
 /// function's output columns are fixed by its reference page, so such a column is left out
 /// of the result, and a misspelled profile column would otherwise go unnoticed.
-fn warn_about_extra_columns(binder: &mut Binder<'_>) {
+fn warn_about_extra_columns(binder: &mut Binder<'_>, call: &Span) {
     let Some(supplied) = binder.tables.schema("FileProfile") else {
         return;
     };
@@ -328,10 +328,13 @@ fn warn_about_extra_columns(binder: &mut Binder<'_>) {
     if extra.is_empty() {
         return;
     }
-    binder.warn(&format!(
+    binder.warn(
+        call,
+        &format!(
         "the loaded `FileProfile` table has columns that FileProfile() does not return, so they are ignored: {}",
         extra.join(", ")
-    ));
+    ),
+    );
 }
 
 /// Reads FileProfile's record limit, a constant from 1 up. The reference page
@@ -542,17 +545,19 @@ mod tests {
         let bound = bind_with_tables("T | invoke FileProfile()", tables).expect("binds");
         assert_eq!(bound.warnings.len(), 1, "{:?}", bound.warnings);
         assert!(
-            bound.warnings[0].contains("`Comment`"),
+            bound.warnings[0].message.contains("`Comment`"),
             "{}",
             bound.warnings[0]
         );
         assert!(
-            bound.warnings[0].contains("`GlobalPrevalance` (did you mean `GlobalPrevalence`?)"),
+            bound.warnings[0]
+                .message
+                .contains("`GlobalPrevalance` (did you mean `GlobalPrevalence`?)"),
             "{}",
             bound.warnings[0]
         );
         assert!(
-            !bound.warnings[0].contains("`SHA1`"),
+            !bound.warnings[0].message.contains("`SHA1`"),
             "{}",
             bound.warnings[0]
         );

@@ -649,7 +649,7 @@ fn bind_call(
         return Err(unknown_function(&name.name, name.span.clone()));
     };
     if let Some(warning) = functions::run_warning(function.name) {
-        binder.warn(warning);
+        binder.warn(&name.span, warning);
     }
     if args.len() < function.min_args || args.len() > function.max_args {
         let expected = if function.min_args == function.max_args {

@@ -44,8 +44,8 @@ mod window;
 use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 
-use crate::ast::{Expr, Ident, Script, Statement};
-use crate::error::{Error, ErrorKind, Result};
+use crate::ast::{Expr, Ident, Script, Span, Statement};
+use crate::error::{Error, ErrorKind, Result, Warning};
 use crate::table::{Schema, Table};
 use plan::{BoundExpr, Plan};
 
@@ -116,7 +116,7 @@ pub struct BoundQuery {
     pub now: Option<i64>,
     /// Warnings for the person running the query, each once, such as the one for
     /// `ingestion_time()`, which is null for local tables.
-    pub warnings: Vec<String>,
+    pub warnings: Vec<Warning>,
     /// The supplied tables that the query names, by the name they are loaded under. These
     /// are the tables read by name in the query, a `let` statement or a subquery, even a
     /// `let` the query never uses. An `invoke` of `FileProfile` or `DeviceFromIP` adds that
@@ -193,7 +193,7 @@ pub struct Binder<'a> {
     /// Set when binding without rows for `kql check`; see [`bind_without_data`].
     data_dependent: Option<data_dependent::DataDependentColumns>,
     /// The warnings for [`BoundQuery::warnings`].
-    warnings: Vec<String>,
+    warnings: Vec<Warning>,
     /// The tables for [`BoundQuery::tables`].
     tables_named: BTreeSet<String>,
     /// The aliases for [`BoundQuery::watchlists`].
@@ -252,10 +252,13 @@ impl<'a> Binder<'a> {
                         now = Some(self.bind_query_now(name, value.as_ref())?);
                     } else if crate::error::closest(&name.name, ["query_now"]).is_some() {
                         // A typo here would silently leave `ago()` on the wall clock.
-                        self.warn(&format!(
-                            "`set {}` has no effect; did you mean `set query_now`?",
-                            name.name
-                        ));
+                        self.warn(
+                            &name.span,
+                            &format!(
+                                "`set {}` has no effect; did you mean `set query_now`?",
+                                name.name
+                            ),
+                        );
                     } else {
                         log::debug!(
                             "ignoring `set {}`: it does not change results here",
@@ -426,9 +429,12 @@ impl<'a> Binder<'a> {
     }
 
     /// Records a warning for [`BoundQuery::warnings`], unless it is recorded already.
-    fn warn(&mut self, warning: &str) {
-        if !self.warnings.iter().any(|known| known == warning) {
-            self.warnings.push(warning.to_string());
+    fn warn(&mut self, span: &Span, warning: &str) {
+        if !self.warnings.iter().any(|known| known.message == warning) {
+            self.warnings.push(Warning {
+                message: warning.to_string(),
+                span: Some(span.clone()),
+            });
         }
     }
 

@@ -194,7 +194,10 @@ fn run(args: RunArgs) -> u8 {
     let result = match load_and_run(&mut session, &args, &query, query_from_stdin, &schemas) {
         Ok(Ok((table, warnings))) => {
             for warning in warnings {
-                eprintln!("kql: warning: {warning}");
+                eprintln!(
+                    "kql: warning: {}",
+                    session.render_warning(&warning, &query, &origin)
+                );
             }
             table
         }
@@ -246,7 +249,7 @@ fn load_and_run(
     query: &str,
     query_from_stdin: bool,
     schemas: &[kql::schema::TableSchema],
-) -> Result<Result<(kql::table::Table, Vec<String>), Error>, Error> {
+) -> Result<Result<(kql::table::Table, Vec<kql::error::Warning>), Error>, Error> {
     // Standard input cannot be read a second time, so a table from it loads in full, and
     // --strict checks every value of the input, so it loads every column too.
     let reads_stdin = args.table.iter().any(|argument| {
@@ -545,7 +548,9 @@ fn check(args: CheckArgs) -> u8 {
                     path.display().to_string()
                 };
                 for warning in &bound.warnings {
-                    eprintln!("kql: warning: {shown_path}: {warning}");
+                    let rendered =
+                        engine::render_warning(prelude.as_ref(), warning, &query, &shown_path);
+                    eprintln!("kql: warning: {rendered}");
                 }
                 if !args.quiet {
                     println!("{shown_path}: ok");

@@ -76,7 +76,7 @@ struct PreparedText {
 pub struct QueryDone {
     run: PreparedText,
     /// The result table and the query's warnings.
-    result: Result<(Table, Vec<String>)>,
+    result: Result<(Table, Vec<crate::error::Warning>)>,
     elapsed: Duration,
 }
 

@@ -419,9 +419,11 @@ impl<'a> FileSetup<'a> {
         if let Some((_, _, message)) = failed.into_iter().next() {
             return Err(message);
         }
-        session
+        let (table, warnings) = session
             .run_with_warnings(&query)
-            .map_err(|error| render(&self.with_test_file_hints(error)))
+            .map_err(|error| render(&self.with_test_file_hints(error)))?;
+        let warnings = warnings.iter().map(ToString::to_string).collect();
+        Ok((table, warnings))
     }
 
     /// Rejects a stub whose name the rule defines with its own `let`: the rule's `let`
