@@ -40,18 +40,20 @@ const MAX_PASSES: usize = 256;
 const PASS_LIMIT_MESSAGE: &str = "kql check stopped after";
 
 /// The maximum number of bindings that [`search_column_types`] tries.
-const MAX_TYPE_SEARCH: usize = 32;
+const MAX_TYPE_SEARCH: usize = 64;
 
 /// The column types that a custom table or a workspace function's result may have: the
 /// types of [`SLOT_TYPES`], and `datetime` and `timespan`, which JSON values do not have.
+/// They are tried in this order after `string`, which the search starts from: a custom
+/// column that is not text is most often a time or a number.
 const OPEN_SCHEMA_TYPES: [Type; 7] = [
-    Type::Dynamic,
     Type::String,
+    Type::DateTime,
     Type::Long,
     Type::Real,
-    Type::Bool,
-    Type::DateTime,
     Type::Timespan,
+    Type::Dynamic,
+    Type::Bool,
 ];
 
 /// The column types that `kql run` gives a bag slot: `bool`, `long`, `real` or `string`
@@ -272,6 +274,25 @@ impl DataDependentColumns {
         found
     }
 
+    /// Returns, per plugin, pairs of created names that look like one name typed two ways,
+    /// such as `Host_s` and `Host_S`: the data may have only one of them.
+    fn similar_created_names(&self) -> Vec<(&BoundPlugin, &str, &str)> {
+        let mut found = Vec::new();
+        for plugin in &self.plugins {
+            let Some(created) = self.created.get(&plugin.key) else {
+                continue;
+            };
+            for (index, first) in created.iter().enumerate() {
+                for second in &created[index + 1..] {
+                    if likely_same_name(first, second) {
+                        found.push((plugin, first.as_str(), second.as_str()));
+                    }
+                }
+            }
+        }
+        found
+    }
+
     /// Returns the names of this pass's plugins, such as "`bag_unpack`".
     fn plugin_names(&self) -> String {
         let mut names: Vec<String> = self
@@ -312,13 +333,14 @@ impl DataDependentColumns {
 pub fn bind_without_data(script: &Script, tables: &dyn SchemaSource) -> Result<BoundQuery> {
     let [first_type, other_types @ ..] = SLOT_TYPES;
     let (first, binds_slots) = bind_in_passes(script, tables, SlotTypes::uniform(first_type));
-    let error = match first {
-        Err(error) if may_depend_on_types(&error) && binds_slots => error,
+    let mut errors = match first {
+        Err(error) if may_depend_on_types(&error) && binds_slots => FurthestError::new(error),
         result => return result,
     };
     for slot_type in other_types {
-        if let (Ok(bound), _) = bind_in_passes(script, tables, SlotTypes::uniform(slot_type)) {
-            return Ok(bound);
+        match bind_in_passes(script, tables, SlotTypes::uniform(slot_type)).0 {
+            Ok(bound) => return Ok(bound),
+            Err(error) => errors.add(error),
         }
     }
     let by_name = Arc::new(catalog_column_types(tables));
@@ -328,11 +350,33 @@ pub fn bind_without_data(script: &Script, tables: &dyn SchemaSource) -> Result<B
             by_name: Some(Arc::clone(&by_name)),
             chosen: HashMap::new(),
         };
-        if let (Ok(bound), _) = bind_in_passes(script, tables, slot_types) {
-            return Ok(bound);
+        match bind_in_passes(script, tables, slot_types).0 {
+            Ok(bound) => return Ok(bound),
+            Err(error) => errors.add(error),
         }
     }
-    search_column_types(script, tables, by_name).ok_or(error)
+    search_column_types(script, tables, by_name, &mut errors).ok_or(errors.error)
+}
+
+/// The error to report when no types of the created columns let a script bind: the one
+/// that the binding which got furthest into the query stopped at. An earlier error is
+/// often only a type that a later binding changed, such as a `dynamic` grouping key,
+/// while the furthest one, such as a misspelled column, needs the author's fix.
+struct FurthestError {
+    error: crate::error::Error,
+}
+
+impl FurthestError {
+    fn new(error: crate::error::Error) -> FurthestError {
+        FurthestError { error }
+    }
+
+    fn add(&mut self, error: crate::error::Error) {
+        let start = |error: &crate::error::Error| error.span.as_ref().map(|span| span.start);
+        if start(&error) > start(&self.error) {
+            self.error = error;
+        }
+    }
 }
 
 /// True for an error that another type of a created column may avoid: a type error, or
@@ -353,6 +397,7 @@ fn search_column_types(
     script: &Script,
     tables: &dyn SchemaSource,
     by_name: Arc<HashMap<String, Type>>,
+    errors: &mut FurthestError,
 ) -> Option<BoundQuery> {
     let mut slot_types = SlotTypes {
         fallback: Type::String,
@@ -364,25 +409,28 @@ fn search_column_types(
         let (result, _, state) = bind_in_passes_with_state(script, tables, slot_types.clone());
         let error = match result {
             Ok(bound) => return Some(bound),
-            Err(error) if may_depend_on_types(&error) => error,
-            Err(_) => return None,
+            Err(error) => error,
         };
-        let (state, failed) = (state?, error.span?);
+        let retry = may_depend_on_types(&error);
+        let failed = error.span.clone();
+        errors.add(error);
+        let (Some(state), Some(failed), true) = (state, failed, retry) else {
+            return None;
+        };
         let mut changed = false;
-        for (span, name) in &state.references {
-            let inside = span.start >= failed.start && span.end <= failed.end;
-            let Some(candidates) = state.slot_columns.get(name) else {
+        for name in implicated_columns(&state, &failed) {
+            let Some(candidates) = state.slot_columns.get(&name) else {
                 continue;
             };
             let count = tried.entry(name.clone()).or_insert(0);
-            if !inside || *count + 1 >= candidates.len() {
+            if *count + 1 >= candidates.len() {
                 continue;
             }
             *count += 1;
-            let current = slot_types.type_of(name, &Schema::default());
+            let current = slot_types.type_of(&name, &Schema::default());
             let start = candidates.iter().position(|ty| *ty == current).unwrap_or(0);
             let next = candidates[(start + 1) % candidates.len()];
-            slot_types.chosen.insert(name.clone(), next);
+            slot_types.chosen.insert(name, next);
             changed = true;
         }
         if !changed {
@@ -390,6 +438,27 @@ fn search_column_types(
         }
     }
     None
+}
+
+/// Returns the created columns that the failing expression at `failed` reads, or, when
+/// it reads none (`Duration > 1h` after `extend Duration = End - Start`), the created
+/// columns that the query reads before it, whose types the failing expression's inputs
+/// may come from.
+fn implicated_columns(state: &DataDependentColumns, failed: &Span) -> Vec<String> {
+    let read_in = |keep: &dyn Fn(&Span) -> bool| {
+        let mut names: Vec<String> = Vec::new();
+        for (span, name) in &state.references {
+            if keep(span) && !names.contains(name) {
+                names.push(name.clone());
+            }
+        }
+        names
+    };
+    let inside = read_in(&|span| span.start >= failed.start && span.end <= failed.end);
+    if !inside.is_empty() {
+        return inside;
+    }
+    read_in(&|span| span.end <= failed.start)
 }
 
 /// Binds the script once with the created names in `created`. Returns the result and
@@ -450,7 +519,39 @@ fn near_known_warnings(
             span,
         });
     }
+    for (plugin, first, second) in state.similar_created_names() {
+        let span = state
+            .references
+            .iter()
+            .find(|(_, reference)| reference == second)
+            .map(|(span, _)| span.clone());
+        warnings.push(Warning {
+            message: format!(
+                "`{first}` and `{second}` are both taken to be columns of {}; if one is a typo of the other, use one name",
+                plugin.creates.plugin()
+            ),
+            span,
+        });
+    }
     warnings
+}
+
+/// True when two column names differ only in letter case, or, for names of 8 or more
+/// characters, in one edit that is not a digit, such as `SourceIp_s` and `SourceIP_s` or
+/// `Duration` and `Durration`, but not `Port1` and `Port2`.
+fn likely_same_name(first: &str, second: &str) -> bool {
+    let (first, second) = (first.to_lowercase(), second.to_lowercase());
+    if first == second {
+        return true;
+    }
+    if first.chars().count().min(second.chars().count()) < 8 {
+        return false;
+    }
+    let digits_differ = first
+        .chars()
+        .zip(second.chars())
+        .any(|(a, b)| a != b && (a.is_ascii_digit() || b.is_ascii_digit()));
+    strsim::damerau_levenshtein(&first, &second) == 1 && !digits_differ
 }
 
 /// Binds the script in passes, each with the created names the errors of the passes
@@ -1003,6 +1104,51 @@ mod tests {
         // Slots of bag_unpack hold JSON values, never a datetime.
         let error = check_error(&format!("{UNPACKED} | summarize count() by bin(Seen, 1h)"));
         assert_eq!(error.kind, ErrorKind::TypeMismatch);
+    }
+
+    #[test]
+    fn column_types_follow_derived_columns() {
+        // `Duration > 1h` reads no custom column, so the columns read before it change type.
+        for query in [
+            "Fw_CL | extend Duration = EndTime_t - StartTime_t | where Duration > 1h",
+            "Fw_CL | summarize count() by bin(A, 1h), bin(B, 1h), bin(C, 1h), bin(D, 1h), \
+             bin(E, 1h), bin(F, 1h), bin(G, 1h), bin(H, 1h)",
+        ] {
+            assert!(check(query).is_ok(), "{query}: {:?}", check(query).err());
+        }
+    }
+
+    #[test]
+    fn furthest_error_reported() {
+        // A misspelled column after `summarize`, not the dynamic grouping key of an
+        // early binding, is the error to fix.
+        let error = check_error("Fw_CL | summarize count() by Host_s | where Host_S == 'a'");
+        assert_eq!(error.kind, ErrorKind::UnknownName);
+        assert!(error.message.contains("`Host_S`"), "{}", error.message);
+    }
+
+    #[test]
+    fn similar_custom_columns_warn() {
+        let bound = check("Fw_CL | where SourceIP_s == 'a' or SourceIp_s == 'b'").expect("binds");
+        let warning = bound
+            .warnings
+            .iter()
+            .find(|warning| warning.message.contains("are both taken to be columns"))
+            .expect("a warning about the two spellings");
+        assert!(warning.message.contains("`SourceIP_s` and `SourceIp_s`"));
+        let bound = check("Fw_CL | project Port1, Port2, Server10, Server11").expect("binds");
+        assert!(
+            bound
+                .warnings
+                .iter()
+                .all(|warning| !warning.message.contains("are both taken")),
+            "{:?}",
+            bound.warnings
+        );
+        assert!(likely_same_name("Duration", "Durration"));
+        assert!(likely_same_name("Host_s", "Host_S"));
+        assert!(!likely_same_name("Port1", "Port2"));
+        assert!(!likely_same_name("Server10", "Server11"));
     }
 
     #[test]

@@ -426,6 +426,9 @@ fn bind_call(
     );
     let error = Error::at(ErrorKind::UnknownName, name.span.clone(), message);
     Err(match suggestion {
+        Some(suggestion) if suggestion == name.name => error.with_hint(format!(
+            "`{suggestion}` is the name of a KQL operator, plugin, table or built-in function, not of a function that can be called here"
+        )),
         Some(suggestion) => error.with_hint(format!("did you mean `{suggestion}`?")),
         None => error.with_hint(
             "a function saved in a Sentinel or Log Analytics workspace can be defined in a file of `let` statements passed with --prelude FILE",
@@ -435,10 +438,9 @@ fn bind_call(
 
 /// Returns the name of a function, `let` binding, table, operator or plugin that `name`
 /// is a typo of, or equals, so that a misspelled call is not taken for a workspace
-/// function. A typo here is one edit,
-/// or two in a name of 8 or more characters (ignoring case), which is stricter than the
-/// "did you mean" hints: `UnifySignInLogs` is a workspace function, not a misspelled
-/// `SigninLogs`.
+/// function. A typo here is one edit, or two in a name of 8 or more characters (ignoring
+/// case), which is stricter than the "did you mean" hints: `UnifySignInLogs` is a
+/// workspace function, not a misspelled `SigninLogs`.
 fn similar_function_name(binder: &Binder<'_>, name: &str) -> Option<String> {
     let mut candidates: Vec<String> = binder.binding_names();
     candidates.extend(binder.tables.table_names());
