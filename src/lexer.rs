@@ -42,6 +42,9 @@ pub struct SyntaxError {
     /// A complete message that replaces "expected …" (unsupported syntax, bad literal).
     pub message: Option<String>,
     pub unsupported: bool,
+    /// Hints shown after the message, such as the typographic quote that fails to close
+    /// an unterminated string.
+    pub hints: Vec<String>,
 }
 
 impl SyntaxError {
@@ -53,6 +56,7 @@ impl SyntaxError {
             expected: vec![what.to_string()],
             message: None,
             unsupported: false,
+            hints: Vec::new(),
         }
     }
 
@@ -63,6 +67,7 @@ impl SyntaxError {
             expected: Vec::new(),
             message: Some(message.into()),
             unsupported: false,
+            hints: Vec::new(),
         }
     }
 
@@ -87,6 +92,7 @@ impl<'a> nom::error::ParseError<Input<'a>> for SyntaxError {
             expected: Vec::new(),
             message: None,
             unsupported: false,
+            hints: Vec::new(),
         }
     }
 
@@ -343,11 +349,16 @@ pub fn quoted_string(input: Input<'_>) -> PResult<'_, String> {
         }
         value.push(c);
     }
-    Err(nom::Err::Failure(SyntaxError::message(
+    let mut error = SyntaxError::message(
         start,
         start + body_start,
         "unterminated string: add the closing quote on the same line",
-    )))
+    );
+    let line = text[body_start..].split(['\n', '\r']).next().unwrap_or("");
+    error
+        .hints
+        .extend(crate::parser::typographic_quote_hint(line, quote));
+    Err(nom::Err::Failure(error))
 }
 
 /// A string literal after trivia; adjacent literals concatenate, as in Kusto

@@ -1193,3 +1193,90 @@ fn row_number_restart_from_command_line() {
         .success()
         .stdout("Airport,Departures,Rank\nSEA,2,1\nSEA,1,2\nSEA,0,3\nTLV,100,1\nTLV,1,2\n");
 }
+
+// The loaded tables are the database of `kql run`, so a table wildcard reads only them.
+// When the built-in catalog has other tables that match, the run warns, because a
+// workspace query would read those tables too.
+#[test]
+fn run_warns_on_wildcard_unloaded_tables() {
+    let dir = temp_dir();
+    fs::write(
+        dir.path().join("DeviceNetworkEvents.csv"),
+        "DeviceName,RemotePort\npc1,443\npc2,80\n",
+    )
+    .expect("write table");
+    fs::write(dir.path().join("MyLogs.csv"), "DeviceName\npc3\n").expect("write table");
+    let data = dir.path().display().to_string();
+    let catalog: Vec<&str> = kql::schema::builtin_names()
+        .filter(|name| name.starts_with("Device") && *name != "DeviceNetworkEvents")
+        .collect();
+    assert!(catalog.len() > 3, "{catalog:?}");
+    let unloaded = format!(
+        "{} catalog tables that it also matches are not loaded: {} and {} more.",
+        catalog.len(),
+        catalog[..3].join(", "),
+        catalog.len() - 3
+    );
+    for query in [
+        "union Device* | count",
+        "search in (Device*) \"pc1\" or \"pc2\" | count",
+    ] {
+        let output = kql_command()
+            .args(["run", "--format", "csv", "--data", &data, "-q", query])
+            .output()
+            .expect("run kql");
+        assert!(output.status.success(), "{query}");
+        assert_eq!(
+            String::from_utf8_lossy(&output.stdout),
+            "Count\n2\n",
+            "{query}"
+        );
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(
+            stderr.contains("kql: warning: <query>:1:"),
+            "{query}: {stderr}"
+        );
+        assert!(
+            stderr.contains("`Device*` matches only loaded tables"),
+            "{query}: {stderr}"
+        );
+        assert!(stderr.contains(&unloaded), "{query}: {stderr}");
+        assert!(
+            stderr.contains("--table NAME=FILE or --data DIR"),
+            "{query}: {stderr}"
+        );
+        assert!(!stderr.contains("DeviceNetworkEvents"), "{query}: {stderr}");
+    }
+}
+
+#[test]
+fn run_wildcard_without_unloaded_tables_no_warning() {
+    let dir = temp_dir();
+    fs::write(
+        dir.path().join("DeviceNetworkEvents.csv"),
+        "DeviceName,RemotePort\npc1,443\n",
+    )
+    .expect("write table");
+    fs::write(dir.path().join("MyLogs.csv"), "DeviceName\npc3\n").expect("write table");
+    let data = dir.path().display().to_string();
+    // `DeviceNetworkE*` matches only DeviceNetworkEvents in the catalog, and no catalog
+    // table starts with `My`.
+    for query in ["union DeviceNetworkE* | count", "union My* | count"] {
+        kql_command()
+            .args(["run", "--format", "csv", "--data", &data, "-q", query])
+            .assert()
+            .success()
+            .stdout("Count\n1\n")
+            .stderr("");
+    }
+}
+
+#[test]
+fn check_wildcard_no_unloaded_warning() {
+    kql_command()
+        .args(["check", "-"])
+        .write_stdin("union Device* | count")
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("not loaded").not());
+}

@@ -66,6 +66,136 @@ fn function_without_parameters_as_table() {
     assert_eq!(column_text(&called, "Count"), ["10"]);
 }
 
+// Kusto binds a bare function name as a call when no parameter needs an argument
+// (Kusto-Query-Language src/Kusto.Language/Binder/Binder_Names.cs, `MinArgumentCount == 0`),
+// so an ASIM parser, whose parameters all have defaults, is used as a table without `()`.
+#[test]
+fn defaulted_function_named_without_parentheses() {
+    let session = session_with_prelude(
+        "let _Im_Dns = (starttime:datetime = datetime(null), responsecodename:string = '*') \
+         { print r = responsecodename, t = isnull(starttime) };\n\
+         let Twice = (n:long = 3) { n * 2 };",
+    );
+    let table = session
+        .run("_Im_Dns | take 1")
+        .expect("bare tabular call runs");
+    assert_eq!(column_text(&table, "r"), ["*"]);
+    assert_eq!(column_text(&table, "t"), ["true"]);
+    let table = session
+        .run("let dns = _Im_Dns; dns | project r")
+        .expect("bare call as a let value runs");
+    assert_eq!(column_text(&table, "r"), ["*"]);
+    let table = session
+        .run("print x = Twice, y = Twice(5)")
+        .expect("bare scalar call runs");
+    assert_eq!(column_text(&table, "x"), ["6"]);
+    assert_eq!(column_text(&table, "y"), ["10"]);
+}
+
+#[test]
+fn function_with_required_parameter_needs_parentheses() {
+    for query in [
+        "let f = (a:long, b:long = 1) { print r = a + b };\nf | take 1",
+        "let f = (a:long, b:long = 1) { a + b };\nprint x = f",
+        "let f = (T:(*)) { T };\nf | take 1",
+    ] {
+        let error = run_error(query);
+        assert_eq!(error.kind, ErrorKind::TypeMismatch, "{query}");
+        assert!(
+            error.message.contains("call it as `f(…)`"),
+            "{query}: {}",
+            error.message
+        );
+        assert!(
+            error
+                .hints
+                .iter()
+                .any(|hint| hint.starts_with("signature: f(")),
+            "{query}: {:?}",
+            error.hints
+        );
+    }
+}
+
+// learn.microsoft.com/kusto/query/functions/user-defined-functions, "Default values":
+// defaults are literals, including typed literals and signed numbers.
+#[test]
+fn literal_parameter_defaults_accepted() {
+    let table = run(
+        "let f = (a:long, b:long = -1, c:datetime = datetime(null), d:dynamic = dynamic([1, 2]), \
+         e:timespan = 1d, g:string = 'x', h:real = -1.5, i:timespan = -2h, j:bool = true) \
+         { strcat(a + b, '|', isnull(c), '|', array_length(d), '|', e, '|', g, '|', h, '|', i, '|', j) };\n\
+         print r = f(5)",
+    );
+    assert_eq!(
+        column_text(&table, "r"),
+        ["4|true|2|1.00:00:00|x|-1.5|-02:00:00|true"]
+    );
+}
+
+// learn.microsoft.com/kusto/query/functions/user-defined-functions, "Default values":
+// "Default values are always literals (constants). They can't be arbitrary calculations."
+#[test]
+fn calculated_parameter_default_rejected() {
+    let cases = [
+        (
+            "let f = (a:long, b:long = 1+1) { a + b };\nprint x = f(1)",
+            "1+1",
+        ),
+        (
+            "let f = (t:datetime = ago(1d)) { t };\nprint x = f()",
+            "ago(1d)",
+        ),
+        (
+            "let k = 2;\nlet f = (b:long = k) { b };\nprint x = f()",
+            "k",
+        ),
+        ("let f = (s:string = -'a') { s };\nprint x = f()", "-'a'"),
+    ];
+    for (query, default) in cases {
+        let error = run_error(query);
+        assert_eq!(error.kind, ErrorKind::Syntax, "{query}");
+        assert!(
+            error.message.contains("is not a literal"),
+            "{query}: {}",
+            error.message
+        );
+        let span = error.span.clone().expect("the error points at the default");
+        assert_eq!(&query[span], default, "{query}");
+    }
+}
+
+// learn.microsoft.com/kusto/query/functions/user-defined-functions, "Default values":
+// "Parameters with no default value always precede parameters that do have a default
+// value."
+#[test]
+fn required_parameter_after_default_rejected() {
+    let cases = [
+        (
+            "let f = (a:long = 1, b:string) { strcat(a, b) };\nprint x = f(b = 'x')",
+            "b",
+        ),
+        (
+            "let f = (n:long = 1, T:(*)) { T | take n };\nf(T = print y = 1)",
+            "T",
+        ),
+    ];
+    for (query, parameter) in cases {
+        let error = run_error(query);
+        assert_eq!(error.kind, ErrorKind::Syntax, "{query}");
+        assert!(
+            error.message.contains("must come first"),
+            "{query}: {}",
+            error.message
+        );
+        let span = error
+            .span
+            .clone()
+            .expect("the error points at the parameter");
+        assert_eq!(&query[span], parameter, "{query}");
+    }
+}
+
 // learn.microsoft.com/kusto/query/let-statement: a function body may hold its own `let`
 // statements; the last expression is its value.
 #[test]

@@ -103,6 +103,7 @@ pub fn bind_union(
                     .filter(|name| matches_pattern(&pattern.name, name))
                     .collect();
                 names.sort();
+                warn_unloaded_matches(binder, &pattern.name, &pattern.span);
                 for name in names {
                     let expr = crate::ast::Expr {
                         kind: ExprKind::Name(name.clone()),
@@ -219,6 +220,46 @@ pub fn bind_union(
         schema: Schema::new(fields),
         span,
     })
+}
+
+/// The maximum number of unloaded catalog tables that [`warn_unloaded_matches`] names.
+const MAX_UNLOADED_NAMES: usize = 3;
+
+/// Warns when a table wildcard of `union` or `search in (…)` runs over the loaded tables
+/// and the built-in catalog has other tables that match it. The loaded tables are the
+/// database that `kql run` queries, so those tables are rightly left out, but in a
+/// workspace the same wildcard would read them too. `kql check` binds against the
+/// catalog itself, so it gets no warning.
+fn warn_unloaded_matches(binder: &mut Binder<'_>, pattern: &str, span: &Span) {
+    if !binder.tables.lists_database() {
+        return;
+    }
+    let loaded = binder.tables.table_names();
+    let is_loaded = |name: &str| {
+        loaded.iter().any(|table| table == name)
+            || crate::schema::second_spelling(name)
+                .is_some_and(|spelling| loaded.iter().any(|table| table == spelling))
+    };
+    let unloaded: Vec<&str> = crate::schema::builtin_names()
+        .filter(|name| matches_pattern(pattern, name) && !is_loaded(name))
+        .collect();
+    if unloaded.is_empty() {
+        return;
+    }
+    let first_names = unloaded[..unloaded.len().min(MAX_UNLOADED_NAMES)].join(", ");
+    let listed = match unloaded.len().saturating_sub(MAX_UNLOADED_NAMES) {
+        0 => first_names,
+        more => format!("{first_names} and {more} more"),
+    };
+    binder.warn(
+        span,
+        &format!(
+            "`{pattern}` matches only loaded tables, and {} catalog tables that it also \
+             matches are not loaded: {listed}. A workspace query would read them too, so load \
+             their exports with --table NAME=FILE or --data DIR to include their rows",
+            unloaded.len()
+        ),
+    );
 }
 
 fn table_text(expr: &crate::ast::Expr) -> String {

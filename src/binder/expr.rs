@@ -243,18 +243,15 @@ fn bind_name(
             ))
         }
         Some((Binding::Function(function), _)) => {
-            // A function without parameters can be named without `()`.
-            if function.definition.parameters.is_empty() {
-                let ident = Ident {
-                    name: name.to_string(),
-                    span: expr.span.clone(),
-                };
-                return bind_call(binder, &ident, &[], expr, schema);
+            // A function that needs no arguments can be named without `()`.
+            if !function.callable_without_arguments() {
+                return Err(function.needs_arguments_error(&expr.span));
             }
-            return Err(type_error(
-                &expr.span,
-                format!("`{name}` is a function with parameters; call it as `{name}(…)`"),
-            ));
+            let ident = Ident {
+                name: name.to_string(),
+                span: expr.span.clone(),
+            };
+            return bind_call(binder, &ident, &[], expr, schema);
         }
         None => {}
     }

@@ -45,6 +45,29 @@ impl UserFunction {
         }
     }
 
+    /// Tells whether every parameter has a default, so that a call may pass no
+    /// arguments. Kusto then also binds the bare name as that call
+    /// (Kusto-Query-Language src/Kusto.Language/Binder/Binder_Names.cs,
+    /// `GetMatchingSymbolResult`, `MinArgumentCount == 0`). A tabular parameter never has
+    /// a default.
+    pub fn callable_without_arguments(&self) -> bool {
+        self.definition
+            .parameters
+            .iter()
+            .all(|parameter| parameter.default.is_some())
+    }
+
+    /// Returns the error for the bare name of a function that needs arguments.
+    pub fn needs_arguments_error(&self, span: &Span) -> Error {
+        let name = &self.name;
+        Error::at(
+            ErrorKind::TypeMismatch,
+            span.clone(),
+            format!("`{name}` is a function with parameters that have no default; call it as `{name}(…)`"),
+        )
+        .with_hint(format!("signature: {}", self.signature()))
+    }
+
     fn signature(&self) -> String {
         let parameters: Vec<String> = self
             .definition
@@ -63,6 +86,73 @@ impl UserFunction {
             })
             .collect();
         format!("{}({})", self.name, parameters.join(", "))
+    }
+}
+
+/// Rejects the parameter defaults that the KQL reference forbids
+/// (learn.microsoft.com/kusto/query/functions/user-defined-functions, "Default values"):
+/// a default must be a literal, and every parameter without a default must come before
+/// the first one with a default. Kusto's parser reads a default as one literal token
+/// (Kusto-Query-Language src/Kusto.Language/Parser/QueryParser.cs,
+/// `ParseDefaultValueDeclaration`), so `1+1` or `ago(1d)` fails there.
+pub fn check_parameter_defaults(name: &str, definition: &FunctionDefinition) -> Result<()> {
+    let mut first_defaulted: Option<&Ident> = None;
+    for parameter in &definition.parameters {
+        match (&parameter.default, first_defaulted) {
+            (Some(default), _) => {
+                if !is_literal(default) {
+                    return Err(Error::at(
+                        ErrorKind::Syntax,
+                        default.span.clone(),
+                        format!(
+                            "the default value of parameter `{}` of `{name}` is not a literal; \
+                             a default must be a constant such as `5`, `-1`, `\"text\"`, `1d`, \
+                             `datetime(null)` or `dynamic([])`",
+                            parameter.name.name
+                        ),
+                    )
+                    .with_hint(
+                        "write the value as a literal, or compute it in the function body \
+                         from a literal default",
+                    ));
+                }
+                first_defaulted.get_or_insert(&parameter.name);
+            }
+            (None, Some(defaulted)) => {
+                return Err(Error::at(
+                    ErrorKind::Syntax,
+                    parameter.name.span.clone(),
+                    format!(
+                        "parameter `{}` of `{name}` has no default value but follows `{}`, \
+                         which has one; parameters without a default must come first",
+                        parameter.name.name, defaulted.name
+                    ),
+                )
+                .with_hint(format!(
+                    "move `{}` before `{}`, or give it a default value",
+                    parameter.name.name, defaulted.name
+                )));
+            }
+            (None, None) => {}
+        }
+    }
+    Ok(())
+}
+
+/// Tells whether a parameter default is a literal: a number, string, bool, timespan or
+/// typed literal such as `datetime(null)`, a signed number (`-1`, folded into the literal
+/// by the parser), or `dynamic(…)`.
+fn is_literal(default: &Expr) -> bool {
+    match &default.kind {
+        ExprKind::Literal(..) | ExprKind::Dynamic(_) => true,
+        ExprKind::Negate(operand) => matches!(
+            operand.kind,
+            ExprKind::Literal(
+                _,
+                Type::Int | Type::Long | Type::Real | Type::Decimal | Type::Timespan
+            )
+        ),
+        _ => false,
     }
 }
 
@@ -113,7 +203,7 @@ pub fn is_tabular(binder: &Binder<'_>, expr: &Expr, local: &HashMap<String, bool
                 Some(Binding::Tabular(_)) => true,
                 Some(Binding::Scalar(_)) => false,
                 Some(Binding::Function(function)) => {
-                    function.returns_table && function.definition.parameters.is_empty()
+                    function.returns_table && function.callable_without_arguments()
                 }
                 None => binder.tables.schema(name).is_some(),
             }

@@ -327,6 +327,7 @@ impl<'a> Binder<'a> {
                 Ok(name)
             }
             Statement::LetFunction { name, function } => {
+                functions::check_parameter_defaults(&name.name, function)?;
                 let defined = functions::UserFunction::new(self, &name.name, function);
                 self.define(&name.name, Binding::Function(Arc::new(defined)));
                 Ok(name)

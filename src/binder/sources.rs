@@ -267,20 +267,16 @@ fn bind_name(binder: &mut Binder<'_>, name: &str, expr: &Expr) -> Result<Plan> {
             ))
         }
         Some(Binding::Function(function)) => {
-            // A function without parameters can be named without `()`, as a view is.
+            // A function that needs no arguments can be named without `()`, as a view is.
             let function = Arc::clone(function);
-            if function.definition.parameters.is_empty() {
-                let ident = Ident {
-                    name: name.to_string(),
-                    span: expr.span.clone(),
-                };
-                return bind_call(binder, &ident, &[], None, expr);
+            if !function.callable_without_arguments() {
+                return Err(function.needs_arguments_error(&expr.span));
             }
-            return Err(Error::at(
-                ErrorKind::TypeMismatch,
-                expr.span.clone(),
-                format!("`{name}` is a function with parameters; call it as `{name}(…)`"),
-            ));
+            let ident = Ident {
+                name: name.to_string(),
+                span: expr.span.clone(),
+            };
+            return bind_call(binder, &ident, &[], None, expr);
         }
         None => {}
     }

@@ -43,6 +43,25 @@ pub(super) fn describe_lookalike(c: char) -> Option<String> {
     None
 }
 
+/// Returns a hint for an unterminated string whose rest of the line, `line`, contains a
+/// typographic quote, which looks like a closing quote but is text inside the string.
+/// `quote` is the ASCII quote that opened the string. The last typographic quote on the
+/// line is named, because a pasted closing quote is the last one. Returns `None` when
+/// the line has no typographic quote.
+pub(crate) fn typographic_quote_hint(line: &str, quote: char) -> Option<String> {
+    let (c, name) = line.chars().rev().find_map(|c| match c {
+        '\u{2018}' | '\u{2019}' | '\u{201C}' | '\u{201D}' => {
+            typographic_name(c).map(|(name, _)| (c, name))
+        }
+        _ => None,
+    })?;
+    let code = u32::from(c);
+    Some(format!(
+        "the string contains the character U+{code:04X} ({name}), which does not close a \
+         string; if it is meant as the closing quote, replace it with `{quote}`"
+    ))
+}
+
 /// Returns the Unicode name of a typographic quote or dash and the ASCII character that
 /// KQL uses in its place. String literals take `'` or `"`
 /// (learn.microsoft.com/kusto/query/scalar-data-types/string), and the minus operator is

@@ -21,6 +21,7 @@ use crate::ast::{Expr, ExprKind, Ident, Operator, OperatorKind, Script, Statemen
 use crate::error::{Error, ErrorKind};
 use crate::lexer::{name, symbol, token, trim_kql_whitespace, trivia, Input, PResult, SyntaxError};
 use lookalikes::describe_lookalike;
+pub(crate) use lookalikes::typographic_quote_hint;
 
 pub use expr::expression;
 pub use operators::{KNOWN_UNSUPPORTED_OPERATORS, SUPPORTED_OPERATORS};
@@ -152,7 +153,9 @@ fn to_error(error: SyntaxError, source: &str) -> Error {
         ErrorKind::Syntax
     };
     if let Some(message) = error.message {
-        return Error::at(kind, offset..end, message);
+        let mut converted = Error::at(kind, offset..end, message);
+        converted.hints = error.hints;
+        return converted;
     }
     let found = describe_found(&source[offset..]);
     let expected = match error.expected.as_slice() {

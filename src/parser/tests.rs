@@ -511,6 +511,67 @@ fn pasted_characters_named_in_errors() {
     }
 }
 
+// A straight opening quote closed by a pasted typographic one leaves the string open. The
+// caret points at the opening quote, so the hint names the typographic one.
+#[test]
+fn unterminated_string_names_typographic_quote() {
+    let cases = [
+        (
+            "print a = \"abc\u{201D}",
+            "U+201D (right double quotation mark)",
+            "`\"`",
+        ),
+        (
+            "print a = 'abc\u{2019}",
+            "U+2019 (right single quotation mark)",
+            "`'`",
+        ),
+        (
+            "print a = \"it\u{2018}s\u{201C}\n| take 1",
+            "U+201C (left double quotation mark)",
+            "`\"`",
+        ),
+        (
+            "T | where x == @'abc\u{201D}",
+            "U+201D (right double quotation mark)",
+            "`'`",
+        ),
+    ];
+    for (text, character, replacement) in cases {
+        let error = error(text);
+        assert!(
+            error.message.starts_with("unterminated string"),
+            "{text:?}: {}",
+            error.message
+        );
+        let [hint] = error.hints.as_slice() else {
+            panic!("{text:?}: expected one hint, got {:?}", error.hints);
+        };
+        assert!(hint.contains(character), "{text:?}: {hint}");
+        assert!(
+            hint.ends_with(&format!("replace it with {replacement}")),
+            "{text:?}: {hint}"
+        );
+    }
+}
+
+#[test]
+fn unterminated_plain_string_no_hint() {
+    // A typographic quote on a later line is not part of the unterminated string.
+    for text in [
+        "print a = \"abc",
+        "print a = \"abc\n| where b == \"\u{201D}\"",
+    ] {
+        let error = error(text);
+        assert!(
+            error.message.starts_with("unterminated string"),
+            "{text:?}: {}",
+            error.message
+        );
+        assert!(error.hints.is_empty(), "{text:?}: {:?}", error.hints);
+    }
+}
+
 #[test]
 fn byte_order_mark_is_whitespace() {
     // Windows editors start UTF-8 files with U+FEFF, and Kusto skips it anywhere.
