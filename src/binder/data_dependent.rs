@@ -1152,6 +1152,20 @@ mod tests {
     }
 
     #[test]
+    fn workspace_function_in_let_and_toscalar() {
+        for query in [
+            "let events = MyParser(1d); events | where Port > 1024 | take 1",
+            "print total = toscalar(MyParser(1d) | count)",
+        ] {
+            assert!(check(query).is_ok(), "{query}: {:?}", check(query).err());
+        }
+        // A scalar call stays unknown, and a typo of a built-in stays a typo.
+        assert_eq!(check_error("print MyFunc(1)").kind, ErrorKind::UnknownName);
+        let error = check_error("let y = tolowr('A'); print y");
+        assert_eq!(error.kind, ErrorKind::UnknownName);
+    }
+
+    #[test]
     fn workspace_function_calls_agree() {
         // A tabular parameter has no default, so every call passes the table or none does.
         for query in [

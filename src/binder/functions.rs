@@ -221,6 +221,7 @@ pub fn is_tabular(binder: &Binder<'_>, expr: &Expr, local: &HashMap<String, bool
                     other => {
                         super::defender::is_tabular_function(other)
                             || cloud_only(other).is_some_and(|function| function.tabular)
+                            || super::sources::may_be_workspace_function(binder, other)
                     }
                 },
             }

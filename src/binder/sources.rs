@@ -432,6 +432,17 @@ fn bind_call(
     })
 }
 
+/// True when `kql check`, binding without rows, takes a call of `name` for a call of a
+/// workspace function, which returns a table: no built-in function has that name and it
+/// is no typo of a known name. A `let` bound to such a call is then a table, as are
+/// `toscalar(F(…))` and `in (F(…))`.
+pub(super) fn may_be_workspace_function(binder: &Binder<'_>, name: &str) -> bool {
+    binder.data_dependent.is_some()
+        && crate::eval::functions::lookup(name).is_none()
+        && crate::eval::aggregates::lookup(name).is_none()
+        && similar_function_name(binder, name).is_none()
+}
+
 /// Returns the name of a function, `let` binding, table, operator or plugin that `name`
 /// is a typo of, or equals, so that a misspelled call is not taken for a workspace
 /// function. A typo here is one edit, or two in a name of 8 or more characters (ignoring
