@@ -461,6 +461,8 @@ fn similar_function_name(binder: &Binder<'_>, name: &str) -> Option<String> {
             .into_iter()
             .map(|aggregate| aggregate.name.to_string()),
     );
+
+    // Tabular built-ins, operators and plugins, which a workspace function cannot shadow.
     let defender = super::defender::DEFENDER_FUNCTIONS
         .iter()
         .map(|(function, _)| *function);
@@ -488,6 +490,7 @@ fn similar_function_name(binder: &Binder<'_>, name: &str) -> Option<String> {
             .chain(plugins)
             .map(str::to_string),
     );
+
     let limit = if name.chars().count() >= 8 { 2 } else { 1 };
     let lowered = name.to_lowercase();
     candidates
