@@ -386,6 +386,19 @@ fn check_reads_analytic_rule_query() {
         )))
         .stderr(predicate::str::contains("3 | | where Levle > 1"))
         .stderr(predicate::str::contains("did you mean `Level`?"));
+
+    // Warnings count their positions the same way.
+    let with_call = ANALYTIC_RULE.replace("Levle > 1\n", "Level > 1\n  | invoke Enrich()\n");
+    fs::write(&path, with_call).expect("write rule");
+    kql_command()
+        .arg("check")
+        .arg(&path)
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(format!(
+            "kql: warning: {}, query:4:10: `Enrich` is not defined",
+            path.display()
+        )));
 }
 
 #[test]

@@ -23,6 +23,7 @@ pub fn bind_join(
     span: Span,
 ) -> Result<Plan> {
     let right = super::tabular::bind(binder, right)?;
+    super::tabular::note_key_references(binder, on);
     let (left_keys, right_keys) =
         super::tabular::resolve_keys(&left.schema, &right.schema, on, "join")?;
 
@@ -96,9 +97,7 @@ pub fn bind_union(
                 inputs.push((plan, name, expr.span.clone()));
             }
             UnionTable::Pattern(pattern) => {
-                let mut names: Vec<String> = binder
-                    .tables
-                    .table_names()
+                let mut names: Vec<String> = database_tables(binder)
                     .into_iter()
                     .filter(|name| matches_pattern(&pattern.name, name))
                     .collect();
@@ -222,6 +221,20 @@ pub fn bind_union(
     })
 }
 
+/// Returns the tables that a table wildcard or `search` without `in (…)` reads: the loaded
+/// tables for `kql run`, or for `kql check` the catalog's tables but the Resource Graph
+/// ones, which a workspace reads only through `arg("")`.
+pub(super) fn database_tables(binder: &Binder<'_>) -> Vec<String> {
+    let names = binder.tables.table_names();
+    if binder.tables.lists_database() {
+        return names;
+    }
+    names
+        .into_iter()
+        .filter(|name| crate::schema::arg::canonical_name(name).is_none())
+        .collect()
+}
+
 /// The maximum number of unloaded catalog tables that [`warn_unloaded_matches`] names.
 const MAX_UNLOADED_NAMES: usize = 3;
 
@@ -240,7 +253,9 @@ fn warn_unloaded_matches(binder: &mut Binder<'_>, pattern: &str, span: &Span) {
             || crate::schema::second_spelling(name)
                 .is_some_and(|spelling| loaded.iter().any(|table| table == spelling))
     };
+    // Resource Graph tables are read through `arg("")`, never by a table wildcard.
     let unloaded: Vec<&str> = crate::schema::builtin_names()
+        .filter(|name| crate::schema::arg::canonical_name(name).is_none())
         .filter(|name| matches_pattern(pattern, name) && !is_loaded(name))
         .collect();
     if unloaded.is_empty() {
@@ -254,10 +269,14 @@ fn warn_unloaded_matches(binder: &mut Binder<'_>, pattern: &str, span: &Span) {
     binder.warn(
         span,
         &format!(
-            "`{pattern}` matches only loaded tables, and {} catalog tables that it also \
-             matches are not loaded: {listed}. A workspace query would read them too, so load \
-             their exports with --table NAME=FILE or --data DIR to include their rows",
-            unloaded.len()
+            "`{pattern}` matches only loaded tables, and {} that it also matches {} not \
+             loaded: {listed}. A workspace query would read them too, so load their exports \
+             with --table NAME=FILE or --data DIR to include their rows",
+            match unloaded.len() {
+                1 => "1 catalog table".to_string(),
+                count => format!("{count} catalog tables"),
+            },
+            if unloaded.len() == 1 { "is" } else { "are" }
         ),
     );
 }

@@ -1166,6 +1166,20 @@ mod tests {
     }
 
     #[test]
+    fn join_key_types_searched() {
+        // A custom column used only as a join key takes the type the other key has.
+        let query = "A_CL | join (DeviceEvents) on $left.X == $right.Timestamp";
+        assert!(check(query).is_ok(), "{:?}", check(query).err());
+    }
+
+    #[test]
+    fn wildcards_leave_out_resource_graph() {
+        // Resource Graph tables are read through arg(""), not by a workspace wildcard.
+        let error = check_error("union * | where isnotempty(managedBy)");
+        assert_eq!(error.kind, ErrorKind::UnknownName);
+    }
+
+    #[test]
     fn workspace_function_calls_agree() {
         // A tabular parameter has no default, so every call passes the table or none does.
         for query in [

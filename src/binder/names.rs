@@ -129,6 +129,11 @@ pub fn unknown_table(name: &str, span: Span, tables: &[String]) -> Error {
             error = error.with_hint(format!("known tables: {}{more}", listed.join(", ")));
         }
     }
+    if catalog_table.is_none() && closest(name, tables.iter().map(String::as_str)).is_none() {
+        error = error.with_hint(format!(
+            "if `{name}` is a function saved in the workspace, pass its definition in a file of `let` statements with --prelude FILE"
+        ));
+    }
     error
 }
 
@@ -323,7 +328,14 @@ mod tests {
     #[test]
     fn unknown_other_table_has_no_load_hint() {
         let error = unknown_table("MyEvents", 0..8, &[]);
-        assert_eq!(error.hints, [NO_TABLES_HINT]);
+        assert_eq!(error.hints.len(), 2, "{:?}", error.hints);
+        assert_eq!(error.hints[0], NO_TABLES_HINT);
+        // A name that is no table may be a function saved in the workspace.
+        assert!(
+            error.hints[1].contains("--prelude FILE"),
+            "{}",
+            error.hints[1]
+        );
         let error = unknown_table("DeviceFileEvent", 0..15, &["DeviceFileEvents".to_string()]);
         assert_eq!(error.hints, ["did you mean `DeviceFileEvents`?"]);
     }

@@ -118,7 +118,7 @@ fn check_table_name(binder: &mut Binder<'_>, table: &UnionTable) -> Result<()> {
 /// For `kql run`, `kql test` and the REPL that is every loaded table; `kql check` takes
 /// its catalog as the database, as it does for `union *`.
 fn every_table(binder: &Binder<'_>, span: &Span) -> Result<Vec<UnionTable>> {
-    let names = binder.tables.table_names();
+    let names = super::combine::database_tables(binder);
     if names.is_empty() {
         return Err(Error::at(
             ErrorKind::UnknownName,

@@ -501,6 +501,7 @@ fn bind_lookup(
     span: std::ops::Range<usize>,
 ) -> Result<Plan> {
     let right = bind(binder, right)?;
+    note_key_references(binder, on);
     let (left_keys, right_keys) = resolve_keys(&left.schema, &right.schema, on, "lookup")?;
 
     let mut fields = left.schema.fields.clone();
@@ -524,6 +525,23 @@ fn bind_lookup(
         schema: Schema::new(fields),
         span,
     })
+}
+
+/// Records the key columns of `on` as read, so that `kql check` can change the type of a
+/// custom table's column that a key comparison rejects.
+pub(super) fn note_key_references(binder: &mut Binder<'_>, on: &[JoinKey]) {
+    let Some(state) = binder.data_dependent.as_mut() else {
+        return;
+    };
+    for key in on {
+        let names = match key {
+            JoinKey::Same(ident) => [ident, ident],
+            JoinKey::Pair { left, right } => [left, right],
+        };
+        for ident in names {
+            state.note_reference(&ident.name, &ident.span);
+        }
+    }
 }
 
 /// Resolves `on` keys to column positions on each side and checks that each pair of

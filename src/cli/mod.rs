@@ -549,7 +549,7 @@ fn check(args: CheckArgs) -> u8 {
                 };
                 for warning in &bound.warnings {
                     let rendered =
-                        engine::render_warning(prelude.as_ref(), warning, &query, &shown_path);
+                        engine::render_warning(prelude.as_ref(), warning, &query, &origin);
                     eprintln!("kql: warning: {rendered}");
                 }
                 if !args.quiet {
