@@ -27,10 +27,20 @@ use std::sync::Arc;
 
 use super::plan::{ColumnsFromDataPlan, Plan, PlanKind};
 use super::{Binder, BoundQuery, SchemaSource};
-use crate::ast::{Expr, ExprKind, Ident, Script, Span};
-use crate::error::{ErrorKind, Result, Warning};
+use crate::ast::{Ident, Script, Span};
+use crate::error::{Result, Warning};
 use crate::table::{Field, Schema};
 use crate::value::Type;
+
+mod types;
+mod workspace;
+
+use types::{
+    catalog_column_types, may_depend_on_types, search_column_types, FurthestError, SlotTypes,
+    OPEN_SCHEMA_TYPES,
+};
+pub(super) use workspace::bind_workspace_function_without_data;
+use workspace::FirstParameter;
 
 /// The maximum number of passes of one binding. Each pass but the last adds a name that the query
 /// text contains, so real queries stay far below it.
@@ -38,23 +48,6 @@ const MAX_PASSES: usize = 256;
 
 /// The start of the error for a binding that reached [`MAX_PASSES`].
 const PASS_LIMIT_MESSAGE: &str = "kql check stopped after";
-
-/// The maximum number of bindings that [`search_column_types`] tries.
-const MAX_TYPE_SEARCH: usize = 64;
-
-/// The column types that a custom table or a workspace function's result may have: the
-/// types of [`SLOT_TYPES`], and `datetime` and `timespan`, which JSON values do not have.
-/// They are tried in this order after `string`, which the search starts from: a custom
-/// column that is not text is most often a time or a number.
-const OPEN_SCHEMA_TYPES: [Type; 7] = [
-    Type::String,
-    Type::DateTime,
-    Type::Long,
-    Type::Real,
-    Type::Timespan,
-    Type::Dynamic,
-    Type::Bool,
-];
 
 /// The column types that `kql run` gives a bag slot: `bool`, `long`, `real` or `string`
 /// for JSON values of one kind, and `dynamic` for objects, arrays and mixed kinds.
@@ -190,71 +183,6 @@ impl DataDependentColumns {
     }
 }
 
-/// The types of created columns whose type only the data determines, in one pass: one
-/// type for every such column, or, in the later passes, the catalog's type for a name
-/// that catalog tables use (`TimeGenerated` is a `datetime`) and one type for the rest.
-#[derive(Debug, Clone)]
-struct SlotTypes {
-    fallback: Type,
-    by_name: Option<Arc<HashMap<String, Type>>>,
-    /// Types that a search after a type error chose for single columns, by name.
-    chosen: HashMap<String, Type>,
-}
-
-impl SlotTypes {
-    fn uniform(fallback: Type) -> SlotTypes {
-        SlotTypes {
-            fallback,
-            by_name: None,
-            chosen: HashMap::new(),
-        }
-    }
-
-    /// Returns the type of the created column `name` of a plugin whose input is `input`.
-    /// Where types go by name, a column of the input keeps its type, because functions
-    /// such as workspace parsers often pass their input's columns on.
-    fn type_of(&self, name: &str, input: &Schema) -> Type {
-        if let Some(ty) = self.chosen.get(name) {
-            return *ty;
-        }
-        let Some(types) = &self.by_name else {
-            return self.fallback;
-        };
-        input
-            .field(name)
-            .map(|field| field.ty)
-            .or_else(|| types.get(name).copied())
-            .unwrap_or(self.fallback)
-    }
-}
-
-/// Returns, for each column name of the catalog's tables, the type that most tables with
-/// a column of that name give it.
-fn catalog_column_types(tables: &dyn SchemaSource) -> HashMap<String, Type> {
-    let mut counts: HashMap<String, HashMap<Type, usize>> = HashMap::new();
-    for table in tables.table_names() {
-        let Some(schema) = tables.schema(&table) else {
-            continue;
-        };
-        for field in &schema.fields {
-            *counts
-                .entry(field.name.clone())
-                .or_default()
-                .entry(field.ty)
-                .or_default() += 1;
-        }
-    }
-    counts
-        .into_iter()
-        .filter_map(|(name, types)| {
-            let (ty, _) = types.into_iter().max_by_key(|(ty, count)| {
-                (*count, SLOT_TYPES.iter().position(|slot| slot == ty))
-            })?;
-            Some((name, ty))
-        })
-        .collect()
-}
-
 impl DataDependentColumns {
     /// Returns, per plugin, each created name that is one typo away from a column known
     /// without the data, such as `DeviceNmae` after `bag_unpack`, with that column.
@@ -356,109 +284,6 @@ pub fn bind_without_data(script: &Script, tables: &dyn SchemaSource) -> Result<B
         }
     }
     search_column_types(script, tables, by_name, &mut errors).ok_or(errors.error)
-}
-
-/// The error to report when no types of the created columns let a script bind: the one
-/// that the binding which got furthest into the query stopped at. An earlier error is
-/// often only a type that a later binding changed, such as a `dynamic` grouping key,
-/// while the furthest one, such as a misspelled column, needs the author's fix.
-struct FurthestError {
-    error: crate::error::Error,
-}
-
-impl FurthestError {
-    fn new(error: crate::error::Error) -> FurthestError {
-        FurthestError { error }
-    }
-
-    fn add(&mut self, error: crate::error::Error) {
-        let start = |error: &crate::error::Error| error.span.as_ref().map(|span| span.start);
-        if start(&error) > start(&self.error) {
-            self.error = error;
-        }
-    }
-}
-
-/// True for an error that another type of a created column may avoid: a type error, or
-/// a construct not supported for the column's type, such as a `dynamic` make-series axis.
-fn may_depend_on_types(error: &crate::error::Error) -> bool {
-    match error.kind {
-        ErrorKind::TypeMismatch => true,
-        ErrorKind::Unsupported => !error.message.starts_with(PASS_LIMIT_MESSAGE),
-        _ => false,
-    }
-}
-
-/// Searches for types of single created columns that let the script bind: after each
-/// type error, every created column that the failing expression reads takes its next
-/// possible type. Returns `None` when an error names no such column or every column
-/// has had each of its types.
-fn search_column_types(
-    script: &Script,
-    tables: &dyn SchemaSource,
-    by_name: Arc<HashMap<String, Type>>,
-    errors: &mut FurthestError,
-) -> Option<BoundQuery> {
-    let mut slot_types = SlotTypes {
-        fallback: Type::String,
-        by_name: Some(by_name),
-        chosen: HashMap::new(),
-    };
-    let mut tried: HashMap<String, usize> = HashMap::new();
-    for _ in 0..MAX_TYPE_SEARCH {
-        let (result, _, state) = bind_in_passes_with_state(script, tables, slot_types.clone());
-        let error = match result {
-            Ok(bound) => return Some(bound),
-            Err(error) => error,
-        };
-        let retry = may_depend_on_types(&error);
-        let failed = error.span.clone();
-        errors.add(error);
-        let (Some(state), Some(failed), true) = (state, failed, retry) else {
-            return None;
-        };
-        let mut changed = false;
-        for name in implicated_columns(&state, &failed) {
-            let Some(candidates) = state.slot_columns.get(&name) else {
-                continue;
-            };
-            let count = tried.entry(name.clone()).or_insert(0);
-            if *count + 1 >= candidates.len() {
-                continue;
-            }
-            *count += 1;
-            let current = slot_types.type_of(&name, &Schema::default());
-            let start = candidates.iter().position(|ty| *ty == current).unwrap_or(0);
-            let next = candidates[(start + 1) % candidates.len()];
-            slot_types.chosen.insert(name, next);
-            changed = true;
-        }
-        if !changed {
-            return None;
-        }
-    }
-    None
-}
-
-/// Returns the created columns that the failing expression at `failed` reads, or, when
-/// it reads none (`Duration > 1h` after `extend Duration = End - Start`), the created
-/// columns that the query reads before it, whose types the failing expression's inputs
-/// may come from.
-fn implicated_columns(state: &DataDependentColumns, failed: &Span) -> Vec<String> {
-    let read_in = |keep: &dyn Fn(&Span) -> bool| {
-        let mut names: Vec<String> = Vec::new();
-        for (span, name) in &state.references {
-            if keep(span) && !names.contains(name) {
-                names.push(name.clone());
-            }
-        }
-        names
-    };
-    let inside = read_in(&|span| span.start >= failed.start && span.end <= failed.end);
-    if !inside.is_empty() {
-        return inside;
-    }
-    read_in(&|span| span.end <= failed.start)
 }
 
 /// Binds the script once with the created names in `created`. Returns the result and
@@ -716,141 +541,13 @@ pub(super) fn bind_custom_table_without_data(
     )
 }
 
-/// What a call of a workspace function shows about its first parameter.
-#[derive(Debug, Clone, Copy, PartialEq)]
-enum FirstParameter {
-    /// `T | invoke F(…)` or `F(T, …)`: a table, which has no default
-    /// (learn.microsoft.com/kusto/query/functions/user-defined-functions: "Default values
-    /// may be provided for scalar parameters only").
-    Table,
-    /// `F(1d, …)`: a scalar.
-    Scalar,
-    /// `F()` or a first argument given by name: no table is required.
-    None,
-}
-
-/// Rejects a call of the workspace function `function` that no single definition could
-/// accept together with its earlier calls in the query: one call passes a table as the
-/// first argument, which a definition must then require, and another passes a scalar
-/// there or leaves it out.
-fn check_call_shape(
-    binder: &mut Binder<'_>,
-    function: &Ident,
-    first: FirstParameter,
-) -> Option<crate::error::Error> {
-    let state = binder.data_dependent.as_mut()?;
-    let earlier = *state
-        .workspace_calls
-        .entry(function.name.clone())
-        .or_insert(first);
-    if (earlier == FirstParameter::Table) == (first == FirstParameter::Table) {
-        return None;
-    }
-    let (this_call, other_call) = if first == FirstParameter::Table {
-        ("with a table as its first argument", "without one")
-    } else {
-        ("without a table as its first argument", "with one")
-    };
-    Some(
-        crate::error::Error::at(
-            ErrorKind::TypeMismatch,
-            function.span.clone(),
-            format!(
-                "`{}` is called here {this_call} and elsewhere in the query {other_call}, which no definition accepts",
-                function.name
-            ),
-        )
-        .with_hint("a tabular parameter has no default, so every call must pass the table, as `T | invoke F(…)` or `F(T, …)`"),
-    )
-}
-
-/// Binds a call of a function that the query does not define, `T | invoke F(…)` or `F(…)`
-/// as a source, when binding without rows. Sentinel and Log Analytics keep functions saved
-/// in the workspace, which a query calls like its own, so `kql check` takes such a call to
-/// be one and checks the rest of the query: the arguments as usual, and every column name
-/// the query reads after the call as a column of the function's result. Returns `None`
-/// outside this mode, as in `kql run`, where the definition must come with --prelude.
-pub(super) fn bind_workspace_function_without_data(
-    binder: &mut Binder<'_>,
-    function: &Ident,
-    args: &[Expr],
-    piped: Option<Plan>,
-    expr: &Expr,
-) -> Option<Result<Plan>> {
-    binder.data_dependent.as_ref()?;
-    let row = piped
-        .as_ref()
-        .map(|plan| plan.schema.clone())
-        .unwrap_or_default();
-    let mut first = if piped.is_some() {
-        FirstParameter::Table
-    } else {
-        FirstParameter::None
-    };
-    for (position, arg) in args.iter().enumerate() {
-        // A workspace function may take named arguments, which bind like the others.
-        let (arg, named) = match &arg.kind {
-            ExprKind::NamedArgument { value, .. } => (value.as_ref(), true),
-            _ => (arg, false),
-        };
-        let tabular = binder.is_tabular(arg);
-        let bound = if tabular {
-            binder.bind_tabular(arg).map(drop)
-        } else {
-            binder.bind_scalar(arg, &row).map(drop)
-        };
-        if let Err(error) = bound {
-            return Some(Err(error));
-        }
-        if position == 0 && piped.is_none() && !named {
-            first = if tabular {
-                FirstParameter::Table
-            } else {
-                FirstParameter::Scalar
-            };
-        }
-    }
-    if let Some(error) = check_call_shape(binder, function, first) {
-        return Some(Err(error));
-    }
-    let input = piped.unwrap_or_else(|| Plan {
-        kind: PlanKind::Scan {
-            table: function.name.clone(),
-        },
-        schema: Schema::default(),
-        span: function.span.clone(),
-    });
-    binder.warn(
-        &function.span,
-        &format!(
-            "`{0}` is not defined in the query, so kql check took it to be a function saved in \
-         the workspace and did not check the columns it returns; pass its definition with \
-         --prelude FILE to check them, as `kql run` needs it",
-            function.name
-        ),
-    );
-    let creates = CreatedNames::WorkspaceFunctionColumns {
-        function: function.name.clone(),
-    };
-    let plan = bind_columns_from_data(
-        binder,
-        input,
-        Vec::new(),
-        None,
-        creates,
-        function,
-        expr.span.clone(),
-    )?;
-    Some(Ok(plan))
-}
-
 #[cfg(test)]
 mod tests {
     use std::collections::HashMap;
     use std::sync::Arc;
 
     use super::*;
-    use crate::error::Error;
+    use crate::error::{Error, ErrorKind};
     use crate::schema::BuiltinSchemas;
     use crate::table::Table;
 
