@@ -66,8 +66,8 @@ pub fn bind(binder: &mut Binder<'_>, expr: &Expr, schema: &Schema) -> Result<Bou
             list,
             all,
         } => {
-            let text = bind_text_operand(binder, text, schema)?;
             let operator = if *all { "has_all" } else { "has_any" };
+            let text = bind_text_operand(binder, text, schema, operator)?;
             let list = bind_list(binder, list, schema, operator)?;
             let needles = prepare_needles(list);
             Ok(make(
@@ -284,14 +284,35 @@ fn bind_name(
     })
 }
 
-/// The text side of a string predicate: string or dynamic (converted with `tostring`).
-/// Numbers and other scalars are converted the same way.
-///
-/// NOTE: Kusto rejects a numeric left side of `has`/`contains` at bind time; this engine
-/// accepts it and compares the number's text, which gives the same result as an explicit
-/// tostring().
-fn bind_text_operand(binder: &mut Binder<'_>, expr: &Expr, schema: &Schema) -> Result<BoundExpr> {
-    bind(binder, expr, schema)
+/// Binds the text side of `has_any` or `has_all`, a string or dynamic value.
+fn bind_text_operand(
+    binder: &mut Binder<'_>,
+    expr: &Expr,
+    schema: &Schema,
+    operator: &str,
+) -> Result<BoundExpr> {
+    let bound = bind(binder, expr, schema)?;
+    check_text_operand(&bound, operator)?;
+    Ok(bound)
+}
+
+/// Rejects a left side of a string operator (`has`, `contains`, `startswith`, `has_any`,
+/// …) that is neither a string nor dynamic, as Kusto does: its language service declares
+/// these operators on string or dynamic operands only (Kusto-Query-Language,
+/// src/Kusto.Language/Operators.cs, `StringBinary`), so `EventID has "4625"` on an `int`
+/// column fails there.
+fn check_text_operand(bound: &BoundExpr, operator: &str) -> Result<()> {
+    if matches!(bound.ty, Type::String | Type::Dynamic) {
+        return Ok(());
+    }
+    Err(type_error(
+        &bound.span,
+        format!(
+            "`{operator}` needs a string or dynamic value on its left, not {}",
+            bound.ty
+        ),
+    )
+    .with_hint("convert it with tostring() first, as in `tostring(EventID) has \"4625\"`"))
 }
 
 fn bind_dynamic_base(
@@ -587,6 +608,7 @@ fn bind_binary(
             (kind, Type::Bool)
         }
         BinaryOp::Str(string_op) => {
+            check_text_operand(&left, &op.to_string())?;
             let prepared = match &right_bound.kind {
                 BoundKind::Literal(value) => Some(Needle::new(
                     &value.to_kusto_string(),
@@ -860,6 +882,26 @@ mod tests {
     #[test]
     fn named_argument_counts_as_argument() {
         assert_eq!(error_kind("print toint(a = 1, 2)"), ErrorKind::TypeMismatch);
+    }
+
+    // Kusto's language service declares the string operators on string or dynamic
+    // operands only (Kusto-Query-Language, src/Kusto.Language/Operators.cs,
+    // `StringBinary`).
+    #[test]
+    fn string_operator_needs_text() {
+        for query in [
+            "print x = 5 | where x has '5'",
+            "print x = 5 | where x !contains_cs '6'",
+            "print x = now() | where x startswith '2'",
+            "print x = 5 | where x has_any ('5')",
+            "print x = true | where x has_all ('t')",
+        ] {
+            assert_eq!(error_kind(query), ErrorKind::TypeMismatch, "{query}");
+        }
+        let table = run("print x = 5 | where tostring(x) has '5' | count");
+        assert_eq!(column(&table, "Count"), ["1"]);
+        let table = run("print x = dynamic(['a b']) | where x has 'a' | count");
+        assert_eq!(column(&table, "Count"), ["1"]);
     }
 
     // learn.microsoft.com/kusto/query/functions/user-defined-functions, "Default values":
