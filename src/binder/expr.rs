@@ -297,7 +297,7 @@ fn bind_text_operand(
 }
 
 /// Rejects a left side of a string operator (`has`, `contains`, `startswith`, `has_any`,
-/// …) that is neither a string nor dynamic, as Kusto does: its language service declares
+/// `matches regex`, …) that is neither a string nor dynamic, as Kusto does: its language service declares
 /// these operators on string or dynamic operands only (Kusto-Query-Language,
 /// src/Kusto.Language/Operators.cs, `StringBinary`), so `EventID has "4625"` on an `int`
 /// column fails there.
@@ -625,6 +625,7 @@ fn bind_binary(
             (kind, Type::Bool)
         }
         BinaryOp::MatchesRegex => {
+            check_text_operand(&left, &op.to_string())?;
             let regex = match &right_bound.kind {
                 BoundKind::Literal(Value::String(pattern)) => {
                     let regex = pattern::compile(pattern)
@@ -895,6 +896,7 @@ mod tests {
             "print x = now() | where x startswith '2'",
             "print x = 5 | where x has_any ('5')",
             "print x = true | where x has_all ('t')",
+            "print x = 5 | where x matches regex '5'",
         ] {
             assert_eq!(error_kind(query), ErrorKind::TypeMismatch, "{query}");
         }
