@@ -282,6 +282,18 @@ impl Location {
 /// Returns the candidate closest to `name` by edit distance, if one is close enough to be a
 /// plausible typo, for "did you mean" hints.
 pub fn closest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    closest_within(name, candidates, |candidate| {
+        (name.len().max(candidate.len()) / 3).max(1)
+    })
+}
+
+/// Returns the candidate closest to `name` by edit distance, ignoring case, among those at
+/// most `limit(candidate)` edits away.
+pub fn closest_within<'a>(
+    name: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+    limit: impl Fn(&str) -> usize,
+) -> Option<&'a str> {
     let lowered = name.to_lowercase();
     candidates
         .into_iter()
@@ -289,10 +301,7 @@ pub fn closest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) ->
             let distance = strsim::damerau_levenshtein(&lowered, &candidate.to_lowercase());
             (distance, candidate)
         })
-        .filter(|(distance, candidate)| {
-            let limit = (name.len().max(candidate.len()) / 3).max(1);
-            *distance <= limit
-        })
+        .filter(|(distance, candidate)| *distance <= limit(candidate))
         .min_by_key(|(distance, _)| *distance)
         .map(|(_, candidate)| candidate)
 }

@@ -297,10 +297,10 @@ fn bind_text_operand(
 }
 
 /// Rejects a left side of a string operator (`has`, `contains`, `startswith`, `has_any`,
-/// `matches regex`, …) that is neither a string nor dynamic, as Kusto does: its language service declares
-/// these operators on string or dynamic operands only (Kusto-Query-Language,
-/// src/Kusto.Language/Operators.cs, `StringBinary`), so `EventID has "4625"` on an `int`
-/// column fails there.
+/// `matches regex`, …) that is neither a string nor dynamic, as Kusto does. Its language
+/// service declares these operators on string or dynamic operands only
+/// (Kusto-Query-Language, src/Kusto.Language/Operators.cs, `StringBinary`), so
+/// `EventID has "4625"` on an `int` column fails there.
 fn check_text_operand(bound: &BoundExpr, operator: &str) -> Result<()> {
     if matches!(bound.ty, Type::String | Type::Dynamic) {
         return Ok(());

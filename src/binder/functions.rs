@@ -353,8 +353,8 @@ fn assign_arguments<'a>(
             }
             _ => (position + offset, arg),
         };
-        let taken = index < offset || assigned.get(index).is_some_and(Option::is_some);
-        if taken {
+        let already_given = index < offset || assigned.get(index).is_some_and(Option::is_some);
+        if already_given {
             return Err(Error::at(
                 ErrorKind::TypeMismatch,
                 arg.span.clone(),

@@ -492,16 +492,8 @@ fn similar_function_name(binder: &Binder<'_>, name: &str) -> Option<String> {
     );
 
     let limit = if name.chars().count() >= 8 { 2 } else { 1 };
-    let lowered = name.to_lowercase();
-    candidates
-        .into_iter()
-        .map(|candidate| {
-            let distance = strsim::damerau_levenshtein(&lowered, &candidate.to_lowercase());
-            (distance, candidate)
-        })
-        .filter(|(distance, _)| *distance <= limit)
-        .min_by_key(|(distance, _)| *distance)
-        .map(|(_, candidate)| candidate)
+    crate::error::closest_within(name, candidates.iter().map(String::as_str), |_| limit)
+        .map(str::to_string)
 }
 
 /// Binds `table(Name)` to the loaded or catalog table whose name is a constant string, such

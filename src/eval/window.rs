@@ -51,9 +51,9 @@ impl EvalContext {
     /// Returns the number that `row_number(start, restart)` gives `row` of `table`.
     ///
     /// The slot of the call stays locked while its numbers are computed, so a thread that
-    /// requests the same call waits and then reads them. A bound expression is a
-    /// tree, so the condition cannot contain its own call, and the computation never waits
-    /// on the slot it holds. A call whose cached numbers are for another table computes the
+    /// requests the same call waits and then reads them. The condition is a subtree of the
+    /// call, so it cannot contain the call itself, and computing it never waits on the slot
+    /// that the call holds. A call whose cached numbers are for another table computes the
     /// numbers again and replaces them.
     pub fn restarted_row_number(
         &self,

@@ -166,10 +166,10 @@ pub(super) struct DataDependentColumns {
     slot_types: SlotTypes,
     /// The types each such created column may take, by name.
     slot_columns: HashMap<String, &'static [Type]>,
-    /// Where the query reads such a created column, so that a type error can name the
-    /// columns whose type caused it.
+    /// The places where the query reads such a created column, so that a type error can
+    /// name the columns whose type caused it.
     references: Vec<(Span, String)>,
-    /// What the first call of each workspace function shows about its first parameter.
+    /// The first parameter's kind, as the first call of each workspace function shows it.
     workspace_calls: HashMap<String, FirstParameter>,
 }
 
@@ -255,9 +255,10 @@ impl DataDependentColumns {
 ///
 /// A created column whose type only the data determines gets each type of [`SLOT_TYPES`]
 /// in turn, all such columns the same one. When none of them binds, each column whose
-/// name the catalog's tables use gets the catalog's type instead, and the rest each type
-/// in turn, so that a query reading `TimeGenerated` as a datetime and `Details` as a bag
-/// from one custom table passes.
+/// name the catalog's tables use gets the catalog's type, and the rest each type in turn.
+/// Then [`search_column_types`] changes the types of single columns, so that a query
+/// that reads `TimeGenerated` as a datetime and `Details` as a bag from one custom table
+/// passes.
 pub fn bind_without_data(script: &Script, tables: &dyn SchemaSource) -> Result<BoundQuery> {
     let [first_type, other_types @ ..] = SLOT_TYPES;
     let (first, binds_slots) = bind_in_passes(script, tables, SlotTypes::uniform(first_type));
@@ -783,7 +784,7 @@ mod tests {
 
     #[test]
     fn column_types_searched_one_by_one() {
-        // Each custom column needs a type of its own, and the catalog knows none of them.
+        // Each custom column needs a type of its own, and the catalog lists none of them.
         let query = "Fw_CL | where Blocked and Port > 1024 and Host has 'x' \
                      | summarize count() by bin(EventTime_t, 1h), Wait = Delay + 1h, tostring(Bag[0])";
         let bound = check(query).unwrap_or_else(|error| panic!("{}", error.message));

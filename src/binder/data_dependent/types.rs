@@ -29,9 +29,10 @@ pub(super) const OPEN_SCHEMA_TYPES: [Type; 7] = [
     Type::Bool,
 ];
 
-/// The types of created columns whose type only the data determines, in one pass: one
-/// type for every such column, or, in the later passes, the catalog's type for a name
-/// that catalog tables use (`TimeGenerated` is a `datetime`) and one type for the rest.
+/// The types of created columns whose type only the data determines, in one binding. The
+/// first bindings give every such column one type. Later ones give a name that catalog
+/// tables use the catalog's type (`TimeGenerated` is a `datetime`) and the rest one type,
+/// and the search adds types chosen for single columns.
 #[derive(Debug, Clone)]
 pub(super) struct SlotTypes {
     pub(super) fallback: Type,

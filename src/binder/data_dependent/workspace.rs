@@ -8,7 +8,7 @@ use crate::binder::Binder;
 use crate::error::{ErrorKind, Result};
 use crate::table::Schema;
 
-/// What a call of a workspace function shows about its first parameter.
+/// The kind of a workspace function's first parameter, as one call shows it.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(super) enum FirstParameter {
     /// `T | invoke F(…)` or `F(T, …)`: a table, which has no default
@@ -22,9 +22,9 @@ pub(super) enum FirstParameter {
 }
 
 /// Rejects a call of the workspace function `function` that no single definition could
-/// accept together with its earlier calls in the query: one call passes a table as the
-/// first argument, which a definition must then require, and another passes a scalar
-/// there or leaves it out.
+/// accept together with its earlier calls in the query. That is the case when one call
+/// passes a table as the first argument, which a definition must then require, and
+/// another passes a scalar there or leaves it out.
 fn check_call_shape(
     binder: &mut Binder<'_>,
     function: &Ident,
@@ -59,9 +59,9 @@ fn check_call_shape(
 /// Binds a call of a function that the query does not define, `T | invoke F(…)` or `F(…)`
 /// as a source, when binding without rows. Sentinel and Log Analytics keep functions saved
 /// in the workspace, which a query calls like its own, so `kql check` takes such a call to
-/// be one and checks the rest of the query: the arguments as usual, and every column name
-/// the query reads after the call as a column of the function's result. Returns `None`
-/// outside this mode, as in `kql run`, where the definition must come with --prelude.
+/// be one. It binds the arguments as usual and takes every column name that the query
+/// reads after the call to be a column of the function's result. Returns `None` outside
+/// this mode, as in `kql run`, where the definition must come with --prelude.
 pub(in crate::binder) fn bind_workspace_function_without_data(
     binder: &mut Binder<'_>,
     function: &Ident,
