@@ -283,8 +283,8 @@ expect.empty = true
     assert!(output.status.success(), "{stdout}");
     assert!(stdout.contains("PASS"), "{stdout}");
     assert!(
-        stdout.contains("warning: `ingestion_time()`"),
-        "the case shows the query's warning: {stdout}"
+        stdout.contains("recent.kql:1:16: `ingestion_time()`"),
+        "the case shows the query's warning with its place in the rule: {stdout}"
     );
 }
 
