@@ -11,6 +11,7 @@ mod golden;
 mod inputs;
 mod language;
 mod operators;
+mod query_files;
 mod repl;
 mod ruletest;
 mod search;

@@ -283,8 +283,8 @@ expect.empty = true
     assert!(output.status.success(), "{stdout}");
     assert!(stdout.contains("PASS"), "{stdout}");
     assert!(
-        stdout.contains("warning: `ingestion_time()`"),
-        "the case shows the query's warning: {stdout}"
+        stdout.contains("recent.kql:1:16: `ingestion_time()`"),
+        "the case shows the query's warning with its place in the rule: {stdout}"
     );
 }
 
@@ -762,4 +762,25 @@ expect.count = 1
         "{stdout}"
     );
     assert!(!stdout.contains("--watchlist-key"), "{stdout}");
+}
+
+/// A rule file with two queries separated by a blank line cannot be tested as one rule;
+/// the error says so instead of stopping at the second query's first token.
+#[test]
+fn rule_with_two_queries_is_an_error() {
+    let rule = format!("{SIGNIN_RULE}\n\n{SIGNIN_RULE} | take 1\n");
+    let test = r#"
+rule = "rule.kql"
+
+[[case]]
+name = "sign-in"
+tables.SigninLogs.rows = [{ UserPrincipalName = "a@contoso.example", ResultType = "0" }]
+expect.count = 1
+"#;
+    let (output, stdout) = run_project(&[("rule.kql", &rule), ("rule.test.toml", test)]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_ne!(output.status.code(), Some(0), "{stdout}");
+    let message = format!("{stdout}{stderr}");
+    assert!(message.contains("holds 2 queries"), "{message}");
+    assert!(message.contains("from lines 1, 3"), "{message}");
 }

@@ -81,6 +81,11 @@ pub struct RunArgs {
     #[arg(long, value_name = "N")]
     pub max_rows: Option<usize>,
 
+    /// Run only the Nth query (from 1) of a query file that holds several queries
+    /// separated by blank lines. Default: run each in turn (table format only).
+    #[arg(long, value_name = "N")]
+    pub block: Option<usize>,
+
     #[command(flatten)]
     pub definitions: DefinitionArgs,
 }

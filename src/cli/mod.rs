@@ -22,6 +22,7 @@ use args::{CheckArgs, Cli, Command, DefinitionArgs, RunArgs, SchemaArgs};
 use kql::engine::{self, GeoSource, Prelude, Session};
 use kql::error::{Error, ErrorKind};
 use kql::output::{self, Format, TableOptions};
+use kql::parser::blocks;
 use kql::schema::SchemaCatalog;
 
 pub fn main() -> ExitCode {
@@ -191,20 +192,9 @@ fn run(args: RunArgs) -> u8 {
         return report(&error, "", "");
     }
     let query_from_stdin = origin == "<stdin>";
-    let result = match load_and_run(&mut session, &args, &query, query_from_stdin, &schemas) {
-        Ok(Ok((table, warnings))) => {
-            for warning in warnings {
-                eprintln!(
-                    "kql: warning: {}",
-                    session.render_warning(&warning, &query, &origin)
-                );
-            }
-            table
-        }
-        Ok(Err(error)) => {
-            let (error, source, origin) = session.locate(error, &query, &origin);
-            return report(&error, source, origin);
-        }
+    let blocks = query_blocks(args.file.as_deref(), &query);
+    let selected = match select_blocks(&blocks, args.block, &query, &origin) {
+        Ok(selected) => selected,
         Err(error) => return report(&error, "", ""),
     };
 
@@ -215,14 +205,112 @@ fn run(args: RunArgs) -> u8 {
     } else {
         Format::Json
     });
+    if selected.len() > 1 && format != Format::Table {
+        let error = Error::usage(format!(
+            "{origin} holds {} queries separated by blank lines, and the {} format holds one \
+             result; choose a query with --block N (1 to {}) or use --format table to see \
+             every result",
+            selected.len(),
+            format.name(),
+            selected.len()
+        ));
+        return report(&error, "", "");
+    }
     let table_options = TableOptions {
         width: if is_terminal { terminal_width() } else { None },
         max_cell_chars: None,
         max_rows: None,
     };
+    let mut worst = 0;
+    for (index, range) in selected.iter().enumerate() {
+        let text = if blocks.len() == 1 {
+            query.clone()
+        } else {
+            blocks::masked(&query, range.clone())
+        };
+        if selected.len() > 1 {
+            let line = blocks::line_of(&query, first_text_offset(&query, range));
+            let separator = if index == 0 { "" } else { "\n" };
+            println!(
+                "{separator}query {} of {} ({origin}:{line}):",
+                index + 1,
+                selected.len()
+            );
+        }
+        let outcome = match load_and_run(&mut session, &args, &text, query_from_stdin, &schemas) {
+            Ok(Ok((table, warnings))) => {
+                for warning in warnings {
+                    eprintln!(
+                        "kql: warning: {}",
+                        session.render_warning(&warning, &query, &origin)
+                    );
+                }
+                write_result(&table, format, &table_options)
+            }
+            Ok(Err(error)) => {
+                let (error, source, origin) = session.locate(error, &query, &origin);
+                report(&error, source, origin)
+            }
+            Err(error) => report(&error, "", ""),
+        };
+        worst = worst.max(outcome);
+    }
+    worst
+}
+
+/// The byte ranges of the queries in the query text: several when a query file holds
+/// queries separated by blank lines, as Kusto's editors read such files. A query given
+/// with -q or in an analytic rule is one query, and so is a text that does not parse:
+/// running it reports the error.
+fn query_blocks(file: Option<&Path>, query: &str) -> Vec<std::ops::Range<usize>> {
+    let whole = std::iter::once(0..query.len()).collect();
+    let is_document = file.is_some_and(|path| !kql::ruletest::is_analytic_rule(path));
+    if !is_document {
+        return whole;
+    }
+    blocks::split_queries(query).unwrap_or(whole)
+}
+
+/// Picks the queries `--block N` asks for, or all of them.
+fn select_blocks(
+    blocks: &[std::ops::Range<usize>],
+    block: Option<usize>,
+    query: &str,
+    origin: &str,
+) -> Result<Vec<std::ops::Range<usize>>, Error> {
+    let Some(number) = block else {
+        return Ok(blocks.to_vec());
+    };
+    match number.checked_sub(1).and_then(|index| blocks.get(index)) {
+        Some(range) => Ok(vec![range.clone()]),
+        None => {
+            let lines: Vec<String> = blocks
+                .iter()
+                .map(|range| blocks::line_of(query, first_text_offset(query, range)).to_string())
+                .collect();
+            let count = blocks.len();
+            let plural = if count == 1 { "query" } else { "queries" };
+            Err(Error::usage(format!(
+                "--block {number} is out of range: {origin} holds {count} {plural} \
+                 (starting on line {}); give a number from 1 to {count}",
+                lines.join(", ")
+            )))
+        }
+    }
+}
+
+/// Returns the offset of the first character of a query range that is not whitespace,
+/// to name the line a query starts on.
+fn first_text_offset(query: &str, range: &std::ops::Range<usize>) -> usize {
+    let text = &query[range.clone()];
+    range.start + (text.len() - kql::lexer::trim_kql_whitespace(text).len())
+}
+
+/// Writes one result to standard output; returns the exit status.
+fn write_result(table: &kql::table::Table, format: Format, options: &TableOptions) -> u8 {
+    let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
-    let written =
-        output::write(&result, format, &table_options, &mut out).and_then(|_| out.flush());
+    let written = output::write(table, format, options, &mut out).and_then(|_| out.flush());
     match written {
         Ok(()) => 0,
         Err(error) if error.kind() == io::ErrorKind::BrokenPipe => 0,
@@ -534,32 +622,45 @@ fn check(args: CheckArgs) -> u8 {
                 continue;
             }
         };
-        match engine::check_catalog(
-            prelude.as_ref(),
-            &query,
-            &schemas,
-            args.product,
-            &watchlists,
-        ) {
-            Ok(bound) => {
-                let shown_path = if path.as_os_str() == "-" {
-                    "<stdin>".to_string()
-                } else {
-                    path.display().to_string()
-                };
-                for warning in &bound.warnings {
-                    let rendered =
-                        engine::render_warning(prelude.as_ref(), warning, &query, &origin);
-                    eprintln!("kql: warning: {rendered}");
+        let shown_path = if path.as_os_str() == "-" {
+            "<stdin>".to_string()
+        } else {
+            path.display().to_string()
+        };
+        let blocks = query_blocks(Some(path), &query);
+        let mut passed = true;
+        for range in &blocks {
+            let text = if blocks.len() == 1 {
+                query.clone()
+            } else {
+                blocks::masked(&query, range.clone())
+            };
+            match engine::check_catalog(
+                prelude.as_ref(),
+                &text,
+                &schemas,
+                args.product,
+                &watchlists,
+            ) {
+                Ok(bound) => {
+                    for warning in &bound.warnings {
+                        let rendered =
+                            engine::render_warning(prelude.as_ref(), warning, &query, &origin);
+                        eprintln!("kql: warning: {rendered}");
+                    }
                 }
-                if !args.quiet {
-                    println!("{shown_path}: ok");
+                Err(error) => {
+                    let (error, source, origin) =
+                        engine::locate(prelude.as_ref(), error, &query, &origin);
+                    worst = worst.max(report(&error, source, origin));
+                    passed = false;
                 }
             }
-            Err(error) => {
-                let (error, source, origin) =
-                    engine::locate(prelude.as_ref(), error, &query, &origin);
-                worst = worst.max(report(&error, source, origin));
+        }
+        if passed && !args.quiet {
+            match blocks.len() {
+                1 => println!("{shown_path}: ok"),
+                count => println!("{shown_path}: ok ({count} queries)"),
             }
         }
     }

@@ -31,6 +31,16 @@ impl Format {
             _ => None,
         }
     }
+
+    /// Returns the name `--format` takes for this format.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Table => "table",
+            Format::Json => "json",
+            Format::Ndjson => "ndjson",
+            Format::Csv => "csv",
+        }
+    }
 }
 
 /// Options for the human-readable table.

@@ -8,6 +8,7 @@
 //! Nesting depth is limited ([`MAX_DEPTH`]) so that hostile input such as ten thousand
 //! opening parentheses fails with an error instead of overflowing the stack.
 
+pub mod blocks;
 mod definitions;
 mod expr;
 mod lookalikes;

@@ -19,11 +19,12 @@ pub mod input;
 mod load;
 
 use std::io::{self, Write};
+use std::ops::Range;
 use std::time::{Duration, Instant};
 
 use crate::data::LoadOptions;
 use crate::engine::Session;
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, Warning};
 use crate::output::Format;
 use crate::table::{Field, Table};
 
@@ -261,7 +262,7 @@ impl Repl {
         match done.result {
             Ok((table, warnings)) => {
                 for warning in warnings {
-                    writeln!(out, "warning: {warning}")?;
+                    writeln!(out, "warning: {}", render_warning(&warning, &done.run))?;
                 }
                 display::write_result(&table, &self.view, out)?;
                 if self.timer {
@@ -673,30 +674,52 @@ fn repl_hint(hint: &str) -> String {
 /// Renders an error against the text it points into: the user's input, or the earlier
 /// `let` statement it is in.
 fn render_error(error: &Error, run: &PreparedText) -> String {
-    let error = &with_repl_hints(error);
+    let error = with_repl_hints(error);
     let Some(span) = error.span.clone() else {
         return error.render("", "");
     };
+    let (span, source, origin) = locate_in_run(span, run);
+    error.with_span(span).render(source, &origin)
+}
+
+/// Renders a query's warning with its line and column in the input or in the kept `let`
+/// it points into.
+fn render_warning(warning: &Warning, run: &PreparedText) -> String {
+    let Some(span) = warning.span.clone() else {
+        return warning.message.clone();
+    };
+    let (span, source, origin) = locate_in_run(span, run);
+    Warning {
+        message: warning.message.clone(),
+        span: Some(span),
+    }
+    .render(source, &origin)
+}
+
+/// Moves a span of the prepared text into the text it came from: the input, or one kept
+/// `let` statement. Returns the span there, that text and its name for messages.
+fn locate_in_run(span: Range<usize>, run: &PreparedText) -> (Range<usize>, &str, String) {
     let input = run.text.get(run.input_start..).unwrap_or("");
     if span.start >= run.input_start {
-        let shifted = error
-            .clone()
-            .with_span(span.start - run.input_start..span.end.saturating_sub(run.input_start));
-        return shifted.render(input, "input");
+        let shifted = span.start - run.input_start..span.end.saturating_sub(run.input_start);
+        return (shifted, input, "input".to_string());
     }
 
     let mut start = 0;
     for definition in &run.definitions {
         let end = start + definition.text.len();
         if span.start < end + 2 {
-            let shifted = error.clone().with_span(
-                span.start - start..span.end.saturating_sub(start).min(definition.text.len()),
+            let shifted =
+                span.start - start..span.end.saturating_sub(start).min(definition.text.len());
+            return (
+                shifted,
+                &definition.text,
+                format!("let {}", definition.name),
             );
-            return shifted.render(&definition.text, &format!("let {}", definition.name));
         }
         start = end + 2;
     }
-    error.render(&run.text, "input")
+    (span, &run.text, "input".to_string())
 }
 
 fn save_format(path: &std::path::Path) -> Result<Format> {

@@ -341,3 +341,15 @@ fn completion_uses_pipeline_columns() {
     assert_eq!(names, vec!["Flag"]);
     assert_eq!(repl.let_names(), vec!["https"]);
 }
+
+#[test]
+fn warning_names_input_line_and_column() {
+    let mut repl = repl();
+    submit(&mut repl, "let port = 80;");
+    // `set query_nwo` is a typo of `set query_now`, which the binder warns about.
+    let text = submit(&mut repl, "set query_nwo = 1;\nprint p = port");
+    assert!(
+        text.contains("warning: input:1:5: `set query_nwo` has no effect"),
+        "{text}"
+    );
+}

@@ -34,14 +34,28 @@ pub fn read_rule(path: &Path) -> Result<Rule, Error> {
     let text = std::fs::read_to_string(path)
         .map_err(|error| Error::data(format!("failed to read rule {}: {error}", path.display())))?;
     if is_analytic_rule(path) {
-        parse_analytic_rule(&text, path)
-    } else {
-        Ok(Rule {
-            path: path.to_path_buf(),
-            query: text,
-            query_period: None,
-        })
+        return parse_analytic_rule(&text, path);
     }
+    // A text that does not parse stays whole, so that running it reports the error.
+    let blocks = crate::parser::blocks::split_queries(&text).unwrap_or_default();
+    if blocks.len() > 1 {
+        let lines: Vec<String> = blocks
+            .iter()
+            .map(|range| crate::parser::blocks::line_of(&text, range.start).to_string())
+            .collect();
+        return Err(Error::data(format!(
+            "rule {} holds {} queries separated by blank lines (from lines {}); a rule test \
+             needs one query, so put each query in a file of its own",
+            path.display(),
+            blocks.len(),
+            lines.join(", ")
+        )));
+    }
+    Ok(Rule {
+        path: path.to_path_buf(),
+        query: text,
+        query_period: None,
+    })
 }
 
 /// True for a `.yaml` or `.yml` file, which `kql test`, `kql check` and `kql run` read as a

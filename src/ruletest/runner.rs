@@ -422,7 +422,10 @@ impl<'a> FileSetup<'a> {
         let (table, warnings) = session
             .run_with_warnings(&query)
             .map_err(|error| render(&self.with_test_file_hints(error)))?;
-        let warnings = warnings.iter().map(ToString::to_string).collect();
+        let warnings = warnings
+            .iter()
+            .map(|warning| self.render_query_warning(warning, &prelude))
+            .collect();
         Ok((table, warnings))
     }
 
@@ -508,6 +511,22 @@ impl<'a> FileSetup<'a> {
                     display_path(&self.rule.path)
                 )),
             },
+        }
+    }
+
+    /// Renders a query warning as `RULE:LINE:COLUMN: message` when it points into the
+    /// rule; a warning about a stub or without a place is its message alone.
+    fn render_query_warning(&self, warning: &crate::error::Warning, prelude: &str) -> String {
+        match &warning.span {
+            Some(span) if span.start >= prelude.len() => {
+                let shifted = crate::error::Warning {
+                    message: warning.message.clone(),
+                    span: Some(span.start - prelude.len()..span.end.saturating_sub(prelude.len())),
+                };
+                let origin = rule::query_origin(&self.rule.path, &display_path(&self.rule.path));
+                shifted.render(&self.rule.query, &origin)
+            }
+            _ => warning.message.clone(),
         }
     }
 

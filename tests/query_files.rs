@@ -1,0 +1,140 @@
+//! Query files that hold several queries separated by blank lines, as Kusto's editors and
+//! Kusto.Cli's block input mode read them (Learn, "Kusto CLI", "Line input mode and block
+//! input mode"; Kusto-Query-Language `Parser/ScriptFacts.cs`).
+
+use std::fs;
+use std::path::PathBuf;
+
+use predicates::prelude::*;
+
+use crate::support::kql_command;
+
+/// Two versions of a hunting query in one file, as published files often hold them.
+const TWO_QUERIES: &str = "\
+// Version 1
+let limit = 1;
+datatable(n:long)[1, 2, 3]
+| where n <= limit
+
+// Version 2: a wider limit
+let limit = 2;
+datatable(n:long)[1, 2, 3]
+| where n <= limit
+";
+
+fn write_query(text: &str) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let path = dir.path().join("hunt.kql");
+    fs::write(&path, text).expect("query file");
+    (dir, path)
+}
+
+#[test]
+fn check_accepts_each_query_of_a_file() {
+    let (_dir, path) = write_query(TWO_QUERIES);
+    kql_command()
+        .arg("check")
+        .arg(&path)
+        .assert()
+        .success()
+        .stdout(predicate::str::ends_with("ok (2 queries)\n"));
+}
+
+#[test]
+fn check_error_names_line_in_file() {
+    let text = TWO_QUERIES.replace("| where n <= limit\n\n", "| where n <= limit\n\n\n")
+        + "\nprint x = missing_name\n";
+    let (_dir, path) = write_query(&text);
+    let line = text
+        .lines()
+        .position(|line| line.contains("missing_name"))
+        .expect("line")
+        + 1;
+    kql_command()
+        .arg("check")
+        .arg(&path)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(format!("hunt.kql:{line}:11")))
+        .stdout(predicate::str::is_empty());
+}
+
+#[test]
+fn run_shows_each_result_in_table_format() {
+    let (_dir, path) = write_query(TWO_QUERIES);
+    let output = kql_command()
+        .arg("run")
+        .arg(&path)
+        .args(["--format", "table"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let output = String::from_utf8(output).expect("UTF-8");
+    let first = output.find("query 1 of 2").expect("first heading");
+    let second = output.find("query 2 of 2").expect("second heading");
+    // Each query binds its own `limit`: one row, then two.
+    assert!(output[first..second].contains("1 row"), "{output}");
+    assert!(output[second..].contains("2 rows"), "{output}");
+    assert!(
+        output.contains(":6):"),
+        "the second query starts on line 6: {output}"
+    );
+}
+
+#[test]
+fn run_block_picks_one_query() {
+    let (_dir, path) = write_query(TWO_QUERIES);
+    kql_command()
+        .arg("run")
+        .arg(&path)
+        .args(["--block", "2", "--format", "csv"])
+        .assert()
+        .success()
+        .stdout("n\n1\n2\n");
+}
+
+#[test]
+fn run_json_needs_block_choice() {
+    let (_dir, path) = write_query(TWO_QUERIES);
+    kql_command()
+        .arg("run")
+        .arg(&path)
+        .args(["--format", "json"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("holds 2 queries"))
+        .stderr(predicate::str::contains("--block N"));
+    kql_command()
+        .arg("run")
+        .arg(&path)
+        .args(["--block", "3"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("starting on line 1, 6"));
+}
+
+#[test]
+fn blank_lines_inside_one_query_keep_it_whole() {
+    // The `let` and the query that reads it are one query although a blank line
+    // separates them: the file parses as one query, so it is not split.
+    let (_dir, path) =
+        write_query("let limit = 2;\n\ndatatable(n:long)[1, 2, 3]\n\n| where n <= limit\n");
+    kql_command()
+        .arg("run")
+        .arg(&path)
+        .args(["--format", "csv"])
+        .assert()
+        .success()
+        .stdout("n\n1\n2\n");
+}
+
+#[test]
+fn run_q_text_is_never_split() {
+    kql_command()
+        .args(["run", "-q", "print a = 1\n\nprint b = 2", "--format", "csv"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("syntax error"));
+}
