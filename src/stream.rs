@@ -533,12 +533,16 @@ fn replace_at(plan: &Plan, depth: usize, replacement: Plan) -> Plan {
 }
 
 /// True when a column that `options` reads from table `name` gets its type from the
-/// values: the catalog types it `dynamic` in Sentinel and otherwise in Defender XDR, and
-/// loading picks `dynamic` when the file contains JSON objects or arrays in it.
+/// values: the catalog types it `dynamic` in Sentinel and otherwise in Defender XDR, no
+/// product is chosen, and loading picks `dynamic` when the file contains JSON objects or
+/// arrays in it.
 fn type_depends_on_values(name: &str, options: &LoadOptions) -> bool {
     let Some(table) = options.schema_for(name) else {
         return true;
     };
+    if options.product.is_some() {
+        return false;
+    }
     let read = options.columns.get(name);
     table
         .columns

@@ -849,3 +849,58 @@ fn file_access_only_in_known_places() {
     // The scan must find the known accesses, or it is not reading the sources.
     assert!(found.len() >= 10, "{found:?}");
 }
+
+/// A Log Analytics CSV export of DeviceEvents: `TimeGenerated [UTC]` and
+/// `AdditionalFields` as JSON text, which Sentinel types `dynamic`
+/// (learn.microsoft.com/azure/azure-monitor/reference/tables/deviceevents).
+const SENTINEL_DEVICE_EVENTS: &str = "TimeGenerated [UTC],DeviceName,ActionType,AdditionalFields\n\
+    2025-01-01T00:00:00Z,pc-1,PowerShellCommand,\"{\"\"Command\"\":\"\"Invoke-Mimikatz\"\"}\"\n";
+
+const COMMAND_QUERY: &str =
+    "DeviceEvents | extend Command = tostring(AdditionalFields.Command) | project DeviceName, Command";
+
+#[test]
+fn product_sentinel_types_additional_fields() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let path = dir.path().join("DeviceEvents.csv");
+    fs::write(&path, SENTINEL_DEVICE_EVENTS).expect("export");
+    let table = format!("DeviceEvents={}", path.display());
+    kql_command()
+        .args(["run", "-q", COMMAND_QUERY, "--table", &table])
+        .args(["--product", "sentinel", "--format", "csv"])
+        .assert()
+        .success()
+        .stdout("DeviceName,Command\npc-1,Invoke-Mimikatz\n");
+    // Without it the column keeps the Defender XDR type, and the error says how to fix it.
+    kql_command()
+        .args([
+            "run",
+            "-q",
+            COMMAND_QUERY,
+            "--table",
+            &table,
+            "--format",
+            "csv",
+        ])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("--product sentinel"));
+}
+
+#[test]
+fn product_sentinel_streams_json_lines() {
+    // A JSON lines file under `take` is read in chunks, with the schema predicted from the
+    // product's types before reading; the result must match a full load.
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let path = dir.path().join("DeviceEvents.jsonl");
+    let line = r#"{"TimeGenerated":"2025-01-01T00:00:00Z","DeviceName":"pc-1","AdditionalFields":"{\"Command\":\"whoami\"}"}"#;
+    fs::write(&path, format!("{line}\n{line}\n")).expect("export");
+    let table = format!("DeviceEvents={}", path.display());
+    let query = format!("{COMMAND_QUERY} | take 1");
+    kql_command()
+        .args(["run", "-q", &query, "--table", &table])
+        .args(["--product", "sentinel", "--format", "csv"])
+        .assert()
+        .success()
+        .stdout("DeviceName,Command\npc-1,whoami\n");
+}

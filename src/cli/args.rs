@@ -81,6 +81,13 @@ pub struct RunArgs {
     #[arg(long, value_name = "N")]
     pub max_rows: Option<usize>,
 
+    /// Give catalog columns that Defender XDR and Sentinel type differently the types of
+    /// one product: xdr or sentinel. Use sentinel for Log Analytics exports of tables that
+    /// Defender XDR has too, where `AdditionalFields` is dynamic. Default: the XDR type,
+    /// unless the file's values are JSON objects.
+    #[arg(long, value_name = "PRODUCT", value_parser = parse_product)]
+    pub product: Option<Product>,
+
     /// Run only the Nth query (from 1) of a query file that holds several queries
     /// separated by blank lines. Default: run each in turn (table format only).
     #[arg(long, value_name = "N")]
@@ -167,6 +174,10 @@ pub struct ReplArgs {
     /// Fail on a value that does not fit its column's type instead of storing null.
     #[arg(long)]
     pub strict: bool,
+
+    /// Give catalog columns the types of one product, as for `kql run --product`.
+    #[arg(long, value_name = "PRODUCT", value_parser = parse_product)]
+    pub product: Option<Product>,
 
     #[command(flatten)]
     pub watchlists: WatchlistArgs,

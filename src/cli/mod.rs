@@ -349,7 +349,13 @@ fn load_and_run(
     let catalog_plan = if reads_stdin || args.strict || depends_on_every_column(&full_text) {
         None
     } else {
-        let catalog = SchemaCatalog::new(schemas.to_vec());
+        // The binding's types must be those loading gives, or the streamed plan would
+        // read columns of other types.
+        let view = match args.product {
+            Some(kql::schema::Product::Sentinel) => kql::schema::SchemaView::UnionSentinelTypes,
+            Some(kql::schema::Product::Xdr) | None => kql::schema::SchemaView::Union,
+        };
+        let catalog = SchemaCatalog::new(schemas.to_vec()).with_view(view);
         let catalog = engine::WithWatchlists {
             schemas: &catalog,
             watchlists: &session.watchlists,
@@ -372,6 +378,7 @@ fn load_and_run(
         query_from_stdin,
         columns,
         schemas: schemas.to_vec(),
+        product: args.product,
     };
     tables::load_into(session, &request)?;
     let result = session.run_with_warnings(query);
@@ -445,6 +452,7 @@ fn run_streaming(
     }
     let options = kql::data::LoadOptions {
         columns: columns.clone(),
+        product: args.product,
         ..kql::data::LoadOptions::default()
     };
     let Some(schema) = kql::data::expected_schema(name, &options) else {
@@ -468,6 +476,7 @@ fn run_streaming(
         query_from_stdin: false,
         columns: columns.clone(),
         schemas: Vec::new(),
+        product: args.product,
     };
     tables::load_into(session, &request)?;
     let loaded = session

@@ -72,6 +72,7 @@ pub fn run(args: ReplArgs) -> u8 {
     }
     let options = LoadOptions {
         strict: args.strict,
+        product: args.product,
         ..LoadOptions::default()
     };
     let mut repl = Repl::new(session, options);

@@ -23,6 +23,8 @@ pub struct LoadRequest<'a> {
     pub columns: UsedColumns,
     /// Tables from `--schema` files.
     pub schemas: Vec<TableSchema>,
+    /// `--product`: whose types catalog columns get.
+    pub product: Option<kql::schema::Product>,
 }
 
 /// Reads every `--schema` file, in order. A table defined in several files is an error,
@@ -63,6 +65,7 @@ pub fn load_into(session: &mut Session, request: &LoadRequest<'_>) -> Result<(),
         strict: request.strict,
         columns: request.columns.clone(),
         schemas: request.schemas.clone(),
+        product: request.product,
     };
     let mut groups: Vec<(String, Vec<PathBuf>)> = Vec::new();
     let mut add_path =

@@ -127,7 +127,7 @@ impl DeferredColumns<'_> {
 
 /// Returns the schema that loading table `name` with `options` gives when no value
 /// decides a column's type: the catalog's columns that `options` keeps, in catalog order,
-/// with their Defender XDR types. `None` for a table that is not in the catalog or a
+/// with the types of [`LoadOptions::product`] (Defender XDR's by default). `None` for a table that is not in the catalog or a
 /// user schema, or that loads every column, because its columns depend on the file.
 pub fn expected_schema(name: &str, options: &LoadOptions) -> Option<Schema> {
     options.columns.get(name)?;

@@ -33,7 +33,7 @@ use flate2::read::MultiGzDecoder;
 use log::debug;
 
 use crate::error::Error;
-use crate::schema::{self, TableSchema};
+use crate::schema::{self, Product, TableSchema};
 use crate::table::Table;
 use raw::RawTable;
 
@@ -89,6 +89,11 @@ pub struct LoadOptions {
     /// for a query. Readers skip the values of other columns without storing them. A table
     /// that is not in the map loads every column.
     pub columns: HashMap<String, BTreeSet<String>>,
+    /// The product whose types catalog columns get, for the columns that Defender XDR and
+    /// Sentinel type differently (`AdditionalFields` is `string` in XDR and `dynamic` in
+    /// Sentinel). `None` gives the XDR type unless the file decides: a declared type, or
+    /// JSON objects in a column that Sentinel types `dynamic`.
+    pub product: Option<Product>,
 }
 
 impl LoadOptions {
@@ -103,6 +108,15 @@ impl LoadOptions {
             .or_else(|| schema::builtin(name))
             .or_else(|| schema::arg::canonical_name(name).and_then(schema::builtin))
             .or_else(|| crate::binder::defender::enrichment_table(name))
+    }
+
+    /// Returns the type a catalog column gets when no value in the file decides it: the
+    /// Sentinel type with `product` Sentinel, the XDR type otherwise.
+    pub fn column_type(&self, column: &schema::ColumnSchema) -> crate::value::Type {
+        match self.product {
+            Some(Product::Sentinel) => column.sentinel_type(),
+            Some(Product::Xdr) | None => column.ty,
+        }
     }
 }
 

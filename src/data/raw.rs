@@ -8,19 +8,37 @@ use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use super::LoadOptions;
-use crate::schema::TableSchema;
+use crate::schema::{ColumnSchema, TableSchema};
 
 /// The two time columns of tables that exist in both Defender XDR and Sentinel. Loading
 /// fills a missing one from the other, so a query that reads one needs both kept.
 const TIME_COLUMNS: [&str; 2] = ["Timestamp", "TimeGenerated"];
 
 /// Returns the columns of table `name` to read, from [`LoadOptions::columns`] (`None` for
-/// all), and its schema reduced to those columns.
+/// all), and its schema reduced to those columns. With [`LoadOptions::product`] set, each
+/// column has that product's type and no other, so the values cannot change it.
 pub(crate) fn column_selection(
     options: &LoadOptions,
     name: &str,
 ) -> (Option<Arc<HashSet<String>>>, Option<TableSchema>) {
-    let schema = options.schema_for(name);
+    let schema = options
+        .schema_for(name)
+        .map(|schema| match options.product {
+            None => schema.clone(),
+            Some(_) => TableSchema {
+                name: schema.name.clone(),
+                columns: schema
+                    .columns
+                    .iter()
+                    .map(|column| ColumnSchema {
+                        ty: options.column_type(column),
+                        sentinel_ty: None,
+                        ..column.clone()
+                    })
+                    .collect(),
+            },
+        });
+    let schema = schema.as_ref();
     let Some(used) = options.columns.get(name) else {
         return (None, schema.cloned());
     };

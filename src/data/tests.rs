@@ -9,7 +9,7 @@ use serde_json::json;
 use tempfile::TempDir;
 
 use super::*;
-use crate::schema::parse_schema_file;
+use crate::schema::{parse_schema_file, Product};
 use crate::value::{parse_datetime, Type, Value};
 
 fn write_file(dir: &TempDir, file_name: &str, content: &[u8]) -> PathBuf {
@@ -1324,4 +1324,46 @@ fn non_json_whitespace_line_is_error() {
     }
     let loaded = load_ok("T", "t.jsonl", " \t\r\n{\"a\":1}\n \t\n{\"a\":2}\r\n");
     assert_eq!(loaded.table.row_count, 2);
+}
+
+/// A Log Analytics CSV export of a table that Defender XDR also has holds
+/// `AdditionalFields` as JSON text. By default the XDR type `string` applies; with the
+/// Sentinel product the column is `dynamic`, as the Sentinel table reference types it
+/// (learn.microsoft.com/azure/azure-monitor/reference/tables/deviceevents).
+#[test]
+fn product_picks_catalog_types() {
+    let text = "TimeGenerated [UTC],DeviceName,AdditionalFields\n\
+                2025-01-01T00:00:00Z,pc-1,\"{\"\"Command\"\":\"\"whoami\"\"}\"\n";
+    let loaded = load_ok("DeviceEvents", "DeviceEvents.csv", text);
+    assert_eq!(column_type(&loaded, "AdditionalFields"), Some(Type::String));
+
+    let sentinel = LoadOptions {
+        product: Some(Product::Sentinel),
+        ..LoadOptions::default()
+    };
+    let (_dir, loaded) = load_text("DeviceEvents", "DeviceEvents.csv", text, &sentinel);
+    let loaded = loaded.expect("loads");
+    assert_eq!(
+        column_type(&loaded, "AdditionalFields"),
+        Some(Type::Dynamic)
+    );
+    let bag = column(&loaded, "AdditionalFields")[0].to_kusto_string();
+    assert_eq!(bag, r#"{"Command":"whoami"}"#);
+    // Both time columns stay, the missing one filled from the other.
+    assert_eq!(column_type(&loaded, "Timestamp"), Some(Type::DateTime));
+
+    // JSON objects would make the column dynamic, but a chosen product decides.
+    let lines = "{\"TimeGenerated\":\"2025-01-01T00:00:00Z\",\"AdditionalFields\":{\"a\":1}}\n";
+    let xdr = LoadOptions {
+        product: Some(Product::Xdr),
+        ..LoadOptions::default()
+    };
+    let (_dir, loaded) = load_text("DeviceEvents", "DeviceEvents.jsonl", lines, &xdr);
+    let loaded = loaded.expect("loads");
+    assert_eq!(column_type(&loaded, "AdditionalFields"), Some(Type::String));
+    let default = load_ok("DeviceEvents", "DeviceEvents.jsonl", lines);
+    assert_eq!(
+        column_type(&default, "AdditionalFields"),
+        Some(Type::Dynamic)
+    );
 }

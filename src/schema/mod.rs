@@ -314,6 +314,16 @@ pub fn builtin(name: &str) -> Option<&'static TableSchema> {
         .and_then(|&index| catalog.tables.get(index))
 }
 
+/// True if some built-in table has a column of this name that Defender XDR types `string`
+/// and Sentinel types `dynamic`, such as `AdditionalFields`.
+pub fn is_text_in_xdr_dynamic_in_sentinel(column_name: &str) -> bool {
+    catalog().tables.iter().any(|table| {
+        table.column(column_name).is_some_and(|column| {
+            column.ty == Type::String && column.sentinel_ty == Some(Type::Dynamic)
+        })
+    })
+}
+
 /// Returns the names of the built-in tables in alphabetical order.
 pub fn builtin_names() -> impl Iterator<Item = &'static str> {
     catalog().tables.iter().map(|table| table.name.as_str())
