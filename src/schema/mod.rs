@@ -514,7 +514,7 @@ mod tests {
     #[test]
     fn builtin_catalog_has_all_tables() {
         let names: Vec<&str> = builtin_names().collect();
-        assert_eq!(names.len(), 125 + arg::ARG_TABLES.len());
+        assert_eq!(names.len(), 127 + arg::ARG_TABLES.len());
         let mut sorted = names.clone();
         sorted.sort_unstable();
         assert_eq!(names, sorted);
@@ -580,7 +580,7 @@ mod tests {
 
     /// Tables added from the Defender XDR advanced hunting reference and the Azure Monitor
     /// Logs table reference.
-    const ADDED_TABLES: [&str; 41] = [
+    const ADDED_TABLES: [&str; 43] = [
         "AADCustomSecurityAttributeAuditLogs",
         "AADServicePrincipalRiskEvents",
         "AADServicePrincipalSignInLogs",
@@ -603,6 +603,7 @@ mod tests {
         "BehaviorInfo",
         "ContainerLog",
         "ContainerRegistryLoginEvents",
+        "ContainerRegistryRepositoryEvents",
         "DeviceBaselineComplianceAssessment",
         "DeviceTvmHardwareFirmware",
         "DeviceTvmSecureConfigurationAssessmentKB",
@@ -622,6 +623,7 @@ mod tests {
         "StorageTableLogs",
         "UCClient",
         "VMConnection",
+        "W3CIISLog",
     ];
 
     #[test]
@@ -1040,6 +1042,97 @@ mod tests {
         let control = table.column("UserAccountControl");
         assert_eq!(control.map(|c| c.ty), Some(Type::String));
         assert_eq!(control.and_then(|c| c.sentinel_ty), Some(Type::Dynamic));
+    }
+
+    /// Binds `query` against the built-in catalog and asserts that its output columns are
+    /// `expected`, in order, with those types.
+    fn assert_bound_columns(query: &str, expected: &[(&str, Type)]) {
+        let bound = match crate::engine::check(query, &BuiltinSchemas::new()) {
+            Ok(bound) => bound,
+            Err(error) => panic!("{query}: {error:?}"),
+        };
+        let columns: Vec<(&str, Type)> = bound
+            .plan
+            .schema
+            .fields
+            .iter()
+            .map(|field| (field.name.as_str(), field.ty))
+            .collect();
+        assert_eq!(columns, expected, "{query}");
+    }
+
+    // SourceProvider: the April 2024 revision of
+    // https://learn.microsoft.com/defender-xdr/advanced-hunting-identityinfo-table
+    // (defender-docs commit 56c745a0cb4ff2031cce5fb4d689a2502a6ec811). ResourceId: the
+    // August 2023 revision of
+    // https://learn.microsoft.com/azure/azure-monitor/reference/tables/azurediagnostics
+    // (azure-reference-other commit f7a0dfccf36ef6ce52dc206e583a405d83e62397).
+    #[test]
+    fn columns_from_older_revisions_bind() {
+        assert_bound_columns(
+            r#"IdentityInfo | where SourceProvider == "ActiveDirectory" | project SourceProvider"#,
+            &[("SourceProvider", Type::String)],
+        );
+        assert_bound_columns(
+            "AzureDiagnostics | project ResourceId",
+            &[("ResourceId", Type::String)],
+        );
+
+        let Some(identity) = builtin("IdentityInfo") else {
+            panic!("IdentityInfo is missing");
+        };
+        assert_eq!(
+            identity.column("SourceProvider").map(|c| c.availability),
+            Some(Availability::Xdr)
+        );
+        let Some(diagnostics) = builtin("AzureDiagnostics") else {
+            panic!("AzureDiagnostics is missing");
+        };
+        assert_eq!(
+            diagnostics.column("ResourceId").map(|c| c.availability),
+            Some(Availability::Sentinel)
+        );
+    }
+
+    // Columns and types from the July 2024 revision of
+    // https://learn.microsoft.com/azure/azure-monitor/reference/tables/containerregistryrepositoryevents.
+    #[test]
+    fn container_registry_repository_events_match_docs() {
+        assert_bound_columns(
+            "ContainerRegistryRepositoryEvents | project Repository, Tag, Size, DurationMs, TimeGenerated",
+            &[
+                ("Repository", Type::String),
+                ("Tag", Type::String),
+                ("Size", Type::Int),
+                ("DurationMs", Type::String),
+                ("TimeGenerated", Type::DateTime),
+            ],
+        );
+
+        let Some(table) = builtin("ContainerRegistryRepositoryEvents") else {
+            panic!("ContainerRegistryRepositoryEvents is missing");
+        };
+        assert!(table
+            .columns
+            .iter()
+            .all(|column| column.availability == Availability::Sentinel));
+        assert!(table.column("_ResourceId").is_some());
+        assert!(table.column("Timestamp").is_none());
+    }
+
+    // Columns and types from the August 2024 revision of
+    // https://learn.microsoft.com/azure/azure-monitor/reference/tables/w3ciislog.
+    #[test]
+    fn w3c_iis_log_matches_docs() {
+        assert_bound_columns(
+            "W3CIISLog | project csUserAgent, scBytes, sPort, RemoteIPLatitude",
+            &[
+                ("csUserAgent", Type::String),
+                ("scBytes", Type::Long),
+                ("sPort", Type::Int),
+                ("RemoteIPLatitude", Type::Real),
+            ],
+        );
     }
 
     #[test]
