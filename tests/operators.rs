@@ -641,14 +641,16 @@ fn union_columns_of_different_types() {
 }
 
 #[test]
-fn union_split_column_named_in_hint() {
+fn union_split_column_is_type_error() {
     let error = run_error("union (print v=1), (print v=2.5) | extend h = v / 2");
-    assert_eq!(error.kind, ErrorKind::UnknownName);
+    assert_eq!(error.kind, ErrorKind::TypeMismatch);
     assert!(
-        error
-            .hints
-            .iter()
-            .any(|hint| hint.contains("split into `v_long` and `v_real`")),
+        error.message.contains("split into `v_long` and `v_real`"),
+        "{}",
+        error.message
+    );
+    assert!(
+        error.hints.iter().any(|hint| hint.contains("convert `v`")),
         "{:?}",
         error.hints
     );

@@ -15,14 +15,9 @@ pub fn unknown_column(name: &str, span: Span, schema: &Schema, variables: &[Stri
     if let Some(error) = undetermined_reference(name, span.clone(), schema) {
         return error;
     }
-    let mut error = Error::at(
-        ErrorKind::UnknownName,
-        span,
-        format!("`{name}` does not refer to any known column, table, variable or function"),
-    )
-    .with_unknown_column(name);
     // `union` keeps a column whose type differs between its inputs once per type, as
-    // `v_long` and `v_real`, and those names are closer to the intent than any typo fix.
+    // `v_long` and `v_real`. That is a type error, and the split names are closer to the
+    // intent than any typo fix.
     let prefix = format!("{name}_");
     let split: Vec<&str> = schema
         .names()
@@ -32,20 +27,34 @@ pub fn unknown_column(name: &str, span: Span, schema: &Schema, variables: &[Stri
                 .is_some_and(|suffix| crate::value::Type::from_name(suffix).is_some())
         })
         .collect();
+    if split.len() > 1 {
+        let listed = split
+            .iter()
+            .map(|column| format!("`{column}`"))
+            .collect::<Vec<_>>()
+            .join(" and ");
+        return Error::at(
+            ErrorKind::TypeMismatch,
+            span,
+            format!(
+                "the inputs of `union` give `{name}` different types, so it is split into \
+                 {listed}"
+            ),
+        )
+        .with_hint(format!(
+            "use one of them, or convert `{name}` to one type in each input"
+        ));
+    }
+    let mut error = Error::at(
+        ErrorKind::UnknownName,
+        span,
+        format!("`{name}` does not refer to any known column, table, variable or function"),
+    )
+    .with_unknown_column(name);
     let candidates = schema
         .determined_names()
         .chain(variables.iter().map(String::as_str));
-    if split.len() > 1 {
-        error = error.with_hint(format!(
-            "the inputs of `union` give `{name}` different types, so it is split into {}; \
-             use one of them, or convert `{name}` to one type in each input",
-            split
-                .iter()
-                .map(|column| format!("`{column}`"))
-                .collect::<Vec<_>>()
-                .join(" and ")
-        ));
-    } else if let Some(suggestion) = closest(name, candidates) {
+    if let Some(suggestion) = closest(name, candidates) {
         error = error.with_hint(format!("did you mean `{suggestion}`?"));
     } else {
         let available: Vec<&str> = schema.determined_names().collect();

@@ -64,7 +64,27 @@ impl SlotTypes {
             .field(name)
             .map(|field| field.ty)
             .or_else(|| types.get(name).copied())
+            .or_else(|| suffix_type(name))
             .unwrap_or(self.fallback)
+    }
+}
+
+/// Returns the type that the suffix of a custom log column names. The HTTP Data Collector
+/// API, which creates classic `_CL` tables, appends `_s` (string), `_b` (bool), `_d`
+/// (double), `_t` (date/time) or `_g` (GUID, stored as a string) to each property name
+/// (learn.microsoft.com/azure/azure-monitor/logs/data-collector-api, "Record type and
+/// properties").
+fn suffix_type(name: &str) -> Option<Type> {
+    let (stem, suffix) = name.rsplit_once('_')?;
+    if stem.is_empty() {
+        return None;
+    }
+    match suffix {
+        "s" | "g" => Some(Type::String),
+        "b" => Some(Type::Bool),
+        "d" => Some(Type::Real),
+        "t" => Some(Type::DateTime),
+        _ => None,
     }
 }
 
@@ -196,4 +216,32 @@ fn implicated_columns(state: &DataDependentColumns, failed: &Span) -> Vec<String
         return inside;
     }
     read_in(&|span| span.end <= failed.start)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slot_types_follow_custom_log_suffixes() {
+        let slots = SlotTypes {
+            fallback: Type::Dynamic,
+            by_name: Some(Arc::new(HashMap::new())),
+            chosen: HashMap::new(),
+        };
+        let input = Schema::default();
+        assert_eq!(slots.type_of("ResponseCode_s", &input), Type::String);
+        assert_eq!(slots.type_of("Latency_d", &input), Type::Real);
+        assert_eq!(slots.type_of("Blocked_b", &input), Type::Bool);
+        assert_eq!(slots.type_of("Received_t", &input), Type::DateTime);
+        assert_eq!(slots.type_of("Correlation_g", &input), Type::String);
+        // No stem, or another suffix: the binding's one type.
+        assert_eq!(slots.type_of("_s", &input), Type::Dynamic);
+        assert_eq!(slots.type_of("Count_n", &input), Type::Dynamic);
+        // Before types go by name, every such column has the one type.
+        assert_eq!(
+            SlotTypes::uniform(Type::Long).type_of("Latency_d", &input),
+            Type::Long
+        );
+    }
 }
