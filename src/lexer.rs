@@ -494,8 +494,14 @@ pub fn tokenize(text: &str) -> Vec<Token> {
             kind,
             span: start..end,
         });
-        input = Input::new(text).slice(end..);
-        // LocatedSpan::slice keeps offsets relative to the original text.
+        // LocatedSpan::slice keeps offsets relative to the original text, and it counts
+        // the line breaks it skips, so slicing the rest (not the whole text) keeps this
+        // linear.
+        input = if rest.location_offset() == end {
+            rest
+        } else {
+            input.slice(end - start..)
+        };
     }
     tokens
 }

@@ -112,7 +112,7 @@ fn run_json_needs_block_choice() {
         .args(["--block", "3"])
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("starting on line 1, 6"));
+        .stderr(predicate::str::contains("starting on lines 1 and 6"));
 }
 
 #[test]
@@ -137,4 +137,75 @@ fn run_q_text_is_never_split() {
         .assert()
         .code(1)
         .stderr(predicate::str::contains("syntax error"));
+}
+
+#[test]
+fn run_syntax_error_stays_in_its_query() {
+    let (_dir, path) = write_query("print a = 1\n\nprint b = 2\n\nprint c = 3 | wher c > 1\n");
+    let assert = kql_command()
+        .arg("run")
+        .arg(&path)
+        .args(["--format", "table"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("unknown operator `wher`"))
+        .stderr(predicate::str::contains("hunt.kql:5:15"));
+    let stdout = String::from_utf8_lossy(&assert.get_output().stdout).to_string();
+    // The first two queries still run.
+    assert!(stdout.contains("query 2 of 3"), "{stdout}");
+    assert!(stdout.contains("│ 2 "), "{stdout}");
+}
+
+#[test]
+fn run_stdin_table_needs_one_query() {
+    let (_dir, path) = write_query("T | count\n\nT | count\n");
+    kql_command()
+        .arg("run")
+        .arg(&path)
+        .args(["--table", "T=-", "--format", "table"])
+        .write_stdin("{\"a\": 1}\n")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("standard input"))
+        .stderr(predicate::str::contains("--block N"));
+    kql_command()
+        .arg("run")
+        .arg(&path)
+        .args(["--table", "T=-", "--block", "2", "--format", "csv"])
+        .write_stdin("{\"a\": 1}\n")
+        .assert()
+        .success()
+        .stdout("Count\n1\n");
+}
+
+#[test]
+fn check_warns_where_a_block_is_joined() {
+    // `['U']` after the blank line continues the query above, while Kusto's editors would
+    // run it as a query of its own.
+    let (_dir, path) = write_query("print a = 1\n| project a\n\n['U']\n| count\n");
+    kql_command()
+        .arg("check")
+        .arg(&path)
+        .assert()
+        .stderr(predicate::str::contains(
+            "hunt.kql:4:1: this line follows a blank line",
+        ));
+}
+
+#[test]
+fn check_reports_prelude_error_once() {
+    let (dir, path) = write_query(TWO_QUERIES);
+    let prelude = dir.path().join("prelude.kql");
+    fs::write(&prelude, "let f = ;\n").expect("prelude");
+    let query = "print x = 1\n\nprint y = 2\n";
+    fs::write(&path, query).expect("query");
+    let output = kql_command()
+        .arg("check")
+        .arg(&path)
+        .arg("--prelude")
+        .arg(&prelude)
+        .output()
+        .expect("runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(stderr.matches("prelude.kql:1:").count(), 1, "{stderr}");
 }

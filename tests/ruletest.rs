@@ -782,5 +782,5 @@ expect.count = 1
     assert_ne!(output.status.code(), Some(0), "{stdout}");
     let message = format!("{stdout}{stderr}");
     assert!(message.contains("holds 2 queries"), "{message}");
-    assert!(message.contains("from lines 1, 3"), "{message}");
+    assert!(message.contains("starting on lines 1 and 3"), "{message}");
 }

@@ -193,7 +193,7 @@ fn run(args: RunArgs) -> u8 {
     }
     let query_from_stdin = origin == "<stdin>";
     let blocks = query_blocks(args.file.as_deref(), &query);
-    let selected = match select_blocks(&blocks, args.block, &query, &origin) {
+    let selected = match select_blocks(&blocks.queries, args.block, &query, &origin) {
         Ok(selected) => selected,
         Err(error) => return report(&error, "", ""),
     };
@@ -205,6 +205,20 @@ fn run(args: RunArgs) -> u8 {
     } else {
         Format::Json
     });
+    let reads_stdin = args.table.iter().any(|argument| {
+        argument
+            .split_once('=')
+            .is_some_and(|(_, path)| path == "-")
+    });
+    if selected.len() > 1 && reads_stdin {
+        let error = Error::usage(format!(
+            "{origin} holds {} queries separated by blank lines, and a table read from \
+             standard input (--table NAME=-) can be read for one of them only; choose a \
+             query with --block N, or load the table from a file",
+            selected.len()
+        ));
+        return report(&error, "", "");
+    }
     if selected.len() > 1 && format != Format::Table {
         let error = Error::usage(format!(
             "{origin} holds {} queries separated by blank lines, and the {} format holds one \
@@ -221,15 +235,16 @@ fn run(args: RunArgs) -> u8 {
         max_cell_chars: None,
         max_rows: None,
     };
+    warn_joined_blocks(&query, &origin, &blocks.joined);
     let mut worst = 0;
     for (index, range) in selected.iter().enumerate() {
-        let text = if blocks.len() == 1 {
+        let text = if blocks.queries.len() == 1 {
             query.clone()
         } else {
             blocks::masked(&query, range.clone())
         };
         if selected.len() > 1 {
-            let line = blocks::line_of(&query, first_text_offset(&query, range));
+            let line = blocks::first_line(&query, range);
             let separator = if index == 0 { "" } else { "\n" };
             println!(
                 "{separator}query {} of {} ({origin}:{line}):",
@@ -248,8 +263,13 @@ fn run(args: RunArgs) -> u8 {
                 write_result(&table, format, &table_options)
             }
             Ok(Err(error)) => {
-                let (error, source, origin) = session.locate(error, &query, &origin);
-                report(&error, source, origin)
+                let (error, source, located) = session.locate(error, &query, &origin);
+                let code = report(&error, source, located);
+                // An error in the prelude would repeat for every query.
+                if located != origin {
+                    return code;
+                }
+                code
             }
             Err(error) => report(&error, "", ""),
         };
@@ -258,17 +278,33 @@ fn run(args: RunArgs) -> u8 {
     worst
 }
 
-/// The byte ranges of the queries in the query text: several when a query file holds
-/// queries separated by blank lines, as Kusto's editors read such files. A query given
-/// with -q or in an analytic rule is one query, and so is a text that does not parse:
-/// running it reports the error.
-fn query_blocks(file: Option<&Path>, query: &str) -> Vec<std::ops::Range<usize>> {
-    let whole = std::iter::once(0..query.len()).collect();
+/// Warns about each block start that a query continues although the text on each side
+/// of the blank line before it is a query, because Kusto's editors run such a file as
+/// two queries.
+fn warn_joined_blocks(query: &str, origin: &str, joined: &[usize]) {
+    for &start in joined {
+        let line = blocks::line_of(query, start);
+        eprintln!(
+            "kql: warning: {origin}:{line}:1: this line follows a blank line and could be a \
+             query of its own, as Kusto's editors would run it, but kql reads it as part of \
+             the query above because it continues that query; remove the blank line to \
+             keep one query"
+        );
+    }
+}
+
+/// The queries of the query text: several when a query file holds queries separated by
+/// blank lines, as Kusto's editors read such files. A query given with -q or in an
+/// analytic rule is one query.
+fn query_blocks(file: Option<&Path>, query: &str) -> blocks::Blocks {
     let is_document = file.is_some_and(|path| !kql::ruletest::is_analytic_rule(path));
     if !is_document {
-        return whole;
+        return blocks::Blocks {
+            queries: std::iter::once(0..query.len()).collect(),
+            joined: Vec::new(),
+        };
     }
-    blocks::split_queries(query).unwrap_or(whole)
+    blocks::split_queries(query)
 }
 
 /// Picks the queries `--block N` asks for, or all of them.
@@ -284,26 +320,19 @@ fn select_blocks(
     match number.checked_sub(1).and_then(|index| blocks.get(index)) {
         Some(range) => Ok(vec![range.clone()]),
         None => {
-            let lines: Vec<String> = blocks
-                .iter()
-                .map(|range| blocks::line_of(query, first_text_offset(query, range)).to_string())
-                .collect();
             let count = blocks.len();
-            let plural = if count == 1 { "query" } else { "queries" };
+            let (plural, lines) = if count == 1 {
+                ("query", "line")
+            } else {
+                ("queries", "lines")
+            };
             Err(Error::usage(format!(
                 "--block {number} is out of range: {origin} holds {count} {plural} \
-                 (starting on line {}); give a number from 1 to {count}",
-                lines.join(", ")
+                 (starting on {lines} {}); give a number from 1 to {count}",
+                blocks::first_lines(query, blocks)
             )))
         }
     }
-}
-
-/// Returns the offset of the first character of a query range that is not whitespace,
-/// to name the line a query starts on.
-fn first_text_offset(query: &str, range: &std::ops::Range<usize>) -> usize {
-    let text = &query[range.clone()];
-    range.start + (text.len() - kql::lexer::trim_kql_whitespace(text).len())
 }
 
 /// Writes one result to standard output; returns the exit status.
@@ -637,9 +666,10 @@ fn check(args: CheckArgs) -> u8 {
             path.display().to_string()
         };
         let blocks = query_blocks(Some(path), &query);
+        warn_joined_blocks(&query, &origin, &blocks.joined);
         let mut passed = true;
-        for range in &blocks {
-            let text = if blocks.len() == 1 {
+        for range in &blocks.queries {
+            let text = if blocks.queries.len() == 1 {
                 query.clone()
             } else {
                 blocks::masked(&query, range.clone())
@@ -659,15 +689,19 @@ fn check(args: CheckArgs) -> u8 {
                     }
                 }
                 Err(error) => {
-                    let (error, source, origin) =
+                    let (error, source, located) =
                         engine::locate(prelude.as_ref(), error, &query, &origin);
-                    worst = worst.max(report(&error, source, origin));
+                    worst = worst.max(report(&error, source, located));
                     passed = false;
+                    // An error in the prelude would repeat for every query.
+                    if located != origin {
+                        break;
+                    }
                 }
             }
         }
         if passed && !args.quiet {
-            match blocks.len() {
+            match blocks.queries.len() {
                 1 => println!("{shown_path}: ok"),
                 count => println!("{shown_path}: ok ({count} queries)"),
             }

@@ -19,49 +19,64 @@ use std::ops::Range;
 use crate::error::Error;
 use crate::lexer::{is_kql_whitespace, tokenize, TokenKind};
 
-/// Splits `text` into the byte ranges of its queries, in order. A text that parses as one
-/// query, or whose first syntax error is not at the start of a block, gives one range or
-/// that error.
-pub fn split_queries(text: &str) -> Result<Vec<Range<usize>>, Error> {
+/// The queries of a query file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Blocks {
+    /// The byte ranges of the queries, in order. A range whose text does not parse
+    /// reports its syntax error when it is parsed on its own.
+    pub queries: Vec<Range<usize>>,
+    /// The starts of blocks that a query continues although the text before and the text
+    /// from there would each parse as a query: Kusto's editors would run them as two.
+    pub joined: Vec<usize>,
+}
+
+/// Splits `text` into its queries. A text that parses as one query is one query, and so
+/// is the rest of a text from a syntax error that is not at the start of a block.
+pub fn split_queries(text: &str) -> Blocks {
     let mut queries = Vec::new();
     let mut start = 0;
     loop {
-        let rest = start..text.len();
-        let error = match super::parse(&masked(text, rest.clone())) {
-            Ok(_) => {
-                queries.push(rest);
-                return Ok(queries);
-            }
+        let error = match super::parse(&masked(text, start..text.len())) {
+            Ok(_) => break,
             Err(error) => error,
         };
-        let Some(block) = block_start_before_error(text, start, &error) else {
-            return Err(error);
-        };
-        // The part before the block must be a query of its own; if it is not, the error
-        // found above is the one to fix.
-        if super::parse(&masked(text, start..block)).is_err() {
-            return Err(error);
+        let block = block_start_before_error(text, start, &error);
+        // The part before the block must be a query of its own; if it is not, parsing the
+        // rest reports the error found above.
+        match block {
+            Some(block) if parses(text, start..block) => {
+                queries.push(start..block);
+                start = block;
+            }
+            _ => break,
         }
-        queries.push(start..block);
-        start = block;
     }
+    queries.push(start..text.len());
+    let joined = queries
+        .iter()
+        .filter(|query| parses(text, (*query).clone()))
+        .flat_map(|query| joined_blocks(text, query.clone()))
+        .collect();
+    Blocks { queries, joined }
 }
 
-/// Returns `text` with everything outside `range` replaced by spaces, line ends kept, so
-/// that offsets, lines and columns inside `range` are those of `text`.
+/// Returns `text` up to the end of `range`, with everything before the range replaced by
+/// spaces and line ends kept, so that offsets, lines and columns inside `range` are those
+/// of `text`.
 pub fn masked(text: &str, range: Range<usize>) -> String {
-    let masked_bytes: Vec<u8> = text
-        .bytes()
+    let end = range.end.min(text.len());
+    let masked_bytes: Vec<u8> = text.as_bytes()[..end]
+        .iter()
         .enumerate()
-        .map(|(offset, byte)| {
-            if range.contains(&offset) || matches!(byte, b'\n' | b'\r') {
+        .map(|(offset, &byte)| {
+            if offset >= range.start || matches!(byte, b'\n' | b'\r') {
                 byte
             } else {
                 b' '
             }
         })
         .collect();
-    // Multi-byte characters outside the range become one space per byte. Those inside are
+    // Multi-byte characters before the range become one space per byte. Those inside are
     // kept whole, because the range starts and ends at line starts or at the text's ends.
     // A caller that breaks that gets a lossy copy, not a panic.
     String::from_utf8(masked_bytes)
@@ -77,6 +92,30 @@ pub fn line_of(text: &str, offset: usize) -> usize {
         + 1
 }
 
+/// Returns the 1-based line on which the query in `range` starts: its first character
+/// that is not whitespace.
+pub fn first_line(text: &str, range: &Range<usize>) -> usize {
+    let query = text.get(range.clone()).unwrap_or("");
+    let leading = query.len() - crate::lexer::trim_kql_whitespace(query).len();
+    line_of(text, range.start + leading)
+}
+
+/// Lists the first lines of `queries`, as in `1, 5 and 9`.
+pub fn first_lines(text: &str, queries: &[Range<usize>]) -> String {
+    let lines: Vec<String> = queries
+        .iter()
+        .map(|range| first_line(text, range).to_string())
+        .collect();
+    match lines.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
+        _ => lines.join(""),
+    }
+}
+
+fn parses(text: &str, range: Range<usize>) -> bool {
+    super::parse(&masked(text, range)).is_ok()
+}
+
 /// Finds the block start that a syntax error at a query's first token points at: the
 /// start of the first non-blank line after a blank line, between the last token before
 /// the error and the error itself. Only whitespace and comments may lie between them.
@@ -88,33 +127,70 @@ fn block_start_before_error(text: &str, from: usize, error: &Error) -> Option<us
     if error_at <= from || error_at > text.len() {
         return None;
     }
-    let last_token_end = tokenize(&text[from..error_at])
+    let last_token_end = tokenize(text.get(from..error_at)?)
         .iter()
         .filter(|token| !matches!(token.kind, TokenKind::Whitespace | TokenKind::Comment))
         .map(|token| from + token.span.end)
         .next_back()?;
-    first_block_start(text, last_token_end, error_at)
+    // The range ends after the error's first character, so that a block starting there
+    // counts.
+    let after_error = text
+        .get(error_at..)?
+        .chars()
+        .next()
+        .map_or(error_at, |first| error_at + first.len_utf8());
+    block_starts(text, last_token_end..after_error)
+        .first()
+        .copied()
 }
 
-/// The first line start in `from..=to` that follows a whitespace-only line and begins a
-/// line with other text; `from` must not be inside a string.
-fn first_block_start(text: &str, from: usize, to: usize) -> Option<usize> {
+/// Returns the block starts inside the query in `range` where the text before and the
+/// text from there each parse as a query.
+fn joined_blocks(text: &str, range: Range<usize>) -> Vec<usize> {
+    block_starts(text, range.clone())
+        .into_iter()
+        .filter(|&block| parses(text, range.start..block) && parses(text, block..range.end))
+        .collect()
+}
+
+/// Returns the block starts in `range`: line starts that follow a whitespace-only line and begin
+/// a line with other text, outside string literals. The line that `range` starts on
+/// counts only when it starts at a line start.
+fn block_starts(text: &str, range: Range<usize>) -> Vec<usize> {
+    let strings: Vec<Range<usize>> = tokenize(&text[range.clone()])
+        .into_iter()
+        .filter(|token| {
+            matches!(
+                token.kind,
+                TokenKind::String | TokenKind::UnterminatedString
+            )
+        })
+        .map(|token| range.start + token.span.start..range.start + token.span.end)
+        .collect();
+    let in_string = |offset: usize| strings.iter().any(|string| string.contains(&offset));
+    let mut starts = Vec::new();
     let mut after_blank_line = false;
-    // The line that `from` is on is not whole, so it cannot be the blank line.
-    let mut line_start = from + text[from..].find('\n')? + 1;
-    while line_start <= to {
+    let Some(first_break) = text[range.clone()].find('\n') else {
+        return starts;
+    };
+    // The first line is not whole unless `range` starts a line, so it is not a blank line.
+    let mut line_start = range.start + first_break + 1;
+    while line_start < range.end {
         let line_end = text[line_start..]
             .find('\n')
             .map_or(text.len(), |end| line_start + end);
         let blank = text[line_start..line_end].chars().all(is_kql_whitespace);
-        if blank {
+        if in_string(line_start) {
+            after_blank_line = false;
+        } else if blank {
             after_blank_line = true;
         } else if after_blank_line {
-            return Some(line_start);
+            starts.push(line_start);
+            after_blank_line = false;
         }
         line_start = line_end + 1;
     }
-    None
+    starts
 }
 
 #[cfg(test)]
@@ -123,10 +199,19 @@ mod tests {
 
     fn queries(text: &str) -> Vec<&str> {
         split_queries(text)
-            .expect("splits")
+            .queries
             .into_iter()
             .map(|range| text[range].trim())
             .collect()
+    }
+
+    /// Returns the syntax error of the query that fails to parse.
+    fn first_error(text: &str) -> Error {
+        split_queries(text)
+            .queries
+            .into_iter()
+            .find_map(|range| super::super::parse(&masked(text, range)).err())
+            .expect("a query fails")
     }
 
     #[test]
@@ -150,39 +235,73 @@ mod tests {
 
     #[test]
     fn split_needs_blank_line() {
-        let error = split_queries("T | take 5\nU | count").unwrap_err();
-        assert_eq!(error.span, Some(11..12));
+        let text = "T | take 5\nU | count";
+        assert_eq!(queries(text), vec![text]);
+        assert_eq!(first_error(text).span, Some(11..12));
     }
 
     #[test]
     fn split_ignores_blank_line_in_string() {
         let text = "print x = ```\n\nU```\n| take 1";
         assert_eq!(queries(text), vec![text]);
-        // Inside the string the error is not after a blank line of the document.
-        let error = split_queries("T | take 5 ```a\n\nU``` ").unwrap_err();
-        assert_eq!(error.kind, crate::error::ErrorKind::Syntax);
+        // Inside the string the blank line does not start a block.
+        let text = "T | take 5 ```a\n\nU``` ";
+        assert_eq!(queries(text), vec![text.trim()]);
     }
 
     #[test]
-    fn split_error_keeps_file_offset() {
-        let text = "T | take 5\n\nU | where";
-        let error = split_queries(text).unwrap_err();
+    fn split_error_in_later_query_keeps_others() {
+        let text = "print a = 1\n\nprint b = 2\n\nprint c = 3 | wher c > 1\n";
+        assert_eq!(
+            queries(text),
+            vec!["print a = 1", "print b = 2", "print c = 3 | wher c > 1"]
+        );
+        let error = first_error(text);
         let at = error.span.expect("span").start;
-        assert_eq!(line_of(text, at), 3);
+        assert_eq!(line_of(text, at), 5);
+        assert!(error.message.contains("wher"), "{}", error.message);
     }
 
     #[test]
     fn split_incomplete_query_reports_error() {
         // `T | where x ==` cannot stand alone, so the blank line does not end a query.
-        let error = split_queries("T | where x ==\n\n| take 1").unwrap_err();
-        assert_eq!(error.span.map(|span| span.start), Some(16));
+        let text = "T | where x ==\n\n| take 1";
+        assert_eq!(queries(text), vec![text]);
+        assert_eq!(first_error(text).span.map(|span| span.start), Some(16));
+    }
+
+    #[test]
+    fn joined_blocks_are_reported() {
+        // `['U']` after a blank line continues the query above, but both halves are
+        // queries, so a Kusto editor would run them apart.
+        let text = "T | project a\n\n['U'] | count\n";
+        let blocks = split_queries(text);
+        assert_eq!(blocks.queries.len(), 1);
+        assert_eq!(blocks.joined, vec![15]);
+        // A blank line before a pipe is no such place: `| count` is no query.
+        assert!(split_queries("T\n\n| count").joined.is_empty());
+    }
+
+    #[test]
+    fn split_at_multibyte_first_character() {
+        let text = "T | take 5\n\né\n";
+        assert_eq!(queries(text), vec!["T | take 5", "é"]);
+        // An error at the very end of the text.
+        let text = "T | take 5\n\nU | where x ==";
+        assert_eq!(queries(text), vec!["T | take 5", "U | where x =="]);
+    }
+
+    #[test]
+    fn first_line_skips_leading_blank_lines() {
+        let text = "\n\nprint a = 1\n";
+        assert_eq!(first_line(text, &(0..text.len())), 3);
     }
 
     #[test]
     fn masked_keeps_offsets_and_line_ends() {
-        let text = "é1\r\nab\n";
+        let text = "é1\r\nab\nc";
         let masked = masked(text, 4..7);
-        assert_eq!(masked.len(), text.len());
-        assert_eq!(masked, "   \r\nab\n");
+        assert_eq!(masked.len(), 7);
+        assert_eq!(masked, "   \r\nab");
     }
 }

@@ -36,19 +36,14 @@ pub fn read_rule(path: &Path) -> Result<Rule, Error> {
     if is_analytic_rule(path) {
         return parse_analytic_rule(&text, path);
     }
-    // A text that does not parse stays whole, so that running it reports the error.
-    let blocks = crate::parser::blocks::split_queries(&text).unwrap_or_default();
-    if blocks.len() > 1 {
-        let lines: Vec<String> = blocks
-            .iter()
-            .map(|range| crate::parser::blocks::line_of(&text, range.start).to_string())
-            .collect();
+    let queries = crate::parser::blocks::split_queries(&text).queries;
+    if queries.len() > 1 {
         return Err(Error::data(format!(
-            "rule {} holds {} queries separated by blank lines (from lines {}); a rule test \
-             needs one query, so put each query in a file of its own",
+            "rule {} holds {} queries separated by blank lines (starting on lines {}); a \
+             rule test needs one query, so put each query in a file of its own",
             path.display(),
-            blocks.len(),
-            lines.join(", ")
+            queries.len(),
+            crate::parser::blocks::first_lines(&text, &queries)
         )));
     }
     Ok(Rule {
