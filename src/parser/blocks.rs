@@ -9,9 +9,9 @@
 //!
 //! Published `.kql` files also use blank lines inside one query, between a `let`
 //! statement and the query that reads it, so a file here is one query whenever it parses
-//! as one. It is split only where parsing stops at the first token of a block that
-//! follows a complete query: `DeviceEvents | take 5`, a blank line, then `SigninLogs`.
-//! The queries keep their byte offsets in the file (see [`masked`]), so an error in the
+//! as one. A file that does not parse is split at a block start before the syntax error
+//! where the text before is a complete query and the block starts another:
+//! `DeviceEvents | take 5`, a blank line, then `SigninLogs`. The queries keep their byte offsets in the file (see [`masked`]), so an error in the
 //! third query still names its line in the file.
 
 use std::ops::Range;
@@ -30,8 +30,10 @@ pub struct Blocks {
     pub joined: Vec<usize>,
 }
 
-/// Splits `text` into its queries. A text that parses as one query is one query, and so
-/// is the rest of a text from a syntax error that is not at the start of a block.
+/// Splits `text` into its queries. A text that parses as one query is one query. Other
+/// text is split at the first block start before its syntax error where the text before
+/// is a query and the block from there starts one. Without such a place, the rest is one
+/// query, whose parse reports the error.
 pub fn split_queries(text: &str) -> Blocks {
     let mut queries = Vec::new();
     let mut start = 0;
@@ -40,15 +42,12 @@ pub fn split_queries(text: &str) -> Blocks {
             Ok(_) => break,
             Err(error) => error,
         };
-        let block = block_start_before_error(text, start, &error);
-        // The part before the block must be a query of its own; if it is not, parsing the
-        // rest reports the error found above.
-        match block {
-            Some(block) if parses(text, start..block) => {
+        match split_point(text, start, &error) {
+            Some(block) => {
                 queries.push(start..block);
                 start = block;
             }
-            _ => break,
+            None => break,
         }
     }
     queries.push(start..text.len());
@@ -116,10 +115,11 @@ fn parses(text: &str, range: Range<usize>) -> bool {
     super::parse(&masked(text, range)).is_ok()
 }
 
-/// Finds the block start that a syntax error at a query's first token points at: the
-/// start of the first non-blank line after a blank line, between the last token before
-/// the error and the error itself. Only whitespace and comments may lie between them.
-fn block_start_before_error(text: &str, from: usize, error: &Error) -> Option<usize> {
+/// Finds where the text from `from`, which fails to parse with `error`, ends its first
+/// query: the first block start up to the error where the text before parses as a query
+/// and the block does not fail at its first token (a `| where` line after a blank line
+/// continues a query, it starts none).
+fn split_point(text: &str, from: usize, error: &Error) -> Option<usize> {
     if error.kind != crate::error::ErrorKind::Syntax {
         return None;
     }
@@ -127,11 +127,6 @@ fn block_start_before_error(text: &str, from: usize, error: &Error) -> Option<us
     if error_at <= from || error_at > text.len() {
         return None;
     }
-    let last_token_end = tokenize(text.get(from..error_at)?)
-        .iter()
-        .filter(|token| !matches!(token.kind, TokenKind::Whitespace | TokenKind::Comment))
-        .map(|token| from + token.span.end)
-        .next_back()?;
     // The range ends after the error's first character, so that a block starting there
     // counts.
     let after_error = text
@@ -139,9 +134,21 @@ fn block_start_before_error(text: &str, from: usize, error: &Error) -> Option<us
         .chars()
         .next()
         .map_or(error_at, |first| error_at + first.len_utf8());
-    block_starts(text, last_token_end..after_error)
-        .first()
-        .copied()
+    block_starts(text, from..after_error)
+        .into_iter()
+        .find(|&block| parses(text, from..block) && starts_query(text, block))
+}
+
+/// True if the text from `block` parses, or fails after its first token.
+fn starts_query(text: &str, block: usize) -> bool {
+    let Err(error) = super::parse(&masked(text, block..text.len())) else {
+        return true;
+    };
+    let first_token = tokenize(&text[block..])
+        .into_iter()
+        .find(|token| !matches!(token.kind, TokenKind::Whitespace | TokenKind::Comment))
+        .map(|token| block + token.span.start);
+    error.span.map(|span| span.start) != first_token
 }
 
 /// Returns the block starts inside the query in `range` where the text before and the
@@ -260,6 +267,28 @@ mod tests {
         let at = error.span.expect("span").start;
         assert_eq!(line_of(text, at), 5);
         assert!(error.message.contains("wher"), "{}", error.message);
+    }
+
+    #[test]
+    fn split_where_a_block_was_read_into_the_query_above() {
+        // The parse pattern takes `let z` as two more column names, so the error is at the
+        // `=` on line 3, past the block start.
+        let text = "print s = 'a-b' | parse s with x '-' y\n\nlet z = 1;\nprint z\n";
+        assert_eq!(
+            queries(text),
+            vec![
+                "print s = 'a-b' | parse s with x '-' y",
+                "let z = 1;\nprint z"
+            ]
+        );
+    }
+
+    #[test]
+    fn split_not_before_a_pipe_line() {
+        // `| project b` cannot start a query, so the typo's error stays in one query.
+        let text = "T\n| where a\n\n| project b | wher c";
+        assert_eq!(queries(text), vec![text]);
+        assert!(first_error(text).message.contains("wher"));
     }
 
     #[test]
