@@ -14,6 +14,7 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, NaiveTime, Timelike};
 
+pub mod json_path;
 mod rfc_text;
 
 /// Ticks (100 ns) in one second.

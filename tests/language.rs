@@ -759,10 +759,65 @@ fn externaldata_url_needs_mapping() {
 
 #[test]
 fn externaldata_unknown_property_unsupported() {
-    let error = run_error("externaldata(x:string)['a.csv'] with (ingestionMapping='m')");
+    let error = run_error("externaldata(x:string)['a.csv'] with (zipPattern='*.csv')");
+    assert_eq!(error.kind, ErrorKind::Unsupported);
+    assert!(error.message.contains("`zipPattern`"), "{}", error.message);
+}
+
+// learn.microsoft.com/kusto/management/json-mapping: `Path` is a JSONPath into the record
+// when it starts with `$` and a constant otherwise, and `ConstValue` is a constant.
+#[test]
+fn externaldata_json_mapping_reads_paths() {
+    let dir = temp_dir();
+    let path = dir.path().join("feed.json");
+    fs::write(
+        &path,
+        "{\"id\": 7, \"meta\": {\"name\": \"alpha\", \"tags\": [\"x\", \"y\"]}}\n\
+         {\"id\": 8, \"meta\": {\"name\": \"beta\"}}\n",
+    )
+    .expect("write");
+    let mapping = [
+        r#"{"Column": "Id", "Properties": {"Path": "$.id"}}"#,
+        // `''` is a quote inside the verbatim KQL string below.
+        r#"{"Column": "Name", "Properties": {"Path": "$[''meta''].name"}}"#,
+        r#"{"Column": "FirstTag", "Properties": {"Path": "$.meta.tags[0]"}}"#,
+        r#"{"Column": "Feed", "Properties": {"ConstValue": "lab"}}"#,
+    ]
+    .join(", ");
+    let mapping = format!("[{mapping}]");
+    let query = format!(
+        "externaldata(Id:long, Name:string, FirstTag:string, Feed:string)[@'{}'] \
+         with (format='json', ingestionMapping=@'{mapping}')",
+        path.display()
+    );
+    let table = run(&query);
+    assert_eq!(column_text(&table, "Id"), ["7", "8"]);
+    assert_eq!(column_text(&table, "Name"), ["alpha", "beta"]);
+    assert_eq!(column_text(&table, "FirstTag"), ["x", ""]);
+    assert_eq!(column_text(&table, "Feed"), ["lab", "lab"]);
+}
+
+#[test]
+fn externaldata_mapping_errors_name_the_problem() {
+    let error = run_error("externaldata(x:string)['a.json'] with (ingestionMapping='m')");
+    assert_eq!(error.kind, ErrorKind::TypeMismatch);
+    assert!(
+        error.message.contains("not a JSON array"),
+        "{}",
+        error.message
+    );
+    let transform = r#"[{"Column": "x", "Properties": {"Path": "$.t", "Transform": "DateTimeFromUnixSeconds"}}]"#;
+    let error = run_error(&format!(
+        "externaldata(x:string)['a.json'] with (format='json', ingestionMapping='{transform}')"
+    ));
+    assert_eq!(error.kind, ErrorKind::Unsupported);
+    let identity = r#"[{"Column": "x", "Properties": {"Path": "$.x"}}]"#;
+    let error = run_error(&format!(
+        "externaldata(x:string)['a.csv'] with (format='csv', ingestionMapping='{identity}')"
+    ));
     assert_eq!(error.kind, ErrorKind::Unsupported);
     assert!(
-        error.message.contains("`ingestionMapping`"),
+        error.message.contains("json or multijson"),
         "{}",
         error.message
     );

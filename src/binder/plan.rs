@@ -518,6 +518,8 @@ pub struct ExternalDataPlan {
     /// `None` chooses the format by file extension.
     pub format: Option<crate::data::external::ExternalFormat>,
     pub ignore_first_record: bool,
+    /// `ingestionMapping`: where each declared column's value is in a JSON record.
+    pub mapping: Option<crate::data::mapping::JsonMapping>,
 }
 
 /// A tabular expression inside a scalar one (`toscalar(T)`, `x in (T | project c)`):

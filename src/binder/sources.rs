@@ -11,6 +11,7 @@ use super::plan::{BoundKind, ExternalDataPlan, Plan, PlanKind};
 use super::{Binder, Binding};
 use crate::ast::{Expr, ExprKind, Ident, Span};
 use crate::data::external::ExternalFormat;
+use crate::data::mapping::{JsonMapping, MappingError};
 use crate::error::{Error, ErrorKind, Result};
 use crate::schema::arg as arg_tables;
 use crate::schema::Product;
@@ -555,6 +556,7 @@ fn bind_externaldata(
 
     let mut format = None;
     let mut ignore_first_record = false;
+    let mut mapping = None;
     for (property, value) in properties {
         match property.name.to_ascii_lowercase().as_str() {
             "format" => {
@@ -570,6 +572,19 @@ fn bind_externaldata(
             "ignorefirstrecord" => {
                 ignore_first_record = constant_bool(binder, value, &property.name)?;
             }
+            "ingestionmapping" => {
+                let text = constant_text(binder, value, "the ingestion mapping")?;
+                let declared: Vec<&str> = fields.iter().map(|field| field.name.as_str()).collect();
+                let parsed = JsonMapping::parse(&text, &declared).map_err(|error| match error {
+                    MappingError::Invalid(message) => {
+                        Error::at(ErrorKind::TypeMismatch, value.span.clone(), message)
+                    }
+                    MappingError::Unsupported(message) => {
+                        Error::unsupported(value.span.clone(), message)
+                    }
+                })?;
+                mapping = Some((parsed, value.span.clone()));
+            }
             // NOTE: published queries use `ignoreLastRecord`, but the externaldata
             // reference lists only format, ignoreFirstRecord and ingestionMapping, so which
             // record it drops (the last line, the last record of each file, or only an
@@ -578,7 +593,7 @@ fn bind_externaldata(
                 return Err(Error::unsupported(
                     property.span.clone(),
                     format!(
-                        "externaldata property `{}` is not supported yet: the KQL reference does not document it; supported: format, ignoreFirstRecord",
+                        "externaldata property `{}` is not supported yet: the KQL reference does not document it; supported: format, ignoreFirstRecord, ingestionMapping",
                         property.name
                     ),
                 ))
@@ -587,11 +602,21 @@ fn bind_externaldata(
                 return Err(Error::unsupported(
                     property.span.clone(),
                     format!(
-                        "externaldata property `{}` is not supported yet; supported: format, ignoreFirstRecord",
+                        "externaldata property `{}` is not supported yet; supported: format, ignoreFirstRecord, ingestionMapping",
                         property.name
                     ),
                 ))
             }
+        }
+    }
+    // A mapping is JSON here; which CSV mappings Kusto accepts is another format.
+    if let (Some((_, span)), Some(format)) = (&mapping, format) {
+        if format != ExternalFormat::Json {
+            return Err(Error::unsupported(
+                span.clone(),
+                "an ingestion mapping for a format other than json or multijson is not \
+                 supported yet",
+            ));
         }
     }
     Ok(Plan {
@@ -599,6 +624,7 @@ fn bind_externaldata(
             uris: texts,
             format,
             ignore_first_record,
+            mapping: mapping.map(|(mapping, _)| mapping),
         })),
         schema: Schema::new(fields),
         span: expr.span.clone(),

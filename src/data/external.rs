@@ -3,7 +3,8 @@
 //!
 //! The formats follow Kusto's ingestion formats. `csv` and `tsv` records have no header
 //! and fill the declared columns by position. `txt` puts each line in the first column.
-//! `json` and `multijson` fill columns by property name. `ignoreFirstRecord` skips the
+//! `json` and `multijson` fill columns by property name, or through an ingestion mapping
+//! ([`super::mapping`]) when the query gives one. `ignoreFirstRecord` skips the
 //! first record of each file. Values convert to the declared types by the same rules as
 //! loaded tables, and a value that does not convert becomes null with a warning.
 
@@ -12,6 +13,9 @@ use std::path::Path;
 
 use ::csv::{ByteRecord, ReaderBuilder};
 
+use serde_json::value::RawValue;
+
+use super::mapping::JsonMapping;
 use super::raw::{RawCell, RawTable};
 use super::{decompress, read_error, skip_byte_order_mark, typing, Loaded};
 use crate::error::Error;
@@ -56,13 +60,22 @@ impl ExternalFormat {
     }
 }
 
-/// Reads `paths` in order as one table with exactly the columns of `schema`.
+/// Reads `paths` in order as one table with exactly the columns of `schema`. With a
+/// `mapping`, each JSON record fills the columns through it instead of by name.
 pub fn load_external(
     paths: &[&Path],
     format: ExternalFormat,
     schema: &Schema,
     ignore_first_record: bool,
+    mapping: Option<&JsonMapping>,
 ) -> Result<Loaded, Error> {
+    if mapping.is_some() && format != ExternalFormat::Json {
+        return Err(Error::new(
+            crate::error::ErrorKind::Unsupported,
+            "an ingestion mapping for a format other than json or multijson is not supported \
+             yet",
+        ));
+    }
     let mut raw = RawTable::default();
     // Registering every declared column first keeps the declared order, and makes the
     // reader fill columns by name (JSON) or position (CSV) into these same columns.
@@ -106,6 +119,18 @@ pub fn load_external(
             ExternalFormat::Txt => {
                 read_lines(reader, &origin, ignore_first_record, &columns, &mut raw)?
             }
+            ExternalFormat::Json if mapping.is_some() => {
+                if let Some(mapping) = mapping {
+                    read_mapped_json(
+                        reader,
+                        &origin,
+                        mapping,
+                        ignore_first_record,
+                        &columns,
+                        &mut raw,
+                    )?;
+                }
+            }
             ExternalFormat::Json => {
                 let rows_before = raw.rows.len();
                 super::json::read_json(reader, &origin, false, &mut raw)?;
@@ -148,6 +173,69 @@ pub fn load_external(
         table,
         warnings: loaded.warnings,
     })
+}
+
+/// JSON records through an ingestion mapping: an array of records, or records separated
+/// by whitespace (one per line, or spread over lines), as the json and multijson formats
+/// hold them.
+fn read_mapped_json(
+    mut reader: impl Read,
+    origin: &str,
+    mapping: &JsonMapping,
+    ignore_first_record: bool,
+    columns: &[usize],
+    raw: &mut RawTable,
+) -> Result<(), Error> {
+    let source = raw.add_source(origin);
+    let mut text = String::new();
+    reader.read_to_string(&mut text).map_err(|error| {
+        Error::data(format!(
+            "failed to read {origin}: {error}; an externaldata JSON file must be UTF-8"
+        ))
+    })?;
+    let invalid = |error: serde_json::Error| {
+        let message = error.to_string();
+        let position = format!(" at line {} column {}", error.line(), error.column());
+        let reason = message
+            .strip_suffix(&position)
+            .unwrap_or(&message)
+            .to_string();
+        Error::data(format!(
+            "invalid JSON at {origin}:{}, column {}: {reason}; fix the file",
+            error.line(),
+            error.column()
+        ))
+    };
+    let records: Vec<&RawValue> = if text.trim_start().starts_with('[') {
+        serde_json::from_str(&text).map_err(invalid)?
+    } else {
+        serde_json::Deserializer::from_str(&text)
+            .into_iter::<&RawValue>()
+            .collect::<Result<_, _>>()
+            .map_err(invalid)?
+    };
+    let mut line = 1u64;
+    let mut counted_to = 0usize;
+    for (index, record) in records.into_iter().enumerate() {
+        let offset = (record.get().as_ptr() as usize).saturating_sub(text.as_ptr() as usize);
+        let offset = offset.clamp(counted_to, text.len());
+        line += text.as_bytes()[counted_to..offset]
+            .iter()
+            .filter(|&&byte| byte == b'\n')
+            .count() as u64;
+        counted_to = offset;
+        if index == 0 && ignore_first_record {
+            continue;
+        }
+        let value: serde_json::Value = serde_json::from_str(record.get()).map_err(invalid)?;
+        raw.start_row(source, line);
+        for (cell, &column) in mapping.apply(&value).into_iter().zip(columns) {
+            if !cell.is_null() {
+                raw.set_cell(column, RawCell::from_json(cell));
+            }
+        }
+    }
+    Ok(())
 }
 
 /// CSV or TSV without a header: field `i` goes to declared column `i`; extra fields are

@@ -19,6 +19,7 @@ mod csv;
 pub mod external;
 mod infer;
 mod json;
+pub mod mapping;
 mod raw;
 mod split;
 mod typing;

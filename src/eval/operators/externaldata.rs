@@ -25,6 +25,7 @@ pub fn run(plan: &Plan, external: &ExternalDataPlan, context: &EvalContext) -> R
         format,
         &plan.schema,
         external.ignore_first_record,
+        external.mapping.as_ref(),
     )
     .map_err(|error| error.or_span(plan.span.clone()))?;
     for warning in &loaded.warnings {
