@@ -645,7 +645,7 @@ fn union_split_column_is_type_error() {
     let error = run_error("union (print v=1), (print v=2.5) | extend h = v / 2");
     assert_eq!(error.kind, ErrorKind::TypeMismatch);
     assert!(
-        error.message.contains("split into `v_long` and `v_real`"),
+        error.message.contains("`v_long` and `v_real` are"),
         "{}",
         error.message
     );

@@ -209,3 +209,23 @@ fn check_reports_prelude_error_once() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(stderr.matches("prelude.kql:1:").count(), 1, "{stderr}");
 }
+
+#[test]
+fn run_stops_quietly_on_closed_pipe() {
+    // The first result overflows the pipe buffer, so the heading of the second query is
+    // written after `head` has closed the pipe; kql must exit with status 0, not panic.
+    let (_dir, path) =
+        write_query("range x from 1 to 20000 step 1\n\nrange y from 1 to 20000 step 1\n");
+    let script = format!(
+        "{} run {} --format table | head -c 1 >/dev/null; echo ${{PIPESTATUS[0]}}",
+        assert_cmd::cargo::cargo_bin("kql").display(),
+        path.display()
+    );
+    let output = std::process::Command::new("bash")
+        .arg("-c")
+        .arg(script)
+        .output()
+        .expect("bash runs");
+    assert_eq!(String::from_utf8_lossy(&output.stdout).trim(), "0");
+    assert!(!String::from_utf8_lossy(&output.stderr).contains("panicked"));
+}

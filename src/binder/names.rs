@@ -37,12 +37,12 @@ pub fn unknown_column(name: &str, span: Span, schema: &Schema, variables: &[Stri
             ErrorKind::TypeMismatch,
             span,
             format!(
-                "the inputs of `union` give `{name}` different types, so it is split into \
-                 {listed}"
+                "`{name}` is not a column, but {listed} are: `union` splits a column whose \
+                 inputs give it different types into one column per type"
             ),
         )
         .with_hint(format!(
-            "use one of them, or convert `{name}` to one type in each input"
+            "use one of them, or convert `{name}` to one type in each input of `union`"
         ));
     }
     let mut error = Error::at(

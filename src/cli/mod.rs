@@ -246,11 +246,15 @@ fn run(args: RunArgs) -> u8 {
         if selected.len() > 1 {
             let line = blocks::first_line(&query, range);
             let separator = if index == 0 { "" } else { "\n" };
-            println!(
+            let heading = format!(
                 "{separator}query {} of {} ({origin}:{line}):",
                 index + 1,
                 selected.len()
             );
+            // A closed pipe (`kql run … | head`) ends the output quietly.
+            if write_line(&heading).is_err() {
+                return worst;
+            }
         }
         let outcome = match load_and_run(&mut session, &args, &text, query_from_stdin, &schemas) {
             Ok(Ok((table, warnings))) => {
@@ -288,7 +292,7 @@ fn warn_joined_blocks(query: &str, origin: &str, joined: &[usize]) {
             "kql: warning: {origin}:{line}:1: this line follows a blank line and could be a \
              query of its own, as Kusto's editors would run it, but kql reads it as part of \
              the query above because it continues that query; remove the blank line to \
-             keep one query"
+             keep one query, or end the query above with `;` to run two"
         );
     }
 }
@@ -333,6 +337,12 @@ fn select_blocks(
             )))
         }
     }
+}
+
+/// Writes one line to standard output.
+fn write_line(line: &str) -> io::Result<()> {
+    let mut out = io::stdout().lock();
+    writeln!(out, "{line}").and_then(|()| out.flush())
 }
 
 /// Writes one result to standard output; returns the exit status.
@@ -701,9 +711,13 @@ fn check(args: CheckArgs) -> u8 {
             }
         }
         if passed && !args.quiet {
-            match blocks.queries.len() {
-                1 => println!("{shown_path}: ok"),
-                count => println!("{shown_path}: ok ({count} queries)"),
+            let line = match blocks.queries.len() {
+                1 => format!("{shown_path}: ok"),
+                count => format!("{shown_path}: ok ({count} queries)"),
+            };
+            // A closed pipe (`kql check … | head`) ends the output quietly.
+            if write_line(&line).is_err() {
+                return worst;
             }
         }
     }

@@ -16,7 +16,6 @@
 
 use std::ops::Range;
 
-use crate::error::Error;
 use crate::lexer::{is_kql_whitespace, tokenize, TokenKind};
 
 /// The queries of a query file.
@@ -30,19 +29,31 @@ pub struct Blocks {
     pub joined: Vec<usize>,
 }
 
-/// Splits `text` into its queries. A text that parses as one query is one query. Other
-/// text is split at the first block start before its syntax error where the text before
-/// is a query and the block from there starts one. Without such a place, the rest is one
-/// query, whose parse reports the error.
+/// Splits `text` into its queries. A text that is one query stays whole.
+///
+/// Other text stops being one query at a syntax error or a second query statement. It is
+/// split at the first block start before that place where the text before is one query
+/// and the block from there starts one. Failing that, a text with a syntax error is split
+/// at the first later block that starts a query and uses none of the `let` names before
+/// it, so that one broken query does not hide the others. Without such a place, the rest
+/// is one query, whose parse reports the error.
 pub fn split_queries(text: &str) -> Blocks {
     let mut queries = Vec::new();
     let mut start = 0;
-    loop {
-        let error = match super::parse(&masked(text, start..text.len())) {
-            Ok(_) => break,
-            Err(error) => error,
+    while let Some(stop) = first_stop(text, start..text.len()) {
+        let before = block_starts(text, start..after_char(text, stop.offset))
+            .into_iter()
+            .find(|&block| is_one_query(text, start..block) && starts_query(text, block));
+        let after = || {
+            block_starts(text, stop.offset..text.len())
+                .into_iter()
+                .find(|&block| {
+                    stop.is_syntax_error
+                        && starts_query(text, block)
+                        && !uses_any(text, block..text.len(), &let_names(text, start..block))
+                })
         };
-        match split_point(text, start, &error) {
+        match before.or_else(after) {
             Some(block) => {
                 queries.push(start..block);
                 start = block;
@@ -53,10 +64,47 @@ pub fn split_queries(text: &str) -> Blocks {
     queries.push(start..text.len());
     let joined = queries
         .iter()
-        .filter(|query| parses(text, (*query).clone()))
+        .filter(|query| is_one_query(text, (*query).clone()))
         .flat_map(|query| joined_blocks(text, query.clone()))
         .collect();
     Blocks { queries, joined }
+}
+
+/// The place where a text stops being one query.
+struct Stop {
+    offset: usize,
+    /// True for a syntax error, false for a second query statement.
+    is_syntax_error: bool,
+}
+
+/// Returns where the text in `range` stops being one query, `None` if it is one: the
+/// start of a syntax error, or of a query statement after the first.
+fn first_stop(text: &str, range: Range<usize>) -> Option<Stop> {
+    match super::parse(&masked(text, range.clone())) {
+        Ok(script) => {
+            let mut queries = script
+                .statements
+                .iter()
+                .filter_map(|statement| match statement {
+                    crate::ast::Statement::Query(expr) => Some(expr.span.start),
+                    _ => None,
+                });
+            queries.next()?;
+            queries.next().map(|offset| Stop {
+                offset,
+                is_syntax_error: false,
+            })
+        }
+        Err(error) => {
+            let offset = error.span.map_or(range.end, |span| span.start);
+            (error.kind == crate::error::ErrorKind::Syntax && offset > range.start).then_some(
+                Stop {
+                    offset,
+                    is_syntax_error: true,
+                },
+            )
+        }
+    }
 }
 
 /// Returns `text` up to the end of `range`, with everything before the range replaced by
@@ -111,35 +159,34 @@ pub fn first_lines(text: &str, queries: &[Range<usize>]) -> String {
     }
 }
 
-fn parses(text: &str, range: Range<usize>) -> bool {
-    super::parse(&masked(text, range)).is_ok()
+/// True if the text in `range` parses as one query: statements whose last one, and only
+/// that one, is a query.
+fn is_one_query(text: &str, range: Range<usize>) -> bool {
+    let Ok(script) = super::parse(&masked(text, range)) else {
+        return false;
+    };
+    let queries = script
+        .statements
+        .iter()
+        .filter(|statement| matches!(statement, crate::ast::Statement::Query(_)))
+        .count();
+    queries == 1
+        && matches!(
+            script.statements.last(),
+            Some(crate::ast::Statement::Query(_))
+        )
 }
 
-/// Finds where the text from `from`, which fails to parse with `error`, ends its first
-/// query: the first block start up to the error where the text before parses as a query
-/// and the block does not fail at its first token (a `| where` line after a blank line
-/// continues a query, it starts none).
-fn split_point(text: &str, from: usize, error: &Error) -> Option<usize> {
-    if error.kind != crate::error::ErrorKind::Syntax {
-        return None;
-    }
-    let error_at = error.span.as_ref()?.start;
-    if error_at <= from || error_at > text.len() {
-        return None;
-    }
-    // The range ends after the error's first character, so that a block starting there
-    // counts.
-    let after_error = text
-        .get(error_at..)?
-        .chars()
-        .next()
-        .map_or(error_at, |first| error_at + first.len_utf8());
-    block_starts(text, from..after_error)
-        .into_iter()
-        .find(|&block| parses(text, from..block) && starts_query(text, block))
+/// Returns the offset just past the character at `offset`, so that a range ending there
+/// includes a block that starts at `offset`.
+fn after_char(text: &str, offset: usize) -> usize {
+    text.get(offset..)
+        .and_then(|rest| rest.chars().next())
+        .map_or(offset.min(text.len()), |first| offset + first.len_utf8())
 }
 
-/// True if the text from `block` parses, or fails after its first token.
+/// True if the text from `block` parses, or fails after its first token: a `| where` line
+/// after a blank line continues a query, it starts none.
 fn starts_query(text: &str, block: usize) -> bool {
     let Err(error) = super::parse(&masked(text, block..text.len())) else {
         return true;
@@ -151,12 +198,42 @@ fn starts_query(text: &str, block: usize) -> bool {
     error.span.map(|span| span.start) != first_token
 }
 
+/// Returns the names that `let` statements in `range` define, found by their tokens, so a
+/// text with syntax errors has them too.
+fn let_names(text: &str, range: Range<usize>) -> Vec<String> {
+    let words: Vec<&str> = tokenize(&text[range.clone()])
+        .into_iter()
+        .filter(|token| token.kind == TokenKind::Name)
+        .map(|token| &text[range.start + token.span.start..range.start + token.span.end])
+        .collect();
+    words
+        .windows(2)
+        .filter(|pair| pair[0] == "let")
+        .map(|pair| pair[1].to_string())
+        .collect()
+}
+
+/// True if the text in `range` has a name token in `names`.
+fn uses_any(text: &str, range: Range<usize>, names: &[String]) -> bool {
+    if names.is_empty() {
+        return false;
+    }
+    tokenize(&text[range.clone()]).into_iter().any(|token| {
+        token.kind == TokenKind::Name
+            && names.iter().any(|name| {
+                *name == text[range.start + token.span.start..range.start + token.span.end]
+            })
+    })
+}
+
 /// Returns the block starts inside the query in `range` where the text before and the
 /// text from there each parse as a query.
 fn joined_blocks(text: &str, range: Range<usize>) -> Vec<usize> {
     block_starts(text, range.clone())
         .into_iter()
-        .filter(|&block| parses(text, range.start..block) && parses(text, block..range.end))
+        .filter(|&block| {
+            is_one_query(text, range.start..block) && is_one_query(text, block..range.end)
+        })
         .collect()
 }
 
@@ -174,7 +251,12 @@ fn block_starts(text: &str, range: Range<usize>) -> Vec<usize> {
         })
         .map(|token| range.start + token.span.start..range.start + token.span.end)
         .collect();
-    let in_string = |offset: usize| strings.iter().any(|string| string.contains(&offset));
+    // A line that starts with a string is not inside it.
+    let in_string = |offset: usize| {
+        strings
+            .iter()
+            .any(|string| string.start < offset && offset < string.end)
+    };
     let mut starts = Vec::new();
     let mut after_blank_line = false;
     let Some(first_break) = text[range.clone()].find('\n') else {
@@ -203,6 +285,7 @@ fn block_starts(text: &str, range: Range<usize>) -> Vec<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::Error;
 
     fn queries(text: &str) -> Vec<&str> {
         split_queries(text)
@@ -318,6 +401,42 @@ mod tests {
         // An error at the very end of the text.
         let text = "T | take 5\n\nU | where x ==";
         assert_eq!(queries(text), vec!["T | take 5", "U | where x =="]);
+    }
+
+    #[test]
+    fn split_after_broken_first_query() {
+        let text = "print a = 1 | wher a > 0\n\nprint b = 2\n";
+        assert_eq!(
+            queries(text),
+            vec!["print a = 1 | wher a > 0", "print b = 2"]
+        );
+        // A later block that reads a `let` of the broken part belongs to it.
+        let text = "let x = T | wher a;\n\nx | take 1\n";
+        assert_eq!(queries(text), vec![text.trim()]);
+    }
+
+    #[test]
+    fn split_keeps_let_with_broken_query() {
+        // `let x = 1;` alone is no query, so the typo below keeps one query and one error.
+        let text = "let x = 1;\n\nprint y = x | wher y > 0\n";
+        assert_eq!(queries(text), vec![text.trim()]);
+        let text = "let a = 1\n\nprint b = a\n";
+        assert_eq!(queries(text), vec![text.trim()]);
+    }
+
+    #[test]
+    fn split_after_semicolon_query() {
+        // Two query statements are two results, which kql does not give, but after a
+        // blank line the second is a block of its own.
+        let text = "print a = 1;\n\nprint b = 2\n";
+        assert_eq!(queries(text), vec!["print a = 1;", "print b = 2"]);
+    }
+
+    #[test]
+    fn joined_string_block_is_reported() {
+        // A string on the line after a blank line continues the string above.
+        let text = "print s = 'a'\n\n'b'\n";
+        assert_eq!(split_queries(text).joined, vec![15]);
     }
 
     #[test]
