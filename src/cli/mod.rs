@@ -268,6 +268,7 @@ fn run(args: RunArgs) -> u8 {
             }
             Ok(Err(error)) => {
                 let (error, source, located) = session.locate(error, &query, &origin);
+                let error = with_product_hint(error, source, args.product);
                 let code = report(&error, source, located);
                 // An error in the prelude would repeat for every query.
                 if located != origin {
@@ -280,6 +281,33 @@ fn run(args: RunArgs) -> u8 {
         worst = worst.max(outcome);
     }
     worst
+}
+
+/// Adds the `--product sentinel` hint to a type error about a column that Defender XDR
+/// types `string` and Sentinel `dynamic`, such as `mv-expand AdditionalFields` on a Log
+/// Analytics CSV export, unless the error has it already or a product was chosen.
+fn with_product_hint(error: Error, source: &str, product: Option<kql::schema::Product>) -> Error {
+    if error.kind != ErrorKind::TypeMismatch
+        || product.is_some()
+        || error.hints.iter().any(|hint| hint.contains("--product"))
+    {
+        return error;
+    }
+    let Some(text) = error.span.clone().and_then(|span| source.get(span)) else {
+        return error;
+    };
+    let column = kql::lexer::tokenize(text)
+        .into_iter()
+        .filter(|token| token.kind == kql::lexer::TokenKind::Name)
+        .map(|token| &text[token.span])
+        .find(|name| kql::schema::is_text_in_xdr_dynamic_in_sentinel(name));
+    match column {
+        Some(column) => error.with_hint(format!(
+            "if the table is a Microsoft Sentinel export, run with --product sentinel, which \
+             types {column} dynamic as Sentinel does"
+        )),
+        None => error,
+    }
 }
 
 /// Warns about each block start that a query continues although the text on each side
