@@ -871,20 +871,15 @@ fn product_sentinel_types_additional_fields() {
         .assert()
         .success()
         .stdout("DeviceName,Command\npc-1,Invoke-Mimikatz\n");
-    // Without it the column keeps the Defender XDR type, and the error says how to fix it.
-    kql_command()
-        .args([
-            "run",
-            "-q",
-            COMMAND_QUERY,
-            "--table",
-            &table,
-            "--format",
-            "csv",
-        ])
-        .assert()
-        .code(1)
-        .stderr(predicate::str::contains("--product sentinel"));
+    // Without it the column keeps the Defender XDR type, and the error says how to fix it,
+    // whichever operator or function needs the dynamic value.
+    for query in [COMMAND_QUERY, "DeviceEvents | mv-expand AdditionalFields"] {
+        kql_command()
+            .args(["run", "-q", query, "--table", &table, "--format", "csv"])
+            .assert()
+            .code(1)
+            .stderr(predicate::str::contains("--product sentinel"));
+    }
 }
 
 #[test]
