@@ -48,7 +48,9 @@ pub fn render() -> String {
 
     out.push_str(
         "Query sources, which start a query instead of following `|`: `datatable`, `print`, \
-         `externaldata` (local files, and URLs mapped to local files), `range`, `union`, \
+         `externaldata` (local files, and URLs mapped to local files; the properties \
+         `format`, `ignoreFirstRecord` and `ingestionMapping`, a mapping for JSON files \
+         only and without transformations), `range`, `union`, \
          `search`, `table()`, `materialize()`, user-defined functions and `invoke`, and \
          Microsoft Sentinel's `_GetWatchlist('alias')` over a CSV file given with \
          `--watchlist`.\n\n",
