@@ -229,3 +229,38 @@ fn run_stops_quietly_on_closed_pipe() {
     assert_eq!(String::from_utf8_lossy(&output.stdout).trim(), "0");
     assert!(!String::from_utf8_lossy(&output.stderr).contains("panicked"));
 }
+
+// learn.microsoft.com/kusto/query/batches: "A query can include multiple tabular
+// expression statements, as long as they're delimited by a semicolon", and the results
+// come in the order of the statements. The example shares one `let` between them.
+#[test]
+fn run_batch_gives_each_result() {
+    let query =
+        "let m = datatable(n:long)[1, 5000, 3];\nm | where n > 2000;\nm | where n < 10 | count";
+    let assert = kql_command()
+        .args(["run", "-q", query, "--format", "table"])
+        .assert()
+        .success();
+    let stdout = String::from_utf8_lossy(&assert.get_output().stdout).to_string();
+    let second = stdout
+        .find("query 2 of 2 (<query>:3)")
+        .expect("second heading");
+    assert!(stdout[..second].contains("5000"), "{stdout}");
+    assert!(stdout[second..].contains("│ 2 "), "{stdout}");
+    kql_command()
+        .args(["run", "-q", query, "--block", "1", "--format", "csv"])
+        .assert()
+        .success()
+        .stdout("n\n5000\n");
+}
+
+#[test]
+fn check_batch_file_checks_each_statement() {
+    let (_dir, path) = write_query("let a = 1;\nprint x = a;\nprint y = missing\n");
+    kql_command()
+        .arg("check")
+        .arg(&path)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("hunt.kql:3:11"));
+}

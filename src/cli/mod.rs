@@ -212,7 +212,7 @@ fn run(args: RunArgs) -> u8 {
     });
     if selected.len() > 1 && reads_stdin {
         let error = Error::usage(format!(
-            "{origin} holds {} queries separated by blank lines, and a table read from \
+            "{origin} holds {} queries, and a table read from \
              standard input (--table NAME=-) can be read for one of them only; choose a \
              query with --block N, or load the table from a file",
             selected.len()
@@ -221,7 +221,7 @@ fn run(args: RunArgs) -> u8 {
     }
     if selected.len() > 1 && format != Format::Table {
         let error = Error::usage(format!(
-            "{origin} holds {} queries separated by blank lines, and the {} format holds one \
+            "{origin} holds {} queries, and the {} format holds one \
              result; choose a query with --block N (1 to {}) or use --format table to see \
              every result",
             selected.len(),
@@ -237,14 +237,14 @@ fn run(args: RunArgs) -> u8 {
     };
     warn_joined_blocks(&query, &origin, &blocks.joined);
     let mut worst = 0;
-    for (index, range) in selected.iter().enumerate() {
+    for (index, selected_query) in selected.iter().enumerate() {
         let text = if blocks.queries.len() == 1 {
             query.clone()
         } else {
-            blocks::masked(&query, range.clone())
+            selected_query.text(&query)
         };
         if selected.len() > 1 {
-            let line = blocks::first_line(&query, range);
+            let line = selected_query.first_line(&query);
             let separator = if index == 0 { "" } else { "\n" };
             let heading = format!(
                 "{separator}query {} of {} ({origin}:{line}):",
@@ -326,26 +326,27 @@ fn warn_joined_blocks(query: &str, origin: &str, joined: &[usize]) {
 }
 
 /// The queries of the query text: several when a query file holds queries separated by
-/// blank lines, as Kusto's editors read such files. A query given with -q or in an
-/// analytic rule is one query.
+/// blank lines, as Kusto's editors read such files, or a batch (`T1; T2`). A query given
+/// with -q is split only into the queries of its batch, and the query of an analytic rule
+/// not at all.
 fn query_blocks(file: Option<&Path>, query: &str) -> blocks::Blocks {
-    let is_document = file.is_some_and(|path| !kql::ruletest::is_analytic_rule(path));
-    if !is_document {
-        return blocks::Blocks {
-            queries: std::iter::once(0..query.len()).collect(),
+    match file {
+        Some(path) if kql::ruletest::is_analytic_rule(path) => blocks::Blocks {
+            queries: vec![blocks::Query::whole(0..query.len())],
             joined: Vec::new(),
-        };
+        },
+        Some(_) => blocks::split_queries(query),
+        None => blocks::split_batch(query),
     }
-    blocks::split_queries(query)
 }
 
 /// Picks the queries `--block N` asks for, or all of them.
 fn select_blocks(
-    blocks: &[std::ops::Range<usize>],
+    blocks: &[blocks::Query],
     block: Option<usize>,
     query: &str,
     origin: &str,
-) -> Result<Vec<std::ops::Range<usize>>, Error> {
+) -> Result<Vec<blocks::Query>, Error> {
     let Some(number) = block else {
         return Ok(blocks.to_vec());
     };
@@ -706,11 +707,11 @@ fn check(args: CheckArgs) -> u8 {
         let blocks = query_blocks(Some(path), &query);
         warn_joined_blocks(&query, &origin, &blocks.joined);
         let mut passed = true;
-        for range in &blocks.queries {
+        for one in &blocks.queries {
             let text = if blocks.queries.len() == 1 {
                 query.clone()
             } else {
-                blocks::masked(&query, range.clone())
+                one.text(&query)
             };
             match engine::check_catalog(
                 prelude.as_ref(),

@@ -21,12 +21,46 @@ use crate::lexer::{is_kql_whitespace, tokenize, TokenKind};
 /// The queries of a query file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Blocks {
-    /// The byte ranges of the queries, in order. A range whose text does not parse
-    /// reports its syntax error when it is parsed on its own.
-    pub queries: Vec<Range<usize>>,
+    /// The queries, in order. A query whose text does not parse reports its syntax error
+    /// when it is parsed on its own.
+    pub queries: Vec<Query>,
     /// The starts of blocks that a query continues although the text before and the text
     /// from there would each parse as a query: Kusto's editors would run them as two.
     pub joined: Vec<usize>,
+}
+
+/// One query of a query file: the text in `range` without the `holes`. A query of a
+/// batch (`T1; T2`) has the earlier query statements of the batch as holes, and keeps the
+/// `let` and `set` statements before it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Query {
+    pub range: Range<usize>,
+    pub holes: Vec<Range<usize>>,
+    /// Where the query's own statement starts, or its range for a query of its own.
+    pub start: usize,
+}
+
+impl Query {
+    /// A query of its own: all of `range`.
+    pub fn whole(range: Range<usize>) -> Query {
+        Query {
+            start: range.start,
+            range,
+            holes: Vec::new(),
+        }
+    }
+
+    /// Returns the query's text with the offsets, lines and columns it has in `source`:
+    /// the rest of `source` up to its end is blanked, and the text after it left out.
+    pub fn text(&self, source: &str) -> String {
+        masked_parts(source, self.range.clone(), &self.holes)
+    }
+
+    /// Returns the 1-based line on which the query starts: its first character that is
+    /// not whitespace.
+    pub fn first_line(&self, source: &str) -> usize {
+        first_line(source, &(self.start..self.range.end))
+    }
 }
 
 /// Splits `text` into its queries. A text that is one query stays whole.
@@ -67,7 +101,49 @@ pub fn split_queries(text: &str) -> Blocks {
         .filter(|query| is_one_query(text, (*query).clone()))
         .flat_map(|query| joined_blocks(text, query.clone()))
         .collect();
+    let queries = queries
+        .into_iter()
+        .flat_map(|range| batch_queries(text, range))
+        .collect();
     Blocks { queries, joined }
+}
+
+/// Splits a query text that is not a file, such as a query on the command line, into the
+/// queries of its batch (`T1; T2`); blank lines do not split it.
+pub fn split_batch(text: &str) -> Blocks {
+    Blocks {
+        queries: batch_queries(text, 0..text.len()),
+        joined: Vec::new(),
+    }
+}
+
+/// Returns the queries of the text in `range`: one per query statement of a batch, which
+/// Kusto runs as one query with several results, in the order of the statements
+/// (learn.microsoft.com/kusto/query/batches), or the whole range.
+fn batch_queries(text: &str, range: Range<usize>) -> Vec<Query> {
+    let Ok(script) = super::parse(&masked(text, range.clone())) else {
+        return vec![Query::whole(range)];
+    };
+    let statements: Vec<Range<usize>> = script
+        .statements
+        .iter()
+        .filter_map(|statement| match statement {
+            crate::ast::Statement::Query(expr) => Some(expr.span.clone()),
+            _ => None,
+        })
+        .collect();
+    if statements.len() < 2 {
+        return vec![Query::whole(range)];
+    }
+    statements
+        .iter()
+        .enumerate()
+        .map(|(index, statement)| Query {
+            range: range.start..statement.end,
+            holes: statements[..index].to_vec(),
+            start: statement.start,
+        })
+        .collect()
 }
 
 /// The place where a text stops being one query.
@@ -111,12 +187,19 @@ fn first_stop(text: &str, range: Range<usize>) -> Option<Stop> {
 /// spaces and line ends kept, so that offsets, lines and columns inside `range` are those
 /// of `text`.
 pub fn masked(text: &str, range: Range<usize>) -> String {
+    masked_parts(text, range, &[])
+}
+
+/// Returns [`masked`] text with the `holes` in `range` blanked too.
+fn masked_parts(text: &str, range: Range<usize>, holes: &[Range<usize>]) -> String {
     let end = range.end.min(text.len());
+    let kept =
+        |offset: usize| offset >= range.start && !holes.iter().any(|hole| hole.contains(&offset));
     let masked_bytes: Vec<u8> = text.as_bytes()[..end]
         .iter()
         .enumerate()
         .map(|(offset, &byte)| {
-            if offset >= range.start || matches!(byte, b'\n' | b'\r') {
+            if kept(offset) || matches!(byte, b'\n' | b'\r') {
                 byte
             } else {
                 b' '
@@ -148,10 +231,10 @@ pub fn first_line(text: &str, range: &Range<usize>) -> usize {
 }
 
 /// Lists the first lines of `queries`, as in `1, 5 and 9`.
-pub fn first_lines(text: &str, queries: &[Range<usize>]) -> String {
+pub fn first_lines(text: &str, queries: &[Query]) -> String {
     let lines: Vec<String> = queries
         .iter()
-        .map(|range| first_line(text, range).to_string())
+        .map(|query| query.first_line(text).to_string())
         .collect();
     match lines.split_last() {
         Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
@@ -291,7 +374,7 @@ mod tests {
         split_queries(text)
             .queries
             .into_iter()
-            .map(|range| text[range].trim())
+            .map(|query| text[query.range].trim())
             .collect()
     }
 
@@ -300,7 +383,7 @@ mod tests {
         split_queries(text)
             .queries
             .into_iter()
-            .find_map(|range| super::super::parse(&masked(text, range)).err())
+            .find_map(|query| super::super::parse(&query.text(text)).err())
             .expect("a query fails")
     }
 
@@ -430,6 +513,24 @@ mod tests {
         // blank line the second is a block of its own.
         let text = "print a = 1;\n\nprint b = 2\n";
         assert_eq!(queries(text), vec!["print a = 1;", "print b = 2"]);
+    }
+
+    // learn.microsoft.com/kusto/query/batches: each tabular statement of a batch gives a
+    // result, in order, and the `let` statements before it apply.
+    #[test]
+    fn batch_gives_one_query_per_statement() {
+        let text = "let a = 1;\nprint x = a;\nlet b = 2;\nprint y = a + b\n";
+        let blocks = split_queries(text);
+        assert_eq!(blocks.queries.len(), 2);
+        assert_eq!(blocks.queries[0].text(text), "let a = 1;\nprint x = a");
+        assert_eq!(
+            blocks.queries[1].text(text),
+            "let a = 1;\n           ;\nlet b = 2;\nprint y = a + b"
+        );
+        assert_eq!(blocks.queries[1].first_line(text), 4);
+        // On the command line, blank lines do not split a query, but `;` does.
+        assert_eq!(split_batch("print 1\n\n| take 1").queries.len(), 1);
+        assert_eq!(split_batch("print 1; print 2").queries.len(), 2);
     }
 
     #[test]
