@@ -301,6 +301,11 @@ impl Repl {
     ) -> io::Result<()> {
         // The binder requires a query after the last `let`; a constant one checks the
         // definitions without touching any table.
+        // A syntax error is found on the text as typed, so that an unfinished `let … {`
+        // is not reported inside the query added below, which the user never saw.
+        if let Err(error) = crate::parser::parse(&run.text) {
+            return self.write_error(out, &render_error(&error, &run));
+        }
         run.text.push_str("\n;\nprint defined = true");
         if let Err(error) = self.session.prepare(&run.text) {
             return self.write_error(out, &render_error(&error, &run));

@@ -353,3 +353,13 @@ fn warning_names_input_line_and_column() {
         "{text}"
     );
 }
+
+#[test]
+fn unfinished_let_error_points_at_input_end() {
+    let mut repl = repl();
+    // The body's `{` is never closed, so the parser reads on to the end of the text.
+    let text = submit(&mut repl, "let f = () { print 1");
+    assert!(text.contains("input:1:"), "{text}");
+    assert!(!text.contains("print defined"), "{text}");
+    assert!(!text.contains("input:3:"), "{text}");
+}
