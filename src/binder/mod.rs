@@ -276,7 +276,7 @@ impl<'a> Binder<'a> {
                     if !is_last {
                         return Err(Error::unsupported(
                             expr.span.clone(),
-                            "only the last statement can be a query here; `kql run` and `kql check` run each query of a batch (`T1; T2`), and the shell takes one query at a time",
+                            "only the last statement can be a query here; `kql run`, `kql check` and the shell run each query of a batch (`T1; T2`) on its own",
                         ));
                     }
                     query = Some(self.bind_tabular(expr)?);

@@ -76,8 +76,9 @@ struct PreparedText {
 /// A finished query, to hand back to [`Repl::finish`].
 pub struct QueryDone {
     run: PreparedText,
-    /// The result table and the query's warnings.
-    result: Result<(Table, Vec<crate::error::Warning>)>,
+    /// The result table and the query's warnings, one for each query of a batch
+    /// (`T1; T2`), in order, up to the first that fails.
+    results: Vec<Result<(Table, Vec<crate::error::Warning>)>>,
     elapsed: Duration,
 }
 
@@ -92,10 +93,25 @@ impl QueryJob {
     /// runs it on another thread after [`QueryJob::cancel_with`].
     pub fn run(self) -> QueryDone {
         let started = Instant::now();
-        let result = self.session.run_with_warnings(&self.run.text);
+        // Each query of a batch runs with the `let` statements before it, and keeps the
+        // offsets of the text, so errors point into the input.
+        let queries = crate::parser::blocks::split_batch(&self.run.text).queries;
+        let mut results = Vec::with_capacity(queries.len());
+        for query in &queries {
+            let text = match queries.len() {
+                1 => self.run.text.clone(),
+                _ => query.text(&self.run.text),
+            };
+            let result = self.session.run_with_warnings(&text);
+            let failed = result.is_err();
+            results.push(result);
+            if failed {
+                break;
+            }
+        }
         QueryDone {
             run: self.run,
-            result,
+            results,
             elapsed: started.elapsed(),
         }
     }
@@ -259,20 +275,34 @@ impl Repl {
 
     /// Shows a finished query's result or error and keeps its `let` statements.
     pub fn finish(&mut self, done: QueryDone, out: &mut dyn Write) -> io::Result<()> {
-        match done.result {
-            Ok((table, warnings)) => {
-                for warning in warnings {
-                    writeln!(out, "warning: {}", render_warning(&warning, &done.run))?;
-                }
-                display::write_result(&table, &self.view, out)?;
-                if self.timer {
-                    writeln!(out, "time: {}", display::format_elapsed(done.elapsed))?;
-                }
-                self.definitions.extend(done.run.new_definitions);
-                self.last_result = Some(table);
+        let count = done.results.len();
+        let mut failed = false;
+        for (index, result) in done.results.into_iter().enumerate() {
+            if count > 1 {
+                let separator = if index == 0 { "" } else { "\n" };
+                writeln!(out, "{separator}result {}:", index + 1)?;
             }
-            Err(error) => self.write_error(out, &render_error(&error, &done.run))?,
+            match result {
+                Ok((table, warnings)) => {
+                    for warning in warnings {
+                        writeln!(out, "warning: {}", render_warning(&warning, &done.run))?;
+                    }
+                    display::write_result(&table, &self.view, out)?;
+                    self.last_result = Some(table);
+                }
+                Err(error) => {
+                    self.write_error(out, &render_error(&error, &done.run))?;
+                    failed = true;
+                }
+            }
         }
+        if failed {
+            return Ok(());
+        }
+        if self.timer {
+            writeln!(out, "time: {}", display::format_elapsed(done.elapsed))?;
+        }
+        self.definitions.extend(done.run.new_definitions);
         Ok(())
     }
 

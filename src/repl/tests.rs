@@ -363,3 +363,19 @@ fn unfinished_let_error_points_at_input_end() {
     assert!(!text.contains("print defined"), "{text}");
     assert!(!text.contains("input:3:"), "{text}");
 }
+
+// learn.microsoft.com/kusto/query/batches: one result per query statement, in order.
+#[test]
+fn batch_shows_each_result() {
+    let mut repl = repl();
+    let text = submit(
+        &mut repl,
+        "let p = 443; Events | where RemotePort == p | count; Events | count",
+    );
+    let second = text.find("result 2:").expect("second result");
+    assert!(text[..second].contains("│ 2 "), "{text}");
+    assert!(!text[second..].contains("│ 2 "), "{text}");
+    // The batch's `let` is kept, as for a single query.
+    let text = submit(&mut repl, "print q = p");
+    assert!(text.contains("443"), "{text}");
+}
