@@ -800,7 +800,7 @@ fn externaldata_json_mapping_reads_paths() {
 #[test]
 fn externaldata_mapping_errors_name_the_problem() {
     let error = run_error("externaldata(x:string)['a.json'] with (ingestionMapping='m')");
-    assert_eq!(error.kind, ErrorKind::TypeMismatch);
+    assert_eq!(error.kind, ErrorKind::Syntax);
     assert!(
         error.message.contains("not a JSON array"),
         "{}",
@@ -811,7 +811,8 @@ fn externaldata_mapping_errors_name_the_problem() {
         "externaldata(x:string)['a.json'] with (format='json', ingestionMapping='{transform}')"
     ));
     assert_eq!(error.kind, ErrorKind::Unsupported);
-    let identity = r#"[{"Column": "x", "Properties": {"Path": "$.x"}}]"#;
+    // A CSV mapping places columns by `Ordinal`, which is not read yet.
+    let identity = r#"[{"Column": "x", "Properties": {"Ordinal": "0"}}]"#;
     let error = run_error(&format!(
         "externaldata(x:string)['a.csv'] with (format='csv', ingestionMapping='{identity}')"
     ));

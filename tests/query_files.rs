@@ -264,3 +264,23 @@ fn check_batch_file_checks_each_statement() {
         .code(1)
         .stderr(predicate::str::contains("hunt.kql:3:11"));
 }
+
+#[test]
+fn run_batch_with_random_materialize_fails_loudly() {
+    let query = "let r = materialize(range x from 1 to 100 step 1 | extend v = rand());\nr | summarize s = sum(v);\nr | summarize s = sum(v)";
+    kql_command()
+        .args(["run", "-q", query, "--format", "table"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("not supported"))
+        .stderr(predicate::str::contains("materialize()"));
+}
+
+#[test]
+fn run_let_after_last_query_is_named() {
+    kql_command()
+        .args(["run", "-q", "print a = 1; let x = 1;", "--format", "csv"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("after the last query"));
+}

@@ -803,3 +803,26 @@ fn dynamic_real_compared_with_long() {
         Value::Bool(false)
     );
 }
+
+// learn.microsoft.com/kusto/query/scalar-data-types/decimal: `decimal` is an exact 128-bit
+// decimal number, so `decimal(0.1) + decimal(0.2) == decimal(0.3)`; computed as `real`,
+// it would be false. kql has no such type, so it refuses instead of answering wrongly.
+#[test]
+fn decimal_is_refused_not_computed_as_real() {
+    for query in [
+        "print d = decimal(0.1) + decimal(0.2)",
+        "datatable(V:decimal)[1.5] | project V",
+        "datatable(V:decimal)[1.5] | extend W = V * 2 | project W",
+    ] {
+        let error = run_error(query);
+        assert_eq!(error.kind, ErrorKind::Unsupported, "{query}");
+        assert!(
+            error.message.contains("`decimal`"),
+            "{query}: {}",
+            error.message
+        );
+    }
+    // A decimal column that the query neither reads nor returns is harmless.
+    let table = run("datatable(V:decimal, W:long)[1.5, 2] | project W");
+    assert_eq!(column_text(&table, "W"), ["2"]);
+}

@@ -24,6 +24,7 @@ pub fn bind(binder: &mut Binder<'_>, expr: &Expr, schema: &Schema) -> Result<Bou
         span: span.clone(),
     };
     match &expr.kind {
+        ExprKind::Literal(_, Type::Decimal) => Err(decimal_unsupported(&span)),
         ExprKind::Literal(value, ty) => Ok(make(BoundKind::Literal(value.clone()), *ty)),
         ExprKind::Dynamic(json) => Ok(make(
             BoundKind::Literal(Value::dynamic(json.clone())),
@@ -203,6 +204,19 @@ pub fn bind(binder: &mut Binder<'_>, expr: &Expr, schema: &Schema) -> Result<Bou
     }
 }
 
+/// Returns the error for a `decimal` value. Kusto's `decimal` is an exact 128-bit decimal number
+/// (learn.microsoft.com/kusto/query/scalar-data-types/decimal); kql has no such type and
+/// would compute with `real`, so that `decimal(0.1) + decimal(0.2) == decimal(0.3)` would
+/// be false.
+pub(crate) fn decimal_unsupported(span: &std::ops::Range<usize>) -> Error {
+    Error::unsupported(
+        span.clone(),
+        "the `decimal` type is not supported yet: kql would compute decimal values as `real`, \
+         without the exactness of Kusto's 128-bit decimal",
+    )
+    .with_hint("use `real` (toreal(), `real(1.5)`) where binary floating point is good enough")
+}
+
 fn type_error(span: &std::ops::Range<usize>, message: String) -> Error {
     Error::at(ErrorKind::TypeMismatch, span.clone(), message)
 }
@@ -216,6 +230,9 @@ fn bind_name(
     if let Some(index) = schema.index_of(name) {
         if let Some(state) = binder.data_dependent.as_mut() {
             state.note_reference(name, &expr.span);
+        }
+        if schema.fields[index].ty == Type::Decimal {
+            return Err(decimal_unsupported(&expr.span));
         }
         return Ok(BoundExpr {
             kind: BoundKind::Column(index),

@@ -273,10 +273,19 @@ impl<'a> Binder<'a> {
                     }
                 }
                 Statement::Query(expr) => {
-                    if !is_last {
+                    let later_query = script.statements[position + 1..]
+                        .iter()
+                        .any(|statement| matches!(statement, Statement::Query(_)));
+                    if later_query {
                         return Err(Error::unsupported(
                             expr.span.clone(),
                             "only the last statement can be a query here; `kql run`, `kql check` and the shell run each query of a batch (`T1; T2`) on its own",
+                        ));
+                    }
+                    if !is_last {
+                        return Err(Error::syntax(
+                            expr.span.clone(),
+                            "a `let` or `set` statement after the last query has no query to apply to; remove it, or end the text with a query",
                         ));
                     }
                     query = Some(self.bind_tabular(expr)?);
@@ -285,10 +294,19 @@ impl<'a> Binder<'a> {
         }
         let mut plan =
             query.ok_or_else(|| Error::syntax(0..0, "the query has no tabular expression"))?;
-        // Every column of the result is shown, so none may be undetermined.
+        // Every column of the result is shown, so none may be undetermined, and none may be
+        // a `decimal`, which kql would show as a `real`.
         names::reject_undetermined(&plan.schema, plan.span.clone(), |column| {
             format!("a query result with the column `{column}`")
         })?;
+        if plan
+            .schema
+            .fields
+            .iter()
+            .any(|field| field.ty == crate::value::Type::Decimal)
+        {
+            return Err(expr::decimal_unsupported(&plan.span));
+        }
         json_keys::narrow_parse_json(&mut plan);
         Ok(BoundQuery {
             plan,

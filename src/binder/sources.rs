@@ -556,7 +556,7 @@ fn bind_externaldata(
 
     let mut format = None;
     let mut ignore_first_record = false;
-    let mut mapping = None;
+    let mut mapping_text = None;
     for (property, value) in properties {
         match property.name.to_ascii_lowercase().as_str() {
             "format" => {
@@ -574,16 +574,7 @@ fn bind_externaldata(
             }
             "ingestionmapping" => {
                 let text = constant_text(binder, value, "the ingestion mapping")?;
-                let declared: Vec<&str> = fields.iter().map(|field| field.name.as_str()).collect();
-                let parsed = JsonMapping::parse(&text, &declared).map_err(|error| match error {
-                    MappingError::Invalid(message) => {
-                        Error::at(ErrorKind::TypeMismatch, value.span.clone(), message)
-                    }
-                    MappingError::Unsupported(message) => {
-                        Error::unsupported(value.span.clone(), message)
-                    }
-                })?;
-                mapping = Some((parsed, value.span.clone()));
+                mapping_text = Some((text, value.span.clone()));
             }
             // NOTE: published queries use `ignoreLastRecord`, but the externaldata
             // reference lists only format, ignoreFirstRecord and ingestionMapping, so which
@@ -609,22 +600,32 @@ fn bind_externaldata(
             }
         }
     }
-    // A mapping is JSON here; which CSV mappings Kusto accepts is another format.
-    if let (Some((_, span)), Some(format)) = (&mapping, format) {
-        if format != ExternalFormat::Json {
+    // Mappings are read for JSON only: CSV mappings place columns by `Ordinal` instead.
+    let mapping = match mapping_text {
+        None => None,
+        Some((_, span)) if format.is_some_and(|format| format != ExternalFormat::Json) => {
             return Err(Error::unsupported(
-                span.clone(),
+                span,
                 "an ingestion mapping for a format other than json or multijson is not \
                  supported yet",
             ));
         }
-    }
+        Some((text, span)) => {
+            let declared: Vec<&str> = fields.iter().map(|field| field.name.as_str()).collect();
+            Some(
+                JsonMapping::parse(&text, &declared).map_err(|error| match error {
+                    MappingError::Invalid(message) => Error::syntax(span, message),
+                    MappingError::Unsupported(message) => Error::unsupported(span, message),
+                })?,
+            )
+        }
+    };
     Ok(Plan {
         kind: PlanKind::ExternalData(Box::new(ExternalDataPlan {
             uris: texts,
             format,
             ignore_first_record,
-            mapping: mapping.map(|(mapping, _)| mapping),
+            mapping,
         })),
         schema: Schema::new(fields),
         span: expr.span.clone(),

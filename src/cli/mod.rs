@@ -236,6 +236,11 @@ fn run(args: RunArgs) -> u8 {
         max_rows: None,
     };
     warn_joined_blocks(&query, &origin, &blocks.joined);
+    // The queries of a batch share one clock in Kusto, and the queries of a file may as
+    // well.
+    if selected.len() > 1 && session.now.is_none() {
+        session.now = Some(engine::system_now());
+    }
     let mut worst = 0;
     for (index, selected_query) in selected.iter().enumerate() {
         let text = if blocks.queries.len() == 1 {
@@ -255,6 +260,10 @@ fn run(args: RunArgs) -> u8 {
             if write_line(&heading).is_err() {
                 return worst;
             }
+        }
+        if let Some(error) = &selected_query.unsupported {
+            worst = worst.max(report(error, &query, &origin));
+            continue;
         }
         let outcome = match load_and_run(&mut session, &args, &text, query_from_stdin, &schemas) {
             Ok(Ok((table, warnings))) => {
@@ -708,6 +717,11 @@ fn check(args: CheckArgs) -> u8 {
         warn_joined_blocks(&query, &origin, &blocks.joined);
         let mut passed = true;
         for one in &blocks.queries {
+            if let Some(error) = &one.unsupported {
+                worst = worst.max(report(error, &query, &origin));
+                passed = false;
+                continue;
+            }
             let text = if blocks.queries.len() == 1 {
                 query.clone()
             } else {

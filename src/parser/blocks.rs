@@ -19,7 +19,7 @@ use std::ops::Range;
 use crate::lexer::{is_kql_whitespace, tokenize, TokenKind};
 
 /// The queries of a query file.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Blocks {
     /// The queries, in order. A query whose text does not parse reports its syntax error
     /// when it is parsed on its own.
@@ -32,12 +32,14 @@ pub struct Blocks {
 /// One query of a query file: the text in `range` without the `holes`. A query of a
 /// batch (`T1; T2`) has the earlier query statements of the batch as holes, and keeps the
 /// `let` and `set` statements before it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Query {
     pub range: Range<usize>,
     pub holes: Vec<Range<usize>>,
     /// Where the query's own statement starts, or its range for a query of its own.
     pub start: usize,
+    /// Why the query cannot run as it is split: running it reports this error instead.
+    pub unsupported: Option<crate::error::Error>,
 }
 
 impl Query {
@@ -47,6 +49,7 @@ impl Query {
             start: range.start,
             range,
             holes: Vec::new(),
+            unsupported: None,
         }
     }
 
@@ -78,16 +81,25 @@ pub fn split_queries(text: &str) -> Blocks {
         let before = block_starts(text, start..after_char(text, stop.offset))
             .into_iter()
             .find(|&block| is_one_query(text, start..block) && starts_query(text, block));
+        // A block that starts a query and reads no `let` of the text before it is a query
+        // of its own, after a broken one.
+        let independent = |block: usize| {
+            starts_query(text, block)
+                && !uses_any(text, block..text.len(), &let_names(text, start..block))
+        };
         let after = || {
             block_starts(text, stop.offset..text.len())
                 .into_iter()
-                .find(|&block| {
-                    stop.is_syntax_error
-                        && starts_query(text, block)
-                        && !uses_any(text, block..text.len(), &let_names(text, start..block))
-                })
+                .find(|&block| stop.is_syntax_error && independent(block))
         };
-        match before.or_else(after) {
+        // The error may also show only in a later block, as when an unclosed `(` reads
+        // on into it.
+        let broken_before = || {
+            block_starts(text, start..after_char(text, stop.offset))
+                .into_iter()
+                .find(|&block| stop.is_syntax_error && independent(block))
+        };
+        match before.or_else(after).or_else(broken_before) {
             Some(block) => {
                 queries.push(start..block);
                 start = block;
@@ -135,6 +147,12 @@ fn batch_queries(text: &str, range: Range<usize>) -> Vec<Query> {
     if statements.len() < 2 {
         return vec![Query::whole(range)];
     }
+    if let Some(error) = shared_random_result(text, range.clone()) {
+        return vec![Query {
+            unsupported: Some(error),
+            ..Query::whole(range)
+        }];
+    }
     statements
         .iter()
         .enumerate()
@@ -142,8 +160,41 @@ fn batch_queries(text: &str, range: Range<usize>) -> Vec<Query> {
             range: range.start..statement.end,
             holes: statements[..index].to_vec(),
             start: statement.start,
+            unsupported: None,
         })
         .collect()
+}
+
+/// The functions and operators whose results differ from one run to the next; `sample`
+/// also starts `sample-distinct`.
+const RANDOM_NAMES: [&str; 3] = ["rand", "new_guid", "sample"];
+
+/// Returns an error for a batch that uses `materialize()` and something random. Each query
+/// of a batch runs on its own here, so a materialized result would be computed once per
+/// query, while Kusto computes it once for the whole batch and its queries see the same
+/// rows (learn.microsoft.com/kusto/query/materialize-function). Without randomness the
+/// results are the same either way.
+fn shared_random_result(text: &str, range: Range<usize>) -> Option<crate::error::Error> {
+    let names: Vec<(&str, Range<usize>)> = tokenize(&text[range.clone()])
+        .into_iter()
+        .filter(|token| token.kind == TokenKind::Name)
+        .map(|token| {
+            let span = range.start + token.span.start..range.start + token.span.end;
+            (&text[span.clone()], span)
+        })
+        .collect();
+    let (_, span) = names.iter().find(|(name, _)| *name == "materialize")?;
+    let random = names.iter().find(|(name, _)| RANDOM_NAMES.contains(name))?;
+    Some(crate::error::Error::unsupported(
+        span.clone(),
+        format!(
+            "a batch whose queries share a `materialize()` result is not supported yet when \
+             the batch uses `{}`: kql runs each query of a batch on its own, so each would \
+             see other random rows, while Kusto computes the result once; run one query \
+             with --block N",
+            random.0
+        ),
+    ))
 }
 
 /// The place where a text stops being one query.
@@ -499,6 +550,18 @@ mod tests {
     }
 
     #[test]
+    fn split_before_block_that_an_open_bracket_reads() {
+        // The unclosed `(` reads the next block as arguments, so the error shows there.
+        let text = "print a = strcat('x',\n\nprint b = 2\n";
+        assert_eq!(queries(text), vec!["print a = strcat('x',", "print b = 2"]);
+        assert!(
+            first_error(text).message.contains("end of"),
+            "{}",
+            first_error(text).message
+        );
+    }
+
+    #[test]
     fn split_keeps_let_with_broken_query() {
         // `let x = 1;` alone is no query, so the typo below keeps one query and one error.
         let text = "let x = 1;\n\nprint y = x | wher y > 0\n";
@@ -509,8 +572,8 @@ mod tests {
 
     #[test]
     fn split_after_semicolon_query() {
-        // Two query statements are two results, which kql does not give, but after a
-        // blank line the second is a block of its own.
+        // Two query statements would be one batch, but after a blank line the second is a
+        // block of its own, as Kusto's editors split it.
         let text = "print a = 1;\n\nprint b = 2\n";
         assert_eq!(queries(text), vec!["print a = 1;", "print b = 2"]);
     }
@@ -531,6 +594,25 @@ mod tests {
         // On the command line, blank lines do not split a query, but `;` does.
         assert_eq!(split_batch("print 1\n\n| take 1").queries.len(), 1);
         assert_eq!(split_batch("print 1; print 2").queries.len(), 2);
+    }
+
+    // learn.microsoft.com/kusto/query/materialize-function: a batch's queries see one
+    // result of a materialized `rand()` set, which kql cannot give when it runs each query
+    // on its own.
+    #[test]
+    fn batch_sharing_random_materialize_is_unsupported() {
+        let text = "let r = materialize(range x from 1 to 9 step 1 | extend v = rand());\n\
+                    r | count;\nr | summarize sum(v)";
+        let queries = split_queries(text).queries;
+        assert_eq!(queries.len(), 1);
+        let error = queries[0].unsupported.as_ref().expect("unsupported");
+        assert!(error.message.contains("`rand`"), "{}", error.message);
+        // Without randomness each query computes the same rows.
+        let text = "let m = materialize(range x from 1 to 9 step 1);\nm | count;\nm | count";
+        assert!(split_queries(text)
+            .queries
+            .iter()
+            .all(|query| query.unsupported.is_none()));
     }
 
     #[test]

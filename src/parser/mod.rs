@@ -20,7 +20,9 @@ use nom::Err as NomErr;
 
 use crate::ast::{Expr, ExprKind, Ident, Operator, OperatorKind, Script, Statement};
 use crate::error::{Error, ErrorKind};
-use crate::lexer::{name, symbol, token, trim_kql_whitespace, trivia, Input, PResult, SyntaxError};
+use crate::lexer::{
+    name, symbol, token, trim_kql_whitespace, trivia, Input, PResult, SyntaxError, TokenKind,
+};
 use lookalikes::describe_lookalike;
 pub(crate) use lookalikes::typographic_quote_hint;
 
@@ -176,7 +178,14 @@ fn to_error(error: SyntaxError, source: &str) -> Error {
 
 fn describe_found(rest: &str) -> String {
     let tokens = crate::lexer::tokenize(rest);
-    match tokens.first() {
+    // A line break is named, not printed, so that the message stays on one line.
+    let is_trivia = |kind| matches!(kind, TokenKind::Whitespace | TokenKind::Comment);
+    if let Some(first) = tokens.first() {
+        if is_trivia(first.kind) && rest[first.span.clone()].contains(['\n', '\r']) {
+            return "the end of the line".to_string();
+        }
+    }
+    match tokens.iter().find(|token| !is_trivia(token.kind)) {
         None => "end of query".to_string(),
         Some(first) => {
             let text = &rest[first.span.clone()];

@@ -91,18 +91,25 @@ impl QueryJob {
 
     /// Runs the query. This can take long on big tables, so a caller that wants Ctrl-C
     /// runs it on another thread after [`QueryJob::cancel_with`].
-    pub fn run(self) -> QueryDone {
+    pub fn run(mut self) -> QueryDone {
         let started = Instant::now();
         // Each query of a batch runs with the `let` statements before it, and keeps the
-        // offsets of the text, so errors point into the input.
+        // offsets of the text, so errors point into the input. The queries of a batch
+        // share one clock, as in Kusto.
         let queries = crate::parser::blocks::split_batch(&self.run.text).queries;
+        if queries.len() > 1 && self.session.now.is_none() {
+            self.session.now = Some(crate::engine::system_now());
+        }
         let mut results = Vec::with_capacity(queries.len());
         for query in &queries {
             let text = match queries.len() {
                 1 => self.run.text.clone(),
                 _ => query.text(&self.run.text),
             };
-            let result = self.session.run_with_warnings(&text);
+            let result = match &query.unsupported {
+                Some(error) => Err(error.clone()),
+                None => self.session.run_with_warnings(&text),
+            };
             let failed = result.is_err();
             results.push(result);
             if failed {

@@ -113,6 +113,12 @@ pub fn render() -> String {
         .collect();
     functions.sort_unstable();
     out.push_str("## Scalar functions\n\n");
+    out.push_str(
+        "Scalar types: `bool`, `int`, `long`, `real`, `string`, `datetime`, `timespan`, \
+         `guid` and `dynamic`. `decimal` is known but not supported yet: a `decimal(…)` \
+         literal, or a query that reads or returns a `decimal` column, stops with an error, \
+         because kql has no exact 128-bit decimal number.\n\n",
+    );
     out.push_str(&format!("Supported ({}):\n\n", functions.len()));
     out.push_str("| function | signature |\n|---|---|\n");
     for (name, signature) in &functions {
