@@ -813,6 +813,7 @@ fn decimal_is_refused_not_computed_as_real() {
         "print d = decimal(0.1) + decimal(0.2)",
         "datatable(V:decimal)[1.5] | project V",
         "datatable(V:decimal)[1.5] | extend W = V * 2 | project W",
+        "datatable(a:string)['1.5'] | parse a with x:decimal | project y = tostring(x)",
     ] {
         let error = run_error(query);
         assert_eq!(error.kind, ErrorKind::Unsupported, "{query}");

@@ -17,6 +17,16 @@ use crate::table::Schema;
 use crate::value::{Type, Value};
 
 pub fn bind(binder: &mut Binder<'_>, expr: &Expr, schema: &Schema) -> Result<BoundExpr> {
+    let bound = bind_any_type(binder, expr, schema)?;
+    // Every expression passes here, so no `decimal` value is computed, whether it comes
+    // from a literal, a column, a parameter or a conversion.
+    if bound.ty == Type::Decimal {
+        return Err(decimal_unsupported(&bound.span));
+    }
+    Ok(bound)
+}
+
+fn bind_any_type(binder: &mut Binder<'_>, expr: &Expr, schema: &Schema) -> Result<BoundExpr> {
     let span = expr.span.clone();
     let make = |kind: BoundKind, ty: Type| BoundExpr {
         kind,
