@@ -213,6 +213,25 @@ fn check_accepts_published_query() {
 
 /// `-` reads the query from standard input, as for `kql run -`; errors name `<stdin>`.
 #[test]
+fn check_reads_query_from_command_line() {
+    kql_command()
+        .args([
+            "check",
+            "-q",
+            "DeviceNetworkEvents | where RemoteIp == '1.2.3.4'",
+        ])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("<query>:1:"))
+        .stderr(predicate::str::contains("did you mean `RemoteIP`?"));
+    kql_command()
+        .args(["check", "-q", "print 1; print 2"])
+        .assert()
+        .success()
+        .stdout("<query>: ok (2 queries)\n");
+}
+
+#[test]
 fn check_reads_query_from_stdin() {
     kql_command()
         .args(["check", "-"])

@@ -130,8 +130,12 @@ pub struct WatchlistArgs {
 #[derive(Debug, Args)]
 pub struct CheckArgs {
     /// Query files to check; `-` reads a query from standard input.
-    #[arg(required = true)]
+    #[arg(required_unless_present = "query")]
     pub files: Vec<PathBuf>,
+
+    /// Query text to check, before any files.
+    #[arg(long, short)]
+    pub query: Option<String>,
 
     /// Print nothing for queries that pass.
     #[arg(long)]

@@ -700,20 +700,33 @@ fn check(args: CheckArgs) -> u8 {
         return report(&error, "", "");
     }
     let mut worst = 0;
-    for path in &args.files {
-        let (query, origin) = match read_query_source(path) {
+    // `-q TEXT` comes first, as the None entry.
+    let sources = args
+        .query
+        .iter()
+        .map(|_| None)
+        .chain(args.files.iter().map(Some));
+    for path in sources {
+        let read = match path {
+            Some(path) => read_query_source(path),
+            None => Ok((
+                args.query.clone().unwrap_or_default(),
+                "<query>".to_string(),
+            )),
+        };
+        let (query, origin) = match read {
             Ok(found) => found,
             Err(error) => {
                 worst = worst.max(report(&error, "", ""));
                 continue;
             }
         };
-        let shown_path = if path.as_os_str() == "-" {
-            "<stdin>".to_string()
-        } else {
-            path.display().to_string()
+        let shown_path = match path {
+            Some(path) if path.as_os_str() != "-" => path.display().to_string(),
+            Some(_) => "<stdin>".to_string(),
+            None => "<query>".to_string(),
         };
-        let blocks = query_blocks(Some(path), &query);
+        let blocks = query_blocks(path.map(PathBuf::as_path), &query);
         warn_joined_blocks(&query, &origin, &blocks.joined);
         let mut passed = true;
         for one in &blocks.queries {
