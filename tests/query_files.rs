@@ -284,3 +284,22 @@ fn run_let_after_last_query_is_named() {
         .code(1)
         .stderr(predicate::str::contains("after the last query"));
 }
+
+#[test]
+fn run_batch_with_random_prelude_fails_loudly() {
+    // The random rows come from a prelude function, which the batch's own text only calls.
+    let (dir, _) = write_query("");
+    let prelude = dir.path().join("prelude.kql");
+    fs::write(
+        &prelude,
+        "let r = () { range x from 1 to 100 step 1 | extend v = rand() };\n",
+    )
+    .expect("prelude");
+    let query = "let m = materialize(r());\nm | summarize s = sum(v);\nm | summarize s = sum(v)";
+    kql_command()
+        .args(["run", "-q", query, "--format", "table", "--prelude"])
+        .arg(&prelude)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("its prelude"));
+}

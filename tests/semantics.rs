@@ -823,7 +823,41 @@ fn decimal_is_refused_not_computed_as_real() {
             error.message
         );
     }
-    // A decimal column that the query neither reads nor returns is harmless.
-    let table = run("datatable(V:decimal, W:long)[1.5, 2] | project W");
-    assert_eq!(column_text(&table, "W"), ["2"]);
+}
+
+// Columns declared decimal are refused where they are declared, and tables loaded with
+// one where they are read, because a decimal could otherwise reach a join key or
+// pack_all() without an expression naming it.
+#[test]
+fn decimal_columns_refused_at_their_source() {
+    for query in [
+        "datatable(V:decimal, W:long)[1.5, 2] | project W",
+        "datatable(a:string)['[1]'] | mv-expand a to typeof(decimal)",
+        "datatable(s:string)['1.5'] | parse s with x:decimal",
+    ] {
+        let error = run_error(query);
+        assert_eq!(error.kind, ErrorKind::Unsupported, "{query}");
+        assert!(
+            error.message.contains("`decimal`"),
+            "{query}: {}",
+            error.message
+        );
+    }
+    let mut session = kql::engine::Session::new();
+    let schema = kql::table::Schema::new(vec![
+        kql::table::Field::new("Amount".to_string(), kql::value::Type::Decimal),
+        kql::table::Field::new("Id".to_string(), kql::value::Type::Long),
+    ]);
+    let table = kql::table::Table::from_rows(schema, vec![vec![Value::Real(1.5), Value::Long(1)]]);
+    session.add_table("Payments", table, "payments.json");
+    let error = match session.run("Payments | join kind=inner (Payments) on Amount | count") {
+        Ok(_) => panic!("a join on a decimal key must fail"),
+        Err(error) => error,
+    };
+    assert_eq!(error.kind, ErrorKind::Unsupported);
+    assert!(
+        error.hints.iter().any(|hint| hint.contains("`Amount`")),
+        "{:?}",
+        error.hints
+    );
 }

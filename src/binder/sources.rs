@@ -146,7 +146,7 @@ fn bind_arg_table(
         return Err(error);
     }
     if let Some((loaded, schema)) = resolve_table(binder, &table.name, expr)? {
-        return Ok(scan(loaded, schema, expr));
+        return scan(loaded, schema, expr);
     }
     let hidden = arg_tables::spellings(&table.name)
         .iter()
@@ -235,12 +235,24 @@ fn resolve_table(
     Ok(resolved)
 }
 
-fn scan(table: String, schema: Schema, expr: &Expr) -> Plan {
-    Plan {
+/// Returns the plan that reads a table. A table with a `decimal` column is refused, as
+/// the expressions that would read it are: its values would reach join keys, `pack_all()`
+/// and other places that name no column as `real` numbers.
+fn scan(table: String, schema: Schema, expr: &Expr) -> Result<Plan> {
+    if let Some(field) = schema.fields.iter().find(|field| field.ty == Type::Decimal) {
+        return Err(
+            super::expr::decimal_unsupported(&expr.span).with_hint(format!(
+                "table `{table}` has the decimal column `{}`; to read it as `real`, give the \
+             table a --schema file that declares the column real",
+                field.name
+            )),
+        );
+    }
+    Ok(Plan {
         kind: PlanKind::Scan { table },
         schema,
         span: expr.span.clone(),
-    }
+    })
 }
 
 /// "table not loaded" for a table that only a user's export can supply: an Azure Resource
@@ -282,7 +294,7 @@ fn bind_name(binder: &mut Binder<'_>, name: &str, expr: &Expr) -> Result<Plan> {
         None => {}
     }
     if let Some((table, schema)) = resolve_table(binder, name, expr)? {
-        return Ok(scan(table, schema, expr));
+        return scan(table, schema, expr);
     }
     if let Some(error) = super::defender::misuse_error(name, expr.span.clone()) {
         return Err(error);
@@ -516,7 +528,7 @@ fn bind_table_function(binder: &mut Binder<'_>, args: &[Expr], expr: &Expr) -> R
         .with_hint("pass the table name as a string literal: table('DeviceEvents')"));
     };
     if let Some((table, schema)) = resolve_table(binder, table, expr)? {
-        return Ok(scan(table, schema, expr));
+        return scan(table, schema, expr);
     }
     if binder.lookup_binding(table).is_some() {
         return Err(Error::unsupported(

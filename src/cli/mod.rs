@@ -236,6 +236,9 @@ fn run(args: RunArgs) -> u8 {
         max_rows: None,
     };
     warn_joined_blocks(&query, &origin, &blocks.joined);
+    if let Some(error) = batch_prelude_error(&blocks, &query, session.prelude.as_ref()) {
+        return report(&error, "", "");
+    }
     // The queries of a batch share one clock in Kusto, and the queries of a file may as
     // well.
     if selected.len() > 1 && session.now.is_none() {
@@ -317,6 +320,31 @@ fn with_product_hint(error: Error, source: &str, product: Option<kql::schema::Pr
         )),
         None => error,
     }
+}
+
+/// Returns the error for a batch whose `materialize()` and random call are split between
+/// the query file and the prelude, which `split_queries` sees only one of: each query of
+/// the batch would compute its own random rows, while Kusto computes them once.
+fn batch_prelude_error(
+    blocks: &blocks::Blocks,
+    query: &str,
+    prelude: Option<&Prelude>,
+) -> Option<Error> {
+    let prelude = prelude?;
+    let is_batch = blocks.queries.iter().any(|one| !one.holes.is_empty());
+    let materialize = blocks::uses_materialize(query) || blocks::uses_materialize(&prelude.text);
+    let random = blocks::random_use(query).or_else(|| blocks::random_use(&prelude.text))?;
+    (is_batch && materialize).then(|| {
+        Error::new(
+            ErrorKind::Unsupported,
+            format!(
+                "a batch whose queries share a `materialize()` result is not supported yet \
+                 when the batch or its prelude uses `{random}`: kql runs each query of a batch \
+                 on its own, so each would see other random rows, while Kusto computes the \
+                 result once; run the queries one at a time with --block N"
+            ),
+        )
+    })
 }
 
 /// Warns about each block start that a query continues although the text on each side
@@ -728,6 +756,10 @@ fn check(args: CheckArgs) -> u8 {
         };
         let blocks = query_blocks(path.map(PathBuf::as_path), &query);
         warn_joined_blocks(&query, &origin, &blocks.joined);
+        if let Some(error) = batch_prelude_error(&blocks, &query, prelude.as_ref()) {
+            worst = worst.max(report(&error, "", ""));
+            continue;
+        }
         let mut passed = true;
         for one in &blocks.queries {
             if let Some(error) = &one.unsupported {

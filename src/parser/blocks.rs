@@ -80,12 +80,16 @@ pub fn split_queries(text: &str) -> Blocks {
     while let Some(stop) = first_stop(text, start..text.len()) {
         let before = block_starts(text, start..after_char(text, stop.offset))
             .into_iter()
-            .find(|&block| is_one_query(text, start..block) && starts_query(text, block));
-        // A block that starts a query and reads no `let` of the text before it is a query
-        // of its own, after a broken one.
+            .find(|&block| is_complete(text, start..block) && starts_query(text, block));
+        // A block that starts a query and whose own lines read no `let` of the text before
+        // it is a query of its own, after a broken one.
         let independent = |block: usize| {
+            let block_end = block_starts(text, after_char(text, block)..text.len())
+                .first()
+                .copied()
+                .unwrap_or(text.len());
             starts_query(text, block)
-                && !uses_any(text, block..text.len(), &let_names(text, start..block))
+                && !uses_any(text, block..block_end, &let_names(text, start..block))
         };
         let after = || {
             block_starts(text, stop.offset..text.len())
@@ -99,7 +103,7 @@ pub fn split_queries(text: &str) -> Blocks {
                 .into_iter()
                 .find(|&block| stop.is_syntax_error && independent(block))
         };
-        match before.or_else(after).or_else(broken_before) {
+        match before.or_else(broken_before).or_else(after) {
             Some(block) => {
                 queries.push(start..block);
                 start = block;
@@ -165,36 +169,65 @@ fn batch_queries(text: &str, range: Range<usize>) -> Vec<Query> {
         .collect()
 }
 
-/// The functions and operators whose results differ from one run to the next; `sample`
-/// also starts `sample-distinct`.
-const RANDOM_NAMES: [&str; 3] = ["rand", "new_guid", "sample"];
-
 /// Returns an error for a batch that uses `materialize()` and something random. Each query
 /// of a batch runs on its own here, so a materialized result would be computed once per
 /// query, while Kusto computes it once for the whole batch and its queries see the same
 /// rows (learn.microsoft.com/kusto/query/materialize-function). Without randomness the
 /// results are the same either way.
 fn shared_random_result(text: &str, range: Range<usize>) -> Option<crate::error::Error> {
-    let names: Vec<(&str, Range<usize>)> = tokenize(&text[range.clone()])
-        .into_iter()
-        .filter(|token| token.kind == TokenKind::Name)
-        .map(|token| {
-            let span = range.start + token.span.start..range.start + token.span.end;
-            (&text[span.clone()], span)
-        })
-        .collect();
-    let (_, span) = names.iter().find(|(name, _)| *name == "materialize")?;
-    let random = names.iter().find(|(name, _)| RANDOM_NAMES.contains(name))?;
+    let source = &text[range.clone()];
+    let materialize = calls(source, "materialize").into_iter().next()?;
+    let random = random_use(source)?;
+    let span = range.start + materialize.start..range.start + materialize.end;
     Some(crate::error::Error::unsupported(
-        span.clone(),
+        span,
         format!(
             "a batch whose queries share a `materialize()` result is not supported yet when \
-             the batch uses `{}`: kql runs each query of a batch on its own, so each would \
-             see other random rows, while Kusto computes the result once; run one query \
-             with --block N",
-            random.0
+             the batch uses `{random}`: kql runs each query of a batch on its own, so each \
+             would see other random rows, while Kusto computes the result once; run the \
+             queries one at a time"
         ),
     ))
+}
+
+/// Returns the first random call or operator in `text`: `rand()`, `new_guid()` or
+/// `| sample` (also `| sample-distinct`). A column or string of that name is none.
+pub fn random_use(text: &str) -> Option<&'static str> {
+    if !calls(text, "rand").is_empty() {
+        return Some("rand");
+    }
+    if !calls(text, "new_guid").is_empty() {
+        return Some("new_guid");
+    }
+    let tokens = code_tokens(text);
+    tokens
+        .windows(2)
+        .any(|pair| &text[pair[0].clone()] == "|" && &text[pair[1].clone()] == "sample")
+        .then_some("sample")
+}
+
+/// True if `text` calls `materialize()`.
+pub fn uses_materialize(text: &str) -> bool {
+    !calls(text, "materialize").is_empty()
+}
+
+/// Returns the spans of the names `name` in `text` that a `(` follows: its calls.
+fn calls(text: &str, name: &str) -> Vec<Range<usize>> {
+    let tokens = code_tokens(text);
+    tokens
+        .windows(2)
+        .filter(|pair| &text[pair[0].clone()] == name && &text[pair[1].clone()] == "(")
+        .map(|pair| pair[0].clone())
+        .collect()
+}
+
+/// Returns the spans of the tokens of `text` that are not whitespace or comments.
+fn code_tokens(text: &str) -> Vec<Range<usize>> {
+    tokenize(text)
+        .into_iter()
+        .filter(|token| !matches!(token.kind, TokenKind::Whitespace | TokenKind::Comment))
+        .map(|token| token.span)
+        .collect()
 }
 
 /// The place where a text stops being one query.
@@ -291,6 +324,16 @@ pub fn first_lines(text: &str, queries: &[Query]) -> String {
         Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
         _ => lines.join(""),
     }
+}
+
+/// True if the text in `range` parses and ends with a query: one query, or a batch.
+fn is_complete(text: &str, range: Range<usize>) -> bool {
+    super::parse(&masked(text, range)).is_ok_and(|script| {
+        matches!(
+            script.statements.last(),
+            Some(crate::ast::Statement::Query(_))
+        )
+    })
 }
 
 /// True if the text in `range` parses as one query: statements whose last one, and only
@@ -558,6 +601,25 @@ mod tests {
             first_error(text).message.contains("end of"),
             "{}",
             first_error(text).message
+        );
+    }
+
+    #[test]
+    fn split_around_batches_and_broken_blocks() {
+        let text = "let x = 1; print a = x; print b = x\n\nprint c = 5\n\nprint d = x\n";
+        assert_eq!(
+            queries(text),
+            vec![
+                "let x = 1; print a = x",
+                "let x = 1; print a = x; print b = x",
+                "print c = 5",
+                "print d = x"
+            ]
+        );
+        let text = "print a = strcat('x',\n\nprint b = 2\n\nprint c = 3\n";
+        assert_eq!(
+            queries(text),
+            vec!["print a = strcat('x',", "print b = 2", "print c = 3"]
         );
     }
 

@@ -29,6 +29,7 @@ pub fn column_declaration(input: Input<'_>) -> PResult<'_, (Ident, Type)> {
 fn type_name(input: Input<'_>) -> PResult<'_, Type> {
     let (rest, ((type_name, type_span), _)) = spanned(name)(input)?;
     match Type::from_name(&type_name) {
+        Some(Type::Decimal) => Err(NomErr::Failure(decimal_type_unsupported(type_span))),
         Some(ty) => Ok((rest, ty)),
         None => Err(NomErr::Failure(SyntaxError::message(
             type_span.start,
@@ -36,6 +37,17 @@ fn type_name(input: Input<'_>) -> PResult<'_, Type> {
             format!("unknown type `{type_name}`; use bool, int, long, real, decimal, string, datetime, timespan, guid or dynamic"),
         ))),
     }
+}
+
+/// The error for the type name `decimal` in a query: kql has no exact decimal numbers
+/// (see `binder::expr::decimal_unsupported`), so no column may be declared with it.
+pub(crate) fn decimal_type_unsupported(span: std::ops::Range<usize>) -> SyntaxError {
+    SyntaxError::unsupported(
+        span.start,
+        span.end,
+        "the `decimal` type is not supported yet: kql has no exact 128-bit decimal numbers; \
+         declare the column `real` where binary floating point is good enough",
+    )
 }
 
 /// True when the text after `let Name =` opens a function definition: `view`, or `(`

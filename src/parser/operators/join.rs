@@ -158,6 +158,11 @@ fn mv_expand_item(input: Input<'_>) -> PResult<'_, MvExpandItem> {
                 format!("unknown type `{type_name}` in `to typeof(…)`"),
             ))
         })?;
+        if ty == Type::Decimal {
+            return Err(NomErr::Failure(
+                crate::parser::definitions::decimal_type_unsupported(type_span),
+            ));
+        }
         let (after, _) = symbol(")")(after)?;
         to_type = Some(ty);
         rest = after;

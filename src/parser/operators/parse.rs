@@ -61,6 +61,11 @@ pub fn parse(input: Input<'_>, filter: bool) -> PResult<'_, OperatorKind> {
                     format!("unknown type `{type_name}` in a parse pattern"),
                 ))
             })?);
+            if ty == Some(Type::Decimal) {
+                return Err(NomErr::Failure(
+                    crate::parser::definitions::decimal_type_unsupported(type_span),
+                ));
+            }
             after = after_type;
         }
         pattern.push(ParseSegment::Column {
