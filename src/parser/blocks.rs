@@ -69,11 +69,12 @@ impl Query {
 /// Splits `text` into its queries. A text that is one query stays whole.
 ///
 /// Other text stops being one query at a syntax error or a second query statement. It is
-/// split at the first block start before that place where the text before is one query
-/// and the block from there starts one. Failing that, a text with a syntax error is split
-/// at the first later block that starts a query and uses none of the `let` names before
-/// it, so that one broken query does not hide the others. Without such a place, the rest
-/// is one query, whose parse reports the error.
+/// split at the first block start before that place where the text before is complete
+/// (one query or a batch) and the block from there starts a query. Failing that, a text
+/// with a syntax error is split at a block that starts a query and whose own lines read
+/// none of the `let` names before it: first one up to the error, then one after it, so
+/// that a broken query does not hide the others. Without such a place, the rest is one
+/// query, whose parse reports the error.
 pub fn split_queries(text: &str) -> Blocks {
     let mut queries = Vec::new();
     let mut start = 0;
