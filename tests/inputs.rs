@@ -899,3 +899,28 @@ fn product_sentinel_streams_json_lines() {
         .success()
         .stdout("DeviceName,Command\npc-1,whoami\n");
 }
+
+/// A union that split a column into `Amount_decimal` and `Amount_real` parts is exported
+/// that way; merging the parts must not turn the exact decimals into reals, which would
+/// make 12345678901234567890.1 and 12345678901234567890.2 equal.
+#[test]
+fn split_decimal_column_stays_refused() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let path = dir.path().join("Split_CL.csv");
+    fs::write(
+        &path,
+        "Id,Amount_decimal,Amount_real\na,12345678901234567890.1,\nb,12345678901234567890.2,\nc,,0.5\n",
+    )
+    .expect("export");
+    let table = format!("Split_CL={}", path.display());
+    kql_command()
+        .args([
+            "run",
+            "-q",
+            "Split_CL | join kind=inner (Split_CL) on Amount | count",
+        ])
+        .args(["--table", &table, "--format", "csv"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("`decimal`"));
+}

@@ -273,7 +273,20 @@ fn run_batch_with_random_materialize_fails_loudly() {
         .assert()
         .code(1)
         .stderr(predicate::str::contains("not supported"))
-        .stderr(predicate::str::contains("materialize()"));
+        .stderr(predicate::str::contains("materialize()"))
+        .stderr(predicate::str::contains("--block N"));
+    // One query alone computes its materialized rows once, as Kusto does.
+    kql_command()
+        .args(["run", "-q", query, "--block", "2", "--format", "csv"])
+        .assert()
+        .success();
+    // A `sample` that starts a subquery is random too.
+    let sampled = "let m = materialize(range x from 1 to 100 step 1 | extend g = x % 2 | partition hint.strategy=native by g (sample 3));\nm | count;\nm | count";
+    kql_command()
+        .args(["run", "-q", sampled, "--format", "table"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("`sample`"));
 }
 
 #[test]
@@ -302,4 +315,17 @@ fn run_batch_with_random_prelude_fails_loudly() {
         .assert()
         .code(1)
         .stderr(predicate::str::contains("its prelude"));
+    // A batch that uses nothing of that prelude is not affected.
+    kql_command()
+        .args([
+            "run",
+            "-q",
+            "print a = 1; print b = 2",
+            "--format",
+            "table",
+            "--prelude",
+        ])
+        .arg(&prelude)
+        .assert()
+        .success();
 }

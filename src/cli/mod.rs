@@ -236,8 +236,15 @@ fn run(args: RunArgs) -> u8 {
         max_rows: None,
     };
     warn_joined_blocks(&query, &origin, &blocks.joined);
-    if let Some(error) = batch_prelude_error(&blocks, &query, session.prelude.as_ref()) {
-        return report(&error, "", "");
+    // Queries of a batch that share random rows are right only one at a time.
+    if selected.len() > 1 {
+        let shared = selected.iter().find_map(|one| one.shared_random.clone());
+        let error =
+            shared.or_else(|| batch_prelude_error(&blocks, &query, session.prelude.as_ref()));
+        if let Some(error) = error {
+            let error = error.with_hint("run one query of the batch with --block N");
+            return report(&error, &query, &origin);
+        }
     }
     // The queries of a batch share one clock in Kusto, and the queries of a file may as
     // well.
@@ -263,10 +270,6 @@ fn run(args: RunArgs) -> u8 {
             if write_line(&heading).is_err() {
                 return worst;
             }
-        }
-        if let Some(error) = &selected_query.unsupported {
-            worst = worst.max(report(error, &query, &origin));
-            continue;
         }
         let outcome = match load_and_run(&mut session, &args, &text, query_from_stdin, &schemas) {
             Ok(Ok((table, warnings))) => {
@@ -332,8 +335,15 @@ fn batch_prelude_error(
 ) -> Option<Error> {
     let prelude = prelude?;
     let is_batch = blocks.queries.iter().any(|one| !one.holes.is_empty());
-    let materialize = blocks::uses_materialize(query) || blocks::uses_materialize(&prelude.text);
-    let random = blocks::random_use(query).or_else(|| blocks::random_use(&prelude.text))?;
+    // The prelude matters only through the names of it that the batch uses.
+    let uses_prelude = blocks::names_any(query, &blocks::defined_names(&prelude.text));
+    let materialize = blocks::uses_materialize(query)
+        || (uses_prelude && blocks::uses_materialize(&prelude.text));
+    let random = blocks::random_use(query).or_else(|| {
+        uses_prelude
+            .then(|| blocks::random_use(&prelude.text))
+            .flatten()
+    })?;
     (is_batch && materialize).then(|| {
         Error::new(
             ErrorKind::Unsupported,
@@ -341,7 +351,7 @@ fn batch_prelude_error(
                 "a batch whose queries share a `materialize()` result is not supported yet \
                  when the batch or its prelude uses `{random}`: kql runs each query of a batch \
                  on its own, so each would see other random rows, while Kusto computes the \
-                 result once; run the queries one at a time with --block N"
+                 result once"
             ),
         )
     })
@@ -756,17 +766,22 @@ fn check(args: CheckArgs) -> u8 {
         };
         let blocks = query_blocks(path.map(PathBuf::as_path), &query);
         warn_joined_blocks(&query, &origin, &blocks.joined);
-        if let Some(error) = batch_prelude_error(&blocks, &query, prelude.as_ref()) {
-            worst = worst.max(report(&error, "", ""));
-            continue;
+        // Each query of such a batch is valid; only running them together is refused.
+        let shared = blocks
+            .queries
+            .iter()
+            .find_map(|one| one.shared_random.clone());
+        if let Some(error) =
+            shared.or_else(|| batch_prelude_error(&blocks, &query, prelude.as_ref()))
+        {
+            eprintln!(
+                "kql: warning: {origin}: {}; `kql run` runs its queries only one at a time, \
+                 with --block N",
+                error.message
+            );
         }
         let mut passed = true;
         for one in &blocks.queries {
-            if let Some(error) = &one.unsupported {
-                worst = worst.max(report(error, &query, &origin));
-                passed = false;
-                continue;
-            }
             let text = if blocks.queries.len() == 1 {
                 query.clone()
             } else {

@@ -217,7 +217,10 @@ fn merge_group(columns: &mut [RawColumn], base: &str, parts: &[Part]) -> RawColu
 
     // A catalog column gets its type from the catalog, and the declared type then only
     // picks between its XDR and Sentinel types.
+    // A group with decimal values stays `decimal`, which reading refuses, rather than
+    // turning its exact values into `real` ones.
     let declared = match filled_types.as_slice() {
+        _ if filled_types.contains(&Some(Type::Decimal)) => Some(Type::Decimal),
         [Some(ty)] => Some(*ty),
         _ => None,
     };

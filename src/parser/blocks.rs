@@ -38,8 +38,10 @@ pub struct Query {
     pub holes: Vec<Range<usize>>,
     /// Where the query's own statement starts, or its range for a query of its own.
     pub start: usize,
-    /// Why the query cannot run as it is split: running it reports this error instead.
-    pub unsupported: Option<crate::error::Error>,
+    /// For a query of a batch that shares a random `materialize()` result: the error for
+    /// running it together with other queries of the batch, which would each compute
+    /// their own random rows. Run alone, the query is right.
+    pub shared_random: Option<crate::error::Error>,
 }
 
 impl Query {
@@ -49,7 +51,7 @@ impl Query {
             start: range.start,
             range,
             holes: Vec::new(),
-            unsupported: None,
+            shared_random: None,
         }
     }
 
@@ -152,12 +154,7 @@ fn batch_queries(text: &str, range: Range<usize>) -> Vec<Query> {
     if statements.len() < 2 {
         return vec![Query::whole(range)];
     }
-    if let Some(error) = shared_random_result(text, range.clone()) {
-        return vec![Query {
-            unsupported: Some(error),
-            ..Query::whole(range)
-        }];
-    }
+    let shared_random = shared_random_result(text, range.clone());
     statements
         .iter()
         .enumerate()
@@ -165,7 +162,7 @@ fn batch_queries(text: &str, range: Range<usize>) -> Vec<Query> {
             range: range.start..statement.end,
             holes: statements[..index].to_vec(),
             start: statement.start,
-            unsupported: None,
+            shared_random: shared_random.clone(),
         })
         .collect()
 }
@@ -185,14 +182,14 @@ fn shared_random_result(text: &str, range: Range<usize>) -> Option<crate::error:
         format!(
             "a batch whose queries share a `materialize()` result is not supported yet when \
              the batch uses `{random}`: kql runs each query of a batch on its own, so each \
-             would see other random rows, while Kusto computes the result once; run the \
-             queries one at a time"
+             would see other random rows, while Kusto computes the result once; run one \
+             query at a time"
         ),
     ))
 }
 
 /// Returns the first random call or operator in `text`: `rand()`, `new_guid()` or
-/// `| sample` (also `| sample-distinct`). A column or string of that name is none.
+/// `sample` (also `sample-distinct`). A column or string of that name is no such use.
 pub fn random_use(text: &str) -> Option<&'static str> {
     if !calls(text, "rand").is_empty() {
         return Some("rand");
@@ -200,10 +197,14 @@ pub fn random_use(text: &str) -> Option<&'static str> {
     if !calls(text, "new_guid").is_empty() {
         return Some("new_guid");
     }
+    // `sample` starts an operator after `|`, or a subquery after `(`, as in
+    // `partition by g (sample 3)`.
     let tokens = code_tokens(text);
     tokens
         .windows(2)
-        .any(|pair| &text[pair[0].clone()] == "|" && &text[pair[1].clone()] == "sample")
+        .any(|pair| {
+            matches!(&text[pair[0].clone()], "|" | "(") && &text[pair[1].clone()] == "sample"
+        })
         .then_some("sample")
 }
 
@@ -374,6 +375,16 @@ fn starts_query(text: &str, block: usize) -> bool {
         .find(|token| !matches!(token.kind, TokenKind::Whitespace | TokenKind::Comment))
         .map(|token| block + token.span.start);
     error.span.map(|span| span.start) != first_token
+}
+
+/// Returns the names that the `let` statements of `text` define.
+pub fn defined_names(text: &str) -> Vec<String> {
+    let_names(text, 0..text.len())
+}
+
+/// True if `text` names any of `names`.
+pub fn names_any(text: &str, names: &[String]) -> bool {
+    uses_any(text, 0..text.len(), names)
 }
 
 /// Returns the names that `let` statements in `range` define, found by their tokens, so a
@@ -667,15 +678,15 @@ mod tests {
         let text = "let r = materialize(range x from 1 to 9 step 1 | extend v = rand());\n\
                     r | count;\nr | summarize sum(v)";
         let queries = split_queries(text).queries;
-        assert_eq!(queries.len(), 1);
-        let error = queries[0].unsupported.as_ref().expect("unsupported");
+        assert_eq!(queries.len(), 2);
+        let error = queries[1].shared_random.as_ref().expect("shared random");
         assert!(error.message.contains("`rand`"), "{}", error.message);
         // Without randomness each query computes the same rows.
         let text = "let m = materialize(range x from 1 to 9 step 1);\nm | count;\nm | count";
         assert!(split_queries(text)
             .queries
             .iter()
-            .all(|query| query.unsupported.is_none()));
+            .all(|query| query.shared_random.is_none()));
     }
 
     #[test]

@@ -106,8 +106,10 @@ impl QueryJob {
                 1 => self.run.text.clone(),
                 _ => query.text(&self.run.text),
             };
-            let result = match &query.unsupported {
-                Some(error) => Err(error.clone()),
+            let result = match &query.shared_random {
+                Some(error) => Err(error
+                    .clone()
+                    .with_hint("enter the queries of the batch one at a time")),
                 None => self.session.run_with_warnings(&text),
             };
             let failed = result.is_err();
