@@ -784,3 +784,54 @@ expect.count = 1
     assert!(message.contains("holds 2 queries"), "{message}");
     assert!(message.contains("starting on lines 1 and 3"), "{message}");
 }
+
+/// A Sentinel rule tested on a Log Analytics CSV export of DeviceEvents, which holds
+/// `AdditionalFields` as JSON text: `product = "sentinel"` gives the column the Sentinel
+/// type `dynamic` (learn.microsoft.com/azure/azure-monitor/reference/tables/deviceevents),
+/// as `kql run --product sentinel` does.
+#[test]
+fn product_key_types_fixture_columns() {
+    let export = "TimeGenerated [UTC],DeviceName,ActionType,AdditionalFields\n\
+        2025-08-29T10:00:00Z,pc-1,PowerShellCommand,\"{\"\"Command\"\":\"\"Invoke-Mimikatz\"\"}\"\n";
+    let rule = "DeviceEvents | extend Command = tostring(AdditionalFields.Command) | where Command has \"Mimikatz\" | project DeviceName";
+    let test = |product: &str| {
+        format!(
+            "rule = \"rule.kql\"\nnow = 2025-08-30T00:00:00Z\n{product}\n\
+             [tables]\nDeviceEvents = \"DeviceEvents.csv\"\n\n\
+             [[case]]\nname = \"mimikatz\"\nexpect.count = 1\n"
+        )
+    };
+    let (output, stdout) = run_project(&[
+        ("rule.kql", rule),
+        ("DeviceEvents.csv", export),
+        ("rule.test.toml", &test("product = \"sentinel\"")),
+    ]);
+    assert_eq!(output.status.code(), Some(0), "{stdout}");
+    assert!(stdout.contains("PASS"), "{stdout}");
+
+    let (output, stdout) = run_project(&[
+        ("rule.kql", rule),
+        ("DeviceEvents.csv", export),
+        ("rule.test.toml", &test("")),
+    ]);
+    assert_ne!(output.status.code(), Some(0), "{stdout}");
+    assert!(stdout.contains("product = \"sentinel\""), "{stdout}");
+}
+
+/// A table name in the test file that is one letter off the rule's table is misspelt in
+/// the test file: the hint must say so, not suggest changing the rule.
+#[test]
+fn misspelt_test_file_table_named_in_hint() {
+    let rule = "DeviceProcessEvents | where FileName == \"a.exe\" | project DeviceName";
+    let test = "rule = \"rule.kql\"\n\n[tables.DeviceProcessEvent]\nrows = [{ DeviceName = \"pc\", FileName = \"a.exe\" }]\n\n[[case]]\nname = \"found\"\nexpect.count = 1\n";
+    let (output, stdout) = run_project(&[("rule.kql", rule), ("rule.test.toml", test)]);
+    assert_ne!(output.status.code(), Some(0), "{stdout}");
+    assert!(
+        stdout.contains("the test file gives table `DeviceProcessEvent`"),
+        "{stdout}"
+    );
+    assert!(
+        !stdout.contains("did you mean `DeviceProcessEvent`"),
+        "{stdout}"
+    );
+}

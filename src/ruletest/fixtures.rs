@@ -18,10 +18,16 @@ const TIME_COLUMN: &str = "TimeGenerated";
 
 /// Loads one input table, of the test file or, with `in_case`, of a case. Inline rows are
 /// typed like a JSON lines export of the table: by the built-in catalog (or the test's
-/// `columns`), with omitted columns null.
-pub fn load_table(source: &TableSource, in_case: bool) -> Result<Table, Error> {
+/// `columns`), with omitted columns null. `product` picks the catalog's types as
+/// `kql run --product` does.
+pub fn load_table(
+    source: &TableSource,
+    in_case: bool,
+    product: Option<crate::schema::Product>,
+) -> Result<Table, Error> {
     let mut options = LoadOptions {
         strict: true,
+        product,
         ..LoadOptions::default()
     };
     if !source.columns.is_empty() {
@@ -173,6 +179,7 @@ mod tests {
                 "DurationMs": 12
             })]),
             false,
+            None,
         )
         .expect("rows load");
         let field = |name: &str| table.schema.field(name).map(|field| field.ty);
@@ -192,7 +199,7 @@ mod tests {
 
     #[test]
     fn value_of_wrong_type_is_an_error() {
-        let error = load_table(&rows(vec![json!({"DurationMs": "fast"})]), false)
+        let error = load_table(&rows(vec![json!({"DurationMs": "fast"})]), false, None)
             .expect_err("strict loading");
         assert!(error.message.contains("DurationMs"), "{}", error.message);
         // Fixtures always load strictly, so no hint may suggest turning that off.
@@ -211,7 +218,7 @@ mod tests {
             ("Port".to_string(), Type::Int),
             ("Note".to_string(), Type::String),
         ];
-        let table = load_table(&source, false).expect("rows load");
+        let table = load_table(&source, false, None).expect("rows load");
         assert_eq!(
             table.column("Port").and_then(|c| c.first().cloned()),
             Some(Value::Int(8080))
@@ -231,6 +238,7 @@ mod tests {
                 json!({"Location": "no time"}),
             ]),
             false,
+            None,
         )
         .expect("rows load");
         let hour = 3_600 * crate::value::TICKS_PER_SECOND;
@@ -247,7 +255,7 @@ mod tests {
     fn lookback_needs_time_column() {
         let mut source = rows(vec![json!({"Port": 1})]);
         source.name = "Custom_CL".to_string();
-        let table = load_table(&source, false).expect("rows load");
+        let table = load_table(&source, false, None).expect("rows load");
         let error = apply_lookback("Custom_CL", &table, 0, 1).expect_err("no TimeGenerated");
         assert!(
             error.message.contains("no TimeGenerated column"),

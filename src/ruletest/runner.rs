@@ -227,7 +227,8 @@ impl<'a> FileSetup<'a> {
             .tables
             .iter()
             .map(|source| {
-                let table = fixtures::load_table(source, false).map_err(|error| with_hints(&error));
+                let table = fixtures::load_table(source, false, test_file.product)
+                    .map_err(|error| with_hints(&error));
                 (source.name.clone(), table)
             })
             .collect();
@@ -340,7 +341,7 @@ impl<'a> FileSetup<'a> {
             }
         }
         for source in &case.tables {
-            match fixtures::load_table(source, true) {
+            match fixtures::load_table(source, true, self.test_file.product) {
                 Ok(table) => {
                     tables.insert(&source.name, table);
                 }
@@ -457,6 +458,28 @@ impl<'a> FileSetup<'a> {
     /// Replaces the command-line advice in a query error with the test file's keys that
     /// do the same.
     fn with_test_file_hints(&self, mut error: Error) -> Error {
+        // The rule is what the test checks, so a table name close to one the rule reads
+        // is most likely misspelt in the test file, not in the rule.
+        if let Some(missing) = crate::binder::unknown_table_name(&error).map(str::to_string) {
+            let given = self
+                .test_file
+                .tables
+                .iter()
+                .map(|source| source.name.as_str());
+            if let Some(close) = crate::error::closest(&missing, given) {
+                let close = close.to_string();
+                error
+                    .hints
+                    .retain(|hint| !hint.contains(&format!("`{close}`")));
+                error.hints.insert(
+                    0,
+                    format!(
+                        "the test file gives table `{close}`; if it stands for `{missing}`, \
+                         rename it in the test file's [tables]"
+                    ),
+                );
+            }
+        }
         if let Some(alias) = crate::binder::unloaded_alias(&error).map(str::to_string) {
             let aliases = self
                 .test_file
@@ -471,9 +494,15 @@ impl<'a> FileSetup<'a> {
                 "give the watchlist's CSV file in the test file: `[watchlists] {alias} = \"FILE.csv\"`"
             ));
         }
-        // `kql test` has no --watchlist-key, --table or --data option, only the test
-        // file's keys.
+        // `kql test` has no --watchlist-key, --table, --data or --product option, only the
+        // test file's keys.
         for hint in &mut error.hints {
+            if hint.contains("run with --product sentinel") {
+                *hint = hint.replace(
+                    "run with --product sentinel",
+                    "set `product = \"sentinel\"` in the test file",
+                );
+            }
             if let Some(alias) = crate::watchlist::alias_of_key_hint(hint).map(str::to_string) {
                 *hint = format!(
                     "name the SearchKey column in the test file: \

@@ -21,6 +21,9 @@ pub struct TestFile {
     /// The pinned clock for `now()` and `ago()`, in ticks; `None` reads the system clock.
     pub now: Option<i64>,
     pub lookback: Option<Lookback>,
+    /// `product = "sentinel"` or `"xdr"`: the types of catalog columns in the input
+    /// tables, as `kql run --product` gives them. `None` leaves them to the data.
+    pub product: Option<crate::schema::Product>,
     pub tables: Vec<TableSource>,
     pub stubs: Vec<Stub>,
     /// `externaldata` URLs and the fixture files that stand in for them.
@@ -124,6 +127,7 @@ struct RawFile {
     rule: String,
     now: Option<toml::Value>,
     lookback: Option<String>,
+    product: Option<String>,
     #[serde(default)]
     tables: toml::Table,
     #[serde(default)]
@@ -221,6 +225,7 @@ pub fn parse_test_file(text: &str, path: &Path) -> Result<TestFile, Error> {
         rule: base.join(&raw.rule),
         now: context.datetime("now", raw.now)?,
         lookback: context.lookback(raw.lookback.as_deref())?,
+        product: context.product(raw.product.as_deref())?,
         tables: context.tables("tables", raw.tables)?,
         stubs: context.stubs("stubs", raw.stubs)?,
         external_data,
@@ -408,6 +413,17 @@ impl Context<'_> {
             _ => Err(self.error(format!(
                 "invalid lookback `{text}`; use \"queryPeriod\" for the Sentinel rule's \
                  queryPeriod, or a positive timespan such as \"1h\" or \"14d\""
+            ))),
+        }
+    }
+
+    fn product(&self, name: Option<&str>) -> Result<Option<crate::schema::Product>, Error> {
+        match name {
+            None => Ok(None),
+            Some("sentinel") => Ok(Some(crate::schema::Product::Sentinel)),
+            Some("xdr") => Ok(Some(crate::schema::Product::Xdr)),
+            Some(other) => Err(self.error(format!(
+                "unknown product \"{other}\"; use \"sentinel\" or \"xdr\""
             ))),
         }
     }
