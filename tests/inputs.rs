@@ -924,3 +924,32 @@ fn split_decimal_column_stays_refused() {
         .code(1)
         .stderr(predicate::str::contains("`decimal`"));
 }
+
+/// A portal export whose time column header says the times are local holds them without
+/// an offset; reading them as UTC would shift every time filter, so loading stops.
+#[test]
+fn local_time_header_is_refused() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let path = dir.path().join("SigninLogs.csv");
+    fs::write(
+        &path,
+        "TimeGenerated [Local Time],UserPrincipalName\n2025-08-29T10:00:00,a@contoso.example\n",
+    )
+    .expect("export");
+    let table = format!("SigninLogs={}", path.display());
+    kql_command()
+        .args([
+            "run",
+            "-q",
+            "SigninLogs | count",
+            "--table",
+            &table,
+            "--format",
+            "csv",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("SigninLogs.csv:1"))
+        .stderr(predicate::str::contains("`Local Time`"))
+        .stderr(predicate::str::contains("[UTC]"));
+}

@@ -835,3 +835,33 @@ fn misspelt_test_file_table_named_in_hint() {
         "{stdout}"
     );
 }
+
+/// A misspelt column in a case's rows would stay an extra column while the real one stays
+/// null, so `expect.empty` could pass whatever the rule does.
+#[test]
+fn misspelt_fixture_column_is_error() {
+    let rule =
+        "DeviceNetworkEvents | where ActionType == \"ConnectionSuccess\" | project DeviceName";
+    let catalog = "rule = \"rule.kql\"\n\n[tables.DeviceNetworkEvents]\nrows = [{ DeviceName = \"pc\", ActionTyp = \"ConnectionSuccess\" }]\n\n[[case]]\nname = \"typo\"\nexpect.empty = true\n";
+    let (output, stdout) = run_project(&[("rule.kql", rule), ("rule.test.toml", catalog)]);
+    assert_ne!(output.status.code(), Some(0), "{stdout}");
+    assert!(stdout.contains("did you mean `ActionType`?"), "{stdout}");
+
+    let custom_rule = "Ports_CL | where Port == 22 | project Host";
+    let declared = "rule = \"rule.kql\"\n\n[tables.Ports_CL]\ncolumns = { Host = \"string\", Port = \"int\" }\nrows = [{ Host = \"a\", Prt = 22 }]\n\n[[case]]\nname = \"typo\"\nexpect.empty = true\n";
+    let (output, stdout) = run_project(&[("rule.kql", custom_rule), ("rule.test.toml", declared)]);
+    assert_ne!(output.status.code(), Some(0), "{stdout}");
+    assert!(stdout.contains("column `Prt`"), "{stdout}");
+}
+
+/// A fixture that fails to load reports its own error, not a "did you mean" for the very
+/// name it has.
+#[test]
+fn fixture_load_error_is_shown() {
+    let rule = "SigninLogs | project UserPrincipalName";
+    let test = "rule = \"rule.kql\"\n\n[tables]\nSigninLogs = \"missing.csv\"\n\n[[case]]\nname = \"any\"\nexpect.empty = true\n";
+    let (output, stdout) = run_project(&[("rule.kql", rule), ("rule.test.toml", test)]);
+    assert_ne!(output.status.code(), Some(0), "{stdout}");
+    assert!(stdout.contains("missing.csv"), "{stdout}");
+    assert!(!stdout.contains("did you mean `SigninLogs`"), "{stdout}");
+}

@@ -3,7 +3,8 @@
 //!
 //! Every field stays text here, and an empty field is an absent value. Header names lose a
 //! trailing bracketed note such as ` [UTC]`, which the Azure portal adds to time columns
-//! (`TimeGenerated [UTC]`).
+//! (`TimeGenerated [UTC]`). A note that gives another time zone (`[Local Time]`,
+//! `[UTC+02:00]`) stops loading, because the values hold no offset.
 
 use std::collections::{HashMap, VecDeque};
 use std::io::Read;
@@ -116,6 +117,14 @@ fn header_names(record: &ByteRecord, origin: &str, line: u64) -> Result<Vec<Stri
                 "{origin}:{line}: invalid UTF-8 in header field {position}; save the file as UTF-8"
             ))
         })?;
+        if let Some(note) = time_zone_note(text) {
+            return Err(Error::data(format!(
+                "{origin}:{line}: header field {position}, `{text}`, says its times are in \
+                 `{note}`, not UTC; kql reads datetimes without an offset as UTC, so they \
+                 would be shifted. Export with the portal's display time zone set to UTC (the \
+                 header then ends in `[UTC]`)"
+            )));
+        }
         let name = clean_header(text, position);
         if let Some(earlier) = positions.insert(name.clone(), position) {
             return Err(Error::data(format!(
@@ -126,6 +135,21 @@ fn header_names(record: &ByteRecord, origin: &str, line: u64) -> Result<Vec<Stri
         names.push(name);
     }
     Ok(names)
+}
+
+/// Returns the bracketed note of a header field that gives a time zone other than UTC:
+/// `[Local Time]`, or an offset such as `[UTC+02:00]` or `[GMT-5]`. The Azure portal notes
+/// the display time zone this way on time columns; `[UTC]` and other notes give none.
+fn time_zone_note(text: &str) -> Option<&str> {
+    let inner = text.trim().strip_suffix(']')?;
+    let note = inner.rsplit_once('[')?.1.trim();
+    let lower = note.to_ascii_lowercase();
+    let offset = ["utc", "gmt"].iter().any(|zone| {
+        lower
+            .strip_prefix(zone)
+            .is_some_and(|rest| rest.trim_start().starts_with(['+', '-']))
+    });
+    (lower.contains("local") || offset).then_some(note)
 }
 
 /// Turns a header field into a column name: trims spaces, drops a trailing bracketed note
@@ -215,6 +239,22 @@ fn csv_error(origin: &str, error: &::csv::Error) -> Error {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn time_zone_notes_are_found() {
+        assert_eq!(
+            time_zone_note("TimeGenerated [Local Time]"),
+            Some("Local Time")
+        );
+        assert_eq!(
+            time_zone_note("TimeGenerated [UTC+02:00]"),
+            Some("UTC+02:00")
+        );
+        assert_eq!(time_zone_note("Timestamp [GMT-5]"), Some("GMT-5"));
+        assert_eq!(time_zone_note("TimeGenerated [UTC]"), None);
+        assert_eq!(time_zone_note("TimeGenerated"), None);
+        assert_eq!(time_zone_note("Size [bytes]"), None);
+    }
 
     #[test]
     fn header_notes_are_dropped() {

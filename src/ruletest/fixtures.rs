@@ -72,7 +72,59 @@ pub fn load_table(
             .map_err(test_file_hints)?
         }
     };
+    check_column_names(source, &loaded.table, options.schema_for(&source.name))?;
     Ok(loaded.table)
+}
+
+/// Rejects a fixture column that is most likely a misspelt name. With `columns` given, that
+/// is any column they do not declare. For a catalog table, it is a column the catalog
+/// lacks whose name is close to a catalog column the fixture leaves empty. Such a column
+/// would stay an extra column while the real one stayed empty, and a case could pass for
+/// that reason.
+fn check_column_names(
+    source: &TableSource,
+    table: &Table,
+    schema: Option<&TableSchema>,
+) -> Result<(), Error> {
+    let Some(schema) = schema else {
+        return Ok(());
+    };
+    let declared = !source.columns.is_empty();
+    for name in table.schema.names() {
+        if schema.column(name).is_some() {
+            continue;
+        }
+        let unused = schema
+            .columns
+            .iter()
+            .map(|column| column.name.as_str())
+            .filter(|candidate| {
+                table.schema.index_of(candidate).is_none_or(|index| {
+                    table.columns.get(index).is_some_and(|values| {
+                        values.iter().all(|value| {
+                            value.is_null()
+                                || matches!(value, Value::String(text) if text.is_empty())
+                        })
+                    })
+                })
+            });
+        let close = crate::error::closest(name, unused);
+        let message = match (close, declared) {
+            (Some(close), _) => format!(
+                "table {}: column `{name}` is not a column of the table; did you mean \
+                 `{close}`?",
+                source.name
+            ),
+            (None, true) => format!(
+                "table {}: column `{name}` is not among the table's `columns`; declare it \
+                 or fix its name",
+                source.name
+            ),
+            (None, false) => continue,
+        };
+        return Err(Error::data(message));
+    }
+    Ok(())
 }
 
 /// Returns the hint for a table whose rows or files give no columns.

@@ -405,6 +405,12 @@ impl<'a> FileSetup<'a> {
             // to a table that failed to load, so that table is most likely misspelt.
             Err(error) => {
                 if let Some(missing) = crate::binder::unknown_table_name(&error) {
+                    // The table of that very name failed to load: its own error is the one.
+                    if let Some((_, _, message)) =
+                        failed.iter().find(|(_, name, _)| *name == missing)
+                    {
+                        return Err(message.clone());
+                    }
                     let failed_names = failed.iter().map(|(_, name, _)| *name);
                     let close = crate::error::closest(missing, failed_names);
                     let misspelt = failed.iter().find(|(_, name, _)| Some(*name) == close);
