@@ -865,3 +865,25 @@ fn fixture_load_error_is_shown() {
     assert!(stdout.contains("missing.csv"), "{stdout}");
     assert!(!stdout.contains("did you mean `SigninLogs`"), "{stdout}");
 }
+
+/// A misspelt key in one row is caught although another row spells the column right, and
+/// a Sentinel-only table's rows may not carry Defender's `Timestamp` instead of
+/// `TimeGenerated`: either way the real column would stay empty for those rows.
+#[test]
+fn fixture_row_typos_are_errors() {
+    let rule =
+        "DeviceNetworkEvents | where ActionType == \"ConnectionSuccess\" | project DeviceName";
+    let test = "rule = \"rule.kql\"\n\n[tables.DeviceNetworkEvents]\nrows = [{ DeviceName = \"a\", ActionType = \"ConnectionFailed\" }, { DeviceName = \"b\", ActionTyp = \"ConnectionSuccess\" }]\n\n[[case]]\nname = \"typo\"\nexpect.empty = true\n";
+    let (output, stdout) = run_project(&[("rule.kql", rule), ("rule.test.toml", test)]);
+    assert_ne!(output.status.code(), Some(0), "{stdout}");
+    assert!(stdout.contains("row 2: column `ActionTyp`"), "{stdout}");
+
+    let rule = "SigninLogs | where TimeGenerated > ago(1d) | project UserPrincipalName";
+    let test = "rule = \"rule.kql\"\nnow = 2025-08-30T00:00:00Z\n\n[tables.SigninLogs]\nrows = [{ Timestamp = \"2025-08-29T12:00:00Z\", UserPrincipalName = \"a@contoso.example\" }]\n\n[[case]]\nname = \"time column\"\nexpect.empty = true\n";
+    let (output, stdout) = run_project(&[("rule.kql", rule), ("rule.test.toml", test)]);
+    assert_ne!(output.status.code(), Some(0), "{stdout}");
+    assert!(
+        stdout.contains("time column is `TimeGenerated`"),
+        "{stdout}"
+    );
+}

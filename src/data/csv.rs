@@ -3,8 +3,8 @@
 //!
 //! Every field stays text here, and an empty field is an absent value. Header names lose a
 //! trailing bracketed note such as ` [UTC]`, which the Azure portal adds to time columns
-//! (`TimeGenerated [UTC]`). A note that gives another time zone (`[Local Time]`,
-//! `[UTC+02:00]`) stops loading, because the values hold no offset.
+//! (`TimeGenerated [UTC]`). Any other note (`[Local Time]`, `[UTC+02:00]`, `[CET]`)
+//! stops loading, because it may name another time zone and the values hold no offset.
 
 use std::collections::{HashMap, VecDeque};
 use std::io::Read;
@@ -119,10 +119,10 @@ fn header_names(record: &ByteRecord, origin: &str, line: u64) -> Result<Vec<Stri
         })?;
         if let Some(note) = time_zone_note(text) {
             return Err(Error::data(format!(
-                "{origin}:{line}: header field {position}, `{text}`, says its times are in \
-                 `{note}`, not UTC; kql reads datetimes without an offset as UTC, so they \
-                 would be shifted. Export with the portal's display time zone set to UTC (the \
-                 header then ends in `[UTC]`)"
+                "{origin}:{line}: header field {position}, `{text}`, has the note `{note}`, \
+                 which does not say UTC; kql drops only a note that does, such as `[UTC]`, \
+                 and would read times in another zone as UTC. Export with the portal's time \
+                 zone set to UTC, or remove the note if the column holds no times"
             )));
         }
         let name = clean_header(text, position);
@@ -137,19 +137,44 @@ fn header_names(record: &ByteRecord, origin: &str, line: u64) -> Result<Vec<Stri
     Ok(names)
 }
 
-/// Returns the bracketed note of a header field that gives a time zone other than UTC:
-/// `[Local Time]`, or an offset such as `[UTC+02:00]` or `[GMT-5]`. The Azure portal notes
-/// the display time zone this way on time columns; `[UTC]` and other notes give none.
+/// Returns a note of a header field that kql cannot read as "UTC": every trailing
+/// ` [note]` other than `[UTC]` (or a zero offset such as `[UTC+00:00]`), and a trailing
+/// ` (note)` that names a time zone (`(Local Time)`). The Azure portal notes the display
+/// time zone of time columns this way, and a time in another zone would be read as UTC,
+/// so only notes that say UTC are dropped.
 fn time_zone_note(text: &str) -> Option<&str> {
-    let inner = text.trim().strip_suffix(']')?;
-    let note = inner.rsplit_once('[')?.1.trim();
+    let mut rest = text.trim();
+    while rest.ends_with(']') {
+        let Some(at) = rest.rfind(" [") else {
+            break;
+        };
+        let note = rest[at + 2..rest.len() - 1].trim();
+        if !is_utc_note(note) {
+            return Some(note);
+        }
+        rest = rest[..at].trim_end();
+    }
+    let inner = rest.strip_suffix(')')?;
+    let note = inner.rsplit_once(" (")?.1.trim();
     let lower = note.to_ascii_lowercase();
-    let offset = ["utc", "gmt"].iter().any(|zone| {
-        lower
-            .strip_prefix(zone)
-            .is_some_and(|rest| rest.trim_start().starts_with(['+', '-']))
-    });
-    (lower.contains("local") || offset).then_some(note)
+    ["local", "utc", "gmt", "time zone"]
+        .iter()
+        .any(|word| lower.contains(word))
+        .then_some(note)
+}
+
+/// True for a note that says UTC: `UTC`, `GMT`, or either with a zero offset.
+fn is_utc_note(note: &str) -> bool {
+    let lower = note.to_ascii_lowercase();
+    let Some(offset) = lower
+        .strip_prefix("utc")
+        .or_else(|| lower.strip_prefix("gmt"))
+    else {
+        return false;
+    };
+    let digits = offset.trim().trim_start_matches(['+', '-', '\u{2212}']);
+    offset.trim().is_empty()
+        || (!digits.is_empty() && digits.chars().all(|c| matches!(c, '0' | ':')))
 }
 
 /// Turns a header field into a column name: trims spaces, drops a trailing bracketed note
@@ -252,8 +277,24 @@ mod tests {
         );
         assert_eq!(time_zone_note("Timestamp [GMT-5]"), Some("GMT-5"));
         assert_eq!(time_zone_note("TimeGenerated [UTC]"), None);
+        assert_eq!(time_zone_note("TimeGenerated [UTC+00:00]"), None);
         assert_eq!(time_zone_note("TimeGenerated"), None);
-        assert_eq!(time_zone_note("Size [bytes]"), None);
+        assert_eq!(time_zone_note("Tags[0]"), None);
+        // Any other bracketed note could be a time zone, so none is dropped.
+        assert_eq!(time_zone_note("TimeGenerated [CET]"), Some("CET"));
+        assert_eq!(
+            time_zone_note("TimeGenerated [Local Time] [UTC]"),
+            Some("Local Time")
+        );
+        assert_eq!(
+            time_zone_note("TimeGenerated [UTC\u{2212}05:00]"),
+            Some("UTC\u{2212}05:00")
+        );
+        assert_eq!(
+            time_zone_note("TimeGenerated (Local Time)"),
+            Some("Local Time")
+        );
+        assert_eq!(time_zone_note("Count (approx)"), None);
     }
 
     #[test]

@@ -275,7 +275,7 @@ fn csv_invalid_utf8_is_error() {
 
 #[test]
 fn csv_duplicate_header_is_error() {
-    let csv = "TimeGenerated [UTC],TimeGenerated [source]\n1,2\n";
+    let csv = "TimeGenerated [UTC],TimeGenerated [GMT]\n1,2\n";
     let message = load_error("Times", "Times.csv", csv, &LoadOptions::default());
     assert!(message.starts_with("Times.csv:1: "), "{message}");
     assert!(

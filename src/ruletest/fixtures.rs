@@ -12,7 +12,7 @@ use crate::schema::{Availability, ColumnSchema, TableSchema};
 use crate::table::Table;
 use crate::value::{format_datetime, format_timespan, Type, Value};
 
-use super::spec::{TableData, TableSource};
+use super::spec::{JsonRow, TableData, TableSource};
 
 const TIME_COLUMN: &str = "TimeGenerated";
 
@@ -90,9 +90,15 @@ fn check_column_names(
         return Ok(());
     };
     let declared = !source.columns.is_empty();
+    if let TableData::Rows(rows) = &source.data {
+        check_row_keys(source, rows, schema)?;
+    }
     for name in table.schema.names() {
         if schema.column(name).is_some() {
             continue;
+        }
+        if let Some(message) = other_product_time_column(&source.name, name, schema) {
+            return Err(Error::data(message));
         }
         let unused = schema
             .columns
@@ -125,6 +131,52 @@ fn check_column_names(
         return Err(Error::data(message));
     }
     Ok(())
+}
+
+/// Rejects a row key that is no column of the table but close to one the row lacks, such
+/// as `ActionTyp` in a row without `ActionType`, even when other rows spell it right.
+fn check_row_keys(
+    source: &TableSource,
+    rows: &[JsonRow],
+    schema: &TableSchema,
+) -> Result<(), Error> {
+    for (index, row) in rows.iter().enumerate() {
+        for key in row.keys() {
+            if schema.column(key).is_some() {
+                continue;
+            }
+            let missing = schema
+                .columns
+                .iter()
+                .map(|column| column.name.as_str())
+                .filter(|name| !row.contains_key(*name));
+            if let Some(close) = crate::error::closest(key, missing) {
+                return Err(Error::data(format!(
+                    "table {}, row {}: column `{key}` is not a column of the table; did you \
+                     mean `{close}`?",
+                    source.name,
+                    index + 1
+                )));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Returns the error for the time column of the other product: `Timestamp` in a
+/// Sentinel-only table, whose time column is `TimeGenerated`, or the reverse. Loading
+/// keeps it as an extra column and leaves the real time column empty.
+fn other_product_time_column(table: &str, name: &str, schema: &TableSchema) -> Option<String> {
+    let other = match name {
+        "Timestamp" => "TimeGenerated",
+        "TimeGenerated" => "Timestamp",
+        _ => return None,
+    };
+    schema.column(other)?;
+    Some(format!(
+        "table {table}: `{name}` is not a column of the table, whose time column is \
+         `{other}`; rename the column"
+    ))
 }
 
 /// Returns the hint for a table whose rows or files give no columns.
