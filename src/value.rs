@@ -166,6 +166,17 @@ impl Value {
         matches!(self, Value::Null)
     }
 
+    /// Returns true for what `isempty()` calls empty: null and the empty string, including
+    /// a dynamic empty string (learn.microsoft.com/kusto/query/isempty-function).
+    pub fn is_empty(&self) -> bool {
+        match self {
+            Value::Null => true,
+            Value::String(text) => text.is_empty(),
+            Value::Dynamic(json) => json.as_str() == Some(""),
+            _ => false,
+        }
+    }
+
     /// The value's own type, or `None` for null (whose type comes from its column).
     pub fn type_of(&self) -> Option<Type> {
         let ty = match self {

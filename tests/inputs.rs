@@ -871,7 +871,7 @@ fn product_sentinel_types_additional_fields() {
         .assert()
         .success()
         .stdout("DeviceName,Command\npc-1,Invoke-Mimikatz\n");
-    // Without it the column keeps the Defender XDR type, and the error says how to fix it,
+    // Without it the column keeps the Defender XDR type, and the error names the option,
     // whichever operator or function needs the dynamic value.
     for query in [COMMAND_QUERY, "DeviceEvents | mv-expand AdditionalFields"] {
         kql_command()
@@ -885,7 +885,7 @@ fn product_sentinel_types_additional_fields() {
 #[test]
 fn product_sentinel_streams_json_lines() {
     // A JSON lines file under `take` is read in chunks, with the schema predicted from the
-    // product's types before reading; the result must match a full load.
+    // product's types before reading. The result must match a full load.
     let dir = tempfile::tempdir().expect("temporary directory");
     let path = dir.path().join("DeviceEvents.jsonl");
     let line = r#"{"TimeGenerated":"2025-01-01T00:00:00Z","DeviceName":"pc-1","AdditionalFields":"{\"Command\":\"whoami\"}"}"#;
@@ -901,8 +901,8 @@ fn product_sentinel_streams_json_lines() {
 }
 
 /// A union that split a column into `Amount_decimal` and `Amount_real` parts is exported
-/// that way; merging the parts must not turn the exact decimals into reals, which would
-/// make 12345678901234567890.1 and 12345678901234567890.2 equal.
+/// that way. Merging the parts must not turn the exact decimals into reals, because
+/// 12345678901234567890.1 and 12345678901234567890.2 are the same real.
 #[test]
 fn split_decimal_column_stays_refused() {
     let dir = tempfile::tempdir().expect("temporary directory");
@@ -925,8 +925,8 @@ fn split_decimal_column_stays_refused() {
         .stderr(predicate::str::contains("`decimal`"));
 }
 
-/// A portal export whose time column header says the times are local holds them without
-/// an offset; reading them as UTC would shift every time filter, so loading stops.
+/// A portal export whose time column header notes local time contains times without an
+/// offset. Reading them as UTC would shift every time filter, so loading stops.
 #[test]
 fn local_time_header_is_refused() {
     let dir = tempfile::tempdir().expect("temporary directory");

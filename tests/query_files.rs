@@ -104,7 +104,7 @@ fn run_json_needs_block_choice() {
         .args(["--format", "json"])
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("holds 2 queries"))
+        .stderr(predicate::str::contains("contains 2 queries"))
         .stderr(predicate::str::contains("--block N"));
     kql_command()
         .arg("run")
@@ -213,7 +213,7 @@ fn check_reports_prelude_error_once() {
 #[test]
 fn run_stops_quietly_on_closed_pipe() {
     // The first result overflows the pipe buffer, so the heading of the second query is
-    // written after `head` has closed the pipe; kql must exit with status 0, not panic.
+    // written after `head` has closed the pipe. kql must exit with status 0, not panic.
     let (_dir, path) =
         write_query("range x from 1 to 20000 step 1\n\nrange y from 1 to 20000 step 1\n");
     let script = format!(
@@ -314,7 +314,7 @@ fn run_batch_with_random_prelude_fails_loudly() {
         .arg(&prelude)
         .assert()
         .code(1)
-        .stderr(predicate::str::contains("its prelude"));
+        .stderr(predicate::str::contains("when it uses `rand`"));
     // A batch that uses nothing of that prelude is not affected.
     kql_command()
         .args([

@@ -764,8 +764,8 @@ expect.count = 1
     assert!(!stdout.contains("--watchlist-key"), "{stdout}");
 }
 
-/// A rule file with two queries separated by a blank line cannot be tested as one rule;
-/// the error says so instead of stopping at the second query's first token.
+/// A rule file with two queries separated by a blank line cannot be tested as one rule, so
+/// the error names both queries instead of stopping at the second query's first token.
 #[test]
 fn rule_with_two_queries_is_an_error() {
     let rule = format!("{SIGNIN_RULE}\n\n{SIGNIN_RULE} | take 1\n");
@@ -781,11 +781,11 @@ expect.count = 1
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_ne!(output.status.code(), Some(0), "{stdout}");
     let message = format!("{stdout}{stderr}");
-    assert!(message.contains("holds 2 queries"), "{message}");
+    assert!(message.contains("contains 2 queries"), "{message}");
     assert!(message.contains("starting on lines 1 and 3"), "{message}");
 }
 
-/// A Sentinel rule tested on a Log Analytics CSV export of DeviceEvents, which holds
+/// A Sentinel rule tested on a Log Analytics CSV export of DeviceEvents, which contains
 /// `AdditionalFields` as JSON text: `product = "sentinel"` gives the column the Sentinel
 /// type `dynamic` (learn.microsoft.com/azure/azure-monitor/reference/tables/deviceevents),
 /// as `kql run --product sentinel` does.
@@ -819,7 +819,7 @@ fn product_key_types_fixture_columns() {
 }
 
 /// A table name in the test file that is one letter off the rule's table is misspelt in
-/// the test file: the hint must say so, not suggest changing the rule.
+/// the test file. The hint must point there, not suggest changing the rule.
 #[test]
 fn misspelt_test_file_table_named_in_hint() {
     let rule = "DeviceProcessEvents | where FileName == \"a.exe\" | project DeviceName";

@@ -806,7 +806,8 @@ fn dynamic_real_compared_with_long() {
 
 // learn.microsoft.com/kusto/query/scalar-data-types/decimal: `decimal` is an exact 128-bit
 // decimal number, so `decimal(0.1) + decimal(0.2) == decimal(0.3)`; computed as `real`,
-// it would be false. kql has no such type, so it refuses instead of answering wrongly.
+// it would be false. kql has no such type, so it rejects the query rather than give a
+// wrong result.
 #[test]
 fn decimal_is_refused_not_computed_as_real() {
     for query in [

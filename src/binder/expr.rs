@@ -351,13 +351,6 @@ fn bind_dynamic_base(
     let bound = bind(binder, base, schema)?;
     if bound.ty != Type::Dynamic {
         let hint = match &base.kind {
-            ExprKind::Name(name) if crate::schema::is_text_in_xdr_dynamic_in_sentinel(name) => {
-                format!(
-                    "convert it first: parse_json({name}); or, if the table is a Microsoft \
-                     Sentinel export, run with --product sentinel, which types {name} dynamic \
-                     as Sentinel does"
-                )
-            }
             ExprKind::Name(name) => format!("convert it first: parse_json({name})"),
             _ => "convert it first with parse_json()".to_string(),
         };

@@ -88,8 +88,9 @@ pub struct RunArgs {
     #[arg(long, value_name = "PRODUCT", value_parser = parse_product)]
     pub product: Option<Product>,
 
-    /// Run only the Nth query (from 1) of a query file that holds several queries
-    /// separated by blank lines. Default: run each in turn (table format only).
+    /// Run only the Nth query (from 1) of a query file or batch that contains several
+    /// queries, separated by blank lines or `;`. Default: run each in turn (table format
+    /// only).
     #[arg(long, value_name = "N")]
     pub block: Option<usize>,
 

@@ -212,7 +212,7 @@ fn run(args: RunArgs) -> u8 {
     });
     if selected.len() > 1 && reads_stdin {
         let error = Error::usage(format!(
-            "{origin} holds {} queries, and a table read from \
+            "{origin} contains {} queries, and a table read from \
              standard input (--table NAME=-) can be read for one of them only; choose a \
              query with --block N, or load the table from a file",
             selected.len()
@@ -221,7 +221,7 @@ fn run(args: RunArgs) -> u8 {
     }
     if selected.len() > 1 && format != Format::Table {
         let error = Error::usage(format!(
-            "{origin} holds {} queries, and the {} format holds one \
+            "{origin} contains {} queries, and the {} format writes one \
              result; choose a query with --block N (1 to {}) or use --format table to see \
              every result",
             selected.len(),
@@ -238,7 +238,7 @@ fn run(args: RunArgs) -> u8 {
     warn_joined_blocks(&query, &origin, &blocks.joined);
     // Queries of a batch that share random rows are right only one at a time.
     if selected.len() > 1 {
-        let shared = selected.iter().find_map(|one| one.shared_random.clone());
+        let shared = selected.iter().find_map(|part| part.shared_random.clone());
         let error =
             shared.or_else(|| batch_prelude_error(&blocks, &query, session.prelude.as_ref()));
         if let Some(error) = error {
@@ -283,7 +283,7 @@ fn run(args: RunArgs) -> u8 {
             }
             Ok(Err(error)) => {
                 let (error, source, located) = session.locate(error, &query, &origin);
-                let error = with_product_hint(error, source, args.product);
+                let error = kql::schema::with_product_hint(error, source, args.product);
                 let code = report(&error, source, located);
                 // An error in the prelude would repeat for every query.
                 if located != origin {
@@ -298,45 +298,18 @@ fn run(args: RunArgs) -> u8 {
     worst
 }
 
-/// Adds the `--product sentinel` hint to a type error about a column that Defender XDR
-/// types `string` and Sentinel `dynamic`, such as `mv-expand AdditionalFields` on a Log
-/// Analytics CSV export, unless the error has it already or a product was chosen.
-fn with_product_hint(error: Error, source: &str, product: Option<kql::schema::Product>) -> Error {
-    if error.kind != ErrorKind::TypeMismatch
-        || product.is_some()
-        || error.hints.iter().any(|hint| hint.contains("--product"))
-    {
-        return error;
-    }
-    let Some(text) = error.span.clone().and_then(|span| source.get(span)) else {
-        return error;
-    };
-    let column = kql::lexer::tokenize(text)
-        .into_iter()
-        .filter(|token| token.kind == kql::lexer::TokenKind::Name)
-        .map(|token| &text[token.span])
-        .find(|name| kql::schema::is_text_in_xdr_dynamic_in_sentinel(name));
-    match column {
-        Some(column) => error.with_hint(format!(
-            "if the table is a Microsoft Sentinel export, run with --product sentinel, which \
-             types {column} dynamic as Sentinel does"
-        )),
-        None => error,
-    }
-}
-
 /// Returns the error for a batch whose `materialize()` and random call are split between
-/// the query file and the prelude, which `split_queries` sees only one of: each query of
-/// the batch would compute its own random rows, while Kusto computes them once.
+/// the query file and the prelude. `split_queries` reads only the query file, and each
+/// query of the batch would compute its own random rows, while Kusto computes them once.
 fn batch_prelude_error(
     blocks: &blocks::Blocks,
     query: &str,
     prelude: Option<&Prelude>,
 ) -> Option<Error> {
     let prelude = prelude?;
-    let is_batch = blocks.queries.iter().any(|one| !one.holes.is_empty());
+    let is_batch = blocks.queries.iter().any(|block| !block.holes.is_empty());
     // The prelude matters only through the names of it that the batch uses.
-    let uses_prelude = blocks::names_any(query, &blocks::defined_names(&prelude.text));
+    let uses_prelude = blocks::uses_any(query, &blocks::let_names(&prelude.text));
     let materialize = blocks::uses_materialize(query)
         || (uses_prelude && blocks::uses_materialize(&prelude.text));
     let random = blocks::random_use(query).or_else(|| {
@@ -344,17 +317,7 @@ fn batch_prelude_error(
             .then(|| blocks::random_use(&prelude.text))
             .flatten()
     })?;
-    (is_batch && materialize).then(|| {
-        Error::new(
-            ErrorKind::Unsupported,
-            format!(
-                "a batch whose queries share a `materialize()` result is not supported yet \
-                 when the batch or its prelude uses `{random}`: kql runs each query of a batch \
-                 on its own, so each would see other random rows, while Kusto computes the \
-                 result once"
-            ),
-        )
-    })
+    (is_batch && materialize).then(|| blocks::shared_random_error(random))
 }
 
 /// Warns about each block start that a query continues although the text on each side
@@ -372,10 +335,10 @@ fn warn_joined_blocks(query: &str, origin: &str, joined: &[usize]) {
     }
 }
 
-/// The queries of the query text: several when a query file holds queries separated by
-/// blank lines, as Kusto's editors read such files, or a batch (`T1; T2`). A query given
-/// with -q is split only into the queries of its batch, and the query of an analytic rule
-/// not at all.
+/// Returns the queries of the query text: several when a query file contains queries
+/// separated by blank lines, as Kusto's editors read such files, or a batch (`T1; T2`).
+/// Text given with -q is split only into the queries of its batch, and the query of an
+/// analytic rule not at all.
 fn query_blocks(file: Option<&Path>, query: &str) -> blocks::Blocks {
     match file {
         Some(path) if kql::ruletest::is_analytic_rule(path) => blocks::Blocks {
@@ -387,7 +350,7 @@ fn query_blocks(file: Option<&Path>, query: &str) -> blocks::Blocks {
     }
 }
 
-/// Picks the queries `--block N` asks for, or all of them.
+/// Returns the query that `--block N` selects, or all of them.
 fn select_blocks(
     blocks: &[blocks::Query],
     block: Option<usize>,
@@ -407,7 +370,7 @@ fn select_blocks(
                 ("queries", "lines")
             };
             Err(Error::usage(format!(
-                "--block {number} is out of range: {origin} holds {count} {plural} \
+                "--block {number} is out of range: {origin} contains {count} {plural} \
                  (starting on {lines} {}); give a number from 1 to {count}",
                 blocks::first_lines(query, blocks)
             )))
@@ -770,7 +733,7 @@ fn check(args: CheckArgs) -> u8 {
         let shared = blocks
             .queries
             .iter()
-            .find_map(|one| one.shared_random.clone());
+            .find_map(|part| part.shared_random.clone());
         if let Some(error) =
             shared.or_else(|| batch_prelude_error(&blocks, &query, prelude.as_ref()))
         {
@@ -781,11 +744,11 @@ fn check(args: CheckArgs) -> u8 {
             );
         }
         let mut passed = true;
-        for one in &blocks.queries {
+        for part in &blocks.queries {
             let text = if blocks.queries.len() == 1 {
                 query.clone()
             } else {
-                one.text(&query)
+                part.text(&query)
             };
             match engine::check_catalog(
                 prelude.as_ref(),

@@ -120,9 +120,9 @@ fn header_names(record: &ByteRecord, origin: &str, line: u64) -> Result<Vec<Stri
         if let Some(note) = time_zone_note(text) {
             return Err(Error::data(format!(
                 "{origin}:{line}: header field {position}, `{text}`, has the note `{note}`, \
-                 which does not say UTC; kql drops only a note that does, such as `[UTC]`, \
+                 which does not name UTC. kql drops only a note that does, such as `[UTC]`, \
                  and would read times in another zone as UTC. Export with the portal's time \
-                 zone set to UTC, or remove the note if the column holds no times"
+                 zone set to UTC, or remove the note if the column contains no times"
             )));
         }
         let name = clean_header(text, position);
@@ -139,9 +139,9 @@ fn header_names(record: &ByteRecord, origin: &str, line: u64) -> Result<Vec<Stri
 
 /// Returns a note of a header field that kql cannot read as "UTC": every trailing
 /// ` [note]` other than `[UTC]` (or a zero offset such as `[UTC+00:00]`), and a trailing
-/// ` (note)` that names a time zone (`(Local Time)`). The Azure portal notes the display
-/// time zone of time columns this way, and a time in another zone would be read as UTC,
-/// so only notes that say UTC are dropped.
+/// ` (note)` that names a time zone (`(Local Time)`). The Azure portal marks the display
+/// time zone of time columns this way. A time in another zone would be read as UTC, so
+/// only notes that name UTC are dropped.
 fn time_zone_note(text: &str) -> Option<&str> {
     let mut rest = text.trim();
     while rest.ends_with(']') {
@@ -163,7 +163,7 @@ fn time_zone_note(text: &str) -> Option<&str> {
         .then_some(note)
 }
 
-/// True for a note that says UTC: `UTC`, `GMT`, or either with a zero offset.
+/// Returns true for a note that names UTC: `UTC`, `GMT`, or either with a zero offset.
 fn is_utc_note(note: &str) -> bool {
     let lower = note.to_ascii_lowercase();
     let Some(offset) = lower

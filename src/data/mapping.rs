@@ -35,7 +35,7 @@ pub enum MappingError {
 
 impl JsonMapping {
     /// Parses the text of a mapping for the declared columns `declared`. Every declared
-    /// column needs exactly one element, because what an unmapped column holds is not
+    /// column needs exactly one element, because what an unmapped column contains is not
     /// documented for `externaldata`.
     pub fn parse(text: &str, declared: &[&str]) -> Result<JsonMapping, MappingError> {
         let invalid = |message: String| MappingError::Invalid(message);

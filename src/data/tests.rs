@@ -1326,7 +1326,7 @@ fn non_json_whitespace_line_is_error() {
     assert_eq!(loaded.table.row_count, 2);
 }
 
-/// A Log Analytics CSV export of a table that Defender XDR also has holds
+/// A Log Analytics CSV export of a table that Defender XDR also has contains
 /// `AdditionalFields` as JSON text. By default the XDR type `string` applies; with the
 /// Sentinel product the column is `dynamic`, as the Sentinel table reference types it
 /// (learn.microsoft.com/azure/azure-monitor/reference/tables/deviceevents).

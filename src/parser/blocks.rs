@@ -36,7 +36,8 @@ pub struct Blocks {
 pub struct Query {
     pub range: Range<usize>,
     pub holes: Vec<Range<usize>>,
-    /// Where the query's own statement starts, or its range for a query of its own.
+    /// The offset where the query's own statement starts: the range's start for a query of
+    /// its own.
     pub start: usize,
     /// For a query of a batch that shares a random `materialize()` result: the error for
     /// running it together with other queries of the batch, which would each compute
@@ -45,7 +46,7 @@ pub struct Query {
 }
 
 impl Query {
-    /// A query of its own: all of `range`.
+    /// Returns a query of its own: all of `range`.
     pub fn whole(range: Range<usize>) -> Query {
         Query {
             start: range.start,
@@ -72,11 +73,12 @@ impl Query {
 ///
 /// Other text stops being one query at a syntax error or a second query statement. It is
 /// split at the first block start before that place where the text before is complete
-/// (one query or a batch) and the block from there starts a query. Failing that, a text
-/// with a syntax error is split at a block that starts a query and whose own lines read
-/// none of the `let` names before it: first one up to the error, then one after it, so
-/// that a broken query does not hide the others. Without such a place, the rest is one
-/// query, whose parse reports the error.
+/// (one query or a batch) and the block from there starts a query.
+///
+/// Failing that, a text with a syntax error is split at a block that starts a query and
+/// whose own lines read none of the `let` names before it. Such a block is looked for up
+/// to the error first, then after it, so that a broken query does not hide the others.
+/// Without one, the rest is one query, whose parse reports the error.
 pub fn split_queries(text: &str) -> Blocks {
     let mut queries = Vec::new();
     let mut start = 0;
@@ -92,7 +94,7 @@ pub fn split_queries(text: &str) -> Blocks {
                 .copied()
                 .unwrap_or(text.len());
             starts_query(text, block)
-                && !uses_any(text, block..block_end, &let_names(text, start..block))
+                && !uses_any(&text[block..block_end], &let_names(&text[start..block]))
         };
         let after = || {
             block_starts(text, stop.offset..text.len())
@@ -128,7 +130,7 @@ pub fn split_queries(text: &str) -> Blocks {
 }
 
 /// Splits a query text that is not a file, such as a query on the command line, into the
-/// queries of its batch (`T1; T2`); blank lines do not split it.
+/// queries of its batch (`T1; T2`). Blank lines do not split it.
 pub fn split_batch(text: &str) -> Blocks {
     Blocks {
         queries: batch_queries(text, 0..text.len()),
@@ -143,14 +145,7 @@ fn batch_queries(text: &str, range: Range<usize>) -> Vec<Query> {
     let Ok(script) = super::parse(&masked(text, range.clone())) else {
         return vec![Query::whole(range)];
     };
-    let statements: Vec<Range<usize>> = script
-        .statements
-        .iter()
-        .filter_map(|statement| match statement {
-            crate::ast::Statement::Query(expr) => Some(expr.span.clone()),
-            _ => None,
-        })
-        .collect();
+    let statements = query_spans(&script);
     if statements.len() < 2 {
         return vec![Query::whole(range)];
     }
@@ -177,46 +172,45 @@ fn shared_random_result(text: &str, range: Range<usize>) -> Option<crate::error:
     let materialize = calls(source, "materialize").into_iter().next()?;
     let random = random_use(source)?;
     let span = range.start + materialize.start..range.start + materialize.end;
-    Some(crate::error::Error::unsupported(
-        span,
+    Some(shared_random_error(random).with_span(span))
+}
+
+/// Returns the error for running together the queries of a batch that share a random
+/// `materialize()` result, which uses `random`.
+pub fn shared_random_error(random: &str) -> crate::error::Error {
+    crate::error::Error::new(
+        crate::error::ErrorKind::Unsupported,
         format!(
             "a batch whose queries share a `materialize()` result is not supported yet when \
-             the batch uses `{random}`: kql runs each query of a batch on its own, so each \
-             would see other random rows, while Kusto computes the result once; run one \
-             query at a time"
+             it uses `{random}`: kql runs each query of a batch on its own, so each would see \
+             other random rows, while Kusto computes the result once; run one query at a time"
         ),
-    ))
+    )
 }
 
 /// Returns the first random call or operator in `text`: `rand()`, `new_guid()` or
-/// `sample` (also `sample-distinct`). A column or string of that name is no such use.
+/// `sample` (also `sample-distinct`). A column or string of that name is not one.
 pub fn random_use(text: &str) -> Option<&'static str> {
-    if !calls(text, "rand").is_empty() {
-        return Some("rand");
-    }
-    if !calls(text, "new_guid").is_empty() {
-        return Some("new_guid");
-    }
-    // `sample` starts an operator after `|`, or a subquery after `(`, as in
-    // `partition by g (sample 3)`.
     let tokens = code_tokens(text);
-    tokens
-        .windows(2)
-        .any(|pair| {
-            matches!(&text[pair[0].clone()], "|" | "(") && &text[pair[1].clone()] == "sample"
-        })
-        .then_some("sample")
+    let word = |index: usize| tokens.get(index).map_or("", |token| &text[token.clone()]);
+    (0..tokens.len()).find_map(|index| match (word(index), word(index + 1)) {
+        ("rand", "(") => Some("rand"),
+        ("new_guid", "(") => Some("new_guid"),
+        // `sample` starts an operator after `|`, or a subquery after `(`, as in
+        // `partition by g (sample 3)`.
+        ("|" | "(", "sample") => Some("sample"),
+        _ => None,
+    })
 }
 
-/// True if `text` calls `materialize()`.
+/// Returns true if `text` calls `materialize()`.
 pub fn uses_materialize(text: &str) -> bool {
     !calls(text, "materialize").is_empty()
 }
 
 /// Returns the spans of the names `name` in `text` that a `(` follows: its calls.
 fn calls(text: &str, name: &str) -> Vec<Range<usize>> {
-    let tokens = code_tokens(text);
-    tokens
+    code_tokens(text)
         .windows(2)
         .filter(|pair| &text[pair[0].clone()] == name && &text[pair[1].clone()] == "(")
         .map(|pair| pair[0].clone())
@@ -243,20 +237,10 @@ struct Stop {
 /// start of a syntax error, or of a query statement after the first.
 fn first_stop(text: &str, range: Range<usize>) -> Option<Stop> {
     match super::parse(&masked(text, range.clone())) {
-        Ok(script) => {
-            let mut queries = script
-                .statements
-                .iter()
-                .filter_map(|statement| match statement {
-                    crate::ast::Statement::Query(expr) => Some(expr.span.start),
-                    _ => None,
-                });
-            queries.next()?;
-            queries.next().map(|offset| Stop {
-                offset,
-                is_syntax_error: false,
-            })
-        }
+        Ok(script) => query_spans(&script).get(1).map(|second| Stop {
+            offset: second.start,
+            is_syntax_error: false,
+        }),
         Err(error) => {
             let offset = error.span.map_or(range.end, |span| span.start);
             (error.kind == crate::error::ErrorKind::Syntax && offset > range.start).then_some(
@@ -279,19 +263,16 @@ pub fn masked(text: &str, range: Range<usize>) -> String {
 /// Returns [`masked`] text with the `holes` in `range` blanked too.
 fn masked_parts(text: &str, range: Range<usize>, holes: &[Range<usize>]) -> String {
     let end = range.end.min(text.len());
-    let kept =
-        |offset: usize| offset >= range.start && !holes.iter().any(|hole| hole.contains(&offset));
-    let masked_bytes: Vec<u8> = text.as_bytes()[..end]
-        .iter()
-        .enumerate()
-        .map(|(offset, &byte)| {
-            if kept(offset) || matches!(byte, b'\n' | b'\r') {
-                byte
-            } else {
-                b' '
+    let mut masked_bytes = text.as_bytes()[..end].to_vec();
+    let blanked = std::iter::once(0..range.start).chain(holes.iter().cloned());
+    for blank in blanked {
+        let blank = blank.start.min(end)..blank.end.min(end);
+        for byte in &mut masked_bytes[blank] {
+            if !matches!(*byte, b'\n' | b'\r') {
+                *byte = b' ';
             }
-        })
-        .collect();
+        }
+    }
     // Multi-byte characters before the range become one space per byte. Those inside are
     // kept whole, because the range starts and ends at line starts or at the text's ends.
     // A caller that breaks that gets a lossy copy, not a panic.
@@ -328,32 +309,38 @@ pub fn first_lines(text: &str, queries: &[Query]) -> String {
     }
 }
 
-/// True if the text in `range` parses and ends with a query: one query, or a batch.
-fn is_complete(text: &str, range: Range<usize>) -> bool {
-    super::parse(&masked(text, range)).is_ok_and(|script| {
-        matches!(
-            script.statements.last(),
-            Some(crate::ast::Statement::Query(_))
-        )
-    })
+/// Returns the spans of the query statements of the text in `range`, if it parses and its
+/// last statement is a query: one span for one query, more for a batch.
+fn ending_queries(text: &str, range: Range<usize>) -> Option<Vec<Range<usize>>> {
+    let script = super::parse(&masked(text, range)).ok()?;
+    matches!(
+        script.statements.last(),
+        Some(crate::ast::Statement::Query(_))
+    )
+    .then(|| query_spans(&script))
 }
 
-/// True if the text in `range` parses as one query: statements whose last one, and only
-/// that one, is a query.
+/// Returns true if the text in `range` parses and ends with a query: one query, or a batch.
+fn is_complete(text: &str, range: Range<usize>) -> bool {
+    ending_queries(text, range).is_some()
+}
+
+/// Returns true if the text in `range` parses as one query: statements whose last one, and
+/// only that one, is a query.
 fn is_one_query(text: &str, range: Range<usize>) -> bool {
-    let Ok(script) = super::parse(&masked(text, range)) else {
-        return false;
-    };
-    let queries = script
+    ending_queries(text, range).is_some_and(|queries| queries.len() == 1)
+}
+
+/// Returns the spans of the query statements of `script`, in order.
+fn query_spans(script: &crate::ast::Script) -> Vec<Range<usize>> {
+    script
         .statements
         .iter()
-        .filter(|statement| matches!(statement, crate::ast::Statement::Query(_)))
-        .count();
-    queries == 1
-        && matches!(
-            script.statements.last(),
-            Some(crate::ast::Statement::Query(_))
-        )
+        .filter_map(|statement| match statement {
+            crate::ast::Statement::Query(expr) => Some(expr.span.clone()),
+            _ => None,
+        })
+        .collect()
 }
 
 /// Returns the offset just past the character at `offset`, so that a range ending there
@@ -370,49 +357,30 @@ fn starts_query(text: &str, block: usize) -> bool {
     let Err(error) = super::parse(&masked(text, block..text.len())) else {
         return true;
     };
-    let first_token = tokenize(&text[block..])
-        .into_iter()
-        .find(|token| !matches!(token.kind, TokenKind::Whitespace | TokenKind::Comment))
-        .map(|token| block + token.span.start);
+    let first_token = code_tokens(&text[block..])
+        .first()
+        .map(|token| block + token.start);
     error.span.map(|span| span.start) != first_token
 }
 
-/// Returns the names that the `let` statements of `text` define.
-pub fn defined_names(text: &str) -> Vec<String> {
-    let_names(text, 0..text.len())
-}
-
-/// True if `text` names any of `names`.
-pub fn names_any(text: &str, names: &[String]) -> bool {
-    uses_any(text, 0..text.len(), names)
-}
-
-/// Returns the names that `let` statements in `range` define, found by their tokens, so a
-/// text with syntax errors has them too.
-fn let_names(text: &str, range: Range<usize>) -> Vec<String> {
-    let words: Vec<&str> = tokenize(&text[range.clone()])
-        .into_iter()
-        .filter(|token| token.kind == TokenKind::Name)
-        .map(|token| &text[range.start + token.span.start..range.start + token.span.end])
-        .collect();
-    words
+/// Returns the names that the `let` statements of `text` define, found by their tokens so
+/// that a text with syntax errors has them too.
+pub fn let_names(text: &str) -> Vec<String> {
+    let tokens = code_tokens(text);
+    tokens
         .windows(2)
-        .filter(|pair| pair[0] == "let")
-        .map(|pair| pair[1].to_string())
+        .filter(|pair| &text[pair[0].clone()] == "let")
+        .map(|pair| text[pair[1].clone()].to_string())
         .collect()
 }
 
-/// True if the text in `range` has a name token in `names`.
-fn uses_any(text: &str, range: Range<usize>, names: &[String]) -> bool {
-    if names.is_empty() {
-        return false;
-    }
-    tokenize(&text[range.clone()]).into_iter().any(|token| {
-        token.kind == TokenKind::Name
-            && names.iter().any(|name| {
-                *name == text[range.start + token.span.start..range.start + token.span.end]
-            })
-    })
+/// Returns true if `text` has a name token in `names`.
+pub fn uses_any(text: &str, names: &[String]) -> bool {
+    !names.is_empty()
+        && tokenize(text).into_iter().any(|token| {
+            token.kind == TokenKind::Name
+                && names.iter().any(|name| *name == text[token.span.clone()])
+        })
 }
 
 /// Returns the block starts inside the query in `range` where the text before and the
@@ -542,7 +510,7 @@ mod tests {
     }
 
     #[test]
-    fn split_where_a_block_was_read_into_the_query_above() {
+    fn split_block_read_by_parse_pattern() {
         // The parse pattern takes `let z` as two more column names, so the error is at the
         // `=` on line 3, past the block start.
         let text = "print s = 'a-b' | parse s with x '-' y\n\nlet z = 1;\nprint z\n";

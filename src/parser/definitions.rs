@@ -39,7 +39,7 @@ fn type_name(input: Input<'_>) -> PResult<'_, Type> {
     }
 }
 
-/// The error for the type name `decimal` in a query: kql has no exact decimal numbers
+/// Returns the error for the type name `decimal` in a query: kql has no exact decimal numbers
 /// (see `binder::expr::decimal_unsupported`), so no column may be declared with it.
 pub(crate) fn decimal_type_unsupported(span: std::ops::Range<usize>) -> SyntaxError {
     SyntaxError::unsupported(

@@ -300,6 +300,8 @@ impl Repl {
                     self.last_result = Some(table);
                 }
                 Err(error) => {
+                    let product = self.load_options.product;
+                    let error = crate::schema::with_product_hint(error, &done.run.text, product);
                     self.write_error(out, &render_error(&error, &done.run))?;
                     failed = true;
                 }

@@ -100,21 +100,19 @@ fn check_column_names(
         if let Some(message) = other_product_time_column(&source.name, name, schema) {
             return Err(Error::data(message));
         }
-        let unused = schema
+        let empty_columns = schema
             .columns
             .iter()
             .map(|column| column.name.as_str())
             .filter(|candidate| {
                 table.schema.index_of(candidate).is_none_or(|index| {
-                    table.columns.get(index).is_some_and(|values| {
-                        values.iter().all(|value| {
-                            value.is_null()
-                                || matches!(value, Value::String(text) if text.is_empty())
-                        })
-                    })
+                    table
+                        .columns
+                        .get(index)
+                        .is_some_and(|values| values.iter().all(Value::is_empty))
                 })
             });
-        let close = crate::error::closest(name, unused);
+        let close = crate::error::closest(name, empty_columns);
         let message = match (close, declared) {
             (Some(close), _) => format!(
                 "table {}: column `{name}` is not a column of the table; did you mean \

@@ -39,7 +39,7 @@ pub fn read_rule(path: &Path) -> Result<Rule, Error> {
     let queries = crate::parser::blocks::split_queries(&text).queries;
     if queries.len() > 1 {
         return Err(Error::data(format!(
-            "rule {} holds {} queries, separated by blank lines or `;` (starting on lines {}); a \
+            "rule {} contains {} queries, separated by blank lines or `;` (starting on lines {}); a \
              rule test needs one query, so put each query in a file of its own",
             path.display(),
             queries.len(),

@@ -426,9 +426,10 @@ impl<'a> FileSetup<'a> {
         if let Some((_, _, message)) = failed.into_iter().next() {
             return Err(message);
         }
-        let (table, warnings) = session
-            .run_with_warnings(&query)
-            .map_err(|error| render(&self.with_test_file_hints(error)))?;
+        let (table, warnings) = session.run_with_warnings(&query).map_err(|error| {
+            let error = crate::schema::with_product_hint(error, &query, self.test_file.product);
+            render(&self.with_test_file_hints(error))
+        })?;
         let warnings = warnings
             .iter()
             .map(|warning| self.render_query_warning(warning, &prelude))

@@ -314,9 +314,34 @@ pub fn builtin(name: &str) -> Option<&'static TableSchema> {
         .and_then(|&index| catalog.tables.get(index))
 }
 
-/// True if some built-in table has a column of this name that Defender XDR types `string`
-/// and Sentinel types `dynamic`, such as `AdditionalFields`.
-pub fn is_text_in_xdr_dynamic_in_sentinel(column_name: &str) -> bool {
+/// Adds the `--product sentinel` hint to a type error about a column that Defender XDR
+/// types `string` and Sentinel `dynamic`, such as `mv-expand AdditionalFields` on a Log
+/// Analytics CSV export, unless a product was chosen. `source` is the text the error's
+/// span points into.
+pub fn with_product_hint(error: Error, source: &str, product: Option<Product>) -> Error {
+    if error.kind != crate::error::ErrorKind::TypeMismatch || product.is_some() {
+        return error;
+    }
+    let Some(text) = error.span.clone().and_then(|span| source.get(span)) else {
+        return error;
+    };
+    let column = crate::lexer::tokenize(text)
+        .into_iter()
+        .filter(|token| token.kind == crate::lexer::TokenKind::Name)
+        .map(|token| &text[token.span])
+        .find(|name| is_text_in_xdr_dynamic_in_sentinel(name));
+    match column {
+        Some(column) => error.with_hint(format!(
+            "if the table is a Microsoft Sentinel export, run with --product sentinel, which \
+             types {column} dynamic as Sentinel does"
+        )),
+        None => error,
+    }
+}
+
+/// Returns true if some built-in table has a column of this name that Defender XDR types
+/// `string` and Sentinel types `dynamic`, such as `AdditionalFields`.
+fn is_text_in_xdr_dynamic_in_sentinel(column_name: &str) -> bool {
     catalog().tables.iter().any(|table| {
         table.column(column_name).is_some_and(|column| {
             column.ty == Type::String && column.sentinel_ty == Some(Type::Dynamic)
@@ -503,6 +528,27 @@ fn parse_availability(name: &str) -> Result<Availability, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn product_hint_names_sentinel_dynamic_column() {
+        let source = "DeviceEvents | mv-expand AdditionalFields";
+        let error = || {
+            Error::at(
+                crate::error::ErrorKind::TypeMismatch,
+                25..41,
+                "mv-expand needs a dynamic array or property bag, not string",
+            )
+        };
+        let hinted = with_product_hint(error(), source, None);
+        assert!(hinted
+            .hints
+            .iter()
+            .any(|hint| hint.contains("--product sentinel")));
+        let chosen = with_product_hint(error(), source, Some(Product::Xdr));
+        assert!(chosen.hints.is_empty());
+        let other = Error::at(crate::error::ErrorKind::TypeMismatch, 0..12, "not dynamic");
+        assert!(with_product_hint(other, source, None).hints.is_empty());
+    }
 
     fn parse_error(text: &str) -> String {
         match parse_schema_file(text, "my.schema") {

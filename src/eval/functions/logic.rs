@@ -28,20 +28,11 @@ fn isnotnull(args: &[Value], _: &EvalContext) -> Result<Value, String> {
 /// `isempty(value)`: true for null and for the empty string, including a dynamic empty
 /// string (learn.microsoft.com/kusto/query/isempty-function).
 fn isempty(args: &[Value], _: &EvalContext) -> Result<Value, String> {
-    Ok(Value::Bool(is_empty(&args[0])))
+    Ok(Value::Bool(args[0].is_empty()))
 }
 
 fn isnotempty(args: &[Value], _: &EvalContext) -> Result<Value, String> {
-    Ok(Value::Bool(!is_empty(&args[0])))
-}
-
-fn is_empty(value: &Value) -> bool {
-    match value {
-        Value::Null => true,
-        Value::String(text) => text.is_empty(),
-        Value::Dynamic(json) => json.as_str() == Some(""),
-        _ => false,
-    }
+    Ok(Value::Bool(!args[0].is_empty()))
 }
 
 /// `not(value)`: null stays null.
@@ -166,7 +157,7 @@ fn coalesce_type(args: &[Type]) -> Result<Type, String> {
 fn coalesce(args: &[Value], _: &EvalContext) -> Result<Value, String> {
     let found = args
         .iter()
-        .find(|value| !is_empty(value) || matches!(value, Value::Dynamic(_)));
+        .find(|value| !value.is_empty() || matches!(value, Value::Dynamic(_)));
     Ok(match found {
         Some(value) => value.clone(),
         None => args.last().cloned().unwrap_or(Value::Null),

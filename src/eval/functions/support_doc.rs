@@ -48,12 +48,12 @@ pub fn render() -> String {
 
     out.push_str(
         "Query sources, which start a query instead of following `|`: `datatable`, `print`, \
-         `externaldata` (local files, and URLs mapped to local files; the properties \
-         `format`, `ignoreFirstRecord` and `ingestionMapping`, a mapping for JSON files \
-         only and without transformations), `range`, `union`, \
+         `externaldata` (local files, and URLs mapped to local files), `range`, `union`, \
          `search`, `table()`, `materialize()`, user-defined functions and `invoke`, and \
          Microsoft Sentinel's `_GetWatchlist('alias')` over a CSV file given with \
-         `--watchlist`.\n\n",
+         `--watchlist`. `externaldata` takes the properties `format`, `ignoreFirstRecord` \
+         and `ingestionMapping`. A mapping works for JSON files only, without \
+         transformations.\n\n",
     );
 
     out.push_str("## Plugins of `evaluate`\n\n");
